@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectConfigSchema, type ProjectConfigLayer } from './schema.js';
+import { parseYamlLayer } from './yaml-layer.js';
+
+export const configFileNames = ['lectern.config.yaml', 'lectern.config.yml'];
+
+export interface LoadedConfig {
+  file: string | null;
+  config: ProjectConfigLayer;
+}
+
+/** Reads and validates the project's config file, if there is one. */
+export function loadProjectConfig(projectDir: string): LoadedConfig {
+  for (const name of configFileNames) {
+    const file = join(projectDir, name);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    const config = parseYamlLayer({ text, file: name, firstLine: 1 }, projectConfigSchema, {
+      syntax: 'CONFIG_SYNTAX',
+      invalid: 'CONFIG_INVALID',
+      unknownKey: 'CONFIG_UNKNOWN_KEY',
+    });
+    return { file: name, config };
+  }
+  return { file: null, config: {} };
+}

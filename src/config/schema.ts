@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for deck options. Every layer (config file, front matter, CLI flags) is
+ * validated against it; `deckDefaults` is the only place defaults live. Merge order:
+ * defaults < lectern.config.yaml < front matter < CLI flags.
+ */
+
+const text = z.union([z.string(), z.number()]).transform(String);
+
+export const transitions = ['none', 'fade', 'slide', 'convex', 'concave', 'zoom'] as const;
+export const aspects = { '16:9': { width: 1280, height: 720 }, '4:3': { width: 1024, height: 768 } } as const;
+export type Aspect = keyof typeof aspects;
+
+/** Reveal.js options a deck may pass through, checked by name and type. */
+export const revealOptionsSchema = z
+  .object({
+    controls: z.boolean(),
+    controlsTutorial: z.boolean(),
+    controlsLayout: z.enum(['edges', 'bottom-right']),
+    controlsBackArrows: z.enum(['faded', 'hidden', 'visible']),
+    progress: z.boolean(),
+    center: z.boolean(),
+    hash: z.boolean(),
+    history: z.boolean(),
+    keyboard: z.boolean(),
+    overview: z.boolean(),
+    touch: z.boolean(),
+    loop: z.boolean(),
+    rtl: z.boolean(),
+    navigationMode: z.enum(['default', 'linear', 'grid']),
+    shuffle: z.boolean(),
+    fragments: z.boolean(),
+    fragmentInURL: z.boolean(),
+    showNotes: z.boolean(),
+    autoPlayMedia: z.boolean().nullable(),
+    autoSlide: z.number().int().min(0),
+    autoSlideStoppable: z.boolean(),
+    mouseWheel: z.boolean(),
+    previewLinks: z.boolean(),
+    transitionSpeed: z.enum(['default', 'fast', 'slow']),
+    backgroundTransition: z.enum(transitions),
+    viewDistance: z.number().int().min(1),
+    mobileViewDistance: z.number().int().min(1),
+    margin: z.number().min(0).max(1),
+    minScale: z.number().positive(),
+    maxScale: z.number().positive(),
+    disableLayout: z.boolean(),
+    hideInactiveCursor: z.boolean(),
+    hideCursorTime: z.number().int().min(0),
+    pdfMaxPagesPerSlide: z.number().int().min(1),
+    pdfSeparateFragments: z.boolean(),
+    showSlideNumber: z.enum(['all', 'print', 'speaker']),
+  })
+  .partial()
+  .strict();
+
+const deckFields = {
+  title: text,
+  subtitle: text,
+  author: text,
+  date: text,
+  lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR'),
+  template: z.string().min(1),
+  slideLevel: z.number().int().min(1).max(6),
+  aspect: z.enum(Object.keys(aspects) as [Aspect, ...Aspect[]]),
+  transition: z.enum(transitions),
+  slideNumber: z.union([z.boolean(), z.enum(['h.v', 'h/v', 'c', 'c/t'])]),
+  verticalSections: z.boolean(),
+  html: z.enum(['safe', 'unsafe']),
+  reveal: revealOptionsSchema,
+};
+
+/** One layer of deck options: any subset, unknown keys refused. */
+export const deckLayerSchema = z.object(deckFields).partial().strict();
+export type DeckLayer = z.infer<typeof deckLayerSchema>;
+
+export const deckDefaults = {
+  lang: 'en',
+  template: 'default',
+  slideLevel: 2,
+  aspect: '16:9',
+  transition: 'slide',
+  slideNumber: false,
+  verticalSections: true,
+  html: 'safe',
+  reveal: {},
+} as const satisfies DeckLayer;
+
+type Defaulted = keyof typeof deckDefaults;
+/** Deck options after every layer is merged: defaulted keys are always present. */
+export type DeckOptions = Required<Pick<DeckLayer, Defaulted>> & Omit<DeckLayer, Defaulted>;
+
+/** The project config file: where decks live, where output goes, and deck option defaults. */
+export const projectConfigSchema = deckLayerSchema
+  .extend({
+    decks: z.string().min(1),
+    out: z.string().min(1),
+  })
+  .partial()
+  .strict();
+export type ProjectConfigLayer = z.infer<typeof projectConfigSchema>;
+
+export const projectDefaults = { decks: 'decks', out: 'dist' } as const;
+
+/** Merges layers lowest first; `reveal` options merge key by key. */
+export function mergeDeckOptions(...layers: DeckLayer[]): DeckOptions {
+  const merged: DeckLayer = { ...deckDefaults, reveal: {} };
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      if (key === 'reveal') merged.reveal = { ...merged.reveal, ...(value as DeckLayer['reveal']) };
+      else (merged as Record<string, unknown>)[key] = value;
+    }
+  }
+  return merged as DeckOptions;
+}

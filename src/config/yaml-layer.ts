@@ -1,0 +1,103 @@
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { DeckError, type ErrorCode, type SourcePos } from '../errors.js';
+
+export interface YamlSource {
+  /** The YAML text alone. */
+  text: string;
+  file: string;
+  /** The file line on which `text` starts (1-based). */
+  firstLine: number;
+}
+
+export interface LayerCodes {
+  syntax: ErrorCode;
+  invalid: ErrorCode;
+  unknownKey: ErrorCode;
+}
+
+/**
+ * Parses YAML (core schema only: no custom tags, nothing executed) and validates it against a
+ * schema. Every error points at the line and column of the offending key or value.
+ */
+export function parseYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, codes: LayerCodes): z.infer<S> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
+  const posAt = (offset: number): SourcePos => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: src.file, line: src.firstLine + line - 1, column: col };
+  };
+
+  const problem = [...doc.errors, ...doc.warnings][0];
+  if (problem) {
+    const tag = /tag/i.test(problem.message);
+    throw new DeckError(tag ? 'FRONT_MATTER_CODE' : codes.syntax, tag ? `YAML tag refused: ${firstLine(problem.message)}` : `invalid YAML: ${firstLine(problem.message)}`, {
+      pos: posAt(problem.pos[0]),
+      hint: tag
+        ? 'only plain YAML values are allowed; custom tags such as !!js/function are never evaluated'
+        : 'check indentation, quotes and colons around this line',
+    });
+  }
+
+  const data: unknown = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 50 });
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new DeckError(codes.invalid, `expected a map of options, found ${Array.isArray(data) ? 'a list' : typeof data}`, {
+      pos: posAt(doc.contents?.range?.[0] ?? 0),
+      hint: 'write options as `key: value` lines',
+    });
+  }
+
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const where = [...path, key].join('.');
+    throw new DeckError(codes.unknownKey, `unknown option "${where}"`, {
+      pos: posAt(keyOffset(doc, path, key)),
+      hint: `known options here: ${knownKeys(schema, path).join(', ')}`,
+    });
+  }
+  const where = path.join('.') || '(top level)';
+  throw new DeckError(codes.invalid, `option "${where}": ${issue.message}`, {
+    pos: posAt(valueOffset(doc, path)),
+    hint: 'see docs/outline-format.md for the options and their values',
+  });
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function keyOffset(doc: Document, path: (string | number)[], key: string): number {
+  const parent = path.length ? doc.getIn(path, true) : doc.contents;
+  if (isMap(parent)) {
+    for (const pair of parent.items) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) return pair.key.range?.[0] ?? 0;
+    }
+  }
+  return (parent as Node | null)?.range?.[0] ?? 0;
+}
+
+function valueOffset(doc: Document, path: (string | number)[]): number {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : (doc.getIn(path.slice(0, n), true) as Node | undefined);
+    if (node?.range) return node.range[0];
+  }
+  return 0;
+}
+
+function knownKeys(schema: z.ZodType, path: (string | number)[]): string[] {
+  let current: unknown = schema;
+  for (const part of [...path]) {
+    const shape = (current as { shape?: Record<string, unknown> }).shape;
+    current = shape?.[String(part)];
+    // Unwrap optional/nullable wrappers to reach the object schema below.
+    while (current && (current as { unwrap?: () => unknown }).unwrap && !(current as { shape?: unknown }).shape) {
+      current = (current as { unwrap: () => unknown }).unwrap();
+    }
+  }
+  const shape = (current as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape).sort() : [];
+}

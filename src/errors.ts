@@ -1,0 +1,137 @@
+/** Where in a source file something happened. Lines and columns are 1-based. */
+export interface SourcePos {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * Exit statuses, documented in the README. The CLI is the only place that turns them into a
+ * process exit; everything else throws a DeckError that carries one.
+ */
+export const ExitCode = {
+  ok: 0,
+  content: 1,
+  usage: 2,
+  environment: 3,
+  render: 4,
+  output: 5,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Every error code Lectern reports, with the exit status it leads to. */
+export const errorCodes = {
+  SOURCE_READ: ExitCode.content,
+  SOURCE_ENCODING: ExitCode.content,
+  FRONT_MATTER_UNCLOSED: ExitCode.content,
+  FRONT_MATTER_SYNTAX: ExitCode.content,
+  FRONT_MATTER_CODE: ExitCode.content,
+  FRONT_MATTER_INVALID: ExitCode.content,
+  FRONT_MATTER_UNKNOWN_KEY: ExitCode.content,
+  LAYOUT_UNKNOWN: ExitCode.content,
+  DIRECTIVE_INVALID: ExitCode.content,
+  ASSET_MISSING: ExitCode.content,
+  ASSET_OUTSIDE: ExitCode.content,
+  ASSET_REMOTE: ExitCode.content,
+  DECK_EMPTY: ExitCode.content,
+  DECK_NAME_CLASH: ExitCode.usage,
+  CONFIG_SYNTAX: ExitCode.usage,
+  CONFIG_INVALID: ExitCode.usage,
+  CONFIG_UNKNOWN_KEY: ExitCode.usage,
+  USAGE: ExitCode.usage,
+  INPUT_MISSING: ExitCode.usage,
+  TEMPLATE_UNKNOWN: ExitCode.usage,
+  TEMPLATE_SYNTAX: ExitCode.render,
+  TEMPLATE_RENDER: ExitCode.render,
+  RUNTIME_MISSING: ExitCode.environment,
+  BROWSER_NOT_FOUND: ExitCode.environment,
+  BROWSER_LAUNCH: ExitCode.environment,
+  OUTPUT_WRITE: ExitCode.output,
+  INTERRUPTED: ExitCode.interrupted,
+  INTERNAL: ExitCode.render,
+} as const satisfies Record<string, ExitCode>;
+export type ErrorCode = keyof typeof errorCodes;
+
+export type WarningCode =
+  | 'HTML_REMOVED'
+  | 'SLIDE_EMPTY';
+
+export interface DeckErrorInit {
+  pos?: SourcePos;
+  hint?: string;
+  cause?: unknown;
+}
+
+/** The one error type of Lectern: a code, a position, a hint, and the exit status it means. */
+export class DeckError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCode;
+  readonly pos?: SourcePos;
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, init: DeckErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'DeckError';
+    this.code = code;
+    this.exitCode = errorCodes[code];
+    this.pos = init.pos;
+    this.hint = init.hint;
+  }
+}
+
+/** Several errors found in one run (every deck is checked before anything is written). */
+export class DeckErrors extends Error {
+  readonly errors: DeckError[];
+  constructor(errors: DeckError[]) {
+    super(errors.map((e) => e.message).join('; '));
+    this.name = 'DeckErrors';
+    this.errors = errors;
+  }
+  /** The most serious status among the errors: environment and I/O outrank content. */
+  get exitCode(): ExitCode {
+    return Math.max(...this.errors.map((e) => e.exitCode)) as ExitCode;
+  }
+}
+
+/** A problem that does not stop the build. */
+export interface Warning {
+  code: WarningCode;
+  message: string;
+  pos: SourcePos;
+  hint?: string;
+}
+
+/** `file:line:col` with as much of the position as is known. */
+export function formatPos(pos: SourcePos | undefined): string {
+  if (!pos) return 'lectern';
+  let out = pos.file;
+  if (pos.line !== undefined) {
+    out += `:${pos.line}`;
+    if (pos.column !== undefined) out += `:${pos.column}`;
+  }
+  return out;
+}
+
+/** The one-line form every diagnostic takes, plus its hint line. */
+export function formatDiagnostic(
+  severity: 'error' | 'warning',
+  code: string,
+  message: string,
+  pos: SourcePos | undefined,
+  hint?: string,
+): string {
+  const head = `${formatPos(pos)}: ${severity}[${code}]: ${message}`;
+  return hint ? `${head}\n  hint: ${hint}` : head;
+}
+
+/** Wraps anything thrown into a DeckError, keeping DeckErrors as they are. */
+export function toDeckError(err: unknown, pos?: SourcePos): DeckError {
+  if (err instanceof DeckError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new DeckError('INTERNAL', message, {
+    pos,
+    cause: err,
+    hint: 'this is a bug in Lectern; run again with --debug and report the stack trace',
+  });
+}

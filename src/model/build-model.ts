@@ -1,0 +1,165 @@
+import type { Tokens } from 'marked';
+import { aspects, type DeckOptions } from '../config/schema.js';
+import { DeckError, type Warning } from '../errors.js';
+import type { LinedToken } from '../outline/lex.js';
+import type { OutlineSlide } from '../outline/parse-outline.js';
+import { finishHtml } from './html-dom.js';
+import { inferLayout, isVisible } from './layout.js';
+import { escapeHtml, renderInline, renderTokens, scanTokens } from './markdown.js';
+import type { AssetRef, Deck, Slide, Stack } from './types.js';
+
+export interface ModelInput {
+  name: string;
+  file: string;
+  options: DeckOptions;
+  slides: OutlineSlide[];
+  /** Layout names the deck's template offers; a chosen layout must be one of them. */
+  layouts: readonly string[];
+}
+
+type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; section: boolean };
+
+/** Outline slides + merged options -> the Deck model. Pure; throws DeckError on bad content. */
+export function buildModel(input: ModelInput): Deck {
+  const { file, options } = input;
+  const unsafe = options.html === 'unsafe';
+  const warnings: Warning[] = [];
+  const assets: AssetRef[] = [];
+
+  const drafts = input.slides.map((raw) => {
+    const draft = draftSlide(raw, input, unsafe);
+    const scan = scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe);
+    warnings.push(...scan.warnings);
+    assets.push(...scan.assets);
+    const background = draft.attributes['data-background-image'];
+    if (background) assets.push({ url: background, pos: draft.pos });
+    if (!draft.title && !draft.body.trim() && draft.layout !== 'section') {
+      warnings.push({ code: 'SLIDE_EMPTY', message: 'this slide is empty', pos: draft.pos, hint: 'remove the extra separator, or give the slide content' });
+    }
+    return draft;
+  });
+
+  const title = options.title ?? drafts.find((d) => d.titleText)?.titleText ?? input.name;
+  const meta = {
+    title,
+    subtitle: options.subtitle ?? '',
+    author: options.author ?? '',
+    date: options.date ?? '',
+    lang: options.lang,
+  };
+  if (options.title !== undefined) {
+    drafts.unshift({
+      start: 'horizontal',
+      section: false,
+      layout: 'title',
+      layoutChosen: false,
+      title: escapeHtml(meta.title),
+      titleText: meta.title,
+      body: '',
+      columns: [''],
+      notes: '',
+      fragments: 0,
+      attributes: {},
+      pos: { file, line: 1, column: 1 },
+    });
+  }
+  if (drafts.length === 0) {
+    throw new DeckError('DECK_EMPTY', 'the deck has no slides', {
+      pos: { file, line: 1, column: 1 },
+      hint: 'start a slide with a `## Heading` line, or give the deck a `title:` in front matter',
+    });
+  }
+
+  const stacks = stackSlides(drafts, options.verticalSections);
+  const { width, height } = aspects[options.aspect];
+  return {
+    name: input.name,
+    file,
+    meta,
+    options,
+    width,
+    height,
+    stacks,
+    slideCount: drafts.length,
+    assets,
+    warnings,
+  };
+}
+
+function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): SlideDraft {
+  const pos = { file: input.file, line: raw.line, column: 1 };
+  const columnTokens = raw.columnTokens.map((tokens) => [...tokens]);
+  const first = columnTokens[0]!;
+  let title = '';
+  let titleText = '';
+  const headingAt = first.findIndex(isVisible);
+  const heading = first[headingAt];
+  if (raw.headingDepth !== undefined && heading?.type === 'heading') {
+    title = finishHtml(renderInline((heading as Tokens.Heading).tokens), unsafe).html.trim();
+    titleText = (heading as Tokens.Heading).text.replace(/<[^>]*>/g, '').trim();
+    first.splice(headingAt, 1);
+  }
+  const section = raw.headingDepth !== undefined && raw.headingDepth < input.options.slideLevel;
+
+  const attributes: Record<string, string> = {};
+  let fragments = 0;
+  const columns = columnTokens.map((tokens) => {
+    const done = finishHtml(renderTokens(tokens), unsafe);
+    Object.assign(attributes, done.slideAttributes);
+    fragments += done.fragments;
+    return done.html;
+  });
+  const notes = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe).html : '';
+
+  let layout = inferLayout(columnTokens.flat() as LinedToken[], columns.length, section);
+  if (raw.layout) {
+    if (!input.layouts.includes(raw.layout.name)) {
+      throw new DeckError('LAYOUT_UNKNOWN', `unknown layout "${raw.layout.name}"`, {
+        pos: { file: input.file, line: raw.layout.line, column: raw.layout.column },
+        hint: `layouts in this template: ${input.layouts.join(', ')}`,
+      });
+    }
+    layout = raw.layout.name;
+  }
+
+  return {
+    start: raw.start,
+    section,
+    layout,
+    layoutChosen: raw.layout !== undefined,
+    title,
+    titleText,
+    body: columns.join('\n'),
+    columns,
+    notes: notes.trim(),
+    fragments,
+    attributes,
+    pos,
+  };
+}
+
+/**
+ * Groups slides into horizontal stacks: a section heading opens a stack its slides join (when
+ * sections are vertical), `----` joins the stack above, and `---` always opens a new one.
+ */
+function stackSlides(drafts: SlideDraft[], verticalSections: boolean): Stack[] {
+  const stacks: Slide[][] = [];
+  let inSection = false;
+  for (const { start, section, ...slide } of drafts) {
+    const last = stacks[stacks.length - 1];
+    if (start === 'vertical' && last) {
+      last.push(slide as Slide);
+    } else if (section) {
+      stacks.push([slide as Slide]);
+      inSection = verticalSections;
+    } else if (start === 'heading' && inSection && last) {
+      last.push(slide as Slide);
+    } else {
+      stacks.push([slide as Slide]);
+      if (start !== 'heading') inSection = false;
+    }
+  }
+  return stacks.map((slides, h) => ({
+    slides: slides.map((slide, v) => ({ ...slide, h, v })),
+  }));
+}

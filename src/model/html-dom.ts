@@ -1,0 +1,142 @@
+import render from 'dom-serializer';
+import { isComment, isTag, isText, type AnyNode, type ChildNode, type Element, type ParentNode } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
+import { droppedWithContent, isAllowedTag, refuseAttribute } from './html-policy.js';
+
+export interface FinishedHtml {
+  html: string;
+  /** Attributes collected from `<!-- .slide: … -->` comments. */
+  slideAttributes: Record<string, string>;
+  /** Elements that reveal one by one. */
+  fragments: number;
+  /** What the sanitiser took out, as `<tag>` or `attr on <tag>`. */
+  removed: string[];
+}
+
+const ELEMENT_DIRECTIVE = /^\s*\.element\s*:\s*([\s\S]*?)\s*$/;
+const SLIDE_DIRECTIVE = /^\s*\.slide\s*:\s*([\s\S]*?)\s*$/;
+const ATTRIBUTE = /([A-Za-z_:][\w:.-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
+
+/** Parses the attribute list of a `.element:` or `.slide:` comment. */
+export function parseDirectiveAttributes(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(ATTRIBUTE)) {
+    const name = m[1]!.toLowerCase();
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    out[name] = name === 'class' && out.class ? `${out.class} ${value}` : value;
+  }
+  return out;
+}
+
+/**
+ * The last pass over a slide's HTML, on a parsed tree (never on text): applies `.element:`
+ * and `.slide:` comments the way the Reveal.js Markdown plugin does, then, unless `unsafe`,
+ * holds every element and attribute to the allowlist. Pure.
+ */
+export function finishHtml(html: string, unsafe: boolean): FinishedHtml {
+  const doc = parseDocument(html, { decodeEntities: true });
+  const slideAttributes: Record<string, string> = {};
+  const removed: string[] = [];
+
+  walk(doc, (node) => {
+    if (!isComment(node)) return;
+    const element = ELEMENT_DIRECTIVE.exec(node.data);
+    const slide = SLIDE_DIRECTIVE.exec(node.data);
+    if (element) {
+      const target = directiveTarget(node);
+      if (target) mergeAttributes(target.attribs, parseDirectiveAttributes(element[1]!));
+    } else if (slide) {
+      mergeAttributes(slideAttributes, parseDirectiveAttributes(slide[1]!));
+    }
+    detach(node);
+  });
+
+  if (!unsafe) {
+    sanitizeChildren(doc, removed);
+    for (const [name, value] of Object.entries(slideAttributes)) {
+      const why = refuseAttribute('section', name, value);
+      if (why) {
+        removed.push(`${name} on <section> (${why})`);
+        delete slideAttributes[name];
+      }
+    }
+  }
+
+  let fragments = 0;
+  walk(doc, (node) => {
+    if (isTag(node) && /(^|\s)fragment(\s|$)/.test(node.attribs.class ?? '')) fragments++;
+  });
+  return { html: render(doc, { encodeEntities: 'utf8' }), slideAttributes, fragments, removed };
+}
+
+function sanitizeChildren(parent: ParentNode, removed: string[]): void {
+  for (const child of [...parent.children]) {
+    if (!isTag(child)) continue;
+    const tag = child.name.toLowerCase();
+    if (!isAllowedTag(tag)) {
+      removed.push(`<${tag}>`);
+      if (droppedWithContent.has(tag)) detach(child);
+      else {
+        sanitizeChildren(child, removed);
+        unwrap(child);
+      }
+      continue;
+    }
+    for (const [name, value] of Object.entries(child.attribs)) {
+      const why = refuseAttribute(tag, name, value);
+      if (why) {
+        removed.push(`${name} on <${tag}> (${why})`);
+        delete child.attribs[name];
+      }
+    }
+    if (tag === 'a' && child.attribs.target === '_blank') child.attribs.rel = 'noopener noreferrer';
+    sanitizeChildren(child, removed);
+  }
+}
+
+/** The element an `.element:` comment styles: the element just before it, else its parent. */
+function directiveTarget(comment: ChildNode): Element | null {
+  let prev = comment.prev;
+  while (prev && isText(prev) && prev.data.trim() === '') prev = prev.prev;
+  if (prev && isTag(prev)) return prev;
+  const parent = comment.parent;
+  return parent && isTag(parent) ? parent : null;
+}
+
+function mergeAttributes(target: Record<string, string>, extra: Record<string, string>): void {
+  for (const [name, value] of Object.entries(extra)) {
+    target[name] = name === 'class' && target.class ? `${target.class} ${value}` : value;
+  }
+}
+
+function walk(node: AnyNode, visit: (node: ChildNode) => void): void {
+  if (!('children' in node)) return;
+  for (const child of [...node.children]) {
+    visit(child);
+    if (child.parent) walk(child, visit);
+  }
+}
+
+function detach(node: ChildNode): void {
+  const parent = node.parent;
+  if (!parent) return;
+  const i = parent.children.indexOf(node);
+  parent.children.splice(i, 1);
+  relink(parent);
+}
+
+function unwrap(node: Element): void {
+  const parent = node.parent;
+  if (!parent) return;
+  const i = parent.children.indexOf(node);
+  for (const child of node.children) child.parent = parent;
+  parent.children.splice(i, 1, ...node.children);
+  relink(parent);
+}
+
+function relink(parent: ParentNode): void {
+  parent.children.forEach((child, i) => {
+    child.prev = parent.children[i - 1] ?? null;
+    child.next = parent.children[i + 1] ?? null;
+  });
+}

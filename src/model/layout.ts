@@ -1,0 +1,28 @@
+import type { Token, Tokens } from 'marked';
+
+/** Tokens that carry no visible content: blank lines, link definitions, plain comments. */
+export function isVisible(token: Token): boolean {
+  if (token.type === 'space' || token.type === 'def') return false;
+  if (token.type === 'html') return !/^\s*(<!--[\s\S]*?-->\s*)+$/.test(token.raw);
+  return true;
+}
+
+/**
+ * The layout a slide gets when its author chose none: section for a section heading, quote for
+ * one blockquote, image for one image, code for one code block, two-column when the body has
+ * column breaks, bullets otherwise.
+ */
+export function inferLayout(body: Token[], columns: number, section: boolean): string {
+  if (section) return 'section';
+  if (columns > 1) return 'two-column';
+  const visible = body.filter(isVisible);
+  if (visible.length !== 1) return 'bullets';
+  const only = visible[0]!;
+  if (only.type === 'blockquote') return 'quote';
+  if (only.type === 'code') return 'code';
+  if (only.type === 'paragraph') {
+    const inline = (only as Tokens.Paragraph).tokens.filter((t) => !(t.type === 'text' && t.raw.trim() === '') && isVisible(t));
+    if (inline.length === 1 && inline[0]!.type === 'image') return 'image';
+  }
+  return 'bullets';
+}

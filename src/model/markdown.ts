@@ -1,0 +1,111 @@
+import hljs from 'highlight.js/lib/common';
+import { Parser as HtmlParser } from 'htmlparser2';
+import { Parser, Renderer, type Token, type Tokens } from 'marked';
+import type { Warning } from '../errors.js';
+import { walkTokens, type LinedToken } from '../outline/lex.js';
+import { parseDirectiveAttributes } from './html-dom.js';
+import { isAllowedTag, isSafeUrl, refuseAttribute } from './html-policy.js';
+import type { AssetRef } from './types.js';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Marked's HTML renderer plus `+` list fragments and build-time code highlighting. */
+class SlideRenderer extends Renderer {
+  override listitem(item: Tokens.ListItem): string {
+    const html = super.listitem(item);
+    return item.raw.trimStart().startsWith('+') ? html.replace(/^<li>/, '<li class="fragment">') : html;
+  }
+
+  override code({ text, lang }: Tokens.Code): string {
+    const language = (lang ?? '').match(/^\S*/)?.[0] ?? '';
+    const known = language !== '' && hljs.getLanguage(language) !== undefined;
+    const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
+    const cls = language ? ` class="hljs language-${escapeHtml(language)}"` : ' class="hljs"';
+    return `<pre><code${cls}>${body}\n</code></pre>\n`;
+  }
+}
+
+/** Renders lexed tokens to HTML. Pure: no options are shared between calls. */
+export function renderTokens(tokens: Token[]): string {
+  return Parser.parse(tokens, { renderer: new SlideRenderer(), gfm: true });
+}
+
+/** Inline HTML of a heading's text, with no wrapping element. */
+export function renderInline(tokens: Token[]): string {
+  return new Parser({ renderer: new SlideRenderer(), gfm: true }).parseInline(tokens);
+}
+
+export interface TokenScan {
+  assets: AssetRef[];
+  warnings: Warning[];
+}
+
+/**
+ * Finds, with their lines, the files a slide refers to (Markdown images, `<img src>`, slide
+ * background images) and, in safe mode, every piece of raw HTML the sanitiser will remove.
+ * Works on parsed tokens and a real HTML tokenizer, never on regular expressions over text.
+ */
+export function scanTokens(tokens: Token[], file: string, unsafe: boolean): TokenScan {
+  const assets: AssetRef[] = [];
+  const warnings: Warning[] = [];
+  const removed = (what: string, line: number, why: string): void => {
+    warnings.push({
+      code: 'HTML_REMOVED',
+      message: `removed ${what} (${why})`,
+      pos: { file, line },
+      hint: 'Lectern keeps layout HTML only; set `html: unsafe` in front matter for decks you trust',
+    });
+  };
+
+  walkTokens(tokens, (token: LinedToken) => {
+    if (token.type === 'image') {
+      assets.push({ url: (token as Tokens.Image).href, pos: { file, line: token.line } });
+    } else if (token.type === 'link' && !unsafe) {
+      const href = (token as Tokens.Link).href;
+      if (!isSafeUrl(href, 'link')) removed(`link to "${href}"`, token.line, 'unsafe URL');
+    } else if (token.type === 'html') {
+      scanHtml(token.raw, token.line, unsafe, assets, removed, file);
+    }
+  });
+  return { assets, warnings };
+}
+
+function scanHtml(
+  html: string,
+  line: number,
+  unsafe: boolean,
+  assets: AssetRef[],
+  removed: (what: string, line: number, why: string) => void,
+  file: string,
+): void {
+  const lineAt = (index: number): number => line + (html.slice(0, index).match(/\n/g)?.length ?? 0);
+  const checkAttributes = (tag: string, attribs: Record<string, string>, at: number): void => {
+    for (const [name, value] of Object.entries(attribs)) {
+      if ((name === 'src' && tag === 'img') || name === 'data-background-image') {
+        assets.push({ url: value, pos: { file, line: at } });
+      }
+      const why = unsafe ? null : refuseAttribute(tag, name, value);
+      if (why) removed(`${name} on <${tag}>`, at, why);
+    }
+  };
+  const parser: HtmlParser = new HtmlParser(
+    {
+      onopentag(name, attribs) {
+        const at = lineAt(parser.startIndex);
+        if (!unsafe && !isAllowedTag(name)) removed(`<${name}>`, at, 'element not allowed');
+        checkAttributes(name, attribs, at);
+      },
+      oncomment(data) {
+        const directive = /^\s*\.(element|slide)\s*:([\s\S]*)$/.exec(data);
+        if (directive) {
+          const tag = directive[1] === 'slide' ? 'section' : 'element';
+          checkAttributes(tag, parseDirectiveAttributes(directive[2]!), lineAt(parser.startIndex));
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.end(html);
+}

@@ -1,0 +1,65 @@
+import type { DeckOptions } from '../config/schema.js';
+import type { SourcePos, Warning } from '../errors.js';
+
+/** Layouts Lectern infers by itself; a template may offer more, chosen with a layout comment. */
+export const inferredLayouts = ['title', 'section', 'bullets', 'quote', 'image', 'code'] as const;
+
+/** A local file the deck needs, found in the parsed outline. */
+export interface AssetRef {
+  /** The path as written, relative to the deck file's folder. */
+  url: string;
+  pos: SourcePos;
+}
+
+/** One slide: everything a layout partial may show. HTML fields are sanitised already. */
+export interface Slide {
+  /** 0-based horizontal and vertical indices, as Reveal.getIndices() reports them. */
+  h: number;
+  v: number;
+  layout: string;
+  /** Whether the layout came from a `<!-- layout: … -->` comment. */
+  layoutChosen: boolean;
+  /** The slide heading as inline HTML, empty when the slide has none. */
+  title: string;
+  /** The slide heading as plain text, for outlines and indexes. */
+  titleText: string;
+  /** Body HTML for one-column layouts (all columns joined). */
+  body: string;
+  /** Body HTML per column; two or more for column layouts. */
+  columns: string[];
+  /** Speaker notes HTML, empty when there are none. */
+  notes: string;
+  /** How many fragments the slide reveals one by one. */
+  fragments: number;
+  /** Attributes for the slide's <section>, from `<!-- .slide: … -->` comments. */
+  attributes: Record<string, string>;
+  pos: SourcePos;
+}
+
+/** Slides shown at one horizontal position; more than one stack vertically. */
+export interface Stack {
+  slides: Slide[];
+}
+
+export interface DeckMeta {
+  title: string;
+  subtitle: string;
+  author: string;
+  date: string;
+  lang: string;
+}
+
+/** The typed deck model: the only thing templates see (with `reveal` config added by render). */
+export interface Deck {
+  /** Name used for the output folder: the file name without `.md`. */
+  name: string;
+  file: string;
+  meta: DeckMeta;
+  options: DeckOptions;
+  width: number;
+  height: number;
+  stacks: Stack[];
+  slideCount: number;
+  assets: AssetRef[];
+  warnings: Warning[];
+}

@@ -1,0 +1,54 @@
+import { Lexer, type Token, type Tokens } from 'marked';
+import type { Segment } from './split.js';
+
+/** A marked token with the file line it starts on (marked itself keeps no positions). */
+export type LinedToken = Token & { line: number };
+
+/**
+ * Lexes one segment of Markdown and gives every token, nested ones included, the file line it
+ * starts on: a child's line is its parent's plus the newlines before the child's raw text.
+ */
+export function lexSegment(segment: Segment): LinedToken[] {
+  const tokens = new Lexer({ gfm: true }).lex(segment.text);
+  annotate(tokens, segment.text, segment.line);
+  return [...tokens] as unknown as LinedToken[];
+}
+
+function annotate(tokens: Token[], source: string, line: number): void {
+  let cursor = 0;
+  for (const token of tokens) {
+    const at = token.raw ? source.indexOf(token.raw, cursor) : -1;
+    const offset = at === -1 ? cursor : at;
+    const tokenLine = line + countNewlines(source, 0, offset);
+    (token as LinedToken).line = tokenLine;
+    if (at !== -1) cursor = at + token.raw.length;
+    for (const children of childLists(token)) annotate(children, token.raw, tokenLine);
+  }
+}
+
+function childLists(token: Token): Token[][] {
+  const lists: Token[][] = [];
+  if (token.type === 'list') lists.push((token as Tokens.List).items as unknown as Token[]);
+  if (token.type === 'table') {
+    const table = token as Tokens.Table;
+    lists.push(table.header.flatMap((cell) => cell.tokens));
+    for (const row of table.rows) lists.push(row.flatMap((cell) => cell.tokens));
+  }
+  const nested = (token as { tokens?: Token[] }).tokens;
+  if (Array.isArray(nested)) lists.push(nested);
+  return lists;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** Visits every token depth first, list items and table cells included. */
+export function walkTokens(tokens: Token[], visit: (token: LinedToken) => void): void {
+  for (const token of tokens) {
+    visit(token as LinedToken);
+    for (const children of childLists(token)) walkTokens(children, visit);
+  }
+}

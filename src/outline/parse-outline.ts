@@ -1,0 +1,42 @@
+import { deckLayerSchema, type DeckLayer } from '../config/schema.js';
+import { parseYamlLayer } from '../config/yaml-layer.js';
+import { splitFrontMatter } from './front-matter.js';
+import { lexSegment, type LinedToken } from './lex.js';
+import { splitSlides, type RawSlide } from './split.js';
+
+/** A deck file after its front matter is read: options plus the Markdown body. */
+export interface Outline {
+  file: string;
+  frontMatter: DeckLayer;
+  body: string;
+  bodyLine: number;
+}
+
+/** A raw slide with its columns and notes lexed into tokens that know their lines. */
+export interface OutlineSlide extends RawSlide {
+  columnTokens: LinedToken[][];
+  noteTokens?: LinedToken[];
+}
+
+/** Reads front matter (validated against the deck schema) off decoded deck text. Pure. */
+export function parseOutline(text: string, file: string): Outline {
+  const split = splitFrontMatter(text, file);
+  const frontMatter =
+    split.yaml === null
+      ? {}
+      : parseYamlLayer({ text: split.yaml, file, firstLine: split.yamlLine }, deckLayerSchema, {
+          syntax: 'FRONT_MATTER_SYNTAX',
+          invalid: 'FRONT_MATTER_INVALID',
+          unknownKey: 'FRONT_MATTER_UNKNOWN_KEY',
+        });
+  return { file, frontMatter, body: split.body, bodyLine: split.bodyLine };
+}
+
+/** Splits the body into slides at the given slide level and lexes each part. Pure. */
+export function lexOutline(outline: Outline, slideLevel: number): OutlineSlide[] {
+  return splitSlides(outline.body, outline.bodyLine, slideLevel).map((raw) => ({
+    ...raw,
+    columnTokens: raw.columns.map(lexSegment),
+    ...(raw.notes ? { noteTokens: lexSegment(raw.notes) } : {}),
+  }));
+}

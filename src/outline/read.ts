@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { DeckError } from '../errors.js';
+
+/**
+ * Turns the bytes of a deck file into text: refuses invalid UTF-8 (naming the line), drops a
+ * byte-order mark and folds CRLF and lone CR line ends into LF, so line numbers stay the
+ * editor's.
+ */
+export function decodeSource(bytes: Uint8Array, file: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder('utf-8').decode(bytes);
+    const bad = lossy.indexOf('\uFFFD');
+    const before = lossy.slice(0, Math.max(bad, 0));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    throw new DeckError('SOURCE_ENCODING', 'the file is not valid UTF-8', {
+      pos: { file, line, column },
+      hint: 'save the file as UTF-8 in your editor',
+    });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/** Reads a deck file from disk; `display` is the path errors show (relative to the project). */
+export function readDeckFile(path: string, display: string): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new DeckError('SOURCE_READ', `cannot read the deck: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      pos: { file: display },
+      hint: 'check the path and the file permissions',
+      cause: err,
+    });
+  }
+  return decodeSource(bytes, display);
+}

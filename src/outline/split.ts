@@ -1,0 +1,147 @@
+/**
+ * Splits a deck body into raw slides, line by line, the way an outline is written: headings at
+ * or above the slide level start slides, `---` and `----` lines (after a blank line) start
+ * horizontal and vertical slides, `Note:` starts the speaker notes, and two directive comments
+ * shape the slide. Fenced code is never split. Pure.
+ */
+
+/** A run of source lines with the file line it starts on. */
+export interface Segment {
+  text: string;
+  line: number;
+}
+
+export type SlideStart = 'start' | 'heading' | 'horizontal' | 'vertical';
+
+export interface RawSlide {
+  /** What began this slide. */
+  start: SlideStart;
+  /** Depth of the heading that opens the slide, if one does. */
+  headingDepth?: number;
+  /** File line of the slide's first line (its separator or heading). */
+  line: number;
+  /** Body columns: one unless `<!-- column -->` breaks the body. */
+  columns: Segment[];
+  /** Speaker notes from the `Note:` line on. */
+  notes?: Segment;
+  layout?: { name: string; line: number; column: number };
+  /** File lines of `<!-- column -->` markers, for error messages. */
+  columnBreaks: number[];
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const HEADING = /^ {0,3}(#{1,6})(?=[ \t]|$)/;
+const HSEP = /^---[ \t]*$/;
+const VSEP = /^----[ \t]*$/;
+const NOTE = /^\s*notes?:/i;
+const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
+const COLUMN = /^\s*<!--\s*column\s*-->\s*$/i;
+
+interface Building {
+  slide: RawSlide;
+  lines: string[];
+  lineStart: number;
+  inNotes: boolean;
+  /** Only blank lines so far after a separator: a heading here joins this slide. */
+  fresh: boolean;
+}
+
+export function splitSlides(body: string, bodyLine: number, slideLevel: number): RawSlide[] {
+  const lines = body.split('\n');
+  const slides: RawSlide[] = [];
+  let fence: { char: string; size: number } | null = null;
+  let current: Building = open('start', bodyLine, bodyLine);
+
+  function open(start: SlideStart, line: number, contentLine: number, headingDepth?: number): Building {
+    return {
+      slide: { start, line, columns: [], columnBreaks: [], ...(headingDepth ? { headingDepth } : {}) },
+      lines: [],
+      lineStart: contentLine,
+      inNotes: false,
+      fresh: start === 'horizontal' || start === 'vertical',
+    };
+  }
+
+  function flushSegment(b: Building): Segment {
+    return { text: b.lines.join('\n'), line: b.lineStart };
+  }
+
+  function close(b: Building): void {
+    const segment = flushSegment(b);
+    if (b.inNotes) b.slide.notes = segment;
+    else b.slide.columns.push(segment);
+    const empty = b.slide.columns.every((c) => c.text.trim() === '') && !b.slide.notes && !b.slide.layout;
+    // Text before the first heading or separator is a slide only when it has content.
+    if (b.slide.start === 'start' && empty) return;
+    slides.push(b.slide);
+  }
+
+  lines.forEach((text, i) => {
+    const line = bodyLine + i;
+    const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
+
+    if (fence) {
+      const m = FENCE.exec(text);
+      if (m && m[1]![0] === fence.char && m[1]!.length >= fence.size && text.trim() === m[1]) fence = null;
+      current.lines.push(text);
+      return;
+    }
+    const fenceOpen = FENCE.exec(text);
+    if (fenceOpen) {
+      fence = { char: fenceOpen[1]![0]!, size: fenceOpen[1]!.length };
+      current.fresh = false;
+      current.lines.push(text);
+      return;
+    }
+
+    if (prevBlank && (HSEP.test(text) || VSEP.test(text))) {
+      close(current);
+      current = open(VSEP.test(text) ? 'vertical' : 'horizontal', line, line + 1);
+      return;
+    }
+
+    const heading = HEADING.exec(text);
+    if (heading && heading[1]!.length <= slideLevel) {
+      const depth = heading[1]!.length;
+      if (current.fresh) {
+        current.slide.headingDepth = depth;
+        current.fresh = false;
+        current.lines = [];
+        current.lineStart = line;
+        current.lines.push(text);
+        return;
+      }
+      close(current);
+      current = open('heading', line, line, depth);
+      current.lines.push(text);
+      return;
+    }
+
+    const layout = LAYOUT.exec(text);
+    if (layout && !current.inNotes) {
+      current.slide.layout = { name: layout[2]!, line, column: layout[1]!.length + 1 };
+      current.lines.push('');
+      return;
+    }
+    if (COLUMN.test(text) && !current.inNotes) {
+      current.slide.columns.push(flushSegment(current));
+      current.slide.columnBreaks.push(line);
+      current.lines = [];
+      current.lineStart = line + 1;
+      return;
+    }
+    if (!current.inNotes && NOTE.test(text)) {
+      current.slide.columns.push(flushSegment(current));
+      current.inNotes = true;
+      current.lines = [text.replace(NOTE, '').trimStart()];
+      current.lineStart = line;
+      current.fresh = false;
+      return;
+    }
+
+    if (text.trim() !== '') current.fresh = false;
+    current.lines.push(text);
+  });
+  close(current);
+  return slides;
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DeckError } from '../errors.js';
+import type { FileCopy } from '../assets/plan.js';
+
+/** Everything one built deck folder holds. */
+export interface DeckOutput {
+  name: string;
+  files: { path: string; content: string }[];
+  copies: FileCopy[];
+}
+
+const TMP_PREFIX = '.lectern-tmp-';
+
+/**
+ * Writes deck folders atomically: each is staged in a temporary folder beside the output and
+ * swapped in by rename, so a failure (or Ctrl-C) leaves the previous build as it was. The only
+ * module that writes files.
+ */
+export function writeDecks(outDir: string, decks: DeckOutput[], signal?: AbortSignal): void {
+  const stage = join(outDir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
+  try {
+    mkdirSync(stage, { recursive: true });
+    for (const deck of decks) {
+      checkAborted(signal);
+      const dir = join(stage, 'new', deck.name);
+      for (const file of deck.files) {
+        mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+        writeFileSync(join(dir, file.path), file.content);
+      }
+      for (const copy of deck.copies) {
+        mkdirSync(dirname(join(dir, copy.to)), { recursive: true });
+        copyFileSync(copy.from, join(dir, copy.to));
+      }
+    }
+    checkAborted(signal);
+    mkdirSync(join(stage, 'old'), { recursive: true });
+    for (const deck of decks) {
+      const target = join(outDir, deck.name);
+      const old = join(stage, 'old', deck.name);
+      const hadOld = existsSync(target);
+      if (hadOld) renameSync(target, old);
+      try {
+        renameSync(join(stage, 'new', deck.name), target);
+      } catch (err) {
+        if (hadOld) renameSync(old, target);
+        throw err;
+      }
+    }
+  } catch (err) {
+    if (err instanceof DeckError) throw err;
+    throw new DeckError('OUTPUT_WRITE', `could not write to ${outDir}: ${(err as Error).message}`, {
+      pos: { file: outDir },
+      hint: 'check that the output folder is writable and the disk has space',
+      cause: err,
+    });
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Writes one file by writing a temporary file beside it and renaming it into place. */
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = join(dirname(path), `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new DeckError('OUTPUT_WRITE', `could not write ${path}: ${(err as Error).message}`, {
+      pos: { file: path },
+      hint: 'check that the output folder is writable and the disk has space',
+      cause: err,
+    });
+  }
+}
+
+function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
+}

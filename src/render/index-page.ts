@@ -1,0 +1,56 @@
+import { escapeHtml } from '../model/markdown.js';
+
+/** What `dist/<deck>/deck.json` records of a built deck, and the index lists. */
+export interface DeckSummary {
+  name: string;
+  title: string;
+  subtitle: string;
+  author: string;
+  date: string;
+  slideCount: number;
+  /** Relative path of the PDF inside the deck folder, once one is exported. */
+  pdf?: string;
+}
+
+/** The page at `dist/index.html` that lists every built deck. Pure. */
+export function renderIndexPage(decks: DeckSummary[]): string {
+  const sorted = [...decks].sort((a, b) => a.title.localeCompare(b.title));
+  const items = sorted
+    .map((d) => {
+      const href = `${encodeURIComponent(d.name)}/index.html`;
+      const pdf = d.pdf ? ` · <a href="${encodeURIComponent(d.name)}/${escapeHtml(d.pdf)}">PDF</a>` : '';
+      const byline = [d.author, d.date].filter(Boolean).map(escapeHtml).join(' · ');
+      return `    <li class="deck">
+      <h2><a href="${href}">${escapeHtml(d.title)}</a></h2>
+      ${d.subtitle ? `<p class="subtitle">${escapeHtml(d.subtitle)}</p>` : ''}
+      <p class="meta">${byline ? `${byline} · ` : ''}<span class="count">${d.slideCount} slides</span> · <a href="${href}">HTML</a>${pdf}</p>
+    </li>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="generator" content="Lectern">
+  <title>Decks</title>
+  <style>
+    body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 3rem auto; max-width: 46rem; padding: 0 1rem; color: #1d232b; background: #fbfaf7; }
+    h1 { font-size: 1.6rem; }
+    ul { list-style: none; padding: 0; }
+    .deck { border-top: 1px solid #d9dde3; padding: 1rem 0; }
+    .deck h2 { font-size: 1.25rem; margin: 0 0 0.3rem; }
+    .subtitle { margin: 0 0 0.3rem; color: #3d4652; }
+    .meta { margin: 0; color: #5b6573; font-size: 0.9rem; }
+    a { color: #0b6e6e; }
+  </style>
+</head>
+<body>
+  <h1>Decks</h1>
+  <ul class="decks">
+${items}
+  </ul>
+</body>
+</html>
+`;
+}
