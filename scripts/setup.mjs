@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm run setup`: installs what Lectern needs on a fresh machine. Plain Node, no dependencies,
+// so it runs before node_modules exists.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args) => {
+  console.log(`setup: ${cmd} ${args.join(' ')}`);
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) {
+    console.error(`setup: error: \`${cmd} ${args.join(' ')}\` failed (exit ${res.status ?? res.signal})`);
+    process.exit(res.status || 1);
+  }
+};
+
+// Same search order as the browser module: CHROME_PATH, PUPPETEER_EXECUTABLE_PATH, usual places.
+const candidates = [
+  process.env.CHROME_PATH,
+  process.env.PUPPETEER_EXECUTABLE_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/opt/google/chrome/chrome',
+  '/usr/bin/microsoft-edge',
+  '/snap/bin/chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+].filter(Boolean);
+const findBrowser = () => candidates.find((p) => existsSync(p));
+
+run('npm', ['ci', '--no-audit', '--no-fund']);
+
+let browser = findBrowser();
+if (!browser) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (isRoot && hasApt) {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core']);
+    browser = findBrowser();
+  }
+}
+if (browser) {
+  let version = '';
+  try {
+    version = execFileSync(browser, ['--version'], { encoding: 'utf8', timeout: 20000 }).trim();
+  } catch {
+    version = '(version unknown)';
+  }
+  console.log(`setup: browser: ${browser} ${version}`);
+} else {
+  console.warn(
+    'setup: warning: no Chrome, Chromium or Edge found. HTML builds work without one; the browser tests and PDF export need one.\n' +
+      '  Debian/Ubuntu: sudo apt-get install chromium\n' +
+      '  macOS: install Google Chrome\n' +
+      '  or set CHROME_PATH to a Chrome-family browser.',
+  );
+}
+console.log('setup: done. Next: npm run build');
