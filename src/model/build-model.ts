@@ -31,8 +31,6 @@ export function buildModel(input: ModelInput): Deck {
     const scan = scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe);
     warnings.push(...scan.warnings);
     assets.push(...scan.assets);
-    const background = draft.attributes['data-background-image'];
-    if (background) assets.push({ url: background, pos: draft.pos });
     if (!draft.title && !draft.body.trim() && draft.layout !== 'section') {
       warnings.push({ code: 'SLIDE_EMPTY', message: 'this slide is empty', pos: draft.pos, hint: 'remove the extra separator, or give the slide content' });
     }
