@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { planAssets, type FileCopy } from './assets/plan.js';
 import { loadProjectConfig } from './config/load-config.js';
 import { mergeDeckOptions, projectDefaults, type DeckLayer } from './config/schema.js';
-import { DeckError, DeckErrors, toDeckError, type Warning } from './errors.js';
+import { DeckError, DeckErrors, toDeckError, type SourcePos, type Warning } from './errors.js';
 import { buildModel } from './model/build-model.js';
 import type { Deck } from './model/types.js';
 import { lexOutline, parseOutline } from './outline/parse-outline.js';
@@ -58,7 +58,7 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
     try {
       prepared.push(prepareDeck(file, { projectDir, outDir, configDeckLayer, flags: options.flags ?? {}, templates, revealDir }));
     } catch (err) {
-      errors.push(toDeckError(err, { file: display(projectDir, file) }));
+      errors.push(withPosition(toDeckError(err), { file: display(projectDir, file) }));
     }
   }
   const names = new Map<string, string>();
@@ -220,6 +220,12 @@ function findReveal(): string {
       cause: err,
     });
   }
+}
+
+/** Errors raised without a position (a missing template, say) point at the deck that asked. */
+function withPosition(err: DeckError, pos: SourcePos): DeckError {
+  if (err.pos) return err;
+  return new DeckError(err.code, err.message, { pos, hint: err.hint, cause: err.cause ?? err });
 }
 
 function display(projectDir: string, path: string): string {

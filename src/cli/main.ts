@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DeckError, DeckErrors, ExitCode, formatDiagnostic, toDeckError, type Warning } from '../errors.js';
+import { DeckError, DeckErrors, ExitCode, formatDiagnostic, toDeckError, type SourcePos, type Warning } from '../errors.js';
 import { buildAll } from '../pipeline.js';
 import type { DeckLayer } from '../config/schema.js';
 
@@ -98,7 +99,11 @@ function parseBuildArgs(argv: string[]): BuildArgs {
       },
     });
   } catch (err) {
-    throw new DeckError('USAGE', (err as Error).message, { hint: 'run `lectern --help` for the options' });
+    const message = (err as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    throw new DeckError('USAGE', unknown ? `unknown option "${unknown}"` : message.split('. ')[0]!, {
+      hint: 'run `lectern --help` for the options',
+    });
   }
   const { values, positionals } = parsed;
   const flags: DeckLayer = {};
@@ -115,13 +120,13 @@ function parseBuildArgs(argv: string[]): BuildArgs {
 }
 
 function reportWarnings(warnings: Warning[], io: CliIo): void {
-  for (const w of warnings) io.stderr(`${formatDiagnostic('warning', w.code, w.message, w.pos, w.hint)}\n`);
+  for (const w of warnings) io.stderr(`${formatDiagnostic('warning', w.code, w.message, shortPos(w.pos, io.cwd), w.hint)}\n`);
 }
 
 function reportFailure(err: unknown, io: CliIo, debug: boolean): number {
   const errors = err instanceof DeckErrors ? err.errors : [toDeckError(err)];
   for (const e of errors) {
-    io.stderr(`${formatDiagnostic('error', e.code, e.message, e.pos, e.hint)}\n`);
+    io.stderr(`${formatDiagnostic('error', e.code, e.message, shortPos(e.pos, io.cwd), e.hint)}\n`);
     if (debug) io.stderr(`${chain(e)}\n`);
   }
   if (errors.length > 1) io.stderr(`${errors.length} errors; nothing was written\n`);
@@ -137,6 +142,13 @@ function chain(err: unknown): string {
     current = current.cause;
   }
   return parts.join('\ncaused by: ');
+}
+
+/** Paths inside the working folder are shown relative to it, as editors and terminals link them. */
+function shortPos(pos: SourcePos | undefined, cwd: string): SourcePos | undefined {
+  if (!pos || !isAbsolute(pos.file)) return pos;
+  const rel = relative(cwd, pos.file);
+  return rel.startsWith('..') || isAbsolute(rel) ? pos : { ...pos, file: rel.split(sep).join('/') };
 }
 
 function relativeOut(cwd: string, dir: string): string {

@@ -50,41 +50,52 @@ export interface TokenScan {
 export function scanTokens(tokens: Token[], file: string, unsafe: boolean): TokenScan {
   const assets: AssetRef[] = [];
   const warnings: Warning[] = [];
-  const removed = (what: string, line: number, why: string): void => {
+  const removed = (what: string, pos: Pos, why: string): void => {
     warnings.push({
       code: 'HTML_REMOVED',
       message: `removed ${what} (${why})`,
-      pos: { file, line },
+      pos: { file, ...pos },
       hint: 'Lectern keeps layout HTML only; set `html: unsafe` in front matter for decks you trust',
     });
   };
 
   walkTokens(tokens, (token: LinedToken) => {
     if (token.type === 'image') {
-      assets.push({ url: (token as Tokens.Image).href, pos: { file, line: token.line } });
+      assets.push({ url: (token as Tokens.Image).href, pos: { file, line: token.line, column: token.column } });
     } else if (token.type === 'link' && !unsafe) {
       const href = (token as Tokens.Link).href;
-      if (!isSafeUrl(href, 'link')) removed(`link to "${href}"`, token.line, 'unsafe URL');
+      if (!isSafeUrl(href, 'link')) removed(`link to "${href}"`, { line: token.line, column: token.column }, 'unsafe URL');
     } else if (token.type === 'html') {
-      scanHtml(token.raw, token.line, unsafe, assets, removed, file);
+      scanHtml(token.raw, { line: token.line, column: token.column }, unsafe, assets, removed, file);
     }
   });
   return { assets, warnings };
 }
 
+interface Pos {
+  line: number;
+  column: number;
+}
+
 function scanHtml(
   html: string,
-  line: number,
+  start: Pos,
   unsafe: boolean,
   assets: AssetRef[],
-  removed: (what: string, line: number, why: string) => void,
+  removed: (what: string, pos: Pos, why: string) => void,
   file: string,
 ): void {
-  const lineAt = (index: number): number => line + (html.slice(0, index).match(/\n/g)?.length ?? 0);
-  const checkAttributes = (tag: string, attribs: Record<string, string>, at: number): void => {
+  const lineAt = (index: number): Pos => {
+    const before = html.slice(0, index);
+    const newlines = before.match(/\n/g)?.length ?? 0;
+    return newlines === 0
+      ? { line: start.line, column: start.column + index }
+      : { line: start.line + newlines, column: index - before.lastIndexOf('\n') };
+  };
+  const checkAttributes = (tag: string, attribs: Record<string, string>, at: Pos): void => {
     for (const [name, value] of Object.entries(attribs)) {
       if ((name === 'src' && tag === 'img') || name === 'data-background-image') {
-        assets.push({ url: value, pos: { file, line: at } });
+        assets.push({ url: value, pos: { file, ...at } });
       }
       const why = unsafe ? null : refuseAttribute(tag, name, value);
       if (why) removed(`${name} on <${tag}>`, at, why);

@@ -1,8 +1,8 @@
 import { Lexer, type Token, type Tokens } from 'marked';
 import type { Segment } from './split.js';
 
-/** A marked token with the file line it starts on (marked itself keeps no positions). */
-export type LinedToken = Token & { line: number };
+/** A marked token with the file line and column it starts on (marked itself keeps no positions). */
+export type LinedToken = Token & { line: number; column: number };
 
 /**
  * Lexes one segment of Markdown and gives every token, nested ones included, the file line it
@@ -10,19 +10,22 @@ export type LinedToken = Token & { line: number };
  */
 export function lexSegment(segment: Segment): LinedToken[] {
   const tokens = new Lexer({ gfm: true }).lex(segment.text);
-  annotate(tokens, segment.text, segment.line);
+  annotate(tokens, segment.text, segment.line, 1);
   return [...tokens] as unknown as LinedToken[];
 }
 
-function annotate(tokens: Token[], source: string, line: number): void {
+/** `column` is the file column of `source[0]`; later lines of `source` start at column 1. */
+function annotate(tokens: Token[], source: string, line: number, column: number): void {
   let cursor = 0;
   for (const token of tokens) {
     const at = token.raw ? source.indexOf(token.raw, cursor) : -1;
     const offset = at === -1 ? cursor : at;
-    const tokenLine = line + countNewlines(source, 0, offset);
-    (token as LinedToken).line = tokenLine;
+    const newlines = countNewlines(source, 0, offset);
+    const lined = token as LinedToken;
+    lined.line = line + newlines;
+    lined.column = newlines === 0 ? column + offset : offset - source.lastIndexOf('\n', offset - 1);
     if (at !== -1) cursor = at + token.raw.length;
-    for (const children of childLists(token)) annotate(children, token.raw, tokenLine);
+    for (const children of childLists(token)) annotate(children, token.raw, lined.line, lined.column);
   }
 }
 

@@ -56,7 +56,7 @@ export function writeDecks(outDir: string, decks: DeckOutput[], signal?: AbortSi
       cause: err,
     });
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    removeQuietly(stage);
   }
 }
 
@@ -68,12 +68,21 @@ export function writeFileAtomic(path: string, content: string): void {
     writeFileSync(tmp, content);
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw new DeckError('OUTPUT_WRITE', `could not write ${path}: ${(err as Error).message}`, {
       pos: { file: path },
       hint: 'check that the output folder is writable and the disk has space',
       cause: err,
     });
+  }
+}
+
+/** Cleanup must never mask the error that made it necessary. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Nothing was created there, or it is already gone.
   }
 }
 

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, listFiles, makeProject, repoRoot } from '../helpers/fs.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+describe('lectern build of the repository decks', () => {
+  let out: string;
+  let result: Awaited<ReturnType<typeof cli>>;
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'lectern-dist-'));
+    result = await cli(['build', '--out', out], repoRoot);
+  });
+
+  it('exits 0 and reports each deck with its slide count', () => {
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/built decks\/open-source-ai\.md -> .*open-source-ai\/index\.html \(\d+ slides\)/);
+    expect(result.stdout).toMatch(/^3 decks in \d+ ms, 0 warnings$/m);
+  });
+
+  it('writes each deck with only the Reveal.js files it needs, the theme and its images', () => {
+    const files = listFiles(join(out, 'open-source-ai'));
+    expect(files.filter((f) => f.startsWith('_lectern/reveal/'))).toEqual([
+      '_lectern/reveal/plugin/notes.js',
+      '_lectern/reveal/reveal.css',
+      '_lectern/reveal/reveal.js',
+    ]);
+    expect(files).toContain('_lectern/template/theme.css');
+    expect(files).toContain('_lectern/template/fonts/inter-latin-400-normal.woff2');
+    expect(files).toContain('images/open-vs-closed.svg');
+    expect(files).toContain('index.html');
+    expect(listFiles(join(out, 'lightning'))).not.toContain('images/open-vs-closed.svg');
+  });
+
+  it('makes no reference outside the deck folder', () => {
+    for (const deck of ['open-source-ai', 'lightning', 'debate']) {
+      const html = readFileSync(join(out, deck, 'index.html'), 'utf8');
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+      const css = readFileSync(join(out, deck, '_lectern/template/theme.css'), 'utf8');
+      expect(css).not.toMatch(/@import|url\(['"]?(https?:)?\/\//);
+    }
+  });
+
+  it('lists every deck in dist/index.html with title, author, slide count and link', () => {
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    const summary = JSON.parse(readFileSync(join(out, 'open-source-ai', 'deck.json'), 'utf8'));
+    expect(index).toContain('<a href="open-source-ai/index.html">The Case for Open AI Models</a>');
+    expect(index).toContain(`${summary.slideCount} slides`);
+    expect(index.match(/<li class="deck">/g)).toHaveLength(3);
+    expect(index).toContain('Open or Closed?');
+    expect(index).toContain('Open Models in Five Minutes');
+  });
+});
+
+describe('the talks in decks/', () => {
+  const decks = ['open-source-ai', 'lightning', 'debate'];
+  let out: string;
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'lectern-dist-'));
+    const { code } = await cli(['build', '--out', out, '--quiet'], repoRoot);
+    expect(code).toBe(0);
+  });
+  const count = (html: string, re: RegExp) => html.match(re)?.length ?? 0;
+
+  it('the full talk has 20+ slides, notes on most, a quote, two columns, code and a table', () => {
+    const html = readFileSync(join(out, 'open-source-ai', 'index.html'), 'utf8');
+    const slides = count(html, /<section [^>]*data-layout=/g);
+    expect(slides).toBeGreaterThanOrEqual(20);
+    expect(count(html, /<aside class="notes">/g)).toBeGreaterThan(slides / 2);
+    expect(count(html, /data-layout="section"/g)).toBeGreaterThanOrEqual(6);
+    expect(html).toContain('data-layout="quote"');
+    expect(html).toContain('data-layout="two-column"');
+    expect(html).toContain('data-layout="code"');
+    expect(html).toContain('<table>');
+  });
+
+  it('the lightning talk is short and the debate sets positions side by side', () => {
+    const lightning = readFileSync(join(out, 'lightning', 'index.html'), 'utf8');
+    expect(count(lightning, /<section [^>]*data-layout=/g)).toBeLessThanOrEqual(8);
+    const debate = readFileSync(join(out, 'debate', 'index.html'), 'utf8');
+    expect(count(debate, /data-layout="two-column"/g)).toBeGreaterThanOrEqual(4);
+    expect(debate).toContain('For open');
+    expect(debate).toContain('For closed');
+  });
+
+  it('every deck sets its language and title', () => {
+    for (const deck of decks) {
+      const html = readFileSync(join(out, deck, 'index.html'), 'utf8');
+      expect(html).toMatch(/<html lang="en">/);
+      expect(html).toMatch(/<title>[^<]+<\/title>/);
+    }
+  });
+});
+
+describe('config layers', () => {
+  it('merges defaults < config file < front matter < flags', async () => {
+    const dir = makeProject({
+      'lectern.config.yaml': 'aspect: "4:3"\nauthor: From config\nout: public\n',
+      'decks/a.md': '---\ntitle: A\n---\n## One\n',
+      'decks/b.md': '---\ntitle: B\naspect: "16:9"\nauthor: From deck\n---\n## One\n',
+      'templates/plain/layout.hbs': '<html>{{deck.meta.author}} {{deck.width}}</html>',
+    });
+    const { code } = await cli(['build', '--template', 'plain'], dir);
+    expect(code).toBe(0);
+    expect(readFileSync(join(dir, 'public/a/index.html'), 'utf8')).toBe('<html>From config 1024</html>');
+    expect(readFileSync(join(dir, 'public/b/index.html'), 'utf8')).toBe('<html>From deck 1280</html>');
+  });
+
+  it('builds single files given on the command line', async () => {
+    const dir = makeProject({ 'talks/x.md': '## Only\n', 'talks/y.md': '## Other\n' });
+    const { code, stdout } = await cli(['build', 'talks/y.md'], dir);
+    expect(code).toBe(0);
+    expect(stdout).toContain('built talks/y.md');
+    expect(listFiles(join(dir, 'dist')).filter((f) => f.endsWith('index.html'))).toEqual(['index.html', 'y/index.html']);
+  });
+});
+
+describe('the lectern binary', () => {
+  it('prints help and version', async () => {
+    const help = await cli(['--help'], repoRoot);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('lectern build [files or folders…]');
+    const version = await cli(['--version'], repoRoot);
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('exits with the documented status as a real process', () => {
+    const dir = makeProject({ 'decks/a.md': '---\nbogus: 1\n---\n## A\n' });
+    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'build'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('decks/a.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "bogus"');
+    expect(run.stderr).not.toContain('    at ');
+  });
+});

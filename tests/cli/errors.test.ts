@@ -1,0 +1,179 @@
+import { chmodSync, existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, hashTree, makeProject } from '../helpers/fs.js';
+
+const good = '---\ntitle: Good\n---\n## Fine\n\n![ok](ok.png)\n';
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface Case {
+  name: string;
+  files: Record<string, string | Uint8Array>;
+  args?: string[];
+  code: number;
+  /** The first line of stderr, exactly. */
+  line: string;
+  hint?: RegExp;
+}
+
+const cases: Case[] = [
+  {
+    name: 'unknown front-matter key',
+    files: { 'decks/bad.md': '---\ntitle: x\ncolour: red\n---\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:3:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "colour"',
+    hint: /known options here: .*aspect/,
+  },
+  {
+    name: 'YAML syntax error',
+    files: { 'decks/bad.md': '---\ntitle: x\n  lang: en\n---\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:2:8: error[FRONT_MATTER_SYNTAX]: invalid YAML: Nested mappings are not allowed in compact mappings',
+  },
+  {
+    name: 'wrong value type',
+    files: { 'decks/bad.md': '---\nslideLevel: two\n---\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:2:13: error[FRONT_MATTER_INVALID]: option "slideLevel": Invalid input: expected number, received string',
+  },
+  {
+    name: 'front matter as code',
+    files: { 'decks/bad.md': '---js\n{ title: require("fs") }\n---\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:1:4: error[FRONT_MATTER_CODE]: front matter in "js" is refused',
+  },
+  {
+    name: 'unknown layout',
+    files: { 'decks/bad.md': '## A\n\ntext\n\n## B\n<!-- layout: triptych -->\n' },
+    code: 1,
+    line: 'decks/bad.md:6:1: error[LAYOUT_UNKNOWN]: unknown layout "triptych"',
+    hint: /layouts in this template: bullets, code, image, quote, section, statement, title, two-column/,
+  },
+  {
+    name: 'missing image',
+    files: { 'decks/bad.md': '## A\n\nText\n\n![gone](img/missing.png)\n' },
+    code: 1,
+    line: 'decks/bad.md:5:1: error[ASSET_MISSING]: image "img/missing.png" not found',
+  },
+  {
+    name: 'image outside the deck folder',
+    files: { 'decks/bad.md': '## A\n\n![secret](../secret.png)\n', 'secret.png': png },
+    code: 1,
+    line: 'decks/bad.md:3:1: error[ASSET_OUTSIDE]: "../secret.png" is outside the deck\'s folder',
+  },
+  {
+    name: 'remote image',
+    files: { 'decks/bad.md': '## A\n\n<img src="http://127.0.0.1:9/x.png" alt="x">\n' },
+    code: 1,
+    line: 'decks/bad.md:3:1: error[ASSET_REMOTE]: "http://127.0.0.1:9/x.png" would be loaded from the network',
+  },
+  {
+    name: 'invalid UTF-8',
+    files: { 'decks/bad.md': new Uint8Array([...new TextEncoder().encode('## A\n\nbad '), 0xc3, 0x28, 0x0a]) },
+    code: 1,
+    line: 'decks/bad.md:3:5: error[SOURCE_ENCODING]: the file is not valid UTF-8',
+  },
+  {
+    name: 'unknown template',
+    files: { 'decks/bad.md': '---\ntemplate: fancy\n---\n## A\n' },
+    code: 2,
+    line: 'decks/bad.md: error[TEMPLATE_UNKNOWN]: template "fancy" not found',
+    hint: /available: default/,
+  },
+  {
+    name: 'template syntax error',
+    files: { 'decks/bad.md': '---\ntemplate: broken\n---\n## A\n', 'templates/broken/layout.hbs': '<html>\n{{#each stacks}}\n</html>\n' },
+    code: 4,
+    line: 'templates/broken/layout.hbs:4: error[TEMPLATE_SYNTAX]: Parse error on line 4 (got EOF, expected \'OPEN_INVERSE_CHAIN\', \'INVERSE\', \'OPEN_ENDBLOCK\')',
+  },
+  {
+    name: 'unknown config key',
+    files: { 'lectern.config.yaml': 'out: dist\nthemes: []\n' },
+    code: 2,
+    line: 'lectern.config.yaml:2:1: error[CONFIG_UNKNOWN_KEY]: unknown option "themes"',
+  },
+  {
+    name: 'unknown option',
+    files: {},
+    args: ['build', '--pdf-quality', '9'],
+    code: 2,
+    line: 'lectern: error[USAGE]: unknown option "--pdf-quality"',
+  },
+  {
+    name: 'missing input',
+    files: {},
+    args: ['build', 'nowhere.md'],
+    code: 2,
+    line: 'lectern: error[INPUT_MISSING]: no such file or folder: nowhere.md',
+  },
+];
+
+describe.each(cases)('$name', (c) => {
+  it(`exits ${c.code}, names the place, and leaves dist/ unchanged`, async () => {
+    const dir = makeProject({ 'decks/good.md': good, 'decks/ok.png': png });
+    const first = await cli(['build'], dir);
+    expect(first.code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+
+    for (const [path, content] of Object.entries(c.files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    const { code, stderr, stdout } = await cli(c.args ?? ['build'], dir);
+    expect(stderr.split('\n')[0]).toBe(c.line);
+    expect(stderr.split('\n')[1]).toMatch(/^ {2}hint: .+/);
+    if (c.hint) expect(stderr).toMatch(c.hint);
+    expect(code).toBe(c.code);
+    expect(stdout).not.toContain('built');
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    expect(readdirSync(join(dir, 'dist')).filter((f) => f.startsWith('.lectern-tmp'))).toEqual([]);
+  });
+});
+
+describe('output failures', () => {
+  it('exits 5 when the output folder cannot be written, and cleans up', async () => {
+    const dir = makeProject({ 'decks/good.md': good, 'decks/ok.png': png, 'blocked': 'a file, not a folder' });
+    const { code, stderr } = await cli(['build', '--out', 'blocked/dist'], dir);
+    expect(code).toBe(5);
+    expect(stderr).toMatch(/^blocked\/dist|error\[OUTPUT_WRITE\]/m);
+    expect(stderr).toContain('error[OUTPUT_WRITE]');
+  });
+
+  it('reports every broken deck in one run, with the worst exit status', async () => {
+    const dir = makeProject({
+      'decks/a.md': '---\nnope: 1\n---\n',
+      'decks/b.md': '## B\n<!-- layout: nope -->\n',
+      'decks/c.md': '---\ntemplate: missing\n---\n## C\n',
+    });
+    const { code, stderr } = await cli(['build'], dir);
+    expect(stderr).toContain('decks/a.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]');
+    expect(stderr).toContain('decks/b.md:2:1: error[LAYOUT_UNKNOWN]');
+    expect(stderr).toContain('decks/c.md: error[TEMPLATE_UNKNOWN]');
+    expect(stderr).toContain('3 errors; nothing was written');
+    expect(code).toBe(2);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('prints warnings with file:line and still exits 0', async () => {
+    const dir = makeProject({ 'decks/w.md': '## W\n\ntext\n\n<iframe src="x.html"></iframe>\n' });
+    const { code, stderr } = await cli(['build'], dir);
+    expect(code).toBe(0);
+    expect(stderr).toContain('decks/w.md:5:1: warning[HTML_REMOVED]: removed <iframe> (element not allowed)');
+  });
+
+  it('shows a stack trace only with --debug', async () => {
+    const dir = makeProject({ 'decks/a.md': '## A\n<!-- layout: nope -->\n' });
+    expect((await cli(['build'], dir)).stderr).not.toContain('    at ');
+    expect((await cli(['build', '--debug'], dir)).stderr).toContain('    at ');
+  });
+
+  it('refuses an image that is a symlink out of the deck folder', async () => {
+    const dir = makeProject({ 'decks/a.md': '## A\n\n![x](link.png)\n', 'outside.png': png });
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(join(dir, 'outside.png'), join(dir, 'decks/link.png'));
+    const { code, stderr } = await cli(['build'], dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('decks/a.md:3:1: error[ASSET_OUTSIDE]');
+  });
+});
+void chmodSync;
