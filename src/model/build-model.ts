@@ -110,6 +110,8 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
   const notes = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe).html : '';
 
   let layout = inferLayout(columnTokens.flat() as LinedToken[], columns.length, section);
+  // A template need not offer every inferred layout: bullets is the general-purpose one.
+  if (!input.layouts.includes(layout) && input.layouts.includes('bullets')) layout = 'bullets';
   if (raw.layout) {
     if (!input.layouts.includes(raw.layout.name)) {
       throw new DeckError('LAYOUT_UNKNOWN', `unknown layout "${raw.layout.name}"`, {

@@ -160,3 +160,15 @@ describe('asset references', () => {
     ]);
   });
 });
+
+describe('templates with fewer layouts', () => {
+  it('falls back to bullets when the template lacks an inferred layout', async () => {
+    const { mergeDeckOptions } = await import('../../src/config/schema.js');
+    const { buildModel } = await import('../../src/model/build-model.js');
+    const { lexOutline, parseOutline } = await import('../../src/outline/parse-outline.js');
+    const outline = parseOutline('## Q\n\n> only a quote\n', 'd.md');
+    const options = mergeDeckOptions(outline.frontMatter);
+    const deck = buildModel({ name: 'd', file: 'd.md', options, slides: lexOutline(outline, 2), layouts: ['bullets'] });
+    expect(deck.stacks[0]!.slides[0]!.layout).toBe('bullets');
+  });
+});
