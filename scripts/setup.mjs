@@ -2,7 +2,8 @@
 // `npm run setup`: installs what Lectern needs on a fresh machine. Plain Node, no dependencies,
 // so it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,18 +18,11 @@ const run = (cmd, args) => {
 };
 
 // Same search order as the browser module: CHROME_PATH, PUPPETEER_EXECUTABLE_PATH, usual places.
+const locations = JSON.parse(readFileSync(join(root, 'scripts', 'browser-locations.json'), 'utf8'));
 const candidates = [
   process.env.CHROME_PATH,
   process.env.PUPPETEER_EXECUTABLE_PATH,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/opt/google/chrome/chrome',
-  '/usr/bin/microsoft-edge',
-  '/snap/bin/chromium',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  ...(process.platform === 'darwin' ? locations.darwin.map((p) => p.replace(/^~/, homedir())) : locations.linux),
 ].filter(Boolean);
 const findBrowser = () => candidates.find((p) => existsSync(p));
 

@@ -1,36 +1,28 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 
+interface BrowserLocations {
+  linux: string[];
+  darwin: string[];
+  /** Relative to Program Files, Program Files (x86) and LocalAppData. */
+  win32: string[];
+}
+
+/** Shared with `npm run setup`, which runs before anything is compiled. */
+const locationsFile = new URL('../../scripts/browser-locations.json', import.meta.url);
+
 /** Where a browser is looked for, in order, after an explicit path and the environment. */
 export function browserCandidates(platform: NodeJS.Platform = process.platform): string[] {
-  if (platform === 'darwin') {
-    return [
-      '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-      '/Applications/Chromium.app/Contents/MacOS/Chromium',
-      '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
-      join(homedir(), 'Applications/Google Chrome.app/Contents/MacOS/Google Chrome'),
-    ];
-  }
+  const locations = JSON.parse(readFileSync(locationsFile, 'utf8')) as BrowserLocations;
   if (platform === 'win32') {
     const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter(Boolean) as string[];
-    return roots.flatMap((root) => [
-      join(root, 'Google/Chrome/Application/chrome.exe'),
-      join(root, 'Chromium/Application/chrome.exe'),
-      join(root, 'Microsoft/Edge/Application/msedge.exe'),
-    ]);
+    return roots.flatMap((root) => locations.win32.map((path) => join(root, path)));
   }
-  return [
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-    '/usr/bin/google-chrome-stable',
-    '/opt/google/chrome/chrome',
-    '/usr/bin/microsoft-edge',
-    '/snap/bin/chromium',
-  ];
+  const list = platform === 'darwin' ? locations.darwin : locations.linux;
+  return list.map((path) => (path.startsWith('~/') ? join(homedir(), path.slice(2)) : path));
 }
 
 /**
