@@ -17,7 +17,7 @@ export interface ModelInput {
   layouts: readonly string[];
 }
 
-type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; section: boolean };
+type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; section: boolean; removed: string[] };
 
 /** Outline slides + merged options -> the Deck model. Pure; throws DeckError on bad content. */
 export function buildModel(input: ModelInput): Deck {
@@ -30,6 +30,10 @@ export function buildModel(input: ModelInput): Deck {
     const draft = draftSlide(raw, input, unsafe);
     const scan = scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe);
     warnings.push(...scan.warnings);
+    if (draft.removed.length > 0 && scan.warnings.length === 0) {
+      // The tree pass removed something the token scan could not place: say so at the slide.
+      warnings.push({ code: 'HTML_REMOVED', message: `removed ${draft.removed.join(', ')}`, pos: draft.pos, hint: 'set `html: unsafe` for decks you trust' });
+    }
     assets.push(...scan.assets);
     if (!draft.title && !draft.body.trim() && draft.layout !== 'section') {
       warnings.push({ code: 'SLIDE_EMPTY', message: 'this slide is empty', pos: draft.pos, hint: 'remove the extra separator, or give the slide content' });
@@ -59,6 +63,7 @@ export function buildModel(input: ModelInput): Deck {
       fragments: 0,
       attributes: {},
       pos: { file, line: 1, column: 1 },
+      removed: [],
     });
   }
   if (drafts.length === 0) {
@@ -100,14 +105,18 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
   const section = raw.headingDepth !== undefined && raw.headingDepth < input.options.slideLevel;
 
   const attributes: Record<string, string> = {};
+  const removed: string[] = [];
   let fragments = 0;
   const columns = columnTokens.map((tokens) => {
     const done = finishHtml(renderTokens(tokens), unsafe);
     Object.assign(attributes, done.slideAttributes);
     fragments += done.fragments;
+    removed.push(...done.removed);
     return done.html;
   });
-  const notes = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe).html : '';
+  const notesDone = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe) : null;
+  removed.push(...(notesDone?.removed ?? []));
+  const notes = notesDone?.html ?? '';
 
   let layout = inferLayout(columnTokens.flat() as LinedToken[], columns.length, section);
   // A template need not offer every inferred layout: bullets is the general-purpose one.
@@ -135,6 +144,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
     fragments,
     attributes,
     pos,
+    removed,
   };
 }
 
@@ -145,7 +155,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
 function stackSlides(drafts: SlideDraft[], verticalSections: boolean): Stack[] {
   const stacks: Slide[][] = [];
   let inSection = false;
-  for (const { start, section, ...slide } of drafts) {
+  for (const { start, section, removed: _removed, ...slide } of drafts) {
     const last = stacks[stacks.length - 1];
     if (start === 'vertical' && last) {
       last.push(slide as Slide);

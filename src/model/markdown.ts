@@ -92,13 +92,15 @@ function scanHtml(
       ? { line: start.line, column: start.column + index }
       : { line: start.line + newlines, column: index - before.lastIndexOf('\n') };
   };
-  const checkAttributes = (tag: string, attribs: Record<string, string>, at: Pos): void => {
+  const checkAttributes = (tag: string | null, attribs: Record<string, string>, at: Pos): void => {
     for (const [name, value] of Object.entries(attribs)) {
       if ((name === 'src' && tag === 'img') || name === 'data-background-image') {
         assets.push({ url: value, pos: { file, ...at } });
       }
-      const why = unsafe ? null : refuseAttribute(tag, name, value);
-      if (why) removed(`${name} on <${tag}>`, at, why);
+      // An .element comment's target is not known here: only refusals that hold on every
+      // element are reported; the final pass on the tree applies the rest.
+      const why = unsafe ? null : refuseAttribute(tag ?? 'span', name, value);
+      if (why && !(tag === null && why === 'attribute not allowed')) removed(`${name} on <${tag ?? 'element'}>`, at, why);
     }
   };
   const parser: HtmlParser = new HtmlParser(
@@ -111,7 +113,7 @@ function scanHtml(
       oncomment(data) {
         const directive = /^\s*\.(element|slide)\s*:([\s\S]*)$/.exec(data);
         if (directive) {
-          const tag = directive[1] === 'slide' ? 'section' : 'element';
+          const tag = directive[1] === 'slide' ? 'section' : null;
           checkAttributes(tag, parseDirectiveAttributes(directive[2]!), lineAt(parser.startIndex));
         }
       },

@@ -172,3 +172,11 @@ describe('templates with fewer layouts', () => {
     expect(deck.stacks[0]!.slides[0]!.layout).toBe('bullets');
   });
 });
+
+describe('element comments and the sanitiser', () => {
+  it('keeps per-element attributes from .element comments without a false warning', () => {
+    const deck = modelOf('## E\n\n![a](a.png) <!-- .element: width="40%" onclick="x()" -->\n');
+    expect(slidesOf(deck)[0]!.body).toContain('<img src="a.png" alt="a" width="40%">');
+    expect(deck.warnings.map((w) => w.message)).toEqual(['removed onclick on <element> (event handler)']);
+  });
+});
