@@ -19,6 +19,7 @@ const TMP_PREFIX = '.lectern-tmp-';
  * module that writes files.
  */
 export function writeDecks(outDir: string, decks: DeckOutput[], signal?: AbortSignal): void {
+  checkAborted(signal);
   const stage = join(outDir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
   try {
     mkdirSync(stage, { recursive: true });

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { writeDecks } from '../../src/output/write.js';
+import { hashTree, makeProject } from '../helpers/fs.js';
+
+describe('atomic output', () => {
+  it('replaces a deck folder whole, dropping files the new build no longer has', () => {
+    const dir = makeProject({ 'dist/a/old.txt': 'old', 'dist/a/index.html': 'v1' });
+    writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }]);
+    expect(readdirSync(join(dir, 'dist', 'a'))).toEqual(['index.html']);
+    expect(readFileSync(join(dir, 'dist', 'a', 'index.html'), 'utf8')).toBe('v2');
+    expect(readdirSync(join(dir, 'dist'))).toEqual(['a']);
+  });
+
+  it('stops on an interrupt before swapping anything in', () => {
+    const dir = makeProject({ 'dist/a/index.html': 'v1' });
+    const before = hashTree(join(dir, 'dist'));
+    const controller = new AbortController();
+    controller.abort();
+    expect(() =>
+      writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }], controller.signal),
+    ).toThrow(expect.objectContaining({ code: 'INTERRUPTED', exitCode: 130 }));
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+  });
+
+  it('makes the CLI exit 130 when interrupted', async () => {
+    const dir = makeProject({ 'decks/a.md': '## A\n' });
+    const controller = new AbortController();
+    controller.abort();
+    let stderr = '';
+    const code = await runCli(['build'], { cwd: dir, stdout: () => {}, stderr: (t) => (stderr += t), signal: controller.signal });
+    expect(code).toBe(130);
+    expect(stderr).toContain('error[INTERRUPTED]');
+    expect(readdirSync(dir)).toEqual(['decks']);
+  });
+});
