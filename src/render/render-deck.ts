@@ -96,6 +96,9 @@ export function revealConfig(deck: Deck): Record<string, unknown> {
     width: deck.width,
     height: deck.height,
     margin: 0.04,
+    // Layouts place their own content (title and section slides centre themselves), so the
+    // screen and the printed page show the same thing.
+    center: false,
     hash: true,
     transition: deck.options.transition,
     slideNumber: deck.options.slideNumber,
