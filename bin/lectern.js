@@ -1,19 +1,23 @@
 #!/usr/bin/env node
-// The process shell around runCli: wires stdio, the working folder and Ctrl-C.
+// The process shell around runCli: wires stdio, the working folder, and Ctrl-C / SIGTERM.
 import { runCli } from '../lib/cli/main.js';
 
 const controller = new AbortController();
 let interrupted = false;
-process.on('SIGINT', () => {
+const stop = () => {
+  // A second signal means "now": staged output may be left behind.
   if (interrupted) process.exit(130);
   interrupted = true;
   controller.abort();
-});
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 
 const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stderr.isTTY),
   signal: controller.signal,
 });
 process.exitCode = interrupted ? 130 : code;

@@ -47,6 +47,9 @@ export const errorCodes = {
   RUNTIME_MISSING: ExitCode.environment,
   BROWSER_NOT_FOUND: ExitCode.environment,
   BROWSER_LAUNCH: ExitCode.environment,
+  BROWSER_CRASHED: ExitCode.render,
+  RENDER_TIMEOUT: ExitCode.render,
+  PDF_FAILED: ExitCode.render,
   OUTPUT_WRITE: ExitCode.output,
   INTERRUPTED: ExitCode.interrupted,
   INTERNAL: ExitCode.render,
@@ -55,7 +58,10 @@ export type ErrorCode = keyof typeof errorCodes;
 
 export type WarningCode =
   | 'HTML_REMOVED'
-  | 'SLIDE_EMPTY';
+  | 'SLIDE_EMPTY'
+  | 'REQUEST_BLOCKED'
+  | 'SLIDE_OVERFLOW'
+  | 'PDF_DATE';
 
 export interface DeckErrorInit {
   pos?: SourcePos;

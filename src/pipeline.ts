@@ -13,6 +13,7 @@ import { renderIndexPage, type DeckSummary } from './render/index-page.js';
 import { compileTemplate, type CompiledTemplate } from './render/render-deck.js';
 import { loadTemplate, resolveTemplateDir } from './render/template.js';
 import { writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
+import { exportPdfs, resolveBrowser, type PdfOptions, type PdfResult } from './export/export-pdfs.js';
 
 export interface BuildOptions {
   /** The project root: config file, `templates/`, and the base of relative paths. */
@@ -23,7 +24,16 @@ export interface BuildOptions {
   outDir?: string;
   /** Options given on the command line: they override front matter. */
   flags?: DeckLayer;
+  /** Export `<deck>.pdf` beside each deck (false: HTML only). */
+  pdf?: PdfOptions | false;
   signal?: AbortSignal;
+  progress?: PdfProgress;
+}
+
+/** Hooks a reporter uses to show PDF export as it happens. */
+export interface PdfProgress {
+  start: (decks: { name: string; slideCount: number }[]) => void;
+  done: (result: PdfResult) => void;
 }
 
 export interface BuiltDeck {
@@ -36,6 +46,7 @@ export interface BuiltDeck {
 export interface BuildResult {
   outDir: string;
   decks: BuiltDeck[];
+  pdfs: PdfResult[];
   warnings: Warning[];
 }
 
@@ -56,7 +67,9 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   const errors: DeckError[] = [];
   for (const file of files) {
     try {
-      prepared.push(prepareDeck(file, { projectDir, outDir, configDeckLayer, flags: options.flags ?? {}, templates, revealDir }));
+      prepared.push(
+        prepareDeck(file, { projectDir, outDir, configDeckLayer, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false }),
+      );
     } catch (err) {
       errors.push(withPosition(toDeckError(err), { file: display(projectDir, file) }));
     }
@@ -75,10 +88,53 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);
 
-  writeDecks(outDir, prepared.map((p) => p.output), options.signal);
+  // A missing browser is known before anything is written.
+  const pdf = options.pdf === undefined ? {} : options.pdf;
+  const browser = pdf ? resolveBrowser(pdf) : null;
+  let pdfs: PdfResult[] = [];
+  await writeDecks(outDir, prepared.map((p) => p.output), {
+    signal: options.signal,
+    beforeSwap: async (staged) => {
+      if (!pdf || !browser) return;
+      const jobs = prepared.map(({ built }) => ({
+        summary: built.summary,
+        folder: staged(built.deck.name),
+        output: join(staged(built.deck.name), built.summary.pdf!),
+      }));
+      options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
+      const final = (r: PdfResult): PdfResult => ({ ...r, path: join(outDir, r.name, basename(r.path)) });
+      pdfs = (await exportPdfs(jobs, browser, { ...pdf, signal: options.signal, onResult: (r) => options.progress?.done(final(r)) })).map(final);
+    },
+  });
   writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   const decks = prepared.map((p) => p.built);
-  return { outDir, decks, warnings: decks.flatMap((d) => d.deck.warnings) };
+  return { outDir, decks, pdfs, warnings: [...decks.flatMap((d) => d.deck.warnings), ...pdfs.flatMap((r) => r.warnings)] };
+}
+
+/**
+ * Exports the PDF of a deck that is already built (`lectern pdf dist/<deck>`), from its
+ * deck.json. The PDF is replaced atomically; the index is refreshed.
+ */
+export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOptions; signal?: AbortSignal; progress?: PdfProgress } = {}): Promise<PdfResult> {
+  const manifest = join(folder, 'deck.json');
+  if (!existsSync(manifest) || !existsSync(join(folder, 'index.html'))) {
+    throw new DeckError('INPUT_MISSING', `${folder} is not a built deck (no deck.json and index.html)`, {
+      hint: 'give a deck file (.md) or a folder that `lectern build` wrote',
+    });
+  }
+  const summary = readSummary(manifest);
+  const browser = resolveBrowser(options.pdf ?? {});
+  const pdfName = `${summary.name}.pdf`;
+  options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
+  const [result] = await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {
+    ...options.pdf,
+    signal: options.signal,
+    onResult: options.progress?.done,
+  });
+  if (summary.pdf !== pdfName) writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName }, null, 2)}\n`);
+  const outDir = dirname(folder);
+  writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+  return result!;
 }
 
 /** Builds one deck file (and refreshes the index). */
@@ -94,6 +150,7 @@ interface PrepareContext {
   flags: DeckLayer;
   templates: Map<string, CompiledTemplate>;
   revealDir: string;
+  pdf: boolean;
 }
 
 function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; output: DeckOutput } {
@@ -115,11 +172,16 @@ function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; out
   checkCopies(copies, deckDir);
   const summary: DeckSummary = {
     name,
+    file,
     title: deck.meta.title,
     subtitle: deck.meta.subtitle,
     author: deck.meta.author,
     date: deck.meta.date,
+    lang: deck.meta.lang,
+    keywords: options.keywords ?? [],
     slideCount: deck.slideCount,
+    slides: deck.stacks.flatMap((s) => s.slides).map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
+    ...(ctx.pdf ? { pdf: `${name}.pdf` } : {}),
   };
   return {
     built: { deck, dir: join(ctx.outDir, name), summary },
@@ -202,12 +264,26 @@ function collectSummaries(outDir: string): DeckSummary[] {
     const manifest = join(outDir, entry, 'deck.json');
     if (!existsSync(manifest)) continue;
     try {
-      out.push(JSON.parse(readFileSync(manifest, 'utf8')) as DeckSummary);
+      const summary = readSummary(manifest);
+      // The index links a PDF only when it is really there.
+      if (summary.pdf && !existsSync(join(outDir, entry, summary.pdf))) delete summary.pdf;
+      out.push(summary);
     } catch {
       // A damaged manifest of an old build only drops that deck from the index.
     }
   }
   return out;
+}
+
+function readSummary(manifest: string): DeckSummary {
+  try {
+    return JSON.parse(readFileSync(manifest, 'utf8')) as DeckSummary;
+  } catch (err) {
+    throw new DeckError('INPUT_MISSING', `cannot read ${manifest}: ${(err as Error).message}`, {
+      hint: 'build the deck again with `lectern build`',
+      cause: err,
+    });
+  }
 }
 
 function findReveal(): string {

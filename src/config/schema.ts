@@ -60,6 +60,10 @@ const deckFields = {
   subtitle: text,
   author: text,
   date: text,
+  keywords: z.union([
+    z.array(text),
+    z.string().transform((value) => value.split(',').map((k) => k.trim()).filter(Boolean)),
+  ]),
   lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR'),
   template: z.string().min(1),
   slideLevel: z.number().int().min(1).max(6),

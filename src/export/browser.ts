@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
@@ -25,14 +25,41 @@ export function browserCandidates(platform: NodeJS.Platform = process.platform):
   return list.map((path) => (path.startsWith('~/') ? join(homedir(), path.slice(2)) : path));
 }
 
+/** Browsers Puppeteer itself once downloaded (never downloaded by Lectern), newest first. */
+export function puppeteerCacheCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
+  const cache = env.PUPPETEER_CACHE_DIR ?? join(homedir(), '.cache', 'puppeteer');
+  const layouts: Record<string, [string, string][]> = {
+    linux: [['chrome', 'chrome-linux64/chrome'], ['chrome-headless-shell', 'chrome-headless-shell-linux64/chrome-headless-shell']],
+    darwin: [
+      ['chrome', 'chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing'],
+      ['chrome', 'chrome-mac-x64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing'],
+    ],
+    win32: [['chrome', 'chrome-win64/chrome.exe']],
+  };
+  const out: string[] = [];
+  for (const [product, inner] of layouts[platform] ?? layouts.linux!) {
+    const root = join(cache, product);
+    if (!existsSync(root)) continue;
+    const versions = readdirSync(root).sort().reverse();
+    for (const version of versions) out.push(join(root, version, inner));
+  }
+  return out;
+}
+
 /**
  * Finds a Chrome-family browser: the explicit path, then CHROME_PATH, then
- * PUPPETEER_EXECUTABLE_PATH, then the usual install locations. Nothing is ever downloaded.
+ * PUPPETEER_EXECUTABLE_PATH, then the usual install locations, then Puppeteer's browser
+ * cache. Nothing is ever downloaded.
  */
 export function findBrowser(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit !== undefined) {
+    if (existsSync(explicit)) return explicit;
+    throw new DeckError('BROWSER_NOT_FOUND', `--browser-path ${explicit} does not exist`, {
+      hint: 'give the path of a Chrome, Chromium or Edge executable',
+    });
+  }
   const tried: string[] = [];
   const sources: [string, string | undefined][] = [
-    ['--browser-path', explicit],
     ['CHROME_PATH', env.CHROME_PATH],
     ['PUPPETEER_EXECUTABLE_PATH', env.PUPPETEER_EXECUTABLE_PATH],
   ];
@@ -41,12 +68,13 @@ export function findBrowser(explicit?: string, env: NodeJS.ProcessEnv = process.
     if (existsSync(path)) return path;
     tried.push(`${label}=${path} (missing)`);
   }
-  for (const path of browserCandidates()) {
+  for (const path of [...browserCandidates(), ...puppeteerCacheCandidates(env)]) {
     if (existsSync(path)) return path;
     tried.push(path);
   }
+  tried.push(`${env.PUPPETEER_CACHE_DIR ?? '~/.cache/puppeteer'} (Puppeteer's cache)`);
   throw new DeckError('BROWSER_NOT_FOUND', 'no Chrome, Chromium or Edge found', {
-    hint: `looked at: ${tried.join(', ')}. Install one (Debian/Ubuntu: apt-get install chromium) or set CHROME_PATH`,
+    hint: `looked at: ${tried.join(', ')}. Install one (Debian/Ubuntu: apt-get install chromium; macOS: Google Chrome), set CHROME_PATH, pass --browser-path, or use --no-pdf for HTML only`,
   });
 }
 
@@ -82,6 +110,10 @@ export async function launchBrowser(executablePath = findBrowser()): Promise<Lau
       headless: true,
       userDataDir: profile,
       args: [...browserArgs, ...(root ? ['--no-sandbox'] : [])],
+      // Lectern handles signals itself, so staged output is cleaned up before the browser goes.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
   } catch (err) {
     rmSync(profile, { recursive: true, force: true });
@@ -101,6 +133,30 @@ export async function launchBrowser(executablePath = findBrowser()): Promise<Lau
       } finally {
         rmSync(profile, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/** Connects to a browser that is already running (a pool on another machine, say). */
+export async function connectBrowser(browserWSEndpoint: string): Promise<LaunchedBrowser> {
+  const { connect } = await import('puppeteer-core');
+  let browser: Browser;
+  try {
+    browser = await connect({ browserWSEndpoint });
+  } catch (err) {
+    throw new DeckError('BROWSER_LAUNCH', `could not connect to ${browserWSEndpoint}: ${(err as Error).message.split('\n')[0]}`, {
+      hint: 'check the endpoint (ws://host:port/...) and that the browser is running',
+      cause: err,
+    });
+  }
+  let closed = false;
+  return {
+    browser,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Someone else's browser: let go of it, leave it running.
+      await browser.disconnect();
     },
   };
 }

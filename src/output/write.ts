@@ -16,9 +16,14 @@ const TMP_PREFIX = '.lectern-tmp-';
 /**
  * Writes deck folders atomically: each is staged in a temporary folder beside the output and
  * swapped in by rename, so a failure (or Ctrl-C) leaves the previous build as it was. The only
- * module that writes files.
+ * module that writes files. A DeckError from `beforeSwap` passes through as it is.
  */
-export function writeDecks(outDir: string, decks: DeckOutput[], signal?: AbortSignal): void {
+export async function writeDecks(
+  outDir: string,
+  decks: DeckOutput[],
+  options: { signal?: AbortSignal; beforeSwap?: (stagedFolder: (name: string) => string) => Promise<void> } = {},
+): Promise<void> {
+  const { signal } = options;
   checkAborted(signal);
   const stage = join(outDir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
   try {
@@ -35,6 +40,9 @@ export function writeDecks(outDir: string, decks: DeckOutput[], signal?: AbortSi
         copyFileSync(copy.from, join(dir, copy.to));
       }
     }
+    checkAborted(signal);
+    // Work that must succeed for the build to count (PDF export) runs on the staged folders.
+    await options.beforeSwap?.((name) => join(stage, 'new', name));
     checkAborted(signal);
     mkdirSync(join(stage, 'old'), { recursive: true });
     for (const deck of decks) {
@@ -62,7 +70,7 @@ export function writeDecks(outDir: string, decks: DeckOutput[], signal?: AbortSi
 }
 
 /** Writes one file by writing a temporary file beside it and renaming it into place. */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   const tmp = join(dirname(path), `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
   try {
     mkdirSync(dirname(path), { recursive: true });

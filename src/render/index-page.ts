@@ -1,13 +1,22 @@
+import type { SlideSummary } from '../export/pdf-document.js';
 import { escapeHtml } from '../model/markdown.js';
 
-/** What `dist/<deck>/deck.json` records of a built deck, and the index lists. */
+/**
+ * What `dist/<deck>/deck.json` records of a built deck: what the index lists, and what a PDF
+ * export of the built folder needs (metadata, slide titles and lines for bookmarks and warnings).
+ */
 export interface DeckSummary {
   name: string;
+  /** The deck source, as errors name it. */
+  file: string;
   title: string;
   subtitle: string;
   author: string;
   date: string;
+  lang: string;
+  keywords: string[];
   slideCount: number;
+  slides: SlideSummary[];
   /** Relative path of the PDF inside the deck folder, once one is exported. */
   pdf?: string;
 }

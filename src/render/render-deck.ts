@@ -108,6 +108,7 @@ export function revealConfig(deck: Deck): Record<string, unknown> {
 
 /** What a template sees: the deck model, plus view fields derived from it. Documented in docs/templates.md. */
 export function templateContext(deck: Deck): Record<string, unknown> {
+  let index = 0;
   return {
     deck: {
       name: deck.name,
@@ -119,14 +120,14 @@ export function templateContext(deck: Deck): Record<string, unknown> {
     },
     stacks: deck.stacks.map((stack) => ({
       vertical: stack.slides.length > 1,
-      slides: stack.slides.map(slideView),
+      slides: stack.slides.map((slide) => slideView(slide, index++)),
     })),
     paths: runtimePaths,
     reveal: revealConfig(deck),
   };
 }
 
-function slideView(slide: Slide): Record<string, unknown> {
+function slideView(slide: Slide, index: number): Record<string, unknown> {
   const extraClass = slide.attributes.class ? ` ${slide.attributes.class}` : '';
   return {
     ...slide,
@@ -135,6 +136,10 @@ function slideView(slide: Slide): Record<string, unknown> {
       class: `layout-${slide.layout}${extraClass}`,
       'data-layout': slide.layout,
       'data-source-line': slide.pos.line,
+      // Reading-order index and Reveal indices: PDF export maps pages and links with them.
+      'data-lectern-slide': index,
+      'data-h': slide.h,
+      'data-v': slide.v,
     },
   };
 }

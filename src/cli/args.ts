@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util';
+import type { DeckLayer } from '../config/schema.js';
+import { DeckError } from '../errors.js';
+import type { PdfOptions } from '../export/export-pdfs.js';
+
+export const HELP = `lectern — Markdown outlines to offline Reveal.js decks and PDFs
+
+Usage:
+  lectern build [files or folders…] [options]   build decks and their PDFs (default: decks/ into dist/)
+  lectern pdf <deck.md | dist/<deck>> [options]  export one deck's PDF
+  lectern doctor [--browser-path <path>]         check the browser and the template fonts
+  lectern --help | --version
+
+Build options:
+  -o, --out <dir>          output folder (default: dist, or "out" in lectern.config.yaml)
+  -t, --template <name>    template for every deck (overrides front matter)
+      --unsafe-html        let raw HTML through unsanitised (trusted decks only)
+      --no-pdf             HTML only: no browser needed
+
+PDF options:
+      --browser-path <p>   Chrome, Chromium or Edge to use (else CHROME_PATH,
+                           PUPPETEER_EXECUTABLE_PATH, then the usual places)
+      --browser-ws <url>   connect to a running browser instead of launching one
+      --concurrency <n>    decks printed at once (default: number of CPUs)
+      --timeout <seconds>  time limit per deck (default: 60)
+      --allow-remote       let the deck load http(s) resources while printing
+      --pdf-notes          speaker notes on their own page after each slide
+      --pdf-fragments      one page per fragment step (default: one page per slide)
+
+Output:
+  -q, --quiet              print errors only
+      --json               print a JSON summary of every deck on stdout
+      --debug              print stack traces
+
+Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (browser missing),
+4 render or PDF failure, 5 output I/O, 130 interrupted.
+`;
+
+export interface CliArgs {
+  command: 'build' | 'pdf' | 'doctor' | 'help' | 'version';
+  inputs: string[];
+  out?: string;
+  flags: DeckLayer;
+  pdf: PdfOptions | false;
+  quiet: boolean;
+  json: boolean;
+  debug: boolean;
+}
+
+const commands = new Set(['build', 'pdf', 'doctor']);
+
+/** argv (without node and script) -> what to do. Throws USAGE errors. */
+export function parseCliArgs(argv: string[]): CliArgs {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return bare('help', argv);
+  if (first === '--version' || first === '-v') return bare('version', argv);
+  if (!commands.has(first)) {
+    throw new DeckError('USAGE', `unknown command "${first}"`, { hint: 'run `lectern --help` for the commands' });
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        template: { type: 'string', short: 't' },
+        'unsafe-html': { type: 'boolean' },
+        'no-pdf': { type: 'boolean' },
+        'browser-path': { type: 'string' },
+        'browser-ws': { type: 'string' },
+        concurrency: { type: 'string' },
+        timeout: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        'pdf-notes': { type: 'boolean' },
+        'pdf-fragments': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        json: { type: 'boolean' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    const message = (err as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    throw new DeckError('USAGE', unknown ? `unknown option "${unknown}"` : message.split('. ')[0]!, {
+      hint: 'run `lectern --help` for the options',
+    });
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return bare('help', argv);
+  const command = first as CliArgs['command'];
+  if (command === 'pdf' && positionals.length !== 1) {
+    throw new DeckError('USAGE', '`lectern pdf` takes one deck file or built deck folder', { hint: 'lectern pdf decks/talk.md' });
+  }
+  if (v['no-pdf'] && command === 'pdf') throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', { hint: 'use `lectern build --no-pdf`' });
+
+  const flags: DeckLayer = {};
+  if (v.template) flags.template = v.template;
+  if (v['unsafe-html']) flags.html = 'unsafe';
+  const pdf: PdfOptions = {
+    ...(v['browser-path'] ? { browserPath: v['browser-path'] } : {}),
+    ...(v['browser-ws'] ? { browserWs: v['browser-ws'] } : {}),
+    ...(v.concurrency ? { concurrency: positiveNumber('--concurrency', v.concurrency, true) } : {}),
+    ...(v.timeout ? { timeoutMs: positiveNumber('--timeout', v.timeout, false) * 1000 } : {}),
+    allowRemote: v['allow-remote'] ?? false,
+    notes: v['pdf-notes'] ?? false,
+    fragments: v['pdf-fragments'] ?? false,
+  };
+  return {
+    command,
+    inputs: positionals,
+    ...(v.out ? { out: v.out } : {}),
+    flags,
+    pdf: v['no-pdf'] ? false : pdf,
+    quiet: v.quiet ?? false,
+    json: v.json ?? false,
+    debug: v.debug ?? false,
+  };
+}
+
+function bare(command: CliArgs['command'], argv: string[]): CliArgs {
+  return { command, inputs: [], flags: {}, pdf: false, quiet: false, json: false, debug: argv.includes('--debug') };
+}
+
+function positiveNumber(flag: string, text: string, integer: boolean): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new DeckError('USAGE', `${flag} takes a positive ${integer ? 'whole ' : ''}number, not "${text}"`, {
+      hint: `for example ${flag} ${integer ? '2' : '30'}`,
+    });
+  }
+  return value;
+}

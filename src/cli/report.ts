@@ -1,0 +1,90 @@
+import { isAbsolute, relative, sep } from 'node:path';
+import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos, type Warning } from '../errors.js';
+import type { PdfResult } from '../export/export-pdfs.js';
+import type { PdfProgress } from '../pipeline.js';
+
+/** What the CLI may touch of the process, passed in so tests run it in-process. */
+export interface CliIo {
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stderr is a terminal: progress bars there, plain lines otherwise. */
+  isTTY?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Paths inside the working folder are shown relative to it, as editors and terminals link them. */
+export function shortPath(path: string, cwd: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
+}
+
+function shortPos(pos: SourcePos | undefined, cwd: string): SourcePos | undefined {
+  return pos ? { ...pos, file: shortPath(pos.file, cwd) } : pos;
+}
+
+export function reportWarnings(warnings: Warning[], io: CliIo): void {
+  for (const w of warnings) io.stderr(`${formatDiagnostic('warning', w.code, w.message, shortPos(w.pos, io.cwd), w.hint)}\n`);
+}
+
+/** Prints every error of a failed run and returns the exit status. */
+export function reportFailure(err: unknown, io: CliIo, debug: boolean): number {
+  const errors = err instanceof DeckErrors ? err.errors : [toDeckError(err)];
+  for (const e of errors) {
+    io.stderr(`${formatDiagnostic('error', e.code, e.message, shortPos(e.pos, io.cwd), e.hint)}\n`);
+    if (debug) io.stderr(`${causeChain(e)}\n`);
+  }
+  if (errors.length > 1) io.stderr(`${errors.length} errors; nothing was written\n`);
+  return err instanceof DeckErrors ? err.exitCode : errors[0]!.exitCode;
+}
+
+/** The stack of an error and of each cause below it. */
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  while (current instanceof Error) {
+    parts.push(current.stack ?? current.message);
+    current = current.cause;
+  }
+  return parts.join('\ncaused by: ');
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
+}
+
+/**
+ * PDF progress: on a terminal one bar, redrawn in place (decks and slides done, elapsed time);
+ * otherwise one line per finished deck with its pages, size and time.
+ */
+export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
+  const started = performance.now();
+  let totalDecks = 0;
+  let totalSlides = 0;
+  let decksDone = 0;
+  let slidesDone = 0;
+  const slidesOf = new Map<string, number>();
+  const draw = (): void => {
+    const width = 24;
+    const filled = totalSlides ? Math.round((slidesDone / totalSlides) * width) : 0;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    io.stderr(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] PDF ${decksDone}/${totalDecks} decks, ${slidesDone}/${totalSlides} slides, ${seconds}s`);
+    if (decksDone === totalDecks) io.stderr('\n');
+  };
+  return {
+    start(decks) {
+      totalDecks = decks.length;
+      totalSlides = decks.reduce((n, d) => n + d.slideCount, 0);
+      for (const d of decks) slidesOf.set(d.name, d.slideCount);
+      if (!quiet && io.isTTY) draw();
+    },
+    done(result: PdfResult) {
+      decksDone++;
+      slidesDone += slidesOf.get(result.name) ?? 0;
+      if (quiet) return;
+      if (io.isTTY) draw();
+      else io.stdout(`pdf ${result.file} -> ${shortPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`);
+    },
+  };
+}

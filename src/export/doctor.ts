@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { listTemplates, loadTemplate, resolveTemplateDir } from '../render/template.js';
+import { findBrowser, launchBrowser } from './browser.js';
+import { serveDeckFolder } from './deck-server.js';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+/** A font a template declares with @font-face. */
+interface DeclaredFont {
+  family: string;
+  weight: string;
+  style: string;
+  file: string;
+  css: string;
+}
+
+/**
+ * What `lectern doctor` reports: the browser found, whether it starts, and whether every font
+ * the templates declare is there and loads in that browser.
+ */
+export async function runDoctor(projectDir: string, browserPath?: string): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  let path: string;
+  try {
+    path = findBrowser(browserPath);
+    checks.push({ name: 'browser', ok: true, detail: path });
+  } catch (err) {
+    const e = err as Error & { hint?: string };
+    checks.push({ name: 'browser', ok: false, detail: e.message, fix: e.hint });
+    return checks;
+  }
+
+  let launched;
+  try {
+    launched = await launchBrowser(path);
+    checks.push({ name: 'browser starts', ok: true, detail: await launched.browser.version() });
+  } catch (err) {
+    const e = err as Error & { hint?: string };
+    checks.push({ name: 'browser starts', ok: false, detail: e.message, fix: e.hint });
+    return checks;
+  }
+
+  try {
+    for (const name of listTemplates(projectDir)) {
+      const template = loadTemplate(name, resolveTemplateDir(name, projectDir));
+      for (const css of template.assets.filter((a) => a.endsWith('.css'))) {
+        const cssPath = join(template.dir, 'assets', css);
+        for (const font of declaredFonts(readFileSync(cssPath, 'utf8'), css)) {
+          const label = `font ${font.family} ${font.weight} ${font.style} (template ${name})`;
+          const file = join(template.dir, 'assets', dirname(css), font.file);
+          if (!existsSync(file)) {
+            checks.push({ name: label, ok: false, detail: `${file} is missing`, fix: `restore the file, or remove its @font-face from ${cssPath}` });
+            continue;
+          }
+          const loaded = await loadsInBrowser(launched.browser, join(template.dir, 'assets'), font);
+          checks.push(
+            loaded
+              ? { name: label, ok: true, detail: font.file }
+              : { name: label, ok: false, detail: `${font.file} does not load in the browser`, fix: 'the file is damaged or not a web font: replace it (woff2)' },
+          );
+        }
+      }
+    }
+  } finally {
+    await launched.close();
+  }
+  return checks;
+}
+
+function declaredFonts(css: string, cssFile: string): DeclaredFont[] {
+  const out: DeclaredFont[] = [];
+  for (const block of css.matchAll(/@font-face\s*{([^}]*)}/g)) {
+    const body = block[1]!;
+    const family = /font-family:\s*['"]?([^;'"]+)['"]?/.exec(body)?.[1]?.trim();
+    const file = /url\(\s*['"]?([^'")]+)['"]?\s*\)/.exec(body)?.[1];
+    if (!family || !file || /^[a-z]+:/i.test(file)) continue;
+    out.push({
+      family,
+      file,
+      weight: /font-weight:\s*([^;]+)/.exec(body)?.[1]?.trim() ?? '400',
+      style: /font-style:\s*([^;]+)/.exec(body)?.[1]?.trim() ?? 'normal',
+      css: cssFile,
+    });
+  }
+  return out;
+}
+
+async function loadsInBrowser(browser: import('puppeteer-core').Browser, assetsDir: string, font: DeclaredFont): Promise<boolean> {
+  const server = await serveDeckFolder(assetsDir);
+  const page = await browser.newPage();
+  try {
+    // Same origin as the stylesheet, as in a built deck: fonts are fetched with CORS rules.
+    await page.goto(`${server.origin}/${font.css}`);
+    await page.setContent(`<link rel="stylesheet" href="${server.origin}/${font.css}"><p>Lectern</p>`, { waitUntil: 'load' });
+    return await page.evaluate(
+      async (f) => (await document.fonts.load(`${f.style} ${f.weight} 16px "${f.family}"`)).length > 0,
+      font,
+    );
+  } catch {
+    return false;
+  } finally {
+    await page.close().catch(() => undefined);
+    await server.close();
+  }
+}

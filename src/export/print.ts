@@ -1,0 +1,177 @@
+import type { Browser, HTTPRequest } from 'puppeteer-core';
+import { DeckError } from '../errors.js';
+
+export interface PrintOptions {
+  /** Speaker notes on a page of their own after each slide that has notes. */
+  notes: boolean;
+  /** One page per fragment step instead of one page per slide. */
+  fragments: boolean;
+  /** Let http(s) requests outside the deck through. */
+  allowRemote: boolean;
+  /** Deadline for this deck, in milliseconds since the epoch. */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+/** One page of the printed PDF, mapped back to the deck. */
+export interface PrintedPage {
+  kind: 'slide' | 'notes';
+  /** Index of the slide in reading order (the model's order). */
+  slide: number;
+}
+
+export interface PrintedDeck {
+  pdf: Uint8Array;
+  pages: PrintedPage[];
+  /** Requests refused because they left the deck's own server. */
+  blocked: string[];
+  /** Slides whose content is taller or wider than the page, by how many pixels. */
+  overflows: { slide: number; by: number }[];
+}
+
+/** Tracks what readiness step a print is waiting on, so a timeout can say. */
+class Pending {
+  step = 'opening the deck';
+}
+
+/**
+ * Prints one served deck to PDF in a fresh page of `browser`. Waits for signals, never for a
+ * fixed time: Reveal's print layout (`pdf-ready`), `document.fonts.ready`, every image decoded.
+ * The page is closed on every path.
+ */
+export async function printDeck(browser: Browser, origin: string, deckFile: string, options: PrintOptions): Promise<PrintedDeck> {
+  const page = await browser.newPage();
+  const blocked: string[] = [];
+  const pending = new Pending();
+  try {
+    await page.setRequestInterception(true);
+    page.on('request', (request) => routeRequest(request, origin, options.allowRemote, blocked));
+    page.on('console', (message) => {
+      // Chromium refuses file: URLs from an http page itself, before any request is made.
+      const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
+      if (local && !blocked.includes(local[1]!)) blocked.push(local[1]!);
+    });
+    await page.evaluateOnNewDocument(() => {
+      const w = window as unknown as { __lecternPrinted: Promise<void> };
+      w.__lecternPrinted = new Promise((resolve) => window.addEventListener('pdf-ready', () => resolve(), { once: true }));
+    });
+    const query = new URLSearchParams({
+      pdfSeparateFragments: String(options.fragments),
+      pdfMaxPagesPerSlide: '1',
+      showNotes: options.notes ? 'separate-page' : 'false',
+    });
+    const step = <T>(name: string, work: Promise<T>): Promise<T> => {
+      pending.step = name;
+      return withDeadline(work, options, pending, deckFile);
+    };
+
+    await step('loading the deck', page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }));
+    await step('Reveal.js print layout (pdf-ready)', page.evaluate(() => (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted));
+    await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
+    await step('images to decode', page.evaluate(decodeImages));
+    const layout = await step('reading the page layout', page.evaluate(readLayout));
+    const pdf = await step(
+      'Chromium writing the PDF',
+      page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
+    );
+    return { pdf, pages: layout.pages, overflows: layout.overflows, blocked };
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+function routeRequest(request: HTTPRequest, origin: string, allowRemote: boolean, blocked: string[]): void {
+  if (request.isInterceptResolutionHandled()) return;
+  const url = request.url();
+  const own = url === origin || url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:');
+  if (own || (allowRemote && /^https?:\/\//i.test(url))) {
+    void request.continue();
+    return;
+  }
+  if (!blocked.includes(url)) blocked.push(url);
+  void request.abort('blockedbyclient');
+}
+
+async function withDeadline<T>(work: Promise<T>, options: PrintOptions, pending: Pending, deckFile: string): Promise<T> {
+  const remaining = options.deadline - Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const fail = (): void =>
+      reject(
+        new DeckError('RENDER_TIMEOUT', `printing timed out while waiting for ${pending.step}`, {
+          pos: { file: deckFile },
+          hint: 'raise --timeout, or check the deck for images or fonts that never finish loading',
+        }),
+      );
+    if (remaining <= 0) fail();
+    else timer = setTimeout(fail, remaining);
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    if (!options.signal) return;
+    onAbort = () => reject(new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged'));
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, timeout, aborted]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/* The two functions below run inside the page. */
+
+async function decodeImages(): Promise<void> {
+  const sources = new Set<string>();
+  for (const img of Array.from(document.images)) if (img.currentSrc || img.src) sources.add(img.currentSrc || img.src);
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('.slide-background-content'))) {
+    const match = /url\(["']?([^"')]+)["']?\)/.exec(getComputedStyle(el).backgroundImage);
+    if (match) sources.add(match[1]!);
+  }
+  await Promise.all(
+    Array.from(sources).map((src) => {
+      const img = new Image();
+      img.src = src;
+      return img.decode().catch(() => undefined);
+    }),
+  );
+}
+
+/** Reads which slide each PDF page shows, and points links between slides at their pages. */
+function readLayout(): { pages: PrintedPage[]; overflows: { slide: number; by: number }[] } {
+  const container = document.querySelector('.reveal .slides');
+  const pages: PrintedPage[] = [];
+  const overflows: { slide: number; by: number }[] = [];
+  let current = -1;
+  for (const el of Array.from(container?.children ?? [])) {
+    if (el.classList.contains('pdf-page')) {
+      const section = el.querySelector<HTMLElement>('section[data-lectern-slide]');
+      current = section ? Number(section.dataset.lecternSlide) : current + 1;
+      pages.push({ kind: 'slide', slide: current });
+      if (section) {
+        const by = Math.max(section.scrollHeight - section.clientHeight, section.scrollWidth - section.clientWidth);
+        if (by > 1) overflows.push({ slide: current, by });
+      }
+    } else if (el.classList.contains('speaker-notes-pdf')) {
+      pages.push({ kind: 'notes', slide: current });
+    }
+  }
+  // Links to other slides (#/h/v or #/id) become links to their pages.
+  const pageOf = new Map<string, Element>();
+  for (const page of Array.from(document.querySelectorAll('.pdf-page'))) {
+    const section = page.querySelector<HTMLElement>('section[data-lectern-slide]');
+    if (!section) continue;
+    const id = `lectern-page-${section.dataset.lecternSlide}`;
+    page.id = id;
+    pageOf.set(`${section.dataset.h}/${section.dataset.v}`, page);
+    if (section.dataset.v === '0') pageOf.set(`${section.dataset.h}`, page);
+    if (section.id) pageOf.set(section.id, page);
+  }
+  for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>('a[href^="#/"]'))) {
+    const target = pageOf.get(decodeURIComponent(link.getAttribute('href')!.slice(2)).replace(/\/$/, ''));
+    if (target) link.setAttribute('href', `#${target.id}`);
+  }
+  return { pages, overflows };
+}
