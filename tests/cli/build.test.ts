@@ -11,7 +11,7 @@ describe('lectern build of the repository decks', () => {
   let result: Awaited<ReturnType<typeof cli>>;
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'lectern-dist-'));
-    result = await cli(['build', '--out', out], repoRoot);
+    result = await cli(['build', '--no-pdf', '--out', out], repoRoot);
   });
 
   it('exits 0 and reports each deck with its slide count', () => {
@@ -60,7 +60,7 @@ describe('the talks in decks/', () => {
   let out: string;
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'lectern-dist-'));
-    const { code } = await cli(['build', '--out', out, '--quiet'], repoRoot);
+    const { code } = await cli(['build', '--no-pdf', '--out', out, '--quiet'], repoRoot);
     expect(code).toBe(0);
   });
   const count = (html: string, re: RegExp) => html.match(re)?.length ?? 0;
@@ -103,7 +103,7 @@ describe('config layers', () => {
       'decks/b.md': '---\ntitle: B\naspect: "16:9"\nauthor: From deck\n---\n## One\n',
       'templates/plain/layout.hbs': '<html>{{deck.meta.author}} {{deck.width}}</html>',
     });
-    const { code } = await cli(['build', '--template', 'plain'], dir);
+    const { code } = await cli(['build', '--no-pdf', '--template', 'plain'], dir);
     expect(code).toBe(0);
     expect(readFileSync(join(dir, 'public/a/index.html'), 'utf8')).toBe('<html>From config 1024</html>');
     expect(readFileSync(join(dir, 'public/b/index.html'), 'utf8')).toBe('<html>From deck 1280</html>');
@@ -111,7 +111,7 @@ describe('config layers', () => {
 
   it('builds single files given on the command line', async () => {
     const dir = makeProject({ 'talks/x.md': '## Only\n', 'talks/y.md': '## Other\n' });
-    const { code, stdout } = await cli(['build', 'talks/y.md'], dir);
+    const { code, stdout } = await cli(['build', '--no-pdf', 'talks/y.md'], dir);
     expect(code).toBe(0);
     expect(stdout).toContain('built talks/y.md');
     expect(listFiles(join(dir, 'dist')).filter((f) => f.endsWith('index.html'))).toEqual(['index.html', 'y/index.html']);

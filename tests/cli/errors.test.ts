@@ -111,7 +111,7 @@ const cases: Case[] = [
 describe.each(cases)('$name', (c) => {
   it(`exits ${c.code}, names the place, and leaves dist/ unchanged`, async () => {
     const dir = makeProject({ 'decks/good.md': good, 'decks/ok.png': png });
-    const first = await cli(['build'], dir);
+    const first = await cli(['build', '--no-pdf'], dir);
     expect(first.code).toBe(0);
     const before = hashTree(join(dir, 'dist'));
 
@@ -133,7 +133,7 @@ describe.each(cases)('$name', (c) => {
 describe('output failures', () => {
   it('exits 5 when the output folder cannot be written, and cleans up', async () => {
     const dir = makeProject({ 'decks/good.md': good, 'decks/ok.png': png, 'blocked': 'a file, not a folder' });
-    const { code, stderr } = await cli(['build', '--out', 'blocked/dist'], dir);
+    const { code, stderr } = await cli(['build', '--no-pdf', '--out', 'blocked/dist'], dir);
     expect(code).toBe(5);
     expect(stderr).toMatch(/^blocked\/dist|error\[OUTPUT_WRITE\]/m);
     expect(stderr).toContain('error[OUTPUT_WRITE]');
@@ -145,7 +145,7 @@ describe('output failures', () => {
       'decks/b.md': '## B\n<!-- layout: nope -->\n',
       'decks/c.md': '---\ntemplate: missing\n---\n## C\n',
     });
-    const { code, stderr } = await cli(['build'], dir);
+    const { code, stderr } = await cli(['build', '--no-pdf'], dir);
     expect(stderr).toContain('decks/a.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]');
     expect(stderr).toContain('decks/b.md:2:1: error[LAYOUT_UNKNOWN]');
     expect(stderr).toContain('decks/c.md: error[TEMPLATE_UNKNOWN]');
@@ -156,22 +156,22 @@ describe('output failures', () => {
 
   it('prints warnings with file:line and still exits 0', async () => {
     const dir = makeProject({ 'decks/w.md': '## W\n\ntext\n\n<iframe src="x.html"></iframe>\n' });
-    const { code, stderr } = await cli(['build'], dir);
+    const { code, stderr } = await cli(['build', '--no-pdf'], dir);
     expect(code).toBe(0);
     expect(stderr).toContain('decks/w.md:5:1: warning[HTML_REMOVED]: removed <iframe> (element not allowed)');
   });
 
   it('shows a stack trace only with --debug', async () => {
     const dir = makeProject({ 'decks/a.md': '## A\n<!-- layout: nope -->\n' });
-    expect((await cli(['build'], dir)).stderr).not.toContain('    at ');
-    expect((await cli(['build', '--debug'], dir)).stderr).toContain('    at ');
+    expect((await cli(['build', '--no-pdf'], dir)).stderr).not.toContain('    at ');
+    expect((await cli(['build', '--no-pdf', '--debug'], dir)).stderr).toContain('    at ');
   });
 
   it('refuses an image that is a symlink out of the deck folder', async () => {
     const dir = makeProject({ 'decks/a.md': '## A\n\n![x](link.png)\n', 'outside.png': png });
     const { symlinkSync } = await import('node:fs');
     symlinkSync(join(dir, 'outside.png'), join(dir, 'decks/link.png'));
-    const { code, stderr } = await cli(['build'], dir);
+    const { code, stderr } = await cli(['build', '--no-pdf'], dir);
     expect(code).toBe(1);
     expect(stderr).toContain('decks/a.md:3:1: error[ASSET_OUTSIDE]');
   });

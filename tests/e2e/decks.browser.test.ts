@@ -26,7 +26,7 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'lectern-e2e-'));
-    ({ decks } = await buildAll({ projectDir: repoRoot, outDir: out }));
+    ({ decks } = await buildAll({ projectDir: repoRoot, outDir: out, pdf: false }));
     server = await serveFolder(out);
     browser = await launchBrowser(browserPath!);
   });
