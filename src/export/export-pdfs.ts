@@ -147,18 +147,18 @@ async function printOne(browser: LaunchedBrowser, job: PdfJob, options: PdfOptio
     printed.pages.forEach((page, index) => {
       if (page.kind === 'slide' && !firstPage.has(page.slide)) firstPage.set(page.slide, index);
     });
-    const pdf = await finishPdf(
+    const finished = await finishPdf(
       printed.pdf,
       { title: summary.title, author: summary.author, subject: summary.subtitle, keywords: summary.keywords, lang: summary.lang, date },
       bookmarksFor(summary.slides, (slide) => firstPage.get(slide)),
     );
-    writeFileAtomic(job.output, pdf);
+    writeFileAtomic(job.output, finished.bytes);
     return {
       name: summary.name,
       file: summary.file,
       path: job.output,
-      pages: printed.pages.length,
-      bytes: pdf.length,
+      pages: finished.pages,
+      bytes: finished.bytes.length,
       ms: performance.now() - started,
       warnings,
     };

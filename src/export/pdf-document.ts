@@ -22,7 +22,7 @@ export interface Bookmark {
  * Adds metadata and bookmarks to the PDF Chromium printed. Chromium's own output is the same
  * for the same page; only its dates vary, and they are replaced here.
  */
-export async function finishPdf(raw: Uint8Array, info: PdfInfo, bookmarks: Bookmark[]): Promise<Uint8Array> {
+export async function finishPdf(raw: Uint8Array, info: PdfInfo, bookmarks: Bookmark[]): Promise<{ bytes: Uint8Array; pages: number }> {
   const doc = await PDFDocument.load(raw, { updateMetadata: false });
   doc.setTitle(info.title, { showInWindowTitleBar: true });
   if (info.author) doc.setAuthor(info.author);
@@ -34,7 +34,7 @@ export async function finishPdf(raw: Uint8Array, info: PdfInfo, bookmarks: Bookm
   doc.setCreationDate(info.date);
   doc.setModificationDate(info.date);
   if (bookmarks.length) addBookmarks(doc, bookmarks);
-  return doc.save({ useObjectStreams: true });
+  return { bytes: await doc.save({ useObjectStreams: true }), pages: doc.getPageCount() };
 }
 
 function addBookmarks(doc: PDFDocument, bookmarks: Bookmark[]): void {

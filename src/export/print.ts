@@ -67,6 +67,8 @@ export async function printDeck(browser: Browser, origin: string, deckFile: stri
 
     await step('loading the deck', page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }));
     await step('Reveal.js print layout (pdf-ready)', page.evaluate(() => (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted));
+    // The last page must not force a break after it, or notes pages leave a blank page at the end.
+    await page.addStyleTag({ content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }' });
     await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
     await step('images to decode', page.evaluate(decodeImages));
     const layout = await step('reading the page layout', page.evaluate(readLayout));

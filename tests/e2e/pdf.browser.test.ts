@@ -1,0 +1,271 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser } from '../../src/export/browser.js';
+import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
+import { readPdf } from '../helpers/pdf.js';
+import { serveFolder } from '../helpers/static-server.js';
+
+// Real Chromium, real PDFs read back with pdf.js. Skipped (with a notice) only off CI.
+let browserPath: string | null = null;
+try {
+  browserPath = findBrowser();
+} catch (err) {
+  if (process.env.CI) throw err;
+  console.warn(`PDF tests skipped: ${(err as Error).message}`);
+}
+
+const bin = join(repoRoot, 'bin', 'lectern.js');
+
+/** Chromium processes whose command line mentions `marker` (a private TMPDIR). */
+function chromiumWith(marker: string): number[] {
+  const out = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+}
+
+async function waitFor<T>(check: () => T | undefined | false, what: string, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A deck whose print layout never reports ready: an export of it hangs until its timeout. */
+const stuckDeck = `---
+title: Stuck
+html: unsafe
+---
+
+## Never ready
+
+<script>window.addEventListener('pdf-ready', (e) => e.stopImmediatePropagation(), true);</script>
+
+Waiting forever.
+`;
+
+describe.skipIf(!browserPath)('PDF export of the talks', () => {
+  let out: string;
+  let json: { decks: { name: string; slides: number; pdf: string; pages: number; bytes: number; warnings: unknown[] }[] };
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'lectern-pdf-'));
+    const run = await cli(['build', '--out', out, '--json'], repoRoot);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    json = JSON.parse(run.stdout);
+  });
+
+  it('writes one page per slide for every deck', async () => {
+    expect(json.decks.map((d) => d.name).sort()).toEqual(['debate', 'lightning', 'open-source-ai']);
+    for (const deck of json.decks) {
+      const pdf = await readPdf(join(out, deck.name, `${deck.name}.pdf`));
+      expect(pdf.pages).toBe(deck.slides);
+      expect(deck.pages).toBe(deck.slides);
+      expect(deck.bytes).toBe(readFileSync(join(out, deck.name, `${deck.name}.pdf`)).length);
+    }
+  });
+
+  it('has the text of every slide title, the metadata and bookmarks from the sections', async () => {
+    const summary = JSON.parse(readFileSync(join(out, 'open-source-ai', 'deck.json'), 'utf8'));
+    const pdf = await readPdf(join(out, 'open-source-ai', 'open-source-ai.pdf'));
+    const text = pdf.text.join('\n');
+    for (const slide of summary.slides) if (slide.title) expect(text).toContain(slide.title.replace(/"/g, '"'));
+    expect(pdf.info.Title).toBe('The Case for Open AI Models');
+    expect(pdf.info.Author).toBe('Lectern example talk');
+    expect(pdf.info.Subject).toBe('What an essay on open-source AI argues, and what it leaves open');
+    expect(pdf.outline.map((o) => o.title)).toEqual([
+      'The Case for Open AI Models',
+      'Why this talk',
+      'The bet behind openness',
+      'What "closed" means',
+      'Many hands',
+      'Security through openness',
+      'The model portfolio',
+      'Who benefits',
+      'Why it matters',
+    ]);
+    expect(pdf.outline[2]!.items.map((o) => o.title)).toEqual([
+      'Access without lock-in',
+      "In the author's words",
+      'A lesson from phones',
+      'Two ways to ship a platform',
+    ]);
+    // 16:9 slides at 1280x720 with Reveal's 4% margin, in points.
+    expect(pdf.size[0] / pdf.size[1]).toBeCloseTo(16 / 9, 2);
+  });
+
+  it('links the PDF from dist/index.html', () => {
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toContain('<a href="lightning/lightning.pdf">PDF</a>');
+    expect(index.match(/>PDF<\/a>/g)).toHaveLength(3);
+  });
+});
+
+describe.skipIf(!browserPath)('PDF options', () => {
+  it('--pdf-notes adds a notes page after each slide with notes; --pdf-fragments a page per step', async () => {
+    const dir = makeProject({
+      'decks/d.md': '---\ntitle: Options\n---\n\n## One\n\n+ a\n+ b\n+ c\n\nNote: first notes\n\n## Two\n\nplain\n\n## Three\n\n- x\n\nNote: third notes\n',
+    });
+    const notes = await cli(['build', '--pdf-notes', '--quiet'], dir);
+    expect(notes.code).toBe(0);
+    let pdf = await readPdf(join(dir, 'dist/d/d.pdf'));
+    expect(pdf.pages).toBe(4 + 2);
+    expect(pdf.text[2]).toContain('first notes');
+    expect(pdf.text[5]).toContain('third notes');
+
+    const fragments = await cli(['build', '--pdf-fragments', '--quiet'], dir);
+    expect(fragments.code).toBe(0);
+    pdf = await readPdf(join(dir, 'dist/d/d.pdf'));
+    expect(pdf.pages).toBe(1 + 4 + 1 + 1);
+  });
+
+  it('keeps links between slides working in the PDF', async () => {
+    const dir = makeProject({ 'decks/l.md': '## Start\n\nGo to [the end](#/2).\n\n## Middle\n\ntext\n\n## End\n\ndone\n' });
+    expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
+    const pdf = await readPdf(join(dir, 'dist/l/l.pdf'));
+    expect(pdf.links[0]).toEqual([2]);
+  });
+
+  it('warns about a slide that overflows its page, naming the slide and line', async () => {
+    const items = Array.from({ length: 40 }, (_, i) => `- item ${i}`).join('\n');
+    const dir = makeProject({ 'decks/o.md': `## Fine\n\nshort\n\n## Too long\n\n${items}\n` });
+    const run = await cli(['build'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/decks\/o\.md:5:1: warning\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows its page by \d+px/);
+  });
+
+  it('gives the same bytes for two builds of a deck with a date', async () => {
+    const dir = makeProject({ 'decks/s.md': '---\ntitle: Same\ndate: 2026-03-04\n---\n\n## A\n\n```js\nconst x = 1;\n```\n' });
+    expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
+    const first = readFileSync(join(dir, 'dist/s/s.pdf'));
+    expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
+    const second = readFileSync(join(dir, 'dist/s/s.pdf'));
+    expect(second.equals(first)).toBe(true);
+    expect((await readPdf(join(dir, 'dist/s/s.pdf'))).info.CreationDate).toBe('D:20260304000000Z');
+  });
+
+  it('exports a built deck folder again with lectern pdf', async () => {
+    const dir = makeProject({ 'decks/p.md': '---\ntitle: Again\n---\n\n## A\n' });
+    expect((await cli(['build', '--no-pdf', '--quiet'], dir)).code).toBe(0);
+    expect(existsSync(join(dir, 'dist/p/p.pdf'))).toBe(false);
+    const run = await cli(['pdf', 'dist/p'], dir);
+    expect(run.code).toBe(0);
+    expect((await readPdf(join(dir, 'dist/p/p.pdf'))).pages).toBe(2);
+    expect(readFileSync(join(dir, 'dist/index.html'), 'utf8')).toContain('<a href="p/p.pdf">PDF</a>');
+  });
+});
+
+describe.skipIf(!browserPath)('PDF export stays inside the deck', () => {
+  let remote: Awaited<ReturnType<typeof serveFolder>>;
+  beforeAll(async () => {
+    remote = await serveFolder(makeProject({ 'pixel.png': 'x', 'style.css': 'body { color: red }' }));
+  });
+  afterAll(async () => remote?.close());
+
+  it('blocks and reports requests to another server and to file: URLs', async () => {
+    const hostname = readFileSync('/etc/hostname', 'utf8').trim();
+    const dir = makeProject({
+      'decks/leak.md': `---\ntitle: Leaky\nhtml: unsafe\n---\n\n## Outside\n\n<img src="${remote.url}/pixel.png" alt="p">\n\n<link rel="stylesheet" href="${remote.url}/style.css">\n\n<iframe src="file:///etc/hostname"></iframe>\n\nVisible text\n`,
+    });
+    const run = await cli(['build'], dir);
+    expect(run.code).toBe(0);
+    expect(remote.requests).toEqual([]);
+    expect(run.stderr).toContain(`warning[REQUEST_BLOCKED]: blocked a request to ${remote.url}/pixel.png`);
+    expect(run.stderr).toContain(`warning[REQUEST_BLOCKED]: blocked a request to ${remote.url}/style.css`);
+    expect(run.stderr).toContain('warning[REQUEST_BLOCKED]: blocked a request to file:///etc/hostname');
+    const pdf = await readPdf(join(dir, 'dist/leak/leak.pdf'));
+    expect(pdf.text.join(' ')).toContain('Visible text');
+    if (hostname.length > 3) expect(pdf.text.join(' ')).not.toContain(hostname);
+  });
+});
+
+describe.skipIf(!browserPath)('PDF failures', () => {
+  it('exits 3 before writing anything when the browser is missing', async () => {
+    const dir = makeProject({ 'decks/a.md': '## A\n' });
+    const run = await cli(['build', '--browser-path', '/nowhere/chrome'], dir);
+    expect(run.code).toBe(3);
+    expect(run.stderr.split('\n')[0]).toBe('lectern: error[BROWSER_NOT_FOUND]: --browser-path /nowhere/chrome does not exist');
+    expect(readdirSync(dir)).toEqual(['decks']);
+    const htmlOnly = await cli(['build', '--browser-path', '/nowhere/chrome', '--no-pdf'], dir);
+    expect(htmlOnly.code).toBe(0);
+  });
+
+  it('times out with exit 4, naming what it waited for', async () => {
+    const dir = makeProject({ 'decks/stuck.md': stuckDeck });
+    const run = await cli(['build', '--timeout', '1.5'], dir);
+    expect(run.code).toBe(4);
+    expect(run.stderr.split('\n')[0]).toBe(
+      'decks/stuck.md: error[RENDER_TIMEOUT]: printing timed out while waiting for Reveal.js print layout (pdf-ready)',
+    );
+    expect(existsSync(join(dir, 'dist', 'stuck'))).toBe(false);
+  });
+
+  it('exits 4 when the browser dies mid-export, keeping the old PDF and leaving no Chromium', async () => {
+    const dir = makeProject({ 'decks/stuck.md': '---\ntitle: Stuck\n---\n\n## Fine for now\n' });
+    expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'decks/stuck.md'), stuckDeck);
+
+    const privateTmp = mkdtempSync(join(tmpdir(), 'lectern-kill-'));
+    const child = spawn(process.execPath, [bin, 'build'], { cwd: dir, env: { ...process.env, TMPDIR: privateTmp } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    const pids = await waitFor(() => chromiumWith(privateTmp).length > 0 && chromiumWith(privateTmp), 'Chromium to start');
+    await new Promise((r) => setTimeout(r, 300));
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    expect(await exited).toBe(4);
+    expect(stderr).toContain('decks/stuck.md: error[BROWSER_CRASHED]: the browser stopped while printing decks/stuck.md');
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    expect(readdirSync(join(dir, 'dist')).filter((f) => f.startsWith('.lectern-tmp'))).toEqual([]);
+    expect(chromiumWith(privateTmp)).toEqual([]);
+  });
+
+  it('exits 130 on SIGTERM mid-export, closing the browser and leaving dist/ as it was', async () => {
+    const dir = makeProject({ 'decks/stuck.md': stuckDeck, 'decks/ok.md': '## Fine\n' });
+    expect((await cli(['build', '--no-pdf', '--quiet'], dir)).code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+    const privateTmp = mkdtempSync(join(tmpdir(), 'lectern-term-'));
+    const child = spawn(process.execPath, [bin, 'build'], { cwd: dir, env: { ...process.env, TMPDIR: privateTmp } });
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    await waitFor(() => chromiumWith(privateTmp).length > 0, 'Chromium to start');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    await waitFor(() => chromiumWith(privateTmp).length === 0, 'Chromium to exit', 10_000);
+    expect(readdirSync(privateTmp)).toEqual([]);
+  });
+});
+
+describe.skipIf(!browserPath)('lectern doctor', () => {
+  it('reports the browser, its version and the template fonts', async () => {
+    const run = await cli(['doctor'], repoRoot);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`ok   browser: ${browserPath}`);
+    expect(run.stdout).toMatch(/ok {3}browser starts: (Headless)?Chrome\/\d+/);
+    expect(run.stdout).toContain('ok   font Inter 700 normal (template default)');
+  });
+
+  it('names a font that does not load, with a fix', async () => {
+    const dir = makeProject({
+      'templates/broken/layout.hbs': '<html></html>',
+      'templates/broken/assets/theme.css': "@font-face { font-family: 'Bad'; src: url('bad.woff2'); }",
+      'templates/broken/assets/bad.woff2': 'not a font',
+    });
+    const run = await cli(['doctor'], dir);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('FAIL font Bad 400 normal (template broken): bad.woff2 does not load in the browser');
+    expect(run.stdout).toContain('fix: ');
+  });
+});
