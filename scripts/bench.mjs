@@ -1,56 +1,145 @@
 #!/usr/bin/env node
-// `npm run bench`: times HTML builds of the decks in decks/. Prints medians over several runs,
-// measured in one process so the numbers compare with each other on a noisy machine.
+// `npm run bench [-- --compare] [-- --runs N]`: times Lectern on synthetic decks of 10, 50 and
+// 200 slides, whole process each time (node start included), and in the same run the floor: a
+// bare puppeteer-core script printing the same slides once. Prints medians, min-max and peak
+// memory. With --compare, Marp CLI and reveal-md are installed into a scratch folder and timed
+// on the same slides, so every ratio comes from one run on one machine.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAll } from '../lib/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const runs = Number(process.env.BENCH_RUNS ?? 15);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const time = async (fn) => {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-};
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
+const compare = args.includes('--compare');
+const bin = join(root, 'bin', 'lectern.js');
+const locations = JSON.parse(readFileSync(join(root, 'scripts', 'browser-locations.json'), 'utf8'));
+const chrome = [process.env.CHROME_PATH, process.env.PUPPETEER_EXECUTABLE_PATH, ...locations.linux].find((p) => p && existsSync(p));
+const hasTime = spawnSync('sh', ['-c', 'command -v /usr/bin/time || command -v time'], { encoding: 'utf8' }).stdout.trim();
 
-const out = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
-const rows = [];
-try {
-  const first = await time(() => buildAll({ projectDir: root, outDir: out }));
-  const warm = [];
-  let slides = 0;
-  for (let i = 0; i < runs; i++) {
-    warm.push(
-      await time(async () => {
-        const r = await buildAll({ projectDir: root, outDir: out });
-        slides = r.decks.reduce((n, d) => n + d.deck.slideCount, 0);
-      }),
-    );
+/** A synthetic deck: headings, bullets, a code block every 5th slide, notes every 7th. */
+function syntheticDeck(slides, style = 'lectern') {
+  const parts = [];
+  for (let i = 1; i <= slides; i++) {
+    let body = `## Slide ${i}: a point worth making\n\n- First bullet of slide ${i}\n- Second bullet, a little longer than the first\n- Third bullet with **bold** and \`code\`\n`;
+    if (i % 5 === 0) body += `\n\`\`\`js\nfunction slide${i}(x) {\n  return x * ${i}; // comment\n}\n\`\`\`\n`;
+    if (i % 7 === 0) body += `\nNote: Speaker notes for slide ${i}.\n`;
+    parts.push(body);
   }
-  const cold = [];
-  for (let i = 0; i < Math.min(runs, 7); i++) {
-    cold.push(
-      await time(() => {
-        const r = spawnSync(process.execPath, [join(root, 'bin/lectern.js'), 'build', '--quiet', '--out', out], { cwd: root });
-        if (r.status !== 0) throw new Error(r.stderr.toString());
-      }),
-    );
-  }
-  rows.push(['all decks, first build in process', first, 1]);
-  rows.push([`all decks (${slides} slides), warm, in process`, median(warm), runs]);
-  rows.push(['all decks, whole CLI process (node start included)', median(cold), cold.length]);
-} finally {
-  rmSync(out, { recursive: true, force: true });
+  if (style === 'marp') return `---\nmarp: true\n---\n\n${parts.join('\n---\n\n')}`;
+  if (style === 'reveal-md') return `${parts.join('\n---\n\n')}`;
+  return `---\ntitle: Synthetic ${slides}\ndate: 2026-01-01\n---\n\n${parts.join('\n')}`;
 }
 
-console.log('| case | median ms | runs |');
-console.log('| --- | ---: | ---: |');
-for (const [name, ms, n] of rows) console.log(`| ${name} | ${ms.toFixed(1)} | ${n} |`);
+/** Runs a command, returns seconds and peak RSS in MB (of the largest process, via GNU time). */
+function timed(cmd, cmdArgs, cwd, env = {}) {
+  const full = hasTime ? [hasTime, ['-f', '%M', cmd, ...cmdArgs]] : [cmd, cmdArgs];
+  const started = performance.now();
+  const res = spawnSync(full[0], full[1], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const seconds = (performance.now() - started) / 1000;
+  if (res.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${res.stderr}`);
+  const kb = hasTime ? Number(res.stderr.trim().split('\n').pop()) : NaN;
+  return { seconds, mb: kb / 1024 };
+}
+
+function measure(label, fn) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(fn());
+  const secs = samples.map((s) => s.seconds).sort((a, b) => a - b);
+  const mid = Math.floor(secs.length / 2);
+  const median = secs.length % 2 ? secs[mid] : (secs[mid - 1] + secs[mid]) / 2;
+  const row = { label, median, min: secs[0], max: secs.at(-1), mb: Math.max(...samples.map((s) => s.mb)) };
+  rows.push(row);
+  process.stderr.write(`  ${label}: ${median.toFixed(2)} s\n`);
+  return row;
+}
+
+const rows = [];
+const ratios = [];
+const work = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
+try {
+  if (!chrome) throw new Error('no Chromium found: run `npm run setup` first');
+  const floorScript = join(work, 'floor.mjs');
+  // The floor: launch the same Chromium, open Reveal's print view, page.pdf() once.
+  writeFileSync(
+    floorScript,
+    `import { launch } from ${JSON.stringify(join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js'))};
+const [url, out] = process.argv.slice(2);
+const browser = await launch({ executablePath: ${JSON.stringify(chrome)}, headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+const page = await browser.newPage();
+await page.evaluateOnNewDocument(() => { window.__ready = new Promise((r) => addEventListener('pdf-ready', r, { once: true })); });
+await page.goto(url + '?print-pdf&pdfSeparateFragments=false', { waitUntil: 'load' });
+await page.evaluate(() => window.__ready);
+await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true });
+await browser.close();
+`,
+  );
+
+  const oneDeck = {};
+  for (const n of [10, 50, 200]) {
+    const dir = join(work, `deck${n}`);
+    mkdirSync(join(dir, 'decks'), { recursive: true });
+    writeFileSync(join(dir, 'decks', `s${n}.md`), syntheticDeck(n));
+    process.stderr.write(`${n} slides\n`);
+    const html = measure(`HTML build, ${n} slides`, () => timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet'], dir));
+    const pdf = measure(`PDF export, ${n} slides`, () => timed(process.execPath, [bin, 'pdf', `decks/s${n}.md`, '--quiet'], dir));
+    const floor = measure(`floor (bare puppeteer-core), ${n} slides`, () =>
+      timed(process.execPath, [floorScript, `file://${join(dir, 'dist', `s${n}`, 'index.html')}`, join(work, 'floor.pdf')], dir),
+    );
+    ratios.push([`PDF ${n} slides / floor`, pdf.median / floor.median]);
+    if (n === 200) ratios.push(['HTML build of 200 slides (target < 0.5 s)', html.median]);
+    oneDeck[n] = { html, pdf };
+  }
+
+  // Ten 20-slide decks in one run against one 20-slide deck.
+  const one = join(work, 'one');
+  const ten = join(work, 'ten');
+  mkdirSync(join(one, 'decks'), { recursive: true });
+  mkdirSync(join(ten, 'decks'), { recursive: true });
+  writeFileSync(join(one, 'decks', 'd0.md'), syntheticDeck(20));
+  for (let i = 0; i < 10; i++) writeFileSync(join(ten, 'decks', `d${i}.md`), syntheticDeck(20));
+  process.stderr.write('ten decks\n');
+  const single = measure('build + PDF, one 20-slide deck', () => timed(process.execPath, [bin, 'build', '--quiet'], one));
+  const many = measure('build + PDF, ten 20-slide decks', () => timed(process.execPath, [bin, 'build', '--quiet'], ten));
+  ratios.push(['ten decks / one deck (target < 3)', many.median / single.median]);
+
+  if (compare) {
+    const tools = join(work, 'tools');
+    mkdirSync(tools, { recursive: true });
+    process.stderr.write('installing Marp CLI and reveal-md for comparison\n');
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', tools, '@marp-team/marp-cli@4', 'reveal-md@6'], {
+      encoding: 'utf8',
+      env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', PUPPETEER_SKIP_CHROMIUM_DOWNLOAD: '1' },
+    });
+    if (install.status !== 0) throw new Error(`npm install of the comparison tools failed:\n${install.stderr}`);
+    const env = { CHROME_PATH: chrome, PUPPETEER_EXECUTABLE_PATH: chrome, CHROME_NO_SANDBOX: '1' };
+    for (const n of [10, 50, 200]) {
+      const dir = join(work, `cmp${n}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'marp.md'), syntheticDeck(n, 'marp'));
+      writeFileSync(join(dir, 'reveal.md'), syntheticDeck(n, 'reveal-md'));
+      process.stderr.write(`${n} slides, other tools\n`);
+      const marp = measure(`Marp CLI PDF, ${n} slides`, () =>
+        timed(join(tools, 'node_modules', '.bin', 'marp'), ['--pdf', '--allow-local-files', '--browser-path', chrome, 'marp.md', '-o', 'marp.pdf'], dir, env),
+      );
+      const revealMd = measure(`reveal-md PDF, ${n} slides`, () =>
+        timed(join(tools, 'node_modules', '.bin', 'reveal-md'), ['reveal.md', '--print', 'reveal.pdf', '--puppeteer-chromium-executable', chrome, '--puppeteer-launch-args=--no-sandbox --disable-gpu'], dir, env),
+      );
+      ratios.push([`Lectern PDF / Marp CLI, ${n} slides`, oneDeck[n].pdf.median / marp.median]);
+      ratios.push([`Lectern PDF / reveal-md, ${n} slides`, oneDeck[n].pdf.median / revealMd.median]);
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`\nmedians of ${runs} runs, whole process (node start included)\n`);
+console.log('| case | median s | min s | max s | peak MB |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.label} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${Number.isFinite(r.mb) ? r.mb.toFixed(0) : '-'} |`);
+console.log('\n| ratio | value |');
+console.log('| --- | ---: |');
+for (const [label, value] of ratios) console.log(`| ${label} | ${value.toFixed(2)} |`);

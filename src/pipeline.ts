@@ -13,7 +13,8 @@ import { renderIndexPage, type DeckSummary } from './render/index-page.js';
 import { compileTemplate, type CompiledTemplate } from './render/render-deck.js';
 import { loadTemplate, resolveTemplateDir } from './render/template.js';
 import { writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
-import { exportPdfs, resolveBrowser, type PdfOptions, type PdfResult } from './export/export-pdfs.js';
+import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
+import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
 
 export interface BuildOptions {
   /** The project root: config file, `templates/`, and the base of relative paths. */
@@ -55,6 +56,18 @@ export interface BuildResult {
  * is written; any error leaves the output folder exactly as it was.
  */
 export async function buildAll(options: BuildOptions): Promise<BuildResult> {
+  // A missing browser is known before anything is read or written; a found one starts
+  // launching now, while the decks are built.
+  const pdf = options.pdf === undefined ? {} : options.pdf;
+  const opening = pdf ? startBrowser(pdf) : null;
+  try {
+    return await buildWith(options, pdf, opening);
+  } finally {
+    if (opening) await closeStarted(opening);
+  }
+}
+
+async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening: StartedBrowser | null): Promise<BuildResult> {
   const projectDir = resolve(options.projectDir);
   const { config } = loadProjectConfig(projectDir);
   const { decks: decksDir = projectDefaults.decks, out = projectDefaults.out, ...configDeckLayer } = config;
@@ -88,14 +101,11 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);
 
-  // A missing browser is known before anything is written.
-  const pdf = options.pdf === undefined ? {} : options.pdf;
-  const browser = pdf ? resolveBrowser(pdf) : null;
   let pdfs: PdfResult[] = [];
   await writeDecks(outDir, prepared.map((p) => p.output), {
     signal: options.signal,
     beforeSwap: async (staged) => {
-      if (!pdf || !browser) return;
+      if (!pdf || !opening) return;
       const jobs = prepared.map(({ built }) => ({
         summary: built.summary,
         folder: staged(built.deck.name),
@@ -103,6 +113,7 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
       }));
       options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
       const final = (r: PdfResult): PdfResult => ({ ...r, path: join(outDir, r.name, basename(r.path)) });
+      const [exportPdfs, browser] = await Promise.all([opening.exporter, opening.browser]);
       pdfs = (await exportPdfs(jobs, browser, { ...pdf, signal: options.signal, onResult: (r) => options.progress?.done(final(r)) })).map(final);
     },
   });
@@ -123,18 +134,24 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
     });
   }
   const summary = readSummary(manifest);
-  const browser = resolveBrowser(options.pdf ?? {});
   const pdfName = `${summary.name}.pdf`;
-  options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
-  const [result] = await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {
-    ...options.pdf,
-    signal: options.signal,
-    onResult: options.progress?.done,
-  });
+  const opening = startBrowser(options.pdf ?? {});
+  let result: PdfResult;
+  try {
+    options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
+    const [exportPdfs, browser] = await Promise.all([opening.exporter, opening.browser]);
+    [result] = (await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {
+      ...options.pdf,
+      signal: options.signal,
+      onResult: options.progress?.done,
+    })) as [PdfResult];
+  } finally {
+    await closeStarted(opening);
+  }
   if (summary.pdf !== pdfName) writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName }, null, 2)}\n`);
   const outDir = dirname(folder);
   writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
-  return result!;
+  return result;
 }
 
 /** Builds one deck file (and refreshes the index). */
@@ -273,6 +290,34 @@ function collectSummaries(outDir: string): DeckSummary[] {
     }
   }
   return out;
+}
+
+/** A browser being opened, and the exporter being loaded, while other work goes on. */
+interface StartedBrowser {
+  browser: Promise<LaunchedBrowser>;
+  exporter: Promise<typeof import('./export/export-pdfs.js').exportPdfs>;
+}
+
+/**
+ * Finds the browser now (BROWSER_NOT_FOUND before anything is written) and starts it; the PDF
+ * exporter and pdf-lib load only for runs that print, keeping HTML builds quick to start.
+ */
+function startBrowser(pdf: PdfOptions): StartedBrowser {
+  const source = resolveBrowser(pdf);
+  const started: StartedBrowser = {
+    browser: openBrowser(source),
+    exporter: import('./export/export-pdfs.js').then((m) => m.exportPdfs),
+  };
+  // Failures surface where these are awaited; until then they must not go unhandled.
+  started.browser.catch(() => undefined);
+  started.exporter.catch(() => undefined);
+  return started;
+}
+
+/** The browser of a run is closed on every path, whether or not it was ever used. */
+async function closeStarted(started: StartedBrowser): Promise<void> {
+  const browser = await started.browser.catch(() => null);
+  await browser?.close().catch(() => undefined);
 }
 
 function readSummary(manifest: string): DeckSummary {

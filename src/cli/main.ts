@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
-import { runDoctor } from '../export/doctor.js';
 import type { PdfResult } from '../export/export-pdfs.js';
 import { buildAll, exportBuiltDeck, type BuildResult } from '../pipeline.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
@@ -102,6 +101,7 @@ function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {
 }
 
 async function doctor(args: CliArgs, io: CliIo): Promise<number> {
+  const { runDoctor } = await import('../export/doctor.js');
   const checks = await runDoctor(io.cwd, args.pdf ? args.pdf.browserPath : undefined);
   for (const check of checks) {
     io.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);

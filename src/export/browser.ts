@@ -78,6 +78,18 @@ export function findBrowser(explicit?: string, env: NodeJS.ProcessEnv = process.
   });
 }
 
+/** Where the browser for a run will come from, settled before anything is written. */
+export type BrowserSource = { ws: string } | { path: string };
+
+export function resolveBrowser(options: { browserPath?: string; browserWs?: string }): BrowserSource {
+  return options.browserWs ? { ws: options.browserWs } : { path: findBrowser(options.browserPath) };
+}
+
+/** Launches or connects, as the source says. */
+export function openBrowser(source: BrowserSource): Promise<LaunchedBrowser> {
+  return 'ws' in source ? connectBrowser(source.ws) : launchBrowser(source.path);
+}
+
 /** Flags that keep a headless browser quiet, local and quick on closed or shared machines. */
 export const browserArgs = [
   '--disable-gpu',

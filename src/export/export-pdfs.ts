@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { DeckError, type Warning } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
 import type { DeckSummary } from '../render/index-page.js';
-import { connectBrowser, findBrowser, launchBrowser, type LaunchedBrowser } from './browser.js';
+import type { LaunchedBrowser } from './browser.js';
 import { serveDeckFolder } from './deck-server.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './pdf-document.js';
-import { printDeck } from './print.js';
+import { openPrintPage, type PrintPage } from './print.js';
 
 /** PDF options as the CLI and the library take them. */
 export interface PdfOptions {
@@ -40,75 +40,72 @@ export interface PdfResult {
   warnings: Warning[];
 }
 
-/** Where the browser will come from, settled before anything is written. */
-export type BrowserSource = { ws: string } | { path: string };
-
-export function resolveBrowser(options: PdfOptions): BrowserSource {
-  return options.browserWs ? { ws: options.browserWs } : { path: findBrowser(options.browserPath) };
-}
-
 /**
- * Prints decks to PDF with one browser for the whole run and a bounded pool of pages. The
- * browser is closed (or let go of) on every path; a browser that dies is BROWSER_CRASHED.
+ * Prints decks to PDF in one open browser with a bounded pool of pages. The caller owns the
+ * browser and closes it; a browser that dies mid-run is BROWSER_CRASHED.
  */
 export async function exportPdfs(
   jobs: PdfJob[],
-  source: BrowserSource,
+  browser: LaunchedBrowser,
   options: PdfOptions & { signal?: AbortSignal; onResult?: (result: PdfResult) => void },
 ): Promise<PdfResult[]> {
   if (jobs.length === 0) return [];
-  const browser: LaunchedBrowser = 'ws' in source ? await connectBrowser(source.ws) : await launchBrowser(source.path);
   const inFlight = new Set<string>();
   let crashed!: (err: DeckError) => void;
   const crash = new Promise<never>((_, reject) => (crashed = reject));
   crash.catch(() => undefined);
-  let closing = false;
-  browser.browser.once('disconnected', () => {
-    if (closing) return;
+  const onDisconnect = (): void =>
     crashed(
       new DeckError('BROWSER_CRASHED', `the browser stopped while printing ${[...inFlight].join(', ') || 'a deck'}`, {
         pos: { file: [...inFlight][0] ?? 'browser' },
         hint: 'run `lectern doctor` to check the browser; low memory (/dev/shm) is a common cause',
       }),
     );
-  });
+  browser.browser.once('disconnected', onDisconnect);
 
   const results: PdfResult[] = [];
   const errors: DeckError[] = [];
   const queue = [...jobs];
   const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), jobs.length));
 
-  const worker = async (): Promise<void> => {
-    for (let job = queue.shift(); job && errors.length === 0; job = queue.shift()) {
-      inFlight.add(job.summary.file);
-      try {
-        const result = await Promise.race([printOne(browser, job, options), crash]);
-        results.push(result);
-        options.onResult?.(result);
-      } catch (err) {
-        errors.push(err instanceof DeckError ? err : wrapFailure(err, job));
-      } finally {
-        inFlight.delete(job.summary.file);
+  const worker = async (_: unknown, index: number): Promise<void> => {
+    let page: PrintPage | null = null;
+    try {
+      for (let job = queue.shift(); job && errors.length === 0; job = queue.shift()) {
+        inFlight.add(job.summary.file);
+        try {
+          page ??= await Promise.race([openPrintPage(browser.browser, index > 0), crash]);
+          const result = await Promise.race([printOne(page, job, options), crash]);
+          results.push(result);
+          options.onResult?.(result);
+        } catch (err) {
+          errors.push(err instanceof DeckError ? err : wrapFailure(err, job));
+          await page?.close();
+          page = null;
+        } finally {
+          inFlight.delete(job.summary.file);
+        }
       }
+    } finally {
+      await page?.close();
     }
   };
 
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
-    closing = true;
-    await browser.close().catch(() => undefined);
+    browser.browser.off('disconnected', onDisconnect);
   }
   if (errors.length) throw errors[0];
   return jobs.map((job) => results.find((r) => r.name === job.summary.name)!);
 }
 
-async function printOne(browser: LaunchedBrowser, job: PdfJob, options: PdfOptions & { signal?: AbortSignal }): Promise<PdfResult> {
+async function printOne(page: PrintPage, job: PdfJob, options: PdfOptions & { signal?: AbortSignal }): Promise<PdfResult> {
   const started = performance.now();
   const { summary } = job;
   const server = await serveDeckFolder(job.folder);
   try {
-    const printed = await printDeck(browser.browser, server.origin, summary.file, {
+    const printed = await page.print(server.origin, summary.file, {
       notes: options.notes ?? false,
       fragments: options.fragments ?? false,
       allowRemote: options.allowRemote ?? false,

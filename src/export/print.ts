@@ -34,52 +34,72 @@ class Pending {
   step = 'opening the deck';
 }
 
-/**
- * Prints one served deck to PDF in a fresh page of `browser`. Waits for signals, never for a
- * fixed time: Reveal's print layout (`pdf-ready`), `document.fonts.ready`, every image decoded.
- * The page is closed on every path.
- */
-export async function printDeck(browser: Browser, origin: string, deckFile: string, options: PrintOptions): Promise<PrintedDeck> {
-  const page = await browser.newPage();
-  const blocked: string[] = [];
-  const pending = new Pending();
-  try {
-    await page.setRequestInterception(true);
-    page.on('request', (request) => routeRequest(request, origin, options.allowRemote, blocked));
-    page.on('console', (message) => {
-      // Chromium refuses file: URLs from an http page itself, before any request is made.
-      const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
-      if (local && !blocked.includes(local[1]!)) blocked.push(local[1]!);
-    });
-    await page.evaluateOnNewDocument(() => {
-      const w = window as unknown as { __lecternPrinted: Promise<void> };
-      w.__lecternPrinted = new Promise((resolve) => window.addEventListener('pdf-ready', () => resolve(), { once: true }));
-    });
-    const query = new URLSearchParams({
-      pdfSeparateFragments: String(options.fragments),
-      pdfMaxPagesPerSlide: '1',
-      showNotes: options.notes ? 'separate-page' : 'false',
-    });
-    const step = <T>(name: string, work: Promise<T>): Promise<T> => {
-      pending.step = name;
-      return withDeadline(work, options, pending, deckFile);
-    };
+/** A browser page set up once for printing and reused deck after deck. */
+export interface PrintPage {
+  print: (origin: string, deckFile: string, options: PrintOptions) => Promise<PrintedDeck>;
+  close: () => Promise<void>;
+}
 
-    await step('loading the deck', page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }));
-    await step('Reveal.js print layout (pdf-ready)', page.evaluate(() => (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted));
-    // The last page must not force a break after it, or notes pages leave a blank page at the end.
-    await page.addStyleTag({ content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }' });
-    await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
-    await step('images to decode', page.evaluate(decodeImages));
-    const layout = await step('reading the page layout', page.evaluate(readLayout));
-    const pdf = await step(
-      'Chromium writing the PDF',
-      page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
-    );
-    return { pdf, pages: layout.pages, overflows: layout.overflows, blocked };
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+/**
+ * Opens a page for printing decks. Reusing one page per worker saves a page start-up per deck
+ * and lets Chromium reuse what it compiled; a page that failed a deck should be closed and a
+ * new one opened, since it may still be busy.
+ */
+export async function openPrintPage(browser: Browser, ownContext: boolean): Promise<PrintPage> {
+  // Pages printing side by side each need a context (a window) of their own: headless Chromium
+  // pauses animation frames, and so Reveal's print layout, in a page that shares a window with
+  // a busy one. The first page stays in the default context, which starts quicker.
+  const context = ownContext ? await browser.createBrowserContext() : null;
+  const page = context ? await context.newPage() : await browser.newPage();
+  // What the current deck may load, and what it tried to load outside that.
+  const route = { origin: '', allowRemote: false, blocked: [] as string[] };
+  await page.setRequestInterception(true);
+  page.on('request', (request) => routeRequest(request, route.origin, route.allowRemote, route.blocked));
+  page.on('console', (message) => {
+    // Chromium refuses file: URLs from an http page itself, before any request is made.
+    const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
+    if (local && !route.blocked.includes(local[1]!)) route.blocked.push(local[1]!);
+  });
+  await page.evaluateOnNewDocument(() => {
+    const w = window as unknown as { __lecternPrinted: Promise<void> };
+    w.__lecternPrinted = new Promise((resolve) => window.addEventListener('pdf-ready', () => resolve(), { once: true }));
+  });
+
+  return {
+    close: () => (context ?? page).close().catch(() => undefined),
+    /**
+     * Prints one served deck. Waits for signals, never for a fixed time: Reveal's print layout
+     * (`pdf-ready`), `document.fonts.ready`, every image decoded.
+     */
+    async print(origin, deckFile, options) {
+      route.origin = origin;
+      route.allowRemote = options.allowRemote;
+      route.blocked = [];
+      const pending = new Pending();
+      const query = new URLSearchParams({
+        pdfSeparateFragments: String(options.fragments),
+        pdfMaxPagesPerSlide: '1',
+        showNotes: options.notes ? 'separate-page' : 'false',
+      });
+      const step = <T>(name: string, work: Promise<T>): Promise<T> => {
+        pending.step = name;
+        return withDeadline(work, options, pending, deckFile);
+      };
+
+      await step('loading the deck', page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }));
+      await step('Reveal.js print layout (pdf-ready)', page.evaluate(() => (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted));
+      // The last page must not force a break after it, or notes pages leave a blank page at the end.
+      await page.addStyleTag({ content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }' });
+      await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
+      await step('images to decode', page.evaluate(decodeImages));
+      const layout = await step('reading the page layout', page.evaluate(readLayout));
+      const pdf = await step(
+        'Chromium writing the PDF',
+        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
+      );
+      return { pdf, pages: layout.pages, overflows: layout.overflows, blocked: [...route.blocked] };
+    },
+  };
 }
 
 function routeRequest(request: HTTPRequest, origin: string, allowRemote: boolean, blocked: string[]): void {
