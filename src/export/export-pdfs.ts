@@ -51,17 +51,21 @@ export async function exportPdfs(
 ): Promise<PdfResult[]> {
   if (jobs.length === 0) return [];
   const inFlight = new Set<string>();
+  // The decks being printed, or all of them when the browser died before any started.
+  const printing = (): string[] => (inFlight.size ? [...inFlight] : jobs.map((j) => j.summary.file));
   let crashed!: (err: DeckError) => void;
   const crash = new Promise<never>((_, reject) => (crashed = reject));
   crash.catch(() => undefined);
   const onDisconnect = (): void =>
     crashed(
-      new DeckError('BROWSER_CRASHED', `the browser stopped while printing ${[...inFlight].join(', ') || 'a deck'}`, {
-        pos: { file: [...inFlight][0] ?? 'browser' },
+      new DeckError('BROWSER_CRASHED', `the browser stopped while printing ${printing().join(', ')}`, {
+        pos: { file: printing()[0]! },
         hint: 'run `lectern doctor` to check the browser; low memory (/dev/shm) is a common cause',
       }),
     );
   browser.browser.once('disconnected', onDisconnect);
+  // It may have died before this run got to it (while the decks were being built).
+  if (!browser.browser.connected) onDisconnect();
 
   const results: PdfResult[] = [];
   const errors: DeckError[] = [];

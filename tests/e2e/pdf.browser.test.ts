@@ -216,8 +216,12 @@ describe.skipIf(!browserPath)('PDF failures', () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-    const pids = await waitFor(() => chromiumWith(privateTmp).length > 0 && chromiumWith(privateTmp), 'Chromium to start');
-    await new Promise((r) => setTimeout(r, 300));
+    // The export is under way once the build is staged and the browser has had time to start;
+    // the deck then waits for a print layout that never comes.
+    await waitFor(() => readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')), 'the build to be staged');
+    await new Promise((r) => setTimeout(r, 2000));
+    const pids = chromiumWith(privateTmp);
+    expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
