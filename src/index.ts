@@ -1,5 +1,7 @@
 /** Lectern's library API. */
-export { buildAll, buildDeck, type BuildOptions, type BuildResult, type BuiltDeck } from './pipeline.js';
+export { buildAll, buildDeck, exportBuiltDeck, type BuildOptions, type BuildResult, type BuiltDeck, type PdfProgress } from './pipeline.js';
+export type { PdfOptions, PdfResult } from './export/export-pdfs.js';
+export { findBrowser, type BrowserSource } from './export/browser.js';
 export { DeckError, DeckErrors, ExitCode, formatDiagnostic, type SourcePos, type Warning } from './errors.js';
 export type { Deck, Slide, Stack, DeckMeta, AssetRef } from './model/types.js';
 export { deckLayerSchema, projectConfigSchema, deckDefaults, mergeDeckOptions, type DeckOptions, type DeckLayer } from './config/schema.js';
