@@ -139,13 +139,18 @@ describe.skipIf(!browserPath)('PDF options', () => {
   });
 
   it('gives the same bytes for two builds of a deck with a date', async () => {
-    const dir = makeProject({ 'decks/s.md': '---\ntitle: Same\ndate: 2026-03-04\n---\n\n## A\n\n```js\nconst x = 1;\n```\n' });
+    const dir = makeProject({ 'decks/s.md': '---\ntitle: Same\ndate: 2026-03-04\nkeywords: [open, models]\nlang: de\n---\n\n## A\n\n```js\nconst x = 1;\n```\n' });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
     const first = readFileSync(join(dir, 'dist/s/s.pdf'));
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
     const second = readFileSync(join(dir, 'dist/s/s.pdf'));
     expect(second.equals(first)).toBe(true);
-    expect((await readPdf(join(dir, 'dist/s/s.pdf'))).info.CreationDate).toBe('D:20260304000000Z');
+    const { info } = await readPdf(join(dir, 'dist/s/s.pdf'));
+    expect(info.CreationDate).toBe('D:20260304000000Z');
+    expect(info.Keywords).toBe('open models');
+    const { PDFDocument, PDFName } = await import('pdf-lib');
+    const doc = await PDFDocument.load(first);
+    expect(String(doc.catalog.get(PDFName.of('Lang')))).toBe('(de)');
   });
 
   it('exports a built deck folder again with lectern pdf', async () => {
