@@ -1,20 +1,19 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { planAssets, type FileCopy } from './assets/plan.js';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadProjectConfig } from './config/load-config.js';
-import { mergeDeckOptions, projectDefaults, type DeckLayer } from './config/schema.js';
-import { DeckError, DeckErrors, toDeckError, type SourcePos, type Warning } from './errors.js';
-import { buildModel } from './model/build-model.js';
-import type { Deck } from './model/types.js';
-import { lexOutline, parseOutline } from './outline/parse-outline.js';
-import { readDeckFile } from './outline/read.js';
-import { renderIndexPage, type DeckSummary } from './render/index-page.js';
-import { compileTemplate, type CompiledTemplate } from './render/render-deck.js';
-import { loadTemplate, resolveTemplateDir } from './render/template.js';
-import { writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
+import { projectDefaults } from './config/schema.js';
+import type { DeckLayer } from './config/schema.js';
+import { DeckError, DeckErrors, toDeckError, type Warning } from './errors.js';
 import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
 import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
+import { findDeckFiles } from './outline/find-decks.js';
+import { collectSummaries, readSummary } from './output/manifest.js';
+import { writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
+import { display, findReveal, prepareDeck, withPosition, type BuiltDeck } from './prepare-deck.js';
+import { renderIndexPage } from './render/index-page.js';
+import type { CompiledTemplate } from './render/render-deck.js';
+
+export type { BuiltDeck } from './prepare-deck.js';
 
 export interface BuildOptions {
   /** The project root: config file, `templates/`, and the base of relative paths. */
@@ -35,13 +34,6 @@ export interface BuildOptions {
 export interface PdfProgress {
   start: (decks: { name: string; slideCount: number }[]) => void;
   done: (result: PdfResult) => void;
-}
-
-export interface BuiltDeck {
-  deck: Deck;
-  /** Absolute path of the deck's output folder. */
-  dir: string;
-  summary: DeckSummary;
 }
 
 export interface BuildResult {
@@ -160,138 +152,6 @@ export async function buildDeck(file: string, options: Omit<BuildOptions, 'input
   return result.decks[0]!;
 }
 
-interface PrepareContext {
-  projectDir: string;
-  outDir: string;
-  configDeckLayer: DeckLayer;
-  flags: DeckLayer;
-  templates: Map<string, CompiledTemplate>;
-  revealDir: string;
-  pdf: boolean;
-}
-
-function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; output: DeckOutput } {
-  const file = display(ctx.projectDir, path);
-  const outline = parseOutline(readDeckFile(path, file), file);
-  const options = mergeDeckOptions(ctx.configDeckLayer, outline.frontMatter, ctx.flags);
-  const compiled = templateFor(options.template, ctx);
-  const name = basename(path, extname(path));
-  const deck = buildModel({ name, file, options, slides: lexOutline(outline, options.slideLevel), layouts: compiled.layoutNames });
-  const html = compiled.render(deck);
-  const deckDir = dirname(path);
-  const copies = planAssets({
-    deck,
-    deckDir,
-    templateDir: compiled.template.dir,
-    templateAssets: compiled.template.assets,
-    revealDir: ctx.revealDir,
-  });
-  checkCopies(copies, deckDir);
-  const summary: DeckSummary = {
-    name,
-    file,
-    title: deck.meta.title,
-    subtitle: deck.meta.subtitle,
-    author: deck.meta.author,
-    date: deck.meta.date,
-    lang: deck.meta.lang,
-    keywords: options.keywords ?? [],
-    slideCount: deck.slideCount,
-    slides: deck.stacks.flatMap((s) => s.slides).map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
-    ...(ctx.pdf ? { pdf: `${name}.pdf` } : {}),
-  };
-  return {
-    built: { deck, dir: join(ctx.outDir, name), summary },
-    output: {
-      name,
-      files: [
-        { path: 'index.html', content: html },
-        { path: 'deck.json', content: `${JSON.stringify(summary, null, 2)}\n` },
-      ],
-      copies,
-    },
-  };
-}
-
-function templateFor(name: string, ctx: PrepareContext): CompiledTemplate {
-  const dir = resolveTemplateDir(name, ctx.projectDir);
-  let compiled = ctx.templates.get(dir);
-  if (!compiled) {
-    compiled = compileTemplate(loadTemplate(name, dir));
-    ctx.templates.set(dir, compiled);
-  }
-  return compiled;
-}
-
-/** Every file a deck asks for must exist, and links must not lead out of the deck's folder. */
-function checkCopies(copies: FileCopy[], deckDir: string): void {
-  const root = realpathSync(deckDir);
-  for (const copy of copies) {
-    if (!copy.pos) {
-      if (!existsSync(copy.from)) {
-        throw new DeckError('RUNTIME_MISSING', `Lectern's file ${copy.from} is missing`, { hint: 'run `npm run setup` to reinstall dependencies' });
-      }
-      continue;
-    }
-    if (!existsSync(copy.from) || !statSync(copy.from).isFile()) {
-      throw new DeckError('ASSET_MISSING', `image "${copy.to}" not found`, {
-        pos: copy.pos,
-        hint: `the path is relative to the deck file's folder (${deckDir})`,
-      });
-    }
-    const real = realpathSync(copy.from);
-    if (real !== root && !real.startsWith(root + sep)) {
-      throw new DeckError('ASSET_OUTSIDE', `"${copy.to}" links to a file outside the deck's folder`, {
-        pos: copy.pos,
-        hint: 'copy the file into the deck folder instead of linking to it',
-      });
-    }
-  }
-}
-
-function findDeckFiles(projectDir: string, inputs: string[]): string[] {
-  const files: string[] = [];
-  for (const input of inputs) {
-    const path = resolve(projectDir, input);
-    if (!existsSync(path)) {
-      throw new DeckError('INPUT_MISSING', `no such file or folder: ${input}`, {
-        hint: 'give deck files (.md) or folders that hold them',
-      });
-    }
-    if (statSync(path).isDirectory()) {
-      const decks = readdirSync(path)
-        .filter((entry) => entry.endsWith('.md') && !/^readme\.md$/i.test(entry))
-        .sort()
-        .map((entry) => join(path, entry));
-      if (decks.length === 0) {
-        throw new DeckError('INPUT_MISSING', `no .md decks in ${input}`, { hint: 'a deck is a Markdown file with a `.md` name' });
-      }
-      files.push(...decks);
-    } else {
-      files.push(path);
-    }
-  }
-  return [...new Set(files)];
-}
-
-/** Summaries of every deck in the output folder, built now or before. */
-function collectSummaries(outDir: string): DeckSummary[] {
-  const out: DeckSummary[] = [];
-  for (const entry of readdirSync(outDir)) {
-    const manifest = join(outDir, entry, 'deck.json');
-    if (!existsSync(manifest)) continue;
-    try {
-      const summary = readSummary(manifest);
-      // The index links a PDF only when it is really there.
-      if (summary.pdf && !existsSync(join(outDir, entry, summary.pdf))) delete summary.pdf;
-      out.push(summary);
-    } catch {
-      // A damaged manifest of an old build only drops that deck from the index.
-    }
-  }
-  return out;
-}
-
 /** A browser being opened, and the exporter being loaded, while other work goes on. */
 interface StartedBrowser {
   browser: Promise<LaunchedBrowser>;
@@ -318,38 +178,4 @@ function startBrowser(pdf: PdfOptions): StartedBrowser {
 async function closeStarted(started: StartedBrowser): Promise<void> {
   const browser = await started.browser.catch(() => null);
   await browser?.close().catch(() => undefined);
-}
-
-function readSummary(manifest: string): DeckSummary {
-  try {
-    return JSON.parse(readFileSync(manifest, 'utf8')) as DeckSummary;
-  } catch (err) {
-    throw new DeckError('INPUT_MISSING', `cannot read ${manifest}: ${(err as Error).message}`, {
-      hint: 'build the deck again with `lectern build`',
-      cause: err,
-    });
-  }
-}
-
-function findReveal(): string {
-  try {
-    const main = createRequire(import.meta.url).resolve('reveal.js');
-    return dirname(dirname(main));
-  } catch (err) {
-    throw new DeckError('RUNTIME_MISSING', 'the reveal.js package is not installed', {
-      hint: 'run `npm run setup` (or `npm ci`) in the Lectern folder',
-      cause: err,
-    });
-  }
-}
-
-/** Errors raised without a position (a missing template, say) point at the deck that asked. */
-function withPosition(err: DeckError, pos: SourcePos): DeckError {
-  if (err.pos) return err;
-  return new DeckError(err.code, err.message, { pos, hint: err.hint, cause: err.cause ?? err });
-}
-
-function display(projectDir: string, path: string): string {
-  const rel = relative(projectDir, path);
-  return (rel.startsWith('..') ? path : rel).split(sep).join('/');
 }

@@ -1,0 +1,34 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeckError } from '../errors.js';
+import type { DeckSummary } from '../render/index-page.js';
+
+/** Reads `deck.json` of a built deck. */
+export function readSummary(manifest: string): DeckSummary {
+  try {
+    return JSON.parse(readFileSync(manifest, 'utf8')) as DeckSummary;
+  } catch (err) {
+    throw new DeckError('INPUT_MISSING', `cannot read ${manifest}: ${(err as Error).message}`, {
+      hint: 'build the deck again with `lectern build`',
+      cause: err,
+    });
+  }
+}
+
+/** Summaries of every deck in the output folder, built now or before. */
+export function collectSummaries(outDir: string): DeckSummary[] {
+  const out: DeckSummary[] = [];
+  for (const entry of readdirSync(outDir)) {
+    const manifest = join(outDir, entry, 'deck.json');
+    if (!existsSync(manifest)) continue;
+    try {
+      const summary = readSummary(manifest);
+      // The index links a PDF only when it is really there.
+      if (summary.pdf && !existsSync(join(outDir, entry, summary.pdf))) delete summary.pdf;
+      out.push(summary);
+    } catch {
+      // A damaged manifest of an old build only drops that deck from the index.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { planAssets } from './assets/plan.js';
+import { checkCopies } from './assets/verify-copies.js';
+import { mergeDeckOptions, type DeckLayer } from './config/schema.js';
+import { DeckError, type SourcePos } from './errors.js';
+import { buildModel } from './model/build-model.js';
+import type { Deck } from './model/types.js';
+import { lexOutline, parseOutline } from './outline/parse-outline.js';
+import { readDeckFile } from './outline/read.js';
+import type { DeckOutput } from './output/write.js';
+import type { DeckSummary } from './render/index-page.js';
+import { compileTemplate, type CompiledTemplate } from './render/render-deck.js';
+import { loadTemplate, resolveTemplateDir } from './render/template.js';
+
+export interface BuiltDeck {
+  deck: Deck;
+  /** Absolute path of the deck's output folder. */
+  dir: string;
+  summary: DeckSummary;
+}
+
+export interface PrepareContext {
+  projectDir: string;
+  outDir: string;
+  configDeckLayer: DeckLayer;
+  flags: DeckLayer;
+  templates: Map<string, CompiledTemplate>;
+  revealDir: string;
+  pdf: boolean;
+}
+
+/** One deck file through every stage up to the files to write; reads, never writes. */
+export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; output: DeckOutput } {
+  const file = display(ctx.projectDir, path);
+  const outline = parseOutline(readDeckFile(path, file), file);
+  const options = mergeDeckOptions(ctx.configDeckLayer, outline.frontMatter, ctx.flags);
+  const compiled = templateFor(options.template, ctx);
+  const name = basename(path, extname(path));
+  const deck = buildModel({ name, file, options, slides: lexOutline(outline, options.slideLevel), layouts: compiled.layoutNames });
+  const html = compiled.render(deck);
+  const deckDir = dirname(path);
+  const copies = planAssets({
+    deck,
+    deckDir,
+    templateDir: compiled.template.dir,
+    templateAssets: compiled.template.assets,
+    revealDir: ctx.revealDir,
+  });
+  checkCopies(copies, deckDir);
+  const summary: DeckSummary = {
+    name,
+    file,
+    title: deck.meta.title,
+    subtitle: deck.meta.subtitle,
+    author: deck.meta.author,
+    date: deck.meta.date,
+    lang: deck.meta.lang,
+    keywords: options.keywords ?? [],
+    slideCount: deck.slideCount,
+    slides: deck.stacks.flatMap((s) => s.slides).map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
+    ...(ctx.pdf ? { pdf: `${name}.pdf` } : {}),
+  };
+  return {
+    built: { deck, dir: join(ctx.outDir, name), summary },
+    output: {
+      name,
+      files: [
+        { path: 'index.html', content: html },
+        { path: 'deck.json', content: `${JSON.stringify(summary, null, 2)}\n` },
+      ],
+      copies,
+    },
+  };
+}
+
+function templateFor(name: string, ctx: PrepareContext): CompiledTemplate {
+  const dir = resolveTemplateDir(name, ctx.projectDir);
+  let compiled = ctx.templates.get(dir);
+  if (!compiled) {
+    compiled = compileTemplate(loadTemplate(name, dir));
+    ctx.templates.set(dir, compiled);
+  }
+  return compiled;
+}
+
+export function findReveal(): string {
+  try {
+    const main = createRequire(import.meta.url).resolve('reveal.js');
+    return dirname(dirname(main));
+  } catch (err) {
+    throw new DeckError('RUNTIME_MISSING', 'the reveal.js package is not installed', {
+      hint: 'run `npm run setup` (or `npm ci`) in the Lectern folder',
+      cause: err,
+    });
+  }
+}
+
+/** Errors raised without a position (a missing template, say) point at the deck that asked. */
+export function withPosition(err: DeckError, pos: SourcePos): DeckError {
+  if (err.pos) return err;
+  return new DeckError(err.code, err.message, { pos, hint: err.hint, cause: err.cause ?? err });
+}
+
+/** A path as errors show it: relative to the project, with `/`. */
+export function display(projectDir: string, path: string): string {
+  const rel = relative(projectDir, path);
+  return (rel.startsWith('..') ? path : rel).split(sep).join('/');
+}
