@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadProjectConfig } from './config/load-config.js';
-import { projectDefaults } from './config/schema.js';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, DeckErrors, toDeckError, type Warning } from './errors.js';
 import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
@@ -9,7 +7,7 @@ import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
 import { findDeckFiles } from './outline/find-decks.js';
 import { collectSummaries, readSummary } from './output/manifest.js';
 import { writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
-import { display, findReveal, prepareDeck, withPosition, type BuiltDeck } from './prepare-deck.js';
+import type { BuiltDeck } from './prepare-deck.js';
 import { renderIndexPage } from './render/index-page.js';
 import type { CompiledTemplate } from './render/render-deck.js';
 
@@ -60,6 +58,13 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
 }
 
 async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening: StartedBrowser | null): Promise<BuildResult> {
+  // The build stages load here, after the browser has started launching: their start-up
+  // overlaps with the browser's.
+  const [{ loadProjectConfig }, { projectDefaults }, { display, findReveal, prepareDeck, withPosition }] = await Promise.all([
+    import('./config/load-config.js'),
+    import('./config/schema.js'),
+    import('./prepare-deck.js'),
+  ]);
   const projectDir = resolve(options.projectDir);
   const { config } = loadProjectConfig(projectDir);
   const { decks: decksDir = projectDefaults.decks, out = projectDefaults.out, ...configDeckLayer } = config;

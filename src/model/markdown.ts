@@ -7,9 +7,8 @@ import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isSafeUrl, refuseAttribute } from './html-policy.js';
 import type { AssetRef } from './types.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../render/escape.js';
 
 /** Marked's HTML renderer plus `+` list fragments and build-time code highlighting. */
 class SlideRenderer extends Renderer {

@@ -1,5 +1,5 @@
 import type { SlideSummary } from '../export/pdf-document.js';
-import { escapeHtml } from '../model/markdown.js';
+import { escapeHtml } from './escape.js';
 
 /**
  * What `dist/<deck>/deck.json` records of a built deck: what the index lists, and what a PDF
