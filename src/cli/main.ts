@@ -4,7 +4,7 @@ import { ExitCode } from '../errors.js';
 import type { PdfResult } from '../export/export-pdfs.js';
 import { buildAll, exportBuiltDeck, type BuildResult } from '../pipeline.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
-import { pdfProgress, reportFailure, reportWarnings, shortPath, type CliIo } from './report.js';
+import { errorsJson, pdfProgress, reportFailure, reportWarnings, shortPath, type CliIo } from './report.js';
 
 export type { CliIo } from './report.js';
 
@@ -34,6 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await build(args, io);
     }
   } catch (err) {
+    if (argv.includes('--json')) io.stdout(`${JSON.stringify({ decks: [], errors: errorsJson(err, io) }, null, 2)}\n`);
     return reportFailure(err, io, debug);
   }
 }

@@ -39,6 +39,18 @@ export function reportFailure(err: unknown, io: CliIo, debug: boolean): number {
   return err instanceof DeckErrors ? err.exitCode : errors[0]!.exitCode;
 }
 
+/** The errors of a failed run as --json reports them. */
+export function errorsJson(err: unknown, io: CliIo): Record<string, unknown>[] {
+  const errors = err instanceof DeckErrors ? err.errors : [toDeckError(err)];
+  return errors.map((e) => ({
+    code: e.code,
+    message: e.message,
+    ...(e.pos ? { pos: shortPos(e.pos, io.cwd) } : {}),
+    ...(e.hint ? { hint: e.hint } : {}),
+    exitCode: e.exitCode,
+  }));
+}
+
 /** The stack of an error and of each cause below it. */
 function causeChain(err: unknown): string {
   const parts: string[] = [];

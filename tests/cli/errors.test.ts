@@ -177,3 +177,24 @@ describe('output failures', () => {
   });
 });
 void chmodSync;
+
+describe('--json', () => {
+  it('reports errors as JSON on stdout too, with the same exit status', async () => {
+    const dir = makeProject({ 'decks/a.md': '## A\n<!-- layout: nope -->\n' });
+    const { code, stdout, stderr } = await cli(['build', '--no-pdf', '--json'], dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('error[LAYOUT_UNKNOWN]');
+    expect(JSON.parse(stdout)).toEqual({
+      decks: [],
+      errors: [
+        {
+          code: 'LAYOUT_UNKNOWN',
+          message: 'unknown layout "nope"',
+          pos: { file: 'decks/a.md', line: 2, column: 1 },
+          hint: 'layouts in this template: bullets, code, image, quote, section, statement, title, two-column',
+          exitCode: 1,
+        },
+      ],
+    });
+  });
+});

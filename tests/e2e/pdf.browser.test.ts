@@ -188,6 +188,39 @@ describe.skipIf(!browserPath)('PDF export stays inside the deck', () => {
   });
 });
 
+describe.skipIf(!browserPath)('other browsers and remote resources', () => {
+  it('connects to a running browser with --browser-ws and leaves it running', async () => {
+    const { launchBrowser } = await import('../../src/export/browser.js');
+    const running = await launchBrowser(browserPath!);
+    try {
+      const dir = makeProject({ 'decks/w.md': '---\ntitle: Remote browser\naspect: "4:3"\n---\n\n## A\n' });
+      const run = await cli(['build', '--browser-ws', running.browser.wsEndpoint(), '--quiet'], dir);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const pdf = await readPdf(join(dir, 'dist/w/w.pdf'));
+      expect(pdf.pages).toBe(2);
+      expect(pdf.size[0] / pdf.size[1]).toBeCloseTo(4 / 3, 2);
+      expect(running.browser.connected).toBe(true);
+      expect((await running.browser.pages()).length).toBeGreaterThan(0);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('lets http(s) through with --allow-remote', async () => {
+    const remote = await serveFolder(makeProject({ 'pixel.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>' }));
+    try {
+      const dir = makeProject({ 'decks/r.md': `---\ntitle: Remote\nhtml: unsafe\n---\n\n## A\n\n<img src="${remote.url}/pixel.svg" alt="p">\n` });
+      const run = await cli(['build', '--allow-remote'], dir);
+      expect(run.code).toBe(0);
+      expect(remote.requests).toEqual(['/pixel.svg']);
+      expect(run.stderr).not.toContain('REQUEST_BLOCKED');
+    } finally {
+      await remote.close();
+    }
+  });
+});
+
 describe.skipIf(!browserPath)('PDF failures', () => {
   it('exits 3 before writing anything when the browser is missing', async () => {
     const dir = makeProject({ 'decks/a.md': '## A\n' });

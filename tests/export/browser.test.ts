@@ -1,0 +1,44 @@
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { browserCandidates, findBrowser, puppeteerCacheCandidates } from '../../src/export/browser.js';
+import { makeProject } from '../helpers/fs.js';
+
+describe('finding a browser', () => {
+  it("looks in Puppeteer's cache, newest version first", () => {
+    const cache = makeProject({
+      'chrome/linux-120.0.1/chrome-linux64/chrome': '#!/bin/sh\n',
+      'chrome/linux-131.0.2/chrome-linux64/chrome': '#!/bin/sh\n',
+      'chrome-headless-shell/linux-131.0.2/chrome-headless-shell-linux64/chrome-headless-shell': '#!/bin/sh\n',
+    });
+    expect(puppeteerCacheCandidates({ PUPPETEER_CACHE_DIR: cache }, 'linux')).toEqual([
+      join(cache, 'chrome/linux-131.0.2/chrome-linux64/chrome'),
+      join(cache, 'chrome/linux-120.0.1/chrome-linux64/chrome'),
+      join(cache, 'chrome-headless-shell/linux-131.0.2/chrome-headless-shell-linux64/chrome-headless-shell'),
+    ]);
+  });
+
+  it('takes CHROME_PATH before PUPPETEER_EXECUTABLE_PATH and the usual places', () => {
+    const dir = makeProject({ 'my-chrome': '#!/bin/sh\n', 'other-chrome': '#!/bin/sh\n' });
+    chmodSync(join(dir, 'my-chrome'), 0o755);
+    expect(findBrowser(undefined, { CHROME_PATH: join(dir, 'my-chrome'), PUPPETEER_EXECUTABLE_PATH: join(dir, 'other-chrome') })).toBe(join(dir, 'my-chrome'));
+    expect(findBrowser(undefined, { CHROME_PATH: join(dir, 'missing'), PUPPETEER_EXECUTABLE_PATH: join(dir, 'other-chrome') })).toBe(join(dir, 'other-chrome'));
+  });
+
+  it('refuses an explicit path that does not exist', () => {
+    expect(() => findBrowser('/no/such/chrome', {})).toThrow(expect.objectContaining({ code: 'BROWSER_NOT_FOUND', exitCode: 3 }));
+  });
+
+  it('knows the usual places on each platform', () => {
+    expect(browserCandidates('linux')).toContain('/usr/bin/chromium');
+    expect(browserCandidates('darwin')[0]).toBe('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
+    const saved = process.env.PROGRAMFILES;
+    process.env.PROGRAMFILES = 'C:\\Program Files';
+    try {
+      expect(browserCandidates('win32').some((p) => p.endsWith(join('Google/Chrome/Application/chrome.exe')))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.PROGRAMFILES;
+      else process.env.PROGRAMFILES = saved;
+    }
+  });
+});
