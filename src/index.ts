@@ -8,5 +8,5 @@ export { deckLayerSchema, projectConfigSchema, deckDefaults, mergeDeckOptions, t
 export { parseOutline, lexOutline } from './outline/parse-outline.js';
 export { buildModel } from './model/build-model.js';
 export { compileTemplate, templateContext } from './render/render-deck.js';
-export { loadTemplate, resolveTemplateDir } from './render/template.js';
+export { findTemplate, listTemplates, loadTemplate, type Template, type TemplateLayer } from './render/template.js';
 export { runCli } from './cli/main.js';

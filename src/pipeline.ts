@@ -66,7 +66,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
     import('./prepare-deck.js'),
   ]);
   const projectDir = resolve(options.projectDir);
-  const { config } = loadProjectConfig(projectDir);
+  const { config, locate: locateConfig } = loadProjectConfig(projectDir);
   const { decks: decksDir = projectDefaults.decks, out = projectDefaults.out, ...configDeckLayer } = config;
   const outDir = resolve(projectDir, options.outDir ?? out);
   const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
@@ -78,7 +78,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   for (const file of files) {
     try {
       prepared.push(
-        prepareDeck(file, { projectDir, outDir, configDeckLayer, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false }),
+        prepareDeck(file, { projectDir, outDir, configDeckLayer, locateConfig, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false }),
       );
     } catch (err) {
       errors.push(withPosition(toDeckError(err), { file: display(projectDir, file) }));
@@ -95,8 +95,10 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
     }
     names.set(built.deck.name, built.deck.file);
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new DeckErrors(errors);
+  // A broken template fails every deck that uses it: say so once.
+  const unique = errors.filter((e, i) => errors.findIndex((o) => o.code === e.code && o.message === e.message && JSON.stringify(o.pos) === JSON.stringify(e.pos)) === i);
+  if (unique.length === 1) throw unique[0];
+  if (unique.length > 1) throw new DeckErrors(unique);
 
   let pdfs: PdfResult[] = [];
   await writeDecks(outDir, prepared.map((p) => p.output), {

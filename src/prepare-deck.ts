@@ -11,7 +11,8 @@ import { readDeckFile } from './outline/read.js';
 import type { DeckOutput } from './output/write.js';
 import type { DeckSummary } from './render/index-page.js';
 import { compileTemplate, type CompiledTemplate } from './render/render-deck.js';
-import { loadTemplate, resolveTemplateDir } from './render/template.js';
+import { loadTemplate } from './render/template.js';
+import { checkThemeValues, type Locate } from './render/theme.js';
 
 export interface BuiltDeck {
   deck: Deck;
@@ -24,6 +25,8 @@ export interface PrepareContext {
   projectDir: string;
   outDir: string;
   configDeckLayer: DeckLayer;
+  /** Where a key of the config file was written. */
+  locateConfig: Locate;
   flags: DeckLayer;
   templates: Map<string, CompiledTemplate>;
   revealDir: string;
@@ -35,18 +38,21 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   const file = display(ctx.projectDir, path);
   const outline = parseOutline(readDeckFile(path, file), file);
   const options = mergeDeckOptions(ctx.configDeckLayer, outline.frontMatter, ctx.flags);
-  const compiled = templateFor(options.template, ctx);
+  const deckDir = dirname(path);
+  const compiled = templateFor(options.template, deckDir, ctx);
+  const { theme } = compiled.template;
+  checkThemeValues(ctx.configDeckLayer.theme ?? {}, theme, ctx.locateConfig, compiled.template.name);
+  checkThemeValues(outline.frontMatter.theme ?? {}, theme, outline.locate, compiled.template.name);
   const name = basename(path, extname(path));
   const deck = buildModel({ name, file, options, slides: lexOutline(outline, options.slideLevel), layouts: compiled.layoutNames });
+  // Theme images (a logo, say) are deck files like any other image.
+  for (const [key, value] of Object.entries(options.theme)) {
+    if (theme[key]?.type !== 'image') continue;
+    const fromDeck = outline.frontMatter.theme?.[key] !== undefined;
+    deck.assets.push({ url: value, pos: fromDeck ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]) });
+  }
   const html = compiled.render(deck);
-  const deckDir = dirname(path);
-  const copies = planAssets({
-    deck,
-    deckDir,
-    templateDir: compiled.template.dir,
-    templateAssets: compiled.template.assets,
-    revealDir: ctx.revealDir,
-  });
+  const copies = planAssets({ deck, deckDir, template: compiled.template, revealDir: ctx.revealDir });
   checkCopies(copies, deckDir);
   const summary: DeckSummary = {
     name,
@@ -74,12 +80,13 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   };
 }
 
-function templateFor(name: string, ctx: PrepareContext): CompiledTemplate {
-  const dir = resolveTemplateDir(name, ctx.projectDir);
-  let compiled = ctx.templates.get(dir);
+function templateFor(name: string, deckDir: string, ctx: PrepareContext): CompiledTemplate {
+  const template = loadTemplate(name, { deckDir, projectDir: ctx.projectDir });
+  const key = template.chain.map((l) => l.dir).join('|');
+  let compiled = ctx.templates.get(key);
   if (!compiled) {
-    compiled = compileTemplate(loadTemplate(name, dir));
-    ctx.templates.set(dir, compiled);
+    compiled = compileTemplate(template);
+    ctx.templates.set(key, compiled);
   }
   return compiled;
 }

@@ -1,7 +1,8 @@
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type SourcePos } from '../errors.js';
 import type { Deck } from '../model/types.js';
-import { runtimeDir } from '../render/render-deck.js';
+import { layerAssetDirs, runtimeDir } from '../render/render-deck.js';
+import type { Template } from '../render/template.js';
 
 /** One file to copy into a built deck folder. */
 export interface FileCopy {
@@ -17,8 +18,8 @@ export interface AssetPlanInput {
   deck: Deck;
   /** Folder of the deck file: images must stay inside it. */
   deckDir: string;
-  templateDir: string;
-  templateAssets: string[];
+  /** The deck's template with everything it extends: each one's assets are copied. */
+  template: Template;
   /** Folder of the installed reveal.js package. */
   revealDir: string;
 }
@@ -38,9 +39,10 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
   for (const file of revealFiles) {
     add({ from: join(input.revealDir, file), to: `${runtimeDir}/reveal/${file.replace(/^dist\//, '')}` });
   }
-  for (const file of input.templateAssets) {
-    add({ from: join(input.templateDir, 'assets', file), to: `${runtimeDir}/template/${file}` });
-  }
+  const dirs = layerAssetDirs(input.template);
+  input.template.chain.forEach((layer, i) => {
+    for (const file of layer.assets) add({ from: join(layer.dir, 'assets', file), to: `${dirs[i]}/${file}` });
+  });
   const unsafe = input.deck.options.html === 'unsafe';
   for (const ref of input.deck.assets) {
     const local = localPath(ref.url, ref.pos, unsafe);

@@ -1,13 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectConfigSchema, type ProjectConfigLayer } from './schema.js';
-import { parseYamlLayer } from './yaml-layer.js';
+import type { SourcePos } from '../errors.js';
+import { readYamlLayer } from './yaml-layer.js';
 
 export const configFileNames = ['lectern.config.yaml', 'lectern.config.yml'];
 
 export interface LoadedConfig {
   file: string | null;
   config: ProjectConfigLayer;
+  /** Where a key of the config file was written. */
+  locate: (path: (string | number)[]) => SourcePos;
 }
 
 /** Reads and validates the project's config file, if there is one. */
@@ -16,12 +19,12 @@ export function loadProjectConfig(projectDir: string): LoadedConfig {
     const file = join(projectDir, name);
     if (!existsSync(file)) continue;
     const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-    const config = parseYamlLayer({ text, file: name, firstLine: 1 }, projectConfigSchema, {
+    const layer = readYamlLayer({ text, file: name, firstLine: 1 }, projectConfigSchema, {
       syntax: 'CONFIG_SYNTAX',
       invalid: 'CONFIG_INVALID',
       unknownKey: 'CONFIG_UNKNOWN_KEY',
     });
-    return { file: name, config };
+    return { file: name, config: layer.value, locate: layer.locate };
   }
-  return { file: null, config: {} };
+  return { file: null, config: {}, locate: () => ({ file: configFileNames[0]! }) };
 }

@@ -73,6 +73,8 @@ const deckFields = {
   verticalSections: z.boolean(),
   html: z.enum(['safe', 'unsafe']),
   reveal: revealOptionsSchema,
+  /** Values for the theme variables the deck's template declares (checked against it later). */
+  theme: z.record(z.string(), text),
 };
 
 /** One layer of deck options: any subset, unknown keys refused. */
@@ -89,6 +91,7 @@ export const deckDefaults = {
   verticalSections: true,
   html: 'safe',
   reveal: {},
+  theme: {},
 } as const satisfies DeckLayer;
 
 type Defaulted = keyof typeof deckDefaults;
@@ -107,13 +110,14 @@ export type ProjectConfigLayer = z.infer<typeof projectConfigSchema>;
 
 export const projectDefaults = { decks: 'decks', out: 'dist' } as const;
 
-/** Merges layers lowest first; `reveal` options merge key by key. */
+/** Merges layers lowest first; `reveal` options and `theme` values merge key by key. */
 export function mergeDeckOptions(...layers: DeckLayer[]): DeckOptions {
-  const merged: DeckLayer = { ...deckDefaults, reveal: {} };
+  const merged: DeckLayer = { ...deckDefaults, reveal: {}, theme: {} };
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (key === 'reveal') merged.reveal = { ...merged.reveal, ...(value as DeckLayer['reveal']) };
+      else if (key === 'theme') merged.theme = { ...merged.theme, ...(value as DeckLayer['theme']) };
       else (merged as Record<string, unknown>)[key] = value;
     }
   }

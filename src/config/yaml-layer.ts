@@ -21,6 +21,17 @@ export interface LayerCodes {
  * schema. Every error points at the line and column of the offending key or value.
  */
 export function parseYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, codes: LayerCodes): z.infer<S> {
+  return readYamlLayer(src, schema, codes).value;
+}
+
+/** A validated layer and a way to find where any of its keys was written. */
+export interface LocatedLayer<T> {
+  value: T;
+  locate: (path: (string | number)[]) => SourcePos;
+}
+
+/** Like parseYamlLayer, and also keeps the positions of the keys for later checks. */
+export function readYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, codes: LayerCodes): LocatedLayer<z.infer<S>> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
   const posAt = (offset: number): SourcePos => {
@@ -48,7 +59,12 @@ export function parseYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, 
   }
 
   const result = schema.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    return {
+      value: result.data,
+      locate: (path) => posAt(path.length ? keyOffset(doc, path.slice(0, -1), String(path[path.length - 1])) : 0),
+    };
+  }
   const issue = result.error.issues[0]!;
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {

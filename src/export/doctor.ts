@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listTemplates, loadTemplate, resolveTemplateDir } from '../render/template.js';
+import { listTemplates, readTemplateLayer } from '../render/template.js';
 import { findBrowser, launchBrowser } from './browser.js';
 import { serveDeckFolder } from './deck-server.js';
 
@@ -47,8 +47,9 @@ export async function runDoctor(projectDir: string, browserPath?: string): Promi
   }
 
   try {
-    for (const name of listTemplates(projectDir)) {
-      const template = loadTemplate(name, resolveTemplateDir(name, projectDir));
+    for (const found of listTemplates({ projectDir })) {
+      const template = readTemplateLayer(found.dir, found.origin, found.name, projectDir);
+      const name = found.name;
       for (const css of template.assets.filter((a) => a.endsWith('.css'))) {
         const cssPath = join(template.dir, 'assets', css);
         for (const font of declaredFonts(readFileSync(cssPath, 'utf8'), css)) {

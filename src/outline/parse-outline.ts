@@ -1,5 +1,6 @@
 import { deckLayerSchema, type DeckLayer } from '../config/schema.js';
-import { parseYamlLayer } from '../config/yaml-layer.js';
+import { readYamlLayer } from '../config/yaml-layer.js';
+import type { SourcePos } from '../errors.js';
 import { splitFrontMatter } from './front-matter.js';
 import { lexSegment, type LinedToken } from './lex.js';
 import { splitSlides, type RawSlide } from './split.js';
@@ -8,6 +9,8 @@ import { splitSlides, type RawSlide } from './split.js';
 export interface Outline {
   file: string;
   frontMatter: DeckLayer;
+  /** Where a front-matter key was written (line 1 when there is no front matter). */
+  locate: (path: (string | number)[]) => SourcePos;
   body: string;
   bodyLine: number;
 }
@@ -21,15 +24,15 @@ export interface OutlineSlide extends RawSlide {
 /** Reads front matter (validated against the deck schema) off decoded deck text. Pure. */
 export function parseOutline(text: string, file: string): Outline {
   const split = splitFrontMatter(text, file);
-  const frontMatter =
+  const layer =
     split.yaml === null
-      ? {}
-      : parseYamlLayer({ text: split.yaml, file, firstLine: split.yamlLine }, deckLayerSchema, {
+      ? { value: {}, locate: () => ({ file, line: 1, column: 1 }) }
+      : readYamlLayer({ text: split.yaml, file, firstLine: split.yamlLine }, deckLayerSchema, {
           syntax: 'FRONT_MATTER_SYNTAX',
           invalid: 'FRONT_MATTER_INVALID',
           unknownKey: 'FRONT_MATTER_UNKNOWN_KEY',
         });
-  return { file, frontMatter, body: split.body, bodyLine: split.bodyLine };
+  return { file, frontMatter: layer.value, locate: layer.locate, body: split.body, bodyLine: split.bodyLine };
 }
 
 /** Splits the body into slides at the given slide level and lexes each part. Pure. */

@@ -1,7 +1,9 @@
 import Handlebars from 'handlebars';
-import { DeckError } from '../errors.js';
+import { DeckError, type SourcePos } from '../errors.js';
 import type { Deck, Slide } from '../model/types.js';
-import type { Template, TemplateSource } from './template.js';
+import { compileTemplate as compilePage, type HelperSpec } from './compile-template.js';
+import type { Template } from './template.js';
+import { themeCss } from './theme.js';
 
 /** Where the built deck finds Lectern's own files, relative to its index.html. */
 export const runtimeDir = '_lectern';
@@ -9,8 +11,17 @@ export const runtimePaths = {
   revealCss: `${runtimeDir}/reveal/reveal.css`,
   revealJs: `${runtimeDir}/reveal/reveal.js`,
   notesJs: `${runtimeDir}/reveal/plugin/notes.js`,
-  template: `${runtimeDir}/template`,
 } as const;
+
+/** The output folder of each template's assets, base template first. */
+export function layerAssetDirs(template: Template): string[] {
+  const used = new Set<string>();
+  return template.chain.map((layer, i) => {
+    const name = used.has(layer.name) ? `${layer.name}-${i}` : layer.name;
+    used.add(name);
+    return `${runtimeDir}/templates/${name}`;
+  });
+}
 
 /** A template compiled in its own Handlebars environment, ready to render decks. */
 export interface CompiledTemplate {
@@ -19,71 +30,64 @@ export interface CompiledTemplate {
   render: (deck: Deck) => string;
 }
 
-/**
- * Compiles a template in an isolated `Handlebars.create()` environment. Slide content is only
- * ever passed in as data, so `{{ }}` in a deck shows literally; prototype access stays off.
- */
 export function compileTemplate(template: Template): CompiledTemplate {
-  const hb = Handlebars.create();
-  registerHelpers(hb);
-  for (const [name, src] of Object.entries(template.partials)) hb.registerPartial(name, compileSource(hb, src));
-  for (const [name, src] of Object.entries(template.layouts)) hb.registerPartial(`layouts/${name}`, compileSource(hb, src));
-  const page = compileSource(hb, template.page);
-  const layoutNames = Object.keys(template.layouts).sort();
-
+  const dirs = layerAssetDirs(template);
+  const page = compilePage(template, templateHelpers(template, dirs));
   return {
     template,
-    layoutNames,
-    render(deck) {
-      try {
-        return page(templateContext(deck), { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
-      } catch (err) {
-        if (err instanceof DeckError) throw err;
-        throw new DeckError('TEMPLATE_RENDER', `template "${template.name}" failed: ${(err as Error).message}`, {
-          pos: { file: template.page.file },
-          hint: 'check the partial and helper names used by the template',
-          cause: err,
-        });
-      }
+    layoutNames: page.layoutNames,
+    render: (deck) => page.render(templateContext(deck, template)),
+  };
+}
+
+function helperError(at: () => SourcePos, message: string, hint: string): DeckError {
+  return new DeckError('TEMPLATE_HELPER_ARGS', message, { pos: at(), hint });
+}
+
+/** The helpers every template has. Each checks its arguments and says where it was misused. */
+function templateHelpers(template: Template, dirs: string[]): Record<string, HelperSpec> {
+  return {
+    attrs: {
+      args: 1,
+      fn: (at, value) => {
+        if (!value || typeof value !== 'object' || Array.isArray(value)) {
+          throw helperError(at, `helper "attrs" takes an object of attributes, given ${describe(value)}`, 'pass sectionAttributes or another map, as in {{attrs sectionAttributes}}');
+        }
+        const parts = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined && v !== null && v !== false)
+          .map(([k, v]) => (v === true || v === '' ? Handlebars.escapeExpression(k) : `${Handlebars.escapeExpression(k)}="${Handlebars.escapeExpression(String(v))}"`));
+        return new Handlebars.SafeString(parts.join(' '));
+      },
+    },
+    layoutPartial: {
+      args: 1,
+      fn: (at, layout) => {
+        if (typeof layout !== 'string' || !template.layouts[layout]) {
+          throw helperError(at, `helper "layoutPartial" needs a layout name this template has, given ${describe(layout)}`, `layouts: ${Object.keys(template.layouts).sort().join(', ')}`);
+        }
+        return `layouts/${layout}`;
+      },
+    },
+    eq: { args: 2, fn: (_at, a, b) => a === b },
+    json: { args: 1, fn: (_at, value) => new Handlebars.SafeString(scriptJson(value)) },
+    asset: {
+      args: 1,
+      fn: (at, path) => {
+        if (typeof path !== 'string') throw helperError(at, `helper "asset" takes a file path, given ${describe(path)}`, 'as in {{asset "images/logo.svg"}}');
+        for (let i = template.chain.length - 1; i >= 0; i--) {
+          if (template.chain[i]!.assets.includes(path)) return `${dirs[i]}/${path}`;
+        }
+        throw helperError(at, `asset "${path}" is in no assets/ folder of template "${template.name}"`, `looked in ${template.chain.map((l) => `${l.dir}/assets`).join(', ')}`);
+      },
     },
   };
 }
 
-function compileSource(hb: typeof Handlebars, src: TemplateSource): Handlebars.TemplateDelegate {
-  let ast: hbs.AST.Program;
-  try {
-    ast = hb.parse(src.source);
-  } catch (err) {
-    const e = err as Error & { lineNumber?: number; column?: number };
-    const line = e.lineNumber ?? Number(/on line (\d+)/.exec(e.message)?.[1] ?? NaN);
-    throw new DeckError('TEMPLATE_SYNTAX', e.message.split('\n')[0]!.replace(/:$/, '') + describeParseError(e.message), {
-      pos: { file: src.file, ...(Number.isFinite(line) ? { line } : {}), ...(e.column !== undefined ? { column: e.column + 1 } : {}) },
-      hint: 'check that every {{#block}} has its {{/block}} and every {{ has its }}',
-      cause: err,
-    });
-  }
-  return hb.compile(ast, { strict: false, preventIndent: true, knownHelpersOnly: false });
-}
-
-function describeParseError(message: string): string {
-  const expecting = /Expecting (.*), got '([^']*)'/.exec(message);
-  return expecting ? ` (got ${expecting[2]}, expected ${expecting[1]})` : '';
-}
-
-function registerHelpers(hb: typeof Handlebars): void {
-  /** Writes an object as HTML attributes, escaped. */
-  hb.registerHelper('attrs', (value: unknown) => {
-    if (!value || typeof value !== 'object') return '';
-    const parts = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined && v !== null && v !== false)
-      .map(([k, v]) => (v === true || v === '' ? hb.escapeExpression(k) : `${hb.escapeExpression(k)}="${hb.escapeExpression(String(v))}"`));
-    return new hb.SafeString(parts.join(' '));
-  });
-  /** The partial name of a slide layout, for `{{> (layoutPartial layout)}}`. */
-  hb.registerHelper('layoutPartial', (layout: unknown) => `layouts/${String(layout)}`);
-  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  /** Writes a value as JSON that is safe inside a <script> element. */
-  hb.registerHelper('json', (value: unknown) => new hb.SafeString(scriptJson(value)));
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? `"${value}"` : `a ${typeof value}`;
 }
 
 export function scriptJson(value: unknown): string {
@@ -106,9 +110,11 @@ export function revealConfig(deck: Deck): Record<string, unknown> {
   };
 }
 
-/** What a template sees: the deck model, plus view fields derived from it. Documented in docs/templates.md. */
-export function templateContext(deck: Deck): Record<string, unknown> {
-  let index = 0;
+/** What a template sees: the deck model plus view fields derived from it. Documented in docs/templates.md. */
+export function templateContext(deck: Deck, template: Template): Record<string, unknown> {
+  const dirs = layerAssetDirs(template);
+  const values = deck.options.theme ?? {};
+  let number = 0;
   return {
     deck: {
       name: deck.name,
@@ -120,9 +126,18 @@ export function templateContext(deck: Deck): Record<string, unknown> {
     },
     stacks: deck.stacks.map((stack) => ({
       vertical: stack.slides.length > 1,
-      slides: stack.slides.map((slide) => slideView(slide, index++)),
+      slides: stack.slides.map((slide) => slideView(slide, number++)),
     })),
-    paths: runtimePaths,
+    paths: {
+      ...runtimePaths,
+      template: dirs[dirs.length - 1],
+      styles: template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])),
+    },
+    theme: {
+      ...values,
+      css: themeCss(values, template.theme),
+    },
+    template: { name: template.name },
     reveal: revealConfig(deck),
   };
 }
@@ -131,6 +146,7 @@ function slideView(slide: Slide, index: number): Record<string, unknown> {
   const extraClass = slide.attributes.class ? ` ${slide.attributes.class}` : '';
   return {
     ...slide,
+    number: index + 1,
     sectionAttributes: {
       ...slide.attributes,
       class: `layout-${slide.layout}${extraClass}`,

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseYamlLayer } from '../config/yaml-layer.js';
 import { DeckError } from '../errors.js';
 
 /** A Handlebars source and the file it came from, so errors can name it. */
@@ -9,65 +11,210 @@ export interface TemplateSource {
   source: string;
 }
 
-/** A template folder read into memory: page layout, slide layouts, partials and assets. */
+export const themeTypes = ['color', 'font', 'length', 'image', 'text'] as const;
+export type ThemeType = (typeof themeTypes)[number];
+
+const themeVarSchema = z
+  .object({
+    /** The CSS custom property the value sets; none for values only partials use (logo, footer). */
+    css: z.string().regex(/^--[a-z0-9-]+$/).optional(),
+    type: z.enum(themeTypes),
+    description: z.string().optional(),
+  })
+  .strict();
+export type ThemeVar = z.infer<typeof themeVarSchema>;
+
+const manifestSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(''),
+    extends: z.string().min(1).optional(),
+    theme: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), themeVarSchema).default({}),
+  })
+  .strict();
+export type TemplateManifest = z.infer<typeof manifestSchema>;
+
+export type TemplateOrigin = 'deck' | 'project' | 'builtin' | 'path';
+
+/** One template folder as read from disk, before inheritance is applied. */
+export interface TemplateLayer {
+  name: string;
+  dir: string;
+  origin: TemplateOrigin;
+  manifest: TemplateManifest;
+  /** The manifest file, and the line of its `extends`, for error messages. */
+  manifestFile: string;
+  extendsLine?: number;
+  page?: TemplateSource;
+  layouts: Record<string, TemplateSource>;
+  partials: Record<string, TemplateSource>;
+  /** Asset files, relative to the layer's `assets/` folder, with `/` separators. */
+  assets: string[];
+}
+
+/** A template with its `extends` chain applied: what the render stage uses. */
 export interface Template {
   name: string;
   dir: string;
+  /** Base template first, this template last. */
+  chain: TemplateLayer[];
   page: TemplateSource;
   layouts: Record<string, TemplateSource>;
   partials: Record<string, TemplateSource>;
-  /** Asset files, relative to the template's `assets/` folder, with `/` separators. */
-  assets: string[];
+  theme: Record<string, ThemeVar>;
 }
 
 /** The templates that ship with Lectern. */
 export const builtinTemplatesDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
 
+export interface TemplateRoots {
+  /** Folder of the deck file: its `templates/` folder is searched first. */
+  deckDir?: string;
+  projectDir: string;
+}
+
+function searchRoots(roots: TemplateRoots): [string, TemplateOrigin][] {
+  const list: [string, TemplateOrigin][] = [];
+  if (roots.deckDir) list.push([join(roots.deckDir, 'templates'), 'deck']);
+  list.push([join(roots.projectDir, 'templates'), 'project'], [builtinTemplatesDir, 'builtin']);
+  // The same folder can be reached twice (a project whose templates/ is Lectern's own).
+  return list.filter(([dir], i) => list.findIndex(([other]) => resolve(other) === resolve(dir)) === i);
+}
+
 /**
- * Finds a template by name: the project's `templates/` folder first, then the built-in
- * templates; a name with a slash is a path relative to the project.
+ * Finds a template folder: the deck's `templates/`, the project's `templates/`, then the
+ * built-in ones; a name with a slash is a path relative to the project. `skip` leaves out a
+ * folder (a template may extend another of its own name further down the order).
  */
-export function resolveTemplateDir(name: string, projectDir: string): string {
-  const candidates = /[\\/]/.test(name) || name.startsWith('.')
-    ? [resolve(projectDir, name)]
-    : [join(projectDir, 'templates', name), join(builtinTemplatesDir, name)];
-  const found = candidates.find((dir) => existsSync(join(dir, 'layout.hbs')));
-  if (!found) {
-    throw new DeckError('TEMPLATE_UNKNOWN', `template "${name}" not found`, {
-      hint: `looked in ${candidates.map((c) => relative(projectDir, c) || '.').join(', ')}; available: ${listTemplates(projectDir).join(', ')}`,
-    });
+export function findTemplate(name: string, roots: TemplateRoots, skip?: string): { dir: string; origin: TemplateOrigin } {
+  if (/[\\/]/.test(name) || name.startsWith('.')) {
+    const dir = resolve(roots.projectDir, name);
+    if (existsSync(join(dir, 'template.yaml')) || existsSync(join(dir, 'layout.hbs'))) return { dir, origin: 'path' };
+  } else {
+    for (const [root, origin] of searchRoots(roots)) {
+      const dir = join(root, name);
+      if (skip && resolve(dir) === resolve(skip)) continue;
+      if (existsSync(join(dir, 'template.yaml')) || existsSync(join(dir, 'layout.hbs'))) return { dir, origin };
+    }
   }
-  return found;
+  const looked = /[\\/]/.test(name) ? [resolve(roots.projectDir, name)] : searchRoots(roots).map(([root]) => join(root, name));
+  throw new DeckError('TEMPLATE_UNKNOWN', `template "${name}" not found`, {
+    hint: `looked in ${looked.map((d) => relative(roots.projectDir, d) || '.').join(', ')}; available: ${listTemplates(roots).map((t) => t.name).join(', ')}`,
+  });
 }
 
-export function listTemplates(projectDir: string): string[] {
-  const names = new Set<string>();
-  for (const root of [join(projectDir, 'templates'), builtinTemplatesDir]) {
+/** Every template that a deck in this project could use, nearest first. */
+export function listTemplates(roots: TemplateRoots): { name: string; dir: string; origin: TemplateOrigin }[] {
+  const seen = new Set<string>();
+  const out: { name: string; dir: string; origin: TemplateOrigin }[] = [];
+  for (const [root, origin] of searchRoots(roots)) {
     if (!existsSync(root)) continue;
-    for (const entry of readdirSync(root)) if (existsSync(join(root, entry, 'layout.hbs'))) names.add(entry);
+    for (const entry of readdirSync(root).sort()) {
+      const dir = join(root, entry);
+      if (seen.has(entry) || !(existsSync(join(dir, 'template.yaml')) || existsSync(join(dir, 'layout.hbs')))) continue;
+      seen.add(entry);
+      out.push({ name: entry, dir, origin });
+    }
   }
-  return [...names].sort();
+  return out;
 }
 
-/** Reads a template folder. The only file reads of the render stage happen here. */
-export function loadTemplate(name: string, dir: string): Template {
-  const read = (file: string): TemplateSource => ({ file, source: readFileSync(file, 'utf8') });
+/** Reads one template folder. */
+export function readTemplateLayer(dir: string, origin: TemplateOrigin, fallbackName: string, displayRoot: string): TemplateLayer {
+  const shown = (file: string): string => {
+    const rel = relative(displayRoot, file);
+    return rel.startsWith('..') ? file : rel.split(sep).join('/');
+  };
+  const read = (file: string): TemplateSource => ({ file: shown(file), source: readFileSync(file, 'utf8') });
   const hbsIn = (folder: string): Record<string, TemplateSource> => {
     const out: Record<string, TemplateSource> = {};
     const path = join(dir, folder);
     if (!existsSync(path)) return out;
-    for (const entry of readdirSync(path).sort()) {
-      if (entry.endsWith('.hbs')) out[entry.slice(0, -4)] = read(join(path, entry));
-    }
+    for (const entry of readdirSync(path).sort()) if (entry.endsWith('.hbs')) out[entry.slice(0, -4)] = read(join(path, entry));
     return out;
   };
+  const manifestPath = join(dir, 'template.yaml');
+  const manifestFile = shown(manifestPath);
+  let manifest: TemplateManifest = { name: fallbackName, description: '', theme: {} };
+  let extendsLine: number | undefined;
+  if (existsSync(manifestPath)) {
+    const text = readFileSync(manifestPath, 'utf8').replace(/\r\n?/g, '\n');
+    manifest = parseYamlLayer({ text, file: manifestFile, firstLine: 1 }, manifestSchema, {
+      syntax: 'TEMPLATE_MANIFEST',
+      invalid: 'TEMPLATE_MANIFEST',
+      unknownKey: 'TEMPLATE_MANIFEST',
+    });
+    const at = text.split('\n').findIndex((line) => /^extends\s*:/.test(line));
+    if (at >= 0) extendsLine = at + 1;
+  }
   return {
-    name,
+    name: manifest.name,
     dir,
-    page: read(join(dir, 'layout.hbs')),
+    origin,
+    manifest,
+    manifestFile,
+    ...(extendsLine ? { extendsLine } : {}),
+    ...(existsSync(join(dir, 'layout.hbs')) ? { page: read(join(dir, 'layout.hbs')) } : {}),
     layouts: hbsIn('layouts'),
     partials: hbsIn('partials'),
     assets: listFiles(join(dir, 'assets')),
+  };
+}
+
+/**
+ * Loads a template and everything it extends, child over parent: layouts, partials and theme
+ * variables by name, the page layout from the nearest template that has one, and every
+ * template's assets (so a child's CSS only needs the variables it changes). A cycle in
+ * `extends` is an error that shows the chain.
+ */
+export function loadTemplate(name: string, roots: TemplateRoots): Template {
+  const chain: TemplateLayer[] = [];
+  let found = findTemplate(name, roots);
+  let layerName = name;
+  for (;;) {
+    const layer = readTemplateLayer(found.dir, found.origin, layerName, roots.projectDir);
+    const seenAt = chain.findIndex((l) => resolve(l.dir) === resolve(layer.dir));
+    if (seenAt >= 0) {
+      const names = [...chain.map((l) => l.name), layer.name].join(' extends ');
+      const last = chain[chain.length - 1]!;
+      throw new DeckError('TEMPLATE_CYCLE', `templates extend each other in a circle: ${names}`, {
+        pos: { file: last.manifestFile, line: last.extendsLine ?? 1, column: 1 },
+        hint: 'remove one `extends` so the chain ends at a template that extends nothing (default)',
+      });
+    }
+    chain.push(layer);
+    const parent = layer.manifest.extends;
+    if (!parent) break;
+    try {
+      found = findTemplate(parent, roots, parent === layerName ? layer.dir : undefined);
+    } catch (err) {
+      if (err instanceof DeckError) {
+        throw new DeckError(err.code, `${err.message} (extended by template "${layer.name}")`, {
+          pos: { file: layer.manifestFile, line: layer.extendsLine ?? 1, column: 1 },
+          hint: err.hint,
+        });
+      }
+      throw err;
+    }
+    layerName = parent;
+  }
+  chain.reverse();
+  const top = chain[chain.length - 1]!;
+  const page = [...chain].reverse().find((l) => l.page)?.page;
+  if (!page) {
+    throw new DeckError('TEMPLATE_UNKNOWN', `template "${top.name}" has no layout.hbs and extends none that has`, {
+      pos: { file: top.manifestFile },
+      hint: 'add `extends: default` to its template.yaml',
+    });
+  }
+  return {
+    name: top.name,
+    dir: top.dir,
+    chain,
+    page,
+    layouts: Object.assign({}, ...chain.map((l) => l.layouts)),
+    partials: Object.assign({}, ...chain.map((l) => l.partials)),
+    theme: Object.assign({}, ...chain.map((l) => l.manifest.theme)),
   };
 }
 

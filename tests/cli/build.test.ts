@@ -28,8 +28,8 @@ describe('lectern build of the repository decks', () => {
       '_lectern/reveal/reveal.css',
       '_lectern/reveal/reveal.js',
     ]);
-    expect(files).toContain('_lectern/template/theme.css');
-    expect(files).toContain('_lectern/template/fonts/inter-latin-400-normal.woff2');
+    expect(files).toContain('_lectern/templates/default/theme.css');
+    expect(files).toContain('_lectern/templates/default/fonts/inter-latin-400-normal.woff2');
     expect(files).toContain('images/open-vs-closed.svg');
     expect(files).toContain('index.html');
     expect(listFiles(join(out, 'lightning'))).not.toContain('images/open-vs-closed.svg');
@@ -39,7 +39,7 @@ describe('lectern build of the repository decks', () => {
     for (const deck of ['open-source-ai', 'lightning', 'debate']) {
       const html = readFileSync(join(out, deck, 'index.html'), 'utf8');
       expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-      const css = readFileSync(join(out, deck, '_lectern/template/theme.css'), 'utf8');
+      const css = readFileSync(join(out, deck, '_lectern/templates/default/theme.css'), 'utf8');
       expect(css).not.toMatch(/@import|url\(['"]?(https?:)?\/\//);
     }
   });

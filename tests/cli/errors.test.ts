@@ -47,7 +47,7 @@ const cases: Case[] = [
     files: { 'decks/bad.md': '## A\n\ntext\n\n## B\n<!-- layout: triptych -->\n' },
     code: 1,
     line: 'decks/bad.md:6:1: error[LAYOUT_UNKNOWN]: unknown layout "triptych"',
-    hint: /layouts in this template: bullets, code, image, quote, section, statement, title, two-column/,
+    hint: /layouts in this template: bullets, closing, code, image, quote, section, statement, title, two-column/,
   },
   {
     name: 'missing image',
@@ -84,7 +84,7 @@ const cases: Case[] = [
     name: 'template syntax error',
     files: { 'decks/bad.md': '---\ntemplate: broken\n---\n## A\n', 'templates/broken/layout.hbs': '<html>\n{{#each stacks}}\n</html>\n' },
     code: 4,
-    line: 'templates/broken/layout.hbs:4: error[TEMPLATE_SYNTAX]: Parse error on line 4 (got EOF, expected \'OPEN_INVERSE_CHAIN\', \'INVERSE\', \'OPEN_ENDBLOCK\')',
+    line: 'templates/broken/layout.hbs:4:1: error[TEMPLATE_SYNTAX]: Parse error on line 4 (got EOF, expected \'OPEN_INVERSE_CHAIN\', \'INVERSE\', \'OPEN_ENDBLOCK\')',
   },
   {
     name: 'unknown config key',
@@ -191,7 +191,7 @@ describe('--json', () => {
           code: 'LAYOUT_UNKNOWN',
           message: 'unknown layout "nope"',
           pos: { file: 'decks/a.md', line: 2, column: 1 },
-          hint: 'layouts in this template: bullets, code, image, quote, section, statement, title, two-column',
+          hint: 'layouts in this template: bullets, closing, code, image, quote, section, statement, title, two-column',
           exitCode: 1,
         },
       ],

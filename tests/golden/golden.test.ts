@@ -2,14 +2,15 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate } from '../../src/render/render-deck.js';
-import { builtinTemplatesDir, loadTemplate } from '../../src/render/template.js';
+import { loadTemplate } from '../../src/render/template.js';
+import { repoRoot } from '../helpers/fs.js';
 import { modelOf } from '../helpers/deck.js';
 import { readFileSync } from 'node:fs';
 
 // Golden files: outline -> model (JSON) and model -> HTML with the default template.
 // Refresh them with `npm run golden` and review the diff.
 const fixtures = join(import.meta.dirname, 'fixtures');
-const compiled = compileTemplate(loadTemplate('default', join(builtinTemplatesDir, 'default')));
+const compiled = compileTemplate(loadTemplate('default', { projectDir: repoRoot }));
 
 describe.each(readdirSync(fixtures).filter((f) => f.endsWith('.md')))('%s', (name) => {
   const source = readFileSync(join(fixtures, name), 'utf8');

@@ -4,7 +4,7 @@ import type { Deck } from '../../src/model/types.js';
 import { lexOutline, parseOutline } from '../../src/outline/parse-outline.js';
 import { decodeSource } from '../../src/outline/read.js';
 
-export const defaultLayouts = ['title', 'section', 'bullets', 'quote', 'image', 'code', 'two-column', 'statement'];
+export const defaultLayouts = ['title', 'section', 'bullets', 'quote', 'image', 'code', 'two-column', 'statement', 'closing'];
 
 /** Runs the pure stages on literal Markdown, as the pipeline does for a file. */
 export function modelOf(markdown: string, flags: DeckLayer = {}, file = 'deck.md'): Deck {

@@ -80,9 +80,9 @@ describe('deck model', () => {
 
 describe('front matter validation', () => {
   it('names an unknown key and its line', () => {
-    const err = errorOf(() => modelOf('---\ntitle: x\ntheme: dark\n---\n## A\n'));
+    const err = errorOf(() => modelOf('---\ntitle: x\ncolour: dark\n---\n## A\n'));
     expect(err).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', pos: { line: 3, column: 1 } });
-    expect(err.message).toContain('"theme"');
+    expect(err.message).toContain('"colour"');
     expect(err.hint).toContain('template');
   });
 

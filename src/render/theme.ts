@@ -1,0 +1,63 @@
+import { DeckError, type SourcePos } from '../errors.js';
+import type { ThemeType, ThemeVar } from './template.js';
+
+/** Where each theme value was written, so a bad one can be pointed at. */
+export type Locate = (path: (string | number)[]) => SourcePos;
+
+const checks: Record<ThemeType, { test: (value: string) => boolean; expect: string }> = {
+  color: {
+    test: (v) =>
+      /^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v) ||
+      /^(rgb|rgba|hsl|hsla|oklch|oklab|lab|lch)\([0-9a-z\s.,%/+\-]+\)$/i.test(v) ||
+      /^[a-z]{3,20}$/i.test(v),
+    expect: 'a colour such as #0b6e6e, rgb(11 110 110) or teal',
+  },
+  font: {
+    test: (v) => /^[\w\s"',.-]+$/.test(v) && !/[;{}<>]/.test(v),
+    expect: "font family names such as 'Inter', system-ui, sans-serif",
+  },
+  length: {
+    test: (v) => /^\d+(\.\d+)?(px|em|rem|%|vw|vh|vmin|vmax|pt)$/.test(v),
+    expect: 'a length such as 34px or 1.2em',
+  },
+  image: {
+    test: (v) => v.trim() !== '' && !/[<>"'()\\]/.test(v),
+    expect: 'a path to an image in the deck folder, such as images/logo.svg',
+  },
+  text: {
+    test: (v) => v.length <= 200,
+    expect: 'a short text (200 characters at most)',
+  },
+};
+
+/**
+ * Checks a layer of theme values (front matter or config file) against the variables a
+ * template declares. Unknown names and ill-formed values stop the build at their line.
+ */
+export function checkThemeValues(values: Record<string, unknown>, declared: Record<string, ThemeVar>, locate: Locate, template: string): void {
+  for (const [name, raw] of Object.entries(values)) {
+    const variable = declared[name];
+    if (!variable) {
+      const known = Object.keys(declared).sort();
+      throw new DeckError('THEME_UNKNOWN', `template "${template}" has no theme variable "${name}"`, {
+        pos: locate(['theme', name]),
+        hint: known.length ? `theme variables of "${template}": ${known.join(', ')}` : `template "${template}" declares no theme variables`,
+      });
+    }
+    const value = String(raw).trim();
+    if (!checks[variable.type].test(value)) {
+      throw new DeckError('THEME_INVALID', `theme.${name} "${value}" is not ${checks[variable.type].expect}`, {
+        pos: locate(['theme', name]),
+        hint: variable.description ?? `"${name}" takes ${checks[variable.type].expect}`,
+      });
+    }
+  }
+}
+
+/** The `:root { … }` rule that applies a deck's theme values, or '' when there are none. */
+export function themeCss(values: Record<string, string>, declared: Record<string, ThemeVar>): string {
+  const lines = Object.entries(values)
+    .filter(([name]) => declared[name]?.css && declared[name]?.type !== 'image')
+    .map(([name, value]) => `  ${declared[name]!.css}: ${value.trim()};`);
+  return lines.length ? `:root {\n${lines.join('\n')}\n}` : '';
+}
