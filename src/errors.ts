@@ -40,6 +40,7 @@ export const errorCodes = {
   CONFIG_INVALID: ExitCode.usage,
   CONFIG_UNKNOWN_KEY: ExitCode.usage,
   USAGE: ExitCode.usage,
+  NEW_EXISTS: ExitCode.usage,
   INPUT_MISSING: ExitCode.usage,
   TEMPLATE_UNKNOWN: ExitCode.usage,
   TEMPLATE_SYNTAX: ExitCode.render,

@@ -132,8 +132,8 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
       hint: 'give a deck file (.md) or a folder that `lectern build` wrote',
     });
   }
-  const summary = readSummary(manifest);
-  const pdfName = `${summary.name}.pdf`;
+  const pdfName = `${readSummary(manifest).name}.pdf`;
+  const summary = { ...readSummary(manifest), thumbnail: 'thumbnail.png' };
   const opening = startBrowser(options.pdf ?? {});
   let result: PdfResult;
   try {
@@ -147,7 +147,9 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
   } finally {
     await closeStarted(opening);
   }
-  if (summary.pdf !== pdfName) writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName }, null, 2)}\n`);
+  if (summary.pdf !== pdfName || !summary.thumbnail) {
+    writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' }, null, 2)}\n`);
+  }
   const outDir = dirname(folder);
   writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   return result;

@@ -65,7 +65,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
     keywords: options.keywords ?? [],
     slideCount: deck.slideCount,
     slides: deck.stacks.flatMap((s) => s.slides).map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
-    ...(ctx.pdf ? { pdf: `${name}.pdf` } : {}),
+    ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
   return {
     built: { deck, dir: join(ctx.outDir, name), summary },

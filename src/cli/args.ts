@@ -8,6 +8,9 @@ export const HELP = `lectern — Markdown outlines to offline Reveal.js decks an
 Usage:
   lectern build [files or folders…] [options]   build decks and their PDFs (default: decks/ into dist/)
   lectern pdf <deck.md | dist/<deck>> [options]  export one deck's PDF
+  lectern templates                              list the templates decks can use
+  lectern new deck <name> [build options]        write a starter deck into decks/ and build it
+  lectern new template <name> [--from <name>]    create templates/<name> extending another
   lectern doctor [--browser-path <path>]         check the browser and the template fonts
   lectern --help | --version
 
@@ -37,8 +40,10 @@ Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (brows
 `;
 
 export interface CliArgs {
-  command: 'build' | 'pdf' | 'doctor' | 'help' | 'version';
+  command: 'build' | 'pdf' | 'doctor' | 'templates' | 'new' | 'help' | 'version';
   inputs: string[];
+  /** For `new template`: the template to extend. */
+  from?: string;
   out?: string;
   flags: DeckLayer;
   pdf: PdfOptions | false;
@@ -47,7 +52,7 @@ export interface CliArgs {
   debug: boolean;
 }
 
-const commands = new Set(['build', 'pdf', 'doctor']);
+const commands = new Set(['build', 'pdf', 'doctor', 'templates', 'new']);
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -79,6 +84,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         json: { type: 'boolean' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        from: { type: 'string' },
       },
     });
   } catch (err) {
@@ -93,6 +99,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const command = first as CliArgs['command'];
   if (command === 'pdf' && positionals.length !== 1) {
     throw new DeckError('USAGE', '`lectern pdf` takes one deck file or built deck folder', { hint: 'lectern pdf decks/talk.md' });
+  }
+  if (command === 'new' && (positionals.length !== 2 || !['deck', 'template'].includes(positionals[0]!))) {
+    throw new DeckError('USAGE', '`lectern new` takes `deck <name>` or `template <name>`', { hint: 'lectern new deck my-talk' });
+  }
+  if (v.from && !(command === 'new' && positionals[0] === 'template')) {
+    throw new DeckError('USAGE', '--from goes with `lectern new template`', { hint: 'lectern new template mine --from keynote' });
   }
   if (v['no-pdf'] && command === 'pdf') throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', { hint: 'use `lectern build --no-pdf`' });
 
@@ -111,6 +123,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return {
     command,
     inputs: positionals,
+    ...(v.from ? { from: v.from } : {}),
     ...(v.out ? { out: v.out } : {}),
     flags,
     pdf: v['no-pdf'] ? false : pdf,

@@ -28,6 +28,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return ExitCode.ok;
       case 'doctor':
         return await doctor(args, io);
+      case 'templates':
+        return await templates(io);
+      case 'new':
+        return await scaffold(args, io);
       case 'pdf':
         return await pdf(args, io);
       case 'build':
@@ -99,6 +103,32 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
 
 function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {
   return { pdf: shortPath(pdf.path, io.cwd), pages: pdf.pages, bytes: pdf.bytes, ms: Math.round(pdf.ms) };
+}
+
+async function templates(io: CliIo): Promise<number> {
+  const { listTemplates, readTemplateLayer } = await import('../render/template.js');
+  const rows = listTemplates({ projectDir: io.cwd }).map((found) => {
+    const layer = readTemplateLayer(found.dir, found.origin, found.name, io.cwd);
+    return { ...found, description: layer.manifest.description, extends: layer.manifest.extends };
+  });
+  for (const row of rows) {
+    io.stdout(`${row.name}${row.extends ? ` (extends ${row.extends})` : ''} [${row.origin}] ${shortPath(row.dir, io.cwd)}\n`);
+    if (row.description) io.stdout(`    ${row.description}\n`);
+  }
+  return ExitCode.ok;
+}
+
+async function scaffold(args: CliArgs, io: CliIo): Promise<number> {
+  const { createDeck, createTemplate } = await import('../scaffold/scaffold.js');
+  const [kind, name] = args.inputs as [string, string];
+  if (kind === 'template') {
+    const dir = createTemplate(io.cwd, name, args.from);
+    if (!args.quiet) io.stdout(`created ${shortPath(dir, io.cwd)}/ extending ${args.from ?? 'default'}; use it with \`template: ${name}\`\n`);
+    return ExitCode.ok;
+  }
+  const file = createDeck(io.cwd, name);
+  if (!args.quiet) io.stdout(`created ${shortPath(file, io.cwd)}\n`);
+  return build({ ...args, inputs: [file] }, io);
 }
 
 async function doctor(args: CliArgs, io: CliIo): Promise<number> {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DeckError, type Warning } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
 import type { DeckSummary } from '../render/index-page.js';
@@ -154,6 +155,7 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfOptions & { si
       bookmarksFor(summary.slides, (slide) => firstPage.get(slide)),
     );
     writeFileAtomic(job.output, finished.bytes);
+    if (summary.thumbnail) writeFileAtomic(join(dirname(job.output), summary.thumbnail), printed.thumbnail);
     return {
       name: summary.name,
       file: summary.file,

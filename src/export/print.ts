@@ -1,4 +1,4 @@
-import type { Browser, HTTPRequest } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 
 export interface PrintOptions {
@@ -22,6 +22,8 @@ export interface PrintedPage {
 
 export interface PrintedDeck {
   pdf: Uint8Array;
+  /** A PNG of the first page (the title slide), 480 pixels wide. */
+  thumbnail: Uint8Array;
   pages: PrintedPage[];
   /** Requests refused because they left the deck's own server. */
   blocked: string[];
@@ -93,13 +95,25 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
       await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
       await step('images to decode', page.evaluate(decodeImages));
       const layout = await step('reading the page layout', page.evaluate(readLayout));
+      const thumbnail = await step('the title slide thumbnail', thumbnailOf(page));
       const pdf = await step(
         'Chromium writing the PDF',
         page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
       );
-      return { pdf, pages: layout.pages, overflows: layout.overflows, blocked: [...route.blocked] };
+      return { pdf, thumbnail, pages: layout.pages, overflows: layout.overflows, blocked: [...route.blocked] };
     },
   };
+}
+
+/** The first printed page as a small PNG, for the index of decks. */
+async function thumbnailOf(page: Page): Promise<Uint8Array> {
+  const box = await page.evaluate(() => {
+    const first = document.querySelector('.reveal .slides .pdf-page');
+    const rect = first?.getBoundingClientRect();
+    return rect ? { x: rect.left + window.scrollX, y: rect.top + window.scrollY, width: rect.width, height: rect.height } : null;
+  });
+  if (!box || box.width === 0) return page.screenshot({ type: 'png' });
+  return page.screenshot({ type: 'png', clip: { ...box, scale: 480 / box.width } });
 }
 
 function routeRequest(request: HTTPRequest, origin: string, allowRemote: boolean, blocked: string[]): void {

@@ -25,6 +25,7 @@ export function collectSummaries(outDir: string): DeckSummary[] {
       const summary = readSummary(manifest);
       // The index links a PDF only when it is really there.
       if (summary.pdf && !existsSync(join(outDir, entry, summary.pdf))) delete summary.pdf;
+      if (summary.thumbnail && !existsSync(join(outDir, entry, summary.thumbnail))) delete summary.thumbnail;
       out.push(summary);
     } catch {
       // A damaged manifest of an old build only drops that deck from the index.

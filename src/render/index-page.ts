@@ -19,6 +19,8 @@ export interface DeckSummary {
   slides: SlideSummary[];
   /** Relative path of the PDF inside the deck folder, once one is exported. */
   pdf?: string;
+  /** A PNG of the title slide inside the deck folder, written with the PDF. */
+  thumbnail?: string;
 }
 
 /** The page at `dist/index.html` that lists every built deck. Pure. */
@@ -29,8 +31,11 @@ export function renderIndexPage(decks: DeckSummary[]): string {
       const href = `${encodeURIComponent(d.name)}/index.html`;
       const pdf = d.pdf ? ` · <a href="${encodeURIComponent(d.name)}/${escapeHtml(d.pdf)}">PDF</a>` : '';
       const byline = [d.author, d.date].filter(Boolean).map(escapeHtml).join(' · ');
+      const thumb = d.thumbnail
+        ? `<a class="thumb" href="${href}"><img src="${encodeURIComponent(d.name)}/${escapeHtml(d.thumbnail)}" alt="Title slide of ${escapeHtml(d.title)}" width="240"></a>\n      `
+        : '';
       return `    <li class="deck">
-      <h2><a href="${href}">${escapeHtml(d.title)}</a></h2>
+      ${thumb}<h2><a href="${href}">${escapeHtml(d.title)}</a></h2>
       ${d.subtitle ? `<p class="subtitle">${escapeHtml(d.subtitle)}</p>` : ''}
       <p class="meta">${byline ? `${byline} · ` : ''}<span class="count">${d.slideCount} slides</span> · <a href="${href}">HTML</a>${pdf}</p>
     </li>`;
@@ -47,7 +52,9 @@ export function renderIndexPage(decks: DeckSummary[]): string {
     body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 3rem auto; max-width: 46rem; padding: 0 1rem; color: #1d232b; background: #fbfaf7; }
     h1 { font-size: 1.6rem; }
     ul { list-style: none; padding: 0; }
-    .deck { border-top: 1px solid #d9dde3; padding: 1rem 0; }
+    .deck { border-top: 1px solid #d9dde3; padding: 1rem 0; overflow: hidden; }
+    .thumb { float: left; margin: 0 1rem 0 0; }
+    .thumb img { display: block; width: 240px; height: auto; border: 1px solid #d9dde3; }
     .deck h2 { font-size: 1.25rem; margin: 0 0 0.3rem; }
     .subtitle { margin: 0 0 0.3rem; color: #3d4652; }
     .meta { margin: 0; color: #5b6573; font-size: 0.9rem; }
