@@ -165,7 +165,7 @@ function checkProgram(
           if (!partials.has(name) && node.type === 'PartialStatement') {
             throw new DeckError('TEMPLATE_PARTIAL_MISSING', `partial "${name}" not found`, {
               pos: at(node as Node),
-              hint: `looked in ${template.chain.map((l) => `${l.dir}/partials`).join(', ')} (and layouts/ for layouts/<name>); partials: ${[...partials].sort().join(', ')}`,
+              hint: `looked in ${[...template.chain].reverse().map((l) => `${l.dir}/partials`).join(', ')}; partials there: ${[...partials].filter((p) => !p.startsWith('layouts/')).sort().join(', ')}`,
             });
           }
         } else {

@@ -87,6 +87,60 @@ const cases: Case[] = [
     line: 'templates/broken/layout.hbs:4:1: error[TEMPLATE_SYNTAX]: Parse error on line 4 (got EOF, expected \'OPEN_INVERSE_CHAIN\', \'INVERSE\', \'OPEN_ENDBLOCK\')',
   },
   {
+    name: 'unknown theme variable',
+    files: { 'decks/bad.md': '---\ntitle: x\ntheme:\n  accent: "#c2410c"\n  sparkle: gold\n---\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:5:3: error[THEME_UNKNOWN]: template "default" has no theme variable "sparkle"',
+    hint: /theme variables of "default": accent, accentText, background, codeBackground, font, footer/,
+  },
+  {
+    name: 'ill-formed theme value',
+    files: { 'decks/bad.md': '---\ntheme:\n  accent: "red; background: url(x)"\n---\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:3:3: error[THEME_INVALID]: theme.accent "red; background: url(x)" is not a colour such as #0b6e6e, rgb(11 110 110) or teal',
+  },
+  {
+    name: 'missing partial',
+    files: {
+      'decks/bad.md': '---\ntemplate: mine\n---\n## A\n',
+      'templates/mine/template.yaml': 'name: mine\nextends: default\n',
+      'templates/mine/layouts/bullets.hbs': '<h2>{{{title}}}</h2>\n  {{> sidebar}}\n',
+    },
+    code: 4,
+    line: 'templates/mine/layouts/bullets.hbs:2:3: error[TEMPLATE_PARTIAL_MISSING]: partial "sidebar" not found',
+    hint: /looked in .*templates\/mine\/partials, .*templates\/default\/partials/,
+  },
+  {
+    name: 'helper with the wrong number of arguments',
+    files: {
+      'decks/bad.md': '---\ntemplate: mine\n---\n## A\n',
+      'templates/mine/template.yaml': 'name: mine\nextends: default\n',
+      'templates/mine/partials/footer.hbs': '{{#if (eq layout)}}x{{/if}}\n',
+    },
+    code: 4,
+    line: 'templates/mine/partials/footer.hbs:1:7: error[TEMPLATE_HELPER_ARGS]: helper "eq" takes 2 arguments, given 1',
+  },
+  {
+    name: 'helper given the wrong kind of argument',
+    files: {
+      'decks/bad.md': '---\ntemplate: mine\n---\n## A\n',
+      'templates/mine/template.yaml': 'name: mine\nextends: default\n',
+      'templates/mine/partials/header.hbs': '<header>\n  <div {{attrs title}}></div>\n</header>\n',
+    },
+    code: 4,
+    line: 'templates/mine/partials/header.hbs:2:8: error[TEMPLATE_HELPER_ARGS]: helper "attrs" takes an object of attributes, given "A"',
+  },
+  {
+    name: 'extends cycle',
+    files: {
+      'decks/bad.md': '---\ntemplate: one\n---\n## A\n',
+      'templates/one/template.yaml': 'name: one\nextends: two\n',
+      'templates/two/template.yaml': 'name: two\ndescription: loops\nextends: one\n',
+    },
+    code: 4,
+    line: 'templates/two/template.yaml:3:1: error[TEMPLATE_CYCLE]: templates extend each other in a circle: one extends two extends one',
+  },
+  {
     name: 'unknown config key',
     files: { 'lectern.config.yaml': 'out: dist\nthemes: []\n' },
     code: 2,

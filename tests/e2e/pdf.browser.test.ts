@@ -98,6 +98,17 @@ describe.skipIf(!browserPath)('PDF export of the talks', () => {
     expect(pdf.size[0] / pdf.size[1]).toBeCloseTo(16 / 9, 2);
   });
 
+  it('writes a thumbnail of each title slide and shows it on the index', () => {
+    for (const deck of json.decks) {
+      const png = readFileSync(join(out, deck.name, 'thumbnail.png'));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(480);
+      expect(png.readUInt32BE(20)).toBeGreaterThan(250);
+    }
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toContain('<img src="lightning/thumbnail.png" alt="Title slide of Open Models in Five Minutes" width="240">');
+  });
+
   it('links the PDF from dist/index.html', () => {
     const index = readFileSync(join(out, 'index.html'), 'utf8');
     expect(index).toContain('<a href="lightning/lightning.pdf">PDF</a>');
