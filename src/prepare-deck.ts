@@ -39,7 +39,11 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   const outline = parseOutline(readDeckFile(path, file), file);
   const options = mergeDeckOptions(ctx.configDeckLayer, outline.frontMatter, ctx.flags);
   const deckDir = dirname(path);
-  const compiled = templateFor(options.template, deckDir, ctx);
+  const compiled = withTemplatePosition(() => templateFor(options.template, deckDir, ctx), () => {
+    if (ctx.flags.template) return undefined;
+    if (outline.frontMatter.template) return outline.locate(['template']);
+    return ctx.configDeckLayer.template ? ctx.locateConfig(['template']) : undefined;
+  });
   const { theme } = compiled.template;
   checkThemeValues(ctx.configDeckLayer.theme ?? {}, theme, ctx.locateConfig, compiled.template.name);
   checkThemeValues(outline.frontMatter.theme ?? {}, theme, outline.locate, compiled.template.name);
@@ -78,6 +82,17 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
       copies,
     },
   };
+}
+
+/** A template that is not found is pointed at where the deck (or config) names it. */
+function withTemplatePosition<T>(work: () => T, where: () => SourcePos | undefined): T {
+  try {
+    return work();
+  } catch (err) {
+    const pos = err instanceof DeckError && err.code === 'TEMPLATE_UNKNOWN' && !err.pos ? where() : undefined;
+    if (!pos) throw err;
+    throw new DeckError('TEMPLATE_UNKNOWN', (err as DeckError).message, { pos, hint: (err as DeckError).hint, cause: err });
+  }
 }
 
 function templateFor(name: string, deckDir: string, ctx: PrepareContext): CompiledTemplate {

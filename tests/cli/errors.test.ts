@@ -77,8 +77,8 @@ const cases: Case[] = [
     name: 'unknown template',
     files: { 'decks/bad.md': '---\ntemplate: fancy\n---\n## A\n' },
     code: 2,
-    line: 'decks/bad.md: error[TEMPLATE_UNKNOWN]: template "fancy" not found',
-    hint: /available: default/,
+    line: 'decks/bad.md:2:1: error[TEMPLATE_UNKNOWN]: template "fancy" not found',
+    hint: /available: default, handout, keynote/,
   },
   {
     name: 'template syntax error',
@@ -202,7 +202,7 @@ describe('output failures', () => {
     const { code, stderr } = await cli(['build', '--no-pdf'], dir);
     expect(stderr).toContain('decks/a.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]');
     expect(stderr).toContain('decks/b.md:2:1: error[LAYOUT_UNKNOWN]');
-    expect(stderr).toContain('decks/c.md: error[TEMPLATE_UNKNOWN]');
+    expect(stderr).toContain('decks/c.md:2:1: error[TEMPLATE_UNKNOWN]');
     expect(stderr).toContain('3 errors; nothing was written');
     expect(code).toBe(2);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
