@@ -134,18 +134,21 @@ export async function launchBrowser(executablePath = findBrowser()): Promise<Lau
       cause: err,
     });
   }
-  let closed = false;
+  return closingOnce(browser, async () => {
+    try {
+      await browser.close();
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+}
+
+/** Wraps a browser with a close that runs `finish` once, however often it is called. */
+function closingOnce(browser: Browser, finish: () => Promise<void>): LaunchedBrowser {
+  let closing: Promise<void> | null = null;
   return {
     browser,
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        await browser.close();
-      } finally {
-        rmSync(profile, { recursive: true, force: true });
-      }
-    },
+    close: () => (closing ??= finish()),
   };
 }
 
@@ -161,14 +164,6 @@ export async function connectBrowser(browserWSEndpoint: string): Promise<Launche
       cause: err,
     });
   }
-  let closed = false;
-  return {
-    browser,
-    async close() {
-      if (closed) return;
-      closed = true;
-      // Someone else's browser: let go of it, leave it running.
-      await browser.disconnect();
-    },
-  };
+  // Someone else's browser: let go of it, leave it running.
+  return closingOnce(browser, () => browser.disconnect());
 }
