@@ -41,6 +41,7 @@ export const errorCodes = {
   CONFIG_UNKNOWN_KEY: ExitCode.usage,
   USAGE: ExitCode.usage,
   NEW_EXISTS: ExitCode.usage,
+  PORT_IN_USE: ExitCode.usage,
   INPUT_MISSING: ExitCode.usage,
   TEMPLATE_UNKNOWN: ExitCode.usage,
   TEMPLATE_SYNTAX: ExitCode.render,

@@ -19,6 +19,15 @@ export interface BuiltDeck {
   /** Absolute path of the deck's output folder. */
   dir: string;
   summary: DeckSummary;
+  /** Every file the build read for this deck: what a watcher must watch to rebuild it. */
+  sources: {
+    /** The deck file (absolute). */
+    file: string;
+    /** Folders of the deck's template and of those it extends. */
+    templateDirs: string[];
+    /** Images and other deck files it copies (absolute). */
+    assets: string[];
+  };
 }
 
 export interface PrepareContext {
@@ -72,7 +81,16 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
     ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
   return {
-    built: { deck, dir: join(ctx.outDir, name), summary },
+    built: {
+      deck,
+      dir: join(ctx.outDir, name),
+      summary,
+      sources: {
+        file: path,
+        templateDirs: compiled.template.chain.map((l) => l.dir),
+        assets: copies.filter((c) => c.pos).map((c) => c.from),
+      },
+    },
     output: {
       name,
       files: [

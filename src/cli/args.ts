@@ -8,6 +8,8 @@ export const HELP = `lectern — Markdown outlines to offline Reveal.js decks an
 Usage:
   lectern build [files or folders…] [options]   build decks and their PDFs (default: decks/ into dist/)
   lectern pdf <deck.md | dist/<deck>> [options]  export one deck's PDF
+  lectern serve [deck or folder] [--port N] [--host H] [--open]
+                                                 preview with live reload (127.0.0.1:8000)
   lectern templates                              list the templates decks can use
   lectern new deck <name> [build options]        write a starter deck into decks/ and build it
   lectern new template <name> [--from <name>]    create templates/<name> extending another
@@ -30,6 +32,12 @@ PDF options:
       --pdf-notes          speaker notes on their own page after each slide
       --pdf-fragments      one page per fragment step (default: one page per slide)
 
+Serve options:
+  -p, --port <n>           port to listen on (default 8000; 0 for any free port)
+      --host <address>     address to listen on (default 127.0.0.1; anything else is reachable
+                           from other machines, and says so)
+      --open               open the index in your browser
+
 Output:
   -q, --quiet              print errors only
       --json               print a JSON summary of every deck on stdout
@@ -40,10 +48,14 @@ Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (brows
 `;
 
 export interface CliArgs {
-  command: 'build' | 'pdf' | 'doctor' | 'templates' | 'new' | 'help' | 'version';
+  command: 'build' | 'pdf' | 'doctor' | 'templates' | 'new' | 'serve' | 'help' | 'version';
   inputs: string[];
   /** For `new template`: the template to extend. */
   from?: string;
+  /** For `serve`. */
+  port?: number;
+  host?: string;
+  open?: boolean;
   out?: string;
   flags: DeckLayer;
   pdf: PdfOptions | false;
@@ -52,7 +64,7 @@ export interface CliArgs {
   debug: boolean;
 }
 
-const commands = new Set(['build', 'pdf', 'doctor', 'templates', 'new']);
+const commands = new Set(['build', 'pdf', 'doctor', 'templates', 'new', 'serve']);
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -85,6 +97,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         from: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        open: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -106,6 +121,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (v.from && !(command === 'new' && positionals[0] === 'template')) {
     throw new DeckError('USAGE', '--from goes with `lectern new template`', { hint: 'lectern new template mine --from keynote' });
   }
+  if ((v.port || v.host || v.open) && command !== 'serve') {
+    throw new DeckError('USAGE', '--port, --host and --open go with `lectern serve`', { hint: 'lectern serve --port 8080' });
+  }
   if (v['no-pdf'] && command === 'pdf') throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', { hint: 'use `lectern build --no-pdf`' });
 
   const flags: DeckLayer = {};
@@ -124,6 +142,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     command,
     inputs: positionals,
     ...(v.from ? { from: v.from } : {}),
+    ...(v.port ? { port: portNumber(v.port) } : {}),
+    ...(v.host ? { host: v.host } : {}),
+    ...(v.open ? { open: true } : {}),
     ...(v.out ? { out: v.out } : {}),
     flags,
     pdf: v['no-pdf'] ? false : pdf,
@@ -135,6 +156,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
 
 function bare(command: CliArgs['command'], argv: string[]): CliArgs {
   return { command, inputs: [], flags: {}, pdf: false, quiet: false, json: false, debug: argv.includes('--debug') };
+}
+
+function portNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new DeckError('USAGE', `--port takes a port number from 0 to 65535, not "${text}"`, { hint: 'for example --port 8080 (0: any free port)' });
+  }
+  return value;
 }
 
 function positiveNumber(flag: string, text: string, integer: boolean): number {

@@ -32,6 +32,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await templates(io);
       case 'new':
         return await scaffold(args, io);
+      case 'serve':
+        return await serve(args, io);
       case 'pdf':
         return await pdf(args, io);
       case 'build':
@@ -103,6 +105,39 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
 
 function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {
   return { pdf: shortPath(pdf.path, io.cwd), pages: pdf.pages, bytes: pdf.bytes, ms: Math.round(pdf.ms) };
+}
+
+async function serve(args: CliArgs, io: CliIo): Promise<number> {
+  const { serveDecks } = await import('../serve/serve.js');
+  const host = args.host ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    io.stderr(`lectern: warning: serving on ${host}: other machines on the network can reach this server\n`);
+  }
+  const session = await serveDecks({
+    projectDir: io.cwd,
+    inputs: args.inputs,
+    host,
+    port: args.port ?? 8000,
+    log: (line) => io.stdout(`${line}\n`),
+    problem: (text) => io.stderr(`${text}\n`),
+  });
+  io.stdout(`serving ${session.url} (Ctrl-C to stop)\n`);
+  if (args.open) openInBrowser(session.url);
+  await new Promise<void>((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await session.close();
+  io.stdout('stopped\n');
+  return ExitCode.interrupted;
+}
+
+/** Best effort: the platform's opener, detached; a failure only means no window. */
+function openInBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  import('node:child_process')
+    .then(({ spawn }) => spawn(cmd as string, args as string[], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref())
+    .catch(() => undefined);
 }
 
 async function templates(io: CliIo): Promise<number> {

@@ -1,0 +1,200 @@
+import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, sep } from 'node:path';
+import { DeckError } from '../errors.js';
+import { liveReloadScript } from './client.js';
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.pdf': 'application/pdf',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+};
+
+export const CLIENT_PATH = '/__lectern/client.js';
+export const EVENTS_PATH = '/__lectern/events';
+
+/** A message to the open pages: reload one deck (or all), show an error, or clear it. */
+export interface LiveEvent {
+  type: 'reload' | 'problem' | 'clear';
+  /** The deck it is about, or '*' for every deck. */
+  deck: string;
+  text?: string;
+}
+
+export interface DevServer {
+  url: string;
+  host: string;
+  port: number;
+  /** Sends an event to the pages showing the deck it names. */
+  send: (event: LiveEvent) => void;
+  /** What a page that connects now must be told at once (errors still standing). */
+  setGreeting: (greet: (deck: string) => LiveEvent[]) => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * The preview server: serves one folder and nothing outside it, adds the live-reload client to
+ * HTML pages, and pushes events over Server-Sent Events. Requests whose Host is not this
+ * server's address (DNS rebinding) and event streams opened from another Origin are refused.
+ */
+export async function startDevServer(root: string, options: { host: string; port: number }): Promise<DevServer> {
+  const realRoot = realpathSync(root);
+  const clients = new Set<{ deck: string; res: ServerResponse }>();
+  let greet: (deck: string) => LiveEvent[] = () => [];
+  let allowedHosts = new Set<string>();
+
+  const server: Server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: unknown Host\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    if (rawPath === EVENTS_PATH) return openEvents(req, res);
+    if (rawPath === CLIENT_PATH) {
+      res.writeHead(200, { 'content-type': contentTypes['.js']!, 'cache-control': 'no-cache' }).end(liveReloadScript);
+      return;
+    }
+    const file = resolveRequest(realRoot, rawPath);
+    if (file.status !== 200) {
+      res.writeHead(file.status, { 'content-type': 'text/plain' }).end(file.status === 403 ? 'Forbidden\n' : 'Not found\n');
+      return;
+    }
+    sendFile(req, res, file.path);
+  }
+
+  function openEvents(req: IncomingMessage, res: ServerResponse): void {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden origin\n');
+      return;
+    }
+    const deck = new URL(req.url ?? '/', 'http://x').searchParams.get('deck') ?? '';
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const client = { deck, res };
+    clients.add(client);
+    for (const event of greet(deck)) writeEvent(res, event);
+    req.on('close', () => clients.delete(client));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new DeckError('PORT_IN_USE', `port ${options.port} on ${options.host} is already in use`, {
+            hint: `stop what is using it, or choose another port with --port (for example --port ${options.port + 1})`,
+          }),
+        );
+      } else {
+        reject(new DeckError('USAGE', `cannot listen on ${options.host}:${options.port}: ${err.message}`, { hint: 'check --host and --port' }));
+      }
+    });
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  allowedHosts = new Set([`${shownHost}:${port}`.toLowerCase()]);
+  if (['127.0.0.1', '::1', 'localhost'].includes(options.host)) {
+    for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${name}:${port}`);
+  }
+
+  return {
+    url: `http://${shownHost}:${port}/`,
+    host: options.host,
+    port,
+    send(event) {
+      for (const client of clients) if (event.deck === '*' || client.deck === event.deck || client.deck === '') writeEvent(client.res, event);
+    },
+    setGreeting(fn) {
+      greet = fn;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of clients) client.res.end();
+        clients.clear();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function writeEvent(res: ServerResponse, event: LiveEvent): void {
+  res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+}
+
+/**
+ * Maps a request path to a file inside the root, or a refusal: backslashes, NUL bytes, dot
+ * segments (plain or encoded) are 403; anything that resolves outside the root, through a
+ * symlink or into a sibling folder with the same prefix, is 404.
+ */
+export function resolveRequest(root: string, rawPath: string): { status: 200; path: string } | { status: 403 | 404 } {
+  if (/\\|%5c|%00|\0/i.test(rawPath)) return { status: 403 };
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return { status: 403 };
+  }
+  if (path.includes('\0') || path.includes('\\')) return { status: 403 };
+  const segments = path.split('/').filter((s) => s !== '');
+  if (segments.some((s) => s === '.' || s === '..')) return { status: 403 };
+  let candidate = join(root, ...segments);
+  try {
+    if (statSync(candidate).isDirectory()) candidate = join(candidate, 'index.html');
+    const real = realpathSync(candidate);
+    if (real !== root && !real.startsWith(root + sep)) return { status: 404 };
+    if (!statSync(real).isFile()) return { status: 404 };
+    return { status: 200, path: real };
+  } catch {
+    return { status: 404 };
+  }
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, path: string): void {
+  const stat = statSync(path);
+  const type = contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream';
+  if (type.startsWith('text/html')) {
+    // Pages get the live-reload client; they are small and rebuilt often, so never cached.
+    const html = readFileSync(path, 'utf8');
+    const tag = `<script src="${CLIENT_PATH}"></script>`;
+    const body = html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${tag}\n</body>`) : `${html}\n${tag}`;
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { etag, 'cache-control': 'no-cache' }).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': stat.size, etag, 'cache-control': 'no-cache' });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(path).pipe(res);
+}

@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { configFileNames, loadProjectConfig } from '../config/load-config.js';
+import { projectDefaults } from '../config/schema.js';
+import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos } from '../errors.js';
+import { findDeckFiles } from '../outline/find-decks.js';
+import { buildAll, type BuiltDeck } from '../pipeline.js';
+import { startDevServer, type DevServer } from './http.js';
+import { watchFolders, type WatchTarget } from './watch.js';
+
+export interface ServeOptions {
+  projectDir: string;
+  /** Deck files or folders; default: the config's decks folder. */
+  inputs?: string[];
+  host?: string;
+  port?: number;
+  /** Where to say what happens (the CLI passes the terminal). */
+  log?: (line: string) => void;
+  problem?: (text: string) => void;
+}
+
+export interface ServeSession {
+  url: string;
+  server: DevServer;
+  /** The private output folder the server serves. */
+  outDir: string;
+  /** Resolves after each batch of rebuilds, with the decks rebuilt (for tests and benchmarks). */
+  rebuilt: (listener: (files: string[]) => void) => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * `lectern serve`: builds every deck into a private folder, serves it on 127.0.0.1, watches
+ * the decks, their templates and their images, and rebuilds only the decks a change affects.
+ * A build that fails keeps the last good one on screen and shows the error in the page and the
+ * terminal until a good save clears it.
+ */
+export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
+  const projectDir = resolve(options.projectDir);
+  const log = options.log ?? (() => undefined);
+  const problem = options.problem ?? log;
+  const outDir = mkdtempSync(join(tmpdir(), 'lectern-serve-'));
+  const inputs = (): string[] => {
+    if (options.inputs?.length) return options.inputs;
+    return [loadProjectConfig(projectDir).config.decks ?? projectDefaults.decks];
+  };
+
+  const built = new Map<string, BuiltDeck>();
+  const failed = new Map<string, string>();
+  const listeners: ((files: string[]) => void)[] = [];
+  let server: DevServer | null = null;
+
+  const nameOf = (file: string): string => basename(file, extname(file));
+  const shown = (file: string): string => relative(projectDir, file).split(sep).join('/');
+
+  async function buildOne(file: string): Promise<boolean> {
+    try {
+      const result = await buildAll({ projectDir, inputs: [file], outDir, pdf: false });
+      built.set(file, result.decks[0]!);
+      if (failed.delete(file)) server?.send({ type: 'clear', deck: nameOf(file) });
+      for (const w of result.warnings) problem(formatDiagnostic('warning', w.code, w.message, short(w.pos), w.hint));
+      return true;
+    } catch (err) {
+      const errors = err instanceof DeckErrors ? err.errors : [toDeckError(err)];
+      const text = errors.map((e) => formatDiagnostic('error', e.code, e.message, short(e.pos), e.hint)).join('\n');
+      failed.set(file, text);
+      problem(text);
+      server?.send({ type: 'problem', deck: nameOf(file), text });
+      return false;
+    }
+  }
+
+  const short = (pos: SourcePos | undefined): SourcePos | undefined =>
+    pos && pos.file.startsWith(projectDir + sep) ? { ...pos, file: shown(pos.file) } : pos;
+
+  const deckFiles = (): string[] => {
+    try {
+      return findDeckFiles(projectDir, inputs());
+    } catch {
+      return [];
+    }
+  };
+
+  // First build: every deck on its own, so one broken deck does not hide the others.
+  const started = performance.now();
+  for (const file of deckFiles()) await buildOne(file);
+  log(`built ${built.size} deck${built.size === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms${failed.size ? `, ${failed.size} with errors` : ''}`);
+
+  server = await startDevServer(outDir, { host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
+  server.setGreeting((deck) =>
+    [...failed].filter(([file]) => deck === '' || nameOf(file) === deck).map(([file, text]) => ({ type: 'problem' as const, deck: nameOf(file), text })),
+  );
+
+  const targets = (): WatchTarget[] => {
+    const list: WatchTarget[] = [{ dir: projectDir, recursive: false }];
+    for (const input of inputs()) {
+      const path = resolve(projectDir, input);
+      list.push({ dir: extname(path) === '.md' ? dirname(path) : path, recursive: false });
+    }
+    for (const deck of built.values()) {
+      for (const dir of deck.sources.templateDirs) list.push({ dir, recursive: true });
+      for (const asset of deck.sources.assets) list.push({ dir: dirname(asset), recursive: false });
+    }
+    return list;
+  };
+
+  /** The deck files a batch of changed paths affects, and the paths that mattered. */
+  const affected = (paths: Set<string>): { files: string[]; causes: string[] } => {
+    const current = deckFiles();
+    const out = new Set<string>();
+    const causes = new Set<string>();
+    const hit = (file: string, path: string): void => {
+      out.add(file);
+      causes.add(path);
+    };
+    for (const path of paths) {
+      if (configFileNames.some((n) => path === join(projectDir, n))) current.forEach((f) => hit(f, path));
+      if (current.includes(path)) hit(path, path);
+      for (const [file, deck] of built) {
+        if (deck.sources.assets.includes(path)) hit(file, path);
+        if (deck.sources.templateDirs.some((dir) => path.startsWith(dir + sep))) hit(file, path);
+      }
+      // A deck that has never built has no sources yet: any template change may fix it.
+      for (const file of failed.keys()) if (!built.has(file) && !path.endsWith('.md')) hit(file, path);
+    }
+    return { files: [...out].filter((f) => current.includes(f)), causes: [...causes] };
+  };
+
+  let queue: Promise<void> = Promise.resolve();
+  const watcher = watchFolders((paths) => {
+    queue = queue.then(async () => {
+      const { files, causes } = affected(paths);
+      if (!files.length) return;
+      const begun = performance.now();
+      const results: string[] = [];
+      for (const file of files) {
+        if (await buildOne(file)) {
+          server!.send({ type: 'reload', deck: nameOf(file) });
+          results.push(shown(file));
+        }
+      }
+      const changed = causes.map(shown).join(', ');
+      if (results.length) log(`rebuilt ${results.join(', ')} in ${Math.round(performance.now() - begun)} ms (changed: ${changed})`);
+      watcher.set(targets());
+      for (const listener of listeners) listener(files);
+    });
+  });
+  watcher.set(targets());
+
+  let closed = false;
+  return {
+    url: server.url,
+    server,
+    outDir,
+    rebuilt: (listener) => listeners.push(listener),
+    async close() {
+      if (closed) return;
+      closed = true;
+      watcher.close();
+      await queue.catch(() => undefined);
+      await server!.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
