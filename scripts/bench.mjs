@@ -47,6 +47,10 @@ function timed(cmd, cmdArgs, cwd, env = {}) {
 function measure(label, fn) {
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(fn());
+  return record(label, samples);
+}
+
+function record(label, samples) {
   const secs = samples.map((s) => s.seconds).sort((a, b) => a - b);
   const mid = Math.floor(secs.length / 2);
   const median = secs.length % 2 ? secs[mid] : (secs[mid - 1] + secs[mid]) / 2;
@@ -106,6 +110,44 @@ await browser.close();
   const many = measure('build + PDF, ten 20-slide decks', () => timed(process.execPath, [bin, 'build', '--quiet'], ten));
   ratios.push(['ten decks / one deck (target < 3)', many.median / single.median]);
 
+  // Live reload: a saved change to a 50-slide deck until the open page shows it.
+  {
+    const dir = join(work, 'live');
+    mkdirSync(join(dir, 'decks'), { recursive: true });
+    const deckFile = join(dir, 'decks', 'live.md');
+    writeFileSync(deckFile, syntheticDeck(50));
+    process.stderr.write('live reload, 50 slides\n');
+    const { spawn } = await import('node:child_process');
+    const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: dir });
+    let out = '';
+    server.stdout.on('data', (d) => (out += d));
+    const until = Date.now() + 20_000;
+    while (!/serving (\S+)/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const url = /serving (\S+)/.exec(out)?.[1];
+    const { launch } = await import(join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js'));
+    const browser = await launch({ executablePath: chrome, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${url}live/index.html#/25`, { waitUntil: 'load' });
+      await page.waitForFunction(() => window.Reveal?.isReady());
+      const samples = [];
+      for (let i = 0; i < 10; i++) {
+        const marker = `edited ${i} ${Date.now()}`;
+        const text = syntheticDeck(50).replace('## Slide 25: a point worth making', `## Slide 25: ${marker}`);
+        const t = performance.now();
+        writeFileSync(deckFile, text);
+        await page.waitForFunction((m) => window.Reveal?.isReady() && window.Reveal.getCurrentSlide()?.textContent.includes(m), { timeout: 10_000 }, marker);
+        samples.push({ seconds: (performance.now() - t) / 1000, mb: NaN });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const live = record('save to reloaded page, 50 slides (10 saves)', samples);
+      ratios.push(['save-to-reload, 50 slides, ms (target < 200)', live.median * 1000]);
+    } finally {
+      await browser.close();
+      server.kill('SIGINT');
+    }
+  }
+
   if (compare) {
     const tools = join(work, 'tools');
     mkdirSync(tools, { recursive: true });
@@ -136,7 +178,7 @@ await browser.close();
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log(`\nmedians of ${runs} runs, whole process (node start included)\n`);
+console.log(`\nmedians of ${runs} runs (10 saves for live reload), whole process (node start included)\n`);
 console.log('| case | median s | min s | max s | peak MB |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.label} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${Number.isFinite(r.mb) ? r.mb.toFixed(0) : '-'} |`);

@@ -6,7 +6,7 @@ import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/brow
 import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
 import { findDeckFiles } from './outline/find-decks.js';
 import { collectSummaries, readSummary } from './output/manifest.js';
-import { writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
+import { updateDecks, writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
 import type { BuiltDeck } from './prepare-deck.js';
 import { renderIndexPage } from './render/index-page.js';
 import type { CompiledTemplate } from './render/render-deck.js';
@@ -26,6 +26,11 @@ export interface BuildOptions {
   pdf?: PdfOptions | false;
   signal?: AbortSignal;
   progress?: PdfProgress;
+  /**
+   * For the preview server: compiled templates kept between builds (the caller clears the map
+   * when a template changes), and deck folders updated in place instead of swapped whole.
+   */
+  preview?: { templates: Map<string, CompiledTemplate> };
 }
 
 /** Hooks a reporter uses to show PDF export as it happens. */
@@ -70,7 +75,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   const { decks: decksDir = projectDefaults.decks, out = projectDefaults.out, ...configDeckLayer } = config;
   const outDir = resolve(projectDir, options.outDir ?? out);
   const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
-  const templates = new Map<string, CompiledTemplate>();
+  const templates = options.preview?.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
 
   const prepared: { built: BuiltDeck; output: DeckOutput }[] = [];
@@ -101,6 +106,12 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   if (unique.length > 1) throw new DeckErrors(unique);
 
   let pdfs: PdfResult[] = [];
+  if (options.preview) {
+    updateDecks(outDir, prepared.map((p) => p.output));
+    writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+    const decks = prepared.map((p) => p.built);
+    return { outDir, decks, pdfs, warnings: decks.flatMap((d) => d.deck.warnings) };
+  }
   await writeDecks(outDir, prepared.map((p) => p.output), {
     signal: options.signal,
     beforeSwap: async (staged) => {

@@ -114,11 +114,11 @@ function withTemplatePosition<T>(work: () => T, where: () => SourcePos | undefin
 }
 
 function templateFor(name: string, deckDir: string, ctx: PrepareContext): CompiledTemplate {
-  const template = loadTemplate(name, { deckDir, projectDir: ctx.projectDir });
-  const key = template.chain.map((l) => l.dir).join('|');
+  // Keyed by what decides which folder the name resolves to, so a kept cache needs no disk reads.
+  const key = `${name}|${deckDir}`;
   let compiled = ctx.templates.get(key);
   if (!compiled) {
-    compiled = compileTemplate(template);
+    compiled = compileTemplate(loadTemplate(name, { deckDir, projectDir: ctx.projectDir }));
     ctx.templates.set(key, compiled);
   }
   return compiled;

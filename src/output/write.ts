@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
@@ -66,6 +66,35 @@ export async function writeDecks(
     });
   } finally {
     removeQuietly(stage);
+  }
+}
+
+/**
+ * Updates deck folders in place, for the preview server: every file is replaced atomically, and
+ * copies whose source has not changed since the last write are skipped. Quicker than staging
+ * whole folders; a page may briefly see a new index.html with the previous images.
+ */
+export function updateDecks(outDir: string, decks: DeckOutput[]): void {
+  try {
+    for (const deck of decks) {
+      const dir = join(outDir, deck.name);
+      for (const file of deck.files) writeFileAtomic(join(dir, file.path), file.content);
+      for (const copy of deck.copies) {
+        const dest = join(dir, copy.to);
+        const from = statSync(copy.from);
+        const to = existsSync(dest) ? statSync(dest) : null;
+        if (to && to.size === from.size && to.mtimeMs >= from.mtimeMs) continue;
+        mkdirSync(dirname(dest), { recursive: true });
+        copyFileSync(copy.from, dest);
+      }
+    }
+  } catch (err) {
+    if (err instanceof DeckError) throw err;
+    throw new DeckError('OUTPUT_WRITE', `could not write to ${outDir}: ${(err as Error).message}`, {
+      pos: { file: outDir },
+      hint: 'check that the output folder is writable and the disk has space',
+      cause: err,
+    });
   }
 }
 

@@ -34,12 +34,40 @@ export const liveReloadScript = `(() => {
 
   const events = new EventSource('/__lectern/events?deck=' + encodeURIComponent(deck));
   const mine = (data) => data.deck === '*' || data.deck === deck || deck === '';
-  events.addEventListener('reload', (e) => {
-    const data = JSON.parse(e.data);
-    if (!mine(data)) return;
+  const reload = () => {
     const r = reveal();
     if (r) sessionStorage.setItem(key, JSON.stringify(r.getState()));
     location.reload();
+  };
+  // What must match for the slides to be swapped in place: stylesheets, inline styles and
+  // scripts (the Reveal.js configuration), and the classes of the deck element.
+  const shape = (doc) =>
+    [...doc.querySelectorAll('head link[rel=stylesheet], head style')].map((e) => e.outerHTML).join('') +
+    [...doc.querySelectorAll('script:not([src])')].map((e) => e.textContent).join('') +
+    (doc.querySelector('.reveal') || {}).className;
+  // The quick way: fetch the new page and swap its slides into this one, on the same slide and
+  // fragment. Anything else changed (theme, configuration) reloads the whole page.
+  const refresh = async () => {
+    const r = reveal();
+    if (!r || !deck) return reload();
+    try {
+      const res = await fetch(location.pathname, { cache: 'no-store' });
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      const fresh = doc.querySelector('.reveal .slides');
+      if (!res.ok || !fresh || shape(doc) !== shape(document)) return reload();
+      const state = r.getState();
+      document.querySelector('.reveal .slides').innerHTML = fresh.innerHTML;
+      document.title = doc.title;
+      r.sync();
+      r.setState(state);
+      window.dispatchEvent(new CustomEvent('lectern:refreshed'));
+    } catch (err) {
+      reload();
+    }
+  };
+  events.addEventListener('reload', (e) => {
+    const data = JSON.parse(e.data);
+    if (mine(data)) refresh();
   });
   events.addEventListener('problem', (e) => { const data = JSON.parse(e.data); if (mine(data)) show(data.text); });
   events.addEventListener('clear', (e) => { const data = JSON.parse(e.data); if (mine(data)) clear(); });

@@ -6,6 +6,7 @@ import { projectDefaults } from '../config/schema.js';
 import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos } from '../errors.js';
 import { findDeckFiles } from '../outline/find-decks.js';
 import { buildAll, type BuiltDeck } from '../pipeline.js';
+import type { CompiledTemplate } from '../render/render-deck.js';
 import { startDevServer, type DevServer } from './http.js';
 import { watchFolders, type WatchTarget } from './watch.js';
 
@@ -47,6 +48,8 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
   };
 
   const built = new Map<string, BuiltDeck>();
+  // Compiled templates kept between rebuilds; cleared whenever a template file changes.
+  const preview = { templates: new Map<string, CompiledTemplate>() };
   const failed = new Map<string, string>();
   const listeners: ((files: string[]) => void)[] = [];
   let server: DevServer | null = null;
@@ -56,7 +59,7 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
 
   async function buildOne(file: string): Promise<boolean> {
     try {
-      const result = await buildAll({ projectDir, inputs: [file], outDir, pdf: false });
+      const result = await buildAll({ projectDir, inputs: [file], outDir, pdf: false, preview });
       built.set(file, result.decks[0]!);
       if (failed.delete(file)) server?.send({ type: 'clear', deck: nameOf(file) });
       for (const w of result.warnings) problem(formatDiagnostic('warning', w.code, w.message, short(w.pos), w.hint));
@@ -132,6 +135,8 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     queue = queue.then(async () => {
       const { files, causes } = affected(paths);
       if (!files.length) return;
+      // Only a change to deck files themselves leaves the compiled templates valid.
+      if (!causes.every((p) => files.includes(p))) preview.templates.clear();
       const begun = performance.now();
       const results: string[] = [];
       for (const file of files) {

@@ -18,7 +18,7 @@ export interface FolderWatcher {
  * itself would go quiet after the first save. Changes are gathered for `debounceMs` after the
  * last one, then reported together as absolute paths.
  */
-export function watchFolders(onChange: (paths: Set<string>) => void, debounceMs = 25): FolderWatcher {
+export function watchFolders(onChange: (paths: Set<string>) => void, debounceMs = 15): FolderWatcher {
   const watchers = new Map<string, FSWatcher>();
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
