@@ -100,6 +100,15 @@ describe.skipIf(!browserPath)('lectern serve', () => {
     expect(await page.$('#lectern-error')).toBeNull();
   });
 
+  it('opens the speaker view from the served deck', async () => {
+    const popup = new Promise<Page | null>((resolve) => page.once('popup', resolve));
+    await page.keyboard.press('s');
+    const speaker = (await popup)!;
+    await speaker.waitForFunction(() => document.querySelector('.speaker-controls-time') !== null);
+    expect(await speaker.evaluate(() => document.body.innerText)).toMatch(/\d\d:\d\d:\d\d/);
+    await speaker.close();
+  });
+
   it('serves nothing outside its folder', async () => {
     const outside = join(dirname(session.outDir), `${basename(session.outDir)}-sibling`);
     mkdirSync(outside, { recursive: true });
