@@ -1,6 +1,6 @@
 import type { Tokens } from 'marked';
 import { aspects, type DeckOptions } from '../config/schema.js';
-import { DeckError, type Warning } from '../errors.js';
+import { DeckError, type SourcePos, type Warning } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml } from './html-dom.js';
@@ -27,8 +27,8 @@ export function buildModel(input: ModelInput): Deck {
   const assets: AssetRef[] = [];
 
   const drafts = input.slides.map((raw) => {
-    const draft = draftSlide(raw, input, unsafe);
     const scan = scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe);
+    const draft = withinStack(() => draftSlide(raw, input, unsafe), { file, line: raw.line, column: 1 });
     warnings.push(...scan.warnings);
     if (draft.removed.length > 0 && scan.warnings.length === 0) {
       // The tree pass removed something the token scan could not place: say so at the slide.
@@ -87,6 +87,20 @@ export function buildModel(input: ModelInput): Deck {
     assets,
     warnings,
   };
+}
+
+/** A slide too deeply nested for the recursive HTML passes is an error at the slide, never a crash. */
+function withinStack<T>(work: () => T, pos: SourcePos): T {
+  try {
+    return work();
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new DeckError('MARKDOWN_TOO_DEEP', 'this slide nests too deeply to process', {
+      pos,
+      hint: 'flatten nested lists, quotes or HTML',
+      cause: err,
+    });
+  }
 }
 
 function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): SlideDraft {

@@ -1,7 +1,7 @@
 import hljs from 'highlight.js/lib/common';
 import { Parser as HtmlParser } from 'htmlparser2';
 import { Parser, Renderer, type Token, type Tokens } from 'marked';
-import type { Warning } from '../errors.js';
+import { DeckError, type Warning } from '../errors.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
 import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isSafeUrl, refuseAttribute } from './html-policy.js';
@@ -35,6 +35,9 @@ export function renderTokens(tokens: Token[]): string {
 export function renderInline(tokens: Token[]): string {
   return new Parser({ renderer: new SlideRenderer(), gfm: true }).parseInline(tokens);
 }
+
+/** Elements one piece of raw HTML may nest: the HTML tree is walked recursively later. */
+export const MAX_HTML_DEPTH = 200;
 
 export interface TokenScan {
   assets: AssetRef[];
@@ -102,12 +105,22 @@ function scanHtml(
       if (why && !(tag === null && why === 'attribute not allowed')) removed(`${name} on <${tag ?? 'element'}>`, at, why);
     }
   };
+  let depth = 0;
   const parser: HtmlParser = new HtmlParser(
     {
       onopentag(name, attribs) {
         const at = lineAt(parser.startIndex);
+        if (++depth > MAX_HTML_DEPTH) {
+          throw new DeckError('MARKDOWN_TOO_DEEP', `HTML elements nested more than ${MAX_HTML_DEPTH} deep`, {
+            pos: { file, ...at },
+            hint: 'flatten the HTML; no slide needs that many levels',
+          });
+        }
         if (!unsafe && !isAllowedTag(name)) removed(`<${name}>`, at, 'element not allowed');
         checkAttributes(name, attribs, at);
+      },
+      onclosetag() {
+        depth--;
       },
       oncomment(data) {
         const directive = /^\s*\.(element|slide)\s*:([\s\S]*)$/.exec(data);

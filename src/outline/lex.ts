@@ -1,4 +1,5 @@
 import { Lexer, type Token, type Tokens } from 'marked';
+import { DeckError } from '../errors.js';
 import type { Segment } from './split.js';
 
 /** A marked token with the file line and column it starts on (marked itself keeps no positions). */
@@ -8,13 +9,44 @@ export type LinedToken = Token & { line: number; column: number };
  * Lexes one segment of Markdown and gives every token, nested ones included, the file line it
  * starts on: a child's line is its parent's plus the newlines before the child's raw text.
  */
-export function lexSegment(segment: Segment): LinedToken[] {
+export function lexSegment(segment: Segment, file = ''): LinedToken[] {
+  checkNesting(segment, file);
   const tokens = new Lexer({ gfm: true }).lex(segment.text);
   annotate(tokens, segment.text, segment.line, 1);
   return [...tokens] as unknown as LinedToken[];
 }
 
 /** `column` is the file column of `source[0]`; later lines of `source` start at column 1. */
+/** Deeper than any slide needs, shallow enough that the Markdown parser cannot be driven into
+ * deep recursion or runaway memory by nested quotes or lists. */
+export const MAX_NESTING = 50;
+/** Emphasis markers one line may hold: resolving them costs time that grows with their square. */
+export const MAX_EMPHASIS = 1000;
+
+function checkNesting(segment: Segment, file: string): void {
+  const lines = segment.text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const quotes = /^[\s>]*/.exec(line)![0].split('>').length - 1;
+    const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
+    const listItem = /^[ \t]*([-+*]|\d{1,9}[.)])([ \t]|$)/.test(line);
+    const depth = Math.max(quotes, listItem ? Math.floor(indent / 2) + 1 : 0);
+    const markers = line.length > MAX_EMPHASIS ? (line.match(/[*_~]/g)?.length ?? 0) : 0;
+    if (markers > MAX_EMPHASIS) {
+      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a line with ${markers} emphasis markers (* _ ~; the limit is ${MAX_EMPHASIS})`, {
+        pos: { file, line: segment.line + i, column: 1 },
+        hint: 'Markdown emphasis is costly to resolve at that scale: escape the markers (\\*) or put the text in a code block',
+      });
+    }
+    if (depth > MAX_NESTING) {
+      throw new DeckError('MARKDOWN_TOO_DEEP', `quotes or lists nested ${depth} deep (the limit is ${MAX_NESTING})`, {
+        pos: { file, line: segment.line + i, column: 1 },
+        hint: 'flatten the nesting; no slide needs more than a few levels',
+      });
+    }
+  }
+}
+
 function annotate(tokens: Token[], source: string, line: number, column: number): void {
   let cursor = 0;
   for (const token of tokens) {

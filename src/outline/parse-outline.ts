@@ -39,7 +39,7 @@ export function parseOutline(text: string, file: string): Outline {
 export function lexOutline(outline: Outline, slideLevel: number): OutlineSlide[] {
   return splitSlides(outline.body, outline.bodyLine, slideLevel).map((raw) => ({
     ...raw,
-    columnTokens: raw.columns.map(lexSegment),
-    ...(raw.notes ? { noteTokens: lexSegment(raw.notes) } : {}),
+    columnTokens: raw.columns.map((segment) => lexSegment(segment, outline.file)),
+    ...(raw.notes ? { noteTokens: lexSegment(raw.notes, outline.file) } : {}),
   }));
 }
