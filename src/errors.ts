@@ -50,6 +50,7 @@ export const errorCodes = {
   TEMPLATE_SYNTAX: ExitCode.render,
   TEMPLATE_RENDER: ExitCode.render,
   TEMPLATE_PARTIAL_MISSING: ExitCode.render,
+  TEMPLATE_PARTIAL_CYCLE: ExitCode.render,
   TEMPLATE_HELPER_ARGS: ExitCode.render,
   TEMPLATE_CYCLE: ExitCode.render,
   TEMPLATE_MANIFEST: ExitCode.render,
@@ -62,6 +63,7 @@ export const errorCodes = {
   RENDER_TIMEOUT: ExitCode.render,
   PDF_FAILED: ExitCode.render,
   OUTPUT_WRITE: ExitCode.output,
+  OUTPUT_LOCKED: ExitCode.output,
   INTERRUPTED: ExitCode.interrupted,
   INTERNAL: ExitCode.render,
 } as const satisfies Record<string, ExitCode>;
@@ -72,7 +74,8 @@ export type WarningCode =
   | 'SLIDE_EMPTY'
   | 'REQUEST_BLOCKED'
   | 'SLIDE_OVERFLOW'
-  | 'PDF_DATE';
+  | 'PDF_DATE'
+  | 'LOCK_RECLAIMED';
 
 export interface DeckErrorInit {
   pos?: SourcePos;

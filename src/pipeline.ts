@@ -6,6 +6,7 @@ import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/brow
 import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
 import { findDeckFiles } from './outline/find-decks.js';
 import { collectSummaries, readSummary } from './output/manifest.js';
+import { lockOutput } from './output/lock.js';
 import { updateDecks, writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
 import type { BuiltDeck } from './prepare-deck.js';
 import { renderIndexPage } from './render/index-page.js';
@@ -106,11 +107,20 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   if (unique.length > 1) throw new DeckErrors(unique);
 
   let pdfs: PdfResult[] = [];
+  const lock = await lockOutput(outDir, 60_000, options.signal);
+  try {
+    return await writeBuild();
+  } finally {
+    lock.release();
+  }
+
+  async function writeBuild(): Promise<BuildResult> {
+  const lockWarnings = lock.reclaimed ? [lock.reclaimed] : [];
   if (options.preview) {
     updateDecks(outDir, prepared.map((p) => p.output));
     writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
     const decks = prepared.map((p) => p.built);
-    return { outDir, decks, pdfs, warnings: decks.flatMap((d) => d.deck.warnings) };
+    return { outDir, decks, pdfs, warnings: [...lockWarnings, ...decks.flatMap((d) => d.deck.warnings)] };
   }
   await writeDecks(outDir, prepared.map((p) => p.output), {
     signal: options.signal,
@@ -129,7 +139,8 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   });
   writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   const decks = prepared.map((p) => p.built);
-  return { outDir, decks, pdfs, warnings: [...decks.flatMap((d) => d.deck.warnings), ...pdfs.flatMap((r) => r.warnings)] };
+  return { outDir, decks, pdfs, warnings: [...lockWarnings, ...decks.flatMap((d) => d.deck.warnings), ...pdfs.flatMap((r) => r.warnings)] };
+  }
 }
 
 /**
@@ -147,6 +158,7 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
   const summary = { ...readSummary(manifest), thumbnail: 'thumbnail.png' };
   const opening = startBrowser(options.pdf ?? {});
   let result: PdfResult;
+  const lock = await lockOutput(dirname(folder));
   try {
     options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
     const [exportPdfs, browser] = await Promise.all([opening.exporter, opening.browser]);
@@ -155,14 +167,15 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
       signal: options.signal,
       onResult: options.progress?.done,
     })) as [PdfResult];
+    if (summary.pdf !== pdfName || !summary.thumbnail) {
+      writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' }, null, 2)}\n`);
+    }
+    const outDir = dirname(folder);
+    writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   } finally {
+    lock.release();
     await closeStarted(opening);
   }
-  if (summary.pdf !== pdfName || !summary.thumbnail) {
-    writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' }, null, 2)}\n`);
-  }
-  const outDir = dirname(folder);
-  writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   return result;
 }
 

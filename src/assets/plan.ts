@@ -71,6 +71,12 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
 function localPath(url: string, pos: SourcePos, unsafe: boolean): string | null {
   const value = url.trim();
   if (value === '' || value.startsWith('#') || /^data:/i.test(value)) return null;
+  if (/^file:/i.test(value) || value.includes('\\')) {
+    throw new DeckError('ASSET_OUTSIDE', `"${url}" is not a path inside the deck's folder`, {
+      pos,
+      hint: 'refer to images by a relative path with forward slashes, such as images/chart.png',
+    });
+  }
   if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(value)) {
     if (unsafe) return null;
     throw new DeckError('ASSET_REMOTE', `"${url}" would be loaded from the network`, {

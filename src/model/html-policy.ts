@@ -40,6 +40,8 @@ const elementAttributes: Record<string, Set<string>> = {
 };
 
 const urlAttributes = new Set(['href', 'src', 'cite']);
+/** Reveal.js attributes that load a file: held to the media rules, and copied like images. */
+export const revealMediaAttributes = new Set(['data-background-image', 'data-background-video', 'data-background', 'data-src', 'data-preview-image']);
 
 export function isAllowedTag(tag: string): boolean {
   return allowedTags.has(tag.toLowerCase());
@@ -55,7 +57,8 @@ export function refuseAttribute(tag: string, name: string, value: string): strin
     elementAttributes[tag.toLowerCase()]?.has(attr);
   if (!known) return attr.startsWith('on') ? 'event handler' : 'attribute not allowed';
   if (attr === 'style' && unsafeStyle(value)) return 'style that loads or runs something';
-  if (urlAttributes.has(attr) || attr === 'data-background-image' || attr === 'data-src') {
+  if (attr === 'data-background-iframe') return 'embeds another page';
+  if (urlAttributes.has(attr) || revealMediaAttributes.has(attr)) {
     if (!isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media')) return 'unsafe URL';
   }
   if (tag.toLowerCase() === 'input' && attr === 'type' && value.toLowerCase() !== 'checkbox') return 'input type';

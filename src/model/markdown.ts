@@ -4,7 +4,7 @@ import { Parser, Renderer, type Token, type Tokens } from 'marked';
 import { DeckError, type Warning } from '../errors.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
 import { parseDirectiveAttributes } from './html-dom.js';
-import { isAllowedTag, isSafeUrl, refuseAttribute } from './html-policy.js';
+import { isAllowedTag, isSafeUrl, refuseAttribute, revealMediaAttributes } from './html-policy.js';
 import type { AssetRef } from './types.js';
 
 export { escapeHtml } from '../render/escape.js';
@@ -96,7 +96,7 @@ function scanHtml(
   };
   const checkAttributes = (tag: string | null, attribs: Record<string, string>, at: Pos): void => {
     for (const [name, value] of Object.entries(attribs)) {
-      if ((name === 'src' && tag === 'img') || name === 'data-background-image') {
+      if ((name === 'src' && tag === 'img') || (revealMediaAttributes.has(name) && !(name === 'data-background' && /^(#|rgb|hsl|[a-z]+$)/i.test(value.trim())))) {
         assets.push({ url: value, pos: { file, ...at } });
       }
       // An .element comment's target is not known here: only refusals that hold on every

@@ -7,6 +7,21 @@ import { DeckError } from '../errors.js';
  * editor's.
  */
 export function decodeSource(bytes: Uint8Array, file: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new DeckError('SOURCE_ENCODING', 'the file is UTF-16, not UTF-8', {
+      pos: { file, line: 1, column: 1 },
+      hint: 'save the file as UTF-8 in your editor',
+    });
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const before = bytes.subarray(0, nul);
+    const line = before.filter((b) => b === 0x0a).length + 1;
+    throw new DeckError('SOURCE_BINARY', 'the file holds a NUL byte: it is not a text file', {
+      pos: { file, line, column: nul - before.lastIndexOf(0x0a) },
+      hint: 'a deck is a Markdown text file; check that this is the file you meant',
+    });
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

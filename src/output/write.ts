@@ -4,6 +4,15 @@ import { dirname, join } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
 
+/** The file operations output uses, replaceable so tests can inject faults (a full disk, say). */
+export interface OutputFs {
+  writeFileSync: (path: string, data: string | Uint8Array) => void;
+  copyFileSync: (from: string, to: string) => void;
+  renameSync: (from: string, to: string) => void;
+}
+
+const realFs: OutputFs = { writeFileSync, copyFileSync, renameSync };
+
 /** Everything one built deck folder holds. */
 export interface DeckOutput {
   name: string;
@@ -21,9 +30,10 @@ const TMP_PREFIX = '.lectern-tmp-';
 export async function writeDecks(
   outDir: string,
   decks: DeckOutput[],
-  options: { signal?: AbortSignal; beforeSwap?: (stagedFolder: (name: string) => string) => Promise<void> } = {},
+  options: { signal?: AbortSignal; beforeSwap?: (stagedFolder: (name: string) => string) => Promise<void>; fs?: OutputFs } = {},
 ): Promise<void> {
   const { signal } = options;
+  const fs = options.fs ?? realFs;
   checkAborted(signal);
   const stage = join(outDir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
   try {
@@ -33,11 +43,11 @@ export async function writeDecks(
       const dir = join(stage, 'new', deck.name);
       for (const file of deck.files) {
         mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-        writeFileSync(join(dir, file.path), file.content);
+        fs.writeFileSync(join(dir, file.path), file.content);
       }
       for (const copy of deck.copies) {
         mkdirSync(dirname(join(dir, copy.to)), { recursive: true });
-        copyFileSync(copy.from, join(dir, copy.to));
+        fs.copyFileSync(copy.from, join(dir, copy.to));
       }
     }
     checkAborted(signal);
@@ -49,9 +59,9 @@ export async function writeDecks(
       const target = join(outDir, deck.name);
       const old = join(stage, 'old', deck.name);
       const hadOld = existsSync(target);
-      if (hadOld) renameSync(target, old);
+      if (hadOld) fs.renameSync(target, old);
       try {
-        renameSync(join(stage, 'new', deck.name), target);
+        fs.renameSync(join(stage, 'new', deck.name), target);
       } catch (err) {
         if (hadOld) renameSync(old, target);
         throw err;

@@ -12,7 +12,10 @@ export interface HelperSpec {
 }
 
 /** Handlebars' own helpers that templates may use, with their argument counts (-1: any). */
-const builtinHelpers: Record<string, number> = { if: 1, unless: 1, each: 1, with: 1, lookup: 2, log: -1 };
+const builtinHelpers: Record<string, number> = { if: 1, unless: 1, each: 1, with: 1, lookup: 2 };
+
+/** Handlebars internals a template must not call: they are not helpers, or they write to the console. */
+const forbiddenHelpers = new Set(['helperMissing', 'blockHelperMissing', 'log']);
 
 export interface CompiledPage {
   /** Renders the page; the file stack tells errors which template file was running. */
@@ -39,23 +42,36 @@ export function compileTemplate(template: Template, helpers: Record<string, Help
     });
   }
 
-  const compile = (src: TemplateSource): Delegate => {
+  const references = new Map<string, PartialRef[]>();
+  const compile = (name: string, src: TemplateSource): Delegate => {
     const ast = parseSource(hb, src);
-    checkProgram(ast, src, known, helpers, template);
+    references.set(name, checkProgram(ast, src, known, helpers, template));
     const fn = hb.compile(ast, { strict: false, preventIndent: true });
     return ((context: unknown, options?: Handlebars.RuntimeOptions) => {
+      // Partials chosen at run time can still call each other in a circle: stop it with the chain.
+      if (stack.length > MAX_PARTIAL_DEPTH) {
+        throw new DeckError('TEMPLATE_PARTIAL_CYCLE', `partials call each other without end: ${stack.slice(-6).join(' → ')} → …`, {
+          pos: { file: src.file },
+          hint: 'a partial must not include itself, directly or through others',
+        });
+      }
       stack.push(src.file);
       try {
         return fn(context, options);
+      } catch (err) {
+        // The innermost template file that failed, for the error message.
+        if (err instanceof Error && !(err as { templateFile?: string }).templateFile) (err as { templateFile?: string }).templateFile = src.file;
+        throw err;
       } finally {
         stack.pop();
       }
     }) as Delegate;
   };
 
-  for (const [name, src] of Object.entries(template.partials)) hb.registerPartial(name, compile(src));
-  for (const [name, src] of Object.entries(template.layouts)) hb.registerPartial(`layouts/${name}`, compile(src));
-  const page = compile(template.page);
+  for (const [name, src] of Object.entries(template.partials)) hb.registerPartial(name, compile(name, src));
+  for (const [name, src] of Object.entries(template.layouts)) hb.registerPartial(`layouts/${name}`, compile(`layouts/${name}`, src));
+  const page = compile('(page)', template.page);
+  checkPartialCycles(references);
 
   return {
     layoutNames: Object.keys(template.layouts).sort(),
@@ -64,7 +80,7 @@ export function compileTemplate(template: Template, helpers: Record<string, Help
         return page(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
       } catch (err) {
         if (err instanceof DeckError) throw err;
-        const file = stack[stack.length - 1] ?? template.page.file;
+        const file = (err as { templateFile?: string }).templateFile ?? template.page.file;
         stack.length = 0;
         throw new DeckError('TEMPLATE_RENDER', `template "${template.name}" failed: ${(err as Error).message}`, {
           pos: { file },
@@ -97,6 +113,34 @@ function parseSource(hb: Env, src: TemplateSource): hbs.AST.Program {
 
 type Node = hbs.AST.Node & { loc: hbs.AST.SourceLocation };
 
+/** A `{{> name}}` with a fixed name, and where it is written. */
+interface PartialRef {
+  name: string;
+  pos: SourcePos;
+}
+
+const MAX_PARTIAL_DEPTH = 64;
+
+/** Partials that include each other in a circle would recurse until the stack runs out. */
+function checkPartialCycles(references: Map<string, PartialRef[]>): void {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    state.set(name, 'open');
+    for (const ref of references.get(name) ?? []) {
+      if (state.get(ref.name) === 'open') {
+        const chain = [...path.slice(path.indexOf(ref.name)), ref.name];
+        throw new DeckError('TEMPLATE_PARTIAL_CYCLE', `partials include each other in a circle: ${chain.join(' → ')}`, {
+          pos: ref.pos,
+          hint: 'a partial must not include itself, directly or through others',
+        });
+      }
+      if (!state.has(ref.name)) visit(ref.name, [...path, ref.name]);
+    }
+    state.set(name, 'done');
+  };
+  for (const name of references.keys()) if (!state.has(name)) visit(name, [name]);
+}
+
 /** Walks the parsed template for partials and helper calls that cannot work. */
 function checkProgram(
   program: hbs.AST.Program,
@@ -104,12 +148,19 @@ function checkProgram(
   partials: Set<string>,
   helpers: Record<string, HelperSpec>,
   template: Template,
-): void {
+): PartialRef[] {
+  const refs: PartialRef[] = [];
   const at = (node: Node): SourcePos => ({ file: src.file, line: node.loc.start.line, column: node.loc.start.column + 1 });
 
   const checkCall = (node: Node, path: hbs.AST.Expression, params: hbs.AST.Expression[], isBlock: boolean): void => {
     if (path.type !== 'PathExpression') return;
     const name = (path as hbs.AST.PathExpression).original;
+    if (forbiddenHelpers.has(name)) {
+      throw new DeckError('TEMPLATE_HELPER_ARGS', `"${name}" is internal to Handlebars and cannot be used in a template`, {
+        pos: at(node),
+        hint: `helpers: ${[...Object.keys(helpers), ...Object.keys(builtinHelpers)].sort().join(', ')}`,
+      });
+    }
     const hasArgs = params.length > 0 || isBlock;
     const expected = helpers[name]?.args ?? builtinHelpers[name];
     if (expected === undefined) {
@@ -162,6 +213,7 @@ function checkProgram(
         const nameNode = n.name as hbs.AST.Node;
         if (nameNode.type === 'PathExpression' || nameNode.type === 'StringLiteral') {
           const name = nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original : (nameNode as hbs.AST.StringLiteral).value;
+          if (partials.has(name)) refs.push({ name, pos: at(node as Node) });
           if (!partials.has(name) && node.type === 'PartialStatement') {
             throw new DeckError('TEMPLATE_PARTIAL_MISSING', `partial "${name}" not found`, {
               pos: at(node as Node),
@@ -180,4 +232,5 @@ function checkProgram(
     }
   };
   visit(program);
+  return refs;
 }
