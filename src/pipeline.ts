@@ -198,7 +198,8 @@ interface StartedBrowser {
 function startBrowser(pdf: PdfOptions): StartedBrowser {
   const source = resolveBrowser(pdf);
   const started: StartedBrowser = {
-    browser: openBrowser(source),
+    // No single browser call may outlast the deck's own deadline, which reports what it waited for.
+    browser: openBrowser(source, (pdf.timeoutMs ?? 60_000) + 60_000),
     exporter: import('./export/export-pdfs.js').then((m) => m.exportPdfs),
   };
   // Failures surface where these are awaited; until then they must not go unhandled.

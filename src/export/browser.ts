@@ -86,8 +86,8 @@ export function resolveBrowser(options: { browserPath?: string; browserWs?: stri
 }
 
 /** Launches or connects, as the source says. */
-export function openBrowser(source: BrowserSource): Promise<LaunchedBrowser> {
-  return 'ws' in source ? connectBrowser(source.ws) : launchBrowser(source.path);
+export function openBrowser(source: BrowserSource, protocolTimeout?: number): Promise<LaunchedBrowser> {
+  return 'ws' in source ? connectBrowser(source.ws, protocolTimeout) : launchBrowser(source.path, protocolTimeout);
 }
 
 /** Flags that keep a headless browser quiet, local and quick on closed or shared machines. */
@@ -110,8 +110,11 @@ export interface LaunchedBrowser {
   close: () => Promise<void>;
 }
 
-/** Launches one headless browser with a throwaway profile. Callers close it in `finally`. */
-export async function launchBrowser(executablePath = findBrowser()): Promise<LaunchedBrowser> {
+/**
+ * Launches one headless browser with a throwaway profile. Callers close it in `finally`.
+ * `protocolTimeout` bounds any single browser call; Lectern's own per-deck deadline is shorter.
+ */
+export async function launchBrowser(executablePath = findBrowser(), protocolTimeout = 240_000): Promise<LaunchedBrowser> {
   const { launch } = await import('puppeteer-core');
   const profile = mkdtempSync(join(tmpdir(), 'lectern-chrome-'));
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -119,6 +122,7 @@ export async function launchBrowser(executablePath = findBrowser()): Promise<Lau
   try {
     browser = await launch({
       executablePath,
+      protocolTimeout,
       headless: true,
       userDataDir: profile,
       args: [...browserArgs, ...(root ? ['--no-sandbox'] : [])],
@@ -153,11 +157,11 @@ function closingOnce(browser: Browser, finish: () => Promise<void>): LaunchedBro
 }
 
 /** Connects to a browser that is already running (a pool on another machine, say). */
-export async function connectBrowser(browserWSEndpoint: string): Promise<LaunchedBrowser> {
+export async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_000): Promise<LaunchedBrowser> {
   const { connect } = await import('puppeteer-core');
   let browser: Browser;
   try {
-    browser = await connect({ browserWSEndpoint });
+    browser = await connect({ browserWSEndpoint, protocolTimeout });
   } catch (err) {
     throw new DeckError('BROWSER_LAUNCH', `could not connect to ${browserWSEndpoint}: ${(err as Error).message.split('\n')[0]}`, {
       hint: 'check the endpoint (ws://host:port/...) and that the browser is running',

@@ -73,7 +73,9 @@ function sanitizeChildren(parent: ParentNode, removed: string[]): void {
   for (const child of [...parent.children]) {
     if (!isTag(child)) continue;
     const tag = child.name.toLowerCase();
-    if (!isAllowedTag(tag)) {
+    // Only the checkbox of a Markdown task list may be an input; any other is a form control.
+    const strayInput = tag === 'input' && (child.attribs.type ?? '').toLowerCase() !== 'checkbox';
+    if (!isAllowedTag(tag) || strayInput) {
       removed.push(`<${tag}>`);
       if (droppedWithContent.has(tag)) detach(child);
       else {

@@ -41,7 +41,7 @@ const elementAttributes: Record<string, Set<string>> = {
 
 const urlAttributes = new Set(['href', 'src', 'cite']);
 /** Reveal.js attributes that load a file: held to the media rules, and copied like images. */
-export const revealMediaAttributes = new Set(['data-background-image', 'data-background-video', 'data-background', 'data-src', 'data-preview-image']);
+export const revealMediaAttributes = new Set(['data-background-image', 'data-background-video', 'data-background', 'data-src', 'data-preview-image', 'data-preview-video']);
 
 export function isAllowedTag(tag: string): boolean {
   return allowedTags.has(tag.toLowerCase());
@@ -58,6 +58,7 @@ export function refuseAttribute(tag: string, name: string, value: string): strin
   if (!known) return attr.startsWith('on') ? 'event handler' : 'attribute not allowed';
   if (attr === 'style' && unsafeStyle(value)) return 'style that loads or runs something';
   if (attr === 'data-background-iframe') return 'embeds another page';
+  if (attr === 'data-preview-link' && value !== '' && !isSafeUrl(value, 'link')) return 'unsafe URL';
   if (urlAttributes.has(attr) || revealMediaAttributes.has(attr)) {
     if (!isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media')) return 'unsafe URL';
   }
@@ -74,8 +75,9 @@ function unsafeStyle(value: string): boolean {
  * (refused later as remote unless the deck is unsafe) or inline raster images.
  */
 export function isSafeUrl(raw: string, kind: 'link' | 'media'): boolean {
-  // Browsers ignore control characters and spaces inside a scheme: so must we.
-  const value = raw.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
+  // Browsers ignore control characters and spaces around and inside a scheme, and some
+  // ignore other Unicode spaces and zero-width characters too: strip them all before looking.
+  const value = raw.replace(/[\u0000-\u0020\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g, '').toLowerCase();
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(value)?.[1];
   if (!scheme) return true;
   if (scheme === 'http' || scheme === 'https') return true;

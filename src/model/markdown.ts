@@ -96,13 +96,17 @@ function scanHtml(
   };
   const checkAttributes = (tag: string | null, attribs: Record<string, string>, at: Pos): void => {
     for (const [name, value] of Object.entries(attribs)) {
-      if ((name === 'src' && tag === 'img') || (revealMediaAttributes.has(name) && !(name === 'data-background' && /^(#|rgb|hsl|[a-z]+$)/i.test(value.trim())))) {
-        assets.push({ url: value, pos: { file, ...at } });
-      }
       // An .element comment's target is not known here: only refusals that hold on every
       // element are reported; the final pass on the tree applies the rest.
       const why = unsafe ? null : refuseAttribute(tag ?? 'span', name, value);
-      if (why && !(tag === null && why === 'attribute not allowed')) removed(`${name} on <${tag ?? 'element'}>`, at, why);
+      if (why && !(tag === null && why === 'attribute not allowed')) {
+        removed(`${name} on <${tag ?? 'element'}>`, at, why);
+        continue;
+      }
+      // Files the deck loads: only from attributes that survive sanitising.
+      if ((name === 'src' && tag === 'img') || (revealMediaAttributes.has(name) && !(name === 'data-background' && /^(#|rgb|hsl|[a-z]+$)/i.test(value.trim())))) {
+        assets.push({ url: value, pos: { file, ...at } });
+      }
     }
   };
   let depth = 0;
@@ -116,7 +120,7 @@ function scanHtml(
             hint: 'flatten the HTML; no slide needs that many levels',
           });
         }
-        if (!unsafe && !isAllowedTag(name)) removed(`<${name}>`, at, 'element not allowed');
+        if (!unsafe && (!isAllowedTag(name) || (name === 'input' && (attribs.type ?? '').toLowerCase() !== 'checkbox'))) removed(`<${name}>`, at, 'element not allowed');
         checkAttributes(name, attribs, at);
       },
       onclosetag() {
