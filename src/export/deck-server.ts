@@ -1,4 +1,5 @@
 import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -58,7 +59,7 @@ export async function serveDeckFolder(folder: string): Promise<DeckServer> {
       'cache-control': 'no-store',
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else pipeline(createReadStream(file), res, () => undefined);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
 import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
@@ -196,5 +197,5 @@ function sendFile(req: IncomingMessage, res: ServerResponse, path: string): void
   }
   res.writeHead(200, { 'content-type': type, 'content-length': stat.size, etag, 'cache-control': 'no-cache' });
   if (req.method === 'HEAD') res.end();
-  else createReadStream(path).pipe(res);
+  else pipeline(createReadStream(path), res, () => undefined);
 }
