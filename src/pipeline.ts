@@ -37,6 +37,8 @@ export interface BuildOptions {
 /** Hooks a reporter uses to show PDF export as it happens. */
 export interface PdfProgress {
   start: (decks: { name: string; slideCount: number }[]) => void;
+  /** A deck starts printing. */
+  begin?: (deck: { name: string; file: string; slideCount: number }) => void;
   done: (result: PdfResult) => void;
 }
 
@@ -134,7 +136,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
       options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
       const final = (r: PdfResult): PdfResult => ({ ...r, path: join(outDir, r.name, basename(r.path)) });
       const [exportPdfs, browser] = await Promise.all([opening.exporter, opening.browser]);
-      pdfs = (await exportPdfs(jobs, browser, { ...pdf, signal: options.signal, onResult: (r) => options.progress?.done(final(r)) })).map(final);
+      pdfs = (await exportPdfs(jobs, browser, { ...pdf, signal: options.signal, onStart: (job) => options.progress?.begin?.(job.summary), onResult: (r) => options.progress?.done(final(r)) })).map(final);
     },
   });
   writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
@@ -165,6 +167,7 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
     [result] = (await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {
       ...options.pdf,
       signal: options.signal,
+      onStart: (job) => options.progress?.begin?.(job.summary),
       onResult: options.progress?.done,
     })) as [PdfResult];
     if (summary.pdf !== pdfName || !summary.thumbnail) {

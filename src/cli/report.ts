@@ -70,6 +70,9 @@ export function formatBytes(bytes: number): string {
  * PDF progress: on a terminal one bar, redrawn in place (decks and slides done, elapsed time);
  * otherwise one line per finished deck with its pages, size and time.
  */
+/** Decks this large announce their start when output is piped. */
+const LARGE_DECK = 300;
+
 export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
   const started = performance.now();
   let totalDecks = 0;
@@ -77,11 +80,13 @@ export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
   let decksDone = 0;
   let slidesDone = 0;
   const slidesOf = new Map<string, number>();
+  let current = '';
   const draw = (): void => {
     const width = 24;
     const filled = totalSlides ? Math.round((slidesDone / totalSlides) * width) : 0;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    io.stderr(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] PDF ${decksDone}/${totalDecks} decks, ${slidesDone}/${totalSlides} slides, ${seconds}s`);
+    const now = current && decksDone < totalDecks ? ` · printing ${current}` : '';
+    io.stderr(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] PDF ${decksDone}/${totalDecks} decks, ${slidesDone}/${totalSlides} slides, ${seconds}s${now}\x1b[K`);
     if (decksDone === totalDecks) io.stderr('\n');
   };
   return {
@@ -90,6 +95,13 @@ export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
       totalSlides = decks.reduce((n, d) => n + d.slideCount, 0);
       for (const d of decks) slidesOf.set(d.name, d.slideCount);
       if (!quiet && io.isTTY) draw();
+    },
+    begin(deck) {
+      current = deck.name;
+      if (quiet) return;
+      if (io.isTTY) draw();
+      // Piped: big decks say when they start, since their line comes only at the end.
+      else if (deck.slideCount >= LARGE_DECK) io.stdout(`printing ${deck.file} (${deck.slideCount} slides)\n`);
     },
     done(result: PdfResult) {
       decksDone++;

@@ -48,7 +48,7 @@ export interface PdfResult {
 export async function exportPdfs(
   jobs: PdfJob[],
   browser: LaunchedBrowser,
-  options: PdfOptions & { signal?: AbortSignal; onResult?: (result: PdfResult) => void },
+  options: PdfOptions & { signal?: AbortSignal; onStart?: (job: PdfJob) => void; onResult?: (result: PdfResult) => void },
 ): Promise<PdfResult[]> {
   if (jobs.length === 0) return [];
   const inFlight = new Set<string>();
@@ -78,6 +78,7 @@ export async function exportPdfs(
     try {
       for (let job = queue.shift(); job && errors.length === 0; job = queue.shift()) {
         inFlight.add(job.summary.file);
+        options.onStart?.(job);
         try {
           page ??= await Promise.race([openPrintPage(browser.browser, index > 0), crash]);
           const result = await Promise.race([printOne(page, job, options), crash]);

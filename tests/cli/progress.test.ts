@@ -9,9 +9,11 @@ describe('PDF progress', () => {
     const progress = pdfProgress({ cwd: '/p', stdout: () => {}, stderr: (t) => (err += t), isTTY: true }, false);
     progress.start([{ name: 'a', slideCount: 10 }, { name: 'b', slideCount: 30 }]);
     progress.done(result('a', 10));
-    expect(err).toMatch(/\r\[#{6}-{18}\] PDF 1\/2 decks, 10\/40 slides, \d+\.\ds$/);
+    expect(err).toMatch(/\r\[#{6}-{18}\] PDF 1\/2 decks, 10\/40 slides, \d+\.\ds\x1b\[K$/);
+    progress.begin!({ name: 'b', file: 'decks/b.md', slideCount: 30 });
+    expect(err).toMatch(/PDF 1\/2 decks, 10\/40 slides, \d+\.\ds · printing b\x1b\[K$/);
     progress.done(result('b', 30));
-    expect(err).toMatch(/\r\[#{24}\] PDF 2\/2 decks, 40\/40 slides, \d+\.\ds\n$/);
+    expect(err).toMatch(/\r\[#{24}\] PDF 2\/2 decks, 40\/40 slides, \d+\.\ds\x1b\[K\n$/);
   });
 
   it('prints a line per deck when piped, and nothing when quiet', () => {

@@ -225,4 +225,21 @@ describe('a 5,000-slide deck', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('built decks/big.md -> dist/big/index.html (5001 slides)');
   });
+
+  it('exports a PDF or fails with a clear error within its time limit, showing progress, leaving nothing behind', async () => {
+    if (!browserPath) return;
+    const { runLectern, chromiumOf } = await import('./invariants.js');
+    const run = await runLectern(['pdf', 'dist/big', '--timeout', '20'], dir, 120_000);
+    expect(run.signal).toBeNull();
+    expect(run.stdout).toContain('printing decks/big.md (5001 slides)');
+    if (run.code === 0) {
+      expect(run.stdout).toMatch(/pdf decks\/big\.md -> dist\/big\/big\.pdf \(5001 pages/);
+    } else {
+      expect(run.code).toBe(4);
+      expect(run.stderr.split('\n')[0]).toMatch(/^decks\/big\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for /);
+    }
+    expect(chromiumOf(run.tmp)).toEqual([]);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(dir, 'dist', 'big')).filter((f) => f.startsWith('.lectern'))).toEqual([]);
+  }, 180_000);
 });
