@@ -5,7 +5,8 @@ import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml } from './html-dom.js';
 import { inferLayout, isVisible } from './layout.js';
-import { escapeHtml, renderInline, renderTokens, scanTokens } from './markdown.js';
+import { escapeHtml } from '../render/escape.js';
+import { renderInline, renderTokens, scanTokens } from './markdown.js';
 import type { AssetRef, Deck, Slide, Stack } from './types.js';
 
 export interface ModelInput {

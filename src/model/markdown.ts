@@ -7,7 +7,6 @@ import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isSafeUrl, refuseAttribute, revealMediaAttributes } from './html-policy.js';
 import type { AssetRef } from './types.js';
 
-export { escapeHtml } from '../render/escape.js';
 import { escapeHtml } from '../render/escape.js';
 
 /** Marked's HTML renderer plus `+` list fragments and build-time code highlighting. */

@@ -68,12 +68,7 @@ export async function writeDecks(
       }
     }
   } catch (err) {
-    if (err instanceof DeckError) throw err;
-    throw new DeckError('OUTPUT_WRITE', `could not write to ${outDir}: ${(err as Error).message}`, {
-      pos: { file: outDir },
-      hint: 'check that the output folder is writable and the disk has space',
-      cause: err,
-    });
+    throw writeError(outDir, err);
   } finally {
     removeQuietly(stage);
   }
@@ -99,13 +94,18 @@ export function updateDecks(outDir: string, decks: DeckOutput[]): void {
       }
     }
   } catch (err) {
-    if (err instanceof DeckError) throw err;
-    throw new DeckError('OUTPUT_WRITE', `could not write to ${outDir}: ${(err as Error).message}`, {
-      pos: { file: outDir },
-      hint: 'check that the output folder is writable and the disk has space',
-      cause: err,
-    });
+    throw writeError(outDir, err);
   }
+}
+
+/** A failed write as the error Lectern reports (DeckErrors pass through as they are). */
+function writeError(outDir: string, err: unknown): DeckError {
+  if (err instanceof DeckError) return err;
+  return new DeckError('OUTPUT_WRITE', `could not write to ${outDir}: ${(err as Error).message}`, {
+    pos: { file: outDir },
+    hint: 'check that the output folder is writable and the disk has space',
+    cause: err,
+  });
 }
 
 /** Writes one file by writing a temporary file beside it and renaming it into place. */
