@@ -140,7 +140,14 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
   }
   return closingOnce(browser, async () => {
     try {
-      await browser.close();
+      // A busy or hung browser gets a few seconds to close, then is killed: none outlives a run.
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        browser.close().then(() => true, () => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
+      ]);
+      clearTimeout(timer);
+      if (!closed) browser.process()?.kill('SIGKILL');
     } finally {
       rmSync(profile, { recursive: true, force: true });
     }

@@ -65,6 +65,13 @@ export async function exportPdfs(
       }),
     );
   browser.browser.once('disconnected', onDisconnect);
+  // An interrupt while a page is still opening must not wait for the page.
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = (): void => reject(new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged'));
+    if (options.signal?.aborted) fail();
+    else options.signal?.addEventListener('abort', fail, { once: true });
+  });
+  aborted.catch(() => undefined);
   // It may have died before this run got to it (while the decks were being built).
   if (!browser.browser.connected) onDisconnect();
 
@@ -80,7 +87,7 @@ export async function exportPdfs(
         inFlight.add(job.summary.file);
         options.onStart?.(job);
         try {
-          page ??= await Promise.race([openPrintPage(browser.browser, index > 0), crash]);
+          page ??= await Promise.race([openPrintPage(browser.browser, index > 0), crash, aborted]);
           const result = await Promise.race([printOne(page, job, options), crash]);
           results.push(result);
           options.onResult?.(result);

@@ -22,6 +22,8 @@ export function lexSegment(segment: Segment, file = ''): LinedToken[] {
 export const MAX_NESTING = 50;
 /** Emphasis markers one line may hold: resolving them costs time that grows with their square. */
 export const MAX_EMPHASIS = 1000;
+/** Table cells one row may hold. */
+export const MAX_CELLS = 1000;
 
 function checkNesting(segment: Segment, file: string): void {
   const lines = segment.text.split('\n');
@@ -31,6 +33,13 @@ function checkNesting(segment: Segment, file: string): void {
     const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
     const listItem = /^[ \t]*([-+*]|\d{1,9}[.)])([ \t]|$)/.test(line);
     const depth = Math.max(quotes, listItem ? Math.floor(indent / 2) + 1 : 0);
+    const pipes = line.length > MAX_CELLS ? (line.match(/\|/g)?.length ?? 0) : 0;
+    if (pipes > MAX_CELLS) {
+      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a table row with ${pipes} cells (the limit is ${MAX_CELLS})`, {
+        pos: { file, line: segment.line + i, column: 1 },
+        hint: 'no slide can show that many columns; split the table',
+      });
+    }
     const markers = line.length > MAX_EMPHASIS ? (line.match(/[*_~]/g)?.length ?? 0) : 0;
     if (markers > MAX_EMPHASIS) {
       throw new DeckError('MARKDOWN_TOO_COMPLEX', `a line with ${markers} emphasis markers (* _ ~; the limit is ${MAX_EMPHASIS})`, {

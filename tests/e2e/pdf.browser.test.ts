@@ -245,7 +245,7 @@ describe.skipIf(!browserPath)('PDF failures', () => {
 
   it('times out with exit 4, naming what it waited for', async () => {
     const dir = makeProject({ 'decks/stuck.md': stuckDeck });
-    const run = await cli(['build', '--timeout', '1.5'], dir);
+    const run = await cli(['build', '--timeout', '4'], dir);
     expect(run.code).toBe(4);
     expect(run.stderr.split('\n')[0]).toBe(
       'decks/stuck.md: error[RENDER_TIMEOUT]: printing timed out while waiting for Reveal.js print layout (pdf-ready)',

@@ -108,14 +108,14 @@ describe.skipIf(!browserPath)('browser faults', () => {
     const dir = makeProject({ 'decks/good.md': good });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
     writeFileSync(join(dir, 'decks/stuck.md'), stuck);
-    await expectCleanFailure(dir, ['build', '--timeout', '2'], { code: 4, first: /^decks\/stuck\.md: error\[RENDER_TIMEOUT\]: .*pdf-ready/, withinMs: 20_000 });
+    await expectCleanFailure(dir, ['build', 'decks/stuck.md', '--timeout', '5'], { code: 4, first: /^decks\/stuck\.md: error\[RENDER_TIMEOUT\]: .*pdf-ready/, withinMs: 25_000 });
   });
 
   it('an asset from a server that never answers: exit 4, naming the wait', async () => {
     const dir = makeProject({ 'decks/good.md': good });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
     writeFileSync(join(dir, 'decks/slow.md'), `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`);
-    await expectCleanFailure(dir, ['build', '--allow-remote', '--timeout', '2'], { code: 4, first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for loading the deck/, withinMs: 20_000 });
+    await expectCleanFailure(dir, ['build', 'decks/slow.md', '--allow-remote', '--timeout', '5'], { code: 4, first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for loading the deck/, withinMs: 25_000 });
   });
 
   it.each([
