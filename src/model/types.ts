@@ -1,9 +1,6 @@
 import type { DeckOptions } from '../config/schema.js';
 import type { SourcePos, Warning } from '../errors.js';
 
-/** Layouts Lectern infers by itself; a template may offer more, chosen with a layout comment. */
-export const inferredLayouts = ['title', 'section', 'bullets', 'quote', 'image', 'code'] as const;
-
 /** A local file the deck needs, found in the parsed outline. */
 export interface AssetRef {
   /** The path as written, relative to the deck file's folder. */
