@@ -20,4 +20,7 @@ const code = await runCli(process.argv.slice(2), {
   isTTY: Boolean(process.stderr.isTTY),
   signal: controller.signal,
 });
-process.exitCode = interrupted ? 130 : code;
+// The run is over: leave now, once what was printed has been flushed, rather than wait for
+// connections a closed browser may still hold open.
+const status = interrupted ? 130 : code;
+process.stdout.write('', () => process.stderr.write('', () => process.exit(status)));

@@ -147,7 +147,18 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
         new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
       ]);
       clearTimeout(timer);
-      if (!closed) browser.process()?.kill('SIGKILL');
+      const child = browser.process();
+      if (!closed) child?.kill('SIGKILL');
+      // Helper processes Chromium started (zygote, renderers) share its process group and
+      // hold our pipes open: end the group and let go of the pipes, so nothing outlives the run.
+      if (child?.pid && process.platform !== 'win32') {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // The group is already gone.
+        }
+      }
+      for (const stream of [child?.stdin, child?.stdout, child?.stderr]) stream?.destroy();
     } finally {
       rmSync(profile, { recursive: true, force: true });
     }

@@ -293,8 +293,11 @@ describe.skipIf(!browserPath)('PDF failures', () => {
     const child = spawn(process.execPath, [bin, 'build'], { cwd: dir, env: { ...process.env, TMPDIR: privateTmp } });
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     await waitFor(() => chromiumWith(privateTmp).length > 0, 'Chromium to start');
+    const killedAt = Date.now();
     child.kill('SIGTERM');
     expect(await exited).toBe(130);
+    // Promptly: nothing (a browser still starting, a connection it held) keeps the process alive.
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
     expect(hashTree(join(dir, 'dist'))).toBe(before);
     await waitFor(() => chromiumWith(privateTmp).length === 0, 'Chromium to exit', 10_000);
     expect(readdirSync(privateTmp)).toEqual([]);
