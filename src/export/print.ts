@@ -68,7 +68,13 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
   });
 
   return {
-    close: () => (context ?? page).close().catch(() => undefined),
+    // Bounded: a page stuck mid-print must not hold up an interrupted or failing run; the
+    // browser itself is closed (or killed) right after.
+    close: () => {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
+      return Promise.race([(context ?? page).close().catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
+    },
     /**
      * Prints one served deck. Waits for signals, never for a fixed time: Reveal's print layout
      * (`pdf-ready`), `document.fonts.ready`, every image decoded.
