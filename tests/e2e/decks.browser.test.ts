@@ -3,20 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser, launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
 import { buildAll, type BuiltDeck } from '../../src/pipeline.js';
 import { repoRoot } from '../helpers/fs.js';
 import { serveFolder } from '../helpers/static-server.js';
+import { browserForTests } from '../helpers/browser.js';
 
-// Real Chromium, real HTTP on 127.0.0.1, real files. CI installs Chromium in `npm run setup`;
-// on a machine without one these tests are skipped with a notice, but never on CI.
-let browserPath: string | null = null;
-try {
-  browserPath = findBrowser();
-} catch (err) {
-  if (process.env.CI) throw err;
-  console.warn(`browser tests skipped: ${(err as Error).message}`);
-}
+// Real Chromium, real HTTP on 127.0.0.1, real files.
+const browserPath = browserForTests('browser tests');
 
 describe.skipIf(!browserPath)('built decks in Chromium', () => {
   let browser: LaunchedBrowser;

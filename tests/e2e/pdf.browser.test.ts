@@ -3,19 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser } from '../../src/export/browser.js';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
+import { browserForTests } from '../helpers/browser.js';
 
-// Real Chromium, real PDFs read back with pdf.js. Skipped (with a notice) only off CI.
-let browserPath: string | null = null;
-try {
-  browserPath = findBrowser();
-} catch (err) {
-  if (process.env.CI) throw err;
-  console.warn(`PDF tests skipped: ${(err as Error).message}`);
-}
+// Real Chromium, real PDFs read back with pdf.js.
+const browserPath = browserForTests('PDF tests');
 
 const bin = join(repoRoot, 'bin', 'lectern.js');
 

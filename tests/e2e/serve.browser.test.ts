@@ -4,17 +4,12 @@ import { request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser, launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
+import { browserForTests } from '../helpers/browser.js';
 
-let browserPath: string | null = null;
-try {
-  browserPath = findBrowser();
-} catch (err) {
-  if (process.env.CI) throw err;
-  console.warn(`serve browser tests skipped: ${(err as Error).message}`);
-}
+const browserPath = browserForTests('serve browser tests');
 
 const deckText = (third: string): string =>
   `---\ntitle: Live\n---\n\n## One\n\nfirst\n\n## Two\n\nsecond\n\n## Three\n\n${third}\n\n+ step a\n+ step b\n+ step c\n\n## Four\n\nfourth\n`;

@@ -2,20 +2,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser, launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
 import { buildAll } from '../../src/pipeline.js';
 import { listTemplates } from '../../src/render/template.js';
 import { repoRoot } from '../helpers/fs.js';
+import { browserForTests } from '../helpers/browser.js';
 
 // Every built-in template renders every layout in real Chromium: no console errors, nothing
 // overflowing its slide. A screenshot of each goes to test-results/templates/ for review.
-let browserPath: string | null = null;
-try {
-  browserPath = findBrowser();
-} catch (err) {
-  if (process.env.CI) throw err;
-  console.warn(`template browser tests skipped: ${(err as Error).message}`);
-}
+const browserPath = browserForTests('template browser tests');
 
 const fixture = join(repoRoot, 'tests', 'fixtures', 'layouts', 'every-layout.md');
 const shots = join(repoRoot, 'test-results', 'templates');

@@ -5,20 +5,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'htmlparser2';
 import { DeckError } from '../../src/errors.js';
-import { findBrowser, launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
 import { buildAll } from '../../src/pipeline.js';
 import { compileTemplate } from '../../src/render/render-deck.js';
 import { loadTemplate } from '../../src/render/template.js';
 import { modelOf } from '../helpers/deck.js';
 import { makeProject, repoRoot } from '../helpers/fs.js';
 import { allVectors } from './vectors/xss-vectors.js';
+import { browserForTests } from '../helpers/browser.js';
 
-let browserPath: string | null = null;
-try {
-  browserPath = findBrowser();
-} catch (err) {
-  if (process.env.CI) throw err;
-}
+const browserPath = browserForTests('sanitiser browser tests');
 
 const forbiddenElements = new Set(['script', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'form', 'meta', 'base', 'link', 'style', 'template', 'noscript', 'video', 'audio', 'source', 'input', 'button', 'textarea', 'select', 'isindex', 'keygen', 'marquee', 'listing', 'image']);
 

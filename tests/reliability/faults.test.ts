@@ -4,18 +4,13 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser } from '../../src/export/browser.js';
 import { writeDecks, type OutputFs } from '../../src/output/write.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
 import { chromiumOf, expectCleanFailure, runLectern } from './invariants.js';
+import { browserForTests } from '../helpers/browser.js';
 
-let browserPath: string | null = null;
-try {
-  browserPath = findBrowser();
-} catch (err) {
-  if (process.env.CI) throw err;
-}
+const browserPath = browserForTests('browser fault tests');
 
 const good = '---\ntitle: Good\ndate: 2026-01-01\n---\n\n## Fine\n\ntext\n';
 const stuck = `---\ntitle: Stuck\nhtml: unsafe\n---\n\n## Never ready\n\n<script>window.addEventListener('pdf-ready', (e) => e.stopImmediatePropagation(), true);</script>\n`;
