@@ -2,11 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
 import { browserForTests } from '../helpers/browser.js';
+import { reap } from '../helpers/processes.js';
 
 // Real Chromium, real PDFs read back with pdf.js.
 const browserPath = browserForTests('PDF tests');
@@ -256,6 +257,7 @@ describe.skipIf(!browserPath)('PDF failures', () => {
 
     const privateTmp = mkdtempSync(join(tmpdir(), 'lectern-kill-'));
     const child = spawn(process.execPath, [bin, 'build'], { cwd: dir, env: { ...process.env, TMPDIR: privateTmp } });
+    onTestFinished(() => reap(child, privateTmp));
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
@@ -285,6 +287,7 @@ describe.skipIf(!browserPath)('PDF failures', () => {
     const before = hashTree(join(dir, 'dist'));
     const privateTmp = mkdtempSync(join(tmpdir(), 'lectern-term-'));
     const child = spawn(process.execPath, [bin, 'build'], { cwd: dir, env: { ...process.env, TMPDIR: privateTmp } });
+    onTestFinished(() => reap(child, privateTmp));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     await waitFor(() => chromiumWith(privateTmp).length > 0, 'Chromium to start');
     const killedAt = Date.now();

@@ -3,11 +3,12 @@ import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 
 import { request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
 import { browserForTests } from '../helpers/browser.js';
+import { reap } from '../helpers/processes.js';
 
 const browserPath = browserForTests('serve browser tests');
 
@@ -191,6 +192,7 @@ describe.skipIf(!browserPath)('lectern serve as a process', () => {
   it('prints its URL, warns about non-loopback hosts, and stops cleanly on SIGINT', async () => {
     const dir = makeProject({ 'decks/a.md': '## A\n' });
     const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'serve', '--port', '0'], { cwd: dir });
+    onTestFinished(() => reap(child));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
@@ -204,6 +206,7 @@ describe.skipIf(!browserPath)('lectern serve as a process', () => {
     await expect(raw(url, '/', { host: new URL(url).host })).rejects.toThrow();
 
     const wide = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'serve', '--port', '0', '--host', '0.0.0.0'], { cwd: dir });
+    onTestFinished(() => reap(wide));
     let err = '';
     wide.stderr.on('data', (d) => (err += d));
     const wideExit = new Promise<number>((resolve) => wide.on('exit', (code) => resolve(code ?? -1)));

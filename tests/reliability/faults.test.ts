@@ -3,12 +3,13 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { writeDecks, type OutputFs } from '../../src/output/write.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
 import { chromiumOf, expectCleanFailure, runLectern } from './invariants.js';
 import { browserForTests } from '../helpers/browser.js';
+import { reap } from '../helpers/processes.js';
 
 const browserPath = browserForTests('browser fault tests');
 
@@ -123,6 +124,7 @@ describe.skipIf(!browserPath)('browser faults', () => {
     writeFileSync(join(dir, 'decks/stuck.md'), stuck);
     const tmp = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'lectern-sig-'));
     const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'build'], { cwd: dir, env: { ...process.env, TMPDIR: tmp } });
+    onTestFinished(() => reap(child, tmp));
     const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
     const until = Date.now() + 20_000;
     while (!(readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')) && chromiumOf(tmp).length > 0) && Date.now() < until) {
