@@ -20,6 +20,14 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The codes of check findings, one per rule (see src/check/rules.ts). */
+export const checkCodes = [
+  'SLIDE_OVERFLOW', 'IMAGE_ALT', 'COLOR_CONTRAST', 'LANG_MISSING', 'HEADING_ORDER', 'IMAGE_BROKEN', 'IMAGE_OVERSIZED',
+  'LINK_SLIDE_MISSING', 'LINK_FILE_MISSING', 'SLIDE_EMPTY', 'SLIDE_TOO_MANY_BULLETS', 'SLIDE_TOO_MANY_WORDS', 'NOTES_MISSING',
+  'TITLE_DUPLICATE',
+] as const;
+export type CheckCode = (typeof checkCodes)[number];
+
 /** Every error code Lectern reports, with the exit status it leads to. */
 export const errorCodes = {
   SOURCE_READ: ExitCode.content,
@@ -62,20 +70,17 @@ export const errorCodes = {
   BROWSER_CRASHED: ExitCode.render,
   RENDER_TIMEOUT: ExitCode.render,
   PDF_FAILED: ExitCode.render,
+  CHECK_FAILED: ExitCode.render,
   OUTPUT_WRITE: ExitCode.output,
   OUTPUT_LOCKED: ExitCode.output,
   INTERRUPTED: ExitCode.interrupted,
   INTERNAL: ExitCode.render,
+  // Findings of `lectern check` whose rule is set to `error`.
+  ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<CheckCode, typeof ExitCode.content>),
 } as const satisfies Record<string, ExitCode>;
 export type ErrorCode = keyof typeof errorCodes;
 
-export type WarningCode =
-  | 'HTML_REMOVED'
-  | 'SLIDE_EMPTY'
-  | 'REQUEST_BLOCKED'
-  | 'SLIDE_OVERFLOW'
-  | 'PDF_DATE'
-  | 'LOCK_RECLAIMED';
+export type WarningCode = CheckCode | 'HTML_REMOVED' | 'REQUEST_BLOCKED' | 'PDF_DATE' | 'LOCK_RECLAIMED';
 
 export interface DeckErrorInit {
   pos?: SourcePos;
@@ -114,12 +119,17 @@ export class DeckErrors extends Error {
   }
 }
 
-/** A problem that does not stop the build. */
+/**
+ * A problem that does not stop the build by itself. Check findings carry the rule that found
+ * them and that rule's severity; one at `error` fails `lectern check` and `lectern build`.
+ */
 export interface Warning {
   code: WarningCode;
   message: string;
   pos: SourcePos;
   hint?: string;
+  rule?: string;
+  severity?: 'warning' | 'error';
 }
 
 /** `file:line:col` with as much of the position as is known. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DeckLayer } from './config/schema.js';
-import { DeckError, DeckErrors, toDeckError, type Warning } from './errors.js';
+import { DeckError, DeckErrors, toDeckError, type ErrorCode, type Warning } from './errors.js';
 import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
 import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
 import { findDeckFiles } from './outline/find-decks.js';
@@ -25,6 +25,8 @@ export interface BuildOptions {
   flags?: DeckLayer;
   /** Export `<deck>.pdf` beside each deck (false: HTML only). */
   pdf?: PdfOptions | false;
+  /** Run the browser checks too (`build --check`); the content checks always run. */
+  check?: boolean;
   signal?: AbortSignal;
   progress?: PdfProgress;
   /**
@@ -57,7 +59,7 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   // A missing browser is known before anything is read or written; a found one starts
   // launching now, while the decks are built.
   const pdf = options.pdf === undefined ? {} : options.pdf;
-  const opening = pdf ? startBrowser(pdf) : null;
+  const opening = pdf || options.check ? startBrowser(pdf || {}) : null;
   try {
     return await buildWith(options, pdf, opening);
   } finally {
@@ -65,7 +67,8 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening: StartedBrowser | null): Promise<BuildResult> {
+/** Every deck of a run through every stage up to the files to write; nothing is written. */
+async function prepareProject(options: BuildOptions): Promise<{ outDir: string; prepared: PreparedDeck[]; errors: DeckError[] }> {
   // The build stages load here, after the browser has started launching: their start-up
   // overlaps with the browser's.
   const [{ loadProjectConfig }, { projectDefaults }, { display, findReveal, prepareDeck, withPosition }] = await Promise.all([
@@ -81,7 +84,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   const templates = options.preview?.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
 
-  const prepared: { built: BuiltDeck; output: DeckOutput }[] = [];
+  const prepared: PreparedDeck[] = [];
   const errors: DeckError[] = [];
   for (const file of files) {
     try {
@@ -105,8 +108,20 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   }
   // A broken template fails every deck that uses it: say so once.
   const unique = errors.filter((e, i) => errors.findIndex((o) => o.code === e.code && o.message === e.message && JSON.stringify(o.pos) === JSON.stringify(e.pos)) === i);
-  if (unique.length === 1) throw unique[0];
-  if (unique.length > 1) throw new DeckErrors(unique);
+  return { outDir, prepared, errors: unique };
+}
+
+async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening: StartedBrowser | null): Promise<BuildResult> {
+  const { outDir, prepared, errors } = await prepareProject(options);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new DeckErrors(errors);
+  // Check findings at `error` stop the build before anything is written; the preview shows them instead.
+  if (!options.preview) failOnFindings(prepared.flatMap((p) => p.built.deck.warnings));
+  if (options.check && opening) {
+    const found = await checkPrepared(prepared, opening, pdf || {}, options.signal);
+    prepared.forEach((p, i) => p.built.deck.warnings.push(...found[i]!));
+    failOnFindings(found.flat());
+  }
 
   let pdfs: PdfResult[] = [];
   const lock = await lockOutput(outDir, 60_000, options.signal);
@@ -137,6 +152,13 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
       const final = (r: PdfResult): PdfResult => ({ ...r, path: join(outDir, r.name, basename(r.path)) });
       const [exportPdfs, browser] = await Promise.all([opening.exporter, opening.browser]);
       pdfs = (await exportPdfs(jobs, browser, { ...pdf, signal: options.signal, onStart: (job) => options.progress?.begin?.(job.summary), onResult: (r) => options.progress?.done(final(r)) })).map(final);
+      // The PDF's own overflow warning follows the deck's slide-overflow rule, and gives way to
+      // the browser check's more precise one when both ran.
+      pdfs = pdfs.map((r) => {
+        const deck = prepared.find((p) => p.built.deck.name === r.name)!.built.deck;
+        const keep = !options.check && deck.options.checks['slide-overflow']?.severity !== 'off';
+        return { ...r, warnings: r.warnings.filter((w) => w.code !== 'SLIDE_OVERFLOW' || keep) };
+      });
     },
   });
   writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
@@ -186,6 +208,66 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
 export async function buildDeck(file: string, options: Omit<BuildOptions, 'inputs'>): Promise<BuiltDeck> {
   const result = await buildAll({ ...options, inputs: [file] });
   return result.decks[0]!;
+}
+
+type PreparedDeck = { built: BuiltDeck; output: DeckOutput };
+
+/** Findings whose rule is set to `error` fail the run, as errors at their lines. */
+function failOnFindings(findings: Warning[]): void {
+  const errors = findings
+    .filter((w) => w.severity === 'error')
+    .map((w) => new DeckError(w.code as ErrorCode, w.message, { pos: w.pos, ...(w.hint ? { hint: w.hint } : {}) }));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new DeckErrors(errors);
+}
+
+async function checkPrepared(prepared: PreparedDeck[], opening: StartedBrowser, pdf: PdfOptions, signal?: AbortSignal): Promise<Warning[][]> {
+  const [{ checkInBrowser }, browser] = await Promise.all([import('./export/check-decks.js'), opening.browser]);
+  return checkInBrowser(prepared.map((p) => ({ deck: p.built.deck, output: p.output })), browser, {
+    concurrency: pdf.concurrency,
+    timeoutMs: pdf.timeoutMs,
+    allowRemote: pdf.allowRemote,
+    signal,
+  });
+}
+
+/** One deck as `lectern check` reports it: its findings, or the errors that kept it from building. */
+export interface CheckedDeck {
+  file: string;
+  findings: Warning[];
+  errors: DeckError[];
+}
+
+export interface CheckOptions {
+  projectDir: string;
+  inputs?: string[];
+  flags?: DeckLayer;
+  /** Browser options; false runs the content checks only. */
+  browser?: PdfOptions | false;
+  signal?: AbortSignal;
+}
+
+/**
+ * `lectern check`: every deck built in memory and checked, content rules first, then the browser
+ * rules in one browser. Writes nothing. A deck that does not build is reported with its errors.
+ */
+export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
+  const browserOptions = options.browser === undefined ? {} : options.browser;
+  const opening = browserOptions ? startBrowser(browserOptions) : null;
+  try {
+    const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false });
+    const found = opening && prepared.length ? await checkPrepared(prepared, opening, browserOptions || {}, options.signal) : [];
+    const decks: CheckedDeck[] = prepared.map((p, i) => ({ file: p.built.deck.file, findings: [...p.built.deck.warnings, ...(found[i] ?? [])], errors: [] }));
+    for (const error of errors) {
+      const file = error.pos?.file ?? 'lectern';
+      const deck = decks.find((d) => d.file === file);
+      if (deck) deck.errors.push(error);
+      else decks.push({ file, findings: [], errors: [error] });
+    }
+    return decks.sort((a, b) => a.file.localeCompare(b.file));
+  } finally {
+    if (opening) await closeStarted(opening);
+  }
 }
 
 /** A browser being opened, and the exporter being loaded, while other work goes on. */

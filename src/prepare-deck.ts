@@ -1,7 +1,9 @@
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { planAssets } from './assets/plan.js';
 import { checkCopies } from './assets/verify-copies.js';
+import { checkContent, localLinkPath, type LinkTarget } from './check/content-checks.js';
 import { mergeDeckOptions, type DeckLayer } from './config/schema.js';
 import { DeckError, type SourcePos } from './errors.js';
 import { buildModel } from './model/build-model.js';
@@ -64,8 +66,17 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
     const fromDeck = outline.frontMatter.theme?.[key] !== undefined;
     deck.assets.push({ url: value, pos: fromDeck ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]) });
   }
+  // Local files the slides link to travel with the deck, like its images; the check reports the rest.
+  const linkTarget = (link: string): LinkTarget => {
+    const target = resolve(deckDir, link);
+    const rel = relative(deckDir, target);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return 'outside';
+    return existsSync(target) ? (statSync(target).isFile() ? 'file' : 'folder') : 'missing';
+  };
+  deck.warnings.push(...checkContent({ deck, linkTarget }));
+  const linked = deck.links.filter((l) => localLinkPath(l.url) !== null && !l.url.startsWith('/') && linkTarget(localLinkPath(l.url)!) === 'file');
   const html = compiled.render(deck);
-  const copies = planAssets({ deck, deckDir, template: compiled.template, revealDir: ctx.revealDir });
+  const copies = planAssets({ deck: { ...deck, assets: [...deck.assets, ...linked.map((l) => ({ url: localLinkPath(l.url)!, pos: l.pos }))] }, deckDir, template: compiled.template, revealDir: ctx.revealDir });
   checkCopies(copies, deckDir);
   const summary: DeckSummary = {
     name,

@@ -8,6 +8,8 @@ export const HELP = `lectern — Markdown outlines to offline Reveal.js decks an
 Usage:
   lectern build [files or folders…] [options]   build decks and their PDFs (default: decks/ into dist/)
   lectern pdf <deck.md | dist/<deck>> [options]  export one deck's PDF
+  lectern check [files or folders…] [--strict]   find overflow, accessibility, link and content
+                                                 problems (in the browser too); writes nothing
   lectern serve [deck or folder] [--port N] [--host H] [--open]
                                                  preview with live reload (127.0.0.1:8000)
   lectern templates                              list the templates decks can use
@@ -21,6 +23,11 @@ Build options:
   -t, --template <name>    template for every deck (overrides front matter)
       --unsafe-html        let raw HTML through unsanitised (trusted decks only)
       --no-pdf             HTML only: no browser needed
+      --check              run the browser checks too (content checks always run)
+
+Check options:
+      --strict             exit 1 on warnings too, not only on errors
+      --no-browser         content checks only: no browser needed
 
 PDF options:
       --browser-path <p>   Chrome, Chromium or Edge to use (else CHROME_PATH,
@@ -48,7 +55,7 @@ Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (brows
 `;
 
 export interface CliArgs {
-  command: 'build' | 'pdf' | 'doctor' | 'templates' | 'new' | 'serve' | 'help' | 'version';
+  command: 'build' | 'pdf' | 'check' | 'doctor' | 'templates' | 'new' | 'serve' | 'help' | 'version';
   inputs: string[];
   /** For `new template`: the template to extend. */
   from?: string;
@@ -57,6 +64,10 @@ export interface CliArgs {
   host?: string;
   open?: boolean;
   out?: string;
+  /** `build --check`: the browser checks too. */
+  check?: boolean;
+  /** `check --strict`: warnings fail too. */
+  strict?: boolean;
   flags: DeckLayer;
   pdf: PdfOptions | false;
   quiet: boolean;
@@ -64,7 +75,7 @@ export interface CliArgs {
   debug: boolean;
 }
 
-const commands = new Set(['build', 'pdf', 'doctor', 'templates', 'new', 'serve']);
+const commands = new Set(['build', 'pdf', 'check', 'doctor', 'templates', 'new', 'serve']);
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -85,6 +96,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         template: { type: 'string', short: 't' },
         'unsafe-html': { type: 'boolean' },
         'no-pdf': { type: 'boolean' },
+        check: { type: 'boolean' },
+        strict: { type: 'boolean' },
+        'no-browser': { type: 'boolean' },
         'browser-path': { type: 'string' },
         'browser-ws': { type: 'string' },
         concurrency: { type: 'string' },
@@ -124,6 +138,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if ((v.port || v.host || v.open) && command !== 'serve') {
     throw new DeckError('USAGE', '--port, --host and --open go with `lectern serve`', { hint: 'lectern serve --port 8080' });
   }
+  if (v.check && command !== 'build') throw new DeckError('USAGE', '--check goes with `lectern build`; `lectern check` always runs every check', { hint: 'lectern build --check' });
+  if ((v.strict || v['no-browser']) && command !== 'check') throw new DeckError('USAGE', '--strict and --no-browser go with `lectern check`', { hint: 'lectern check --strict' });
+  if (v['no-pdf'] && command === 'check') throw new DeckError('USAGE', '`lectern check` writes no PDF; --no-browser skips the browser checks', { hint: 'lectern check --no-browser' });
   if (v['no-pdf'] && command === 'pdf') throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', { hint: 'use `lectern build --no-pdf`' });
 
   const flags: DeckLayer = {};
@@ -146,8 +163,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.host ? { host: v.host } : {}),
     ...(v.open ? { open: true } : {}),
     ...(v.out ? { out: v.out } : {}),
+    ...(v.check ? { check: true } : {}),
+    ...(v.strict ? { strict: true } : {}),
     flags,
-    pdf: v['no-pdf'] ? false : pdf,
+    pdf: v['no-pdf'] || v['no-browser'] ? false : pdf,
     quiet: v.quiet ?? false,
     json: v.json ?? false,
     debug: v.debug ?? false,

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
 import type { PdfResult } from '../export/export-pdfs.js';
-import { buildAll, exportBuiltDeck, type BuildResult } from '../pipeline.js';
+import { buildAll, checkAll, exportBuiltDeck, type BuildResult } from '../pipeline.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
+import { reportCheck } from './check-report.js';
 import { errorsJson, pdfProgress, reportFailure, reportWarnings, shortPath, type CliIo } from './report.js';
 
 export type { CliIo } from './report.js';
@@ -38,6 +39,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await pdf(args, io);
       case 'build':
         return await build(args, io);
+      case 'check':
+        return await check(args, io);
     }
   } catch (err) {
     if (argv.includes('--json')) io.stdout(`${JSON.stringify({ decks: [], errors: errorsJson(err, io) }, null, 2)}\n`);
@@ -53,11 +56,18 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     outDir: args.out,
     flags: args.flags,
     pdf: args.pdf,
+    check: args.check ?? false,
     signal: io.signal,
     progress: pdfProgress(io, args.quiet || args.json),
   });
   finish(result, args, io, started);
   return ExitCode.ok;
+}
+
+async function check(args: CliArgs, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const decks = await checkAll({ projectDir: io.cwd, inputs: args.inputs, flags: args.flags, browser: args.pdf, signal: io.signal });
+  return reportCheck(decks, { strict: args.strict ?? false, json: args.json, quiet: args.quiet, ms: performance.now() - started }, io);
 }
 
 async function pdf(args: CliArgs, io: CliIo): Promise<number> {

@@ -25,7 +25,7 @@ function shortPos(pos: SourcePos | undefined, cwd: string): SourcePos | undefine
 }
 
 export function reportWarnings(warnings: Warning[], io: CliIo): void {
-  for (const w of warnings) io.stderr(`${formatDiagnostic('warning', w.code, w.message, shortPos(w.pos, io.cwd), w.hint)}\n`);
+  for (const w of warnings) io.stderr(`${formatDiagnostic(w.severity ?? 'warning', w.code, w.message, shortPos(w.pos, io.cwd), w.hint)}\n`);
 }
 
 /** Prints every error of a failed run and returns the exit status. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checksSchema, mergeChecks, type ChecksLayer } from '../check/rules.js';
 
 /**
  * The one schema for deck options. Every layer (config file, front matter, CLI flags) is
@@ -75,6 +76,8 @@ const deckFields = {
   reveal: revealOptionsSchema,
   /** Values for the theme variables the deck's template declares (checked against it later). */
   theme: z.record(z.string(), text),
+  /** Severities and limits of the check rules (src/check/rules.ts), rule by rule. */
+  checks: checksSchema,
 };
 
 /** One layer of deck options: any subset, unknown keys refused. */
@@ -92,6 +95,7 @@ export const deckDefaults = {
   html: 'safe',
   reveal: {},
   theme: {},
+  checks: {},
 } as const satisfies DeckLayer;
 
 type Defaulted = keyof typeof deckDefaults;
@@ -110,14 +114,15 @@ export type ProjectConfigLayer = z.infer<typeof projectConfigSchema>;
 
 export const projectDefaults = { decks: 'decks', out: 'dist' } as const;
 
-/** Merges layers lowest first; `reveal` options and `theme` values merge key by key. */
+/** Merges layers lowest first; `reveal` options, `theme` values and `checks` merge key by key. */
 export function mergeDeckOptions(...layers: DeckLayer[]): DeckOptions {
-  const merged: DeckLayer = { ...deckDefaults, reveal: {}, theme: {} };
+  const merged: DeckLayer = { ...deckDefaults, reveal: {}, theme: {}, checks: {} };
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (key === 'reveal') merged.reveal = { ...merged.reveal, ...(value as DeckLayer['reveal']) };
       else if (key === 'theme') merged.theme = { ...merged.theme, ...(value as DeckLayer['theme']) };
+      else if (key === 'checks') merged.checks = mergeChecks(merged.checks ?? {}, value as ChecksLayer);
       else (merged as Record<string, unknown>)[key] = value;
     }
   }

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentTypes } from '../content-types.js';
+import type { DeckOutput } from '../output/write.js';
 
 export interface DeckServer {
   /** `http://127.0.0.1:PORT` */
@@ -11,12 +12,37 @@ export interface DeckServer {
   close: () => Promise<void>;
 }
 
+/** What a URL path of the deck is: text built in memory, a file on disk, or nothing. */
+type Lookup = (urlPath: string) => { text: string } | { file: string } | null;
+
 /**
  * Serves one built deck folder on 127.0.0.1 and nothing else: no listing, no path outside the
  * folder (symlinks included), GET and HEAD only.
  */
 export async function serveDeckFolder(folder: string): Promise<DeckServer> {
   const root = realpathSync(folder);
+  return serveDeck((path) => {
+    const file = resolveInside(root, path);
+    return file ? { file } : null;
+  });
+}
+
+/**
+ * Serves a deck that is built but not written: its rendered files from memory and the files it
+ * copies from where they are. Nothing outside the deck's own list is reachable.
+ */
+export async function serveDeckOutput(output: DeckOutput): Promise<DeckServer> {
+  const texts = new Map(output.files.map((f) => [`/${f.path}`, f.content]));
+  const copies = new Map(output.copies.map((c) => [`/${c.to}`, c.from]));
+  return serveDeck((path) => {
+    const text = texts.get(path);
+    if (text !== undefined) return { text };
+    const file = copies.get(path);
+    return file ? { file } : null;
+  });
+}
+
+async function serveDeck(lookup: Lookup): Promise<DeckServer> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
@@ -29,17 +55,18 @@ export async function serveDeckFolder(folder: string): Promise<DeckServer> {
       res.writeHead(400).end();
       return;
     }
-    const file = resolveInside(root, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file) {
+    const found = lookup(path.endsWith('/') ? `${path}index.html` : path);
+    if (!found) {
       res.writeHead(404).end();
       return;
     }
     res.writeHead(200, {
-      'content-type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream',
       'cache-control': 'no-store',
     });
     if (req.method === 'HEAD') res.end();
-    else pipeline(createReadStream(file), res, () => undefined);
+    else if ('text' in found) res.end(found.text);
+    else pipeline(createReadStream(found.file), res, () => undefined);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

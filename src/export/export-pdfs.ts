@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DeckError, type Warning } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
@@ -6,6 +5,7 @@ import type { DeckSummary } from '../render/index-page.js';
 import type { LaunchedBrowser } from './browser.js';
 import { serveDeckFolder } from './deck-server.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './pdf-document.js';
+import { runOnPages } from './page-pool.js';
 import { openPrintPage, type PrintPage } from './print.js';
 
 /** PDF options as the CLI and the library take them. */
@@ -41,76 +41,22 @@ export interface PdfResult {
   warnings: Warning[];
 }
 
-/**
- * Prints decks to PDF in one open browser with a bounded pool of pages. The caller owns the
- * browser and closes it; a browser that dies mid-run is BROWSER_CRASHED.
- */
+/** Prints decks to PDF in one open browser with a bounded pool of pages (see runOnPages). */
 export async function exportPdfs(
   jobs: PdfJob[],
   browser: LaunchedBrowser,
   options: PdfOptions & { signal?: AbortSignal; onStart?: (job: PdfJob) => void; onResult?: (result: PdfResult) => void },
 ): Promise<PdfResult[]> {
-  if (jobs.length === 0) return [];
-  const inFlight = new Set<string>();
-  // The decks being printed, or all of them when the browser died before any started.
-  const printing = (): string[] => (inFlight.size ? [...inFlight] : jobs.map((j) => j.summary.file));
-  let crashed!: (err: DeckError) => void;
-  const crash = new Promise<never>((_, reject) => (crashed = reject));
-  crash.catch(() => undefined);
-  const onDisconnect = (): void =>
-    crashed(
-      new DeckError('BROWSER_CRASHED', `the browser stopped while printing ${printing().join(', ')}`, {
-        pos: { file: printing()[0]! },
-        hint: 'run `lectern doctor` to check the browser; low memory (/dev/shm) is a common cause',
-      }),
-    );
-  browser.browser.once('disconnected', onDisconnect);
-  // An interrupt while a page is still opening must not wait for the page.
-  const aborted = new Promise<never>((_, reject) => {
-    const fail = (): void => reject(new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged'));
-    if (options.signal?.aborted) fail();
-    else options.signal?.addEventListener('abort', fail, { once: true });
+  return runOnPages(jobs, browser, {
+    concurrency: options.concurrency,
+    signal: options.signal,
+    doing: 'printing',
+    fileOf: (job) => job.summary.file,
+    open: openPrintPage,
+    run: (page, job) => printOne(page, job, options),
+    onStart: options.onStart,
+    onResult: (result) => options.onResult?.(result),
   });
-  aborted.catch(() => undefined);
-  // It may have died before this run got to it (while the decks were being built).
-  if (!browser.browser.connected) onDisconnect();
-
-  const results: PdfResult[] = [];
-  const errors: DeckError[] = [];
-  const queue = [...jobs];
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), jobs.length));
-
-  const worker = async (_: unknown, index: number): Promise<void> => {
-    let page: PrintPage | null = null;
-    try {
-      for (let job = queue.shift(); job && errors.length === 0; job = queue.shift()) {
-        inFlight.add(job.summary.file);
-        options.onStart?.(job);
-        try {
-          page ??= await Promise.race([openPrintPage(browser.browser, index > 0), crash, aborted]);
-          const result = await Promise.race([printOne(page, job, options), crash]);
-          results.push(result);
-          options.onResult?.(result);
-        } catch (err) {
-          errors.push(err instanceof DeckError ? err : wrapFailure(err, job));
-          await page?.close();
-          page = null;
-        } finally {
-          inFlight.delete(job.summary.file);
-        }
-      }
-    } finally {
-      await page?.close();
-    }
-  };
-
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    browser.browser.off('disconnected', onDisconnect);
-  }
-  if (errors.length) throw errors[0];
-  return jobs.map((job) => results.find((r) => r.name === job.summary.name)!);
 }
 
 async function printOne(page: PrintPage, job: PdfJob, options: PdfOptions & { signal?: AbortSignal }): Promise<PdfResult> {
@@ -176,14 +122,4 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfOptions & { si
   } finally {
     await server.close();
   }
-}
-
-function wrapFailure(err: unknown, job: PdfJob): DeckError {
-  const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-  const crashed = /Target closed|Session closed|Protocol error|Connection closed|browser has disconnected/i.test(message);
-  return new DeckError(crashed ? 'BROWSER_CRASHED' : 'PDF_FAILED', `${crashed ? 'the browser stopped while printing' : 'printing failed'}: ${message}`, {
-    pos: { file: job.summary.file },
-    hint: crashed ? 'run `lectern doctor` to check the browser' : 'run again with --debug for the full trace',
-    cause: err,
-  });
 }

@@ -1,5 +1,5 @@
-import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import { DeckError } from '../errors.js';
+import type { Browser, Page } from 'puppeteer-core';
+import { decodeImages, Pending, routeRequest, withDeadline, type Route } from './page-tools.js';
 
 export interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
@@ -31,11 +31,6 @@ export interface PrintedDeck {
   overflows: { slide: number; by: number }[];
 }
 
-/** Tracks what readiness step a print is waiting on, so a timeout can say. */
-class Pending {
-  step = 'opening the deck';
-}
-
 /** A browser page set up once for printing and reused deck after deck. */
 export interface PrintPage {
   print: (origin: string, deckFile: string, options: PrintOptions) => Promise<PrintedDeck>;
@@ -54,9 +49,9 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
   const context = ownContext ? await browser.createBrowserContext() : null;
   const page = context ? await context.newPage() : await browser.newPage();
   // What the current deck may load, and what it tried to load outside that.
-  const route = { origin: '', allowRemote: false, blocked: [] as string[] };
+  const route: Route = { origin: '', allowRemote: false, blocked: [] };
   await page.setRequestInterception(true);
-  page.on('request', (request) => routeRequest(request, route.origin, route.allowRemote, route.blocked));
+  page.on('request', (request) => routeRequest(request, route));
   page.on('console', (message) => {
     // Chromium refuses file: URLs from an http page itself, before any request is made.
     const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
@@ -122,64 +117,7 @@ async function thumbnailOf(page: Page): Promise<Uint8Array> {
   return page.screenshot({ type: 'png', clip: { ...box, scale: 480 / box.width } });
 }
 
-function routeRequest(request: HTTPRequest, origin: string, allowRemote: boolean, blocked: string[]): void {
-  if (request.isInterceptResolutionHandled()) return;
-  const url = request.url();
-  const own = url === origin || url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:');
-  if (own || (allowRemote && /^https?:\/\//i.test(url))) {
-    void request.continue();
-    return;
-  }
-  if (!blocked.includes(url)) blocked.push(url);
-  void request.abort('blockedbyclient');
-}
-
-async function withDeadline<T>(work: Promise<T>, options: PrintOptions, pending: Pending, deckFile: string): Promise<T> {
-  const remaining = options.deadline - Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    const fail = (): void =>
-      reject(
-        new DeckError('RENDER_TIMEOUT', `printing timed out while waiting for ${pending.step}`, {
-          pos: { file: deckFile },
-          hint: 'raise --timeout, or check the deck for images or fonts that never finish loading',
-        }),
-      );
-    if (remaining <= 0) fail();
-    else timer = setTimeout(fail, remaining);
-  });
-  const aborted = new Promise<never>((_, reject) => {
-    if (!options.signal) return;
-    onAbort = () => reject(new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged'));
-    if (options.signal.aborted) onAbort();
-    else options.signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, timeout, aborted]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-  }
-}
-
-/* The two functions below run inside the page. */
-
-async function decodeImages(): Promise<void> {
-  const sources = new Set<string>();
-  for (const img of Array.from(document.images)) if (img.currentSrc || img.src) sources.add(img.currentSrc || img.src);
-  for (const el of Array.from(document.querySelectorAll<HTMLElement>('.slide-background-content'))) {
-    const match = /url\(["']?([^"')]+)["']?\)/.exec(getComputedStyle(el).backgroundImage);
-    if (match) sources.add(match[1]!);
-  }
-  await Promise.all(
-    Array.from(sources).map((src) => {
-      const img = new Image();
-      img.src = src;
-      return img.decode().catch(() => undefined);
-    }),
-  );
-}
+/* The function below runs inside the page. */
 
 /** Reads which slide each PDF page shows, and points links between slides at their pages. */
 function readLayout(): { pages: PrintedPage[]; overflows: { slide: number; by: number }[] } {

@@ -26,6 +26,7 @@ export function buildModel(input: ModelInput): Deck {
   const unsafe = options.html === 'unsafe';
   const warnings: Warning[] = [];
   const assets: AssetRef[] = [];
+  const links: AssetRef[] = [];
 
   const drafts = input.slides.map((raw) => {
     const scan = scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe);
@@ -36,9 +37,7 @@ export function buildModel(input: ModelInput): Deck {
       warnings.push({ code: 'HTML_REMOVED', message: `removed ${draft.removed.join(', ')}`, pos: draft.pos, hint: 'set `html: unsafe` for decks you trust' });
     }
     assets.push(...scan.assets);
-    if (!draft.title && !draft.body.trim() && draft.layout !== 'section') {
-      warnings.push({ code: 'SLIDE_EMPTY', message: 'this slide is empty', pos: draft.pos, hint: 'remove the extra separator, or give the slide content' });
-    }
+    links.push(...scan.links);
     return draft;
   });
 
@@ -86,6 +85,7 @@ export function buildModel(input: ModelInput): Deck {
     stacks,
     slideCount: drafts.length,
     assets,
+    links,
     warnings,
   };
 }

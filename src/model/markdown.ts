@@ -40,6 +40,8 @@ export const MAX_HTML_DEPTH = 200;
 
 export interface TokenScan {
   assets: AssetRef[];
+  /** Every link target, as written (Markdown links and `<a href>`). */
+  links: AssetRef[];
   warnings: Warning[];
 }
 
@@ -50,6 +52,7 @@ export interface TokenScan {
  */
 export function scanTokens(tokens: Token[], file: string, unsafe: boolean): TokenScan {
   const assets: AssetRef[] = [];
+  const links: AssetRef[] = [];
   const warnings: Warning[] = [];
   const removed = (what: string, pos: Pos, why: string): void => {
     warnings.push({
@@ -62,15 +65,17 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
 
   walkTokens(tokens, (token: LinedToken) => {
     if (token.type === 'image') {
-      assets.push({ url: (token as Tokens.Image).href, pos: { file, line: token.line, column: token.column } });
-    } else if (token.type === 'link' && !unsafe) {
+      const image = token as Tokens.Image;
+      assets.push({ url: image.href, pos: { file, line: token.line, column: token.column }, ...(image.text.trim() ? {} : { altMissing: true }) });
+    } else if (token.type === 'link') {
       const href = (token as Tokens.Link).href;
-      if (!isSafeUrl(href, 'link')) removed(`link to "${href}"`, { line: token.line, column: token.column }, 'unsafe URL');
+      if (!unsafe && !isSafeUrl(href, 'link')) removed(`link to "${href}"`, { line: token.line, column: token.column }, 'unsafe URL');
+      else links.push({ url: href, pos: { file, line: token.line, column: token.column } });
     } else if (token.type === 'html') {
-      scanHtml(token.raw, { line: token.line, column: token.column }, unsafe, assets, removed, file);
+      scanHtml(token.raw, { line: token.line, column: token.column }, unsafe, { assets, links }, removed, file);
     }
   });
-  return { assets, warnings };
+  return { assets, links, warnings };
 }
 
 interface Pos {
@@ -82,7 +87,7 @@ function scanHtml(
   html: string,
   start: Pos,
   unsafe: boolean,
-  assets: AssetRef[],
+  { assets, links }: { assets: AssetRef[]; links: AssetRef[] },
   removed: (what: string, pos: Pos, why: string) => void,
   file: string,
 ): void {
@@ -104,7 +109,9 @@ function scanHtml(
       }
       // Files the deck loads: only from attributes that survive sanitising.
       if ((name === 'src' && tag === 'img') || (revealMediaAttributes.has(name) && !(name === 'data-background' && /^(#|rgb|hsl|[a-z]+$)/i.test(value.trim())))) {
-        assets.push({ url: value, pos: { file, ...at } });
+        assets.push({ url: value, pos: { file, ...at }, ...(name === 'src' && attribs.alt === undefined ? { altMissing: true } : {}) });
+      } else if (name === 'href' && tag === 'a') {
+        links.push({ url: value, pos: { file, ...at } });
       }
     }
   };

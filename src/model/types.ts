@@ -6,6 +6,8 @@ export interface AssetRef {
   /** The path as written, relative to the deck file's folder. */
   url: string;
   pos: SourcePos;
+  /** An image written with no alternative text (`![](x.png)`, or `<img>` without `alt`). */
+  altMissing?: boolean;
 }
 
 /** One slide: everything a layout partial may show. HTML fields are sanitised already. */
@@ -58,5 +60,7 @@ export interface Deck {
   stacks: Stack[];
   slideCount: number;
   assets: AssetRef[];
+  /** Link targets in slides and notes, with where they were written. */
+  links: AssetRef[];
   warnings: Warning[];
 }

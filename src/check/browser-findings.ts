@@ -1,0 +1,104 @@
+import type { SourcePos, Warning } from '../errors.js';
+import type { DeckObservations } from '../export/inspect.js';
+import type { Deck } from '../model/types.js';
+import { slideName } from './content-checks.js';
+import { resolveRules, type RuleName } from './rules.js';
+
+/** Which Lectern rule each axe-core rule reports under. */
+export const axeRules: Record<string, RuleName> = {
+  'image-alt': 'image-alt',
+  'role-img-alt': 'image-alt',
+  'svg-img-alt': 'image-alt',
+  'input-image-alt': 'image-alt',
+  'object-alt': 'image-alt',
+  'color-contrast': 'color-contrast',
+  'html-has-lang': 'lang',
+  'html-lang-valid': 'lang',
+};
+
+/** The axe-core rules worth running for a deck: those whose Lectern rule is not off. */
+export function axeRulesFor(deck: Deck): { slide: string[]; page: string[] } {
+  const active = resolveRules(deck.options.checks);
+  const on = Object.keys(axeRules).filter((id) => active[axeRules[id]!].severity !== 'off');
+  return { slide: on.filter((id) => axeRules[id] !== 'lang'), page: on.filter((id) => axeRules[id] === 'lang') };
+}
+
+/** Images smaller than this many pixels are never called oversized: the waste is too small to matter. */
+const SMALL_IMAGE = 250_000;
+
+/**
+ * Turns what the browser saw into findings at the deck's source lines. Pure: `bytesOf` says how
+ * large a deck file is, by the path the page loaded it from.
+ */
+export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (src: string) => number | undefined): Warning[] {
+  const active = resolveRules(deck.options.checks);
+  const slides = deck.stacks.flatMap((s) => s.slides);
+  const findings: Warning[] = [];
+  const keys = new Set<string>();
+  const report = (rule: RuleName, pos: SourcePos, message: string, hint: string): void => {
+    const { severity, code } = active[rule];
+    const key = `${rule}|${pos.line}|${pos.column}|${message}`;
+    if (severity === 'off' || keys.has(key)) return;
+    keys.add(key);
+    findings.push({ code, rule, severity, message, pos, hint });
+  };
+  const slidePos = (index: number | null): SourcePos => (index === null ? { file: deck.file, line: 1, column: 1 } : slides[index]?.pos ?? { file: deck.file });
+  const nameOf = (index: number): string => slideName(slides[index] ?? {}, index);
+  // An image is reported where the deck names it, when it does.
+  const imagePos = (src: string, slide: number | null): SourcePos => deck.assets.find((a) => a.url === src)?.pos ?? slidePos(slide);
+
+  for (const o of seen.overflows) {
+    const percent = Math.round((o.by / o.size) * 100);
+    const by = Math.round(o.by);
+    const when = o.fragment >= 0 ? ` once fragment ${o.fragment + 1} of ${o.fragments} is shown` : '';
+    if (o.kind === 'slide') {
+      report('slide-overflow', slidePos(o.slide), `${nameOf(o.slide)} overflows ${o.axis === 'width' ? 'sideways ' : ''}by ${by}px (${percent}%)${when}`,
+        'split the slide with a `---` line, shorten it, or choose a roomier layout with <!-- layout: name -->');
+    } else {
+      const what = o.element?.startsWith('pre') ? 'a code block' : `a ${o.element}`;
+      report('slide-overflow', slidePos(o.slide), `${nameOf(o.slide)}: ${what} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
+        o.element?.startsWith('pre') ? 'shorten the long lines or split the code over two slides' : 'shorten what the element holds');
+    }
+  }
+
+  const altReported = new Set(deck.assets.filter((a) => a.altMissing).map((a) => a.url));
+  for (const a of seen.axe) {
+    const rule = axeRules[a.rule];
+    if (!rule) continue;
+    const where = a.slide === null ? 'the page' : nameOf(a.slide);
+    if (rule === 'image-alt') {
+      if (a.src !== undefined && altReported.has(a.src)) continue;
+      report('image-alt', a.src ? imagePos(a.src, a.slide) : slidePos(a.slide), `${where}: ${a.src ? `image "${a.src}"` : `"${a.snippet}"`} has no alternative text`,
+        'give images an alt text that says what they show; alt="" marks one as decorative');
+    } else if (rule === 'color-contrast') {
+      report('color-contrast', slidePos(a.slide), `${where}: "${a.snippet}": ${a.message.replace(/\.$/, '')}`,
+        'raise the contrast of the theme colours (theme: in front matter, or the template\'s CSS) to at least 4.5:1 for text, 3:1 for large text');
+    } else {
+      report('lang', slidePos(null), `the page has no valid lang attribute: ${a.message.replace(/\.$/, '')}`,
+        'set `lang:` in front matter; a template\'s layout.hbs must write <html lang="{{deck.meta.lang}}">');
+    }
+  }
+
+  for (const h of seen.headings) {
+    report('heading-order', slidePos(h.slide), `${nameOf(h.slide)}: heading jumps from h${h.from.level} "${h.from.text}" to h${h.to.level} "${h.to.text}"`,
+      `use h${h.from.level + 1} (${'#'.repeat(h.from.level + 1)}) here, or style the text instead of skipping a level`);
+  }
+
+  for (const img of seen.images) {
+    const pos = imagePos(img.src, img.slide);
+    if (img.broken) {
+      report('image-broken', pos, `${nameOf(img.slide)}: image "${img.src}" does not load`, 'check that the file is a PNG, JPEG, GIF, WebP, AVIF or SVG image and not damaged');
+      continue;
+    }
+    const { natural, shown } = img;
+    if (shown.width < 1 || shown.height < 1 || /\.svgz?$/i.test(img.src.replace(/[?#].*$/, '')) || natural.width * natural.height < SMALL_IMAGE) continue;
+    const ratio = Math.min(natural.width / shown.width, natural.height / shown.height);
+    if (ratio <= active['image-oversized'].limit) continue;
+    const bytes = bytesOf(img.src);
+    const size = bytes === undefined ? '' : ` (${bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`})`;
+    report('image-oversized', pos,
+      `${nameOf(img.slide)}: image "${img.src}" is ${natural.width}×${natural.height} px${size} but shown at ${Math.round(shown.width)}×${Math.round(shown.height)} (${ratio.toFixed(1)}× larger than needed)`,
+      `scale it to about ${Math.round(shown.width * 2)}×${Math.round(shown.height * 2)} px: twice the shown size stays sharp on high-density screens`);
+  }
+  return findings;
+}

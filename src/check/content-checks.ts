@@ -1,0 +1,150 @@
+import { Parser as HtmlParser } from 'htmlparser2';
+import type { SourcePos, Warning } from '../errors.js';
+import type { Deck, Slide } from '../model/types.js';
+import { resolveRules, type ActiveRule, type RuleName } from './rules.js';
+
+/** What a local link points at, as the caller's file system says. */
+export type LinkTarget = 'file' | 'folder' | 'missing' | 'outside';
+
+export interface ContentCheckInput {
+  deck: Deck;
+  /** Resolves a local link (path relative to the deck file, query and hash removed). */
+  linkTarget: (path: string) => LinkTarget;
+}
+
+/**
+ * The rules that need only the deck model: empty and crowded slides, missing notes, duplicate
+ * titles, links to slides and files that do not exist. Pure but for `linkTarget`.
+ */
+export function checkContent({ deck, linkTarget }: ContentCheckInput): Warning[] {
+  const active = resolveRules(deck.options.checks);
+  const findings: Warning[] = [];
+  const report = (rule: RuleName, pos: SourcePos, message: string, hint: string): void => {
+    const { severity, code } = active[rule];
+    if (severity !== 'off') findings.push({ code, rule, severity, message, pos, hint });
+  };
+  const slides = deck.stacks.flatMap((s) => s.slides);
+  const seen = new Map<string, Slide>();
+
+  slides.forEach((slide, index) => {
+    const name = slideName(slide, index);
+    const backgrounded = Object.keys(slide.attributes).some((a) => a.startsWith('data-background'));
+    if (!slide.title && !slide.body.trim() && slide.layout !== 'section' && !backgrounded) {
+      report('slide-empty', slide.pos, `${name} is empty`, 'remove the extra separator, or give the slide content');
+    }
+    const text = measureText(`${slide.title}\n${slide.body}`);
+    overLimit(active['max-bullets'], text.bullets, () =>
+      report('max-bullets', slide.pos, `${name} has ${text.bullets} list items (limit ${active['max-bullets'].limit})`, 'split the list over two slides, or move detail into the speaker notes'),
+    );
+    overLimit(active['max-words'], text.words, () =>
+      report('max-words', slide.pos, `${name} has ${text.words} words (limit ${active['max-words'].limit})`, 'say it rather than show it: move sentences into the speaker notes'),
+    );
+    if (!slide.notes && slide.layout !== 'title' && slide.layout !== 'section') {
+      report('notes-missing', slide.pos, `${name} has no speaker notes`, 'add notes after a `Note:` line at the end of the slide');
+    }
+    const key = slide.titleText.trim().toLowerCase();
+    const first = key ? seen.get(key) : undefined;
+    if (first) {
+      report('duplicate-title', slide.pos, `${name} has the same title as the slide at line ${first.pos.line}`, 'give each slide its own title, so the outline, bookmarks and links can tell them apart');
+    } else if (key) {
+      seen.set(key, slide);
+    }
+  });
+
+  for (const image of deck.assets) {
+    if (image.altMissing) {
+      report('image-alt', image.pos, `image "${image.url}" has no alternative text`, 'say what it shows in the brackets, ![like this](file.png); for a purely decorative image write <img src="…" alt="">');
+    }
+  }
+
+  const ids = new Set(slides.map((s) => s.attributes.id).filter((id): id is string => Boolean(id)));
+  for (const link of deck.links) {
+    const url = link.url.trim();
+    if (url.startsWith('#/')) {
+      const problem = slideLinkProblem(url, deck, ids);
+      if (problem) report('link-slide', link.pos, `link to ${url}: ${problem}`, slideLinkHint(ids));
+      continue;
+    }
+    const local = localLinkPath(url);
+    if (local === null) continue;
+    const target = local.startsWith('/') ? 'outside' : linkTarget(local);
+    if (target === 'missing') report('link-file', link.pos, `link to "${url}": no such file beside the deck`, 'fix the path (it is relative to the deck file), or add the file');
+    if (target === 'folder') report('link-file', link.pos, `link to "${url}" is a folder, and folders are not copied with the deck`, 'link to a file (a .zip or an index.html inside the folder)');
+    if (target === 'outside') report('link-file', link.pos, `link to "${url}" leaves the deck's folder and will not be in the built deck`, 'keep linked files in the deck file\'s folder (or below it); they are copied with the deck');
+  }
+  return findings;
+}
+
+function overLimit(rule: ActiveRule, value: number, report: () => void): void {
+  if (rule.severity !== 'off' && value > rule.limit) report();
+}
+
+/** `slide 7 "Title"`: the number the speaker sees in the deck, and the title if there is one. */
+export function slideName(slide: { titleText?: string; title?: string }, index: number): string {
+  const title = slide.titleText ?? slide.title;
+  return title ? `slide ${index + 1} "${title}"` : `slide ${index + 1}`;
+}
+
+/** List items and words as the audience sees them: code blocks are not counted as words. */
+export function measureText(html: string): { bullets: number; words: number } {
+  let bullets = 0;
+  let words = 0;
+  let inPre = 0;
+  const parser = new HtmlParser(
+    {
+      onopentag(name) {
+        if (name === 'li') bullets++;
+        if (name === 'pre') inPre++;
+      },
+      onclosetag(name) {
+        if (name === 'pre') inPre--;
+      },
+      ontext(text) {
+        if (inPre === 0) words += text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return { bullets, words };
+}
+
+/** Reveal reads `#/h`, `#/h/v`, `#/h/v/f` (0-based) or `#/id`. */
+function slideLinkProblem(url: string, deck: Deck, ids: Set<string>): string | null {
+  let target: string;
+  try {
+    target = decodeURIComponent(url.slice(2)).replace(/\/$/, '');
+  } catch {
+    return 'not a valid address';
+  }
+  if (target === '') return null;
+  const indices = /^(\d+)(?:\/(\d+))?(?:\/(\d+))?$/.exec(target);
+  if (!indices) {
+    const id = target.split('/')[0]!;
+    return ids.has(id) ? null : `no slide has the id "${id}"`;
+  }
+  const [h, v, f] = [Number(indices[1]), Number(indices[2] ?? 0), indices[3] === undefined ? -1 : Number(indices[3])];
+  const stack = deck.stacks[h];
+  if (!stack) return `the deck has ${deck.stacks.length} horizontal slides (0 to ${deck.stacks.length - 1})`;
+  const slide = stack.slides[v];
+  if (!slide) return `slide ${h} has ${stack.slides.length} vertical slide${stack.slides.length === 1 ? '' : 's'} (0 to ${stack.slides.length - 1})`;
+  if (f >= slide.fragments) return `that slide has ${slide.fragments} fragment${slide.fragments === 1 ? '' : 's'}`;
+  return null;
+}
+
+function slideLinkHint(ids: Set<string>): string {
+  const known = [...ids].slice(0, 8).join(', ');
+  return `slide links are #/h/v (0-based) or #/id, where a slide gets an id with <!-- .slide: id="name" -->${known ? `; ids in this deck: ${known}` : ''}`;
+}
+
+/** The file path of a local link, or null for links elsewhere (other schemes, `//host`, anchors). */
+export function localLinkPath(url: string): string | null {
+  if (url === '' || url.startsWith('#') || url.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(url)) return null;
+  const path = url.replace(/[?#].*$/, '');
+  if (path === '') return null;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

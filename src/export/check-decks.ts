@@ -1,0 +1,73 @@
+import { statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { axeRulesFor, browserFindings } from '../check/browser-findings.js';
+import type { Warning } from '../errors.js';
+import type { Deck } from '../model/types.js';
+import type { DeckOutput } from '../output/write.js';
+import type { LaunchedBrowser } from './browser.js';
+import { serveDeckOutput } from './deck-server.js';
+import { openInspectPage, type InspectPage } from './inspect.js';
+import { runOnPages } from './page-pool.js';
+
+/** A deck built in memory, to check before (or instead of) writing it. */
+export interface CheckJob {
+  deck: Deck;
+  output: DeckOutput;
+}
+
+export interface BrowserCheckOptions {
+  concurrency?: number;
+  /** Per-deck time limit in milliseconds; default 60 s. */
+  timeoutMs?: number;
+  allowRemote?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the browser rules (overflow, accessibility, images) on decks built in memory, each served
+ * from a private 127.0.0.1 server, in one open browser. Returns each deck's findings in order.
+ */
+export function checkInBrowser(jobs: CheckJob[], browser: LaunchedBrowser, options: BrowserCheckOptions = {}): Promise<Warning[][]> {
+  return runOnPages(jobs, browser, {
+    concurrency: options.concurrency,
+    signal: options.signal,
+    doing: 'checking',
+    fileOf: (job) => job.deck.file,
+    open: openInspectPage,
+    run: (page, job) => checkOne(page, job, options),
+  });
+}
+
+async function checkOne(page: InspectPage, { deck, output }: CheckJob, options: BrowserCheckOptions): Promise<Warning[]> {
+  const server = await serveDeckOutput(output);
+  try {
+    const rules = axeRulesFor(deck);
+    const seen = await page.inspect(server.origin, deck.file, {
+      width: deck.width,
+      height: deck.height,
+      slideRules: rules.slide,
+      pageRules: rules.page,
+      allowRemote: options.allowRemote ?? false,
+      deadline: Date.now() + (options.timeoutMs ?? 60_000),
+      signal: options.signal,
+    });
+    const copies = new Map(output.copies.map((c) => [c.to, c.from]));
+    const bytesOf = (src: string): number | undefined => {
+      const from = copies.get(posix.normalize(src.replace(/[?#].*$/, '')).replace(/^\.\//, ''));
+      try {
+        return from ? statSync(from).size : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const blocked: Warning[] = seen.blocked.map((url) => ({
+      code: 'REQUEST_BLOCKED',
+      message: `blocked a request to ${url}`,
+      pos: { file: deck.file },
+      hint: 'a built deck may only load its own files; --allow-remote lets http(s) through',
+    }));
+    return [...blocked, ...browserFindings(deck, seen, bytesOf)];
+  } finally {
+    await server.close();
+  }
+}

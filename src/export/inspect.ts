@@ -1,0 +1,278 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser } from 'puppeteer-core';
+import { DeckError } from '../errors.js';
+import { decodeImages, Pending, routeRequest, withDeadline, type Route } from './page-tools.js';
+
+/** Content outside a slide, or clipped inside one of its elements, in the worst fragment state. */
+export interface OverflowSeen {
+  /** Index of the slide in reading order. */
+  slide: number;
+  /** `slide`: content outside the slide's box; `clipped`: an element that scrolls or cuts off its content. */
+  kind: 'slide' | 'clipped';
+  axis: 'height' | 'width';
+  /** Pixels at the deck's own size. */
+  by: number;
+  /** The size `by` is measured against (the slide's, or the clipping element's), in pixels. */
+  size: number;
+  /** Fragment state (-1: none shown) where it is worst, and how many there are. */
+  fragment: number;
+  fragments: number;
+  /** The clipping element, as `pre`, `div.scroll`. */
+  element?: string;
+}
+
+/** An axe-core violation on one element. */
+export interface AxeSeen {
+  slide: number | null;
+  rule: string;
+  message: string;
+  /** A short text of the element (its text, or its HTML). */
+  snippet: string;
+  /** For images: the src attribute as written. */
+  src?: string;
+}
+
+export interface ImageSeen {
+  slide: number;
+  src: string;
+  broken: boolean;
+  natural: { width: number; height: number };
+  shown: { width: number; height: number };
+}
+
+export interface HeadingSeen {
+  slide: number;
+  from: { level: number; text: string };
+  to: { level: number; text: string };
+}
+
+/** What a deck does in a real browser at its own size. */
+export interface DeckObservations {
+  overflows: OverflowSeen[];
+  axe: AxeSeen[];
+  images: ImageSeen[];
+  headings: HeadingSeen[];
+  /** Requests refused because they left the deck's own server. */
+  blocked: string[];
+}
+
+export interface InspectOptions {
+  width: number;
+  height: number;
+  /** axe-core rules to run on each slide (with everything shown), and on the page once. */
+  slideRules: string[];
+  pageRules: string[];
+  allowRemote: boolean;
+  /** Deadline in milliseconds since the epoch. */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+/** A page set up for inspecting decks, reused deck after deck like a print page. */
+export interface InspectPage {
+  inspect: (origin: string, deckFile: string, options: InspectOptions) => Promise<DeckObservations>;
+  close: () => Promise<void>;
+}
+
+let axeSource: string | undefined;
+
+function axeScript(): string {
+  if (axeSource === undefined) {
+    try {
+      axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    } catch (err) {
+      throw new DeckError('RUNTIME_MISSING', 'the axe-core package is not installed', {
+        hint: 'run `npm run setup` (or `npm ci`) in the Lectern folder',
+        cause: err,
+      });
+    }
+  }
+  return axeSource;
+}
+
+/**
+ * Opens a page that shows decks as the audience sees them (screen mode, at the deck's own size)
+ * and walks every slide in every fragment state.
+ */
+export async function openInspectPage(browser: Browser, ownContext: boolean): Promise<InspectPage> {
+  const context = ownContext ? await browser.createBrowserContext() : null;
+  const page = context ? await context.newPage() : await browser.newPage();
+  const route: Route = { origin: '', allowRemote: false, blocked: [] };
+  await page.setRequestInterception(true);
+  page.on('request', (request) => routeRequest(request, route));
+  const axe = axeScript();
+  return {
+    close: () => {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
+      return Promise.race([(context ?? page).close().catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
+    },
+    async inspect(origin, deckFile, options) {
+      route.origin = origin;
+      route.allowRemote = options.allowRemote;
+      route.blocked = [];
+      const pending = new Pending('checking');
+      const step = <T>(name: string, work: Promise<T>): Promise<T> => {
+        pending.step = name;
+        return withDeadline(work, options, pending, deckFile);
+      };
+      await step('setting the page size', page.setViewport({ width: options.width, height: options.height }));
+      await step('loading the deck', page.goto(`${origin}/index.html`, { waitUntil: 'load', timeout: 0 }));
+      await step('Reveal.js to start (ready)', page.evaluate(revealReady));
+      await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
+      await step('images to decode', page.evaluate(decodeImages));
+      await step('loading axe-core', page.evaluate(axe));
+      const seen = await step('walking the slides', page.evaluate(walkSlides, options.slideRules, options.pageRules));
+      return { ...seen, blocked: [...route.blocked] };
+    },
+  };
+}
+
+/* The functions below run inside the page. */
+
+/** Reveal started, with every slide loaded and no transition left to wait for. */
+function revealReady(): Promise<void> {
+  type RevealApi = { isReady: () => boolean; on: (e: string, f: () => void) => void; configure: (o: object) => void };
+  const reveal = (window as unknown as { Reveal: RevealApi }).Reveal;
+  return new Promise<void>((resolve) => (reveal.isReady() ? resolve() : reveal.on('ready', () => resolve()))).then(() => {
+    reveal.configure({ transition: 'none', backgroundTransition: 'none', viewDistance: 1000, mobileViewDistance: 1000 });
+    const style = document.createElement('style');
+    style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+    document.head.append(style);
+  });
+}
+
+async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Omit<DeckObservations, 'blocked'>> {
+  type RevealApi = { slide: (h: number, v: number, f?: number) => void; nextFragment: () => boolean; getScale: () => number };
+  type AxeResult = { violations: { id: string; nodes: { target: unknown[]; html: string; failureSummary?: string; any: { message: string }[] }[] }[] };
+  const reveal = (window as unknown as { Reveal: RevealApi }).Reveal;
+  const axe = (window as unknown as { axe: { run: (context: unknown, options: object) => Promise<AxeResult> } }).axe;
+  const out: Omit<DeckObservations, 'blocked'> = { overflows: [], axe: [], images: [], headings: [] };
+  const sections = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides section[data-lectern-slide]'));
+
+  const describe = (el: Element): string => {
+    if (el.closest('pre')) return 'pre';
+    const cls = el.getAttribute('class')?.trim().split(/\s+/)[0];
+    return cls ? `${el.localName}.${cls}` : el.localName;
+  };
+  const snippetOf = (el: Element | null, html: string): string => {
+    const text = (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const shown = text || html;
+    return shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
+  };
+  const runAxe = async (context: unknown, rules: string[], slide: number | null): Promise<void> => {
+    if (rules.length === 0) return;
+    const result = await axe.run(context, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+    for (const violation of result.violations) {
+      for (const node of violation.nodes) {
+        const selector = node.target[0];
+        const el = typeof selector === 'string' ? document.querySelector(selector) : null;
+        out.axe.push({
+          slide,
+          rule: violation.id,
+          message: (node.any[0]?.message ?? node.failureSummary ?? violation.id).split('\n')[0]!,
+          snippet: snippetOf(el, node.html),
+          ...(el?.localName === 'img' ? { src: el.getAttribute('src') ?? '' } : {}),
+        });
+      }
+    }
+  };
+
+  // Content outside the slide's box, and elements that clip or scroll what they hold.
+  const measure = (section: HTMLElement, scale: number) => {
+    const box = section.getBoundingClientRect();
+    const width = section.offsetWidth;
+    const height = section.offsetHeight;
+    let top = 0;
+    let left = 0;
+    let bottom = height;
+    let right = width;
+    const clipped: { el: Element; axis: 'height' | 'width'; by: number; size: number }[] = [];
+    const visit = (el: Element): void => {
+      for (const child of Array.from(el.children)) {
+        if (child.localName === 'aside' && child.classList.contains('notes')) continue;
+        const style = getComputedStyle(child);
+        if (style.display === 'none') continue;
+        const shown = style.visibility !== 'hidden' && style.visibility !== 'collapse';
+        const r = child.getBoundingClientRect();
+        if (shown && (r.width > 0 || r.height > 0)) {
+          const html = child as HTMLElement;
+          const y = (r.top - box.top) / scale;
+          const x = (r.left - box.left) / scale;
+          const clips = style.overflowX !== 'visible' || style.overflowY !== 'visible';
+          // Text spilling out of a fixed-size box counts where it ends, not where the box does.
+          const tall = clips ? r.height / scale : Math.max(r.height / scale, html.scrollHeight);
+          const wide = clips ? r.width / scale : Math.max(r.width / scale, html.scrollWidth);
+          top = Math.min(top, y);
+          left = Math.min(left, x);
+          bottom = Math.max(bottom, y + tall);
+          right = Math.max(right, x + wide);
+          if (clips && child.localName !== 'img' && child.localName !== 'video' && child.localName !== 'canvas') {
+            const downBy = html.scrollHeight - html.clientHeight;
+            const sideBy = html.scrollWidth - html.clientWidth;
+            if (downBy > 1) clipped.push({ el: child, axis: 'height', by: downBy, size: html.clientHeight });
+            if (sideBy > 1) clipped.push({ el: child, axis: 'width', by: sideBy, size: html.clientWidth });
+            continue;
+          }
+        }
+        visit(child);
+      }
+    };
+    visit(section);
+    return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped };
+  };
+
+  for (const section of sections) {
+    const slide = Number(section.dataset.lecternSlide);
+    reveal.slide(Number(section.dataset.h), Number(section.dataset.v), -1);
+    const scale = reveal.getScale() || 1;
+    const worst = new Map<string, OverflowSeen>();
+    const keep = (seen: OverflowSeen, key: string): void => {
+      const before = worst.get(key);
+      if (!before || seen.by > before.by + 0.5) worst.set(key, seen);
+    };
+    let fragment = -1;
+    const states: Omit<OverflowSeen, 'fragments'>[] = [];
+    for (;;) {
+      const m = measure(section, scale);
+      if (m.down > 1) states.push({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment });
+      if (m.sideways > 1) states.push({ slide, kind: 'slide', axis: 'width', by: m.sideways, size: m.width, fragment });
+      for (const c of m.clipped) states.push({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: describe(c.el) });
+      if (!reveal.nextFragment()) break;
+      fragment++;
+    }
+    for (const s of states) keep({ ...s, fragments: fragment + 1 }, `${s.kind}|${s.axis}|${s.element ?? ''}`);
+    out.overflows.push(...worst.values());
+
+    // Everything is shown now: headings, images and axe see the slide's final state.
+    let previous: { level: number; text: string } | null = null;
+    for (const heading of Array.from(section.querySelectorAll<HTMLElement>('h1, h2, h3, h4, h5, h6'))) {
+      if (heading.closest('aside.notes') || getComputedStyle(heading).display === 'none') continue;
+      const current = { level: Number(heading.localName.slice(1)), text: snippetOf(heading, '') };
+      if (previous && current.level > previous.level + 1) out.headings.push({ slide, from: previous, to: current });
+      previous = current;
+    }
+    for (const img of Array.from(section.querySelectorAll('img'))) {
+      if (img.closest('aside.notes')) continue;
+      const r = img.getBoundingClientRect();
+      out.images.push({
+        slide,
+        src: img.getAttribute('src') ?? '',
+        broken: img.complete && img.naturalWidth === 0,
+        natural: { width: img.naturalWidth, height: img.naturalHeight },
+        shown: { width: r.width / scale, height: r.height / scale },
+      });
+    }
+    const background = section.getAttribute('data-background-image');
+    if (background) {
+      const probe = new Image();
+      probe.src = background;
+      const broken = await probe.decode().then(() => false, () => true);
+      out.images.push({ slide, src: background, broken, natural: { width: probe.naturalWidth, height: probe.naturalHeight }, shown: { width: 0, height: 0 } });
+    }
+    await runAxe(section, slideRules, slide);
+  }
+  await runAxe(document, pageRules, null);
+  return out;
+}
