@@ -50,7 +50,7 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
   for (const o of seen.overflows) {
     const percent = Math.round((o.by / o.size) * 100);
     const by = Math.round(o.by);
-    const when = o.fragment >= 0 ? ` once fragment ${o.fragment + 1} of ${o.fragments} is shown` : '';
+    const when = o.fragment >= 0 ? ` from fragment ${o.fragment + 1} of ${o.fragments} on` : '';
     if (o.kind === 'slide') {
       report('slide-overflow', slidePos(o.slide), `${nameOf(o.slide)} overflows ${o.axis === 'width' ? 'sideways ' : ''}by ${by}px (${percent}%)${when}`,
         'split the slide with a `---` line, shorten it, or choose a roomier layout with <!-- layout: name -->');
@@ -61,6 +61,7 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
     }
   }
 
+  const contrast = new Map<string, { slides: number[]; finding: { pos: SourcePos; message: string } }>();
   const altReported = new Set(deck.assets.filter((a) => a.altMissing).map((a) => a.url));
   for (const a of seen.axe) {
     const rule = axeRules[a.rule];
@@ -71,12 +72,27 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
       report('image-alt', a.src ? imagePos(a.src, a.slide) : slidePos(a.slide), `${where}: ${a.src ? `image "${a.src}"` : `"${a.snippet}"`} has no alternative text`,
         'give images an alt text that says what they show; alt="" marks one as decorative');
     } else if (rule === 'color-contrast') {
-      report('color-contrast', slidePos(a.slide), `${where}: "${a.snippet}": ${a.message.replace(/\.$/, '')}`,
-        'raise the contrast of the theme colours (theme: in front matter, or the template\'s CSS) to at least 4.5:1 for text, 3:1 for large text');
+      // One theme colour usually fails on every slide: one finding per colour pair, at its first slide.
+      const colours = /contrast of ([\d.]+) \(foreground color: (#[0-9a-f]+), background color: (#[0-9a-f]+).*Expected contrast ratio of ([\d.]+:1)/i.exec(a.message);
+      const key = colours ? `${colours[2]}|${colours[3]}|${colours[4]}` : `${a.message}|${a.slide}`;
+      const earlier = contrast.get(key);
+      if (earlier) {
+        if (a.slide !== null && !earlier.slides.includes(a.slide + 1)) earlier.slides.push(a.slide + 1);
+        continue;
+      }
+      const text = colours ? `contrast ${colours[1]}:1 (${colours[2]} on ${colours[3]}), below the ${colours[4]} WCAG AA asks for` : a.message.replace(/\.$/, '');
+      contrast.set(key, { slides: a.slide === null ? [] : [a.slide + 1], finding: { pos: slidePos(a.slide), message: `${where}: "${a.snippet}" has ${text}` } });
     } else {
       report('lang', slidePos(null), `the page has no valid lang attribute: ${a.message.replace(/\.$/, '')}`,
         'set `lang:` in front matter; a template\'s layout.hbs must write <html lang="{{deck.meta.lang}}">');
     }
+  }
+
+  for (const { slides: on, finding } of contrast.values()) {
+    const also = on.slice(1);
+    const more = also.length ? ` (also on slide${also.length === 1 ? '' : 's'} ${also.length > 6 ? `${also.slice(0, 6).join(', ')} and ${also.length - 6} more` : also.join(', ')})` : '';
+    report('color-contrast', finding.pos, `${finding.message}${more}`,
+      'raise the contrast of the theme colours (theme: in front matter, or the template\'s CSS): WCAG AA asks for 4.5:1 for text, 3:1 for large text');
   }
 
   for (const h of seen.headings) {

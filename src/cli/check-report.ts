@@ -30,7 +30,7 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
       decks: decks.map((deck) => ({
         file: shortPath(deck.file, io.cwd),
         errors: deck.errors.length ? errorsJson(new DeckErrors(deck.errors), io) : [],
-        findings: deck.findings.map((f) => findingJson(f, io)),
+        findings: ordered(deck.findings).map((f) => findingJson(f, io)),
       })),
       errors,
       warnings,

@@ -15,7 +15,7 @@ export interface OverflowSeen {
   by: number;
   /** The size `by` is measured against (the slide's, or the clipping element's), in pixels. */
   size: number;
-  /** Fragment state (-1: none shown) where it is worst, and how many there are. */
+  /** The first fragment state (-1: none shown) where it shows, and how many fragments there are. */
   fragment: number;
   fragments: number;
   /** The clipping element, as `pre`, `div.scroll`. */
@@ -179,7 +179,10 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
     }
   };
 
-  // Content outside the slide's box, and elements that clip or scroll what they hold.
+  // Visible content outside the slide's box (text, images, boxes with a background or border),
+  // and elements that clip or scroll what they hold. Hidden fragments take space but show
+  // nothing, so only what is visible in the current fragment state counts.
+  const replaced = new Set(['img', 'svg', 'video', 'canvas', 'iframe', 'object', 'embed', 'input', 'audio']);
   const measure = (section: HTMLElement, scale: number) => {
     const box = section.getBoundingClientRect();
     const width = section.offsetWidth;
@@ -189,37 +192,54 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
     let bottom = height;
     let right = width;
     const clipped: { el: Element; axis: 'height' | 'width'; by: number; size: number }[] = [];
-    const visit = (el: Element): void => {
-      for (const child of Array.from(el.children)) {
-        if (child.localName === 'aside' && child.classList.contains('notes')) continue;
-        const style = getComputedStyle(child);
+    const extend = (r: DOMRect): void => {
+      if (r.width <= 0 && r.height <= 0) return;
+      top = Math.min(top, (r.top - box.top) / scale);
+      left = Math.min(left, (r.left - box.left) / scale);
+      bottom = Math.max(bottom, (r.bottom - box.top) / scale);
+      right = Math.max(right, (r.right - box.left) / scale);
+    };
+    const range = document.createRange();
+    const visit = (el: Element, visible: boolean): void => {
+      for (const node of Array.from(el.childNodes)) {
+        if (node.nodeType === Node.TEXT_NODE) {
+          if (!visible || !node.textContent?.trim()) continue;
+          range.selectNodeContents(node);
+          // A glyph box can be taller than the line it sits on (a tight line-height): the line
+          // box, centred on it, is what the layout gives the text.
+          const lineHeight = parseFloat(getComputedStyle(el).lineHeight) * scale;
+          for (const r of Array.from(range.getClientRects())) {
+            const middle = r.top + r.height / 2;
+            extend(Number.isFinite(lineHeight) && lineHeight < r.height ? new DOMRect(r.left, middle - lineHeight / 2, r.width, lineHeight) : r);
+          }
+          continue;
+        }
+        if (!(node instanceof Element)) continue;
+        if (node.localName === 'aside' && node.classList.contains('notes')) continue;
+        const style = getComputedStyle(node);
         if (style.display === 'none') continue;
-        const shown = style.visibility !== 'hidden' && style.visibility !== 'collapse';
-        const r = child.getBoundingClientRect();
-        if (shown && (r.width > 0 || r.height > 0)) {
-          const html = child as HTMLElement;
-          const y = (r.top - box.top) / scale;
-          const x = (r.left - box.left) / scale;
-          const clips = style.overflowX !== 'visible' || style.overflowY !== 'visible';
-          // Text spilling out of a fixed-size box counts where it ends, not where the box does.
-          const tall = clips ? r.height / scale : Math.max(r.height / scale, html.scrollHeight);
-          const wide = clips ? r.width / scale : Math.max(r.width / scale, html.scrollWidth);
-          top = Math.min(top, y);
-          left = Math.min(left, x);
-          bottom = Math.max(bottom, y + tall);
-          right = Math.max(right, x + wide);
-          if (clips && child.localName !== 'img' && child.localName !== 'video' && child.localName !== 'canvas') {
+        const shown = style.visibility === 'visible' && Number(style.opacity) > 0;
+        if (replaced.has(node.localName)) {
+          if (shown) extend(node.getBoundingClientRect());
+          continue;
+        }
+        const painted = style.backgroundImage !== 'none' || !/^(transparent|rgba\(.*,\s*0\))$/.test(style.backgroundColor) || parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth) + parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth) > 0;
+        if (shown && painted) extend(node.getBoundingClientRect());
+        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+          const html = node as HTMLElement;
+          if (shown) {
+            extend(node.getBoundingClientRect());
             const downBy = html.scrollHeight - html.clientHeight;
             const sideBy = html.scrollWidth - html.clientWidth;
-            if (downBy > 1) clipped.push({ el: child, axis: 'height', by: downBy, size: html.clientHeight });
-            if (sideBy > 1) clipped.push({ el: child, axis: 'width', by: sideBy, size: html.clientWidth });
-            continue;
+            if (downBy > 1) clipped.push({ el: node, axis: 'height', by: downBy, size: html.clientHeight });
+            if (sideBy > 1) clipped.push({ el: node, axis: 'width', by: sideBy, size: html.clientWidth });
           }
+          continue;
         }
-        visit(child);
+        visit(node, shown);
       }
     };
-    visit(section);
+    visit(section, true);
     return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped };
   };
 
@@ -227,23 +247,25 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
     const slide = Number(section.dataset.lecternSlide);
     reveal.slide(Number(section.dataset.h), Number(section.dataset.v), -1);
     const scale = reveal.getScale() || 1;
-    const worst = new Map<string, OverflowSeen>();
-    const keep = (seen: OverflowSeen, key: string): void => {
+    // Per overflow (the slide, or one clipping element): the worst amount, and the first
+    // fragment state where it shows.
+    const worst = new Map<string, Omit<OverflowSeen, 'fragments'>>();
+    const keep = (seen: Omit<OverflowSeen, 'fragments'>): void => {
+      const key = `${seen.kind}|${seen.axis}|${seen.element ?? ''}`;
       const before = worst.get(key);
-      if (!before || seen.by > before.by + 0.5) worst.set(key, seen);
+      if (!before) worst.set(key, seen);
+      else if (seen.by > before.by) worst.set(key, { ...seen, fragment: before.fragment });
     };
     let fragment = -1;
-    const states: Omit<OverflowSeen, 'fragments'>[] = [];
     for (;;) {
       const m = measure(section, scale);
-      if (m.down > 1) states.push({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment });
-      if (m.sideways > 1) states.push({ slide, kind: 'slide', axis: 'width', by: m.sideways, size: m.width, fragment });
-      for (const c of m.clipped) states.push({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: describe(c.el) });
+      if (m.down > 1) keep({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment });
+      if (m.sideways > 1) keep({ slide, kind: 'slide', axis: 'width', by: m.sideways, size: m.width, fragment });
+      for (const c of m.clipped) keep({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: describe(c.el) });
       if (!reveal.nextFragment()) break;
       fragment++;
     }
-    for (const s of states) keep({ ...s, fragments: fragment + 1 }, `${s.kind}|${s.axis}|${s.element ?? ''}`);
-    out.overflows.push(...worst.values());
+    for (const seen of worst.values()) out.overflows.push({ ...seen, fragments: fragment + 1 });
 
     // Everything is shown now: headings, images and axe see the slide's final state.
     let previous: { level: number; text: string } | null = null;
