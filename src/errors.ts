@@ -165,3 +165,8 @@ export function toDeckError(err: unknown, pos?: SourcePos): DeckError {
     hint: 'this is a bug in Lectern; run again with --debug and report the stack trace',
   });
 }
+
+/** Orders diagnostics as the source reads: by file, line, then column. */
+export function bySourcePosition(a: { pos?: SourcePos }, b: { pos?: SourcePos }): number {
+  return (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') || (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.column ?? 0) - (b.pos?.column ?? 0);
+}

@@ -1,4 +1,4 @@
-import { DeckErrors, ExitCode, formatDiagnostic, type Warning } from '../errors.js';
+import { bySourcePosition, DeckErrors, ExitCode, formatDiagnostic, type Warning } from '../errors.js';
 import type { CheckedDeck } from '../pipeline.js';
 import { errorsJson, shortPath, type CliIo } from './report.js';
 
@@ -30,7 +30,7 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
       decks: decks.map((deck) => ({
         file: shortPath(deck.file, io.cwd),
         errors: deck.errors.length ? errorsJson(new DeckErrors(deck.errors), io) : [],
-        findings: ordered(deck.findings).map((f) => findingJson(f, io)),
+        findings: [...deck.findings].sort(bySourcePosition).map((f) => findingJson(f, io)),
       })),
       errors,
       warnings,
@@ -46,7 +46,7 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
     if (options.quiet && count === 0) continue;
     io.stdout(`${shortPath(deck.file, io.cwd)}: ${count === 0 ? 'no problems' : tally(deck)}\n`);
     for (const e of deck.errors) io.stdout(`${formatDiagnostic('error', e.code, e.message, e.pos && { ...e.pos, file: shortPath(e.pos.file, io.cwd) }, e.hint)}\n`);
-    for (const f of ordered(deck.findings)) {
+    for (const f of [...deck.findings].sort(bySourcePosition)) {
       io.stdout(`${formatDiagnostic(f.severity ?? 'warning', f.code, f.message, { ...f.pos, file: shortPath(f.pos.file, io.cwd) }, f.hint)}\n`);
     }
   }
@@ -56,11 +56,6 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
     io.stdout(`${n} deck${n === 1 ? '' : 's'} checked in ${Math.round(options.ms)} ms: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${fails}\n`);
   }
   return status;
-}
-
-/** Findings in the order of the source: by line, then column. */
-function ordered(findings: Warning[]): Warning[] {
-  return [...findings].sort((a, b) => (a.pos.line ?? 0) - (b.pos.line ?? 0) || (a.pos.column ?? 0) - (b.pos.column ?? 0));
 }
 
 function tally(deck: CheckedDeck): string {

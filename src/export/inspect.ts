@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
+import { measureSlide } from '../check/measure-slide.js';
 import { decodeImages, Pending, routeRequest, withDeadline, type Route } from './page-tools.js';
 
 /** Content outside a slide, or clipped inside one of its elements, in the worst fragment state. */
@@ -122,7 +123,7 @@ export async function openInspectPage(browser: Browser, ownContext: boolean): Pr
       await step('Reveal.js to start (ready)', page.evaluate(revealReady));
       await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
       await step('images to decode', page.evaluate(decodeImages));
-      await step('loading axe-core', page.evaluate(axe));
+      await step('loading axe-core', page.evaluate(`${axe}\n;window.__lecternMeasure = ${measureSlide.toString()};`));
       const seen = await step('walking the slides', page.evaluate(walkSlides, options.slideRules, options.pageRules));
       return { ...seen, blocked: [...route.blocked] };
     },
@@ -151,11 +152,6 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
   const out: Omit<DeckObservations, 'blocked'> = { overflows: [], axe: [], images: [], headings: [] };
   const sections = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides section[data-lectern-slide]'));
 
-  const describe = (el: Element): string => {
-    if (el.closest('pre')) return 'pre';
-    const cls = el.getAttribute('class')?.trim().split(/\s+/)[0];
-    return cls ? `${el.localName}.${cls}` : el.localName;
-  };
   const snippetOf = (el: Element | null, html: string): string => {
     const text = (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
     const shown = text || html;
@@ -179,69 +175,7 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
     }
   };
 
-  // Visible content outside the slide's box (text, images, boxes with a background or border),
-  // and elements that clip or scroll what they hold. Hidden fragments take space but show
-  // nothing, so only what is visible in the current fragment state counts.
-  const replaced = new Set(['img', 'svg', 'video', 'canvas', 'iframe', 'object', 'embed', 'input', 'audio']);
-  const measure = (section: HTMLElement, scale: number) => {
-    const box = section.getBoundingClientRect();
-    const width = section.offsetWidth;
-    const height = section.offsetHeight;
-    let top = 0;
-    let left = 0;
-    let bottom = height;
-    let right = width;
-    const clipped: { el: Element; axis: 'height' | 'width'; by: number; size: number }[] = [];
-    const extend = (r: DOMRect): void => {
-      if (r.width <= 0 && r.height <= 0) return;
-      top = Math.min(top, (r.top - box.top) / scale);
-      left = Math.min(left, (r.left - box.left) / scale);
-      bottom = Math.max(bottom, (r.bottom - box.top) / scale);
-      right = Math.max(right, (r.right - box.left) / scale);
-    };
-    const range = document.createRange();
-    const visit = (el: Element, visible: boolean): void => {
-      for (const node of Array.from(el.childNodes)) {
-        if (node.nodeType === Node.TEXT_NODE) {
-          if (!visible || !node.textContent?.trim()) continue;
-          range.selectNodeContents(node);
-          // A glyph box can be taller than the line it sits on (a tight line-height): the line
-          // box, centred on it, is what the layout gives the text.
-          const lineHeight = parseFloat(getComputedStyle(el).lineHeight) * scale;
-          for (const r of Array.from(range.getClientRects())) {
-            const middle = r.top + r.height / 2;
-            extend(Number.isFinite(lineHeight) && lineHeight < r.height ? new DOMRect(r.left, middle - lineHeight / 2, r.width, lineHeight) : r);
-          }
-          continue;
-        }
-        if (!(node instanceof Element)) continue;
-        if (node.localName === 'aside' && node.classList.contains('notes')) continue;
-        const style = getComputedStyle(node);
-        if (style.display === 'none') continue;
-        const shown = style.visibility === 'visible' && Number(style.opacity) > 0;
-        if (replaced.has(node.localName)) {
-          if (shown) extend(node.getBoundingClientRect());
-          continue;
-        }
-        const painted = style.backgroundImage !== 'none' || !/^(transparent|rgba\(.*,\s*0\))$/.test(style.backgroundColor) || parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth) + parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth) > 0;
-        if (shown && painted) extend(node.getBoundingClientRect());
-        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
-          const html = node as HTMLElement;
-          if (shown) {
-            extend(node.getBoundingClientRect());
-            const downBy = html.scrollHeight - html.clientHeight;
-            const sideBy = html.scrollWidth - html.clientWidth;
-            if (downBy > 1) clipped.push({ el: node, axis: 'height', by: downBy, size: html.clientHeight });
-            if (sideBy > 1) clipped.push({ el: node, axis: 'width', by: sideBy, size: html.clientWidth });
-          }
-          continue;
-        }
-        visit(node, shown);
-      }
-    };
-    visit(section, true);
-    return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped };
-  };
+  const measure = (window as unknown as { __lecternMeasure: typeof measureSlide }).__lecternMeasure;
 
   for (const section of sections) {
     const slide = Number(section.dataset.lecternSlide);
@@ -261,7 +195,7 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
       const m = measure(section, scale);
       if (m.down > 1) keep({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment });
       if (m.sideways > 1) keep({ slide, kind: 'slide', axis: 'width', by: m.sideways, size: m.width, fragment });
-      for (const c of m.clipped) keep({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: describe(c.el) });
+      for (const c of m.clipped) keep({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: c.element });
       if (!reveal.nextFragment()) break;
       fragment++;
     }

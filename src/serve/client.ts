@@ -1,9 +1,13 @@
+import { measureSlide } from '../check/measure-slide.js';
+
 /**
  * The script `lectern serve` adds to every page: it listens for rebuilds over Server-Sent
- * Events, reloads the page onto the same slide and fragment, and shows build errors in an
- * overlay until the next good save.
+ * Events, reloads the page onto the same slide and fragment, shows build errors in an overlay
+ * until the next good save, and lists the deck's check findings in a small panel, with the
+ * current slide's overflow measured live in this browser.
  */
 export const liveReloadScript = `(() => {
+  const measureSlide = ${measureSlide.toString()};
   const deck = decodeURIComponent(location.pathname.split('/')[1] || '');
   const key = 'lectern-state:' + location.pathname;
   const reveal = () => window.Reveal && window.Reveal.isReady && window.Reveal.isReady() ? window.Reveal : null;
@@ -31,6 +35,65 @@ export const liveReloadScript = `(() => {
     overlay.textContent = 'Lectern could not rebuild: still showing the last good build.\\n\\n' + text;
   };
   const clear = () => { if (overlay) { overlay.remove(); overlay = null; } };
+
+  // The check panel: a badge in the bottom-left corner that opens the list of findings.
+  let findings = [];
+  let file = deck;
+  let live = null;
+  let panel = null;
+  let open = false;
+  const drawPanel = () => {
+    const items = (live ? [{ severity: 'warning', text: live }] : []).concat(findings);
+    if (items.length === 0) { if (panel) { panel.remove(); panel = null; } return; }
+    if (!panel) {
+      panel = document.createElement('div');
+      panel.id = 'lectern-check';
+      panel.style.cssText = 'position:fixed;z-index:2147483646;left:8px;bottom:8px;max-width:min(720px,90vw);' +
+        'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;color:#1d232b';
+      document.body.appendChild(panel);
+    }
+    const errors = items.filter((i) => i.severity === 'error').length;
+    const warnings = items.length - errors;
+    const label = [errors ? errors + ' error' + (errors === 1 ? '' : 's') : '', warnings ? warnings + ' warning' + (warnings === 1 ? '' : 's') : ''].filter(Boolean).join(', ');
+    panel.replaceChildren();
+    const badge = document.createElement('button');
+    badge.type = 'button';
+    badge.textContent = (open ? '▾ ' : '▸ ') + 'lectern check: ' + label;
+    badge.setAttribute('aria-expanded', String(open));
+    badge.style.cssText = 'font:inherit;border:0;border-radius:4px;padding:4px 10px;cursor:pointer;color:#fff;background:' + (errors ? '#a4161a' : '#7a4a00');
+    badge.addEventListener('click', () => { open = !open; drawPanel(); });
+    panel.appendChild(badge);
+    if (!open) return;
+    const list = document.createElement('pre');
+    list.style.cssText = 'margin:4px 0 0;padding:10px 12px;max-height:40vh;overflow:auto;white-space:pre-wrap;background:#fffbe6;border:1px solid #d9c27a;border-radius:4px';
+    list.textContent = items.map((i) => i.text).join('\\n');
+    panel.appendChild(list);
+  };
+  // The slide on screen, measured in this browser whenever what it shows changes.
+  const measureCurrent = () => {
+    const r = reveal();
+    const slide = r && r.getCurrentSlide();
+    if (!slide || !slide.hasAttribute('data-lectern-slide')) return;
+    const m = measureSlide(slide, r.getScale() || 1);
+    const n = Number(slide.getAttribute('data-lectern-slide')) + 1;
+    const line = slide.getAttribute('data-source-line');
+    const where = file + (line ? ':' + line + ':1' : '');
+    const parts = [];
+    if (m.down > 1) parts.push('overflows by ' + Math.round(m.down) + 'px (' + Math.round(m.down / m.height * 100) + '%)');
+    if (m.sideways > 1) parts.push('overflows sideways by ' + Math.round(m.sideways) + 'px');
+    for (const c of m.clipped) parts.push((c.element === 'pre' ? 'a code block' : 'a ' + c.element) + ' is cut off by ' + Math.round(c.by) + 'px');
+    live = parts.length ? where + ': slide ' + n + ' ' + parts.join('; ') + ' (measured in this browser)' : null;
+    drawPanel();
+  };
+  const watchSlides = () => {
+    const r = reveal();
+    if (!r) return;
+    for (const name of ['slidechanged', 'fragmentshown', 'fragmenthidden', 'resize']) r.on(name, measureCurrent);
+    window.addEventListener('lectern:refreshed', measureCurrent);
+    document.fonts.ready.then(measureCurrent);
+  };
+  if (reveal()) watchSlides();
+  else if (window.Reveal && window.Reveal.on) window.Reveal.on('ready', watchSlides);
 
   const events = new EventSource('/__lectern/events?deck=' + encodeURIComponent(deck));
   const mine = (data) => data.deck === '*' || data.deck === deck || deck === '';
@@ -71,5 +134,12 @@ export const liveReloadScript = `(() => {
   });
   events.addEventListener('problem', (e) => { const data = JSON.parse(e.data); if (mine(data)) show(data.text); });
   events.addEventListener('clear', (e) => { const data = JSON.parse(e.data); if (mine(data)) clear(); });
+  events.addEventListener('findings', (e) => {
+    const data = JSON.parse(e.data);
+    if (data.deck !== deck) return;
+    findings = data.items || [];
+    if (data.file) file = data.file;
+    drawPanel();
+  });
 })();
 `;

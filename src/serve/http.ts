@@ -10,12 +10,16 @@ import { contentTypes } from '../content-types.js';
 export const CLIENT_PATH = '/__lectern/client.js';
 export const EVENTS_PATH = '/__lectern/events';
 
-/** A message to the open pages: reload one deck (or all), show an error, or clear it. */
+/** A message to the open pages: reload one deck (or all), show an error or clear it, list the deck's check findings. */
 export interface LiveEvent {
-  type: 'reload' | 'problem' | 'clear';
+  type: 'reload' | 'problem' | 'clear' | 'findings';
   /** The deck it is about, or '*' for every deck. */
   deck: string;
   text?: string;
+  /** For `findings`: the deck file, as the terminal shows it. */
+  file?: string;
+  /** For `findings`: each one as the terminal prints it. */
+  items?: { severity: 'warning' | 'error'; text: string }[];
 }
 
 export interface DevServer {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { configFileNames, loadProjectConfig } from '../config/load-config.js';
 import { projectDefaults } from '../config/schema.js';
-import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos } from '../errors.js';
+import { bySourcePosition, DeckErrors, formatDiagnostic, toDeckError, type SourcePos } from '../errors.js';
 import { findDeckFiles } from '../outline/find-decks.js';
 import { buildAll, type BuiltDeck } from '../pipeline.js';
 import type { CompiledTemplate } from '../render/render-deck.js';
-import { startDevServer, type DevServer } from './http.js';
+import { startDevServer, type DevServer, type LiveEvent } from './http.js';
 import { watchFolders, type WatchTarget } from './watch.js';
 
 export interface ServeOptions {
@@ -51,6 +51,8 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
   // Compiled templates kept between rebuilds; cleared whenever a template file changes.
   const preview = { templates: new Map<string, CompiledTemplate>() };
   const failed = new Map<string, string>();
+  // The check findings of each deck's last good build, for the page's panel.
+  const findings = new Map<string, NonNullable<LiveEvent['items']>>();
   const listeners: ((files: string[]) => void)[] = [];
   let server: DevServer | null = null;
 
@@ -62,7 +64,10 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
       const result = await buildAll({ projectDir, inputs: [file], outDir, pdf: false, preview });
       built.set(file, result.decks[0]!);
       if (failed.delete(file)) server?.send({ type: 'clear', deck: nameOf(file) });
-      for (const w of result.warnings) problem(formatDiagnostic('warning', w.code, w.message, short(w.pos), w.hint));
+      const items = [...result.warnings].sort(bySourcePosition).map((w) => ({ severity: w.severity ?? ('warning' as const), text: formatDiagnostic(w.severity ?? 'warning', w.code, w.message, short(w.pos), w.hint) }));
+      for (const item of items) problem(item.text);
+      findings.set(file, items);
+      server?.send({ type: 'findings', deck: nameOf(file), file: shown(file), items });
       return true;
     } catch (err) {
       const errors = err instanceof DeckErrors ? err.errors : [toDeckError(err)];
@@ -91,9 +96,10 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
   log(`built ${built.size} deck${built.size === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms${failed.size ? `, ${failed.size} with errors` : ''}`);
 
   server = await startDevServer(outDir, { host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
-  server.setGreeting((deck) =>
-    [...failed].filter(([file]) => deck === '' || nameOf(file) === deck).map(([file, text]) => ({ type: 'problem' as const, deck: nameOf(file), text })),
-  );
+  server.setGreeting((deck) => [
+    ...[...findings].filter(([file]) => nameOf(file) === deck).map(([file, items]): LiveEvent => ({ type: 'findings', deck: nameOf(file), file: shown(file), items })),
+    ...[...failed].filter(([file]) => deck === '' || nameOf(file) === deck).map(([file, text]): LiveEvent => ({ type: 'problem', deck: nameOf(file), text })),
+  ]);
 
   const targets = (): WatchTarget[] => {
     const list: WatchTarget[] = [{ dir: projectDir, recursive: false }];

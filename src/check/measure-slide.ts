@@ -1,0 +1,83 @@
+/** How far a slide's visible content reaches past its box, and what clips its own content. */
+export interface SlideMeasure {
+  /** Pixels outside the slide, above plus below, and left plus right, at the deck's own size. */
+  down: number;
+  sideways: number;
+  width: number;
+  height: number;
+  clipped: { element: string; axis: 'height' | 'width'; by: number; size: number }[];
+}
+
+/**
+ * Visible content outside a slide's box (text, images, boxes with a background or border), and
+ * elements that clip or scroll what they hold. Hidden fragments take space but show nothing, so
+ * only what is visible in the current fragment state counts. `scale` is Reveal's.
+ *
+ * Runs in the page (the check's browser, and the preview's panel), so it stays self-contained:
+ * no imports and no helpers from outside its body.
+ */
+export function measureSlide(section: HTMLElement, scale: number): SlideMeasure {
+  const replaced = new Set(['img', 'svg', 'video', 'canvas', 'iframe', 'object', 'embed', 'input', 'audio']);
+  const describe = (el: Element): string => {
+    if (el.closest('pre')) return 'pre';
+    const cls = el.getAttribute('class')?.trim().split(/\s+/)[0];
+    return cls ? `${el.localName}.${cls}` : el.localName;
+  };
+  const box = section.getBoundingClientRect();
+  const width = section.offsetWidth;
+  const height = section.offsetHeight;
+  let top = 0;
+  let left = 0;
+  let bottom = height;
+  let right = width;
+  const clipped: SlideMeasure['clipped'] = [];
+  const extend = (r: DOMRect): void => {
+    if (r.width <= 0 && r.height <= 0) return;
+    top = Math.min(top, (r.top - box.top) / scale);
+    left = Math.min(left, (r.left - box.left) / scale);
+    bottom = Math.max(bottom, (r.bottom - box.top) / scale);
+    right = Math.max(right, (r.right - box.left) / scale);
+  };
+  const range = document.createRange();
+  const visit = (el: Element, visible: boolean): void => {
+    for (const node of Array.from(el.childNodes)) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (!visible || !node.textContent?.trim()) continue;
+        range.selectNodeContents(node);
+        // A glyph box can be taller than the line it sits on (a tight line-height): the line
+        // box, centred on it, is what the layout gives the text.
+        const lineHeight = parseFloat(getComputedStyle(el).lineHeight) * scale;
+        for (const r of Array.from(range.getClientRects())) {
+          const middle = r.top + r.height / 2;
+          extend(Number.isFinite(lineHeight) && lineHeight < r.height ? new DOMRect(r.left, middle - lineHeight / 2, r.width, lineHeight) : r);
+        }
+        continue;
+      }
+      if (!(node instanceof Element)) continue;
+      if (node.localName === 'aside' && node.classList.contains('notes')) continue;
+      const style = getComputedStyle(node);
+      if (style.display === 'none') continue;
+      const shown = style.visibility === 'visible' && Number(style.opacity) > 0;
+      if (replaced.has(node.localName)) {
+        if (shown) extend(node.getBoundingClientRect());
+        continue;
+      }
+      const painted = style.backgroundImage !== 'none' || !/^(transparent|rgba\(.*,\s*0\))$/.test(style.backgroundColor) || parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth) + parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth) > 0;
+      if (shown && painted) extend(node.getBoundingClientRect());
+      if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+        const html = node as HTMLElement;
+        if (shown) {
+          extend(node.getBoundingClientRect());
+          const downBy = html.scrollHeight - html.clientHeight;
+          const sideBy = html.scrollWidth - html.clientWidth;
+          if (downBy > 1) clipped.push({ element: describe(node), axis: 'height', by: downBy, size: html.clientHeight });
+          if (sideBy > 1) clipped.push({ element: describe(node), axis: 'width', by: sideBy, size: html.clientWidth });
+        }
+        continue;
+      }
+      visit(node, shown);
+    }
+  };
+  visit(section, true);
+  return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped };
+}
