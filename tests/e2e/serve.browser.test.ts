@@ -217,3 +217,51 @@ describe.skipIf(!browserPath)('lectern serve as a process', () => {
     expect(await wideExit).toBe(130);
   });
 });
+
+describe.skipIf(!browserPath)('lectern serve shows check findings in the page', () => {
+  const crowded = `## Crowded\n\n${Array.from({ length: 9 }, (_, i) => `- point ${i + 1}`).join('\n')}\n\n## Long\n\n${Array.from({ length: 20 }, (_, i) => `Line ${i + 1}`).join('\n\n')}\n`;
+  const tidy = '## Crowded\n\n- one point\n\n## Long\n\nShort now.\n';
+  let browser: LaunchedBrowser;
+  let session: ServeSession;
+  let dir: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = makeProject({ 'decks/panel.md': crowded });
+    session = await serveDecks({ projectDir: dir, port: 0 });
+    browser = await launchBrowser(browserPath!);
+    page = await browser.browser.newPage();
+    await page.setViewport({ width: 1280, height: 720 });
+    await page.goto(`${session.url}panel/index.html#/0`, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as any).Reveal?.isReady());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await session?.close();
+  });
+
+  const badge = () => page.evaluate(() => document.querySelector('#lectern-check button')?.textContent ?? null);
+  const waitForBadge = (text: string | null) =>
+    page.waitForFunction((t) => (document.querySelector('#lectern-check button')?.textContent ?? null) === t, { timeout: 10_000 }, text);
+
+  it('lists the deck\'s findings with their lines', async () => {
+    await waitForBadge('▸ lectern check: 1 warning');
+    await page.click('#lectern-check button');
+    const text = await page.evaluate(() => document.querySelector('#lectern-check pre')!.textContent!);
+    expect(text).toBe('decks/panel.md:1:1: warning[SLIDE_TOO_MANY_BULLETS]: slide 1 "Crowded" has 9 list items (limit 7)\n  hint: split the list over two slides, or move detail into the speaker notes');
+  });
+
+  it('adds the overflow of the slide on screen, measured in the browser', async () => {
+    await page.evaluate(() => (window as any).Reveal.slide(1, 0));
+    await waitForBadge('▾ lectern check: 2 warnings');
+    const text = await page.evaluate(() => document.querySelector('#lectern-check pre')!.textContent!);
+    expect(text.split('\n')[0]).toMatch(/^decks\/panel\.md:13:1: slide 2 overflows by \d+px \(\d+%\) \(measured in this browser\)$/);
+    expect(await badge()).toBe('▾ lectern check: 2 warnings');
+  });
+
+  it('clears when a save fixes them', async () => {
+    writeFileSync(join(dir, 'decks/panel.md'), tidy);
+    await waitForBadge(null);
+    expect(await page.evaluate(() => document.querySelector('#lectern-check'))).toBeNull();
+  });
+});
