@@ -74,7 +74,7 @@ export function findBrowser(explicit?: string, env: NodeJS.ProcessEnv = process.
   }
   tried.push(`${env.PUPPETEER_CACHE_DIR ?? '~/.cache/puppeteer'} (Puppeteer's cache)`);
   throw new DeckError('BROWSER_NOT_FOUND', 'no Chrome, Chromium or Edge found', {
-    hint: `looked at: ${tried.join(', ')}. Install one (Debian/Ubuntu: apt-get install chromium; macOS: Google Chrome), set CHROME_PATH, pass --browser-path, or use --no-pdf for HTML only (`lectern check --no-browser` for the content checks)`,
+    hint: `looked at: ${tried.join(', ')}. Install one (Debian/Ubuntu: apt-get install chromium; macOS: Google Chrome), set CHROME_PATH, pass --browser-path, or use --no-pdf for HTML only (lectern check --no-browser: the content checks only)`,
   });
 }
 

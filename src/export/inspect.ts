@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 import { measureSlide } from '../check/measure-slide.js';
-import { decodeImages, Pending, routeRequest, withDeadline, type Route } from './page-tools.js';
+import { decodeImages, deckSteps, openRoutedPage } from './page-tools.js';
 
 /** Content outside a slide, or clipped inside one of its elements, in the worst fragment state. */
 export interface OverflowSeen {
@@ -97,27 +97,15 @@ function axeScript(): string {
  * and walks every slide in every fragment state.
  */
 export async function openInspectPage(browser: Browser, ownContext: boolean): Promise<InspectPage> {
-  const context = ownContext ? await browser.createBrowserContext() : null;
-  const page = context ? await context.newPage() : await browser.newPage();
-  const route: Route = { origin: '', allowRemote: false, blocked: [] };
-  await page.setRequestInterception(true);
-  page.on('request', (request) => routeRequest(request, route));
+  const { page, route, close } = await openRoutedPage(browser, ownContext);
   const axe = axeScript();
   return {
-    close: () => {
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
-      return Promise.race([(context ?? page).close().catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
-    },
+    close,
     async inspect(origin, deckFile, options) {
       route.origin = origin;
       route.allowRemote = options.allowRemote;
       route.blocked = [];
-      const pending = new Pending('checking');
-      const step = <T>(name: string, work: Promise<T>): Promise<T> => {
-        pending.step = name;
-        return withDeadline(work, options, pending, deckFile);
-      };
+      const step = deckSteps(options, deckFile, 'checking');
       await step('setting the page size', page.setViewport({ width: options.width, height: options.height }));
       await step('loading the deck', page.goto(`${origin}/index.html`, { waitUntil: 'load', timeout: 0 }));
       await step('Reveal.js to start (ready)', page.evaluate(revealReady));

@@ -1,4 +1,4 @@
-import type { HTTPRequest } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 
 /** What a page may load, and what it tried to load outside that. */
@@ -6,6 +6,53 @@ export interface Route {
   origin: string;
   allowRemote: boolean;
   blocked: string[];
+}
+
+/** A page that may load only the current deck's own server, and a bounded close. */
+export interface RoutedPage {
+  page: Page;
+  /** Set `origin` and `allowRemote` before each deck; `blocked` collects what was refused. */
+  route: Route;
+  close: () => Promise<void>;
+}
+
+/**
+ * Opens a page whose requests go through `routeRequest`. Pages working side by side each need a
+ * context (a window) of their own: headless Chromium pauses animation frames, and so Reveal's
+ * layout, in a page that shares a window with a busy one. The first page stays in the default
+ * context, which starts quicker.
+ */
+export async function openRoutedPage(browser: Browser, ownContext: boolean): Promise<RoutedPage> {
+  const context = ownContext ? await browser.createBrowserContext() : null;
+  const page = context ? await context.newPage() : await browser.newPage();
+  const route: Route = { origin: '', allowRemote: false, blocked: [] };
+  await page.setRequestInterception(true);
+  page.on('request', (request) => routeRequest(request, route));
+  page.on('console', (message) => {
+    // Chromium refuses file: URLs from an http page itself, before any request is made.
+    const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
+    if (local && !route.blocked.includes(local[1]!)) route.blocked.push(local[1]!);
+  });
+  return {
+    page,
+    route,
+    // Bounded: a page stuck mid-work must not hold up an interrupted or failing run; the
+    // browser itself is closed (or killed) right after.
+    close: () => {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
+      return Promise.race([(context ?? page).close().catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+/** Runs a deck's steps one by one, each bounded by the deck's deadline and named for a timeout. */
+export function deckSteps(options: { deadline: number; signal?: AbortSignal }, deckFile: string, verb: Pending['verb']): <T>(name: string, work: Promise<T>) => Promise<T> {
+  const pending = new Pending(verb);
+  return (name, work) => {
+    pending.step = name;
+    return withDeadline(work, options, pending, deckFile);
+  };
 }
 
 /** Tracks what step a page is waiting on, so a timeout can say. */

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
-import { decodeImages, Pending, routeRequest, withDeadline, type Route } from './page-tools.js';
+import { decodeImages, deckSteps, openRoutedPage } from './page-tools.js';
 
 export interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
@@ -43,33 +43,14 @@ export interface PrintPage {
  * new one opened, since it may still be busy.
  */
 export async function openPrintPage(browser: Browser, ownContext: boolean): Promise<PrintPage> {
-  // Pages printing side by side each need a context (a window) of their own: headless Chromium
-  // pauses animation frames, and so Reveal's print layout, in a page that shares a window with
-  // a busy one. The first page stays in the default context, which starts quicker.
-  const context = ownContext ? await browser.createBrowserContext() : null;
-  const page = context ? await context.newPage() : await browser.newPage();
-  // What the current deck may load, and what it tried to load outside that.
-  const route: Route = { origin: '', allowRemote: false, blocked: [] };
-  await page.setRequestInterception(true);
-  page.on('request', (request) => routeRequest(request, route));
-  page.on('console', (message) => {
-    // Chromium refuses file: URLs from an http page itself, before any request is made.
-    const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
-    if (local && !route.blocked.includes(local[1]!)) route.blocked.push(local[1]!);
-  });
+  const { page, route, close } = await openRoutedPage(browser, ownContext);
   await page.evaluateOnNewDocument(() => {
     const w = window as unknown as { __lecternPrinted: Promise<void> };
     w.__lecternPrinted = new Promise((resolve) => window.addEventListener('pdf-ready', () => resolve(), { once: true }));
   });
 
   return {
-    // Bounded: a page stuck mid-print must not hold up an interrupted or failing run; the
-    // browser itself is closed (or killed) right after.
-    close: () => {
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
-      return Promise.race([(context ?? page).close().catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
-    },
+    close,
     /**
      * Prints one served deck. Waits for signals, never for a fixed time: Reveal's print layout
      * (`pdf-ready`), `document.fonts.ready`, every image decoded.
@@ -78,16 +59,12 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
       route.origin = origin;
       route.allowRemote = options.allowRemote;
       route.blocked = [];
-      const pending = new Pending();
       const query = new URLSearchParams({
         pdfSeparateFragments: String(options.fragments),
         pdfMaxPagesPerSlide: '1',
         showNotes: options.notes ? 'separate-page' : 'false',
       });
-      const step = <T>(name: string, work: Promise<T>): Promise<T> => {
-        pending.step = name;
-        return withDeadline(work, options, pending, deckFile);
-      };
+      const step = deckSteps(options, deckFile, 'printing');
 
       await step('loading the deck', page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }));
       await step('Reveal.js print layout (pdf-ready)', page.evaluate(() => (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted));
