@@ -102,9 +102,7 @@ export async function openInspectPage(browser: Browser, ownContext: boolean): Pr
   return {
     close,
     async inspect(origin, deckFile, options) {
-      route.origin = origin;
-      route.allowRemote = options.allowRemote;
-      route.blocked = [];
+      Object.assign(route, { origin, allowRemote: options.allowRemote, blocked: [] });
       const step = deckSteps(options, deckFile, 'checking');
       await step('setting the page size', page.setViewport({ width: options.width, height: options.height }));
       await step('loading the deck', page.goto(`${origin}/index.html`, { waitUntil: 'load', timeout: 0 }));

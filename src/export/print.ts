@@ -56,9 +56,7 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
      * (`pdf-ready`), `document.fonts.ready`, every image decoded.
      */
     async print(origin, deckFile, options) {
-      route.origin = origin;
-      route.allowRemote = options.allowRemote;
-      route.blocked = [];
+      Object.assign(route, { origin, allowRemote: options.allowRemote, blocked: [] });
       const query = new URLSearchParams({
         pdfSeparateFragments: String(options.fragments),
         pdfMaxPagesPerSlide: '1',
