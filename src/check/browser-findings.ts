@@ -1,7 +1,7 @@
 import type { SourcePos, Warning } from '../errors.js';
 import type { DeckObservations } from '../export/inspect.js';
 import type { Deck } from '../model/types.js';
-import { slideName } from './content-checks.js';
+import { ignoredAt, slideName } from './content-checks.js';
 import { resolveRules, type RuleName } from './rules.js';
 
 /** Which Lectern rule each axe-core rule reports under. */
@@ -38,7 +38,7 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
   const report = (rule: RuleName, pos: SourcePos, message: string, hint: string): void => {
     const { severity, code } = active[rule];
     const key = `${rule}|${pos.line}|${pos.column}|${message}`;
-    if (severity === 'off' || keys.has(key)) return;
+    if (severity === 'off' || keys.has(key) || ignoredAt(slides, rule, pos.line)) return;
     keys.add(key);
     findings.push({ code, rule, severity, message, pos, hint });
   };
@@ -72,6 +72,7 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
       report('image-alt', a.src ? imagePos(a.src, a.slide) : slidePos(a.slide), `${where}: ${a.src ? `image "${a.src}"` : `"${a.snippet}"`} has no alternative text`,
         'give images an alt text that says what they show; alt="" marks one as decorative');
     } else if (rule === 'color-contrast') {
+      if (a.slide !== null && slides[a.slide]?.checksOff?.includes(rule)) continue;
       // One theme colour usually fails on every slide: one finding per colour pair, at its first slide.
       const colours = /contrast of ([\d.]+) \(foreground color: (#[0-9a-f]+), background color: (#[0-9a-f]+).*Expected contrast ratio of ([\d.]+:1)/i.exec(a.message);
       const key = colours ? `${colours[2]}|${colours[3]}|${colours[4]}` : `${a.message}|${a.slide}`;

@@ -19,11 +19,11 @@ export interface ContentCheckInput {
 export function checkContent({ deck, linkTarget }: ContentCheckInput): Warning[] {
   const active = resolveRules(deck.options.checks);
   const findings: Warning[] = [];
+  const slides = deck.stacks.flatMap((s) => s.slides);
   const report = (rule: RuleName, pos: SourcePos, message: string, hint: string): void => {
     const { severity, code } = active[rule];
-    if (severity !== 'off') findings.push({ code, rule, severity, message, pos, hint });
+    if (severity !== 'off' && !ignoredAt(slides, rule, pos.line)) findings.push({ code, rule, severity, message, pos, hint });
   };
-  const slides = deck.stacks.flatMap((s) => s.slides);
   const seen = new Map<string, Slide>();
 
   slides.forEach((slide, index) => {
@@ -73,6 +73,14 @@ export function checkContent({ deck, linkTarget }: ContentCheckInput): Warning[]
     if (target === 'outside') report('link-file', link.pos, `link to "${url}" leaves the deck's folder and will not be in the built deck`, 'keep linked files in the deck file\'s folder (or below it); they are copied with the deck');
   }
   return findings;
+}
+
+/** Whether the slide holding a source line turned the rule off with `<!-- check-ignore: … -->`. */
+export function ignoredAt(slides: Slide[], rule: RuleName, line: number | undefined): boolean {
+  if (line === undefined) return false;
+  let holder: Slide | undefined;
+  for (const slide of slides) if ((slide.pos.line ?? 0) <= line) holder = slide;
+  return holder?.checksOff?.includes(rule) ?? false;
 }
 
 function overLimit(rule: ActiveRule, value: number, report: () => void): void {

@@ -1,4 +1,5 @@
 import type { Tokens } from 'marked';
+import { ruleNames } from '../check/rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
 import { DeckError, type SourcePos, type Warning } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';
@@ -146,6 +147,16 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
     layout = raw.layout.name;
   }
 
+  const checksOff = raw.checkIgnore?.rules;
+  for (const rule of checksOff ?? []) {
+    if (!(ruleNames as readonly string[]).includes(rule)) {
+      throw new DeckError('DIRECTIVE_INVALID', `unknown check rule "${rule}" in check-ignore`, {
+        pos: { file: input.file, line: raw.checkIgnore!.line, column: raw.checkIgnore!.column },
+        hint: `rules: ${ruleNames.join(', ')}`,
+      });
+    }
+  }
+
   return {
     start: raw.start,
     section,
@@ -158,6 +169,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
     notes: notes.trim(),
     fragments,
     attributes,
+    ...(checksOff?.length ? { checksOff } : {}),
     pos,
     removed,
   };

@@ -32,6 +32,8 @@ export interface Slide {
   fragments: number;
   /** Attributes for the slide's <section>, from `<!-- .slide: … -->` comments. */
   attributes: Record<string, string>;
+  /** Check rules turned off for this slide (`<!-- check-ignore: … -->`); absent when none. */
+  checksOff?: string[];
   pos: SourcePos;
 }
 

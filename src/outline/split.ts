@@ -2,7 +2,7 @@
  * Splits a deck body into raw slides, line by line, the way an outline is written: headings at
  * or above the slide level start slides, `---` and `----` lines (after a blank line) start
  * horizontal and vertical slides, `Note:` starts the speaker notes, and two directive comments
- * shape the slide. Fenced code is never split. Pure.
+ * shape the slide (plus one that turns check rules off for it). Fenced code is never split. Pure.
  */
 
 /** A run of source lines with the file line it starts on. */
@@ -25,6 +25,8 @@ export interface RawSlide {
   /** Speaker notes from the `Note:` line on. */
   notes?: Segment;
   layout?: { name: string; line: number; column: number };
+  /** Check rules turned off for this slide by `<!-- check-ignore: rule, rule -->`. */
+  checkIgnore?: { rules: string[]; line: number; column: number };
   /** File lines of `<!-- column -->` markers, for error messages. */
   columnBreaks: number[];
 }
@@ -35,6 +37,7 @@ const HSEP = /^---[ \t]*$/;
 const VSEP = /^----[ \t]*$/;
 const NOTE = /^\s*notes?:/i;
 const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
+const CHECK_IGNORE = /^(\s*)<!--\s*check-ignore:\s*([^>]*?)\s*-->\s*$/i;
 const COLUMN = /^\s*<!--\s*column\s*-->\s*$/i;
 
 interface Building {
@@ -120,6 +123,12 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number):
     const layout = LAYOUT.exec(text);
     if (layout && !current.inNotes) {
       current.slide.layout = { name: layout[2]!, line, column: layout[1]!.length + 1 };
+      current.lines.push('');
+      return;
+    }
+    const ignore = CHECK_IGNORE.exec(text);
+    if (ignore && !current.inNotes) {
+      current.slide.checkIgnore = { rules: ignore[2]!.split(/[\s,]+/).filter(Boolean), line, column: ignore[1]!.length + 1 };
       current.lines.push('');
       return;
     }

@@ -126,6 +126,21 @@ describe('content checks', () => {
     expect(raised).toEqual([expect.objectContaining({ code: 'SLIDE_TOO_MANY_BULLETS', severity: 'error', message: 'slide 1 "Four" has 4 list items (limit 3)' })]);
   });
 
+  it('turns rules off for one slide with a check-ignore comment', () => {
+    const eight = Array.from({ length: 8 }, (_, i) => `- item ${i + 1}`).join('\n');
+    const deck = `## Dense on purpose\n\n<!-- check-ignore: max-bullets, duplicate-title -->\n\n${eight}\n\n## Dense\n\n${eight}\n\n[x](#/9)\n`;
+    const found = findingsOf(deck);
+    expect(found.map((f) => [f.code, f.pos.line])).toEqual([
+      ['SLIDE_TOO_MANY_BULLETS', 14],
+      ['LINK_SLIDE_MISSING', 25],
+    ]);
+    const slide = modelOf(deck).stacks[0]!.slides[0]!;
+    expect(slide.checksOff).toEqual(['max-bullets', 'duplicate-title']);
+    expect(slide.body).not.toContain('check-ignore');
+    const unknown = errorOf(() => modelOf('## A\n\n  <!-- check-ignore: max-bullet -->\n'));
+    expect(unknown).toMatchObject({ code: 'DIRECTIVE_INVALID', message: 'unknown check rule "max-bullet" in check-ignore', pos: { line: 3, column: 3 } });
+  });
+
   it('names an unknown rule or a bad setting where it is written', () => {
     const unknown = errorOf(() => modelOf('---\nchecks:\n  max-word: off\n---\n\n## A\n'));
     expect(unknown).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', message: 'unknown option "checks.max-word"', pos: { line: 3, column: 3 } });

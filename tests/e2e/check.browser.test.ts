@@ -146,9 +146,12 @@ A photo, far too large:
       ...measuredTemplate,
       'templates/nolang/template.yaml': 'name: nolang\ndescription: forgets the lang attribute\nextends: default\n',
       'templates/nolang/layout.hbs': layout.replace(' lang="{{deck.meta.lang}}"', ''),
+      // A mark on every slide without alt text: only axe-core, in the page, can see it.
+      'templates/nolang/partials/footer.hbs': '<img class="mark" src="{{asset "mark.svg"}}" width="40" height="40">',
+      'templates/nolang/assets/mark.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#0b6e6e"/></svg>',
       'decks/over.md': overflowing,
       'decks/tall.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="1100"><rect width="100" height="1100" fill="#345"/></svg>',
-      'decks/clean.md': `---\ntemplate: measured\n---\n\n## Fits\n\n${lines(13, 'Paragraph')}\n\n## Wide but wrapped\n\n${'word '.repeat(40)}\n`,
+      'decks/clean.md': `---\ntemplate: measured\n---\n\n## Fits\n\n${lines(13, 'Paragraph')}\n\n## Wide but wrapped\n\n${'word '.repeat(40)}\n\n## Long on purpose\n\n<!-- check-ignore: slide-overflow -->\n\n${lines(20, 'Paragraph')}\n`,
       'decks/accessible.md': accessible,
       'decks/inaccessible.md': inaccessible,
       'decks/img/photo.png': png(640, 480),
@@ -213,8 +216,12 @@ A photo, far too large:
     expect(deck('accessible')).toMatchObject({ findings: [], errors: [] });
   });
 
-  it('finds a template that leaves out the page language', () => {
-    expect(deck('nolang').findings.map((f) => [f.code, f.line])).toEqual([['LANG_MISSING', 1]]);
+  it('finds what a template leaves out: the page language, an image\'s alt text', () => {
+    expect(deck('nolang').findings.map((f) => [f.code, f.line])).toEqual([
+      ['LANG_MISSING', 1],
+      ['IMAGE_ALT', 5],
+    ]);
+    expect(deck('nolang').findings[1]!.message).toBe('slide 1 "Hello": image "_lectern/templates/nolang/mark.svg" has no alternative text');
   });
 
   it('counts errors and warnings in the summary', () => {
