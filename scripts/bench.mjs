@@ -93,7 +93,11 @@ await browser.close();
     const floor = measure(`floor (bare puppeteer-core), ${n} slides`, () =>
       timed(process.execPath, [floorScript, `file://${join(dir, 'dist', `s${n}`, 'index.html')}`, join(work, 'floor.pdf')], dir),
     );
+    // The synthetic slides are meant to be checked clean except for what they overflow; a
+    // check run that fails (exit 1) would stop the bench, so its findings are warnings here.
+    const check = measure(`check (browser rules), ${n} slides`, () => timed(process.execPath, [bin, 'check', '--quiet'], dir));
     ratios.push([`PDF ${n} slides / floor`, pdf.median / floor.median]);
+    ratios.push([`check / PDF export, ${n} slides`, check.median / pdf.median]);
     if (n === 200) ratios.push(['HTML build of 200 slides (target < 0.5 s)', html.median]);
     oneDeck[n] = { html, pdf };
   }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 import { measureSlide } from '../check/measure-slide.js';
-import { decodeImages, deckSteps, openRoutedPage } from './page-tools.js';
+import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from './page-tools.js';
 
 /** Content outside a slide, or clipped inside one of its elements, in the worst fragment state. */
 export interface OverflowSeen {
@@ -61,7 +61,7 @@ export interface DeckObservations {
 export interface InspectOptions {
   width: number;
   height: number;
-  /** axe-core rules to run on each slide (with everything shown), and on the page once. */
+  /** axe-core rules about the slides' content, and about the page itself. */
   slideRules: string[];
   pageRules: string[];
   allowRemote: boolean;
@@ -102,15 +102,25 @@ export async function openInspectPage(browser: Browser, ownContext: boolean): Pr
   return {
     close,
     async inspect(origin, deckFile, options) {
-      Object.assign(route, { origin, allowRemote: options.allowRemote, blocked: [] });
+      routeTo(route, origin, options.allowRemote);
       const step = deckSteps(options, deckFile, 'checking');
       await step('setting the page size', page.setViewport({ width: options.width, height: options.height }));
       await step('loading the deck', page.goto(`${origin}/index.html`, { waitUntil: 'load', timeout: 0 }));
       await step('Reveal.js to start (ready)', page.evaluate(revealReady));
       await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
       await step('images to decode', page.evaluate(decodeImages));
-      await step('loading axe-core', page.evaluate(`${axe}\n;window.__lecternMeasure = ${measureSlide.toString()};`));
-      const seen = await step('walking the slides', page.evaluate(walkSlides, options.slideRules, options.pageRules));
+      await step('loading the measuring code', page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`));
+      const seen = await step('walking the slides', page.evaluate(walkSlides));
+      // axe-core once over every slide at once: Reveal's print layout shows them all, each with
+      // its background and every fragment, at the deck's size. Once per slide would cost as
+      // many passes over the whole page as there are slides.
+      if (options.slideRules.length + options.pageRules.length > 0) {
+        await step('loading the print layout for axe-core', page.goto(`${origin}/index.html?print-pdf&pdfSeparateFragments=false`, { waitUntil: 'load', timeout: 0 }));
+        await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
+        await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
+        await step('loading axe-core', page.evaluate(axe));
+        seen.axe = await step('axe-core', page.evaluate(runAxe, [...options.slideRules, ...options.pageRules]));
+      }
       return { ...seen, blocked: [...route.blocked] };
     },
   };
@@ -130,37 +140,15 @@ function revealReady(): Promise<void> {
   });
 }
 
-async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Omit<DeckObservations, 'blocked'>> {
+async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
   type RevealApi = { slide: (h: number, v: number, f?: number) => void; nextFragment: () => boolean; getScale: () => number };
-  type AxeResult = { violations: { id: string; nodes: { target: unknown[]; html: string; failureSummary?: string; any: { message: string }[] }[] }[] };
   const reveal = (window as unknown as { Reveal: RevealApi }).Reveal;
-  const axe = (window as unknown as { axe: { run: (context: unknown, options: object) => Promise<AxeResult> } }).axe;
   const out: Omit<DeckObservations, 'blocked'> = { overflows: [], axe: [], images: [], headings: [] };
   const sections = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides section[data-lectern-slide]'));
-
-  const snippetOf = (el: Element | null, html: string): string => {
-    const text = (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
-    const shown = text || html;
-    return shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
+  const snippetOf = (el: Element): string => {
+    const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
   };
-  const runAxe = async (context: unknown, rules: string[], slide: number | null): Promise<void> => {
-    if (rules.length === 0) return;
-    const result = await axe.run(context, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
-    for (const violation of result.violations) {
-      for (const node of violation.nodes) {
-        const selector = node.target[0];
-        const el = typeof selector === 'string' ? document.querySelector(selector) : null;
-        out.axe.push({
-          slide,
-          rule: violation.id,
-          message: (node.any[0]?.message ?? node.failureSummary ?? violation.id).split('\n')[0]!,
-          snippet: snippetOf(el, node.html),
-          ...(el?.localName === 'img' ? { src: el.getAttribute('src') ?? '' } : {}),
-        });
-      }
-    }
-  };
-
   const measure = (window as unknown as { __lecternMeasure: typeof measureSlide }).__lecternMeasure;
 
   for (const section of sections) {
@@ -191,7 +179,7 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
     let previous: { level: number; text: string } | null = null;
     for (const heading of Array.from(section.querySelectorAll<HTMLElement>('h1, h2, h3, h4, h5, h6'))) {
       if (heading.closest('aside.notes') || getComputedStyle(heading).display === 'none') continue;
-      const current = { level: Number(heading.localName.slice(1)), text: snippetOf(heading, '') };
+      const current = { level: Number(heading.localName.slice(1)), text: snippetOf(heading) };
       if (previous && current.level > previous.level + 1) out.headings.push({ slide, from: previous, to: current });
       previous = current;
     }
@@ -213,8 +201,31 @@ async function walkSlides(slideRules: string[], pageRules: string[]): Promise<Om
       const broken = await probe.decode().then(() => false, () => true);
       out.images.push({ slide, src: background, broken, natural: { width: probe.naturalWidth, height: probe.naturalHeight }, shown: { width: 0, height: 0 } });
     }
-    await runAxe(section, slideRules, slide);
   }
-  await runAxe(document, pageRules, null);
   return out;
+}
+
+/** axe-core's violations of the given rules, each on the slide (in print layout) it is on. */
+async function runAxe(rules: string[]): Promise<AxeSeen[]> {
+  type AxeResult = { violations: { id: string; nodes: { target: unknown[]; html: string; failureSummary?: string; any: { message: string }[] }[] }[] };
+  const axe = (window as unknown as { axe: { run: (context: unknown, options: object) => Promise<AxeResult> } }).axe;
+  const result = await axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+  const seen: AxeSeen[] = [];
+  for (const violation of result.violations) {
+    for (const node of violation.nodes) {
+      const selector = node.target[0];
+      const el = typeof selector === 'string' ? document.querySelector(selector) : null;
+      // Reveal's print layout puts a slide's number and background beside it on its page.
+      const section = el?.closest<HTMLElement>('section[data-lectern-slide]') ?? el?.closest('.pdf-page')?.querySelector<HTMLElement>('section[data-lectern-slide]');
+      const text = (el?.textContent ?? '').replace(/\s+/g, ' ').trim() || node.html;
+      seen.push({
+        slide: section ? Number(section.dataset.lecternSlide) : null,
+        rule: violation.id,
+        message: (node.any[0]?.message ?? node.failureSummary ?? violation.id).split('\n')[0]!,
+        snippet: text.length > 60 ? `${text.slice(0, 57)}…` : text,
+        ...(el?.localName === 'img' ? { src: el.getAttribute('src') ?? '' } : {}),
+      });
+    }
+  }
+  return seen;
 }

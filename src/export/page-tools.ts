@@ -6,12 +6,20 @@ export interface Route {
   origin: string;
   allowRemote: boolean;
   blocked: string[];
+  /** Servers of decks this page showed before: their late requests are refused, not reported. */
+  retired: string[];
+}
+
+/** Points a page's route at the next deck's server; requests still coming from the last one are no finding of this deck. */
+export function routeTo(route: Route, origin: string, allowRemote: boolean): void {
+  if (route.origin) route.retired.push(route.origin);
+  Object.assign(route, { origin, allowRemote, blocked: [] });
 }
 
 /** A page that may load only the current deck's own server, and a bounded close. */
 export interface RoutedPage {
   page: Page;
-  /** Set `origin` and `allowRemote` before each deck; `blocked` collects what was refused. */
+  /** Set with `routeTo` before each deck; `blocked` collects what was refused. */
   route: Route;
   close: () => Promise<void>;
 }
@@ -25,13 +33,18 @@ export interface RoutedPage {
 export async function openRoutedPage(browser: Browser, ownContext: boolean): Promise<RoutedPage> {
   const context = ownContext ? await browser.createBrowserContext() : null;
   const page = context ? await context.newPage() : await browser.newPage();
-  const route: Route = { origin: '', allowRemote: false, blocked: [] };
+  const route: Route = { origin: '', allowRemote: false, blocked: [], retired: [] };
   await page.setRequestInterception(true);
   page.on('request', (request) => routeRequest(request, route));
   page.on('console', (message) => {
     // Chromium refuses file: URLs from an http page itself, before any request is made.
     const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
     if (local && !route.blocked.includes(local[1]!)) route.blocked.push(local[1]!);
+  });
+  // Reveal's print layout says when it is done with a `pdf-ready` event: catch it from the start.
+  await page.evaluateOnNewDocument(() => {
+    const w = window as unknown as { __lecternPrinted: Promise<void> };
+    w.__lecternPrinted = new Promise((resolve) => window.addEventListener('pdf-ready', () => resolve(), { once: true }));
   });
   return {
     page,
@@ -62,9 +75,13 @@ export class Pending {
 }
 
 /** Lets the deck's own origin (and, when allowed, http(s)) through; refuses and records the rest. */
-export function routeRequest(request: HTTPRequest, { origin, allowRemote, blocked }: Route): void {
+export function routeRequest(request: HTTPRequest, { origin, allowRemote, blocked, retired }: Route): void {
   if (request.isInterceptResolutionHandled()) return;
   const url = request.url();
+  if (retired.some((old) => url.startsWith(`${old}/`))) {
+    void request.abort('aborted');
+    return;
+  }
   const own = url === origin || url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:');
   if (own || (allowRemote && /^https?:\/\//i.test(url))) {
     void request.continue();
@@ -121,3 +138,8 @@ export async function decodeImages(): Promise<void> {
   );
 }
 
+
+/** Runs inside the page: resolves once Reveal's print layout is done (`pdf-ready`). */
+export function printLayoutReady(): Promise<void> {
+  return (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted;
+}

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
-import { decodeImages, deckSteps, openRoutedPage } from './page-tools.js';
+import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from './page-tools.js';
 
 export interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
@@ -44,10 +44,6 @@ export interface PrintPage {
  */
 export async function openPrintPage(browser: Browser, ownContext: boolean): Promise<PrintPage> {
   const { page, route, close } = await openRoutedPage(browser, ownContext);
-  await page.evaluateOnNewDocument(() => {
-    const w = window as unknown as { __lecternPrinted: Promise<void> };
-    w.__lecternPrinted = new Promise((resolve) => window.addEventListener('pdf-ready', () => resolve(), { once: true }));
-  });
 
   return {
     close,
@@ -56,7 +52,7 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
      * (`pdf-ready`), `document.fonts.ready`, every image decoded.
      */
     async print(origin, deckFile, options) {
-      Object.assign(route, { origin, allowRemote: options.allowRemote, blocked: [] });
+      routeTo(route, origin, options.allowRemote);
       const query = new URLSearchParams({
         pdfSeparateFragments: String(options.fragments),
         pdfMaxPagesPerSlide: '1',
@@ -65,7 +61,7 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
       const step = deckSteps(options, deckFile, 'printing');
 
       await step('loading the deck', page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }));
-      await step('Reveal.js print layout (pdf-ready)', page.evaluate(() => (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted));
+      await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
       // The last page must not force a break after it, or notes pages leave a blank page at the end.
       await page.addStyleTag({ content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }' });
       await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
