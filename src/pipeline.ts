@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { checkPrepared, failOnFindings } from './check-run.js';
 import type { DeckLayer } from './config/schema.js';
-import { DeckError, DeckErrors, toDeckError, type ErrorCode, type Warning } from './errors.js';
-import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
+import { DeckError, DeckErrors, type Warning } from './errors.js';
 import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
-import { findDeckFiles } from './outline/find-decks.js';
 import { collectSummaries, readSummary } from './output/manifest.js';
 import { lockOutput } from './output/lock.js';
-import { updateDecks, writeDecks, writeFileAtomic, type DeckOutput } from './output/write.js';
+import { updateDecks, writeDecks, writeFileAtomic } from './output/write.js';
 import type { BuiltDeck } from './prepare-deck.js';
+import { prepareProject } from './prepare-project.js';
 import { renderIndexPage } from './render/index-page.js';
 import type { CompiledTemplate } from './render/render-deck.js';
+import { closeStarted, startBrowser, type StartedBrowser } from './started-browser.js';
 
 export type { BuiltDeck } from './prepare-deck.js';
 
@@ -65,50 +66,6 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   } finally {
     if (opening) await closeStarted(opening);
   }
-}
-
-/** Every deck of a run through every stage up to the files to write; nothing is written. */
-async function prepareProject(options: BuildOptions): Promise<{ outDir: string; prepared: PreparedDeck[]; errors: DeckError[] }> {
-  // The build stages load here, after the browser has started launching: their start-up
-  // overlaps with the browser's.
-  const [{ loadProjectConfig }, { projectDefaults }, { display, findReveal, prepareDeck, withPosition }] = await Promise.all([
-    import('./config/load-config.js'),
-    import('./config/schema.js'),
-    import('./prepare-deck.js'),
-  ]);
-  const projectDir = resolve(options.projectDir);
-  const { config, locate: locateConfig } = loadProjectConfig(projectDir);
-  const { decks: decksDir = projectDefaults.decks, out = projectDefaults.out, ...configDeckLayer } = config;
-  const outDir = resolve(projectDir, options.outDir ?? out);
-  const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
-  const templates = options.preview?.templates ?? new Map<string, CompiledTemplate>();
-  const revealDir = findReveal();
-
-  const prepared: PreparedDeck[] = [];
-  const errors: DeckError[] = [];
-  for (const file of files) {
-    try {
-      prepared.push(
-        prepareDeck(file, { projectDir, outDir, configDeckLayer, locateConfig, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false }),
-      );
-    } catch (err) {
-      errors.push(withPosition(toDeckError(err), { file: display(projectDir, file) }));
-    }
-  }
-  const names = new Map<string, string>();
-  for (const { built } of prepared) {
-    const other = names.get(built.deck.name);
-    if (other) {
-      errors.push(new DeckError('DECK_NAME_CLASH', `two decks would be written to ${built.deck.name}/: ${other} and ${built.deck.file}`, {
-        pos: { file: built.deck.file },
-        hint: 'rename one of the deck files',
-      }));
-    }
-    names.set(built.deck.name, built.deck.file);
-  }
-  // A broken template fails every deck that uses it: say so once.
-  const unique = errors.filter((e, i) => errors.findIndex((o) => o.code === e.code && o.message === e.message && JSON.stringify(o.pos) === JSON.stringify(e.pos)) === i);
-  return { outDir, prepared, errors: unique };
 }
 
 async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening: StartedBrowser | null): Promise<BuildResult> {
@@ -210,91 +167,3 @@ export async function buildDeck(file: string, options: Omit<BuildOptions, 'input
   return result.decks[0]!;
 }
 
-type PreparedDeck = { built: BuiltDeck; output: DeckOutput };
-
-/** Findings whose rule is set to `error` fail the run, as errors at their lines. */
-function failOnFindings(findings: Warning[]): void {
-  const errors = findings
-    .filter((w) => w.severity === 'error')
-    .map((w) => new DeckError(w.code as ErrorCode, w.message, { pos: w.pos, ...(w.hint ? { hint: w.hint } : {}) }));
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new DeckErrors(errors);
-}
-
-async function checkPrepared(prepared: PreparedDeck[], opening: StartedBrowser, pdf: PdfOptions, signal?: AbortSignal): Promise<Warning[][]> {
-  const [{ checkInBrowser }, browser] = await Promise.all([import('./export/check-decks.js'), opening.browser]);
-  return checkInBrowser(prepared.map((p) => ({ deck: p.built.deck, output: p.output })), browser, {
-    concurrency: pdf.concurrency,
-    timeoutMs: pdf.timeoutMs,
-    allowRemote: pdf.allowRemote,
-    signal,
-  });
-}
-
-/** One deck as `lectern check` reports it: its findings, or the errors that kept it from building. */
-export interface CheckedDeck {
-  file: string;
-  findings: Warning[];
-  errors: DeckError[];
-}
-
-export interface CheckOptions {
-  projectDir: string;
-  inputs?: string[];
-  flags?: DeckLayer;
-  /** Browser options; false runs the content checks only. */
-  browser?: PdfOptions | false;
-  signal?: AbortSignal;
-}
-
-/**
- * `lectern check`: every deck built in memory and checked, content rules first, then the browser
- * rules in one browser. Writes nothing. A deck that does not build is reported with its errors.
- */
-export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
-  const browserOptions = options.browser === undefined ? {} : options.browser;
-  const opening = browserOptions ? startBrowser(browserOptions) : null;
-  try {
-    const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false });
-    const found = opening && prepared.length ? await checkPrepared(prepared, opening, browserOptions || {}, options.signal) : [];
-    const decks: CheckedDeck[] = prepared.map((p, i) => ({ file: p.built.deck.file, findings: [...p.built.deck.warnings, ...(found[i] ?? [])], errors: [] }));
-    for (const error of errors) {
-      const file = error.pos?.file ?? 'lectern';
-      const deck = decks.find((d) => d.file === file);
-      if (deck) deck.errors.push(error);
-      else decks.push({ file, findings: [], errors: [error] });
-    }
-    return decks.sort((a, b) => a.file.localeCompare(b.file));
-  } finally {
-    if (opening) await closeStarted(opening);
-  }
-}
-
-/** A browser being opened, and the exporter being loaded, while other work goes on. */
-interface StartedBrowser {
-  browser: Promise<LaunchedBrowser>;
-  exporter: Promise<typeof import('./export/export-pdfs.js').exportPdfs>;
-}
-
-/**
- * Finds the browser now (BROWSER_NOT_FOUND before anything is written) and starts it; the PDF
- * exporter and pdf-lib load only for runs that print, keeping HTML builds quick to start.
- */
-function startBrowser(pdf: PdfOptions): StartedBrowser {
-  const source = resolveBrowser(pdf);
-  const started: StartedBrowser = {
-    // No single browser call may outlast the deck's own deadline, which reports what it waited for.
-    browser: openBrowser(source, (pdf.timeoutMs ?? 60_000) + 60_000),
-    exporter: import('./export/export-pdfs.js').then((m) => m.exportPdfs),
-  };
-  // Failures surface where these are awaited; until then they must not go unhandled.
-  started.browser.catch(() => undefined);
-  started.exporter.catch(() => undefined);
-  return started;
-}
-
-/** The browser of a run is closed on every path, whether or not it was ever used. */
-async function closeStarted(started: StartedBrowser): Promise<void> {
-  const browser = await started.browser.catch(() => null);
-  await browser?.close().catch(() => undefined);
-}

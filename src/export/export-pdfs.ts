@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { DeckError, type Warning } from '../errors.js';
+import type { Warning } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
 import type { DeckSummary } from '../render/index-page.js';
 import type { LaunchedBrowser } from './browser.js';

@@ -1,0 +1,31 @@
+import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
+import type { PdfOptions } from './export/export-pdfs.js';
+
+/** A browser being opened, and the exporter being loaded, while other work goes on. */
+export interface StartedBrowser {
+  browser: Promise<LaunchedBrowser>;
+  exporter: Promise<typeof import('./export/export-pdfs.js').exportPdfs>;
+}
+
+/**
+ * Finds the browser now (BROWSER_NOT_FOUND before anything is written) and starts it; the PDF
+ * exporter and pdf-lib load only for runs that print, keeping HTML builds quick to start.
+ */
+export function startBrowser(pdf: PdfOptions): StartedBrowser {
+  const source = resolveBrowser(pdf);
+  const started: StartedBrowser = {
+    // No single browser call may outlast the deck's own deadline, which reports what it waited for.
+    browser: openBrowser(source, (pdf.timeoutMs ?? 60_000) + 60_000),
+    exporter: import('./export/export-pdfs.js').then((m) => m.exportPdfs),
+  };
+  // Failures surface where these are awaited; until then they must not go unhandled.
+  started.browser.catch(() => undefined);
+  started.exporter.catch(() => undefined);
+  return started;
+}
+
+/** The browser of a run is closed on every path, whether or not it was ever used. */
+export async function closeStarted(started: StartedBrowser): Promise<void> {
+  const browser = await started.browser.catch(() => null);
+  await browser?.close().catch(() => undefined);
+}
