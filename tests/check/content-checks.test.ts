@@ -187,4 +187,25 @@ describe('content checks in the build', () => {
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(`${dir}/dist/talk/files/handout.txt`, 'utf8')).toBe('handout text\n');
   });
+
+  it('check reports a deck that does not build in its own group, checks the others, and writes nothing', async () => {
+    const dir = makeProject({
+      'decks/broken.md': '---\ntitel: Oops\n---\n\n## A\n',
+      'decks/fine.md': '## Fine\n\nText.\n',
+      'decks/busy.md': '## Same\n\nA\n\n## Same\n\nB\n',
+    });
+    const run = await cli(['check', '--no-browser'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout.startsWith('decks/broken.md: 1 error\ndecks/broken.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "titel"\n')).toBe(true);
+    expect(run.stdout.split('\n').filter((l) => /^decks\/\w+\.md: /.test(l))).toEqual(['decks/broken.md: 1 error', 'decks/busy.md: 1 warning', 'decks/fine.md: no problems']);
+    expect(run.stdout).toContain('decks/busy.md:5:1: warning[TITLE_DUPLICATE]');
+    expect(run.stdout).toMatch(/3 decks checked in \d+ ms: 1 error, 1 warning — failed\n$/);
+    const json = JSON.parse((await cli(['check', '--no-browser', '--json'], dir)).stdout);
+    expect(json.decks.map((d: { file: string }) => d.file)).toEqual(['decks/broken.md', 'decks/busy.md', 'decks/fine.md']);
+    expect(json.decks[0].errors[0]).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', pos: { file: 'decks/broken.md', line: 2, column: 1 }, exitCode: 1 });
+    expect(json.decks[1].findings[0]).toMatchObject({ rule: 'duplicate-title', code: 'TITLE_DUPLICATE', severity: 'warning', file: 'decks/busy.md', line: 5, column: 1 });
+    expect(json).toMatchObject({ errors: 1, warnings: 1, strict: false, exitCode: 1 });
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${dir}/dist`)).toBe(false);
+  });
 });
