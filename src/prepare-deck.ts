@@ -68,6 +68,9 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   }
   // Local files the slides link to travel with the deck, like its images; the check reports the rest.
   const linkTarget = (link: string): LinkTarget => {
+    // Built decks are siblings: `../other/` from this deck is the deck other.md beside it.
+    const sibling = /^\.\.\/([^/]+)\/(index\.html)?$/.exec(link);
+    if (sibling && existsSync(join(deckDir, `${sibling[1]}.md`))) return 'deck';
     const target = resolve(deckDir, link);
     const rel = relative(deckDir, target);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return 'outside';

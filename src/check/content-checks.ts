@@ -3,8 +3,8 @@ import type { SourcePos, Warning } from '../errors.js';
 import type { Deck, Slide } from '../model/types.js';
 import { resolveRules, type ActiveRule, type RuleName } from './rules.js';
 
-/** What a local link points at, as the caller's file system says. */
-export type LinkTarget = 'file' | 'folder' | 'missing' | 'outside';
+/** What a local link points at, as the caller's file system says; `deck` is another built deck (`../other/`). */
+export type LinkTarget = 'file' | 'deck' | 'folder' | 'missing' | 'outside';
 
 export interface ContentCheckInput {
   deck: Deck;
@@ -70,7 +70,7 @@ export function checkContent({ deck, linkTarget }: ContentCheckInput): Warning[]
     const target = local.startsWith('/') ? 'outside' : linkTarget(local);
     if (target === 'missing') report('link-file', link.pos, `link to "${url}": no such file beside the deck`, 'fix the path (it is relative to the deck file), or add the file');
     if (target === 'folder') report('link-file', link.pos, `link to "${url}" is a folder, and folders are not copied with the deck`, 'link to a file (a .zip or an index.html inside the folder)');
-    if (target === 'outside') report('link-file', link.pos, `link to "${url}" leaves the deck's folder and will not be in the built deck`, 'keep linked files in the deck file\'s folder (or below it); they are copied with the deck');
+    if (target === 'outside') report('link-file', link.pos, `link to "${url}" leaves the deck's folder and will not be in the built deck`, 'keep linked files in the deck file\'s folder (or below it), they are copied with the deck; link another deck as ../name/');
   }
   return findings;
 }

@@ -99,8 +99,8 @@ describe('content checks', () => {
   });
 
   it('checks local links to files, and leaves web and mail links alone', () => {
-    const deck = '## Links\n\n[a](handout.pdf) [b](gone.pdf) [c](../secret.txt) [d](https://example.invalid/x) [e](mailto:a@example.invalid) [f](notes/) [g](handout.pdf#page=2)\n';
-    const found = findingsOf(deck, { 'handout.pdf': 'file', '../secret.txt': 'outside', 'notes/': 'folder' }).filter((f) => f.code === 'LINK_FILE_MISSING');
+    const deck = '## Links\n\n[a](handout.pdf) [b](gone.pdf) [c](../secret.txt) [d](https://example.invalid/x) [e](mailto:a@example.invalid) [f](notes/) [g](handout.pdf#page=2) [h](../other/)\n';
+    const found = findingsOf(deck, { 'handout.pdf': 'file', '../secret.txt': 'outside', 'notes/': 'folder', '../other/': 'deck' }).filter((f) => f.code === 'LINK_FILE_MISSING');
     expect(found.map((f) => f.message)).toEqual([
       'link to "gone.pdf": no such file beside the deck',
       'link to "../secret.txt" leaves the deck\'s folder and will not be in the built deck',
@@ -180,8 +180,17 @@ describe('content checks in the build', () => {
     expect(run.stdout).toMatch(/2 decks checked in \d+ ms: 1 error, 0 warnings — failed/);
   });
 
-  it('copies local files the slides link to, so the links work in the built deck', async () => {
-    const dir = makeProject({ 'decks/talk.md': '## Links\n\n[the handout](files/handout.txt)\n', 'decks/files/handout.txt': 'handout text\n' });
+  it('copies local files the slides link to, so the links work in the built deck; links to sibling decks pass', async () => {
+    const dir = makeProject({
+      'decks/talk.md': '## Links\n\n[the handout](files/handout.txt) and [the other talk](../other/)\n',
+      'decks/files/handout.txt': 'handout text\n',
+      'decks/other.md': '## Other\n\nBack to [the talk](../talk/index.html); not to [a third](../third/).\n',
+    });
+    const failed = await cli(['build', '--no-pdf'], dir);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('decks/other.md:3:48: error[LINK_FILE_MISSING]: link to "../third/" leaves the deck\'s folder');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${dir}/decks/other.md`, '## Other\n\nBack to [the talk](../talk/index.html).\n');
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
     const { readFileSync } = await import('node:fs');
