@@ -114,6 +114,32 @@ describe.skipIf(!browserPath)('browser faults', () => {
     await expectCleanFailure(dir, ['build', 'decks/slow.md', '--allow-remote', '--timeout', '5'], { code: 4, first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for loading the deck/, withinMs: 25_000 });
   });
 
+  it('check: an asset that never answers is a timeout naming the wait, and nothing is written', async () => {
+    const dir = makeProject({ 'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n` });
+    await expectCleanFailure(dir, ['check', '--allow-remote', '--timeout', '5'], { code: 4, first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: checking timed out while waiting for loading the deck/, withinMs: 25_000 });
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('SIGINT during a check: exit 130 at once, browser closed, nothing written', async () => {
+    const dir = makeProject({ 'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n` });
+    const tmp = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'lectern-sig-'));
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'check', '--allow-remote'], { cwd: dir, env: { ...process.env, TMPDIR: tmp } });
+    onTestFinished(() => reap(child, tmp));
+    const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+    const until = Date.now() + 20_000;
+    while (chromiumOf(tmp).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1500));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    const until2 = Date.now() + 10_000;
+    while (chromiumOf(tmp).length > 0 && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    expect(chromiumOf(tmp)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 130],
