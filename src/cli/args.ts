@@ -29,7 +29,7 @@ Check options:
       --strict             exit 1 on warnings too, not only on errors
       --no-browser         content checks only: no browser needed
 
-PDF options:
+Browser options (PDF export and checks):
       --browser-path <p>   Chrome, Chromium or Edge to use (else CHROME_PATH,
                            PUPPETEER_EXECUTABLE_PATH, then the usual places)
       --browser-ws <url>   connect to a running browser instead of launching one
@@ -140,6 +140,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (v.check && command !== 'build') throw new DeckError('USAGE', '--check goes with `lectern build`; `lectern check` always runs every check', { hint: 'lectern build --check' });
   if ((v.strict || v['no-browser']) && command !== 'check') throw new DeckError('USAGE', '--strict and --no-browser go with `lectern check`', { hint: 'lectern check --strict' });
+  if (command === 'check' && (v.out || v['pdf-notes'] || v['pdf-fragments'])) {
+    throw new DeckError('USAGE', '`lectern check` writes nothing: --out, --pdf-notes and --pdf-fragments go with `lectern build`', { hint: 'lectern check decks/talk.md' });
+  }
   if (v['no-pdf'] && command === 'check') throw new DeckError('USAGE', '`lectern check` writes no PDF; --no-browser skips the browser checks', { hint: 'lectern check --no-browser' });
   if (v['no-pdf'] && command === 'pdf') throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', { hint: 'use `lectern build --no-pdf`' });
 

@@ -154,6 +154,32 @@ const cases: Case[] = [
     line: 'lectern: error[USAGE]: unknown option "--pdf-quality"',
   },
   {
+    name: 'check options elsewhere',
+    files: {},
+    args: ['build', '--strict'],
+    code: 2,
+    line: 'lectern: error[USAGE]: --strict and --no-browser go with `lectern check`',
+  },
+  {
+    name: 'build options with check',
+    files: {},
+    args: ['check', '--out', 'elsewhere'],
+    code: 2,
+    line: 'lectern: error[USAGE]: `lectern check` writes nothing: --out, --pdf-notes and --pdf-fragments go with `lectern build`',
+  },
+  {
+    name: 'unknown check rule',
+    files: { 'decks/bad.md': '---\nchecks:\n  max-word: off\n---\n\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:3:3: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "checks.max-word"',
+  },
+  {
+    name: 'check finding set to error',
+    files: { 'decks/bad.md': '---\nchecks:\n  duplicate-title: error\n---\n\n## A\n\nOne\n\n## A\n\nTwo\n' },
+    code: 1,
+    line: 'decks/bad.md:10:1: error[TITLE_DUPLICATE]: slide 2 "A" has the same title as the slide at line 6',
+  },
+  {
     name: 'missing input',
     files: {},
     args: ['build', 'nowhere.md'],
