@@ -47,16 +47,19 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
   // An image is reported where the deck names it, when it does.
   const imagePos = (src: string, slide: number | null): SourcePos => deck.assets.find((a) => a.url === src)?.pos ?? slidePos(slide);
 
+  const at = (line: number | null, slide: number | null): SourcePos => (line === null ? slidePos(slide) : { file: deck.file, line, column: 1 });
   for (const o of seen.overflows) {
     const percent = Math.round((o.by / o.size) * 100);
     const by = Math.round(o.by);
     const when = o.fragment >= 0 ? ` from fragment ${o.fragment + 1} of ${o.fragments} on` : '';
     if (o.kind === 'slide') {
-      report('slide-overflow', slidePos(o.slide), `${nameOf(o.slide)} overflows ${o.axis === 'width' ? 'sideways ' : ''}by ${by}px (${percent}%)${when}`,
+      const from = o.line !== null ? `: line ${o.line} on is off the slide` : '';
+      report('slide-overflow', slidePos(o.slide), `${nameOf(o.slide)} overflows ${o.axis === 'width' ? 'sideways ' : ''}by ${by}px (${percent}%)${when}${from}`,
         'split the slide with a `---` line, shorten it, or choose a roomier layout with <!-- layout: name -->');
     } else {
+      // A clipped block is pointed at where it is written.
       const what = o.element?.startsWith('pre') ? 'a code block' : `a ${o.element}`;
-      report('slide-overflow', slidePos(o.slide), `${nameOf(o.slide)}: ${what} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
+      report('slide-overflow', at(o.line, o.slide), `${nameOf(o.slide)}: ${what} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
         o.element?.startsWith('pre') ? 'shorten the long lines or split the code over two slides' : 'shorten what the element holds');
     }
   }
@@ -82,7 +85,7 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
         continue;
       }
       const text = colours ? `contrast ${colours[1]}:1 (${colours[2]} on ${colours[3]}), below the ${colours[4]} WCAG AA asks for` : a.message.replace(/\.$/, '');
-      contrast.set(key, { slides: a.slide === null ? [] : [a.slide + 1], finding: { pos: slidePos(a.slide), message: `${where}: "${a.snippet}" has ${text}` } });
+      contrast.set(key, { slides: a.slide === null ? [] : [a.slide + 1], finding: { pos: at(a.line, a.slide), message: `${where}: "${a.snippet}" has ${text}` } });
     } else {
       report('lang', slidePos(null), `the page has no valid lang attribute: ${a.message.replace(/\.$/, '')}`,
         'set `lang:` in front matter; a template\'s layout.hbs must write <html lang="{{deck.meta.lang}}">');
@@ -97,7 +100,7 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
   }
 
   for (const h of seen.headings) {
-    report('heading-order', slidePos(h.slide), `${nameOf(h.slide)}: heading jumps from h${h.from.level} "${h.from.text}" to h${h.to.level} "${h.to.text}"`,
+    report('heading-order', at(h.to.line, h.slide), `${nameOf(h.slide)}: heading jumps from h${h.from.level} "${h.from.text}" to h${h.to.level} "${h.to.text}"`,
       `use h${h.from.level + 1} (${'#'.repeat(h.from.level + 1)}) here, or style the text instead of skipping a level`);
   }
 

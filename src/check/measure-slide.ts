@@ -5,7 +5,9 @@ export interface SlideMeasure {
   sideways: number;
   width: number;
   height: number;
-  clipped: { element: string; axis: 'height' | 'width'; by: number; size: number }[];
+  clipped: { element: string; axis: 'height' | 'width'; by: number; size: number; line: number | null }[];
+  /** The first source line (`data-line`) with content outside the slide, when the slide overflows. */
+  firstLineOutside: number | null;
 }
 
 /**
@@ -31,12 +33,25 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
   let bottom = height;
   let right = width;
   const clipped: SlideMeasure['clipped'] = [];
-  const extend = (r: DOMRect): void => {
+  let firstLineOutside: number | null = null;
+  const lineOf = (el: Element): number | null => {
+    const line = Number(el.closest('[data-line]')?.getAttribute('data-line'));
+    return Number.isInteger(line) && line > 0 ? line : null;
+  };
+  const extend = (r: DOMRect, el: Element): void => {
     if (r.width <= 0 && r.height <= 0) return;
-    top = Math.min(top, (r.top - box.top) / scale);
-    left = Math.min(left, (r.left - box.left) / scale);
-    bottom = Math.max(bottom, (r.bottom - box.top) / scale);
-    right = Math.max(right, (r.right - box.left) / scale);
+    const y0 = (r.top - box.top) / scale;
+    const x0 = (r.left - box.left) / scale;
+    const y1 = (r.bottom - box.top) / scale;
+    const x1 = (r.right - box.left) / scale;
+    top = Math.min(top, y0);
+    left = Math.min(left, x0);
+    bottom = Math.max(bottom, y1);
+    right = Math.max(right, x1);
+    if (y0 < -1 || x0 < -1 || y1 > height + 1 || x1 > width + 1) {
+      const line = lineOf(el);
+      if (line !== null && (firstLineOutside === null || line < firstLineOutside)) firstLineOutside = line;
+    }
   };
   const range = document.createRange();
   const visit = (el: Element, visible: boolean): void => {
@@ -49,7 +64,7 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
         const lineHeight = parseFloat(getComputedStyle(el).lineHeight) * scale;
         for (const r of Array.from(range.getClientRects())) {
           const middle = r.top + r.height / 2;
-          extend(Number.isFinite(lineHeight) && lineHeight < r.height ? new DOMRect(r.left, middle - lineHeight / 2, r.width, lineHeight) : r);
+          extend(Number.isFinite(lineHeight) && lineHeight < r.height ? new DOMRect(r.left, middle - lineHeight / 2, r.width, lineHeight) : r, el);
         }
         continue;
       }
@@ -59,19 +74,19 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
       if (style.display === 'none') continue;
       const shown = style.visibility === 'visible' && Number(style.opacity) > 0;
       if (replaced.has(node.localName)) {
-        if (shown) extend(node.getBoundingClientRect());
+        if (shown) extend(node.getBoundingClientRect(), node);
         continue;
       }
       const painted = style.backgroundImage !== 'none' || !/^(transparent|rgba\(.*,\s*0\))$/.test(style.backgroundColor) || parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth) + parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth) > 0;
-      if (shown && painted) extend(node.getBoundingClientRect());
+      if (shown && painted) extend(node.getBoundingClientRect(), node);
       if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
         const html = node as HTMLElement;
         if (shown) {
-          extend(node.getBoundingClientRect());
+          extend(node.getBoundingClientRect(), node);
           const downBy = html.scrollHeight - html.clientHeight;
           const sideBy = html.scrollWidth - html.clientWidth;
-          if (downBy > 1) clipped.push({ element: describe(node), axis: 'height', by: downBy, size: html.clientHeight });
-          if (sideBy > 1) clipped.push({ element: describe(node), axis: 'width', by: sideBy, size: html.clientWidth });
+          if (downBy > 1) clipped.push({ element: describe(node), axis: 'height', by: downBy, size: html.clientHeight, line: lineOf(node) });
+          if (sideBy > 1) clipped.push({ element: describe(node), axis: 'width', by: sideBy, size: html.clientWidth, line: lineOf(node) });
         }
         continue;
       }
@@ -79,5 +94,5 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
     }
   };
   visit(section, true);
-  return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped };
+  return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped, firstLineOutside };
 }

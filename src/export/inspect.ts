@@ -21,6 +21,8 @@ export interface OverflowSeen {
   fragments: number;
   /** The clipping element, as `pre`, `div.scroll`. */
   element?: string;
+  /** The source line of the clipping element, or of the first content outside the slide. */
+  line: number | null;
 }
 
 /** An axe-core violation on one element. */
@@ -32,6 +34,8 @@ export interface AxeSeen {
   snippet: string;
   /** For images: the src attribute as written. */
   src?: string;
+  /** The source line of the block the element is in, when known. */
+  line: number | null;
 }
 
 export interface ImageSeen {
@@ -45,7 +49,7 @@ export interface ImageSeen {
 export interface HeadingSeen {
   slide: number;
   from: { level: number; text: string };
-  to: { level: number; text: string };
+  to: { level: number; text: string; line: number | null };
 }
 
 /** What a deck does in a real browser at its own size. */
@@ -161,15 +165,17 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     const keep = (seen: Omit<OverflowSeen, 'fragments'>): void => {
       const key = `${seen.kind}|${seen.axis}|${seen.element ?? ''}`;
       const before = worst.get(key);
+      const line = before?.line != null && (seen.line == null || before.line < seen.line) ? before.line : seen.line;
       if (!before) worst.set(key, seen);
-      else if (seen.by > before.by) worst.set(key, { ...seen, fragment: before.fragment });
+      else if (seen.by > before.by) worst.set(key, { ...seen, fragment: before.fragment, line });
+      else worst.set(key, { ...before, line });
     };
     let fragment = -1;
     for (;;) {
       const m = measure(section, scale);
-      if (m.down > 1) keep({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment });
-      if (m.sideways > 1) keep({ slide, kind: 'slide', axis: 'width', by: m.sideways, size: m.width, fragment });
-      for (const c of m.clipped) keep({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: c.element });
+      if (m.down > 1) keep({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment, line: m.firstLineOutside });
+      if (m.sideways > 1) keep({ slide, kind: 'slide', axis: 'width', by: m.sideways, size: m.width, fragment, line: m.firstLineOutside });
+      for (const c of m.clipped) keep({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: c.element, line: c.line });
       if (!reveal.nextFragment()) break;
       fragment++;
     }
@@ -179,7 +185,8 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     let previous: { level: number; text: string } | null = null;
     for (const heading of Array.from(section.querySelectorAll<HTMLElement>('h1, h2, h3, h4, h5, h6'))) {
       if (heading.closest('aside.notes') || getComputedStyle(heading).display === 'none') continue;
-      const current = { level: Number(heading.localName.slice(1)), text: snippetOf(heading) };
+      const line = Number(heading.getAttribute('data-line')) || null;
+      const current = { level: Number(heading.localName.slice(1)), text: snippetOf(heading), line };
       if (previous && current.level > previous.level + 1) out.headings.push({ slide, from: previous, to: current });
       previous = current;
     }
@@ -224,6 +231,7 @@ async function runAxe(rules: string[]): Promise<AxeSeen[]> {
         message: (node.any[0]?.message ?? node.failureSummary ?? violation.id).split('\n')[0]!,
         snippet: text.length > 60 ? `${text.slice(0, 57)}…` : text,
         ...(el?.localName === 'img' ? { src: el.getAttribute('src') ?? '' } : {}),
+        line: Number(el?.closest('[data-line]')?.getAttribute('data-line')) || null,
       });
     }
   }

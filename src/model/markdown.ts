@@ -9,19 +9,45 @@ import type { AssetRef } from './types.js';
 
 import { escapeHtml } from '../render/escape.js';
 
-/** Marked's HTML renderer plus `+` list fragments and build-time code highlighting. */
+/**
+ * Marks a block's first element with the source line it starts on (`data-line`), so what the
+ * browser finds on a slide (an overflow, a heading out of order) can be pointed at its line.
+ */
+function withLine(html: string, token: object): string {
+  const line = (token as Partial<LinedToken>).line;
+  return line === undefined ? html : html.replace(/^<([a-z][a-z0-9]*)/, `<$1 data-line="${line}"`);
+}
+
+/** Marked's HTML renderer plus `+` list fragments, build-time code highlighting and block lines. */
 class SlideRenderer extends Renderer {
   override listitem(item: Tokens.ListItem): string {
     const html = super.listitem(item);
-    return item.raw.trimStart().startsWith('+') ? html.replace(/^<li>/, '<li class="fragment">') : html;
+    return withLine(item.raw.trimStart().startsWith('+') ? html.replace(/^<li>/, '<li class="fragment">') : html, item);
   }
 
-  override code({ text, lang }: Tokens.Code): string {
+  override paragraph(token: Tokens.Paragraph): string {
+    return withLine(super.paragraph(token), token);
+  }
+
+  override heading(token: Tokens.Heading): string {
+    return withLine(super.heading(token), token);
+  }
+
+  override blockquote(token: Tokens.Blockquote): string {
+    return withLine(super.blockquote(token), token);
+  }
+
+  override table(token: Tokens.Table): string {
+    return withLine(super.table(token), token);
+  }
+
+  override code(token: Tokens.Code): string {
+    const { text, lang } = token;
     const language = (lang ?? '').match(/^\S*/)?.[0] ?? '';
     const known = language !== '' && hljs.getLanguage(language) !== undefined;
     const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
     const cls = language ? ` class="hljs language-${escapeHtml(language)}"` : ' class="hljs"';
-    return `<pre><code${cls}>${body}\n</code></pre>\n`;
+    return withLine(`<pre><code${cls}>${body}\n</code></pre>\n`, token);
   }
 }
 

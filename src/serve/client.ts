@@ -79,7 +79,8 @@ export const liveReloadScript = `(() => {
     const line = slide.getAttribute('data-source-line');
     const where = file + (line ? ':' + line + ':1' : '');
     const parts = [];
-    if (m.down > 1) parts.push('overflows by ' + Math.round(m.down) + 'px (' + Math.round(m.down / m.height * 100) + '%)');
+    const from = m.firstLineOutside ? ': line ' + m.firstLineOutside + ' on is off the slide' : '';
+    if (m.down > 1) parts.push('overflows by ' + Math.round(m.down) + 'px (' + Math.round(m.down / m.height * 100) + '%)' + from);
     if (m.sideways > 1) parts.push('overflows sideways by ' + Math.round(m.sideways) + 'px');
     for (const c of m.clipped) parts.push((c.element === 'pre' ? 'a code block' : 'a ' + c.element) + ' is cut off by ' + Math.round(c.by) + 'px');
     live = parts.length ? where + ': slide ' + n + ' ' + parts.join('; ') + ' (measured in this browser)' : null;

@@ -134,6 +134,8 @@ A photo, far too large:
 ## Levels
 
 #### Two steps down
+
+Some <span style="color:#e0e0e0">faint words</span> here.
 `;
   let dir: string;
   let report: Report;
@@ -164,27 +166,29 @@ A photo, far too large:
     report = JSON.parse(run.stdout) as Report;
   });
 
-  it('reports each overflowing slide at its line, by the amount computed from the geometry', () => {
+  it('reports each overflowing slide at its line, by the amount computed from the geometry, naming the first line off the slide', () => {
     const found = deck('over').findings.filter((f) => f.code === 'SLIDE_OVERFLOW');
     const amount = (f: Finding): number => Number(/by (\d+)px/.exec(f.message)![1]);
-    const at = (heading: string): Finding[] => found.filter((f) => f.line === lineOf(overflowing, heading));
-    const expected: [string, number][] = [
-      ['## Text', 50 + 16 * 50 - 720],
-      ['## List', 50 + 20 * 50 - 720],
-      ['## Tall', 50 + 50 + 1100 - 720],
-      ['## Code', 150 * 12 - 1000],
-      ['## Steps', 50 + 15 * 50 - 720],
+    const at = (text: string): Finding[] => found.filter((f) => f.line === lineOf(overflowing, text));
+    // Where each finding stands, its true amount, and the first source line past the slide's edge.
+    const expected: [string, number, string | null][] = [
+      ['## Text', 50 + 16 * 50 - 720, 'Paragraph 14'],
+      ['## List', 50 + 20 * 50 - 720, '- item 14'],
+      ['## Tall', 50 + 50 + 1100 - 720, '![a bar 1100px tall](tall.svg)'],
+      ['```text', 150 * 12 - 1000, null],
+      ['## Steps', 50 + 15 * 50 - 720, '+ step 14'],
     ];
-    for (const [heading, truth] of expected) {
-      const [finding, ...more] = at(heading);
-      expect(more, heading).toEqual([]);
-      expect(finding, heading).toBeDefined();
-      expect(Math.abs(amount(finding!) - truth), `${heading}: ${finding!.message}`).toBeLessThanOrEqual(3);
+    for (const [where, truth, firstOff] of expected) {
+      const [finding, ...more] = at(where);
+      expect(more, where).toEqual([]);
+      expect(finding, where).toBeDefined();
+      expect(Math.abs(amount(finding!) - truth), `${where}: ${finding!.message}`).toBeLessThanOrEqual(3);
       expect(finding!.column).toBe(1);
       expect(finding!.severity).toBe('warning');
+      if (firstOff) expect(finding!.message, where).toMatch(new RegExp(`: line ${lineOf(overflowing, firstOff)} on is off the slide$`));
     }
-    expect(at('## Text')[0]!.message).toMatch(/^slide 1 "Text" overflows by 1[23]\dpx \(18%\)$/);
-    expect(at('## Code')[0]!.message).toMatch(/^slide 4 "Code": a code block is cut off by \d+px sideways \(80%\); it scrolls on screen and is clipped in the PDF$/);
+    expect(at('## Text')[0]!.message).toMatch(/^slide 1 "Text" overflows by 1[23]\dpx \(18%\): line \d+ on is off the slide$/);
+    expect(at('```text')[0]!.message).toMatch(/^slide 4 "Code": a code block is cut off by \d+px sideways \(80%\); it scrolls on screen and is clipped in the PDF$/);
     // The list of steps fits until its 14th step is shown.
     expect(at('## Steps')[0]!.message).toContain('from fragment 14 of 15 on');
     expect(at('## Fits')).toEqual([]);
@@ -199,9 +203,13 @@ A photo, far too large:
     const found = deck('inaccessible').findings;
     const of = (code: string): Finding[] => found.filter((f) => f.code === code);
     expect(of('COLOR_CONTRAST').length).toBeGreaterThan(0);
+    // A colour of its own is a finding of its own, at the paragraph it is in.
+    expect(of('COLOR_CONTRAST').filter((f) => f.message.includes('#e0e0e0'))).toEqual([
+      expect.objectContaining({ line: lineOf(inaccessible, 'Some <span style="color:#e0e0e0">faint words</span> here.'), message: expect.stringContaining('slide 4 "Levels": "faint words" has contrast') }),
+    ]);
     expect(of('COLOR_CONTRAST')[0]!.message).toMatch(/has contrast 1\.\d+:1 \(#bbbbbb on #[0-9a-f]{6}\), below the (3|4\.5):1 WCAG AA asks for/);
     expect(of('HEADING_ORDER')).toEqual([
-      expect.objectContaining({ line: lineOf(inaccessible, '## Levels'), message: 'slide 4 "Levels": heading jumps from h2 "Levels" to h4 "Two steps down"' }),
+      expect.objectContaining({ line: lineOf(inaccessible, '#### Two steps down'), message: 'slide 4 "Levels": heading jumps from h2 "Levels" to h4 "Two steps down"' }),
     ]);
     expect(of('IMAGE_OVERSIZED')).toEqual([
       expect.objectContaining({ line: lineOf(inaccessible, '<img src="img/big.png" alt="noise" width="300">'), message: expect.stringMatching(/image "img\/big\.png" is 2400×1600 px \(\d+ kB\) but shown at 300×200 \(8\.0× larger than needed\)/) }),

@@ -255,7 +255,11 @@ describe.skipIf(!browserPath)('lectern serve shows check findings in the page', 
     await page.evaluate(() => (window as any).Reveal.slide(1, 0));
     await waitForBadge('▾ lectern check: 2 warnings');
     const text = await page.evaluate(() => document.querySelector('#lectern-check pre')!.textContent!);
-    expect(text.split('\n')[0]).toMatch(/^decks\/panel\.md:13:1: slide 2 overflows by \d+px \(\d+%\) \(measured in this browser\)$/);
+    const first = /^decks\/panel\.md:13:1: slide 2 overflows by \d+px \(\d+%\): line (\d+) on is off the slide \(measured in this browser\)$/.exec(text.split('\n')[0]!);
+    expect(first, text).not.toBeNull();
+    // "Line N" paragraphs sit on every other source line from line 15.
+    expect(Number(first![1])).toBeGreaterThan(15);
+    expect(crowded.split('\n')[Number(first![1]) - 1]).toMatch(/^Line \d+$/);
     expect(await badge()).toBe('▾ lectern check: 2 warnings');
   });
 

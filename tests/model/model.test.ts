@@ -28,14 +28,15 @@ describe('deck model', () => {
     const [slide] = slidesOf(modelOf('## Use `{{ name }}` & <b>more</b>\n\nBody {{ x }}\n'));
     expect(slide!.title).toBe('Use <code>{{ name }}</code> &amp; <b>more</b>');
     expect(slide!.titleText).toBe('Use `{{ name }}` & more');
-    expect(slide!.body).toContain('<p>Body {{ x }}</p>');
+    expect(slide!.body).toContain('<p data-line="3">Body {{ x }}</p>');
   });
 
   it('turns + lists into fragments and counts .element fragments', () => {
     const [slide] = slidesOf(modelOf('## F\n\n+ a\n+ b\n\n- c\n\nText <!-- .element: class="fragment" -->\n'));
-    expect(slide!.body).toContain('<li class="fragment">a</li>');
-    expect(slide!.body).toContain('<li>c</li>');
-    expect(slide!.body).toContain('<p class="fragment">Text </p>');
+    expect(slide!.body).toContain('<li data-line="3" class="fragment">a</li>');
+    expect(slide!.body).toContain('<li data-line="4" class="fragment">b</li>');
+    expect(slide!.body).toContain('<li data-line="6">c</li>');
+    expect(slide!.body).toContain('<p data-line="8" class="fragment">Text </p>');
     expect(slide!.fragments).toBe(3);
   });
 
@@ -49,7 +50,7 @@ describe('deck model', () => {
 
   it('collects speaker notes as HTML', () => {
     const [slide] = slidesOf(modelOf('## N\n\nbody\n\nNote: say **this**\n'));
-    expect(slide!.notes).toBe('<p>say <strong>this</strong></p>');
+    expect(slide!.notes).toBe('<p data-line="5">say <strong>this</strong></p>');
     expect(slide!.body).not.toContain('say');
   });
 

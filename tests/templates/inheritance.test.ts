@@ -21,7 +21,7 @@ describe('template inheritance', () => {
     const html = readFileSync(join(dir, 'dist/d/index.html'), 'utf8');
     // The bullets layout is the child's; quote and section are still default's.
     expect(html).toContain('<div class="child-bullets">Points</div>');
-    expect(html).toContain('<div class="slide-body quote-body"><blockquote>');
+    expect(html).toMatch(/<div class="slide-body quote-body"><blockquote data-line="\d+">/);
     expect(html).toContain('<h1 class="section-title">Part</h1>');
     // The footer partial is the child's, on every slide.
     expect(html.match(/<footer class="child-footer">child footer<\/footer>/g)).toHaveLength(4);
@@ -96,7 +96,7 @@ describe('scaffolding', () => {
     for (const layout of ['title', 'section', 'bullets', 'quote', 'two-column', 'image', 'code', 'statement', 'closing']) {
       expect(html).toContain(`data-layout="${layout}"`);
     }
-    expect(html).toContain('<li class="fragment">');
+    expect(html).toMatch(/<li data-line="\d+" class="fragment">/);
     expect(html).toContain('<aside class="notes">');
     expect(existsSync(join(dir, 'dist/first-talk/images/first-talk-diagram.svg'))).toBe(true);
     const again = await cli(['new', 'deck', 'first-talk', '--no-pdf'], dir);
