@@ -67,14 +67,10 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
     deck.assets.push({ url: value, pos: fromDeck ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]) });
   }
   // Local files the slides link to travel with the deck, like its images; the check reports the rest.
+  const targets = new Map<string, LinkTarget>();
   const linkTarget = (link: string): LinkTarget => {
-    // Built decks are siblings: `../other/` from this deck is the deck other.md beside it.
-    const sibling = /^\.\.\/([^/]+)\/(index\.html)?$/.exec(link);
-    if (sibling && existsSync(join(deckDir, `${sibling[1]}.md`))) return 'deck';
-    const target = resolve(deckDir, link);
-    const rel = relative(deckDir, target);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return 'outside';
-    return existsSync(target) ? (statSync(target).isFile() ? 'file' : 'folder') : 'missing';
+    if (!targets.has(link)) targets.set(link, findLinkTarget(link, deckDir));
+    return targets.get(link)!;
   };
   deck.warnings.push(...checkContent({ deck, linkTarget }));
   const linked = deck.links.filter((l) => localLinkPath(l.url) !== null && !l.url.startsWith('/') && linkTarget(localLinkPath(l.url)!) === 'file');
@@ -114,6 +110,17 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
       copies,
     },
   };
+}
+
+/** What a local link of a deck in `deckDir` points at. */
+function findLinkTarget(link: string, deckDir: string): LinkTarget {
+  // Built decks are siblings: `../other/` from this deck is the deck other.md beside it.
+  const sibling = /^\.\.\/([^/]+)\/(index\.html)?$/.exec(link);
+  if (sibling && existsSync(join(deckDir, `${sibling[1]}.md`))) return 'deck';
+  const target = resolve(deckDir, link);
+  const rel = relative(deckDir, target);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return 'outside';
+  return existsSync(target) ? (statSync(target).isFile() ? 'file' : 'folder') : 'missing';
 }
 
 /** A template that is not found is pointed at where the deck (or config) names it. */

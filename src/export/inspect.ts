@@ -80,20 +80,16 @@ export interface InspectPage {
   close: () => Promise<void>;
 }
 
-let axeSource: string | undefined;
-
+/** axe-core's browser bundle, read once per page opened (a page checks deck after deck). */
 function axeScript(): string {
-  if (axeSource === undefined) {
-    try {
-      axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    } catch (err) {
-      throw new DeckError('RUNTIME_MISSING', 'the axe-core package is not installed', {
-        hint: 'run `npm run setup` (or `npm ci`) in the Lectern folder',
-        cause: err,
-      });
-    }
+  try {
+    return readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  } catch (err) {
+    throw new DeckError('RUNTIME_MISSING', 'the axe-core package is not installed', {
+      hint: 'run `npm run setup` (or `npm ci`) in the Lectern folder',
+      cause: err,
+    });
   }
-  return axeSource;
 }
 
 /**
