@@ -82,11 +82,16 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfOptions & { si
     }
     for (const overflow of printed.overflows) {
       const slide = summary.slides[overflow.slide];
+      const name = `slide ${overflow.slide + 1}${slide?.title ? ` "${slide.title}"` : ''}`;
+      const what = overflow.clipped === 'pre' ? 'a code block' : `a ${overflow.clipped}`;
       warnings.push({
         code: 'SLIDE_OVERFLOW',
-        message: `slide ${overflow.slide + 1}${slide?.title ? ` "${slide.title}"` : ''} overflows its page by ${overflow.by}px and is cut off in the PDF`,
-        pos: { file: summary.file, line: slide?.line ?? 1, column: 1 },
-        hint: 'split the slide, or shorten its content',
+        message: overflow.clipped
+          ? `${name}: ${what} is cut off by ${overflow.by}px in the PDF`
+          : `${name} overflows its page by ${overflow.by}px and is cut off in the PDF${overflow.line ? `: line ${overflow.line} on is off the page` : ''}`,
+        // A clipped block is pointed at where it is written.
+        pos: { file: summary.file, line: (overflow.clipped ? overflow.line : null) ?? slide?.line ?? 1, column: 1 },
+        hint: overflow.clipped ? 'shorten the long lines, or split the block over two slides' : 'split the slide, or shorten its content',
       });
     }
     let date = summary.date ? parseDeckDate(summary.date) : null;

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
+import { measureSlide } from '../check/measure-slide.js';
 import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from './page-tools.js';
 
 export interface PrintOptions {
@@ -27,8 +28,8 @@ export interface PrintedDeck {
   pages: PrintedPage[];
   /** Requests refused because they left the deck's own server. */
   blocked: string[];
-  /** Slides whose content is taller or wider than the page, by how many pixels. */
-  overflows: { slide: number; by: number }[];
+  /** Slides whose content is taller or wider than the page, by how many pixels, and from which source line. */
+  overflows: { slide: number; by: number; line: number | null; clipped?: string }[];
 }
 
 /** A browser page set up once for printing and reused deck after deck. */
@@ -66,6 +67,8 @@ export async function openPrintPage(browser: Browser, ownContext: boolean): Prom
       await page.addStyleTag({ content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }' });
       await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
       await step('images to decode', page.evaluate(decodeImages));
+      // The same measure as `lectern check` and the preview panel: what is visible past the edge.
+      await page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`);
       const layout = await step('reading the page layout', page.evaluate(readLayout));
       const thumbnail = await step('the title slide thumbnail', thumbnailOf(page));
       const pdf = await step(
@@ -91,10 +94,11 @@ async function thumbnailOf(page: Page): Promise<Uint8Array> {
 /* The function below runs inside the page. */
 
 /** Reads which slide each PDF page shows, and points links between slides at their pages. */
-function readLayout(): { pages: PrintedPage[]; overflows: { slide: number; by: number }[] } {
+function readLayout(): { pages: PrintedPage[]; overflows: PrintedDeck['overflows'] } {
+  const measure = (window as unknown as { __lecternMeasure: typeof measureSlide }).__lecternMeasure;
   const container = document.querySelector('.reveal .slides');
   const pages: PrintedPage[] = [];
-  const overflows: { slide: number; by: number }[] = [];
+  const overflows: PrintedDeck['overflows'] = [];
   let current = -1;
   for (const el of Array.from(container?.children ?? [])) {
     if (el.classList.contains('pdf-page')) {
@@ -102,8 +106,15 @@ function readLayout(): { pages: PrintedPage[]; overflows: { slide: number; by: n
       current = section ? Number(section.dataset.lecternSlide) : current + 1;
       pages.push({ kind: 'slide', slide: current });
       if (section) {
-        const by = Math.max(section.scrollHeight - section.clientHeight, section.scrollWidth - section.clientWidth);
-        if (by > 1) overflows.push({ slide: current, by });
+        const m = measure(section, section.getBoundingClientRect().width / section.offsetWidth || 1);
+        const by = Math.round(Math.max(m.down, m.sideways));
+        // One warning a slide, however many fragment pages it prints on: the worst of them.
+        const earlier = overflows.find((o) => o.slide === current);
+        if (by > 1 && !earlier) overflows.push({ slide: current, by, line: m.firstLineOutside });
+        else if (earlier && by > earlier.by) Object.assign(earlier, { by, line: m.firstLineOutside ?? earlier.line });
+        for (const c of m.clipped) {
+          if (!overflows.some((o) => o.slide === current && o.clipped === c.element && o.line === c.line)) overflows.push({ slide: current, by: Math.round(c.by), line: c.line, clipped: c.element });
+        }
       }
     } else if (el.classList.contains('speaker-notes-pdf')) {
       pages.push({ kind: 'notes', slide: current });

@@ -138,10 +138,17 @@ describe.skipIf(!browserPath)('PDF options', () => {
 
   it('warns about a slide that overflows its page, naming the slide and line', async () => {
     const items = Array.from({ length: 40 }, (_, i) => `- item ${i}`).join('\n');
-    const dir = makeProject({ 'decks/o.md': `## Fine\n\nshort\n\n## Too long\n\n${items}\n` });
+    const source = `## Fine\n\nshort\n\n## Too long\n\n${items}\n\n## Wide\n\n\`\`\`text\n${'x'.repeat(300)}\n\`\`\`\n`;
+    const dir = makeProject({ 'decks/o.md': source });
     const run = await cli(['build'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/decks\/o\.md:5:1: warning\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows its page by \d+px/);
+    const long = /decks\/o\.md:5:1: warning\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows its page by \d+px and is cut off in the PDF: line (\d+) on is off the page/.exec(run.stderr);
+    expect(long, run.stderr).not.toBeNull();
+    // The first item past the page's edge, an item line of the list.
+    expect(source.split('\n')[Number(long![1]) - 1]).toMatch(/^- item \d+$/);
+    const fence = source.split('\n').indexOf('```text') + 1;
+    expect(run.stderr).toMatch(new RegExp(`decks/o\\.md:${fence}:1: warning\\[SLIDE_OVERFLOW\\]: slide 3 "Wide": a code block is cut off by \\d+px in the PDF`));
+    expect(run.stderr.match(/warning\[SLIDE_OVERFLOW\]/g)).toHaveLength(2);
   });
 
   it('gives the same bytes for two builds of a deck with a date', async () => {
