@@ -258,6 +258,32 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     expect(off.code).toBe(0);
   });
 
+  it('a browser finding at error fails build --check before anything is written; the project config raises a rule', async () => {
+    const project = makeProject({
+      'lectern.config.yaml': 'checks:\n  slide-overflow: error\n',
+      'decks/talk.md': `## Fine\n\nShort.\n\n## Too long\n\n${lines(30, 'Paragraph')}\n`,
+    });
+    const { hashTree } = await import('../helpers/fs.js');
+    const { writeFileSync } = await import('node:fs');
+    expect((await cli(['build', '--no-pdf'], project)).code).toBe(0);
+    const before = hashTree(join(project, 'dist'));
+    const checked = await cli(['check', '--browser-path', browserPath!], project);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toMatch(/^decks\/talk\.md:5:1: error\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows by \d+px/m);
+    const built = await cli(['build', '--check', '--no-pdf', '--browser-path', browserPath!], project);
+    expect(built.code).toBe(1);
+    expect(built.stderr).toMatch(/^decks\/talk\.md:5:1: error\[SLIDE_OVERFLOW\]/m);
+    expect(hashTree(join(project, 'dist'))).toBe(before);
+    // A picture that does not load is an error out of the box.
+    writeFileSync(join(project, 'lectern.config.yaml'), 'checks:\n  slide-overflow: off\n');
+    writeFileSync(join(project, 'decks/bad.png'), 'not a picture');
+    writeFileSync(join(project, 'decks/talk.md'), '## Picture\n\n![a broken picture](bad.png)\n');
+    const broken = await cli(['build', '--check', '--no-pdf', '--browser-path', browserPath!], project);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('decks/talk.md:3:1: error[IMAGE_BROKEN]: slide 1 "Picture": image "bad.png" does not load');
+    expect(hashTree(join(project, 'dist'))).toBe(before);
+  });
+
   it('the talks in decks/ pass check --strict, through the real command', () => {
     const run = spawnSync(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'check', '--strict', '--browser-path', browserPath!], { cwd: repoRoot, encoding: 'utf8' });
     expect(run.stdout).toContain('decks/open-source-ai.md: no problems');
