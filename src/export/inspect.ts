@@ -161,10 +161,11 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     const keep = (seen: Omit<OverflowSeen, 'fragments'>): void => {
       const key = `${seen.kind}|${seen.axis}|${seen.element ?? ''}`;
       const before = worst.get(key);
-      const line = before?.line != null && (seen.line == null || before.line < seen.line) ? before.line : seen.line;
-      if (!before) worst.set(key, seen);
-      else if (seen.by > before.by) worst.set(key, { ...seen, fragment: before.fragment, line });
-      else worst.set(key, { ...before, line });
+      if (!before) return void worst.set(key, seen);
+      // The earliest line off the slide in any state is the one to fix first.
+      const line = Math.min(before.line ?? Infinity, seen.line ?? Infinity);
+      const merged = seen.by > before.by ? { ...seen, fragment: before.fragment } : before;
+      worst.set(key, { ...merged, line: Number.isFinite(line) ? line : null });
     };
     let fragment = -1;
     for (;;) {
@@ -177,7 +178,7 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     }
     for (const seen of worst.values()) out.overflows.push({ ...seen, fragments: fragment + 1 });
 
-    // Everything is shown now: headings, images and axe see the slide's final state.
+    // Every fragment is shown now: headings and images are read in the slide's final state.
     let previous: { level: number; text: string } | null = null;
     for (const heading of Array.from(section.querySelectorAll<HTMLElement>('h1, h2, h3, h4, h5, h6'))) {
       if (heading.closest('aside.notes') || getComputedStyle(heading).display === 'none') continue;
