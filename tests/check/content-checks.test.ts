@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkContent, measureText, type LinkTarget } from '../../src/check/content-checks.js';
 import { resolveRules, rules } from '../../src/check/rules.js';
@@ -159,7 +160,6 @@ describe('content checks in the build', () => {
     expect(warned.code).toBe(0);
     expect(warned.stderr).toContain('decks/talk.md:1:1: warning[SLIDE_TOO_MANY_BULLETS]: slide 1 "Many" has 8 list items (limit 7)');
     const before = hashTree(`${dir}/dist`);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(`${dir}/decks/talk.md`, `## Many\n\n${eight}\n\nSee [the end](#/4).\n`);
     const failed = await cli(['build', '--no-pdf'], dir);
     expect(failed.code).toBe(1);
@@ -189,11 +189,9 @@ describe('content checks in the build', () => {
     const failed = await cli(['build', '--no-pdf'], dir);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('decks/other.md:3:48: error[LINK_FILE_MISSING]: link to "../third/" leaves the deck\'s folder');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(`${dir}/decks/other.md`, '## Other\n\nBack to [the talk](../talk/index.html).\n');
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
-    const { readFileSync } = await import('node:fs');
     expect(readFileSync(`${dir}/dist/talk/files/handout.txt`, 'utf8')).toBe('handout text\n');
   });
 
@@ -214,7 +212,6 @@ describe('content checks in the build', () => {
     expect(json.decks[0].errors[0]).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', pos: { file: 'decks/broken.md', line: 2, column: 1 }, exitCode: 1 });
     expect(json.decks[1].findings[0]).toMatchObject({ rule: 'duplicate-title', code: 'TITLE_DUPLICATE', severity: 'warning', file: 'decks/busy.md', line: 5, column: 1 });
     expect(json).toMatchObject({ errors: 1, warnings: 1, strict: false, exitCode: 1 });
-    const { existsSync } = await import('node:fs');
     expect(existsSync(`${dir}/dist`)).toBe(false);
   });
 });

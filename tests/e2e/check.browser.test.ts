@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserForTests } from '../helpers/browser.js';
-import { cli, makeProject, repoRoot } from '../helpers/fs.js';
+import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
 
 // `lectern check` in real Chromium, on decks whose problems are known to the pixel.
 const browserPath = browserForTests('check tests');
@@ -263,8 +263,6 @@ Some <span style="color:#e0e0e0">faint words</span> here.
       'lectern.config.yaml': 'checks:\n  slide-overflow: error\n',
       'decks/talk.md': `## Fine\n\nShort.\n\n## Too long\n\n${lines(30, 'Paragraph')}\n`,
     });
-    const { hashTree } = await import('../helpers/fs.js');
-    const { writeFileSync } = await import('node:fs');
     expect((await cli(['build', '--no-pdf'], project)).code).toBe(0);
     const before = hashTree(join(project, 'dist'));
     const checked = await cli(['check', '--browser-path', browserPath!], project);
