@@ -46,7 +46,7 @@ export interface CheckOptions {
  */
 export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
   const browserOptions = options.browser === undefined ? {} : options.browser;
-  const opening = browserOptions ? startBrowser(browserOptions) : null;
+  const opening = browserOptions ? startBrowser(browserOptions, false) : null;
   try {
     const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false });
     const found = opening && prepared.length ? await checkPrepared(prepared, opening, browserOptions || {}, options.signal) : [];

@@ -60,7 +60,7 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   // A missing browser is known before anything is read or written; a found one starts
   // launching now, while the decks are built.
   const pdf = options.pdf === undefined ? {} : options.pdf;
-  const opening = pdf || options.check ? startBrowser(pdf || {}) : null;
+  const opening = pdf || options.check ? startBrowser(pdf || {}, Boolean(pdf)) : null;
   try {
     return await buildWith(options, pdf, opening);
   } finally {
@@ -99,7 +99,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   await writeDecks(outDir, prepared.map((p) => p.output), {
     signal: options.signal,
     beforeSwap: async (staged) => {
-      if (!pdf || !opening) return;
+      if (!pdf || !opening?.exporter) return;
       const jobs = prepared.map(({ built }) => ({
         summary: built.summary,
         folder: staged(built.deck.name),
@@ -137,12 +137,12 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
   }
   const pdfName = `${readSummary(manifest).name}.pdf`;
   const summary = { ...readSummary(manifest), thumbnail: 'thumbnail.png' };
-  const opening = startBrowser(options.pdf ?? {});
+  const opening = startBrowser(options.pdf ?? {}, true);
   let result: PdfResult;
   const lock = await lockOutput(dirname(folder));
   try {
     options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
-    const [exportPdfs, browser] = await Promise.all([opening.exporter, opening.browser]);
+    const [exportPdfs, browser] = await Promise.all([opening.exporter!, opening.browser]);
     [result] = (await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {
       ...options.pdf,
       signal: options.signal,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, toDeckError } from './errors.js';
+import type { PdfOptions } from './export/export-pdfs.js';
 import { findDeckFiles } from './outline/find-decks.js';
 import type { DeckOutput } from './output/write.js';
 import type { BuiltDeck } from './prepare-deck.js';
@@ -15,8 +16,8 @@ export interface ProjectInput {
   inputs?: string[];
   outDir?: string;
   flags?: DeckLayer;
-  /** Whether the decks get a PDF (their summaries name it). */
-  pdf?: unknown;
+  /** PDF options, or false when the decks get no PDF (their summaries name it otherwise). */
+  pdf?: PdfOptions | false;
   preview?: { templates: Map<string, CompiledTemplate> };
 }
 

@@ -1,26 +1,27 @@
 import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
 import type { PdfOptions } from './export/export-pdfs.js';
 
-/** A browser being opened, and the exporter being loaded, while other work goes on. */
+/** A browser being opened, and for runs that print the exporter being loaded, while other work goes on. */
 export interface StartedBrowser {
   browser: Promise<LaunchedBrowser>;
-  exporter: Promise<typeof import('./export/export-pdfs.js').exportPdfs>;
+  /** Null for runs that only check. */
+  exporter: Promise<typeof import('./export/export-pdfs.js').exportPdfs> | null;
 }
 
 /**
  * Finds the browser now (BROWSER_NOT_FOUND before anything is written) and starts it; the PDF
  * exporter and pdf-lib load only for runs that print, keeping HTML builds quick to start.
  */
-export function startBrowser(pdf: PdfOptions): StartedBrowser {
+export function startBrowser(pdf: PdfOptions, print: boolean): StartedBrowser {
   const source = resolveBrowser(pdf);
   const started: StartedBrowser = {
     // No single browser call may outlast the deck's own deadline, which reports what it waited for.
     browser: openBrowser(source, (pdf.timeoutMs ?? 60_000) + 60_000),
-    exporter: import('./export/export-pdfs.js').then((m) => m.exportPdfs),
+    exporter: print ? import('./export/export-pdfs.js').then((m) => m.exportPdfs) : null,
   };
   // Failures surface where these are awaited; until then they must not go unhandled.
   started.browser.catch(() => undefined);
-  started.exporter.catch(() => undefined);
+  started.exporter?.catch(() => undefined);
   return started;
 }
 

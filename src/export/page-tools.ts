@@ -138,7 +138,6 @@ export async function decodeImages(): Promise<void> {
   );
 }
 
-
 /** Runs inside the page: resolves once Reveal's print layout is done (`pdf-ready`). */
 export function printLayoutReady(): Promise<void> {
   return (window as unknown as { __lecternPrinted: Promise<void> }).__lecternPrinted;
