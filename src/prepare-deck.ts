@@ -62,7 +62,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   const deck = buildModel({ name, file, options, slides: lexOutline(outline, options.slideLevel), layouts: compiled.layoutNames });
   // Theme images (a logo, say) are deck files like any other image.
   for (const [key, value] of Object.entries(options.theme)) {
-    if (theme[key]?.type !== 'image') continue;
+    if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;
     const fromDeck = outline.frontMatter.theme?.[key] !== undefined;
     deck.assets.push({ url: value, pos: fromDeck ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]) });
   }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { DeckError, type ErrorCode, type SourcePos } from '../errors.js';
 
@@ -50,7 +50,35 @@ export function readYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, c
     });
   }
 
-  const data: unknown = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 50 });
+  // Keys that would reach JavaScript prototypes are never options.
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && ['__proto__', 'constructor', 'prototype'].includes(String(pair.key.value))) {
+        throw new DeckError(codes.invalid, `"${String(pair.key.value)}" cannot be an option name`, {
+          pos: posAt(pair.key.range?.[0] ?? 0),
+          hint: 'rename or remove the key',
+        });
+      }
+    },
+  });
+  let data: unknown;
+  try {
+    data = doc.contents === null ? {} : doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    // Aliases that expand into far more than was written (a "billion laughs" document).
+    let first = 0;
+    visit(doc, {
+      Alias(_, node) {
+        first = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    throw new DeckError(codes.invalid, `YAML aliases expand too far (${(err as Error).message.split('\n')[0]})`, {
+      pos: posAt(first),
+      hint: 'write the values out instead of repeating them through aliases (*name)',
+      cause: err,
+    });
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new DeckError(codes.invalid, `expected a map of options, found ${Array.isArray(data) ? 'a list' : typeof data}`, {
       pos: posAt(doc.contents?.range?.[0] ?? 0),

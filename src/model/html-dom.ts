@@ -1,7 +1,7 @@
 import render from 'dom-serializer';
 import { isComment, isTag, isText, type AnyNode, type ChildNode, type Element, type ParentNode } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
-import { droppedWithContent, isAllowedTag, refuseAttribute } from './html-policy.js';
+import { droppedWithContent, isAllowedTag, isHtmlAttribute, refuseAttribute } from './html-policy.js';
 
 export interface FinishedHtml {
   html: string;
@@ -53,13 +53,7 @@ export function finishHtml(html: string, unsafe: boolean): FinishedHtml {
 
   if (!unsafe) {
     sanitizeChildren(doc, removed);
-    for (const [name, value] of Object.entries(slideAttributes)) {
-      const why = refuseAttribute('section', name, value);
-      if (why) {
-        removed.push(`${name} on <section> (${why})`);
-        delete slideAttributes[name];
-      }
-    }
+    sanitizeAttributes('section', slideAttributes, removed);
   }
 
   let fragments = 0;
@@ -84,15 +78,27 @@ function sanitizeChildren(parent: ParentNode, removed: string[]): void {
       }
       continue;
     }
-    for (const [name, value] of Object.entries(child.attribs)) {
-      const why = refuseAttribute(tag, name, value);
-      if (why) {
-        removed.push(`${name} on <${tag}> (${why})`);
-        delete child.attribs[name];
-      }
-    }
+    sanitizeAttributes(tag, child.attribs, removed);
     if (tag === 'a' && child.attribs.target === '_blank') child.attribs.rel = 'noopener noreferrer';
     sanitizeChildren(child, removed);
+  }
+}
+
+/**
+ * Holds an element's attributes to the allowlist, in place. An attribute Reveal writes into the
+ * page as HTML (data-notes) keeps only what the sanitiser lets through.
+ */
+function sanitizeAttributes(tag: string, attribs: Record<string, string>, removed: string[]): void {
+  for (const [name, value] of Object.entries(attribs)) {
+    const why = refuseAttribute(tag, name, value, attribs);
+    if (why) {
+      removed.push(`${name} on <${tag}> (${why})`);
+      delete attribs[name];
+    } else if (isHtmlAttribute(name)) {
+      const inner = finishHtml(value, false);
+      removed.push(...inner.removed.map((what) => `${what} in ${name}`));
+      attribs[name] = inner.html;
+    }
   }
 }
 

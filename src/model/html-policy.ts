@@ -1,3 +1,5 @@
+import { refuseCss } from './css-value.js';
+
 /**
  * The allowlist raw HTML in a deck is held to unless the deck says `html: unsafe`: the
  * elements Markdown itself produces, plus layout elements, with class/style/data-* and a few
@@ -43,12 +45,64 @@ const urlAttributes = new Set(['href', 'src', 'cite']);
 /** Reveal.js attributes that load a file: held to the media rules, and copied like images. */
 export const revealMediaAttributes = new Set(['data-background-image', 'data-background-video', 'data-background', 'data-src', 'data-preview-image', 'data-preview-video']);
 
+/**
+ * What Reveal.js (and its notes plugin) does with the data-* attributes that are more than a
+ * flag or a name: each is checked as what it becomes. Every other data-* attribute stays.
+ */
+const revealAttributeKinds: Record<string, 'html' | 'media' | 'media-list' | 'background' | 'css' | 'frame' | 'markdown' | 'preview-link'> = {
+  // Written into innerHTML by the speaker view, the inline notes and the print layout.
+  'data-notes': 'html',
+  // The notes plugin renders these notes as Markdown in the browser, links and all.
+  'data-markdown': 'markdown',
+  'data-background-iframe': 'frame',
+  'data-preview-link': 'preview-link',
+  'data-src': 'media',
+  'data-preview-image': 'media',
+  'data-preview-video': 'media',
+  // Comma-separated lists: one url() or <source> per item.
+  'data-background-image': 'media-list',
+  'data-background-video': 'media-list',
+  // An image list when it looks like one to Reveal, else a CSS `background` value.
+  'data-background': 'background',
+  'data-background-gradient': 'css',
+  'data-background-color': 'css',
+  'data-background-size': 'css',
+  'data-background-position': 'css',
+  'data-background-repeat': 'css',
+  'data-background-opacity': 'css',
+};
+
+/** Reveal's own test for a `data-background` that names images rather than CSS. */
+export function isBackgroundImage(value: string): boolean {
+  return /^(http|file|\/\/)/i.test(value) || /\.(svg|png|jpg|jpeg|gif|bmp|webp)([?#\s]|$)/i.test(value);
+}
+
+/**
+ * The files a media attribute names, split the way Reveal splits it: a `data:` URL whole,
+ * otherwise every comma-separated item of a list.
+ */
+export function mediaItems(name: string, value: string): string[] {
+  const kind = revealAttributeKinds[name];
+  const list = kind === 'media-list' || (kind === 'background' && isBackgroundImage(value));
+  if (!list) return kind === 'media' || name === 'src' ? [value] : [];
+  if (/^data:/i.test(value.trim())) return [value.trim()];
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/** Whether a data-* attribute's value must itself be sanitised as HTML (data-notes). */
+export function isHtmlAttribute(name: string): boolean {
+  return revealAttributeKinds[name.toLowerCase()] === 'html';
+}
+
 export function isAllowedTag(tag: string): boolean {
   return allowedTags.has(tag.toLowerCase());
 }
 
-/** Why an attribute is refused, or null when it may stay. */
-export function refuseAttribute(tag: string, name: string, value: string): string | null {
+/**
+ * Why an attribute is refused, or null when it may stay. `attribs` are the element's other
+ * attributes (a preview link opens the element's href).
+ */
+export function refuseAttribute(tag: string, name: string, value: string, attribs: Record<string, string> = {}): string | null {
   const attr = name.toLowerCase();
   const known =
     globalAttributes.has(attr) ||
@@ -56,18 +110,45 @@ export function refuseAttribute(tag: string, name: string, value: string): strin
     /^aria-[a-z]+$/.test(attr) ||
     elementAttributes[tag.toLowerCase()]?.has(attr);
   if (!known) return attr.startsWith('on') ? 'event handler' : 'attribute not allowed';
-  if (attr === 'style' && unsafeStyle(value)) return 'style that loads or runs something';
-  if (attr === 'data-background-iframe') return 'embeds another page';
-  if (attr === 'data-preview-link' && value !== '' && !isSafeUrl(value, 'link')) return 'unsafe URL';
-  if (urlAttributes.has(attr) || revealMediaAttributes.has(attr)) {
-    if (!isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media')) return 'unsafe URL';
+  if (attr === 'style') {
+    const why = refuseCss(value);
+    if (why) return `style with ${why}`;
   }
+  switch (revealAttributeKinds[attr]) {
+    case 'frame':
+      return 'embeds another page';
+    case 'markdown':
+      return 'Markdown rendered in the browser; Lectern renders notes itself';
+    case 'preview-link': {
+      const target = ['', 'true'].includes(value.trim().toLowerCase()) ? (attribs.href ?? '') : value;
+      if (value.trim().toLowerCase() !== 'false' && !isLocalUrl(target)) return 'previews a page from the network';
+      break;
+    }
+    case 'css': {
+      const why = refuseCss(value);
+      if (why) return why;
+      break;
+    }
+    case 'background':
+    case 'media':
+    case 'media-list':
+      if (revealAttributeKinds[attr] === 'background' && !isBackgroundImage(value)) {
+        const why = refuseCss(value);
+        if (why) return why;
+        break;
+      }
+      if (!mediaItems(attr, value).every((item) => isSafeUrl(item, 'media'))) return 'unsafe URL';
+      break;
+  }
+  if (urlAttributes.has(attr) && !isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media')) return 'unsafe URL';
   if (tag.toLowerCase() === 'input' && attr === 'type' && value.toLowerCase() !== 'checkbox') return 'input type';
   return null;
 }
 
-function unsafeStyle(value: string): boolean {
-  return /url\s*\(|expression\s*\(|@import|javascript:|behavior\s*:|-moz-binding/i.test(value);
+/** A URL that stays inside the deck: a relative path or a fragment, no scheme, no host. */
+function isLocalUrl(raw: string): boolean {
+  const value = raw.replace(/[\u0000-\u0020\u007f-\u00a0]/g, '');
+  return !/^([a-z][a-z0-9+.-]*:|[\\/]{2})/i.test(value);
 }
 
 /**
@@ -82,5 +163,6 @@ export function isSafeUrl(raw: string, kind: 'link' | 'media'): boolean {
   if (!scheme) return true;
   if (scheme === 'http' || scheme === 'https') return true;
   if (kind === 'link') return scheme === 'mailto' || scheme === 'tel';
-  return /^data:image\/(png|jpeg|gif|webp|avif);/.test(value);
+  // A data: URL Reveal may put inside url( … ) unquoted: nothing but the payload's own characters.
+  return /^data:image\/(png|jpeg|gif|webp|avif)(;[a-z0-9=.+-]+)*,[a-z0-9+/=%._~-]*$/.test(value);
 }

@@ -4,7 +4,7 @@ import { Parser, Renderer, type Token, type Tokens } from 'marked';
 import { DeckError, type Warning } from '../errors.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
 import { parseDirectiveAttributes } from './html-dom.js';
-import { isAllowedTag, isSafeUrl, refuseAttribute, revealMediaAttributes } from './html-policy.js';
+import { isAllowedTag, isHtmlAttribute, isSafeUrl, mediaItems, refuseAttribute } from './html-policy.js';
 import type { AssetRef } from './types.js';
 
 import { escapeHtml } from '../render/escape.js';
@@ -117,26 +117,37 @@ function scanHtml(
   removed: (what: string, pos: Pos, why: string) => void,
   file: string,
 ): void {
+  // The tokenizer moves forward: count newlines from where the last position was asked.
+  let seen = 0;
+  let newlines = 0;
+  let lineStart = -1;
   const lineAt = (index: number): Pos => {
-    const before = html.slice(0, index);
-    const newlines = before.match(/\n/g)?.length ?? 0;
-    return newlines === 0
-      ? { line: start.line, column: start.column + index }
-      : { line: start.line + newlines, column: index - before.lastIndexOf('\n') };
+    for (; seen < index; seen++) {
+      if (html.charCodeAt(seen) === 10) {
+        newlines++;
+        lineStart = seen;
+      }
+    }
+    return newlines === 0 ? { line: start.line, column: start.column + index } : { line: start.line + newlines, column: index - lineStart };
   };
   const checkAttributes = (tag: string | null, attribs: Record<string, string>, at: Pos): void => {
     for (const [name, value] of Object.entries(attribs)) {
       // An .element comment's target is not known here: only refusals that hold on every
       // element are reported; the final pass on the tree applies the rest.
-      const why = unsafe ? null : refuseAttribute(tag ?? 'span', name, value);
+      const why = unsafe ? null : refuseAttribute(tag ?? 'span', name, value, attribs);
       if (why && !(tag === null && why === 'attribute not allowed')) {
         removed(`${name} on <${tag ?? 'element'}>`, at, why);
         continue;
       }
-      // Files the deck loads: only from attributes that survive sanitising.
-      if ((name === 'src' && tag === 'img') || (revealMediaAttributes.has(name) && !(name === 'data-background' && /^(#|rgb|hsl|[a-z]+$)/i.test(value.trim())))) {
-        assets.push({ url: value, pos: { file, ...at }, ...(name === 'src' && attribs.alt === undefined ? { altMissing: true } : {}) });
-      } else if (name === 'href' && tag === 'a') {
+      // HTML inside an attribute (data-notes) is held to the same rules, and its images are the deck's files.
+      if (isHtmlAttribute(name)) scanHtml(value, at, unsafe, { assets, links }, (what, pos, why) => removed(`${what} in ${name}`, pos, why), file);
+      // Files the deck loads: only from attributes that survive sanitising, item by item as Reveal reads them.
+      if (name !== 'src' || tag === 'img') {
+        for (const url of mediaItems(name, value)) {
+          assets.push({ url, pos: { file, ...at }, ...(name === 'src' && attribs.alt === undefined ? { altMissing: true } : {}) });
+        }
+      }
+      if (name === 'href' && tag === 'a') {
         links.push({ url: value, pos: { file, ...at } });
       }
     }

@@ -36,7 +36,7 @@ const checks: Record<ThemeType, { test: (value: string) => boolean; expect: stri
  */
 export function checkThemeValues(values: Record<string, unknown>, declared: Record<string, ThemeVar>, locate: Locate, template: string): void {
   for (const [name, raw] of Object.entries(values)) {
-    const variable = declared[name];
+    const variable = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (!variable) {
       const known = Object.keys(declared).sort();
       throw new DeckError('THEME_UNKNOWN', `template "${template}" has no theme variable "${name}"`, {
@@ -57,7 +57,13 @@ export function checkThemeValues(values: Record<string, unknown>, declared: Reco
 /** The `:root { … }` rule that applies a deck's theme values, or '' when there are none. */
 export function themeCss(values: Record<string, string>, declared: Record<string, ThemeVar>): string {
   const lines = Object.entries(values)
-    .filter(([name]) => declared[name]?.css && declared[name]?.type !== 'image')
-    .map(([name, value]) => `  ${declared[name]!.css}: ${value.trim()};`);
+    .filter(([name]) => Object.hasOwn(declared, name) && declared[name]!.css && declared[name]!.type !== 'image')
+    .map(([name, value]) => `  ${declared[name]!.css}: ${cssValue(value.trim(), declared[name]!.type)};`);
   return lines.length ? `:root {\n${lines.join('\n')}\n}` : '';
+}
+
+/** Text goes into the stylesheet as a CSS string, so it can never close the rule or the <style>. */
+function cssValue(value: string, type: ThemeType): string {
+  if (type !== 'text') return value.replace(/</g, '\\3c ');
+  return `"${value.replace(/[\\"<>\n\r{};]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
 }
