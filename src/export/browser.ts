@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
@@ -117,6 +117,10 @@ export interface LaunchedBrowser {
 export async function launchBrowser(executablePath = findBrowser(), protocolTimeout = 240_000): Promise<LaunchedBrowser> {
   const { launch } = await import('puppeteer-core');
   const profile = mkdtempSync(join(tmpdir(), 'lectern-chrome-'));
+  // WebRTC sends UDP (STUN) past any proxy: the profile's policy keeps it from sending at all,
+  // so the network gate of each page is the only way out.
+  mkdirSync(join(profile, 'Default'));
+  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp', udp_port_range: '1-1' } }));
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   let browser: Browser;
   try {

@@ -1,4 +1,5 @@
-import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core';
+import { openNetworkGate } from './network-gate.js';
 import { DeckError } from '../errors.js';
 
 /** What a page may load, and what it tried to load outside that. */
@@ -25,15 +26,29 @@ export interface RoutedPage {
 }
 
 /**
- * Opens a page whose requests go through `routeRequest`. Pages working side by side each need a
- * context (a window) of their own: headless Chromium pauses animation frames, and so Reveal's
- * layout, in a page that shares a window with a busy one. The first page stays in the default
- * context, which starts quicker.
+ * Opens a page whose requests go through `routeRequest`, in a browser context (a window) of its
+ * own whose every connection passes the network gate: pages working side by side need their
+ * own window anyway (headless Chromium pauses animation frames, and so Reveal's layout, in a
+ * page that shares one with a busy page), and the gate catches what interception cannot see.
+ * Popups the deck opens are closed at once and reported.
  */
-export async function openRoutedPage(browser: Browser, ownContext: boolean): Promise<RoutedPage> {
-  const context = ownContext ? await browser.createBrowserContext() : null;
-  const page = context ? await context.newPage() : await browser.newPage();
+export async function openRoutedPage(browser: Browser, _ownContext: boolean): Promise<RoutedPage> {
   const route: Route = { origin: '', allowRemote: false, blocked: [], retired: [] };
+  const gate = await openNetworkGate(route);
+  let context: BrowserContext;
+  try {
+    // `<-loopback>` sends 127.0.0.1 through the gate too: "remote" may be another local port.
+    context = await browser.createBrowserContext({ proxyServer: gate.proxy, proxyBypassList: ['<-loopback>'] });
+  } catch (err) {
+    await gate.close();
+    throw err;
+  }
+  context.on('targetcreated', (target) => {
+    if (!target.opener()) return;
+    if (target.url() && target.url() !== 'about:blank' && !route.blocked.includes(target.url())) route.blocked.push(target.url());
+    void target.page().then((popup) => popup?.close(), () => undefined);
+  });
+  const page = await context.newPage();
   await page.setRequestInterception(true);
   page.on('request', (request) => routeRequest(request, route));
   page.on('console', (message) => {
@@ -54,7 +69,10 @@ export async function openRoutedPage(browser: Browser, ownContext: boolean): Pro
     close: () => {
       let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
-      return Promise.race([(context ?? page).close().catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
+      return Promise.race([context.close().catch(() => undefined), gaveUp]).finally(() => {
+        clearTimeout(timer);
+        return gate.close();
+      });
     },
   };
 }

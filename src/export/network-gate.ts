@@ -1,0 +1,106 @@
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** What a page may reach: its deck's own server, and http(s) when remote loads are allowed. */
+export interface GatePolicy {
+  origin: string;
+  allowRemote: boolean;
+  /** Everything refused, as the page asked for it. */
+  blocked: string[];
+  /** Servers of decks this page showed before: refused without being reported. */
+  retired: string[];
+}
+
+export interface NetworkGate {
+  /** The proxy a browser context is pointed at: `http://127.0.0.1:PORT`. */
+  proxy: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * The only way out of a page's browser context: a proxy on 127.0.0.1 that every connection of
+ * the context goes through (loopback included), so requests the page's own interception never
+ * sees (WebSockets, workers, popups, beacons, prefetches) are refused too, and reported.
+ * Requests for the deck's own origin are passed to its server; nothing else leaves.
+ */
+export async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
+  const refuse = (what: string): void => {
+    if (policy.retired.some((old) => what.startsWith(`${old}/`) || what === old)) return;
+    if (!policy.blocked.includes(what)) policy.blocked.push(what);
+  };
+  const server = createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const own = policy.origin !== '' && url.origin === policy.origin;
+    if (!own && !(policy.allowRemote && url.protocol === 'http:')) {
+      refuse(url.href);
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('refused by Lectern: a deck may load only its own files');
+      return;
+    }
+    forward(req, res, url);
+  });
+  // https and WebSockets ask for a tunnel: only remote loads, when allowed, get one.
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const target = req.url ?? '';
+    const [host, port] = splitHostPort(target);
+    if (!policy.allowRemote || !host) {
+      refuse(`${target} (a WebSocket or https connection)`);
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = connect(Number(port) || 443, host, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    refuse((req.url ?? '').replace(/^http/, 'ws'));
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    proxy: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const headers = { ...req.headers };
+  delete headers['proxy-connection'];
+  const upstream = request(
+    { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  req.pipe(upstream);
+}
+
+function splitHostPort(target: string): [string, string] {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(target);
+  return m ? [m[1]!, m[2]!] : [target, ''];
+}

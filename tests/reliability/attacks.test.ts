@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
+import { browserForTests } from '../helpers/browser.js';
+import { makeProject } from '../helpers/fs.js';
+import { startLoggingServer, type LoggingServer } from '../helpers/logging-server.js';
+import { runLectern } from './invariants.js';
+
+// Attacks on "safe by default", each through the real CLI and, where a browser is involved,
+// real Chromium, with a logging server on 127.0.0.1 standing in for "remote".
+const browserPath = browserForTests('attack tests');
+const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==', 'base64');
+
+describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attributes and CSS', () => {
+  let log: LoggingServer;
+  let browser: LaunchedBrowser;
+  beforeAll(async () => {
+    log = await startLoggingServer();
+    browser = await launchBrowser(browserPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await log?.close();
+  });
+
+  /** Opens a built deck from disk, shows every slide and fragment, and returns the page. */
+  async function walkFromDisk(file: string, dialogs: string[]): Promise<Page> {
+    const page = await browser.browser.newPage();
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+    await page.goto(`file://${file}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as any).Reveal?.isReady());
+    const total = await page.evaluate(() => (window as any).Reveal.getTotalSlides() as number);
+    for (let i = 0; i < total * 3; i++) await page.evaluate(() => (window as any).Reveal.next());
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    return page;
+  }
+
+  it('no script runs from data-notes, notes Markdown or preview links: not in the deck, its inline notes, its speaker view, its PDF notes or the check', async () => {
+    const L = log.url;
+    const deck = [
+      '---',
+      'title: Notes attack',
+      'reveal:',
+      '  showNotes: true',
+      '---',
+      '',
+      '## Attribute notes',
+      '',
+      `<!-- .slide: data-notes="<img src=x onerror=fetch('${L}/notes-attr')><b>kept</b>" -->`,
+      '',
+      'Text.',
+      '',
+      '## Fragment notes',
+      '',
+      `<p class="fragment" data-notes="<svg onload=fetch('${L}/fragment-notes')></svg>">step</p>`,
+      '',
+      '## Markdown notes',
+      '',
+      `<aside class="notes" data-markdown>[click](javascript:fetch('${L}/md-link'))</aside>`,
+      '',
+      '## Preview',
+      '',
+      `<a href="${L}/preview-href" data-preview-link>looks local</a> and <span data-preview-link="${L}/preview-value">here</span>`,
+      '',
+    ].join('\n');
+    const dir = makeProject({ 'decks/notes.md': deck, 'decks/x': pixel });
+    const build = await runLectern(['build', '--pdf-notes'], dir);
+    expect(build.code, build.stderr).toBe(0);
+    // Each removal is reported at its line.
+    expect(build.stderr).toMatch(/decks\/notes\.md:9:\d+: warning\[HTML_REMOVED\]: removed onerror on <img> in data-notes/);
+    expect(build.stderr).toMatch(/decks\/notes\.md:15:\d+: warning\[HTML_REMOVED\]: removed <svg> in data-notes/);
+    expect(build.stderr).toMatch(/decks\/notes\.md:19:\d+: warning\[HTML_REMOVED\]: removed data-markdown on <aside>/);
+    expect(build.stderr).toMatch(/decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <a> \(previews a page from the network\)/);
+    expect(build.stderr).toMatch(/decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <span>/);
+    const html = readFileSync(join(dir, 'dist/notes/index.html'), 'utf8');
+    expect(html).not.toMatch(/onerror|onload|data-markdown|data-preview-link/);
+    expect(html).toContain('data-notes="&lt;img src&#x3D;&quot;x&quot;&gt;&lt;b&gt;kept&lt;/b&gt;"');
+
+    const check = await runLectern(['check'], dir);
+    expect(check.code, check.stderr).toBe(0);
+
+    const dialogs: string[] = [];
+    const page = await walkFromDisk(join(dir, 'dist/notes/index.html'), dialogs);
+    try {
+      // The inline notes (showNotes) are on screen with the sanitised HTML only.
+      await page.evaluate(() => (window as any).Reveal.slide(1, 0));
+      expect(await page.evaluate(() => document.querySelector('.reveal .speaker-notes')?.innerHTML)).toBe('<img src="x"><b>kept</b>');
+      // The speaker view: its notes are the sanitised HTML, with no link that runs script.
+      const popup = new Promise<Page>((resolve) => browser.browser.once('targetcreated', async (t) => resolve((await t.page())!)));
+      await page.evaluate(() => (window as any).Reveal.slide(3, 0));
+      await page.keyboard.press('s');
+      const speaker = await popup;
+      await speaker.waitForFunction(() => document.querySelector('.speaker-controls-notes .value')?.innerHTML.includes('click'), { timeout: 10_000 });
+      expect(await speaker.evaluate(() => document.querySelectorAll('.speaker-controls-notes a[href^="javascript"]').length)).toBe(0);
+      await speaker.close();
+      // A click on the would-be preview opens nothing (the link itself is a plain link, asserted above).
+      await page.evaluate(() => (window as any).Reveal.slide(4, 0));
+      await page.evaluate(() => (document.querySelector('section.present span') as HTMLElement).click());
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      expect(await page.$$eval('.r-overlay-preview iframe', (f) => f.length)).toBe(0);
+    } finally {
+      await page.close();
+    }
+    expect(dialogs).toEqual([]);
+    expect(log.hits).toEqual([]);
+  });
+
+  it('a safe deck opened from disk makes no request: backgrounds as CSS, image lists and escaped or image-set styles are refused', async () => {
+    const L = log.url;
+    const before = log.hits.length;
+    const slides = [
+      `<!-- .slide: data-background-gradient="url(${L}/gradient)" -->`,
+      `<!-- .slide: data-background="#000 url(${L}/background-css)" -->`,
+      `<!-- .slide: data-background-color="red; background-image: url(${L}/colour)" -->`,
+      `<div style="background-image: image-set('${L}/image-set' 1x)">a</div>`,
+      `<div style="background-image: -webkit-image-set('${L}/webkit-image-set' 1x)">b</div>`,
+      `<div style="background-image: u\\rl(${L}/escaped-r)">c</div>`,
+      `<div style="background-image: \\75 rl(${L}/hex-escape)">d</div>`,
+      `<div style="background-image: ur/**/l(${L}/comment)">e</div>`,
+      `<div style="background: cross-fade(url(${L}/cross-fade), red)">f</div>`,
+      `<!-- .slide: data-background-image="data:image/png;base64,AAAA),url(${L}/data-breakout" -->`,
+    ];
+    const deck = `---\ntitle: Backgrounds\n---\n\n${slides.map((s, i) => `## Slide ${i}\n\n${s}\n`).join('\n')}`;
+    const dir = makeProject({ 'decks/bg.md': deck });
+    const build = await runLectern(['build', '--no-pdf'], dir);
+    expect(build.code, build.stderr).toBe(0);
+    const removed = build.stderr.split('\n').filter((l) => /warning\[HTML_REMOVED\]/.test(l));
+    expect(removed).toHaveLength(slides.length);
+    const dialogs: string[] = [];
+    const page = await walkFromDisk(join(dir, 'dist/bg/index.html'), dialogs);
+    await page.close();
+    expect(log.hits.slice(before)).toEqual([]);
+  });
+
+  it.each([
+    ['data-background-image', 'a.png?,REMOTE/list-image'],
+    ['data-background-video', 'a.mp4,REMOTE/list-video'],
+    ['data-background', 'a.png?,REMOTE/list-background'],
+  ])('a remote item hidden in a %s list is an error at its line', async (attr, value) => {
+    const dir = makeProject({ 'decks/list.md': `## Slide\n\n<!-- .slide: ${attr}="${value.replace('REMOTE', log.url)}" -->\n`, 'decks/a.png': pixel, 'decks/a.mp4': pixel });
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toMatch(/^decks\/list\.md:3:\d+: error\[ASSET_REMOTE\]: "http:\/\/127\.0\.0\.1:\d+\/list-/);
+  });
+});
+
+describe.skipIf(!browserPath)('PDF export and check reach nothing but the deck', () => {
+  let log: LoggingServer;
+  beforeAll(async () => {
+    log = await startLoggingServer();
+  });
+  afterAll(async () => log?.close());
+
+  const egressDeck = (L: string, udp: number): string => `---
+title: Egress
+html: unsafe
+date: 2026-01-01
+checks:
+  max-words: off
+---
+
+## Every way out
+
+<script>
+const L = '${L}';
+new WebSocket('ws://127.0.0.1:${new URL(L).port}/socket');
+new Worker(URL.createObjectURL(new Blob(["fetch('" + L + "/worker')"], { type: 'text/javascript' })));
+new SharedWorker(URL.createObjectURL(new Blob(["fetch('" + L + "/shared-worker')"], { type: 'text/javascript' })));
+window.open(L + '/popup');
+navigator.sendBeacon(L + '/beacon', 'x');
+new EventSource(L + '/event-source');
+const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${udp}' }] });
+pc.createDataChannel('x');
+pc.createOffer().then((o) => pc.setLocalDescription(o));
+const link = document.createElement('link'); link.rel = 'prefetch'; link.href = L + '/prefetch'; document.head.append(link);
+fetch(L + '/fetch');
+</script>
+`;
+
+  it.each([
+    ['build', ['build']],
+    ['build --pdf-notes --pdf-fragments', ['build', '--pdf-notes', '--pdf-fragments']],
+    ['check', ['check']],
+  ])('%s: WebSocket, workers, popups, beacons, WebRTC and fetches are refused and reported, none arrives', async (_name, args) => {
+    const dir = makeProject({ 'decks/egress.md': egressDeck(log.url, log.udpPort) });
+    const connections = log.connections();
+    const run = await runLectern(args, dir);
+    expect(run.code, run.stderr).toBe(0);
+    // Give a late request time to arrive, were one on its way.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(log.hits).toEqual([]);
+    expect(log.connections()).toBe(connections);
+    const blocked = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.includes('warning[REQUEST_BLOCKED]'));
+    // The check walks a one-slide deck quicker than a worker starts: it reports what came while it looked.
+    const seen = args[0] === 'check' ? ['/popup', '/fetch', `127.0.0.1:${log.port} (a WebSocket`] : ['/worker', '/shared-worker', '/popup', '/beacon', '/event-source', '/fetch', `127.0.0.1:${log.port} (a WebSocket`];
+    for (const what of seen) {
+      expect(blocked.some((l) => l.includes(what)), `${what} in\n${blocked.join('\n')}`).toBe(true);
+    }
+  });
+});
