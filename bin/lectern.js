@@ -5,13 +5,16 @@ import { runCli } from '../lib/cli/main.js';
 const controller = new AbortController();
 let interrupted = false;
 const stop = () => {
-  // A second signal means "now": staged output may be left behind.
+  // A second signal means "now": the exit handlers still release the lock, remove staged
+  // folders and kill the browser.
   if (interrupted) process.exit(130);
   interrupted = true;
   controller.abort();
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// A closed terminal ends the run the same way.
+process.on('SIGHUP', stop);
 
 const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),

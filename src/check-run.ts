@@ -48,7 +48,7 @@ export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
   const browserOptions = options.browser === undefined ? {} : options.browser;
   const opening = browserOptions ? startBrowser(browserOptions, false) : null;
   try {
-    const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false });
+    const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false, writes: false, signal: options.signal });
     const found = opening && prepared.length ? await checkPrepared(prepared, opening, browserOptions || {}, options.signal) : [];
     const decks: CheckedDeck[] = prepared.map((p, i) => ({ file: p.built.deck.file, findings: [...p.built.deck.warnings, ...(found[i] ?? [])], errors: [] }));
     for (const error of errors) {

@@ -47,6 +47,8 @@ export const errorCodes = {
   MARKDOWN_TOO_COMPLEX: ExitCode.content,
   SOURCE_BINARY: ExitCode.content,
   DECK_NAME_CLASH: ExitCode.usage,
+  DECK_NAME_RESERVED: ExitCode.usage,
+  OUTPUT_OVERLAPS_SOURCE: ExitCode.usage,
   CONFIG_SYNTAX: ExitCode.usage,
   CONFIG_INVALID: ExitCode.usage,
   CONFIG_UNKNOWN_KEY: ExitCode.usage,
@@ -73,6 +75,8 @@ export const errorCodes = {
   CHECK_FAILED: ExitCode.render,
   OUTPUT_WRITE: ExitCode.output,
   OUTPUT_LOCKED: ExitCode.output,
+  OUTPUT_NOT_OURS: ExitCode.output,
+  ASSET_CHANGED: ExitCode.content,
   INTERRUPTED: ExitCode.interrupted,
   INTERNAL: ExitCode.render,
   // Findings of `lectern check` whose rule is set to `error`.

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { assertOwned, readOutputRecord } from './output/ownership.js';
 import { checkPrepared, failOnFindings } from './check-run.js';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, DeckErrors, type Warning } from './errors.js';
@@ -30,6 +31,8 @@ export interface BuildOptions {
   check?: boolean;
   signal?: AbortSignal;
   progress?: PdfProgress;
+  /** Called once when the output folder has been held by another Lectern for a second. */
+  onLockWait?: (pid: number) => void;
   /**
    * For the preview server: compiled templates kept between builds (the caller clears the map
    * when a template changes), and deck folders updated in place instead of swapped whole.
@@ -81,7 +84,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   }
 
   let pdfs: PdfResult[] = [];
-  const lock = await lockOutput(outDir, 60_000, options.signal);
+  const lock = await lockOutput(outDir, 60_000, options.signal, options.onLockWait);
   try {
     return await writeBuild();
   } finally {
@@ -135,12 +138,15 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
       hint: 'give a deck file (.md) or a folder that `lectern build` wrote',
     });
   }
-  const pdfName = `${readSummary(manifest).name}.pdf`;
-  const summary = { ...readSummary(manifest), thumbnail: 'thumbnail.png' };
+  // Nothing read from a built folder is a path: the deck's name is its folder's.
+  const name = basename(resolve(folder));
+  const pdfName = `${name}.pdf`;
+  const summary = { ...readSummary(manifest), name, thumbnail: 'thumbnail.png' };
   const opening = startBrowser(options.pdf ?? {}, true);
   let result: PdfResult;
-  const lock = await lockOutput(dirname(folder));
+  const lock = await lockOutput(dirname(folder), 60_000, options.signal);
   try {
+    assertOwned(dirname(folder), readOutputRecord(dirname(folder)), [], ['index.html']);
     options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
     const [exportPdfs, browser] = await Promise.all([opening.exporter!, opening.browser]);
     [result] = (await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {

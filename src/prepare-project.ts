@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { assertOutputApart, reservedDeckName } from './output/ownership.js';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, toDeckError } from './errors.js';
 import type { PdfOptions } from './export/export-pdfs.js';
@@ -19,6 +21,9 @@ export interface ProjectInput {
   /** PDF options, or false when the decks get no PDF (their summaries name it otherwise). */
   pdf?: PdfOptions | false;
   preview?: { templates: Map<string, CompiledTemplate> };
+  signal?: AbortSignal;
+  /** False for runs that write nothing (check): the output folder is not looked at. */
+  writes?: boolean;
 }
 
 /** Every deck of a run through every stage up to the files to write; nothing is written. */
@@ -41,6 +46,17 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
   const prepared: PreparedDeck[] = [];
   const errors: DeckError[] = [];
   for (const file of files) {
+    const name = basename(file, extname(file));
+    if (reservedDeckName(name)) {
+      errors.push(new DeckError('DECK_NAME_RESERVED', `a deck named "${name}" would be written over Lectern's own ${name === '.' || name === '..' ? 'output folder' : 'files'}`, {
+        pos: { file: display(projectDir, file), line: 1, column: 1 },
+        hint: "rename the deck file: index.html, . and names starting with .lectern are Lectern's",
+      }));
+      continue;
+    }
+    // An interrupt must be heard between decks, however many there are.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) throw new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
     try {
       prepared.push(
         prepareDeck(file, { projectDir, outDir, configDeckLayer, locateConfig, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false }),
@@ -59,6 +75,19 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
       }));
     }
     names.set(built.deck.name, built.deck.file);
+  }
+  // Nothing the run reads may be in the way of what it writes.
+  const sources = [
+    ...prepared.flatMap(({ built }) => [
+      { dir: dirname(built.sources.file), what: `the folder of ${built.deck.file}` },
+      ...built.sources.templateDirs.map((dir) => ({ dir, what: 'a template folder' })),
+    ]),
+    ...(existsSync(resolve(projectDir, decksDir)) ? [{ dir: resolve(projectDir, decksDir), what: 'the decks folder' }] : []),
+  ];
+  try {
+    if (options.writes !== false) assertOutputApart(outDir, sources, { configured: options.outDir === undefined, projectDir, shown: (path) => display(projectDir, path) });
+  } catch (err) {
+    errors.unshift(err as DeckError);
   }
   // A broken template fails every deck that uses it: say so once.
   const unique = errors.filter((e, i) => errors.findIndex((o) => o.code === e.code && o.message === e.message && JSON.stringify(o.pos) === JSON.stringify(e.pos)) === i);

@@ -12,6 +12,8 @@ export interface FileCopy {
   to: string;
   /** Where the deck asked for it, for deck images. */
   pos?: SourcePos;
+  /** The file that was checked (set by checkCopies): the copy must read that same file. */
+  checked?: { real: string; dev: number; ino: number };
 }
 
 export interface AssetPlanInput {

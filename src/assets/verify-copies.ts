@@ -5,7 +5,8 @@ import type { FileCopy } from './plan.js';
 
 /**
  * The filesystem check after planning: every file a deck asks for must exist, and no symlink
- * may lead out of the deck's folder. Runs before anything is written.
+ * may lead out of the deck's folder. Runs before anything is written; records which file was
+ * checked, so the copy made later reads that file or none.
  */
 export function checkCopies(copies: FileCopy[], deckDir: string): void {
   const root = realpathSync(deckDir);
@@ -29,5 +30,7 @@ export function checkCopies(copies: FileCopy[], deckDir: string): void {
         hint: 'copy the file into the deck folder instead of linking to it',
       });
     }
+    const stat = statSync(real);
+    copy.checked = { real, dev: stat.dev, ino: stat.ino };
   }
 }

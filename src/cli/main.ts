@@ -60,6 +60,7 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     check: args.check ?? false,
     signal: io.signal,
     progress: pdfProgress(io, args.quiet || args.json),
+    onLockWait: (pid) => io.stderr(`lectern: waiting for another Lectern (pid ${pid}) to finish writing the output folder\n`),
   });
   finish(result, args, io, started);
   return ExitCode.ok;

@@ -3,6 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
+import { onExit } from '../exit-cleanup.js';
 
 interface BrowserLocations {
   linux: string[];
@@ -116,7 +117,9 @@ export interface LaunchedBrowser {
  */
 export async function launchBrowser(executablePath = findBrowser(), protocolTimeout = 240_000): Promise<LaunchedBrowser> {
   const { launch } = await import('puppeteer-core');
-  const profile = mkdtempSync(join(tmpdir(), 'lectern-chrome-'));
+  removeDeadProfiles();
+  // The profile's name carries this process's pid, so a later run can tell a dead run's leftovers.
+  const profile = mkdtempSync(join(tmpdir(), `lectern-chrome-${process.pid}-`));
   // WebRTC sends UDP (STUN) past any proxy: the profile's policy keeps it from sending at all,
   // so the network gate of each page is the only way out.
   mkdirSync(join(profile, 'Default'));
@@ -130,6 +133,8 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
       headless: true,
       userDataDir: profile,
       args: [...browserArgs, ...(root ? ['--no-sandbox'] : [])],
+      // Over a pipe, Chromium ends when its parent does, however the parent ends (kill -9 included).
+      pipe: true,
       // Lectern handles signals itself, so staged output is cleaned up before the browser goes.
       handleSIGINT: false,
       handleSIGTERM: false,
@@ -142,7 +147,20 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
       cause: err,
     });
   }
+  // A process made to exit at once (a second Ctrl-C) still takes its browser with it.
+  const child = browser.process();
+  const forget = onExit(() => {
+    if (child?.pid && process.platform !== 'win32') {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    rmSync(profile, { recursive: true, force: true });
+  });
   return closingOnce(browser, async () => {
+    forget();
     try {
       // A busy or hung browser gets a few seconds to close, then is killed: none outlives a run.
       let timer: NodeJS.Timeout | undefined;
@@ -151,7 +169,6 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
         new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
       ]);
       clearTimeout(timer);
-      const child = browser.process();
       if (!closed) child?.kill('SIGKILL');
       // Helper processes Chromium started (zygote, renderers) share its process group and
       // hold our pipes open: end the group and let go of the pipes, so nothing outlives the run.
@@ -167,6 +184,30 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
       rmSync(profile, { recursive: true, force: true });
     }
   });
+}
+
+/** Profiles of runs that died (their pid is gone) are removed; their browsers ended with them. */
+function removeDeadProfiles(): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = /^lectern-chrome-(\d+)-/.exec(entry);
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Wraps a browser with a close that runs `finish` once, however often it is called. */

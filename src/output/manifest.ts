@@ -22,7 +22,11 @@ export function collectSummaries(outDir: string): DeckSummary[] {
     const manifest = join(outDir, entry, 'deck.json');
     if (!existsSync(manifest)) continue;
     try {
-      const summary = readSummary(manifest);
+      // The folder names the deck; file names in deck.json are trusted only as plain names.
+      const summary = { ...readSummary(manifest), name: entry };
+      const plain = (name: unknown): boolean => typeof name === 'string' && /^[^/\\]+$/.test(name) && name !== '..' && name !== '.';
+      if (!plain(summary.pdf)) delete summary.pdf;
+      if (!plain(summary.thumbnail)) delete summary.thumbnail;
       // The index links a PDF only when it is really there.
       if (summary.pdf && !existsSync(join(outDir, entry, summary.pdf))) delete summary.pdf;
       if (summary.thumbnail && !existsSync(join(outDir, entry, summary.thumbnail))) delete summary.thumbnail;

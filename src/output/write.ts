@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
+import { onExit } from '../exit-cleanup.js';
+import { addToRecord, assertOwned, OUTPUT_RECORD, readOutputRecord } from './ownership.js';
 
 /** The file operations output uses, replaceable so tests can inject faults (a full disk, say). */
 export interface OutputFs {
@@ -20,7 +22,11 @@ export interface DeckOutput {
   copies: FileCopy[];
 }
 
-const TMP_PREFIX = '.lectern-tmp-';
+export const TMP_PREFIX = '.lectern-tmp-';
+/** Temporary names carry the writer's pid, so a later run can tell a dead run's leftovers. */
+const tmpName = (): string => `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`;
+/** Lets the event loop run, so a Ctrl-C between two decks is heard. */
+const yieldToSignals = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Writes deck folders atomically: each is staged in a temporary folder beside the output and
@@ -35,10 +41,15 @@ export async function writeDecks(
   const { signal } = options;
   const fs = options.fs ?? realFs;
   checkAborted(signal);
-  const stage = join(outDir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
+  // Nothing that Lectern did not write is replaced: checked under the lock, before any work.
+  const record = readOutputRecord(outDir);
+  assertOwned(outDir, record, decks.map((d) => d.name), ['index.html']);
+  const stage = join(outDir, tmpName());
+  const forget = onExit(() => rmSync(stage, { recursive: true, force: true }));
   try {
     mkdirSync(stage, { recursive: true });
     for (const deck of decks) {
+      await yieldToSignals();
       checkAborted(signal);
       const dir = join(stage, 'new', deck.name);
       for (const file of deck.files) {
@@ -47,13 +58,18 @@ export async function writeDecks(
       }
       for (const copy of deck.copies) {
         mkdirSync(dirname(join(dir, copy.to)), { recursive: true });
-        fs.copyFileSync(copy.from, join(dir, copy.to));
+        if (copy.checked) fs.writeFileSync(join(dir, copy.to), readChecked(copy));
+        else fs.copyFileSync(copy.from, join(dir, copy.to));
       }
     }
+    await yieldToSignals();
     checkAborted(signal);
     // Work that must succeed for the build to count (PDF export) runs on the staged folders.
     await options.beforeSwap?.((name) => join(stage, 'new', name));
+    await yieldToSignals();
     checkAborted(signal);
+    // From here on the swap runs to its end: a signal now is heard once it is done.
+    writeFileAtomic(join(outDir, OUTPUT_RECORD), `${JSON.stringify(addToRecord(record, decks.map((d) => d.name), ['index.html']), null, 2)}\n`);
     mkdirSync(join(stage, 'old'), { recursive: true });
     for (const deck of decks) {
       const target = join(outDir, deck.name);
@@ -71,7 +87,38 @@ export async function writeDecks(
     throw writeError(outDir, err);
   } finally {
     removeQuietly(stage);
+    forget();
   }
+}
+
+/**
+ * The bytes of a deck file, read from the file that was checked: opened without following a
+ * link, and refused if it is no longer the same file (swapped for a symlink, or its folder
+ * for one, since the check). Hard links are the same file, and are copied.
+ */
+function readChecked(copy: FileCopy): Buffer {
+  const { real, dev, ino } = copy.checked!;
+  let fd: number;
+  try {
+    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    throw changed(copy, err);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.dev !== dev || stat.ino !== ino) throw changed(copy);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function changed(copy: FileCopy, cause?: unknown): DeckError {
+  return new DeckError('ASSET_CHANGED', `"${copy.to}" changed while the build ran (replaced, or moved behind a link)`, {
+    pos: copy.pos ?? { file: copy.from },
+    hint: 'nothing was written; run the build again once the deck folder is settled',
+    cause,
+  });
 }
 
 /**
@@ -110,7 +157,7 @@ function writeError(outDir: string, err: unknown): DeckError {
 
 /** Writes one file by writing a temporary file beside it and renaming it into place. */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const tmp = join(dirname(path), `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
+  const tmp = join(dirname(path), tmpName());
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, content);
