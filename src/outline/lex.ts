@@ -20,13 +20,25 @@ export function lexSegment(segment: Segment, file = ''): LinedToken[] {
 /** Deeper than any slide needs, shallow enough that the Markdown parser cannot be driven into
  * deep recursion or runaway memory by nested quotes or lists. */
 export const MAX_NESTING = 50;
-/** Emphasis markers one line may hold: resolving them costs time that grows with their square. */
+/** Emphasis markers one paragraph may hold: resolving them costs time that grows with their square. */
 export const MAX_EMPHASIS = 1000;
 /** Table cells one row may hold. */
 export const MAX_CELLS = 1000;
 
+function countMarkers(line: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 42 || c === 95 || c === 126) n++;
+  }
+  return n;
+}
+
 function checkNesting(segment: Segment, file: string): void {
   const lines = segment.text.split('\n');
+  let markers = 0;
+  let paragraphLine = 0;
+  let fence: string | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const quotes = /^[\s>]*/.exec(line)![0].split('>').length - 1;
@@ -40,9 +52,23 @@ function checkNesting(segment: Segment, file: string): void {
         hint: 'no slide can show that many columns; split the table',
       });
     }
-    const markers = line.length > MAX_EMPHASIS ? (line.match(/[*_~]/g)?.length ?? 0) : 0;
+    // Emphasis is resolved per paragraph (and per list item or cell within it), not per line:
+    // count the markers of each run of non-blank lines outside fenced code.
+    const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fenceMark && (fence === null || (fenceMark[0] === fence[0] && fenceMark.length >= fence.length))) {
+      fence = fence === null ? fenceMark : null;
+      markers = 0;
+      continue;
+    }
+    if (fence !== null) continue;
+    if (line.trim() === '') {
+      markers = 0;
+      paragraphLine = i + 1;
+    } else {
+      markers += countMarkers(line);
+    }
     if (markers > MAX_EMPHASIS) {
-      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a line with ${markers} emphasis markers (* _ ~; the limit is ${MAX_EMPHASIS})`, {
+      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a paragraph with more than ${MAX_EMPHASIS} emphasis markers (* _ ~), from line ${segment.line + paragraphLine} to here`, {
         pos: { file, line: segment.line + i, column: 1 },
         hint: 'Markdown emphasis is costly to resolve at that scale: escape the markers (\\*) or put the text in a code block',
       });
@@ -58,10 +84,14 @@ function checkNesting(segment: Segment, file: string): void {
 
 function annotate(tokens: Token[], source: string, line: number, column: number): void {
   let cursor = 0;
+  // Newlines are counted once, moving forward with the tokens: linear in the source.
+  let counted = 0;
+  let newlines = 0;
   for (const token of tokens) {
     const at = token.raw ? source.indexOf(token.raw, cursor) : -1;
     const offset = at === -1 ? cursor : at;
-    const newlines = countNewlines(source, 0, offset);
+    newlines += countNewlines(source, counted, offset);
+    counted = Math.max(counted, offset);
     const lined = token as LinedToken;
     lined.line = line + newlines;
     lined.column = newlines === 0 ? column + offset : offset - source.lastIndexOf('\n', offset - 1);

@@ -7,15 +7,15 @@ import { hashTree, makeProject } from '../helpers/fs.js';
 
 describe('atomic output', () => {
   it('replaces a deck folder whole, dropping files the new build no longer has', async () => {
-    const dir = makeProject({ 'dist/a/old.txt': 'old', 'dist/a/index.html': 'v1' });
+    const dir = makeProject({ 'dist/a/old.txt': 'old', 'dist/a/index.html': 'v1', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
     await writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }]);
     expect(readdirSync(join(dir, 'dist', 'a'))).toEqual(['index.html']);
     expect(readFileSync(join(dir, 'dist', 'a', 'index.html'), 'utf8')).toBe('v2');
-    expect(readdirSync(join(dir, 'dist'))).toEqual(['a']);
+    expect(readdirSync(join(dir, 'dist'))).toEqual(['.lectern-output.json', 'a']);
   });
 
   it('stops on an interrupt before swapping anything in', async () => {
-    const dir = makeProject({ 'dist/a/index.html': 'v1' });
+    const dir = makeProject({ 'dist/a/index.html': 'v1', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
     const before = hashTree(join(dir, 'dist'));
     const controller = new AbortController();
     controller.abort();
@@ -26,7 +26,7 @@ describe('atomic output', () => {
   });
 
   it('keeps the previous folder when work before the swap fails', async () => {
-    const dir = makeProject({ 'dist/a/index.html': 'v1', 'dist/a/a.pdf': 'old pdf' });
+    const dir = makeProject({ 'dist/a/index.html': 'v1', 'dist/a/a.pdf': 'old pdf', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
     const before = hashTree(join(dir, 'dist'));
     const failing = async (): Promise<void> => {
       throw Object.assign(new Error('printer on fire'), { code: 'X' });

@@ -224,7 +224,7 @@ describe('a 5,000-slide deck', () => {
 
   it('exports a PDF or fails with a clear error within its time limit, showing progress, leaving nothing behind', async () => {
     if (!browserPath) return;
-    const { runLectern, chromiumOf } = await import('./invariants.js');
+    const { runLectern, chromiumOf, leftovers } = await import('./invariants.js');
     const run = await runLectern(['pdf', 'dist/big', '--timeout', '20'], dir, 120_000);
     expect(run.signal).toBeNull();
     expect(run.stdout).toContain('printing decks/big.md (5001 slides)');
@@ -236,6 +236,6 @@ describe('a 5,000-slide deck', () => {
     }
     expect(chromiumOf(run.tmp)).toEqual([]);
     const { readdirSync } = await import('node:fs');
-    expect(readdirSync(join(dir, 'dist', 'big')).filter((f) => f.startsWith('.lectern'))).toEqual([]);
+    expect(leftovers(join(dir, 'dist', 'big'))).toEqual([]);
   }, 180_000);
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { writeDecks, type OutputFs } from '../../src/output/write.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
-import { chromiumOf, expectCleanFailure, runLectern } from './invariants.js';
+import { chromiumOf, expectCleanFailure, runLectern, leftovers } from './invariants.js';
 import { browserForTests } from '../helpers/browser.js';
 import { reap } from '../helpers/processes.js';
 
@@ -43,7 +43,7 @@ describe('output faults', () => {
     ['a read-only folder', 'EROFS'],
     ['permission denied', 'EACCES'],
   ])('%s: OUTPUT_WRITE, the previous output intact, no temporary files', async (_name, code) => {
-    const dir = makeProject({ 'dist/a/index.html': 'old', 'dist/a/a.pdf': 'old pdf' });
+    const dir = makeProject({ 'dist/a/index.html': 'old', 'dist/a/a.pdf': 'old pdf', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
     const before = hashTree(join(dir, 'dist'));
     for (const after of [0, 1, 3]) {
       await expect(
@@ -52,7 +52,7 @@ describe('output faults', () => {
         }),
       ).rejects.toMatchObject({ code: 'OUTPUT_WRITE', exitCode: 5 });
       expect(hashTree(join(dir, 'dist'))).toBe(before);
-      expect(readdirSync(join(dir, 'dist'))).toEqual(['a']);
+      expect(readdirSync(join(dir, 'dist'))).toEqual(['.lectern-output.json', 'a']);
     }
   });
 
@@ -67,7 +67,7 @@ describe('output faults', () => {
     const template = /template-(keynote|handout)/.exec(html)![1]!;
     const folders = readdirSync(join(dir, 'dist/d/_lectern/templates')).sort();
     expect(folders).toEqual(['default', template]);
-    expect(readdirSync(join(dir, 'dist')).filter((f) => f.startsWith('.lectern'))).toEqual([]);
+    expect(leftovers(join(dir, 'dist'))).toEqual([]);
   });
 
   it('a stale lock from a dead process is taken over, with a warning', async () => {

@@ -33,6 +33,11 @@ export function runLectern(args: string[], cwd: string, limitMs = 60_000, env: N
   });
 }
 
+/** Temporary files and locks a run left in a folder (the output record is not one). */
+export function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /^\.lectern-(tmp|lock)/.test(f));
+}
+
 /** Chromium processes started from a run's private TMPDIR. */
 export function chromiumOf(tmp: string): number[] {
   const out = spawnSync('pgrep', ['-f', tmp], { encoding: 'utf8' }).stdout;
@@ -63,7 +68,7 @@ export async function expectCleanFailure(dir: string, args: string[], expected: 
   expect(run.ms).toBeLessThan(limit);
   if (before === null) expect(existsSync(dist) ? readdirSync(dist) : []).toEqual([]);
   else expect(hashTree(dist)).toBe(before);
-  if (existsSync(dist)) expect(readdirSync(dist).filter((f) => f.startsWith('.lectern'))).toEqual([]);
+  if (existsSync(dist)) expect(leftovers(dist)).toEqual([]);
   expect(chromiumOf(run.tmp)).toEqual([]);
   expect(readdirSync(run.tmp)).toEqual([]);
   return run;
