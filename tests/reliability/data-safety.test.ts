@@ -1,0 +1,283 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserForTests } from '../helpers/browser.js';
+import { hashTree, listFiles, makeProject, repoRoot } from '../helpers/fs.js';
+import { reap } from '../helpers/processes.js';
+import { chromiumOf, leftovers, runLectern } from './invariants.js';
+
+// What a build may delete or replace: only what Lectern wrote. Every case runs the real CLI.
+const browserPath = browserForTests('data safety tests');
+const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==', 'base64');
+const good = '---\ntitle: Good\ndate: 2026-01-01\n---\n\n## Fine\n\ntext\n';
+const stuck = `---\ntitle: Stuck\nhtml: unsafe\n---\n\n## Never ready\n\n<script>window.addEventListener('pdf-ready', (e) => e.stopImmediatePropagation(), true);</script>\n`;
+
+/** Starts the real CLI with a private TMPDIR, reaped when the test ends. */
+function start(args: string[], cwd: string, tmp = mkdtempSync(join(tmpdir(), 'lectern-safe-'))): { child: ChildProcess; tmp: string; exited: Promise<number>; stderr: () => string } {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), ...args], { cwd, env: { ...process.env, TMPDIR: tmp } });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.resume();
+  onTestFinished(() => reap(child, tmp));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : -1))));
+  return { child, tmp, exited, stderr: () => stderr };
+}
+
+async function until(what: () => boolean, ms = 20_000, step = 20): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, step));
+  }
+}
+
+describe('the output folder never destroys sources or files Lectern did not write', () => {
+  it('--out . over a project whose decks folder would be a deck name: refused, sources intact', async () => {
+    const dir = makeProject({ 'decks/decks.md': '## A\n\ntext\n', 'decks/other.md': '## B\n\ntext\n' });
+    const before = hashTree(dir);
+    const run = await runLectern(['build', '--no-pdf', '--out', '.'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('.: error[OUTPUT_OVERLAPS_SOURCE]: the output folder . holds decks, the folder of decks/decks.md');
+    expect(hashTree(dir)).toBe(before);
+  });
+
+  it('build decks --out decks, with a folder beside a deck named like it: refused, the folder intact', async () => {
+    const dir = makeProject({ 'decks/talk.md': '## T\n\n![chart](talk/chart.png)\n', 'decks/talk/chart.png': pixel, 'decks/talk/draft-notes.txt': 'mine' });
+    const before = hashTree(dir);
+    for (const out of ['decks', 'decks/talk', './decks/../decks']) {
+      const run = await runLectern(['build', 'decks', '--no-pdf', '--out', out], dir);
+      expect(run.code, out).toBe(2);
+      expect(run.stderr.split('\n')[0]).toMatch(/error\[OUTPUT_OVERLAPS_SOURCE\]: the output folder .* (is|is inside) decks/);
+    }
+    expect(hashTree(dir)).toBe(before);
+  });
+
+  it('an output folder holding a folder or index.html of the user: refused with exit 5, nothing replaced', async () => {
+    const dir = makeProject({ 'decks/talk.md': '## T\n', 'public/talk/mine.txt': 'mine', 'site/index.html': '<h1>my site</h1>' });
+    const before = hashTree(dir);
+    const one = await runLectern(['build', '--no-pdf', '--out', 'public'], dir);
+    expect(one.code).toBe(5);
+    expect(one.stderr.split('\n')[0]).toMatch(/^public\/talk: error\[OUTPUT_NOT_OURS\]: refusing to replace .*public\/talk: talk is there and was not written by Lectern$/);
+    const two = await runLectern(['build', '--no-pdf', '--out', 'site'], dir);
+    expect(two.code).toBe(5);
+    expect(two.stderr.split('\n')[0]).toMatch(/error\[OUTPUT_NOT_OURS\]: refusing to replace .*site\/index\.html/);
+    expect(hashTree(dir)).toBe(before);
+    // Into an empty folder it builds, and builds again over its own output.
+    expect((await runLectern(['build', '--no-pdf', '--out', 'fresh'], dir)).code).toBe(0);
+    expect((await runLectern(['build', '--no-pdf', '--out', 'fresh'], dir)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'fresh/.lectern-output.json'), 'utf8'))).toEqual({ decks: ['talk'], files: ['index.html'] });
+  });
+
+  it('--out through a symlink to a folder elsewhere: its files are not overwritten or deleted', async () => {
+    const dir = makeProject({ 'decks/talk.md': '## T\n' });
+    const elsewhere = makeProject({ 'index.html': 'their page', 'talk/keep.txt': 'theirs' });
+    symlinkSync(elsewhere, join(dir, 'out-link'));
+    const before = hashTree(elsewhere);
+    const run = await runLectern(['build', '--no-pdf', '--out', 'out-link'], dir);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('error[OUTPUT_NOT_OURS]');
+    expect(hashTree(elsewhere)).toBe(before);
+    // A symlinked output folder that leads into the decks folder is the decks folder.
+    symlinkSync(join(dir, 'decks'), join(dir, 'decks-link'));
+    const into = await runLectern(['build', '--no-pdf', '--out', 'decks-link'], dir);
+    expect(into.code).toBe(2);
+    expect(into.stderr).toContain('error[OUTPUT_OVERLAPS_SOURCE]');
+  });
+
+  it.each([
+    ['index.html.md', 'index.html'],
+    ['.lectern-lock.md', '.lectern-lock'],
+    ['.lectern-output.json.md', '.lectern-output.json'],
+    ['..md', '.'],
+  ])('a deck named %s is refused at its line, and later builds still work', async (file, name) => {
+    const dir = makeProject({ 'decks/ok.md': '## Ok\n' });
+    expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+    writeFileSync(join(dir, 'decks', file), '## Reserved\n');
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(`decks/${file}:1:1: error[DECK_NAME_RESERVED]: a deck named "${name}" would be written over Lectern's own ${name === '.' ? 'output folder' : 'files'}`);
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    rmSync(join(dir, 'decks', file));
+    expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
+  });
+
+  it.skipIf(!browserPath)('lectern pdf trusts no path from deck.json: the PDF and thumbnail stay in the deck folder', async () => {
+    const dir = makeProject({ 'work/a/b/decks/d.md': good });
+    const project = join(dir, 'work/a/b');
+    expect((await runLectern(['build', '--no-pdf'], project)).code).toBe(0);
+    const manifest = join(project, 'dist/d/deck.json');
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), name: '../../../x', pdf: '../../../y.pdf', thumbnail: '../../z.png' }));
+    const outside = listFiles(dir).filter((f) => !f.startsWith('work/a/b/'));
+    const run = await runLectern(['pdf', 'dist/d'], project);
+    expect(run.code, run.stderr).toBe(0);
+    expect(listFiles(dir).filter((f) => !f.startsWith('work/a/b/'))).toEqual(outside);
+    expect(readFileSync(join(project, 'dist/d/d.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(existsSync(join(project, 'dist/d/thumbnail.png'))).toBe(true);
+    expect(readFileSync(join(project, 'dist/index.html'), 'utf8')).not.toContain('../');
+  });
+});
+
+describe('interrupts, kills and what a dead run leaves', () => {
+  it.skipIf(!browserPath)('kill -9 during a PDF export: Chromium ends with Lectern, and the next run removes the lock, the staged folder and the profile', async () => {
+    const dir = makeProject({ 'decks/good.md': good });
+    expect((await runLectern(['build', '--quiet'], dir)).code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+    writeFileSync(join(dir, 'decks/stuck.md'), stuck);
+    const run = start(['build', '--timeout', '60'], dir);
+    await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
+    await new Promise((r) => setTimeout(r, 1000));
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await until(() => chromiumOf(run.tmp).length === 0, 10_000);
+    expect(leftovers(join(dir, 'dist')).sort()).toEqual([expect.stringMatching(/^\.lectern-lock$/), expect.stringMatching(/^\.lectern-tmp-\d+-/)].sort());
+    expect(readdirSync(run.tmp).filter((f) => f.startsWith('lectern-chrome-'))).toHaveLength(1);
+    // The next run, with the same temporary folder, cleans all of it up.
+    rmSync(join(dir, 'decks/stuck.md'));
+    const next = start(['build'], dir, run.tmp);
+    expect(await next.exited, next.stderr()).toBe(0);
+    expect(next.stderr()).toContain('warning[LOCK_RECLAIMED]');
+    expect(leftovers(join(dir, 'dist'))).toEqual([]);
+    expect(readdirSync(run.tmp)).toEqual([]);
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    expect(readFileSync(join(dir, 'dist/good/good.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it.skipIf(!browserPath).each(['SIGHUP'] as const)('%s during a PDF export: exit 130, browser closed, output intact, no lock', async (signal) => {
+    const dir = makeProject({ 'decks/good.md': good });
+    expect((await runLectern(['build', '--quiet'], dir)).code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+    writeFileSync(join(dir, 'decks/stuck.md'), stuck);
+    const run = start(['build'], dir);
+    await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
+    await new Promise((r) => setTimeout(r, 1000));
+    run.child.kill(signal);
+    expect(await run.exited).toBe(130);
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    expect(leftovers(join(dir, 'dist'))).toEqual([]);
+    await until(() => chromiumOf(run.tmp).length === 0, 10_000);
+    expect(readdirSync(run.tmp)).toEqual([]);
+  });
+
+  it.skipIf(!browserPath)('a second Ctrl-C ends the run at once and still leaves no lock, no staged folder, no browser, no profile', async () => {
+    const dir = makeProject({ 'decks/good.md': good });
+    expect((await runLectern(['build', '--quiet'], dir)).code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+    writeFileSync(join(dir, 'decks/stuck.md'), stuck);
+    const run = start(['build'], dir);
+    await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
+    await new Promise((r) => setTimeout(r, 1000));
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    expect(leftovers(join(dir, 'dist'))).toEqual([]);
+    await until(() => chromiumOf(run.tmp).length === 0, 10_000);
+    expect(readdirSync(run.tmp)).toEqual([]);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s during an HTML-only build of many decks is heard: exit 130, the previous output unchanged', async (signal) => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`decks/d${i}.md`] = `## Deck ${i}\n\ntext\n`;
+    const dir = makeProject(files);
+    expect((await runLectern(['build', '--no-pdf', '-q'], dir)).code).toBe(0);
+    const before = hashTree(join(dir, 'dist'));
+    for (let i = 0; i < 600; i++) writeFileSync(join(dir, `decks/d${i}.md`), `## Deck ${i}, changed\n\ntext\n`);
+    const run = start(['build', '--no-pdf'], dir);
+    // The lock appears once every deck is prepared, while the folders are being written.
+    await until(() => existsSync(join(dir, 'dist/.lectern-lock')), 20_000, 2);
+    run.child.kill(signal);
+    expect(await run.exited).toBe(130);
+    expect(run.stderr()).toContain('error[INTERRUPTED]');
+    expect(hashTree(join(dir, 'dist'))).toBe(before);
+    expect(leftovers(join(dir, 'dist'))).toEqual([]);
+  });
+
+  it('an image swapped for a symlink to an outside file while the build waits for the lock is not copied', async () => {
+    const dir = makeProject({ 'decks/d.md': '## D\n\n![a picture](pic.png)\n', 'decks/pic.png': pixel, 'secret.txt': 'SECRET-OUTSIDE-THE-DECK' });
+    // Another Lectern (a live process) holds the output folder.
+    const holder = spawn('sleep', ['60']);
+    onTestFinished(() => {
+      holder.kill('SIGKILL');
+    });
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'dist/.lectern-lock'), JSON.stringify({ pid: holder.pid, since: new Date().toISOString() }));
+    const run = start(['build', '--no-pdf'], dir);
+    await until(() => run.stderr().includes('waiting for another Lectern'));
+    rmSync(join(dir, 'decks/pic.png'));
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'decks/pic.png'));
+    holder.kill('SIGKILL');
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/decks\/d\.md:3:1: error\[ASSET_CHANGED\]: "pic\.png" changed while the build ran/);
+    const written = existsSync(join(dir, 'dist')) ? listFiles(join(dir, 'dist')) : [];
+    for (const file of written) expect(readFileSync(join(dir, 'dist', file), 'utf8')).not.toContain('SECRET-OUTSIDE');
+    expect(written.filter((f) => f.endsWith('pic.png'))).toEqual([]);
+  });
+
+  it('a folder of the deck swapped for a symlink while waiting is refused too', async () => {
+    const dir = makeProject({ 'decks/d.md': '## D\n\n![a picture](img/pic.png)\n', 'decks/img/pic.png': pixel, 'elsewhere/pic.png': 'SECRET-OUTSIDE-THE-DECK' });
+    const holder = spawn('sleep', ['60']);
+    onTestFinished(() => {
+      holder.kill('SIGKILL');
+    });
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'dist/.lectern-lock'), JSON.stringify({ pid: holder.pid, since: new Date().toISOString() }));
+    const run = start(['build', '--no-pdf'], dir);
+    await until(() => run.stderr().includes('waiting for another Lectern'));
+    rmSync(join(dir, 'decks/img'), { recursive: true });
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'decks/img'));
+    holder.kill('SIGKILL');
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain('error[ASSET_CHANGED]');
+    expect(existsSync(join(dir, 'dist/d'))).toBe(false);
+  });
+});
+
+describe('a stale lock is taken over by one process only', () => {
+  it('twelve processes racing for a lock left by a dead one never hold it at the same time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lectern-lockrace-'));
+    const out = join(dir, 'dist');
+    mkdirSync(out);
+    const lockModule = join(repoRoot, 'lib/output/lock.js');
+    // Each worker waits for a common start, takes the lock, marks itself the holder (refusing
+    // if another already is), holds it briefly, and lets go.
+    const worker = `
+      import { lockOutput } from ${JSON.stringify(lockModule)};
+      import { writeFileSync, rmSync } from 'node:fs';
+      const [out, startAt] = process.argv.slice(2);
+      while (Date.now() < Number(startAt)) {}
+      const lock = await lockOutput(out, 30000);
+      try { writeFileSync(out + '/holder', String(process.pid), { flag: 'wx' }); }
+      catch { console.log('OVERLAP'); process.exit(3); }
+      await new Promise((r) => setTimeout(r, 30));
+      rmSync(out + '/holder');
+      lock.release();
+      console.log(lock.reclaimed ? 'RECLAIMED' : 'OK');
+    `;
+    const script = join(dir, 'worker.mjs');
+    writeFileSync(script, worker);
+    for (let round = 0; round < 5; round++) {
+      const dead = spawn(process.execPath, ['-e', '0']);
+      await new Promise((r) => dead.on('exit', r));
+      writeFileSync(join(out, '.lectern-lock'), JSON.stringify({ pid: dead.pid, since: '2026-01-01T00:00:00Z' }));
+      const startAt = Date.now() + 1500;
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, [script, out, String(startAt)]);
+            let text = '';
+            child.stdout.on('data', (d) => (text += d));
+            child.on('exit', (code) => resolve(`${code}:${text.trim()}`));
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.includes('OVERLAP'))).toEqual([]);
+      expect(results.filter((r) => r === '0:RECLAIMED')).toHaveLength(1);
+      expect(results.filter((r) => r === '0:OK')).toHaveLength(11);
+      expect(readdirSync(out)).toEqual([]);
+    }
+    rmSync(dirname(out), { recursive: true, force: true });
+  }, 60_000);
+});
