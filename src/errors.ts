@@ -46,6 +46,7 @@ export const errorCodes = {
   MARKDOWN_TOO_DEEP: ExitCode.content,
   MARKDOWN_TOO_COMPLEX: ExitCode.content,
   SOURCE_BINARY: ExitCode.content,
+  SOURCE_TOO_LARGE: ExitCode.content,
   DECK_NAME_CLASH: ExitCode.usage,
   DECK_NAME_RESERVED: ExitCode.usage,
   OUTPUT_OVERLAPS_SOURCE: ExitCode.usage,

@@ -6,7 +6,16 @@ import { DeckError } from '../errors.js';
  * byte-order mark and folds CRLF and lone CR line ends into LF, so line numbers stay the
  * editor's.
  */
+/** The largest deck file read: far beyond any talk, small enough that its model fits in memory. */
+export const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
+
 export function decodeSource(bytes: Uint8Array, file: string): string {
+  if (bytes.length > MAX_SOURCE_BYTES) {
+    throw new DeckError('SOURCE_TOO_LARGE', `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a deck may be ${MAX_SOURCE_BYTES / 1024 / 1024} MB at most`, {
+      pos: { file, line: 1, column: 1 },
+      hint: 'split it into several decks, or move large data out of the Markdown',
+    });
+  }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new DeckError('SOURCE_ENCODING', 'the file is UTF-16, not UTF-8', {
       pos: { file, line: 1, column: 1 },

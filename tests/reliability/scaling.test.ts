@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { modelOf } from '../helpers/deck.js';
+import { makeProject } from '../helpers/fs.js';
+import { runLectern } from './invariants.js';
+
+/**
+ * Every stage is near-linear in its input: each pathological input is modelled at two sizes,
+ * n and 2n, interleaved, and the median times compared in the same run. Linear work doubles;
+ * quadratic work quadruples. No absolute time is asserted.
+ */
+const shapes: [string, number, (n: number) => string][] = [
+  ['link reference definitions', 20_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `[r${i}]: /x${i}`).join('\n')}\n\n[r1] [r2]`],
+  ['short paragraphs', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `p ${i}`).join('\n\n')}`],
+  ['HTML tags in one block', 20_000, (n) => `## A\n\n<div>\n${'<span>x</span>\n'.repeat(n)}</div>`],
+  ['slides', 4_000, (n) => Array.from({ length: n }, (_, i) => `## S${i}\n\ntext ${i}`).join('\n\n')],
+  ['list items', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `- item *${i}*`).join('\n')}`],
+  ['paragraphs of emphasis just under the limit', 100, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(450)).join('\n\n')}`],
+  ['table rows', 40_000, (n) => `## A\n\n| a | b |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | *x* |`).join('\n')}`],
+  ['lines of emphasis in one paragraph (refused)', 2_000, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(499)).join('\n')}`],
+  ['unclosed links', 20_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
+];
+
+function timeOnce(markdown: string): number {
+  const started = performance.now();
+  try {
+    modelOf(markdown);
+  } catch (err) {
+    if (!(err as { code?: string }).code) throw err;
+  }
+  return performance.now() - started;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe('near-linear work on pathological input', () => {
+  it.each(shapes)('%s: twice the input takes well under four times as long', (_name, n, make) => {
+    const small = make(n);
+    const large = make(2 * n);
+    timeOnce(small);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      a.push(timeOnce(small));
+      b.push(timeOnce(large));
+    }
+    // Below a few milliseconds timer noise dominates, and no size grows quadratically there.
+    const ratio = median(b) / Math.max(median(a), 2);
+    expect(ratio).toBeLessThan(3);
+  }, 120_000);
+});
+
+describe('bounded work through the real CLI', () => {
+  it('320 lines of 499 emphasis pairs in one paragraph: an error at the line that crosses the limit', async () => {
+    const dir = makeProject({ 'decks/e.md': `## A\n\n${Array.from({ length: 320 }, () => '*a'.repeat(499)).join('\n')}\n` });
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toBe('decks/e.md:5:1: error[MARKDOWN_TOO_COMPLEX]: a paragraph with more than 1000 emphasis markers (* _ ~), from line 3 to here');
+  });
+
+  it('a deck over 5 MB is refused at its first line, before it is parsed', async () => {
+    const dir = makeProject({ 'decks/big.md': `## A\n\n${'word '.repeat(1_100_000)}\n` });
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toBe('decks/big.md:1:1: error[SOURCE_TOO_LARGE]: the file is 5.2 MB; a deck may be 5 MB at most');
+  });
+
+  it('YAML alias bombs and prototype names in front matter are errors at their line (exit 1), never INTERNAL', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
+    const cases: [string, string, RegExp][] = [
+      ['bomb', bomb, /^decks\/bomb\.md:3:8: error\[FRONT_MATTER_INVALID\]: YAML aliases expand too far/],
+      ['constructor', 'theme:\n  constructor: red', /^decks\/constructor\.md:3:3: error\[FRONT_MATTER_INVALID\]: "constructor" cannot be an option name$/],
+      ['proto', 'theme:\n  __proto__: red', /^decks\/proto\.md:3:3: error\[FRONT_MATTER_INVALID\]: "__proto__" cannot be an option name$/],
+      ['proto-top', '__proto__:\n  html: unsafe', /^decks\/proto-top\.md:2:1: error\[FRONT_MATTER_INVALID\]: "__proto__" cannot be an option name$/],
+      ['tostring', 'theme:\n  toString: red', /^decks\/tostring\.md:3:3: error\[THEME_UNKNOWN\]: template "default" has no theme variable "toString"$/],
+      ['hasown', 'theme:\n  hasOwnProperty: red', /^decks\/hasown\.md:3:3: error\[THEME_UNKNOWN\]: template "default" has no theme variable "hasOwnProperty"$/],
+    ];
+    for (const [name, yaml, expected] of cases) {
+      const dir = makeProject({ [`decks/${name}.md`]: `---\n${yaml}\n---\n\n## A\n` });
+      const run = await runLectern(['build', '--no-pdf'], dir);
+      expect(run.code, `${name}: ${run.stderr}`).toBe(1);
+      expect(run.stderr.split('\n')[0]).toMatch(expected);
+      expect(run.stderr).not.toContain('INTERNAL');
+    }
+    // In the project config they are configuration errors at their line.
+    const dir = makeProject({ 'lectern.config.yaml': 'theme:\n  __proto__: red\n', 'decks/d.md': '## A\n' });
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('lectern.config.yaml:2:3: error[CONFIG_INVALID]: "__proto__" cannot be an option name');
+  });
+});
