@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { FileCopy } from './plan.js';
@@ -33,4 +33,33 @@ export function checkCopies(copies: FileCopy[], deckDir: string): void {
     const stat = statSync(real);
     copy.checked = { real, dev: stat.dev, ino: stat.ino };
   }
+}
+
+/**
+ * Opens a deck file for reading as the file that was checked: without following a link, and
+ * refused if it is no longer the same file (swapped for a symlink, or its folder for one, since
+ * the check). Hard links are the same file, and pass. Returns the descriptor; the caller closes it.
+ */
+export function openChecked(copy: FileCopy): number {
+  const { real, dev, ino } = copy.checked!;
+  let fd: number;
+  try {
+    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    throw changed(copy, err);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile() || stat.dev !== dev || stat.ino !== ino) {
+    closeSync(fd);
+    throw changed(copy);
+  }
+  return fd;
+}
+
+function changed(copy: FileCopy, cause?: unknown): DeckError {
+  return new DeckError('ASSET_CHANGED', `"${copy.to}" changed while the build ran (replaced, or moved behind a link)`, {
+    pos: copy.pos ?? { file: copy.from },
+    hint: 'nothing was written; run the build again once the deck folder is settled',
+    cause,
+  });
 }

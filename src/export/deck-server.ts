@@ -1,4 +1,5 @@
-import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, realpathSync, statSync } from 'node:fs';
+import { openChecked } from '../assets/verify-copies.js';
 import { pipeline } from 'node:stream';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ export interface DeckServer {
 }
 
 /** What a URL path of the deck is: text built in memory, a file on disk, or nothing. */
-type Lookup = (urlPath: string) => { text: string } | { file: string } | null;
+type Lookup = (urlPath: string) => { text: string } | { file: string } | { fd: number } | null;
 
 /**
  * Serves one built deck folder on 127.0.0.1 and nothing else: no listing, no path outside the
@@ -33,12 +34,19 @@ export async function serveDeckFolder(folder: string): Promise<DeckServer> {
  */
 export async function serveDeckOutput(output: DeckOutput): Promise<DeckServer> {
   const texts = new Map(output.files.map((f) => [`/${f.path}`, f.content]));
-  const copies = new Map(output.copies.map((c) => [`/${c.to}`, c.from]));
+  const copies = new Map(output.copies.map((c) => [`/${c.to}`, c]));
   return serveDeck((path) => {
     const text = texts.get(path);
     if (text !== undefined) return { text };
-    const file = copies.get(path);
-    return file ? { file } : null;
+    const copy = copies.get(path);
+    if (!copy) return null;
+    // A deck's own file is read as the file that was checked, or not at all.
+    if (!copy.checked) return { file: copy.from };
+    try {
+      return { fd: openChecked(copy) };
+    } catch {
+      return null;
+    }
   });
 }
 
@@ -64,9 +72,11 @@ async function serveDeck(lookup: Lookup): Promise<DeckServer> {
       'content-type': contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream',
       'cache-control': 'no-store',
     });
-    if (req.method === 'HEAD') res.end();
-    else if ('text' in found) res.end(found.text);
-    else pipeline(createReadStream(found.file), res, () => undefined);
+    if (req.method === 'HEAD') {
+      if ('fd' in found) closeSync(found.fd);
+      res.end();
+    } else if ('text' in found) res.end(found.text);
+    else pipeline('fd' in found ? createReadStream('', { fd: found.fd }) : createReadStream(found.file), res, () => undefined);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
+import { openChecked } from '../assets/verify-copies.js';
 import { onExit } from '../exit-cleanup.js';
 import { addToRecord, assertOwned, OUTPUT_RECORD, readOutputRecord } from './ownership.js';
 
@@ -91,34 +92,14 @@ export async function writeDecks(
   }
 }
 
-/**
- * The bytes of a deck file, read from the file that was checked: opened without following a
- * link, and refused if it is no longer the same file (swapped for a symlink, or its folder
- * for one, since the check). Hard links are the same file, and are copied.
- */
+/** The bytes of a deck file, from the very file that was checked (see openChecked). */
 function readChecked(copy: FileCopy): Buffer {
-  const { real, dev, ino } = copy.checked!;
-  let fd: number;
+  const fd = openChecked(copy);
   try {
-    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  } catch (err) {
-    throw changed(copy, err);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.dev !== dev || stat.ino !== ino) throw changed(copy);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
-}
-
-function changed(copy: FileCopy, cause?: unknown): DeckError {
-  return new DeckError('ASSET_CHANGED', `"${copy.to}" changed while the build ran (replaced, or moved behind a link)`, {
-    pos: copy.pos ?? { file: copy.from },
-    hint: 'nothing was written; run the build again once the deck folder is settled',
-    cause,
-  });
 }
 
 /**

@@ -170,6 +170,8 @@ describe('interrupts, kills and what a dead run leaves', () => {
     await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
     await new Promise((r) => setTimeout(r, 1000));
     run.child.kill('SIGINT');
+    // Apart, or the two signals merge into one: the second lands while the first is cleaning up.
+    await new Promise((r) => setTimeout(r, 30));
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
     expect(hashTree(join(dir, 'dist'))).toBe(before);
