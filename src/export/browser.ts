@@ -123,6 +123,7 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
   // WebRTC sends UDP (STUN) past any proxy: the profile's policy keeps it from sending at all,
   // so the network gate of each page is the only way out.
   mkdirSync(join(profile, 'Default'));
+  mkdirSync(join(profile, 'tmp'));
   writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp', udp_port_range: '1-1' } }));
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   let browser: Browser;
@@ -135,6 +136,8 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
       args: [...browserArgs, ...(root ? ['--no-sandbox'] : [])],
       // Over a pipe, Chromium ends when its parent does, however the parent ends (kill -9 included).
       pipe: true,
+      // Chromium's own temporary files live in the profile, so they go with it however it ends.
+      env: { ...process.env, TMPDIR: join(profile, 'tmp') },
       // Lectern handles signals itself, so staged output is cleaned up before the browser goes.
       handleSIGINT: false,
       handleSIGTERM: false,
@@ -149,18 +152,22 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
   }
   // A process made to exit at once (a second Ctrl-C) still takes its browser with it.
   const child = browser.process();
-  const forget = onExit(() => {
-    if (child?.pid && process.platform !== 'win32') {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+  const killGroup = (): void => {
+    // Helper processes Chromium started (zygote, renderers) share its process group.
+    if (!child?.pid || process.platform === 'win32') return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
     }
-    rmSync(profile, { recursive: true, force: true });
+  };
+  // Until the close below is done, an exit made at once (a second Ctrl-C) kills the browser
+  // and removes its profile; the killed browser may write for a moment, hence the retries.
+  const forget = onExit(() => {
+    killGroup();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
   });
   return closingOnce(browser, async () => {
-    forget();
     try {
       // A busy or hung browser gets a few seconds to close, then is killed: none outlives a run.
       let timer: NodeJS.Timeout | undefined;
@@ -170,18 +177,13 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
       ]);
       clearTimeout(timer);
       if (!closed) child?.kill('SIGKILL');
-      // Helper processes Chromium started (zygote, renderers) share its process group and
-      // hold our pipes open: end the group and let go of the pipes, so nothing outlives the run.
-      if (child?.pid && process.platform !== 'win32') {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // The group is already gone.
-        }
-      }
+      // The helpers hold our pipes open: end the group and let go of the pipes, so nothing
+      // outlives the run.
+      killGroup();
       for (const stream of [child?.stdin, child?.stdout, child?.stderr]) stream?.destroy();
     } finally {
-      rmSync(profile, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
+      forget();
     }
   });
 }
