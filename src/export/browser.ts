@@ -3,7 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
-import { onExit } from '../exit-cleanup.js';
+import { onExit, processAlive } from '../processes.js';
 
 interface BrowserLocations {
   linux: string[];
@@ -200,15 +200,6 @@ function removeDeadProfiles(): void {
     const m = /^lectern-chrome-(\d+)-/.exec(entry);
     if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     rmSync(join(tmpdir(), entry), { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -2,9 +2,9 @@ import { closeSync, createReadStream, realpathSync, statSync } from 'node:fs';
 import { openChecked } from '../assets/verify-copies.js';
 import { pipeline } from 'node:stream';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentTypes } from '../content-types.js';
+import { listenOnLoopback } from './loopback.js';
 import type { DeckOutput } from '../output/write.js';
 
 export interface DeckServer {
@@ -78,19 +78,7 @@ async function serveDeck(lookup: Lookup): Promise<DeckServer> {
     } else if ('text' in found) res.end(found.text);
     else pipeline('fd' in found ? createReadStream('', { fd: found.fd }) : createReadStream(found.file), res, () => undefined);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 function resolveInside(root: string, urlPath: string): string | null {

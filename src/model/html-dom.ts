@@ -38,18 +38,7 @@ export function finishHtml(html: string, unsafe: boolean): FinishedHtml {
   const slideAttributes: Record<string, string> = {};
   const removed: string[] = [];
 
-  walk(doc, (node) => {
-    if (!isComment(node)) return;
-    const element = ELEMENT_DIRECTIVE.exec(node.data);
-    const slide = SLIDE_DIRECTIVE.exec(node.data);
-    if (element) {
-      const target = directiveTarget(node);
-      if (target) mergeAttributes(target.attribs, parseDirectiveAttributes(element[1]!));
-    } else if (slide) {
-      mergeAttributes(slideAttributes, parseDirectiveAttributes(slide[1]!));
-    }
-    detach(node);
-  });
+  applyDirectives(doc, slideAttributes);
 
   if (!unsafe) {
     sanitizeChildren(doc, removed);
@@ -63,25 +52,69 @@ export function finishHtml(html: string, unsafe: boolean): FinishedHtml {
   return { html: render(doc, { encodeEntities: 'utf8' }), slideAttributes, fragments, removed };
 }
 
+/**
+ * Applies and removes the directive comments (and every other comment), depth first. Each
+ * parent's children are rebuilt once, so the work stays linear in the number of nodes.
+ */
+function applyDirectives(parent: ParentNode, slideAttributes: Record<string, string>): void {
+  if (!parent.children.some(isComment)) {
+    for (const child of parent.children) if ('children' in child) applyDirectives(child, slideAttributes);
+    return;
+  }
+  let lastElement: Element | null = null;
+  for (const child of parent.children) {
+    if (isComment(child)) {
+      const element = ELEMENT_DIRECTIVE.exec(child.data);
+      const slide = SLIDE_DIRECTIVE.exec(child.data);
+      // An .element comment styles the element just before it (whitespace between), else its parent.
+      const target = lastElement ?? (isTag(parent as ChildNode) ? (parent as Element) : null);
+      if (element && target) mergeAttributes(target.attribs, parseDirectiveAttributes(element[1]!));
+      else if (slide) mergeAttributes(slideAttributes, parseDirectiveAttributes(slide[1]!));
+      continue;
+    }
+    if (isTag(child)) lastElement = child;
+    else if (!(isText(child) && child.data.trim() === '')) lastElement = null;
+    if ('children' in child) applyDirectives(child, slideAttributes);
+  }
+  replaceChildren(parent, parent.children.filter((child) => !isComment(child)));
+}
+
 function sanitizeChildren(parent: ParentNode, removed: string[]): void {
-  for (const child of [...parent.children]) {
-    if (!isTag(child)) continue;
+  const kept: ChildNode[] = [];
+  let changed = false;
+  for (const child of parent.children) {
+    if (!isTag(child)) {
+      kept.push(child);
+      continue;
+    }
     const tag = child.name.toLowerCase();
     // Only the checkbox of a Markdown task list may be an input; any other is a form control.
     const strayInput = tag === 'input' && (child.attribs.type ?? '').toLowerCase() !== 'checkbox';
     if (!isAllowedTag(tag) || strayInput) {
       removed.push(`<${tag}>`);
-      if (droppedWithContent.has(tag)) detach(child);
-      else {
-        sanitizeChildren(child, removed);
-        unwrap(child);
-      }
+      changed = true;
+      if (droppedWithContent.has(tag)) continue;
+      // Unwrapped: its (sanitised) children take its place.
+      sanitizeChildren(child, removed);
+      kept.push(...child.children);
       continue;
     }
     sanitizeAttributes(tag, child.attribs, removed);
     if (tag === 'a' && child.attribs.target === '_blank') child.attribs.rel = 'noopener noreferrer';
     sanitizeChildren(child, removed);
+    kept.push(child);
   }
+  if (changed) replaceChildren(parent, kept);
+}
+
+/** Gives a parent new children in one step, with their links set. */
+function replaceChildren(parent: ParentNode, children: ChildNode[]): void {
+  parent.children = children;
+  children.forEach((child, i) => {
+    child.parent = parent;
+    child.prev = children[i - 1] ?? null;
+    child.next = children[i + 1] ?? null;
+  });
 }
 
 /**
@@ -102,15 +135,6 @@ function sanitizeAttributes(tag: string, attribs: Record<string, string>, remove
   }
 }
 
-/** The element an `.element:` comment styles: the element just before it, else its parent. */
-function directiveTarget(comment: ChildNode): Element | null {
-  let prev = comment.prev;
-  while (prev && isText(prev) && prev.data.trim() === '') prev = prev.prev;
-  if (prev && isTag(prev)) return prev;
-  const parent = comment.parent;
-  return parent && isTag(parent) ? parent : null;
-}
-
 function mergeAttributes(target: Record<string, string>, extra: Record<string, string>): void {
   for (const [name, value] of Object.entries(extra)) {
     target[name] = name === 'class' && target.class ? `${target.class} ${value}` : value;
@@ -125,26 +149,3 @@ function walk(node: AnyNode, visit: (node: ChildNode) => void): void {
   }
 }
 
-function detach(node: ChildNode): void {
-  const parent = node.parent;
-  if (!parent) return;
-  const i = parent.children.indexOf(node);
-  parent.children.splice(i, 1);
-  relink(parent);
-}
-
-function unwrap(node: Element): void {
-  const parent = node.parent;
-  if (!parent) return;
-  const i = parent.children.indexOf(node);
-  for (const child of node.children) child.parent = parent;
-  parent.children.splice(i, 1, ...node.children);
-  relink(parent);
-}
-
-function relink(parent: ParentNode): void {
-  parent.children.forEach((child, i) => {
-    child.prev = parent.children[i - 1] ?? null;
-    child.next = parent.children[i + 1] ?? null;
-  });
-}

@@ -61,9 +61,10 @@ function checkNesting(segment: Segment, file: string): void {
       continue;
     }
     if (fence !== null) continue;
-    if (line.trim() === '') {
-      markers = 0;
-      paragraphLine = i + 1;
+    // A blank line ends a paragraph; a list item, a heading and a table row are inline text of their own.
+    if (line.trim() === '' || listItem || /^ {0,3}(#{1,6}[ \t]|\|)/.test(line)) {
+      markers = line.trim() === '' ? 0 : countMarkers(line);
+      paragraphLine = line.trim() === '' ? i + 1 : i;
     } else {
       markers += countMarkers(line);
     }
@@ -104,9 +105,9 @@ function childLists(token: Token): Token[][] {
   const lists: Token[][] = [];
   if (token.type === 'list') lists.push((token as Tokens.List).items as unknown as Token[]);
   if (token.type === 'table') {
+    // One list, in reading order, so line numbering moves forward through the table once.
     const table = token as Tokens.Table;
-    lists.push(table.header.flatMap((cell) => cell.tokens));
-    for (const row of table.rows) lists.push(row.flatMap((cell) => cell.tokens));
+    lists.push([...table.header.flatMap((cell) => cell.tokens), ...table.rows.flatMap((row) => row.flatMap((cell) => cell.tokens))]);
   }
   const nested = (token as { tokens?: Token[] }).tokens;
   if (Array.isArray(nested)) lists.push(nested);

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdir
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DeckError, type Warning } from '../errors.js';
-import { onExit } from '../exit-cleanup.js';
+import { onExit, processAlive } from '../processes.js';
 
 export const LOCK_NAME = '.lectern-lock';
 
@@ -10,15 +10,6 @@ export interface OutputLock {
   /** Set when a lock left by a process that no longer runs was taken over. */
   reclaimed?: Warning;
   release: () => void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The lock as it is now: who holds it, and which file it is (its inode). */
@@ -78,7 +69,7 @@ export async function lockOutput(outDir: string, waitMs = 60_000, signal?: Abort
     }
     const holder = readLock(path);
     if (!holder) continue;
-    if (!holder.pid || !alive(holder.pid)) {
+    if (!holder.pid || !processAlive(holder.pid)) {
       if (reclaimStale(path, holder)) {
         reclaimed = {
           code: 'LOCK_RECLAIMED',
@@ -135,7 +126,7 @@ function reclaimStale(path: string, stale: { pid?: number; ino: number }): boole
     // Another process is reclaiming it; if that one died doing so, its claim is stale too.
     try {
       const claimer = Number(readFileSync(claim, 'utf8'));
-      if (!claimer || !alive(claimer)) rmSync(claim, { force: true });
+      if (!claimer || !processAlive(claimer)) rmSync(claim, { force: true });
     } catch {
       // Gone already.
     }
@@ -143,7 +134,7 @@ function reclaimStale(path: string, stale: { pid?: number; ino: number }): boole
   }
   try {
     const now = readLock(path);
-    if (!now || now.ino !== stale.ino || (now.pid && alive(now.pid))) return false;
+    if (!now || now.ino !== stale.ino || (now.pid && processAlive(now.pid))) return false;
     unlinkSync(path);
     return true;
   } catch {
@@ -174,7 +165,7 @@ function sweepLeftovers(outDir: string): void {
       const m = LEFTOVER.exec(entry);
       if (!m) continue;
       const pid = m[1] ? Number(m[1]) : null;
-      if (pid === process.pid || (pid !== null && alive(pid))) continue;
+      if (pid === process.pid || (pid !== null && processAlive(pid))) continue;
       if (entry.includes('.reclaim-')) continue;
       rmSync(join(folder, entry), { recursive: true, force: true });
     }

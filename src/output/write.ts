@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
 import { openChecked } from '../assets/verify-copies.js';
-import { onExit } from '../exit-cleanup.js';
+import { onExit } from '../processes.js';
 import { addToRecord, assertOwned, OUTPUT_RECORD, readOutputRecord } from './ownership.js';
 
 /** The file operations output uses, replaceable so tests can inject faults (a full disk, say). */
@@ -70,7 +70,6 @@ export async function writeDecks(
     await yieldToSignals();
     checkAborted(signal);
     // From here on the swap runs to its end: a signal now is heard once it is done.
-    writeFileAtomic(join(outDir, OUTPUT_RECORD), `${JSON.stringify(addToRecord(record, decks.map((d) => d.name), ['index.html']), null, 2)}\n`);
     mkdirSync(join(stage, 'old'), { recursive: true });
     for (const deck of decks) {
       const target = join(outDir, deck.name);
@@ -84,6 +83,10 @@ export async function writeDecks(
         throw err;
       }
     }
+    // What was swapped in is Lectern's from now on. (Were this write lost, a deck folder is still
+    // known as Lectern's by its deck.json and runtime files.)
+    const updated = addToRecord(record, decks.map((d) => d.name), ['index.html']);
+    if (JSON.stringify(updated) !== JSON.stringify(record)) writeFileAtomic(join(outDir, OUTPUT_RECORD), `${JSON.stringify(updated, null, 2)}\n`);
   } catch (err) {
     throw writeError(outDir, err);
   } finally {

@@ -33,6 +33,30 @@ async function until(what: () => boolean, ms = 20_000, step = 20): Promise<void>
   }
 }
 
+/** Builds `dir` once, adds a deck that never gets ready, and starts a PDF build that is busy printing it. */
+async function exportingStuck(dir: string): Promise<{ run: ReturnType<typeof start>; before: string }> {
+  expect((await runLectern(['build', '--quiet'], dir)).code).toBe(0);
+  const before = hashTree(join(dir, 'dist'));
+  writeFileSync(join(dir, 'decks/stuck.md'), stuck);
+  const run = start(['build', '--timeout', '60'], dir);
+  await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
+  await new Promise((r) => setTimeout(r, 1000));
+  return { run, before };
+}
+
+/** Starts an HTML build while another live process holds the output lock, and waits till it says it waits. */
+async function buildWhileLocked(dir: string): Promise<{ holder: ChildProcess; run: ReturnType<typeof start> }> {
+  const holder = spawn('sleep', ['60']);
+  onTestFinished(() => {
+    holder.kill('SIGKILL');
+  });
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  writeFileSync(join(dir, 'dist/.lectern-lock'), JSON.stringify({ pid: holder.pid, since: new Date().toISOString() }));
+  const run = start(['build', '--no-pdf'], dir);
+  await until(() => run.stderr().includes('waiting for another Lectern'));
+  return { holder, run };
+}
+
 describe('the output folder never destroys sources or files Lectern did not write', () => {
   it('--out . over a project whose decks folder would be a deck name: refused, sources intact', async () => {
     const dir = makeProject({ 'decks/decks.md': '## A\n\ntext\n', 'decks/other.md': '## B\n\ntext\n' });
@@ -123,12 +147,7 @@ describe('the output folder never destroys sources or files Lectern did not writ
 describe('interrupts, kills and what a dead run leaves', () => {
   it.skipIf(!browserPath)('kill -9 during a PDF export: Chromium ends with Lectern, and the next run removes the lock, the staged folder and the profile', async () => {
     const dir = makeProject({ 'decks/good.md': good });
-    expect((await runLectern(['build', '--quiet'], dir)).code).toBe(0);
-    const before = hashTree(join(dir, 'dist'));
-    writeFileSync(join(dir, 'decks/stuck.md'), stuck);
-    const run = start(['build', '--timeout', '60'], dir);
-    await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
-    await new Promise((r) => setTimeout(r, 1000));
+    const { run, before } = await exportingStuck(dir);
     run.child.kill('SIGKILL');
     await run.exited;
     await until(() => chromiumOf(run.tmp).length === 0, 10_000);
@@ -145,34 +164,17 @@ describe('interrupts, kills and what a dead run leaves', () => {
     expect(readFileSync(join(dir, 'dist/good/good.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
-  it.skipIf(!browserPath).each(['SIGHUP'] as const)('%s during a PDF export: exit 130, browser closed, output intact, no lock', async (signal) => {
-    const dir = makeProject({ 'decks/good.md': good });
-    expect((await runLectern(['build', '--quiet'], dir)).code).toBe(0);
-    const before = hashTree(join(dir, 'dist'));
-    writeFileSync(join(dir, 'decks/stuck.md'), stuck);
-    const run = start(['build'], dir);
-    await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
-    await new Promise((r) => setTimeout(r, 1000));
-    run.child.kill(signal);
-    expect(await run.exited).toBe(130);
-    expect(hashTree(join(dir, 'dist'))).toBe(before);
-    expect(leftovers(join(dir, 'dist'))).toEqual([]);
-    await until(() => chromiumOf(run.tmp).length === 0, 10_000);
-    expect(readdirSync(run.tmp)).toEqual([]);
-  });
-
-  it.skipIf(!browserPath)('a second Ctrl-C ends the run at once and still leaves no lock, no staged folder, no browser, no profile', async () => {
-    const dir = makeProject({ 'decks/good.md': good });
-    expect((await runLectern(['build', '--quiet'], dir)).code).toBe(0);
-    const before = hashTree(join(dir, 'dist'));
-    writeFileSync(join(dir, 'decks/stuck.md'), stuck);
-    const run = start(['build'], dir);
-    await until(() => chromiumOf(run.tmp).length > 0 && readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')));
-    await new Promise((r) => setTimeout(r, 1000));
-    run.child.kill('SIGINT');
+  it.skipIf(!browserPath).each([
+    ['SIGHUP', ['SIGHUP']],
     // Apart, or the two signals merge into one: the second lands while the first is cleaning up.
-    await new Promise((r) => setTimeout(r, 30));
-    run.child.kill('SIGINT');
+    ['a second Ctrl-C', ['SIGINT', 'SIGINT']],
+  ] as const)('%s during a PDF export: exit 130, output intact, no lock, no staged folder, no browser, no profile', async (_name, signals) => {
+    const dir = makeProject({ 'decks/good.md': good });
+    const { run, before } = await exportingStuck(dir);
+    for (const signal of signals) {
+      run.child.kill(signal);
+      await new Promise((r) => setTimeout(r, 30));
+    }
     expect(await run.exited).toBe(130);
     expect(hashTree(join(dir, 'dist'))).toBe(before);
     expect(leftovers(join(dir, 'dist'))).toEqual([]);
@@ -199,15 +201,7 @@ describe('interrupts, kills and what a dead run leaves', () => {
 
   it('an image swapped for a symlink to an outside file while the build waits for the lock is not copied', async () => {
     const dir = makeProject({ 'decks/d.md': '## D\n\n![a picture](pic.png)\n', 'decks/pic.png': pixel, 'secret.txt': 'SECRET-OUTSIDE-THE-DECK' });
-    // Another Lectern (a live process) holds the output folder.
-    const holder = spawn('sleep', ['60']);
-    onTestFinished(() => {
-      holder.kill('SIGKILL');
-    });
-    mkdirSync(join(dir, 'dist'), { recursive: true });
-    writeFileSync(join(dir, 'dist/.lectern-lock'), JSON.stringify({ pid: holder.pid, since: new Date().toISOString() }));
-    const run = start(['build', '--no-pdf'], dir);
-    await until(() => run.stderr().includes('waiting for another Lectern'));
+    const { holder, run } = await buildWhileLocked(dir);
     rmSync(join(dir, 'decks/pic.png'));
     symlinkSync(join(dir, 'secret.txt'), join(dir, 'decks/pic.png'));
     holder.kill('SIGKILL');
@@ -220,14 +214,7 @@ describe('interrupts, kills and what a dead run leaves', () => {
 
   it('a folder of the deck swapped for a symlink while waiting is refused too', async () => {
     const dir = makeProject({ 'decks/d.md': '## D\n\n![a picture](img/pic.png)\n', 'decks/img/pic.png': pixel, 'elsewhere/pic.png': 'SECRET-OUTSIDE-THE-DECK' });
-    const holder = spawn('sleep', ['60']);
-    onTestFinished(() => {
-      holder.kill('SIGKILL');
-    });
-    mkdirSync(join(dir, 'dist'), { recursive: true });
-    writeFileSync(join(dir, 'dist/.lectern-lock'), JSON.stringify({ pid: holder.pid, since: new Date().toISOString() }));
-    const run = start(['build', '--no-pdf'], dir);
-    await until(() => run.stderr().includes('waiting for another Lectern'));
+    const { holder, run } = await buildWhileLocked(dir);
     rmSync(join(dir, 'decks/img'), { recursive: true });
     symlinkSync(join(dir, 'elsewhere'), join(dir, 'decks/img'));
     holder.kill('SIGKILL');

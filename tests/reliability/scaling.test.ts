@@ -15,8 +15,11 @@ const shapes: [string, number, (n: number) => string][] = [
   ['slides', 4_000, (n) => Array.from({ length: n }, (_, i) => `## S${i}\n\ntext ${i}`).join('\n\n')],
   ['list items', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `- item *${i}*`).join('\n')}`],
   ['paragraphs of emphasis just under the limit', 100, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(450)).join('\n\n')}`],
-  ['table rows', 40_000, (n) => `## A\n\n| a | b |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | *x* |`).join('\n')}`],
+  ['table rows', 10_000, (n) => `## A\n\n| a | b |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | *x* |`).join('\n')}`],
   ['lines of emphasis in one paragraph (refused)', 2_000, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(499)).join('\n')}`],
+  ['removed elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<script>x</script>\n'.repeat(n)}</div>`],
+  ['comments in one block', 10_000, (n) => `## A\n\n<div>\n${'<!-- c -->\n'.repeat(n)}</div>`],
+  ['unwrapped elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<font>x</font>\n'.repeat(n)}</div>`],
   ['unclosed links', 20_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
 ];
 

@@ -1,3 +1,13 @@
+/** Whether a process with this pid is running (one we may not signal is running too). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Work that must happen even when the process is made to exit at once (a second Ctrl-C): the
  * output lock released, staged folders removed, the browser killed. Each is synchronous and
