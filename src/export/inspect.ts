@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser } from 'puppeteer-core';
+import type { LaunchedBrowser } from './browser.js';
 import { DeckError } from '../errors.js';
 import { measureSlide } from '../check/measure-slide.js';
 import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from './page-tools.js';
@@ -96,8 +96,8 @@ function axeScript(): string {
  * Opens a page that shows decks as the audience sees them (screen mode, at the deck's own size)
  * and walks every slide in every fragment state.
  */
-export async function openInspectPage(browser: Browser, ownContext: boolean): Promise<InspectPage> {
-  const { page, route, close } = await openRoutedPage(browser, ownContext);
+export async function openInspectPage(browser: LaunchedBrowser): Promise<InspectPage> {
+  const { page, route, close } = await openRoutedPage(browser);
   const axe = axeScript();
   return {
     close,

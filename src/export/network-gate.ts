@@ -1,4 +1,5 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { connect, type Socket } from 'node:net';
 import { listenOnLoopback } from './loopback.js';
 
@@ -92,4 +93,32 @@ function forward(req: IncomingMessage, res: ServerResponse, url: URL): void {
 function splitHostPort(target: string): [string, string] {
   const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(target);
   return m ? [m[1]!, m[2]!] : [target, ''];
+}
+
+/** A page in a browser context of its own, every connection of which passes its own gate. */
+export interface GatedPage {
+  page: Page;
+  context: BrowserContext;
+  /** What the gate lets through and what it refused: the page's route. */
+  policy: GatePolicy;
+  gate: NetworkGate;
+}
+
+export async function openGatedPage(browser: Browser): Promise<GatedPage> {
+  const policy: GatePolicy = { origin: '', allowRemote: false, blocked: [], retired: [] };
+  const gate = await openNetworkGate(policy);
+  try {
+    // `<-loopback>` sends 127.0.0.1 through the gate too: "remote" may be another local port.
+    const context = await browser.createBrowserContext({ proxyServer: gate.proxy, proxyBypassList: ['<-loopback>'] });
+    // Popups are closed at once, and reported.
+    context.on('targetcreated', (target) => {
+      if (!target.opener()) return;
+      if (target.url() && target.url() !== 'about:blank' && !policy.blocked.includes(target.url())) policy.blocked.push(target.url());
+      void target.page().then((popup) => popup?.close(), () => undefined);
+    });
+    return { page: await context.newPage(), context, policy, gate };
+  } catch (err) {
+    await gate.close();
+    throw err;
+  }
 }

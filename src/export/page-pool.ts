@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 import type { LaunchedBrowser } from './browser.js';
 
@@ -16,8 +15,8 @@ export interface PoolOptions<J, P extends PooledPage, R> {
   doing: string;
   /** The deck file a job is about, for errors. */
   fileOf: (job: J) => string;
-  /** Opens a page; `ownContext` for every page but the first (see openPrintPage). */
-  open: (browser: Browser, ownContext: boolean) => Promise<P>;
+  /** Opens a page (in a browser context of its own, behind its own network gate). */
+  open: (browser: LaunchedBrowser) => Promise<P>;
   run: (page: P, job: J) => Promise<R>;
   onStart?: (job: J) => void;
   onResult?: (result: R, job: J) => void;
@@ -59,14 +58,14 @@ export async function runOnPages<J, P extends PooledPage, R>(jobs: J[], browser:
   const queue = [...jobs];
   const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), jobs.length));
 
-  const worker = async (_: unknown, index: number): Promise<void> => {
+  const worker = async (): Promise<void> => {
     let page: P | null = null;
     try {
       for (let job = queue.shift(); job !== undefined && errors.length === 0; job = queue.shift()) {
         inFlight.add(options.fileOf(job));
         options.onStart?.(job);
         try {
-          page ??= await Promise.race([options.open(browser.browser, index > 0), crash, aborted]);
+          page ??= await Promise.race([options.open(browser), crash, aborted]);
           const result = await Promise.race([options.run(page, job), crash]);
           results.set(job, result);
           options.onResult?.(result, job);

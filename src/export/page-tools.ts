@@ -1,5 +1,6 @@
-import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core';
-import { openNetworkGate } from './network-gate.js';
+import type { HTTPRequest, Page } from 'puppeteer-core';
+import type { LaunchedBrowser } from './browser.js';
+import { openGatedPage } from './network-gate.js';
 import { DeckError } from '../errors.js';
 
 /** What a page may load, and what it tried to load outside that. */
@@ -26,29 +27,14 @@ export interface RoutedPage {
 }
 
 /**
- * Opens a page whose requests go through `routeRequest`, in a browser context (a window) of its
- * own whose every connection passes the network gate: pages working side by side need their
- * own window anyway (headless Chromium pauses animation frames, and so Reveal's layout, in a
- * page that shares one with a busy page), and the gate catches what interception cannot see.
+ * Opens a page whose requests go through `routeRequest`, in a browser context (a window) whose
+ * every connection passes a network gate of its own, which catches what interception cannot see.
+ * Pages working side by side need their own window anyway: headless Chromium pauses animation
+ * frames, and so Reveal's layout, in a page that shares one with a busy page.
  * Popups the deck opens are closed at once and reported.
  */
-export async function openRoutedPage(browser: Browser, _ownContext: boolean): Promise<RoutedPage> {
-  const route: Route = { origin: '', allowRemote: false, blocked: [], retired: [] };
-  const gate = await openNetworkGate(route);
-  let context: BrowserContext;
-  try {
-    // `<-loopback>` sends 127.0.0.1 through the gate too: "remote" may be another local port.
-    context = await browser.createBrowserContext({ proxyServer: gate.proxy, proxyBypassList: ['<-loopback>'] });
-  } catch (err) {
-    await gate.close();
-    throw err;
-  }
-  context.on('targetcreated', (target) => {
-    if (!target.opener()) return;
-    if (target.url() && target.url() !== 'about:blank' && !route.blocked.includes(target.url())) route.blocked.push(target.url());
-    void target.page().then((popup) => popup?.close(), () => undefined);
-  });
-  const page = await context.newPage();
+export async function openRoutedPage(launched: LaunchedBrowser): Promise<RoutedPage> {
+  const { page, context, policy: route, gate } = await openGatedPage(launched.browser);
   await page.setRequestInterception(true);
   page.on('request', (request) => routeRequest(request, route));
   page.on('console', (message) => {

@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
+import type { LaunchedBrowser } from './browser.js';
 import { measureSlide } from '../check/measure-slide.js';
 import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from './page-tools.js';
 
@@ -43,8 +44,8 @@ export interface PrintPage {
  * and lets Chromium reuse what it compiled; a page that failed a deck should be closed and a
  * new one opened, since it may still be busy.
  */
-export async function openPrintPage(browser: Browser, ownContext: boolean): Promise<PrintPage> {
-  const { page, route, close } = await openRoutedPage(browser, ownContext);
+export async function openPrintPage(browser: LaunchedBrowser): Promise<PrintPage> {
+  const { page, route, close } = await openRoutedPage(browser);
 
   return {
     close,
