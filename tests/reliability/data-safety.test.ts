@@ -225,6 +225,19 @@ describe('interrupts, kills and what a dead run leaves', () => {
 });
 
 describe('a stale lock is taken over by one process only', () => {
+  it('six builds started together over a lock left by a dead Lectern: all succeed, one reports the takeover, nothing is left', async () => {
+    const dir = makeProject({ 'decks/d.md': '## D\n\ntext\n' });
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('exit', r));
+    mkdirSync(join(dir, 'dist'));
+    writeFileSync(join(dir, 'dist/.lectern-lock'), JSON.stringify({ pid: dead.pid, since: '2026-01-01T00:00:00Z' }));
+    const runs = await Promise.all(Array.from({ length: 6 }, () => runLectern(['build', '--no-pdf'], dir)));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(runs.filter((r) => r.stderr.includes('warning[LOCK_RECLAIMED]'))).toHaveLength(1);
+    expect(leftovers(join(dir, 'dist'))).toEqual([]);
+    expect(readFileSync(join(dir, 'dist/d/index.html'), 'utf8')).toContain('text');
+  });
+
   it('twelve processes racing for a lock left by a dead one never hold it at the same time', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lectern-lockrace-'));
     const out = join(dir, 'dist');
