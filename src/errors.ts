@@ -47,6 +47,7 @@ export const errorCodes = {
   MARKDOWN_TOO_COMPLEX: ExitCode.content,
   SOURCE_BINARY: ExitCode.content,
   SOURCE_TOO_LARGE: ExitCode.content,
+  SOURCE_OUTSIDE: ExitCode.content,
   DECK_NAME_CLASH: ExitCode.usage,
   DECK_NAME_RESERVED: ExitCode.usage,
   OUTPUT_OVERLAPS_SOURCE: ExitCode.usage,

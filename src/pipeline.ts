@@ -146,7 +146,8 @@ export async function exportBuiltDeck(folder: string, options: { pdf?: PdfOption
   let result: PdfResult;
   const lock = await lockOutput(dirname(folder), 60_000, options.signal);
   try {
-    assertOwned(dirname(folder), readOutputRecord(dirname(folder)), [], ['index.html']);
+    // The deck folder and the index beside it must be Lectern's own, as for a build.
+    assertOwned(dirname(folder), readOutputRecord(dirname(folder)), [name], ['index.html'], { requireDecks: true });
     options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
     const [exportPdfs, browser] = await Promise.all([opening.exporter!, opening.browser]);
     [result] = (await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {

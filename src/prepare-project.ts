@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { assertOutputApart, reservedDeckName } from './output/ownership.js';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, toDeckError } from './errors.js';
@@ -54,6 +54,15 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
       }));
       continue;
     }
+    // A deck file that is a link out of its folder would publish whatever it points at.
+    const real = realDeckFile(file);
+    if (real !== null) {
+      errors.push(new DeckError('SOURCE_OUTSIDE', `${display(projectDir, file)} is a link to ${real}, outside its folder`, {
+        pos: { file: display(projectDir, file), line: 1, column: 1 },
+        hint: 'copy the deck into the folder instead of linking to it',
+      }));
+      continue;
+    }
     // An interrupt must be heard between decks, however many there are.
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) throw new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
@@ -94,3 +103,14 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
   return { outDir, prepared, errors: unique };
 }
 
+
+/** Where a deck file that links out of its own folder leads, or null when it stays inside. */
+function realDeckFile(file: string): string | null {
+  try {
+    const real = realpathSync(file);
+    const folder = realpathSync(dirname(file));
+    return real.startsWith(folder + sep) ? null : real;
+  } catch {
+    return null;
+  }
+}

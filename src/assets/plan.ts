@@ -71,7 +71,9 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
 
 /** The file path a reference names, or null for references that need no file. */
 function localPath(url: string, pos: SourcePos, unsafe: boolean): string | null {
-  const value = url.trim();
+  // As the browser reads a URL: tabs and newlines anywhere, and C0 controls and spaces at the
+  // ends, are dropped, so `ht<TAB>tp://…` is the http URL it will load.
+  const value = url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
   if (value === '' || value.startsWith('#') || /^data:/i.test(value)) return null;
   if (/^file:/i.test(value) || value.includes('\\')) {
     throw new DeckError('ASSET_OUTSIDE', `"${url}" is not a path inside the deck's folder`, {

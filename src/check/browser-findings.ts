@@ -35,10 +35,11 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
   const slides = deck.stacks.flatMap((s) => s.slides);
   const findings: Warning[] = [];
   const keys = new Set<string>();
+  const ignored = ignoredAt(slides);
   const report = (rule: RuleName, pos: SourcePos, message: string, hint: string): void => {
     const { severity, code } = active[rule];
     const key = `${rule}|${pos.line}|${pos.column}|${message}`;
-    if (severity === 'off' || keys.has(key) || ignoredAt(slides, rule, pos.line)) return;
+    if (severity === 'off' || keys.has(key) || ignored(rule, pos.line)) return;
     keys.add(key);
     findings.push({ code, rule, severity, message, pos, hint });
   };

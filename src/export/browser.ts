@@ -107,6 +107,9 @@ export const browserArgs = [
   // 127.0.0.1, which alone decides what may be reached, so no DNS query leaves either.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
   '--dns-prefetch-disable',
+  // Chromium's own services would otherwise ask for connections from a deck's context (forms
+  // bring autofill), reported as if the deck had asked.
+  '--disable-features=AutofillServerCommunication,OptimizationHints,Translate,MediaRouter',
 ];
 
 export interface LaunchedBrowser {

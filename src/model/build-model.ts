@@ -30,7 +30,7 @@ export function buildModel(input: ModelInput): Deck {
   const links: AssetRef[] = [];
 
   const drafts = input.slides.map((raw) => {
-    const scan = scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe);
+    const scan = withinStack(() => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe), { file, line: raw.line, column: 1 });
     const draft = withinStack(() => draftSlide(raw, input, unsafe), { file, line: raw.line, column: 1 });
     warnings.push(...scan.warnings);
     if (draft.removed.length > 0 && scan.warnings.length === 0) {

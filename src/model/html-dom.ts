@@ -33,7 +33,7 @@ export function parseDirectiveAttributes(text: string): Record<string, string> {
  * and `.slide:` comments the way the Reveal.js Markdown plugin does, then, unless `unsafe`,
  * holds every element and attribute to the allowlist. Pure.
  */
-export function finishHtml(html: string, unsafe: boolean): FinishedHtml {
+export function finishHtml(html: string, unsafe: boolean, nested = false): FinishedHtml {
   const doc = parseDocument(html, { decodeEntities: true });
   const slideAttributes: Record<string, string> = {};
   const removed: string[] = [];
@@ -41,8 +41,8 @@ export function finishHtml(html: string, unsafe: boolean): FinishedHtml {
   applyDirectives(doc, slideAttributes);
 
   if (!unsafe) {
-    sanitizeChildren(doc, removed);
-    sanitizeAttributes('section', slideAttributes, removed);
+    sanitizeChildren(doc, removed, nested);
+    sanitizeAttributes('section', slideAttributes, removed, nested);
   }
 
   let fragments = 0;
@@ -79,7 +79,7 @@ function applyDirectives(parent: ParentNode, slideAttributes: Record<string, str
   replaceChildren(parent, parent.children.filter((child) => !isComment(child)));
 }
 
-function sanitizeChildren(parent: ParentNode, removed: string[]): void {
+function sanitizeChildren(parent: ParentNode, removed: string[], nested: boolean): void {
   const kept: ChildNode[] = [];
   let changed = false;
   for (const child of parent.children) {
@@ -95,13 +95,13 @@ function sanitizeChildren(parent: ParentNode, removed: string[]): void {
       changed = true;
       if (droppedWithContent.has(tag)) continue;
       // Unwrapped: its (sanitised) children take its place.
-      sanitizeChildren(child, removed);
+      sanitizeChildren(child, removed, nested);
       kept.push(...child.children);
       continue;
     }
-    sanitizeAttributes(tag, child.attribs, removed);
+    sanitizeAttributes(tag, child.attribs, removed, nested);
     if (tag === 'a' && child.attribs.target === '_blank') child.attribs.rel = 'noopener noreferrer';
-    sanitizeChildren(child, removed);
+    sanitizeChildren(child, removed, nested);
     kept.push(child);
   }
   if (changed) replaceChildren(parent, kept);
@@ -121,14 +121,15 @@ function replaceChildren(parent: ParentNode, children: ChildNode[]): void {
  * Holds an element's attributes to the allowlist, in place. An attribute Reveal writes into the
  * page as HTML (data-notes) keeps only what the sanitiser lets through.
  */
-function sanitizeAttributes(tag: string, attribs: Record<string, string>, removed: string[]): void {
+function sanitizeAttributes(tag: string, attribs: Record<string, string>, removed: string[], nested: boolean): void {
   for (const [name, value] of Object.entries(attribs)) {
-    const why = refuseAttribute(tag, name, value, attribs);
+    // Notes inside notes mean nothing, and would be sanitised again at every level.
+    const why = nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag, name, value, attribs);
     if (why) {
       removed.push(`${name} on <${tag}> (${why})`);
       delete attribs[name];
     } else if (isHtmlAttribute(name)) {
-      const inner = finishHtml(value, false);
+      const inner = finishHtml(value, false, true);
       removed.push(...inner.removed.map((what) => `${what} in ${name}`));
       attribs[name] = inner.html;
     }

@@ -49,7 +49,7 @@ export const revealMediaAttributes = new Set(['data-background-image', 'data-bac
  * What Reveal.js (and its notes plugin) does with the data-* attributes that are more than a
  * flag or a name: each is checked as what it becomes. Every other data-* attribute stays.
  */
-const revealAttributeKinds: Record<string, 'html' | 'media' | 'media-list' | 'background' | 'css' | 'frame' | 'markdown' | 'preview-link'> = {
+const revealAttributeKinds: Record<string, 'html' | 'media' | 'media-list' | 'background' | 'css' | 'easing' | 'frame' | 'markdown' | 'preview-link'> = {
   // Written into innerHTML by the speaker view, the inline notes and the print layout.
   'data-notes': 'html',
   // The notes plugin renders these notes as Markdown in the browser, links and all.
@@ -70,6 +70,8 @@ const revealAttributeKinds: Record<string, 'html' | 'media' | 'media-list' | 'ba
   'data-background-position': 'css',
   'data-background-repeat': 'css',
   'data-background-opacity': 'css',
+  // Pasted as it is into the stylesheet Reveal writes for an auto-animation.
+  'data-auto-animate-easing': 'easing',
 };
 
 /** Reveal's own test for a `data-background` that names images rather than CSS. */
@@ -85,7 +87,9 @@ export function mediaItems(name: string, value: string): string[] {
   const kind = revealAttributeKinds[name];
   const list = kind === 'media-list' || (kind === 'background' && isBackgroundImage(value));
   if (!list) return kind === 'media' || name === 'src' ? [value] : [];
-  if (/^data:/i.test(value.trim())) return [value.trim()];
+  // Reveal keeps a background image whole only when it starts with `data:` exactly (its test is
+  // case-sensitive); a video list it always splits.
+  if (name !== 'data-background-video' && /^data:/.test(value.trim())) return [value.trim()];
   return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
@@ -129,6 +133,10 @@ export function refuseAttribute(tag: string, name: string, value: string, attrib
       if (why) return why;
       break;
     }
+    case 'easing':
+      // A timing function (ease-in, cubic-bezier(…), steps(…)) and nothing that could end the rule.
+      if (!/^[a-z0-9\s.,()%+-]*$/i.test(value) || refuseCss(value)) return 'not a timing function';
+      break;
     case 'background':
     case 'media':
     case 'media-list':

@@ -116,6 +116,7 @@ function scanHtml(
   { assets, links }: { assets: AssetRef[]; links: AssetRef[] },
   removed: (what: string, pos: Pos, why: string) => void,
   file: string,
+  nested = false,
 ): void {
   // The tokenizer moves forward: count newlines from where the last position was asked.
   let seen = 0;
@@ -134,13 +135,13 @@ function scanHtml(
     for (const [name, value] of Object.entries(attribs)) {
       // An .element comment's target is not known here: only refusals that hold on every
       // element are reported; the final pass on the tree applies the rest.
-      const why = unsafe ? null : refuseAttribute(tag ?? 'span', name, value, attribs);
+      const why = unsafe ? null : nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag ?? 'span', name, value, attribs);
       if (why && !(tag === null && why === 'attribute not allowed')) {
         removed(`${name} on <${tag ?? 'element'}>`, at, why);
         continue;
       }
       // HTML inside an attribute (data-notes) is held to the same rules, and its images are the deck's files.
-      if (isHtmlAttribute(name)) scanHtml(value, at, unsafe, { assets, links }, (what, pos, why) => removed(`${what} in ${name}`, pos, why), file);
+      if (isHtmlAttribute(name) && !nested) scanHtml(value, at, unsafe, { assets, links }, (what, pos, why) => removed(`${what} in ${name}`, pos, why), file, true);
       // Files the deck loads: only from attributes that survive sanitising, item by item as Reveal reads them.
       if (name !== 'src' || tag === 'img') {
         for (const url of mediaItems(name, value)) {

@@ -24,6 +24,8 @@ export const MAX_NESTING = 50;
 export const MAX_EMPHASIS = 1000;
 /** Table cells one row may hold. */
 export const MAX_CELLS = 1000;
+/** Lines one quote may run to: the Markdown parser rescans a quote for each line it takes in. */
+export const MAX_QUOTE_LINES = 1000;
 
 function countMarkers(line: string): number {
   let n = 0;
@@ -39,6 +41,7 @@ function checkNesting(segment: Segment, file: string): void {
   let markers = 0;
   let paragraphLine = 0;
   let fence: string | null = null;
+  let quoteFrom = -1;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const quotes = /^[\s>]*/.exec(line)![0].split('>').length - 1;
@@ -61,6 +64,15 @@ function checkNesting(segment: Segment, file: string): void {
       continue;
     }
     if (fence !== null) continue;
+    // A quote runs from a `>` line until a blank line, lazy continuation lines included.
+    if (line.trim() === '') quoteFrom = -1;
+    else if (quoteFrom === -1 && /^ {0,3}>/.test(line)) quoteFrom = i;
+    if (quoteFrom !== -1 && i - quoteFrom >= MAX_QUOTE_LINES) {
+      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a quote of more than ${MAX_QUOTE_LINES} lines, from line ${segment.line + quoteFrom}`, {
+        pos: { file, line: segment.line + i, column: 1 },
+        hint: 'no slide shows that much: end the quote with a blank line, or split it',
+      });
+    }
     // A blank line ends a paragraph; a list item, a heading and a table row are inline text of their own.
     if (line.trim() === '' || listItem || /^ {0,3}(#{1,6}[ \t]|\|)/.test(line)) {
       markers = line.trim() === '' ? 0 : countMarkers(line);

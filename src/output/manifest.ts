@@ -5,14 +5,31 @@ import type { DeckSummary } from '../render/index-page.js';
 
 /** Reads `deck.json` of a built deck. */
 export function readSummary(manifest: string): DeckSummary {
+  let raw: unknown;
   try {
-    return JSON.parse(readFileSync(manifest, 'utf8')) as DeckSummary;
+    raw = JSON.parse(readFileSync(manifest, 'utf8'));
   } catch (err) {
     throw new DeckError('INPUT_MISSING', `cannot read ${manifest}: ${(err as Error).message}`, {
       hint: 'build the deck again with `lectern build`',
       cause: err,
     });
   }
+  // Read from a folder anyone may have written: the shape is checked before anything uses it.
+  const summary = raw as Partial<DeckSummary> | null;
+  const texts = ['name', 'file', 'title', 'subtitle', 'author', 'date', 'lang'] as const;
+  const ok =
+    summary !== null && typeof summary === 'object' && !Array.isArray(summary) &&
+    texts.every((k) => typeof summary[k] === 'string') &&
+    Number.isInteger(summary.slideCount) &&
+    Array.isArray(summary.keywords) && summary.keywords.every((k) => typeof k === 'string') &&
+    Array.isArray(summary.slides) && summary.slides.every((s) => s !== null && typeof s === 'object' && typeof s.title === 'string' && typeof s.layout === 'string' && Number.isInteger(s.line));
+  if (!ok) {
+    throw new DeckError('INPUT_MISSING', `${manifest} is not a deck summary Lectern wrote`, {
+      pos: { file: manifest },
+      hint: 'build the deck again with `lectern build`',
+    });
+  }
+  return summary as DeckSummary;
 }
 
 /** Summaries of every deck in the output folder, built now or before. */

@@ -41,10 +41,11 @@ function looksLikeIndexPage(path: string): boolean {
 }
 
 /** Refuses to replace anything in `outDir` that Lectern did not write. Runs under the output lock. */
-export function assertOwned(outDir: string, record: OutputRecord, decks: string[], files: string[]): void {
+export function assertOwned(outDir: string, record: OutputRecord, decks: string[], files: string[], options: { requireDecks?: boolean } = {}): void {
   for (const name of decks) {
     const path = join(outDir, name);
-    if (!lstatSafe(path) || record.decks.includes(name) || looksLikeDeckFolder(path)) continue;
+    // A folder that is not there is refused too when it is to be written into, not replaced.
+    if ((!options.requireDecks && !lstatSafe(path)) || record.decks.includes(name) || (lstatSafe(path) && looksLikeDeckFolder(path))) continue;
     throw notOurs(path, `${name} is there and was not written by Lectern`);
   }
   for (const name of files) {

@@ -121,7 +121,8 @@ export function updateDecks(outDir: string, decks: DeckOutput[]): void {
         const to = existsSync(dest) ? statSync(dest) : null;
         if (to && to.size === from.size && to.mtimeMs >= from.mtimeMs) continue;
         mkdirSync(dirname(dest), { recursive: true });
-        copyFileSync(copy.from, dest);
+        if (copy.checked) writeFileAtomic(dest, readChecked(copy));
+        else copyFileSync(copy.from, dest);
       }
     }
   } catch (err) {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -221,11 +221,29 @@ export function loadTemplate(name: string, roots: TemplateRoots): Template {
 function listFiles(root: string): string[] {
   if (!existsSync(root)) return [];
   const out: string[] = [];
+  const layer = realpathSync(dirname(root));
   const visit = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const path = join(dir, entry);
-      if (statSync(path).isDirectory()) visit(path);
-      else out.push(relative(root, path).split(sep).join('/'));
+      const rel = relative(root, path).split(sep).join('/');
+      const link = lstatSync(path).isSymbolicLink();
+      // A template's files are its own: a link may point only at a file inside the template.
+      if (link) {
+        let real = '';
+        try {
+          real = realpathSync(path);
+        } catch {
+          // A dangling or looping link: refused below.
+        }
+        if (!real || !real.startsWith(layer + sep) || statSync(real).isDirectory()) {
+          throw new DeckError('ASSET_OUTSIDE', `template asset "${rel}" is a link to ${real ? (statSync(real).isDirectory() ? 'a folder' : 'a file outside the template') : 'nothing'}`, {
+            pos: { file: path },
+            hint: "copy the file into the template's assets/ folder instead of linking to it",
+          });
+        }
+        out.push(rel);
+      } else if (statSync(path).isDirectory()) visit(path);
+      else out.push(rel);
     }
   };
   visit(root);

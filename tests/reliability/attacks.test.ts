@@ -124,8 +124,12 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
       `<div style="background-image: ur/**/l(${L}/comment)">e</div>`,
       `<div style="background: cross-fade(url(${L}/cross-fade), red)">f</div>`,
       `<!-- .slide: data-background-image="data:image/png;base64,AAAA),url(${L}/data-breakout" -->`,
+      // Reveal pastes the easing of an auto-animation into a stylesheet as it is.
+      `<!-- .slide: data-auto-animate data-auto-animate-easing="ease} * {background-image: url(${L}/easing)} x{" -->`,
+      // Reveal's test for a data: URL is case-sensitive: an upper-case one is a list it splits.
+      `<!-- .slide: data-background-image="DATA:image/png,//127.0.0.1:${log.port}/upper-data" -->`,
     ];
-    const deck = `---\ntitle: Backgrounds\n---\n\n${slides.map((s, i) => `## Slide ${i}\n\n${s}\n`).join('\n')}`;
+    const deck = `---\ntitle: Backgrounds\nreveal:\n  autoSlide: 200\n---\n\n${slides.map((s, i) => `## Slide ${i}\n\n${s}\n`).join('\n')}`;
     const dir = makeProject({ 'decks/bg.md': deck });
     const build = await runLectern(['build', '--no-pdf'], dir);
     expect(build.code, build.stderr).toBe(0);
@@ -135,6 +139,17 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
     const page = await walkFromDisk(join(dir, 'dist/bg/index.html'), dialogs);
     await page.close();
     expect(log.hits.slice(before)).toEqual([]);
+  });
+
+  it.each([
+    ['a tab inside the scheme of an image', '<img src="ht&#9;tp://REMOTE_HOST/tab.png" alt="x">'],
+    ['a newline inside the scheme of a lazy image', '<img data-src="ht&#10;tp://REMOTE_HOST/newline.png" alt="x">'],
+  ])('%s is the remote URL the browser reads: an error at its line', async (_name, html) => {
+    const host = new URL(log.url).host;
+    const dir = makeProject({ 'decks/tab.md': `## Slide\n\n${html.replace('REMOTE_HOST', host)}\n`, [`decks/ht\ttp:/${host}/tab.png`]: pixel });
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toMatch(/^decks\/tab\.md:3:1: error\[ASSET_REMOTE\]/);
   });
 
   it.each([

@@ -128,6 +128,57 @@ describe('the output folder never destroys sources or files Lectern did not writ
     expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
   });
 
+  it('a deck file that is a symlink out of its folder is refused, not published', async () => {
+    const dir = makeProject({ 'decks/ok.md': '## Ok\n', 'secret.txt': 'SECRET-OUTSIDE-THE-DECK' });
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'decks/leak.md'));
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toMatch(/^decks\/leak\.md:1:1: error\[SOURCE_OUTSIDE\]: decks\/leak\.md is a link to .*secret\.txt, outside its folder$/);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it.each([
+    ['a file outside the template', (dir: string) => symlinkSync(join(dir, 'secret.txt'), join(dir, 'decks/templates/mine/assets/id_rsa')), /template asset "id_rsa" is a link to a file outside the template/],
+    ['a folder outside the template', (dir: string) => symlinkSync(dir, join(dir, 'decks/templates/mine/assets/all')), /template asset "all" is a link to a folder/],
+    ['itself', (dir: string) => symlinkSync('.', join(dir, 'decks/templates/mine/assets/loop')), /template asset "loop" is a link to a folder/],
+  ])('a template asset that links to %s is refused, never copied or looped over', async (_name, link, message) => {
+    const dir = makeProject({
+      'decks/talk.md': '---\ntemplate: mine\n---\n\n## T\n',
+      'decks/templates/mine/template.yaml': 'name: mine\nextends: default\n',
+      'decks/templates/mine/assets/theme.css': ':root { --x: 1; }\n',
+      'secret.txt': 'SECRET-OUTSIDE-THE-DECK',
+    });
+    link(dir);
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toMatch(/error\[ASSET_OUTSIDE\]/);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain('INTERNAL');
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it.skipIf(!browserPath)('lectern pdf refuses a folder Lectern did not write, and a deck.json it did not write', async () => {
+    const dir = makeProject({ 'decks/d.md': good });
+    expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
+    // Someone's own folder that looks like a built deck.
+    const site = join(dir, 'site/report');
+    mkdirSync(site, { recursive: true });
+    for (const f of ['index.html', 'deck.json']) writeFileSync(join(site, f), readFileSync(join(dir, 'dist/d', f)));
+    writeFileSync(join(site, 'report.pdf'), 'PRECIOUS PDF');
+    const before = hashTree(join(dir, 'site'));
+    const foreign = await runLectern(['pdf', 'site/report'], dir);
+    expect(foreign.code).toBe(5);
+    expect(foreign.stderr.split('\n')[0]).toMatch(/error\[OUTPUT_NOT_OURS\]: refusing to replace .*site\/report/);
+    expect(hashTree(join(dir, 'site'))).toBe(before);
+    for (const bad of ['{}', 'null', '[]', '{"file":"x","slides":5}']) {
+      writeFileSync(join(dir, 'dist/d/deck.json'), bad);
+      const run = await runLectern(['pdf', 'dist/d'], dir);
+      expect(run.code, bad).toBe(2);
+      expect(run.stderr.split('\n')[0]).toMatch(/error\[INPUT_MISSING\]: .*deck\.json is not a deck summary Lectern wrote$/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it.skipIf(!browserPath)('lectern pdf trusts no path from deck.json: the PDF and thumbnail stay in the deck folder', async () => {
     const dir = makeProject({ 'work/a/b/decks/d.md': good });
     const project = join(dir, 'work/a/b');
@@ -221,6 +272,20 @@ describe('interrupts, kills and what a dead run leaves', () => {
     expect(await run.exited).toBe(1);
     expect(run.stderr()).toContain('error[ASSET_CHANGED]');
     expect(existsSync(join(dir, 'dist/d'))).toBe(false);
+  });
+});
+
+describe('the preview copies what it checked', () => {
+  it('an image swapped for a symlink after the check is not copied into the preview folder', async () => {
+    const { checkCopies } = await import('../../src/assets/verify-copies.js');
+    const { updateDecks } = await import('../../src/output/write.js');
+    const dir = makeProject({ 'decks/pic.png': pixel, 'secret.txt': 'SECRET-OUTSIDE-THE-DECK' });
+    const copies = [{ from: join(dir, 'decks/pic.png'), to: 'pic.png', pos: { file: 'decks/d.md', line: 3, column: 1 } }];
+    checkCopies(copies, join(dir, 'decks'));
+    rmSync(join(dir, 'decks/pic.png'));
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'decks/pic.png'));
+    expect(() => updateDecks(join(dir, 'preview'), [{ name: 'd', files: [], copies }])).toThrow(expect.objectContaining({ code: 'ASSET_CHANGED' }));
+    expect(existsSync(join(dir, 'preview/d/pic.png'))).toBe(false);
   });
 });
 

@@ -20,6 +20,8 @@ const shapes: [string, number, (n: number) => string][] = [
   ['removed elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<script>x</script>\n'.repeat(n)}</div>`],
   ['comments in one block', 10_000, (n) => `## A\n\n<div>\n${'<!-- c -->\n'.repeat(n)}</div>`],
   ['unwrapped elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<font>x</font>\n'.repeat(n)}</div>`],
+  ['quotes with lazy continuation lines (refused past 1,000 lines)', 20_000, (n) => `## A\n\n${'> a\nb\n'.repeat(n)}`],
+  ['notes inside notes', 300, (n) => `## A\n\n<div data-notes="${Array.from({ length: n }, (_, d) => `&lt;b data-notes=&quot;${'&amp;'.repeat(d % 5)}x&quot;&gt;y&lt;/b&gt;`).join('')}">z</div>`],
   ['unclosed links', 20_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
 ];
 
@@ -53,6 +55,31 @@ describe('near-linear work on pathological input', () => {
 });
 
 describe('bounded work through the real CLI', () => {
+  it('thousands of slides with the same title: the build (content checks included) grows linearly', async () => {
+    const time = async (n: number): Promise<number> => {
+      const dir = makeProject({ 'decks/same.md': '## Same\n\nx\n\n'.repeat(n) });
+      const run = await runLectern(['build', '--no-pdf', '-q'], dir);
+      expect(run.code).toBe(0);
+      return run.ms;
+    };
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      a.push(await time(4_000));
+      b.push(await time(8_000));
+    }
+    expect(median(b) / median(a)).toBeLessThan(3);
+  }, 120_000);
+
+  it('HTML nested in data-notes at any depth is an error or a model, never INTERNAL', async () => {
+    let value = 'x';
+    for (let d = 0; d < 700; d++) value = `<b data-notes="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">y</b>`;
+    const dir = makeProject({ 'decks/deep.md': `## A\n\n<div>${value}</div>\n` });
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.stderr).not.toContain('INTERNAL');
+    expect([0, 1]).toContain(run.code);
+  }, 60_000);
+
   it('320 lines of 499 emphasis pairs in one paragraph: an error at the line that crosses the limit', async () => {
     const dir = makeProject({ 'decks/e.md': `## A\n\n${Array.from({ length: 320 }, () => '*a'.repeat(499)).join('\n')}\n` });
     const run = await runLectern(['build', '--no-pdf'], dir);
