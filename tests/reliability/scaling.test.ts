@@ -16,11 +16,11 @@ const shapes: [string, number, (n: number) => string][] = [
   ['list items', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `- item *${i}*`).join('\n')}`],
   ['paragraphs of emphasis just under the limit', 100, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(450)).join('\n\n')}`],
   ['table rows', 10_000, (n) => `## A\n\n| a | b |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | *x* |`).join('\n')}`],
-  ['lines of emphasis in one paragraph (refused)', 2_000, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(499)).join('\n')}`],
+  ['lines of emphasis in one paragraph (refused)', 4_000, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(499)).join('\n')}`],
   ['removed elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<script>x</script>\n'.repeat(n)}</div>`],
   ['comments in one block', 10_000, (n) => `## A\n\n<div>\n${'<!-- c -->\n'.repeat(n)}</div>`],
   ['unwrapped elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<font>x</font>\n'.repeat(n)}</div>`],
-  ['quotes with lazy continuation lines (refused past 1,000 lines)', 20_000, (n) => `## A\n\n${'> a\nb\n'.repeat(n)}`],
+  ['quotes with lazy continuation lines (refused past 1,000 lines)', 200_000, (n) => `## A\n\n${'> a\nb\n'.repeat(n)}`],
   ['notes inside notes', 300, (n) => `## A\n\n<div data-notes="${Array.from({ length: n }, (_, d) => `&lt;b data-notes=&quot;${'&amp;'.repeat(d % 5)}x&quot;&gt;y&lt;/b&gt;`).join('')}">z</div>`],
   ['unclosed links', 20_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
 ];
@@ -44,12 +44,12 @@ describe('near-linear work on pathological input', () => {
     timeOnce(small);
     const a: number[] = [];
     const b: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       a.push(timeOnce(small));
       b.push(timeOnce(large));
     }
     // Below a few milliseconds timer noise dominates, and no size grows quadratically there.
-    const ratio = median(b) / Math.max(median(a), 2);
+    const ratio = median(b) / Math.max(median(a), 5);
     expect(ratio).toBeLessThan(3);
   }, 120_000);
 });
