@@ -42,9 +42,6 @@ const elementAttributes: Record<string, Set<string>> = {
 };
 
 const urlAttributes = new Set(['href', 'src', 'cite']);
-/** Reveal.js attributes that load a file: held to the media rules, and copied like images. */
-export const revealMediaAttributes = new Set(['data-background-image', 'data-background-video', 'data-background', 'data-src', 'data-preview-image', 'data-preview-video']);
-
 /**
  * What Reveal.js (and its notes plugin) does with the data-* attributes that are more than a
  * flag or a name: each is checked as what it becomes. Every other data-* attribute stays.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
@@ -59,7 +59,7 @@ export async function writeDecks(
       }
       for (const copy of deck.copies) {
         mkdirSync(dirname(join(dir, copy.to)), { recursive: true });
-        if (copy.checked) fs.writeFileSync(join(dir, copy.to), readChecked(copy));
+        if (copy.checked) copyChecked(copy, join(dir, copy.to));
         else fs.copyFileSync(copy.from, join(dir, copy.to));
       }
     }
@@ -95,13 +95,17 @@ export async function writeDecks(
   }
 }
 
-/** The bytes of a deck file, from the very file that was checked (see openChecked). */
-function readChecked(copy: FileCopy): Buffer {
-  const fd = openChecked(copy);
+/** Copies a deck file from the very file that was checked (see openChecked), a chunk at a time. */
+function copyChecked(copy: FileCopy, dest: string): void {
+  const from = openChecked(copy);
+  let to: number | undefined;
   try {
-    return readFileSync(fd);
+    to = openSync(dest, 'w');
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(from, chunk); n > 0; n = readSync(from, chunk)) writeSync(to, chunk, 0, n);
   } finally {
-    closeSync(fd);
+    closeSync(from);
+    if (to !== undefined) closeSync(to);
   }
 }
 
@@ -121,8 +125,16 @@ export function updateDecks(outDir: string, decks: DeckOutput[]): void {
         const to = existsSync(dest) ? statSync(dest) : null;
         if (to && to.size === from.size && to.mtimeMs >= from.mtimeMs) continue;
         mkdirSync(dirname(dest), { recursive: true });
-        if (copy.checked) writeFileAtomic(dest, readChecked(copy));
-        else copyFileSync(copy.from, dest);
+        if (copy.checked) {
+          // Beside the file, then renamed over it: the page never sees half an image.
+          const tmp = join(dirname(dest), tmpName());
+          try {
+            copyChecked(copy, tmp);
+            renameSync(tmp, dest);
+          } finally {
+            removeQuietly(tmp);
+          }
+        } else copyFileSync(copy.from, dest);
       }
     }
   } catch (err) {
