@@ -15,10 +15,7 @@ export function checkCopies(copies: FileCopy[], deckDir: string): void {
       if (!existsSync(copy.from)) {
         throw new DeckError('RUNTIME_MISSING', `Lectern's file ${copy.from} is missing`, { hint: 'run `npm run setup` to reinstall dependencies' });
       }
-      // Template and runtime files too are copied from the very file looked at now.
-      const real = realpathSync(copy.from);
-      const stat = statSync(real);
-      copy.checked = { real, dev: stat.dev, ino: stat.ino };
+      // Lectern's own files and templates (code, whose links were checked when it was read).
       continue;
     }
     if (!existsSync(copy.from) || !statSync(copy.from).isFile()) {
