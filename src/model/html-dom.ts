@@ -124,7 +124,7 @@ function replaceChildren(parent: ParentNode, children: ChildNode[]): void {
 function sanitizeAttributes(tag: string, attribs: Record<string, string>, removed: string[], nested: boolean): void {
   for (const [name, value] of Object.entries(attribs)) {
     // Notes inside notes mean nothing, and would be sanitised again at every level.
-    const why = nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag, name, value, attribs);
+    const why = nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag, name, value, attribs, true);
     if (why) {
       removed.push(`${name} on <${tag}> (${why})`);
       delete attribs[name];

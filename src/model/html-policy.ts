@@ -103,7 +103,7 @@ export function isAllowedTag(tag: string): boolean {
  * Why an attribute is refused, or null when it may stay. `attribs` are the element's other
  * attributes (a preview link opens the element's href).
  */
-export function refuseAttribute(tag: string, name: string, value: string, attribs: Record<string, string> = {}): string | null {
+export function refuseAttribute(tag: string, name: string, value: string, attribs: Record<string, string> = {}, final = false): string | null {
   const attr = name.toLowerCase();
   const known =
     globalAttributes.has(attr) ||
@@ -121,8 +121,10 @@ export function refuseAttribute(tag: string, name: string, value: string, attrib
     case 'markdown':
       return 'Markdown rendered in the browser; Lectern renders notes itself';
     case 'preview-link': {
-      const target = ['', 'true'].includes(value.trim().toLowerCase()) ? (attribs.href ?? '') : value;
-      if (value.trim().toLowerCase() !== 'false' && !isLocalUrl(target)) return 'previews a page from the network';
+      // As Reveal reads it: the value when it starts with "http", else the element's href; off
+      // only for exactly "false".
+      const target = value.startsWith('http') ? value : (attribs.href ?? '');
+      if (value !== 'false' && !isLocalUrl(target)) return 'previews a page from the network';
       break;
     }
     case 'css': {
@@ -143,11 +145,19 @@ export function refuseAttribute(tag: string, name: string, value: string, attrib
         break;
       }
       if (!mediaItems(attr, value).every((item) => isSafeUrl(item, 'media'))) return 'unsafe URL';
+      // The earlier scan made remote media an error; anything remote still here is refused.
+      if (final && mediaItems(attr, value).some(isRemoteUrl)) return 'loads from the network';
       break;
   }
   if (urlAttributes.has(attr) && !isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media')) return 'unsafe URL';
+  if (final && attr === 'src' && isRemoteUrl(value)) return 'loads from the network';
   if (tag.toLowerCase() === 'input' && attr === 'type' && value.toLowerCase() !== 'checkbox') return 'input type';
   return null;
+}
+
+/** An http(s) or protocol-relative URL, read as the browser reads it. */
+function isRemoteUrl(raw: string): boolean {
+  return !isLocalUrl(raw) && !/^data:/i.test(raw.replace(/[\u0000-\u0020\u007f-\u00a0]/g, ''));
 }
 
 /** A URL that stays inside the deck: a relative path or a fragment, no scheme, no host. */

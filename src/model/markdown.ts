@@ -1,5 +1,5 @@
 import hljs from 'highlight.js/lib/common';
-import { Parser as HtmlParser } from 'htmlparser2';
+import { Parser as HtmlParser, parseDocument } from 'htmlparser2';
 import { Parser, Renderer, type Token, type Tokens } from 'marked';
 import { DeckError, type Warning } from '../errors.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
@@ -92,9 +92,10 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
   walkTokens(tokens, (token: LinedToken) => {
     if (token.type === 'image') {
       const image = token as Tokens.Image;
-      assets.push({ url: image.href, pos: { file, line: token.line, column: token.column }, ...(image.text.trim() ? {} : { altMissing: true }) });
+      // The file the browser will load: character references in the written URL decoded.
+      assets.push({ url: decodeReferences(image.href), pos: { file, line: token.line, column: token.column }, ...(image.text.trim() ? {} : { altMissing: true }) });
     } else if (token.type === 'link') {
-      const href = (token as Tokens.Link).href;
+      const href = decodeReferences((token as Tokens.Link).href);
       if (!unsafe && !isSafeUrl(href, 'link')) removed(`link to "${href}"`, { line: token.line, column: token.column }, 'unsafe URL');
       else links.push({ url: href, pos: { file, line: token.line, column: token.column } });
     } else if (token.type === 'html') {
@@ -181,4 +182,12 @@ function scanHtml(
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.end(html);
+}
+
+/** A URL as the browser reads it from an attribute: `&#104;ttp:` is `http:`. */
+function decodeReferences(url: string): string {
+  if (!url.includes('&')) return url;
+  const doc = parseDocument(`<a href="${url.replace(/"/g, '&quot;')}"></a>`, { decodeEntities: true });
+  const a = doc.children[0];
+  return a && 'attribs' in a ? (a.attribs.href ?? url) : url;
 }

@@ -66,6 +66,7 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
       '## Preview',
       '',
       `<a href="${L}/preview-href" data-preview-link>looks local</a> and <span data-preview-link="${L}/preview-value">here</span>`,
+      `<a href="${L}/preview-yes" data-preview-link="yes">yes</a> <a href="${L}/preview-upper" data-preview-link="FALSE">upper</a>`,
       '',
     ].join('\n');
     const dir = makeProject({ 'decks/notes.md': deck, 'decks/x': pixel });
@@ -77,6 +78,8 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
     expect(build.stderr).toMatch(/decks\/notes\.md:19:\d+: warning\[HTML_REMOVED\]: removed data-markdown on <aside>/);
     expect(build.stderr).toMatch(/decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <a> \(previews a page from the network\)/);
     expect(build.stderr).toMatch(/decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <span>/);
+    // Reveal previews the href for any value not starting with "http", and is off only for "false" exactly.
+    expect(build.stderr.split('\n').filter((l) => /notes\.md:24:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <a>/.test(l))).toHaveLength(2);
     const html = readFileSync(join(dir, 'dist/notes/index.html'), 'utf8');
     expect(html).not.toMatch(/onerror|onload|data-markdown|data-preview-link/);
     expect(html).toContain('data-notes="&lt;img src&#x3D;&quot;x&quot;&gt;&lt;b&gt;kept&lt;/b&gt;"');
@@ -142,14 +145,16 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
   });
 
   it.each([
+    ['a character reference in the scheme of a Markdown image', '![a](&#104;ttp://REMOTE_HOST/md-entity.png)'],
+    ['a character reference in a Markdown image in the notes', 'Text.\n\nNote: ![a](ht&#x74;tp://REMOTE_HOST/notes-entity.png)'],
     ['a tab inside the scheme of an image', '<img src="ht&#9;tp://REMOTE_HOST/tab.png" alt="x">'],
     ['a newline inside the scheme of a lazy image', '<img data-src="ht&#10;tp://REMOTE_HOST/newline.png" alt="x">'],
   ])('%s is the remote URL the browser reads: an error at its line', async (_name, html) => {
     const host = new URL(log.url).host;
-    const dir = makeProject({ 'decks/tab.md': `## Slide\n\n${html.replace('REMOTE_HOST', host)}\n`, [`decks/ht\ttp:/${host}/tab.png`]: pixel });
+    const dir = makeProject({ 'decks/tab.md': `## Slide\n\n${html.replace('REMOTE_HOST', host)}\n`, [`decks/ht\ttp:/${host}/tab.png`]: pixel, 'decks/&': pixel });
     const run = await runLectern(['build', '--no-pdf'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr.split('\n')[0]).toMatch(/^decks\/tab\.md:3:1: error\[ASSET_REMOTE\]/);
+    expect(run.stderr.split('\n')[0]).toMatch(/^decks\/tab\.md:[35]:\d+: error\[ASSET_REMOTE\]/);
   });
 
   it.each([
