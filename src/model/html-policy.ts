@@ -125,6 +125,8 @@ export function refuseAttribute(tag: string, name: string, value: string, attrib
       // only for exactly "false".
       const target = value.startsWith('http') ? value : (attribs.href ?? '');
       if (value !== 'false' && !isLocalUrl(target)) return 'previews a page from the network';
+      // Nor may the value itself name anything but a relative page.
+      if (!isLocalUrl(value)) return 'unsafe URL';
       break;
     }
     case 'css': {
