@@ -144,7 +144,8 @@ function reclaimStale(path: string, stale: { pid?: number; ino: number }): boole
   }
 }
 
-const LEFTOVER = /^\.lectern-(?:tmp|lock)-(\d+)-[0-9a-f]{12}$|^\.lectern-tmp-[0-9a-f]{12}$|^\.lectern-lock\.reclaim-\d+$/;
+// Reclaim markers are not here: their claimant's pid is inside them, and reclaimStale handles them.
+const LEFTOVER = /^\.lectern-(?:tmp|lock)-(\d+)-[0-9a-f]{12}$|^\.lectern-tmp-[0-9a-f]{12}$/;
 
 /**
  * Removes what runs that died left in the output folder (staged folders, half-written files,
@@ -166,7 +167,6 @@ function sweepLeftovers(outDir: string): void {
       if (!m) continue;
       const pid = m[1] ? Number(m[1]) : null;
       if (pid === process.pid || (pid !== null && processAlive(pid))) continue;
-      if (entry.includes('.reclaim-')) continue;
       rmSync(join(folder, entry), { recursive: true, force: true });
     }
   }

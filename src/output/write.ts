@@ -23,7 +23,7 @@ export interface DeckOutput {
   copies: FileCopy[];
 }
 
-export const TMP_PREFIX = '.lectern-tmp-';
+const TMP_PREFIX = '.lectern-tmp-';
 /** Temporary names carry the writer's pid, so a later run can tell a dead run's leftovers. */
 const tmpName = (): string => `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`;
 /** Lets the event loop run, so a Ctrl-C between two decks is heard. */
