@@ -86,7 +86,23 @@ export const errorCodes = {
 } as const satisfies Record<string, ExitCode>;
 export type ErrorCode = keyof typeof errorCodes;
 
-export type WarningCode = CheckCode | 'HTML_REMOVED' | 'REQUEST_BLOCKED' | 'PDF_DATE' | 'LOCK_RECLAIMED';
+export type WarningCode =
+  | CheckCode
+  | 'HTML_REMOVED'
+  | 'REQUEST_BLOCKED'
+  | 'PDF_DATE'
+  | 'LOCK_RECLAIMED'
+  /** Another tool's option that Lectern does not honour. */
+  | 'OPTION_IGNORED'
+  /** Syntax of another tool that needs an engine Lectern does not have: shown as code or dropped. */
+  | 'SYNTAX_UNSUPPORTED'
+  | 'FENCE_UNCLOSED'
+  /** A raw <section> inside a slide, unwrapped so each slide stays one page. */
+  | 'SECTION_UNWRAPPED'
+  | 'ASSET_MISSING'
+  | 'ASSET_REMOTE'
+  /** Speaker notes that look like slides: a separator may be missing. */
+  | 'NOTES_SUSPICIOUS';
 
 export interface DeckErrorInit {
   pos?: SourcePos;

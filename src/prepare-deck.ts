@@ -4,11 +4,10 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { planAssets } from './assets/plan.js';
 import { checkCopies } from './assets/verify-copies.js';
 import { checkContent, localLinkPath, type LinkTarget } from './check/content-checks.js';
-import { mergeDeckOptions, type DeckLayer } from './config/schema.js';
+import type { DeckLayer } from './config/schema.js';
 import { DeckError, type SourcePos } from './errors.js';
-import { buildModel } from './model/build-model.js';
+import { deckFrom, readOutline } from './model/read-deck.js';
 import type { Deck } from './model/types.js';
-import { lexOutline, parseOutline } from './outline/parse-outline.js';
 import { readDeckFile } from './outline/read.js';
 import type { DeckOutput } from './output/write.js';
 import type { DeckSummary } from './render/index-page.js';
@@ -47,8 +46,7 @@ export interface PrepareContext {
 /** One deck file through every stage up to the files to write; reads, never writes. */
 export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; output: DeckOutput } {
   const file = display(ctx.projectDir, path);
-  const outline = parseOutline(readDeckFile(path, file), file);
-  const options = mergeDeckOptions(ctx.configDeckLayer, outline.frontMatter, ctx.flags);
+  const { outline, options } = readOutline(readDeckFile(path, file), file, ctx.configDeckLayer, ctx.flags);
   const deckDir = dirname(path);
   const compiled = withTemplatePosition(() => templateFor(options.template, deckDir, ctx), () => {
     if (ctx.flags.template) return undefined;
@@ -59,7 +57,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   checkThemeValues(ctx.configDeckLayer.theme ?? {}, theme, ctx.locateConfig, compiled.template.name);
   checkThemeValues(outline.frontMatter.theme ?? {}, theme, outline.locate, compiled.template.name);
   const name = basename(path, extname(path));
-  const deck = buildModel({ name, file, options, slides: lexOutline(outline, options.slideLevel), layouts: compiled.layoutNames });
+  const deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags);
   // Theme images (a logo, say) are deck files like any other image.
   for (const [key, value] of Object.entries(options.theme)) {
     if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;

@@ -2,7 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { assertOutputApart, reservedDeckName } from './output/ownership.js';
 import type { DeckLayer } from './config/schema.js';
-import { DeckError, toDeckError } from './errors.js';
+import { DeckError, DeckErrors, toDeckError } from './errors.js';
 import type { PdfOptions } from './export/export-pdfs.js';
 import { findDeckFiles } from './outline/find-decks.js';
 import type { DeckOutput } from './output/write.js';
@@ -71,7 +71,7 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
         prepareDeck(file, { projectDir, outDir, configDeckLayer, locateConfig, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false }),
       );
     } catch (err) {
-      errors.push(withPosition(toDeckError(err), { file: display(projectDir, file) }));
+      for (const one of err instanceof DeckErrors ? err.errors : [err]) errors.push(withPosition(toDeckError(one), { file: display(projectDir, file) }));
     }
   }
   const names = new Map<string, string>();

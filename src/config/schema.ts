@@ -8,6 +8,14 @@ import { checksSchema, mergeChecks, type ChecksLayer } from '../check/rules.js';
  */
 
 const text = z.union([z.string(), z.number()]).transform(String);
+const regex = z.string().min(1).refine((source) => {
+  try {
+    new RegExp(source, 'm');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
 
 export const transitions = ['none', 'fade', 'slide', 'convex', 'concave', 'zoom'] as const;
 export const aspects = { '16:9': { width: 1280, height: 720 }, '4:3': { width: 1024, height: 768 } } as const;
@@ -78,6 +86,22 @@ const deckFields = {
   theme: z.record(z.string(), text),
   /** Severities and limits of the check rules (src/check/rules.ts), rule by rule. */
   checks: checksSchema,
+  /** Which tool's rules the deck is written in (detected from the file when not given). */
+  dialect: z.enum(['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp']),
+  /** Whether a title slide is made from `title:` (default: as the deck's dialect does). */
+  titleSlide: z.boolean(),
+  /** What a remote image becomes: downloaded into the deck, kept as a link, or an error. */
+  remote: z.enum(['download', 'link', 'error']),
+  /** reveal-md's slide separators, as regular expressions (reveal-md dialect). */
+  separator: regex,
+  verticalSeparator: regex,
+  notesSeparator: regex,
+  /** Stylesheets in the deck's folder (or the project) linked after the template's. */
+  css: z.union([z.string().min(1).transform((s) => [s]), z.array(z.string().min(1))]),
+  /** Affiliations shown under the author on the title slide. */
+  institute: text,
+  /** Lists reveal their items one at a time. */
+  incremental: z.boolean(),
 };
 
 /** One layer of deck options: any subset, unknown keys refused. */
@@ -96,6 +120,7 @@ export const deckDefaults = {
   reveal: {},
   theme: {},
   checks: {},
+  remote: 'download',
 } as const satisfies DeckLayer;
 
 type Defaulted = keyof typeof deckDefaults;

@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { DeckError, type ErrorCode, type SourcePos } from '../errors.js';
+import { DeckError, DeckErrors, type ErrorCode, type SourcePos } from '../errors.js';
+import { closest } from '../suggest.js';
 
 export interface YamlSource {
   /** The YAML text alone. */
@@ -32,6 +33,23 @@ export interface LocatedLayer<T> {
 
 /** Like parseYamlLayer, and also keeps the positions of the keys for later checks. */
 export function readYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, codes: LayerCodes): LocatedLayer<z.infer<S>> {
+  const doc = readYamlData(src, codes);
+  return { value: validateLayer(doc.data, schema, doc, codes), locate: doc.locate };
+}
+
+/** Parsed YAML before validation: a plain map, and where its keys and values were written. */
+export interface YamlData {
+  data: Record<string, unknown>;
+  locate: (path: (string | number)[]) => SourcePos;
+  /** Where the value at `path` (or its nearest written parent) starts. */
+  locateValue: (path: (string | number)[]) => SourcePos;
+}
+
+/** The most problems of one layer reported in one run. */
+export const MAX_PROBLEMS = 50;
+
+/** Parses YAML (core schema only: no custom tags, nothing executed) into a plain map. */
+export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
   const posAt = (offset: number): SourcePos => {
@@ -39,15 +57,19 @@ export function readYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, c
     return { file: src.file, line: src.firstLine + line - 1, column: col };
   };
 
-  const problem = [...doc.errors, ...doc.warnings][0];
-  if (problem) {
-    const tag = /tag/i.test(problem.message);
-    throw new DeckError(tag ? 'FRONT_MATTER_CODE' : codes.syntax, tag ? `YAML tag refused: ${firstLine(problem.message)}` : `invalid YAML: ${firstLine(problem.message)}`, {
-      pos: posAt(problem.pos[0]),
-      hint: tag
-        ? 'only plain YAML values are allowed; custom tags such as !!js/function are never evaluated'
-        : 'check indentation, quotes and colons around this line',
-    });
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    throw collect(
+      problems.slice(0, MAX_PROBLEMS).map((problem) => {
+        const tag = /tag/i.test(problem.message);
+        return new DeckError(tag ? 'FRONT_MATTER_CODE' : codes.syntax, tag ? `YAML tag refused: ${firstLine(problem.message)}` : `invalid YAML: ${firstLine(problem.message)}`, {
+          pos: posAt(problem.pos[0]),
+          hint: tag
+            ? 'only plain YAML values are allowed; custom tags such as !!js/function are never evaluated'
+            : 'check indentation, quotes and colons around this line',
+        });
+      }),
+    );
   }
 
   // Keys that would reach JavaScript prototypes are never options.
@@ -85,29 +107,47 @@ export function readYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, c
       hint: 'write options as `key: value` lines',
     });
   }
+  return {
+    data: data as Record<string, unknown>,
+    locate: (path) => posAt(path.length ? keyOffset(doc, path.slice(0, -1), String(path[path.length - 1])) : 0),
+    locateValue: (path) => posAt(valueOffset(doc, path)),
+  };
+}
 
+/**
+ * Validates parsed options against a schema, reporting every problem (up to MAX_PROBLEMS) at
+ * its key or value, each unknown key with the closest known one.
+ */
+export function validateLayer<S extends z.ZodType>(data: unknown, schema: S, where: Pick<YamlData, 'locate' | 'locateValue'>, codes: LayerCodes): z.infer<S> {
   const result = schema.safeParse(data);
-  if (result.success) {
-    return {
-      value: result.data,
-      locate: (path) => posAt(path.length ? keyOffset(doc, path.slice(0, -1), String(path[path.length - 1])) : 0),
-    };
+  if (result.success) return result.data;
+  const errors: DeckError[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(schema, path);
+      for (const key of issue.keys) {
+        const at = [...path, key].join('.');
+        const suggestion = closest(key, known);
+        errors.push(new DeckError(codes.unknownKey, `unknown option "${at}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, {
+          pos: where.locate([...path, key]),
+          hint: known.length ? `known options here: ${known.join(', ')}` : 'remove the key',
+        }));
+      }
+      continue;
+    }
+    const at = path.join('.') || '(top level)';
+    errors.push(new DeckError(codes.invalid, `option "${at}": ${issue.message}`, {
+      pos: where.locateValue(path),
+      hint: 'see docs/outline-format.md for the options and their values',
+    }));
   }
-  const issue = result.error.issues[0]!;
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    const where = [...path, key].join('.');
-    throw new DeckError(codes.unknownKey, `unknown option "${where}"`, {
-      pos: posAt(keyOffset(doc, path, key)),
-      hint: `known options here: ${knownKeys(schema, path).join(', ')}`,
-    });
-  }
-  const where = path.join('.') || '(top level)';
-  throw new DeckError(codes.invalid, `option "${where}": ${issue.message}`, {
-    pos: posAt(valueOffset(doc, path)),
-    hint: 'see docs/outline-format.md for the options and their values',
-  });
+  throw collect(errors.slice(0, MAX_PROBLEMS));
+}
+
+/** One error as itself, several as one DeckErrors. */
+export function collect(errors: DeckError[]): DeckError | DeckErrors {
+  return errors.length === 1 ? errors[0]! : new DeckErrors(errors);
 }
 
 function firstLine(message: string): string {

@@ -17,9 +17,11 @@ export interface ModelInput {
   slides: OutlineSlide[];
   /** Layout names the deck's template offers; a chosen layout must be one of them. */
   layouts: readonly string[];
+  /** Whether `title:` makes a title slide (Lectern and Pandoc do; reveal-md and Marp do not). */
+  titleSlide?: boolean;
 }
 
-type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; section: boolean; removed: string[] };
+type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; stack?: OutlineSlide['stack']; section: boolean; removed: string[] };
 
 /** Outline slides + merged options -> the Deck model. Pure; throws DeckError on bad content. */
 export function buildModel(input: ModelInput): Deck {
@@ -47,12 +49,14 @@ export function buildModel(input: ModelInput): Deck {
     title,
     subtitle: options.subtitle ?? '',
     author: options.author ?? '',
+    institute: options.institute ?? '',
     date: options.date ?? '',
     lang: options.lang,
   };
-  if (options.title !== undefined) {
+  if (options.title !== undefined && (input.titleSlide ?? true)) {
     drafts.unshift({
       start: 'horizontal',
+      stack: 'new',
       section: false,
       layout: 'title',
       layoutChosen: false,
@@ -113,12 +117,12 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
   let titleText = '';
   const headingAt = first.findIndex(isVisible);
   const heading = first[headingAt];
-  if (raw.headingDepth !== undefined && heading?.type === 'heading') {
+  if (raw.headingDepth !== undefined && heading?.type === 'heading' && (raw.stack === undefined || (heading as Tokens.Heading).depth === raw.headingDepth)) {
     title = finishHtml(renderInline((heading as Tokens.Heading).tokens), unsafe).html.trim();
     titleText = (heading as Tokens.Heading).text.replace(/<[^>]*>/g, '').trim();
     first.splice(headingAt, 1);
   }
-  const section = raw.headingDepth !== undefined && raw.headingDepth < input.options.slideLevel;
+  const section = raw.stack !== undefined ? raw.section === true : raw.headingDepth !== undefined && raw.headingDepth < input.options.slideLevel;
 
   const attributes: Record<string, string> = {};
   const removed: string[] = [];
@@ -159,6 +163,8 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
 
   return {
     start: raw.start,
+    ...(raw.stack ? { stack: raw.stack } : {}),
+    ...(raw.chrome ? { chrome: raw.chrome } : {}),
     section,
     layout,
     layoutChosen: raw.layout !== undefined,
@@ -182,9 +188,14 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
 function stackSlides(drafts: SlideDraft[], verticalSections: boolean): Stack[] {
   const stacks: Slide[][] = [];
   let inSection = false;
-  for (const { start, section, removed: _removed, ...slide } of drafts) {
+  for (const { start, stack, section, removed: _removed, ...slide } of drafts) {
     const last = stacks[stacks.length - 1];
-    if (start === 'vertical' && last) {
+    if (stack !== undefined) {
+      // The dialect said how the slide stacks.
+      if (stack === 'join' && last) last.push(slide as Slide);
+      else stacks.push([slide as Slide]);
+      inSection = false;
+    } else if (start === 'vertical' && last) {
       last.push(slide as Slide);
     } else if (section) {
       stacks.push([slide as Slide]);

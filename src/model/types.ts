@@ -1,4 +1,5 @@
 import type { DeckOptions } from '../config/schema.js';
+import type { DialectChoice } from '../outline/dialects/detect.js';
 import type { SourcePos, Warning } from '../errors.js';
 
 /** A local file the deck needs, found in the parsed outline. */
@@ -34,6 +35,8 @@ export interface Slide {
   attributes: Record<string, string>;
   /** Check rules turned off for this slide (`<!-- check-ignore: … -->`); absent when none. */
   checksOff?: string[];
+  /** Running header and footer text, and whether the slide shows its number (Marp directives). */
+  chrome?: { header?: string; footer?: string; paginate?: boolean };
   pos: SourcePos;
 }
 
@@ -46,6 +49,8 @@ export interface DeckMeta {
   title: string;
   subtitle: string;
   author: string;
+  /** Affiliations, shown under the author. */
+  institute: string;
   date: string;
   lang: string;
 }
@@ -65,4 +70,6 @@ export interface Deck {
   /** Link targets in slides and notes, with where they were written. */
   links: AssetRef[];
   warnings: Warning[];
+  /** The tool whose rules the deck was read by, and why. */
+  dialect?: DialectChoice;
 }

@@ -10,9 +10,12 @@ export type LinedToken = Token & { line: number; column: number };
  * starts on: a child's line is its parent's plus the newlines before the child's raw text.
  */
 export function lexSegment(segment: Segment, file = ''): LinedToken[] {
-  checkNesting(segment, file);
+  const map = segment.lineMap;
+  const fileLine = (index: number) => (map ? (map[Math.min(index, map.length - 1)] ?? segment.line) : segment.line + index);
+  checkNesting(segment, file, fileLine);
   const tokens = new Lexer({ gfm: true }).lex(segment.text);
-  annotate(tokens, segment.text, segment.line, 1);
+  annotate(tokens, segment.text, map ? 0 : segment.line, 1);
+  if (map) walkTokens(tokens, (token) => (token.line = fileLine(token.line)));
   return [...tokens] as unknown as LinedToken[];
 }
 
@@ -36,7 +39,7 @@ function countMarkers(line: string): number {
   return n;
 }
 
-function checkNesting(segment: Segment, file: string): void {
+function checkNesting(segment: Segment, file: string, fileLine: (index: number) => number): void {
   const lines = segment.text.split('\n');
   let markers = 0;
   let paragraphLine = 0;
@@ -51,7 +54,7 @@ function checkNesting(segment: Segment, file: string): void {
     const pipes = line.length > MAX_CELLS ? (line.match(/\|/g)?.length ?? 0) : 0;
     if (pipes > MAX_CELLS) {
       throw new DeckError('MARKDOWN_TOO_COMPLEX', `a table row with ${pipes} cells (the limit is ${MAX_CELLS})`, {
-        pos: { file, line: segment.line + i, column: 1 },
+        pos: { file, line: fileLine(i), column: 1 },
         hint: 'no slide can show that many columns; split the table',
       });
     }
@@ -68,8 +71,8 @@ function checkNesting(segment: Segment, file: string): void {
     if (line.trim() === '') quoteFrom = -1;
     else if (quoteFrom === -1 && /^ {0,3}>/.test(line)) quoteFrom = i;
     if (quoteFrom !== -1 && i - quoteFrom >= MAX_QUOTE_LINES) {
-      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a quote of more than ${MAX_QUOTE_LINES} lines, from line ${segment.line + quoteFrom}`, {
-        pos: { file, line: segment.line + i, column: 1 },
+      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a quote of more than ${MAX_QUOTE_LINES} lines, from line ${fileLine(quoteFrom)}`, {
+        pos: { file, line: fileLine(i), column: 1 },
         hint: 'no slide shows that much: end the quote with a blank line, or split it',
       });
     }
@@ -81,14 +84,14 @@ function checkNesting(segment: Segment, file: string): void {
       markers += countMarkers(line);
     }
     if (markers > MAX_EMPHASIS) {
-      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a paragraph with more than ${MAX_EMPHASIS} emphasis markers (* _ ~), from line ${segment.line + paragraphLine} to here`, {
-        pos: { file, line: segment.line + i, column: 1 },
+      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a paragraph with more than ${MAX_EMPHASIS} emphasis markers (* _ ~), from line ${fileLine(paragraphLine)} to here`, {
+        pos: { file, line: fileLine(i), column: 1 },
         hint: 'Markdown emphasis is costly to resolve at that scale: escape the markers (\\*) or put the text in a code block',
       });
     }
     if (depth > MAX_NESTING) {
       throw new DeckError('MARKDOWN_TOO_DEEP', `quotes or lists nested ${depth} deep (the limit is ${MAX_NESTING})`, {
-        pos: { file, line: segment.line + i, column: 1 },
+        pos: { file, line: fileLine(i), column: 1 },
         hint: 'flatten the nesting; no slide needs more than a few levels',
       });
     }

@@ -1,6 +1,11 @@
-import { deckLayerSchema, type DeckLayer } from '../config/schema.js';
-import { readYamlLayer } from '../config/yaml-layer.js';
-import type { SourcePos } from '../errors.js';
+import { deckLayerSchema, type DeckLayer, type DeckOptions } from '../config/schema.js';
+import { readYamlData, validateLayer, type YamlData } from '../config/yaml-layer.js';
+import type { SourcePos, Warning } from '../errors.js';
+import { detectDialect, type DialectChoice } from './dialects/detect.js';
+import { mapForeignKeys, type DialectKeys } from './dialects/foreign-keys.js';
+import { splitMarp } from './dialects/marp.js';
+import { readTitleBlock, splitPandoc } from './dialects/pandoc.js';
+import { splitRevealMd } from './dialects/reveal-md.js';
 import { splitFrontMatter } from './front-matter.js';
 import { lexSegment, type LinedToken } from './lex.js';
 import { splitSlides, type RawSlide } from './split.js';
@@ -13,6 +18,13 @@ export interface Outline {
   locate: (path: (string | number)[]) => SourcePos;
   body: string;
   bodyLine: number;
+  hasFrontMatter: boolean;
+  /** The tool whose rules the deck is read by, and why. */
+  dialect: DialectChoice;
+  /** Front-matter keys the dialect reads itself (Marp's directives). */
+  dialectKeys: DialectKeys;
+  /** Other tools' keys that were dropped, and the like. */
+  warnings: Warning[];
 }
 
 /** A raw slide with its columns and notes lexed into tokens that know their lines. */
@@ -21,25 +33,88 @@ export interface OutlineSlide extends RawSlide {
   noteTokens?: LinedToken[];
 }
 
-/** Reads front matter (validated against the deck schema) off decoded deck text. Pure. */
-export function parseOutline(text: string, file: string): Outline {
-  const split = splitFrontMatter(text, file);
-  const layer =
-    split.yaml === null
-      ? { value: {}, locate: () => ({ file, line: 1, column: 1 }) }
-      : readYamlLayer({ text: split.yaml, file, firstLine: split.yamlLine }, deckLayerSchema, {
-          syntax: 'FRONT_MATTER_SYNTAX',
-          invalid: 'FRONT_MATTER_INVALID',
-          unknownKey: 'FRONT_MATTER_UNKNOWN_KEY',
-        });
-  return { file, frontMatter: layer.value, locate: layer.locate, body: split.body, bodyLine: split.bodyLine };
+/** Where an explicit dialect may come from besides the front matter. */
+export interface DialectOverrides {
+  /** `--dialect` */
+  flag?: string;
+  /** `dialect:` in the project config. */
+  config?: string;
 }
 
-/** Splits the body into slides at the given slide level and lexes each part. Pure. */
-export function lexOutline(outline: Outline, slideLevel: number): OutlineSlide[] {
-  return splitSlides(outline.body, outline.bodyLine, slideLevel).map((raw) => ({
+const codes = { syntax: 'FRONT_MATTER_SYNTAX', invalid: 'FRONT_MATTER_INVALID', unknownKey: 'FRONT_MATTER_UNKNOWN_KEY' } as const;
+
+/**
+ * Reads front matter off decoded deck text: finds the deck's dialect, maps other tools' keys,
+ * and validates the rest against the deck schema, reporting every problem at once. Pure.
+ */
+export function parseOutline(text: string, file: string, overrides: DialectOverrides = {}): Outline {
+  const split = splitFrontMatter(text, file);
+  const nowhere = { file, line: 1, column: 1 };
+  const yaml: YamlData =
+    split.yaml === null ? { data: {}, locate: () => nowhere, locateValue: () => nowhere } : readYamlData({ text: split.yaml, file, firstLine: split.yamlLine }, codes);
+  const written = typeof yaml.data.dialect === 'string' ? yaml.data.dialect : undefined;
+  const chosen = overrides.flag
+    ? { dialect: overrides.flag, from: '--dialect' }
+    : written
+      ? { dialect: written, from: 'the front matter' }
+      : overrides.config
+        ? { dialect: overrides.config, from: 'lectern.config.yaml' }
+        : undefined;
+  const dialect = detectDialect({ file, keys: yaml.data, body: split.body, text, ...(chosen && ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'].includes(chosen.dialect) ? { chosen } : {}) });
+
+  let body = split.body;
+  let bodyLine = split.bodyLine;
+  const data = { ...yaml.data };
+  let locate = yaml.locate;
+  if (dialect.dialect === 'pandoc' && split.yaml === null) {
+    // Pandoc's `%` title block: title, authors and date on the first lines.
+    const block = readTitleBlock(body, bodyLine, file);
+    if (block) {
+      Object.assign(data, block.meta);
+      body = block.body;
+      bodyLine = block.bodyLine;
+      locate = (path) => block.locate(String(path[0])) ?? nowhere;
+    }
+  }
+  const mapped = mapForeignKeys(data, dialect.dialect, locate);
+  // A mapped option is reported where its source key was written (`revealOptions.controls`…).
+  const origin = (path: (string | number)[]) => (path.length === 0 ? path : [...(mapped.origins.get(String(path[0])) ?? [path[0]!]), ...path.slice(1)]);
+  const where = { locate: (path: (string | number)[]) => locate(origin(path)), locateValue: (path: (string | number)[]) => yaml.locateValue(origin(path)) };
+  const frontMatter: DeckLayer = validateLayer({ ...mapped.layer, ...(written !== undefined ? { dialect: written } : {}) }, deckLayerSchema, where, codes);
+  return {
+    file,
+    frontMatter,
+    locate: where.locate,
+    body,
+    bodyLine,
+    hasFrontMatter: split.yaml !== null,
+    dialect,
+    dialectKeys: mapped.dialectKeys,
+    warnings: mapped.warnings,
+  };
+}
+
+/** Splits the body into slides by the deck's dialect and lexes each part. Pure. */
+export function lexOutline(outline: Outline, options: DeckOptions, explicitSlideLevel?: number): { slides: OutlineSlide[]; warnings: Warning[] } {
+  const { file } = outline;
+  let split: { slides: RawSlide[]; warnings: Warning[] };
+  switch (outline.dialect.dialect) {
+    case 'reveal-md':
+      split = splitRevealMd(outline.body, outline.bodyLine, outline.hasFrontMatter, options, file);
+      break;
+    case 'pandoc':
+      split = splitPandoc(outline.body, outline.bodyLine, { file, quarto: outline.dialect.quarto, ...(explicitSlideLevel !== undefined ? { slideLevel: explicitSlideLevel } : {}), incremental: options.incremental ?? false });
+      break;
+    case 'marp':
+      split = splitMarp(outline.body, outline.bodyLine, outline.dialectKeys, file);
+      break;
+    default:
+      split = splitSlides(outline.body, outline.bodyLine, options.slideLevel, file);
+  }
+  const slides = split.slides.map((raw) => ({
     ...raw,
-    columnTokens: raw.columns.map((segment) => lexSegment(segment, outline.file)),
-    ...(raw.notes ? { noteTokens: lexSegment(raw.notes, outline.file) } : {}),
+    columnTokens: raw.columns.map((segment) => lexSegment(segment, file)),
+    ...(raw.notes?.length ? { noteTokens: raw.notes.flatMap((segment) => lexSegment(segment, file)) } : {}),
   }));
+  return { slides, warnings: split.warnings };
 }

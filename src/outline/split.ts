@@ -5,10 +5,14 @@
  * shape the slide (plus one that turns check rules off for it). Fenced code is never split. Pure.
  */
 
+import type { Warning } from '../errors.js';
+
 /** A run of source lines with the file line it starts on. */
 export interface Segment {
   text: string;
   line: number;
+  /** The file line of each line of `text`, when a dialect rewrote it into more or fewer lines. */
+  lineMap?: number[];
 }
 
 export type SlideStart = 'start' | 'heading' | 'horizontal' | 'vertical';
@@ -22,8 +26,15 @@ export interface RawSlide {
   line: number;
   /** Body columns: one unless `<!-- column -->` breaks the body. */
   columns: Segment[];
-  /** Speaker notes from the `Note:` line on. */
-  notes?: Segment;
+  /** Speaker notes (from the `Note:` line on; other dialects may gather several pieces). */
+  notes?: Segment[];
+  /** How the slide joins the deck when its dialect says so outright: a new horizontal
+   * position, or below the slide before it. Without it, headings and separators decide. */
+  stack?: 'new' | 'join';
+  /** The slide is a section's title slide (another dialect's reading of a heading). */
+  section?: boolean;
+  /** Running header and footer text and page numbering (Marp's directives). */
+  chrome?: { header?: string; footer?: string; paginate?: boolean };
   layout?: { name: string; line: number; column: number };
   /** Check rules turned off for this slide by `<!-- check-ignore: rule, rule -->`. */
   checkIgnore?: { rules: string[]; line: number; column: number };
@@ -49,9 +60,21 @@ interface Building {
   fresh: boolean;
 }
 
-export function splitSlides(body: string, bodyLine: number, slideLevel: number): RawSlide[] {
+export function splitSlides(body: string, bodyLine: number, slideLevel: number, file = ''): { slides: RawSlide[]; warnings: Warning[] } {
   const lines = body.split('\n');
   const slides: RawSlide[] = [];
+  const warnings: Warning[] = [];
+  // A fence never closed would swallow the rest of the deck: it is no fence for splitting, so the
+  // next separator or heading ends it there.
+  const unclosed = unclosedFenceLines(lines);
+  for (const i of unclosed) {
+    warnings.push({
+      code: 'FENCE_UNCLOSED',
+      message: 'this code block is never closed; it ends at the next slide break',
+      pos: { file, line: bodyLine + i, column: 1 },
+      hint: 'close it with a line of the same backticks (```)',
+    });
+  }
   let fence: { char: string; size: number } | null = null;
   let current: Building = open('start', bodyLine, bodyLine);
 
@@ -71,7 +94,7 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number):
 
   function close(b: Building): void {
     const segment = flushSegment(b);
-    if (b.inNotes) b.slide.notes = segment;
+    if (b.inNotes) b.slide.notes = [segment];
     else b.slide.columns.push(segment);
     const empty = b.slide.columns.every((c) => c.text.trim() === '') && !b.slide.notes && !b.slide.layout;
     // Text before the first heading or separator is a slide only when it has content.
@@ -89,7 +112,7 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number):
       current.lines.push(text);
       return;
     }
-    const fenceOpen = FENCE.exec(text);
+    const fenceOpen = unclosed.has(i) ? null : FENCE.exec(text);
     if (fenceOpen) {
       fence = { char: fenceOpen[1]![0]!, size: fenceOpen[1]!.length };
       current.fresh = false;
@@ -152,5 +175,27 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number):
     current.lines.push(text);
   });
   close(current);
-  return slides;
+  return { slides, warnings };
+}
+
+/** Indices of the lines that open a fence no later line closes (scanning as the splitter does). */
+function unclosedFenceLines(lines: string[]): Set<number> {
+  const unclosed = new Set<number>();
+  let from = 0;
+  // Each rescan starts after the fence found unclosed, so the work stays bounded by the file.
+  for (let round = 0; round < 1000; round++) {
+    let open: { char: string; size: number; at: number } | null = null;
+    for (let i = from; i < lines.length; i++) {
+      const m = FENCE.exec(lines[i]!);
+      if (open) {
+        if (m && m[1]![0] === open.char && m[1]!.length >= open.size && lines[i]!.trim() === m[1]) open = null;
+      } else if (m && !unclosed.has(i)) {
+        open = { char: m[1]![0]!, size: m[1]!.length, at: i };
+      }
+    }
+    if (!open) break;
+    unclosed.add(open.at);
+    from = open.at + 1;
+  }
+  return unclosed;
 }

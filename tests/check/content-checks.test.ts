@@ -144,7 +144,7 @@ describe('content checks', () => {
 
   it('names an unknown rule or a bad setting where it is written', () => {
     const unknown = errorOf(() => modelOf('---\nchecks:\n  max-word: off\n---\n\n## A\n'));
-    expect(unknown).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', message: 'unknown option "checks.max-word"', pos: { line: 3, column: 3 } });
+    expect(unknown).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', message: 'unknown option "checks.max-word" (did you mean "max-words"?)', pos: { line: 3, column: 3 } });
     expect(unknown.hint).toContain('max-words');
     const bad = errorOf(() => modelOf('---\nchecks:\n  max-words: loud\n---\n\n## A\n'));
     expect(bad).toMatchObject({ code: 'FRONT_MATTER_INVALID', pos: { line: 3 } });
@@ -203,7 +203,7 @@ describe('content checks in the build', () => {
     });
     const run = await cli(['check', '--no-browser'], dir);
     expect(run.code).toBe(1);
-    expect(run.stdout.startsWith('decks/broken.md: 1 error\ndecks/broken.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "titel"\n')).toBe(true);
+    expect(run.stdout.startsWith('decks/broken.md: 1 error\ndecks/broken.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "titel" (did you mean "title"?)\n')).toBe(true);
     expect(run.stdout.split('\n').filter((l) => /^decks\/\w+\.md: /.test(l))).toEqual(['decks/broken.md: 1 error', 'decks/busy.md: 1 warning', 'decks/fine.md: no problems']);
     expect(run.stdout).toContain('decks/busy.md:5:1: warning[TITLE_DUPLICATE]');
     expect(run.stdout).toMatch(/3 decks checked in \d+ ms: 1 error, 1 warning — failed\n$/);

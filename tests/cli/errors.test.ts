@@ -144,7 +144,7 @@ const cases: Case[] = [
     name: 'unknown config key',
     files: { 'lectern.config.yaml': 'out: dist\nthemes: []\n' },
     code: 2,
-    line: 'lectern.config.yaml:2:1: error[CONFIG_UNKNOWN_KEY]: unknown option "themes"',
+    line: 'lectern.config.yaml:2:1: error[CONFIG_UNKNOWN_KEY]: unknown option "themes" (did you mean "theme"?)',
   },
   {
     name: 'unknown option',
@@ -171,7 +171,7 @@ const cases: Case[] = [
     name: 'unknown check rule',
     files: { 'decks/bad.md': '---\nchecks:\n  max-word: off\n---\n\n## A\n' },
     code: 1,
-    line: 'decks/bad.md:3:3: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "checks.max-word"',
+    line: 'decks/bad.md:3:3: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "checks.max-word" (did you mean "max-words"?)',
   },
   {
     name: 'check finding set to error',

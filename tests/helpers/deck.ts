@@ -1,16 +1,14 @@
-import { mergeDeckOptions, type DeckLayer } from '../../src/config/schema.js';
-import { buildModel } from '../../src/model/build-model.js';
+import type { DeckLayer } from '../../src/config/schema.js';
+import { deckFrom, readOutline } from '../../src/model/read-deck.js';
 import type { Deck } from '../../src/model/types.js';
-import { lexOutline, parseOutline } from '../../src/outline/parse-outline.js';
 import { decodeSource } from '../../src/outline/read.js';
 
 export const defaultLayouts = ['title', 'section', 'bullets', 'quote', 'image', 'code', 'two-column', 'statement', 'closing'];
 
 /** Runs the pure stages on literal Markdown, as the pipeline does for a file. */
 export function modelOf(markdown: string, flags: DeckLayer = {}, file = 'deck.md'): Deck {
-  const outline = parseOutline(decodeSource(new TextEncoder().encode(markdown), file), file);
-  const options = mergeDeckOptions(outline.frontMatter, flags);
-  return buildModel({ name: 'deck', file, options, slides: lexOutline(outline, options.slideLevel), layouts: defaultLayouts });
+  const { outline, options } = readOutline(decodeSource(new TextEncoder().encode(markdown), file), file, {}, flags);
+  return deckFrom(outline, options, 'deck', defaultLayouts, {}, flags);
 }
 
 /** Slides in reading order. */

@@ -169,7 +169,7 @@ describe('templates with fewer layouts', () => {
     const { lexOutline, parseOutline } = await import('../../src/outline/parse-outline.js');
     const outline = parseOutline('## Q\n\n> only a quote\n', 'd.md');
     const options = mergeDeckOptions(outline.frontMatter);
-    const deck = buildModel({ name: 'd', file: 'd.md', options, slides: lexOutline(outline, 2), layouts: ['bullets'] });
+    const deck = buildModel({ name: 'd', file: 'd.md', options, slides: lexOutline(outline, options).slides, layouts: ['bullets'] });
     expect(deck.stacks[0]!.slides[0]!.layout).toBe('bullets');
   });
 });

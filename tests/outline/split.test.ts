@@ -7,7 +7,7 @@ import { errorOf } from '../helpers/deck.js';
 describe('splitSlides', () => {
   it('starts slides at headings up to the slide level, keeping their lines', () => {
     const body = '# Part\n\nintro\n\n## One\n\ntext\n\n### not a slide\n\n## Two\n';
-    const slides = splitSlides(body, 1, 2);
+    const slides = splitSlides(body, 1, 2).slides;
     expect(slides.map((s) => [s.start, s.headingDepth, s.line])).toEqual([
       ['heading', 1, 1],
       ['heading', 2, 5],
@@ -17,13 +17,13 @@ describe('splitSlides', () => {
   });
 
   it('honours slideLevel 1 and 3', () => {
-    expect(splitSlides('# A\n## B\n# C\n', 1, 1)).toHaveLength(2);
-    expect(splitSlides('# A\n## B\n### C\n', 1, 3)).toHaveLength(3);
+    expect(splitSlides('# A\n## B\n# C\n', 1, 1).slides).toHaveLength(2);
+    expect(splitSlides('# A\n## B\n### C\n', 1, 3).slides).toHaveLength(3);
   });
 
   it('splits on --- and ---- after a blank line, and a heading right after a separator adds no slide', () => {
     const body = 'first\n\n---\n\n## Titled\n\nbody\n\n----\n\nbelow\n';
-    const slides = splitSlides(body, 10, 2);
+    const slides = splitSlides(body, 10, 2).slides;
     expect(slides.map((s) => [s.start, s.line, s.headingDepth])).toEqual([
       ['start', 10, undefined],
       ['horizontal', 12, 2],
@@ -33,19 +33,19 @@ describe('splitSlides', () => {
   });
 
   it('does not treat a setext underline or a fenced --- as a separator', () => {
-    const slides = splitSlides('## A\nText\n---\n\n```\n## no\n\n---\n```\n', 1, 2);
+    const slides = splitSlides('## A\nText\n---\n\n```\n## no\n\n---\n```\n', 1, 2).slides;
     expect(slides).toHaveLength(1);
   });
 
   it('takes notes from a Note: line to the end of the slide', () => {
-    const slides = splitSlides('## A\n\nbody\n\nNote: first\nsecond\n\n## B\n\nNotes:\nonly\n', 1, 2);
-    expect(slides[0]!.notes).toEqual({ text: 'first\nsecond\n', line: 5 });
+    const slides = splitSlides('## A\n\nbody\n\nNote: first\nsecond\n\n## B\n\nNotes:\nonly\n', 1, 2).slides;
+    expect(slides[0]!.notes).toEqual([{ text: 'first\nsecond\n', line: 5 }]);
     expect(slides[0]!.columns[0]!.text).not.toContain('first');
-    expect(slides[1]!.notes!.text.trim()).toBe('only');
+    expect(slides[1]!.notes![0]!.text.trim()).toBe('only');
   });
 
   it('reads layout comments and column breaks with their lines', () => {
-    const slides = splitSlides('## A\n<!-- layout: two-column -->\nleft\n<!-- column -->\nright\n', 1, 2);
+    const slides = splitSlides('## A\n<!-- layout: two-column -->\nleft\n<!-- column -->\nright\n', 1, 2).slides;
     expect(slides[0]!.layout).toEqual({ name: 'two-column', line: 2, column: 1 });
     expect(slides[0]!.columns.map((c) => [c.text.trim(), c.line])).toEqual([
       ['## A\n\nleft', 1],

@@ -1,0 +1,100 @@
+/**
+ * Which tool a deck was written for, from what the file itself shows: an explicit choice, the
+ * file name, front-matter keys only one tool reads, and syntax only one tool writes. Pure.
+ */
+
+export const dialects = ['lectern', 'reveal-md', 'pandoc', 'marp'] as const;
+export type Dialect = (typeof dialects)[number];
+
+export interface DialectChoice {
+  dialect: Dialect;
+  /** Quarto's defaults on top of Pandoc's (a `.qmd` file, or `format: revealjs`). */
+  quarto: boolean;
+  /** Why this dialect was chosen, for `--verbose` and `--json`. */
+  reason: string;
+}
+
+/** Front-matter keys that only one tool's users write. */
+const keysOf: Record<Exclude<Dialect, 'lectern'>, readonly string[]> = {
+  'reveal-md': ['revealOptions', 'separator', 'verticalSeparator', 'notesSeparator', 'highlightTheme', 'scripts', 'preprocessor', 'listingTemplate', 'staticDirs', 'absoluteUrl', 'featuredSlide'],
+  pandoc: ['format', 'institute', 'slide-level', 'incremental', 'revealjs-url', 'title-slide-attributes', 'affiliation', 'header-includes', 'include-before', 'include-after', 'execute', 'jupyter', 'engine', 'knitr', 'bibliography', 'toc', 'editor', 'filters', 'self-contained', 'embed-resources', 'date-format', 'abstract'],
+  marp: ['marp', 'paginate', 'headingDivider', 'backgroundColor', 'backgroundImage', 'backgroundPosition', 'backgroundRepeat', 'backgroundSize', 'header', 'footer', 'class', 'size', 'math', 'color', 'style', '_class', '_paginate', '_header', '_footer', '_backgroundColor', '_color'],
+};
+/** Keys only Lectern reads. */
+const lecternKeys = ['template', 'slideLevel', 'aspect', 'verticalSections', 'html', 'checks', 'slideNumber', 'transition', 'reveal', 'titleSlide', 'remote'];
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** Lines of the body outside fenced code, for syntax checks that must not look into code. */
+function proseLines(body: string): string[] {
+  const out: string[] = [];
+  let fence: string | null = null;
+  for (const line of body.split('\n')) {
+    const mark = FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+      continue;
+    }
+    if (mark) {
+      fence = mark;
+      continue;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+export interface DetectInput {
+  file: string;
+  /** The front matter as written (before any validation), or {} without one. */
+  keys: Record<string, unknown>;
+  /** The text after the front matter. */
+  body: string;
+  /** The whole file (a `%` title block sits where front matter would). */
+  text: string;
+  /** An explicit choice: `--dialect`, front matter or config `dialect:`, with where it came from. */
+  chosen?: { dialect: string; from: string };
+}
+
+export function detectDialect(input: DetectInput): DialectChoice {
+  const qmd = /\.qmd$/i.test(input.file);
+  const format = input.keys.format;
+  const quartoFormat = (typeof format === 'string' && /revealjs/.test(format)) || (format !== null && typeof format === 'object' && 'revealjs' in (format as object));
+  const quarto = qmd || quartoFormat;
+  if (input.chosen) {
+    const name = input.chosen.dialect === 'quarto' ? 'pandoc' : (input.chosen.dialect as Dialect);
+    return { dialect: name, quarto: quarto || input.chosen.dialect === 'quarto', reason: `${input.chosen.from} says \`dialect: ${input.chosen.dialect}\`` };
+  }
+  if (qmd) return { dialect: 'pandoc', quarto: true, reason: 'a .qmd file is Quarto' };
+  if (input.keys.marp === true) return { dialect: 'marp', quarto: false, reason: 'front matter has `marp: true`' };
+
+  const keys = Object.keys(input.keys);
+  const lectern = keys.filter((k) => lecternKeys.includes(k) && !(k === 'theme'));
+  if (input.keys.theme !== undefined && typeof input.keys.theme === 'object') lectern.push('theme');
+  for (const dialect of ['reveal-md', 'marp', 'pandoc'] as const) {
+    const own = keys.filter((k) => keysOf[dialect].includes(k));
+    if (own.length > 0 && lectern.length === 0) {
+      return { dialect, quarto: dialect === 'pandoc' && quarto, reason: `front matter has ${own.slice(0, 3).map((k) => `\`${k}\``).join(', ')}, which ${dialect === 'pandoc' ? (quarto ? 'Quarto' : 'Pandoc') : dialect} reads` };
+    }
+  }
+  if (lectern.length > 0) return { dialect: 'lectern', quarto: false, reason: `front matter has ${lectern.slice(0, 3).map((k) => `\`${k}\``).join(', ')}, which only Lectern reads` };
+  if (Array.isArray(input.keys.author) && input.keys.author.some((a) => a !== null && typeof a === 'object')) {
+    return { dialect: 'pandoc', quarto, reason: 'front matter lists authors with affiliations, as Pandoc and Quarto do' };
+  }
+
+  if (/^%[ \t]/.test(input.text)) return { dialect: 'pandoc', quarto: false, reason: 'the file opens with a `%` title block' };
+  const lines = proseLines(input.body);
+  const has = (re: RegExp) => lines.findIndex((line) => re.test(line));
+  if (has(/^<!--\s*(layout:|column\s*-->|check-ignore:)/i) !== -1) return { dialect: 'lectern', quarto: false, reason: 'the slides use Lectern directives (`<!-- layout: -->`, `<!-- column -->`)' };
+  if (has(/^<!--\s*_?(class|paginate|header|footer|backgroundColor|backgroundImage|color|headingDivider)\s*:/) !== -1 || has(/!\[[^\]]*\bbg\b[^\]]*\]\(/) !== -1) {
+    return { dialect: 'marp', quarto: false, reason: 'the slides use Marp directives or `![bg]` images' };
+  }
+  if (has(/^:{3,}\s*(\{|[A-Za-z])/) !== -1) return { dialect: 'pandoc', quarto, reason: 'the slides use `:::` fenced divs' };
+  if (has(/^\. \. \.\s*$/) !== -1) return { dialect: 'pandoc', quarto, reason: 'the slides use `. . .` pauses' };
+  if (has(/^#{1,6}\s.*\{[#.][^}]*\}\s*$/) !== -1) return { dialect: 'pandoc', quarto, reason: 'headings carry `{#id .class}` attributes' };
+  const setext = lines.findIndex((line, i) => /^={3,}\s*$/.test(line) && i > 0 && lines[i - 1]!.trim() !== '');
+  if (setext !== -1) return { dialect: 'pandoc', quarto, reason: 'headings are underlined with `===`' };
+  const separators = lines.filter((line) => /^---\s*$/.test(line)).length;
+  if (separators > 0) return { dialect: 'reveal-md', quarto: false, reason: `slides are split by ${separators} \`---\` line${separators === 1 ? '' : 's'}` };
+  return { dialect: 'lectern', quarto: false, reason: 'nothing in the file belongs to another tool' };
+}

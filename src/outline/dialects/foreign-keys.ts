@@ -1,0 +1,250 @@
+import type { SourcePos, Warning } from '../../errors.js';
+import { revealOptionsSchema } from '../../config/schema.js';
+import type { Dialect } from './detect.js';
+
+/**
+ * Front-matter keys of reveal-md, Pandoc, Quarto and Marp, read the way those tools read them:
+ * mapped onto Lectern's options, handed to the dialect that reads them, or dropped with a
+ * warning that says so. What is left is Lectern's own and is validated as such. Pure.
+ */
+
+/** Options a dialect reads while splitting and shaping slides (separators, Marp directives…). */
+export type DialectKeys = Record<string, unknown>;
+
+export interface MappedFrontMatter {
+  /** Lectern's own keys, to validate against the deck schema. */
+  layer: Record<string, unknown>;
+  /** Keys the deck's dialect reads itself. */
+  dialectKeys: DialectKeys;
+  warnings: Warning[];
+  /** Each mapped option's source key, so a bad value is reported where it was written. */
+  origins: Map<string, (string | number)[]>;
+}
+
+const darkThemes = new Set(['black', 'night', 'league', 'blood', 'moon', 'dracula', 'dark', 'cyborg', 'darkly', 'slate', 'superhero', 'solarized-dark', 'gaia', 'uncover-invert', 'black-contrast']);
+/** Theme names of reveal.js, Quarto and Marp; each maps to the closest built-in template. */
+const knownThemes = new Set([...darkThemes, 'white', 'beige', 'sky', 'serif', 'simple', 'solarized', 'white-contrast', 'default', 'uncover', 'gaia', 'simple', 'league', 'moon', 'sky', 'serif']);
+
+/** Keys of other tools that concern their own machinery, not the deck: dropped with a warning. */
+const ignoredKeys: Record<string, string> = {
+  highlightTheme: 'code is highlighted in the template\'s colours',
+  scripts: 'Lectern never runs a deck\'s scripts',
+  preprocessor: 'Lectern runs no preprocessor code',
+  listingTemplate: 'the index page is Lectern\'s own',
+  staticDirs: 'files a deck uses are found from its Markdown',
+  absoluteUrl: 'decks use relative links',
+  featuredSlide: 'the index shows a thumbnail of the first slide',
+  watch: 'use `lectern serve`',
+  port: 'use `lectern serve --port`',
+  glob: 'give files or folders to `lectern build`',
+  'header-includes': 'raw HTML in the page head is not taken',
+  'include-before': 'raw HTML in the page is not taken',
+  'include-after': 'raw HTML in the page is not taken',
+  'revealjs-url': 'Lectern ships its own reveal.js',
+  execute: 'Lectern runs no code cells',
+  jupyter: 'Lectern runs no code cells',
+  engine: 'Lectern runs no code cells',
+  knitr: 'Lectern runs no code cells',
+  bibliography: 'citations are not processed',
+  csl: 'citations are not processed',
+  toc: 'no table-of-contents slide is made',
+  'toc-depth': 'no table-of-contents slide is made',
+  editor: 'an editor setting',
+  filters: 'Lectern runs no Pandoc filters',
+  'self-contained': 'Lectern decks are offline already',
+  'embed-resources': 'Lectern decks are offline already',
+  'date-format': 'the date is shown as written',
+  'title-slide-attributes': 'the title slide is the template\'s',
+  abstract: 'not shown on slides',
+  math: 'math is not rendered yet',
+  style: 'a deck\'s own CSS goes in a stylesheet named by `css:`',
+  marp: 'the deck is read as Marp',
+  description: 'kept for the page only',
+  url: 'not used',
+  image: 'not used',
+  mainfont: 'fonts are the template\'s (set them with `theme:` values)',
+  monofont: 'fonts are the template\'s (set them with `theme:` values)',
+  fontsize: 'type sizes are the template\'s',
+  'code-line-numbers': 'code has no line numbers',
+  'code-copy': 'code has no copy button',
+  'highlight-style': 'code is highlighted in the template\'s colours',
+  logo: 'set a logo with the template\'s `theme: { logo: … }` value',
+  'footer-text': 'not used',
+  'chalkboard': 'no chalkboard plugin',
+  'multiplex': 'no multiplex plugin',
+  'preview-links': 'links open in a new tab',
+  'menu': 'no menu plugin',
+  'pdf-separate-fragments': 'use `lectern build --pdf-fragments`',
+  'link-external-newwindow': 'links open in a new tab',
+  'smaller': 'type sizes are the template\'s',
+  'scrollable': 'slides do not scroll; `lectern check` reports overflow',
+  'history': 'kept as reveal.js default',
+  'width': 'slides are 16:9 (1280×720) or 4:3: set `aspect:`',
+  'height': 'slides are 16:9 (1280×720) or 4:3: set `aspect:`',
+  'self_contained': 'Lectern decks are offline already',
+  output: 'an R Markdown setting',
+  params: 'Lectern runs no code cells',
+  'number-sections': 'sections are not numbered',
+};
+
+/** Keys a dialect reads while splitting: honoured by that dialect, warned about in others. */
+const dialectKeyOwners: Record<string, Dialect> = {
+  separator: 'reveal-md',
+  verticalSeparator: 'reveal-md',
+  notesSeparator: 'reveal-md',
+  paginate: 'marp',
+  headingDivider: 'marp',
+  header: 'marp',
+  footer: 'marp',
+  class: 'marp',
+  backgroundColor: 'marp',
+  backgroundImage: 'marp',
+  backgroundPosition: 'marp',
+  backgroundRepeat: 'marp',
+  backgroundSize: 'marp',
+  color: 'marp',
+};
+
+/** reveal.js options other tools pass (`revealOptions`, Quarto's `format: revealjs`), by their name there. */
+const revealNames: Record<string, string> = {
+  'slide-number': 'slideNumber',
+  'show-slide-number': 'showSlideNumber',
+  'controls-layout': 'controlsLayout',
+  'controls-tutorial': 'controlsTutorial',
+  'controls-back-arrows': 'controlsBackArrows',
+  'navigation-mode': 'navigationMode',
+  'preview-links': 'previewLinks',
+  'transition-speed': 'transitionSpeed',
+  'background-transition': 'backgroundTransition',
+  'auto-slide': 'autoSlide',
+  'mouse-wheel': 'mouseWheel',
+  'show-notes': 'showNotes',
+  'auto-play-media': 'autoPlayMedia',
+  'fragment-in-url': 'fragmentInURL',
+  'view-distance': 'viewDistance',
+  'hide-inactive-cursor': 'hideInactiveCursor',
+};
+
+const revealKeys = Object.keys(revealOptionsSchema.shape);
+
+export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, locate: (path: (string | number)[]) => SourcePos): MappedFrontMatter {
+  const layer: Record<string, unknown> = {};
+  const dialectKeys: DialectKeys = {};
+  const warnings: Warning[] = [];
+  const origins = new Map<string, (string | number)[]>();
+  const warn = (path: (string | number)[], message: string, hint?: string) =>
+    warnings.push({ code: 'OPTION_IGNORED', message, pos: locate(path), ...(hint ? { hint } : {}) });
+  const set = (key: string, value: unknown, from: (string | number)[]) => {
+    layer[key] = value;
+    origins.set(key, from);
+  };
+
+  const authors: string[] = [];
+  const affiliations: string[] = [];
+  const takeReveal = (options: Record<string, unknown>, base: (string | number)[]) => {
+    const reveal: Record<string, unknown> = {};
+    for (const [rawKey, value] of Object.entries(options)) {
+      const key = revealNames[rawKey] ?? rawKey;
+      const path = [...base, rawKey];
+      if (key === 'transition' || key === 'slideNumber' || key === 'incremental' || key === 'theme' || key === 'slide-level' || key === 'css' || key === 'logo' || key === 'footer') {
+        // Options Lectern keeps at the deck level.
+        mapTop(key, value, path);
+      } else if (revealKeys.includes(key)) {
+        reveal[key] = value;
+      } else {
+        warn(path, `reveal.js option "${rawKey}" is ignored`, `Lectern passes on: ${revealKeys.join(', ')}`);
+      }
+    }
+    if (Object.keys(reveal).length) set('reveal', { ...((layer.reveal as object) ?? {}), ...reveal }, base);
+  };
+
+  const mapTop = (key: string, value: unknown, path: (string | number)[]): void => {
+    switch (key) {
+      case 'theme':
+        if (typeof value === 'string') {
+          const name = value.replace(/^.*\//, '').replace(/\.css$/, '').toLowerCase();
+          const template = darkThemes.has(name) ? 'keynote' : 'default';
+          set('template', template, path);
+          warn(path, `theme "${value}" is read as Lectern's "${template}" template${knownThemes.has(name) ? '' : ' (an unknown theme name)'}`, 'set `template:` to choose a Lectern template, and `theme:` values for its colours');
+          return;
+        }
+        set('theme', value, path);
+        return;
+      case 'slideNumber':
+      case 'slide-number':
+        if (value === true || value === false || typeof value === 'string') set('slideNumber', value === 'true' ? true : value === 'false' ? false : value, path);
+        return;
+      case 'transition':
+        set('transition', value, path);
+        return;
+      case 'css':
+        set('css', value, path);
+        return;
+      case 'slide-level':
+        set('slideLevel', value, path);
+        return;
+      case 'incremental':
+        set('incremental', value, path);
+        return;
+      case 'footer':
+      case 'logo':
+        if (dialect === 'marp' && key === 'footer') dialectKeys.footer = value;
+        else warn(path, `"${key}" is ignored`, ignoredKeys[key] ?? 'set it through the template\'s `theme:` values');
+        return;
+    }
+  };
+
+  for (const [key, value] of Object.entries(data)) {
+    const path = [key];
+    if (key === 'revealOptions' || key === 'reveal_options') {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) takeReveal(value as Record<string, unknown>, path);
+      else warn(path, '`revealOptions` is not a map of options; ignored');
+    } else if (key === 'format') {
+      // Quarto: `format: revealjs` or `format: { revealjs: { … } }`.
+      const revealjs = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).revealjs : undefined;
+      if (revealjs !== null && typeof revealjs === 'object') takeReveal(revealjs as Record<string, unknown>, [key, 'revealjs']);
+      for (const other of value !== null && typeof value === 'object' ? Object.keys(value as object).filter((k) => k !== 'revealjs') : []) {
+        warn([key, other], `output format "${other}" is ignored; Lectern makes reveal.js decks`);
+      }
+    } else if (key === 'author' || key === 'authors') {
+      for (const entry of Array.isArray(value) ? value : [value]) {
+        if (typeof entry === 'string' || typeof entry === 'number') authors.push(String(entry));
+        else if (entry !== null && typeof entry === 'object') {
+          const person = entry as Record<string, unknown>;
+          if (person.name !== undefined) authors.push(typeof person.name === 'object' && person.name !== null ? Object.values(person.name).join(' ') : String(person.name));
+          for (const aff of [person.affiliation, person.affiliations].flat()) {
+            if (typeof aff === 'string') affiliations.push(aff);
+            else if (aff !== null && typeof aff === 'object' && 'name' in aff) affiliations.push(String((aff as { name: unknown }).name));
+          }
+        }
+      }
+      origins.set('author', path);
+    } else if (key === 'institute' || key === 'affiliation') {
+      for (const entry of Array.isArray(value) ? value : [value]) if (typeof entry === 'string') affiliations.push(entry);
+    } else if (key === 'dialect') {
+      // Read by detection already.
+    } else if (key === 'theme' || key === 'slide-number' || key === 'transition' || key === 'css' || key === 'slide-level' || key === 'incremental' || (key === 'slideNumber' && typeof value === 'string' && !['h.v', 'h/v', 'c', 'c/t'].includes(value))) {
+      mapTop(key, value, path);
+    } else if (dialectKeyOwners[key] || key.startsWith('_')) {
+      const owner = dialectKeyOwners[key.replace(/^_/, '')] ?? 'marp';
+      if (owner === dialect) {
+        if (owner === 'marp') dialectKeys[key] = value;
+        else set(key === 'slide-level' ? 'slideLevel' : key, value, path);
+      }
+      else warn(path, `"${key}" is ignored: it is a ${owner} option and this deck is read as ${dialect}`, `add \`dialect: ${owner}\` to read the deck as ${owner}`);
+    } else if (ignoredKeys[key] !== undefined) {
+      warn(path, `"${key}" is ignored: ${ignoredKeys[key]}`);
+    } else if (key === 'template' && typeof value === 'string' && /\.html?$/i.test(value)) {
+      warn(path, `template "${value}" is an HTML page of another tool; ignored`, 'Lectern templates are folders: run `lectern templates` for the list');
+    } else if (key === 'size' && (value === '4:3' || value === '16:9')) {
+      set('aspect', value, path);
+    } else {
+      set(key, value, path);
+    }
+  }
+  if (authors.length) set('author', authors.join(', '), ['author']);
+  if (affiliations.length) {
+    set('institute', [...new Set(affiliations)].join('; '), data.institute !== undefined ? ['institute'] : data.affiliation !== undefined ? ['affiliation'] : ['author']);
+  }
+  return { layer, dialectKeys, warnings, origins };
+}

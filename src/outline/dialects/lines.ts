@@ -1,0 +1,132 @@
+import type { Warning } from '../../errors.js';
+import type { RawSlide, Segment } from '../split.js';
+
+/** Shared pieces of the dialect splitters: positions of offsets, fences, notes in HTML. Pure. */
+
+/** Maps offsets in a text to file lines, for a text whose offset 0 is on `firstLine`. */
+export function lineIndex(text: string, firstLine: number): (offset: number) => number {
+  const starts: number[] = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return firstLine + lo;
+  };
+}
+
+export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** Tracks fenced code line by line: `inside` says whether the line just fed is code. */
+export class FenceTracker {
+  private open: { mark: string; line: number } | null = null;
+  /** Feeds one line; true when the line is inside (or opens or closes) a fence. */
+  feed(line: string, lineNo: number): boolean {
+    const mark = FENCE.exec(line)?.[1];
+    if (this.open) {
+      if (mark && mark[0] === this.open.mark[0] && mark.length >= this.open.mark.length && line.trim() === mark) this.open = null;
+      return true;
+    }
+    if (mark && !(mark[0] === '`' && line.slice(line.indexOf(mark) + mark.length).includes('`'))) {
+      this.open = { mark, line: lineNo };
+      return true;
+    }
+    return false;
+  }
+  get inside(): boolean {
+    return this.open !== null;
+  }
+  /** The line of the fence still open, if any. */
+  get openedAt(): number | null {
+    return this.open?.line ?? null;
+  }
+  reset(): void {
+    this.open = null;
+  }
+}
+
+/** A warning for each code fence a segment opens and never closes. */
+export function unclosedFences(segments: Segment[], file: string, where: string): Warning[] {
+  const warnings: Warning[] = [];
+  for (const segment of segments) {
+    const fences = new FenceTracker();
+    segment.text.split('\n').forEach((line, i) => fences.feed(line, segment.line + i));
+    if (fences.openedAt !== null) {
+      warnings.push({
+        code: 'FENCE_UNCLOSED',
+        message: `this code block is never closed: it runs to the end of the ${where}`,
+        pos: { file, line: fences.openedAt, column: 1 },
+        hint: 'close it with a line of the same backticks (```)',
+      });
+    }
+  }
+  return warnings;
+}
+
+const ASIDE = /<aside\s+class\s*=\s*["']?notes["']?\s*>([\s\S]*?)<\/aside>/gi;
+
+/** Takes `<aside class="notes">…</aside>` out of a slide's text, as reveal.js reads it, keeping lines. */
+export function takeAsideNotes(segment: Segment): { body: Segment; notes: Segment[] } {
+  if (!/<aside/i.test(segment.text)) return { body: segment, notes: [] };
+  const notes: Segment[] = [];
+  const at = lineIndex(segment.text, segment.line);
+  const text = segment.text.replace(ASIDE, (whole, inner: string, offset: number) => {
+    notes.push({ text: inner, line: at(offset) });
+    return whole.replace(/[^\n]/g, '');
+  });
+  return { body: { text, line: segment.line }, notes };
+}
+
+const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
+const CHECK_IGNORE = /^(\s*)<!--\s*check-ignore:\s*([^>]*?)\s*-->\s*$/i;
+const COLUMN = /^\s*<!--\s*column\s*-->\s*$/i;
+
+/** Lectern's own slide directives (layout, column breaks, check-ignore), honoured in every dialect. */
+export function shapeSlide(segment: Segment): Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks'> {
+  const out: Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks'> = { columns: [], columnBreaks: [] };
+  const fences = new FenceTracker();
+  let lines: string[] = [];
+  let start = segment.line;
+  segment.text.split('\n').forEach((text, i) => {
+    const line = segment.line + i;
+    if (fences.feed(text, line)) {
+      lines.push(text);
+      return;
+    }
+    const layout = LAYOUT.exec(text);
+    const ignore = CHECK_IGNORE.exec(text);
+    if (layout) {
+      out.layout = { name: layout[2]!, line, column: layout[1]!.length + 1 };
+      lines.push('');
+    } else if (ignore) {
+      out.checkIgnore = { rules: ignore[2]!.split(/[\s,]+/).filter(Boolean), line, column: ignore[1]!.length + 1 };
+      lines.push('');
+    } else if (COLUMN.test(text)) {
+      out.columns.push({ text: lines.join('\n'), line: start });
+      out.columnBreaks.push(line);
+      lines = [];
+      start = line + 1;
+    } else {
+      lines.push(text);
+    }
+  });
+  out.columns.push({ text: lines.join('\n'), line: start });
+  return out;
+}
+
+/** The depth of the heading a slide's text opens with (ATX or setext), if it opens with one. */
+export function openingHeading(text: string): number | undefined {
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => l.trim() !== '' && !/^\s*<!--[\s\S]*-->\s*$/.test(l));
+  if (first === -1) return undefined;
+  const atx = /^ {0,3}(#{1,6})(?=[ \t]|$)/.exec(lines[first]!);
+  if (atx) return atx[1]!.length;
+  const under = lines[first + 1];
+  if (under !== undefined && /^ {0,3}=+\s*$/.test(under)) return 1;
+  if (under !== undefined && /^ {0,3}-+\s*$/.test(under)) return 2;
+  return undefined;
+}

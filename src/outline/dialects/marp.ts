@@ -1,0 +1,227 @@
+import { parse as parseYaml } from 'yaml';
+import type { Warning } from '../../errors.js';
+import type { RawSlide, Segment } from '../split.js';
+import type { DialectKeys } from './foreign-keys.js';
+import { FENCE } from './lines.js';
+
+/**
+ * Marp (Marpit): slides split at horizontal rules (`---`, `***`, `___`; a `---` under a line
+ * of text is a heading, as in any Markdown) and, with `headingDivider`, before headings.
+ * HTML comments that are not directives are the presenter notes. Directives — in front matter
+ * or comments, `_`-prefixed for one slide only — set classes, colours, backgrounds, header,
+ * footer and page numbers; `![bg]` images become slide backgrounds. Pure.
+ */
+
+const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+/** Directives that hold from their slide on (and, `_`-prefixed, on one slide). */
+const localDirectives = new Set(['paginate', 'header', 'footer', 'class', 'backgroundColor', 'backgroundImage', 'backgroundPosition', 'backgroundRepeat', 'backgroundSize', 'color', 'transition']);
+/** Directives for the whole deck, also allowed in comments. */
+const globalDirectives = new Set(['theme', 'style', 'headingDivider', 'size', 'math', 'title', 'author', 'description', 'keywords', 'url', 'image', 'marp', 'lang']);
+
+type Directives = Record<string, unknown>;
+
+/** A comment read as Marp reads it: directives when every key is one, else a note. */
+function readComment(inner: string): Directives | null {
+  const text = inner.trim();
+  if (text === '') return {};
+  if (/^(fit|\.slide:|\.element:|layout:|column$|check-ignore:)/i.test(text)) return {};
+  let data: unknown;
+  try {
+    data = parseYaml(text, { schema: 'core' });
+  } catch {
+    return null;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
+  const keys = Object.keys(data);
+  if (keys.length === 0 || !keys.every((k) => localDirectives.has(k.replace(/^_/, '')) || globalDirectives.has(k))) return null;
+  return data as Directives;
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
+}
+
+function cssUrl(value: string): string {
+  const m = /^\s*url\(\s*(['"]?)(.*?)\1\s*\)\s*$/.exec(value);
+  return m ? m[2]! : value.trim();
+}
+
+const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
+
+interface Building {
+  lines: string[];
+  map: number[];
+  notes: { text: string; line: number }[];
+  spot: Directives;
+  backgrounds: { url: string; words: string[] }[];
+  line: number;
+  /** Any content since the slide began (headingDivider does not make empty slides). */
+  content: boolean;
+}
+
+export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKeys, file: string): { slides: RawSlide[]; warnings: Warning[] } {
+  const lines = body.split('\n');
+  const warnings: Warning[] = [];
+  const global: Directives = { headingDivider: frontMatter.headingDivider };
+  const local: Directives = {};
+  for (const [key, value] of Object.entries(frontMatter)) {
+    if (key.startsWith('_')) continue;
+    if (localDirectives.has(key)) local[key] = value;
+  }
+  const firstSpot: Directives = Object.fromEntries(Object.entries(frontMatter).filter(([k]) => k.startsWith('_')).map(([k, v]) => [k.slice(1), v]));
+  const built: { b: Building; directives: Directives }[] = [];
+  let b: Building = fresh(bodyLine, firstSpot);
+  let fence: string | null = null;
+
+  function fresh(line: number, spot: Directives = {}): Building {
+    return { lines: [], map: [], notes: [], spot, backgrounds: [], line, content: false };
+  }
+  const finish = () => built.push({ b, directives: { ...local } });
+  const dividesAt = (depth: number): boolean => {
+    const divider = global.headingDivider;
+    if (typeof divider === 'number') return depth <= divider;
+    if (Array.isArray(divider)) return divider.includes(depth);
+    return false;
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const mark = FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+      b.lines.push(line), b.map.push(bodyLine + i);
+      continue;
+    }
+    if (mark) {
+      fence = mark;
+      b.content = true;
+      b.lines.push(line), b.map.push(bodyLine + i);
+      continue;
+    }
+    const prev = i === 0 ? '' : lines[i - 1]!;
+    const prevText = prev.trim() !== '' && !RULE.test(prev) && !/^ {0,3}(#|>|<!--)/.test(prev);
+    if (RULE.test(line) && !(line.trim()[0] === '-' && prevText)) {
+      finish();
+      b = fresh(bodyLine + i + 1);
+      continue;
+    }
+    const heading = /^ {0,3}(#{1,6})(?=[ \t]|$)/.exec(line);
+    if (heading && dividesAt(heading[1]!.length) && b.content) {
+      finish();
+      b = fresh(bodyLine + i);
+    }
+    // Comments: directives, or presenter notes.
+    const comment = /^\s*<!--([\s\S]*?)-->\s*$/.exec(line);
+    let multi: { inner: string; end: number } | null = null;
+    if (!comment && /^\s*<!--/.test(line) && !line.includes('-->')) {
+      const end = lines.findIndex((l, k) => k > i && l.includes('-->'));
+      if (end !== -1 && /^\s*-->\s*$|-->\s*$/.test(lines[end]!)) multi = { inner: lines.slice(i, end + 1).join('\n').replace(/^\s*<!--/, '').replace(/-->\s*$/, ''), end };
+    }
+    if (comment || multi) {
+      const inner = comment ? comment[1]! : multi!.inner;
+      const directives = readComment(inner);
+      if (directives === null) {
+        b.notes.push({ text: inner.trim(), line: bodyLine + i });
+      } else {
+        for (const [key, value] of Object.entries(directives)) {
+          if (key.startsWith('_')) b.spot[key.slice(1)] = value;
+          else if (globalDirectives.has(key)) global[key] = value;
+          else local[key] = value;
+        }
+        // Lectern's own directive comments stay in the text for the later stages.
+        if (/^\s*(\.slide:|\.element:|layout:|column\s*$|check-ignore:)/i.test(inner)) b.lines.push(line), b.map.push(bodyLine + i);
+      }
+      if (multi) {
+        for (let k = i; k < multi.end; k++) b.lines.push(''), b.map.push(bodyLine + k);
+        i = multi.end;
+      }
+      b.lines.push(''), b.map.push(bodyLine + i);
+      continue;
+    }
+    if (line.trim() !== '') b.content = true;
+    b.lines.push(rewriteLine(line, b, file, bodyLine + i, warnings)), b.map.push(bodyLine + i);
+  }
+  finish();
+  if (fence !== null) {
+    let at = lines.length - 1;
+    while (at > 0 && !FENCE.test(lines[at]!)) at--;
+    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed: it runs to the end of the deck', pos: { file, line: bodyLine + Math.max(at, 0), column: 1 }, hint: 'close it with a line of the same backticks (```)' });
+  }
+
+  const slides = built.map(({ b: slide, directives }, index): RawSlide => {
+    const d: Directives = { ...directives, ...slide.spot };
+    const attrs: string[] = [];
+    if (typeof d.class === 'string' && d.class.trim()) attrs.push(`class=${quote(d.class.trim())}`);
+    if (typeof d.backgroundColor === 'string') attrs.push(`data-background-color=${quote(d.backgroundColor)}`);
+    if (typeof d.backgroundImage === 'string') attrs.push(`data-background-image=${quote(cssUrl(d.backgroundImage))}`);
+    if (typeof d.backgroundSize === 'string') attrs.push(`data-background-size=${quote(d.backgroundSize)}`);
+    if (typeof d.backgroundPosition === 'string') attrs.push(`data-background-position=${quote(d.backgroundPosition)}`);
+    if (typeof d.backgroundRepeat === 'string') attrs.push(`data-background-repeat=${quote(d.backgroundRepeat)}`);
+    const styles: string[] = [];
+    if (typeof d.color === 'string') styles.push(`color:${d.color}`);
+    const bg = slide.backgrounds[0];
+    if (bg) {
+      const side = bg.words.find((w) => /^(left|right)(:\d+(\.\d+)?%)?$/.test(w));
+      const size = bg.words.find((w) => /^(contain|cover|fit|auto|\d+(\.\d+)?%)$/.test(w));
+      attrs.push(`data-background-image=${quote(bg.url)}`);
+      if (side) {
+        const [where, pct = '50%'] = side.split(':') as [string, string?];
+        attrs.push(`data-background-position=${quote(where)}`, `data-background-size=${quote(`${pct} 100%`)}`);
+        styles.push(`padding-${where}:${pct}`);
+      } else if (size) {
+        attrs.push(`data-background-size=${quote(size === 'fit' ? 'contain' : size)}`);
+      } else {
+        attrs.push('data-background-size="cover"');
+      }
+    }
+    if (styles.length) attrs.push(`style=${quote(styles.join(';'))}`);
+    const text = [...(attrs.length ? [`<!-- .slide: ${attrs.join(' ')} -->`] : []), ...slide.lines];
+    const map = [...(attrs.length ? [slide.line] : []), ...slide.map];
+    const column: Segment = { text: text.join('\n'), line: map[0] ?? slide.line, lineMap: map.length ? map : [slide.line] };
+    const chrome = {
+      ...(typeof d.header === 'string' && d.header ? { header: d.header } : {}),
+      ...(typeof d.footer === 'string' && d.footer ? { footer: d.footer } : {}),
+      ...(d.paginate === true ? { paginate: true } : {}),
+    };
+    const heading = slide.lines.find((l) => l.trim() !== '' && !/^\s*<!--/.test(l));
+    return {
+      start: index === 0 ? 'start' : 'horizontal',
+      stack: 'new',
+      line: slide.line,
+      columns: [column],
+      columnBreaks: [],
+      ...(heading && /^ {0,3}#{1,6}(\s|$)/.test(heading) ? { headingDepth: /#+/.exec(heading)![0].length } : {}),
+      ...(slide.notes.length ? { notes: slide.notes.map((n) => ({ text: n.text, line: n.line })) } : {}),
+      ...(Object.keys(chrome).length ? { chrome } : {}),
+    };
+  });
+  return { slides, warnings };
+}
+
+/** Marp's image keywords (`bg`, `w:200px`…) and `*` fragment lists, rewritten for Lectern. */
+function rewriteLine(line: string, b: Building, file: string, lineNo: number, warnings: Warning[]): string {
+  // Marp reveals `*` list items one by one, as Lectern does `+` items.
+  let text = line.replace(/^(\s*)\*(\s+)(?!\[ \])/, '$1+$2');
+  if (!text.includes('![')) return text;
+  text = text.replace(IMAGE, (whole, alt: string, url: string) => {
+    const words = alt.split(/\s+/).filter(Boolean);
+    if (words.includes('bg')) {
+      b.backgrounds.push({ url, words });
+      if (b.backgrounds.length === 2) {
+        warnings.push({ code: 'SYNTAX_UNSUPPORTED', message: 'a second `![bg]` image on one slide is dropped: a slide has one background here', pos: { file, line: lineNo, column: 1 } });
+      }
+      return '';
+    }
+    const styles: string[] = [];
+    const rest: string[] = [];
+    for (const word of words) {
+      const size = /^(w|width|h|height):(\d+(?:\.\d+)?)(px|em|rem|%|vw|vh)?$/.exec(word);
+      if (size) styles.push(`${size[1]![0] === 'w' ? 'width' : 'height'}:${size[2]}${size[3] ?? 'px'}`);
+      else if (/^(blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:|$)/.test(word)) continue;
+      else rest.push(word);
+    }
+    const image = `![${rest.join(' ')}](${url})`;
+    return styles.length ? `${image}<!-- .element: style=${quote(styles.join(';'))} -->` : whole === image ? whole : image;
+  });
+  return text;
+}

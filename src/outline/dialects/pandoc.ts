@@ -1,0 +1,354 @@
+import type { SourcePos, Warning } from '../../errors.js';
+import type { RawSlide, Segment } from '../split.js';
+import { FENCE } from './lines.js';
+import { elementAttributes, parseAttributes, rewriteInline, slideDirective, type PandocAttributes } from './pandoc-inline.js';
+
+/**
+ * Pandoc's revealjs writer (and Quarto's revealjs format on top of it): slides split at the
+ * slide level — given, or Pandoc's own choice — headings above it make section title slides
+ * that open a vertical stack, a horizontal rule starts a slide, fenced divs become HTML (notes,
+ * columns, incremental lists, fragments, callouts), `. . .` pauses, attributes on headings,
+ * images and spans. The rewritten text keeps a map to the file's lines. Pure.
+ */
+
+export interface PandocOptions {
+  file: string;
+  quarto: boolean;
+  /** Given in front matter, config or flags; otherwise Pandoc's rule (Quarto: 2). */
+  slideLevel?: number;
+  incremental: boolean;
+}
+
+const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
+const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+const DIV_OPEN = /^(:{3,})[ \t]*(\{[^}]*\}|[\w-]+)[ \t]*(\{[^}]*\})?[ \t]*:*[ \t]*$/;
+const DIV_CLOSE = /^:{3,}[ \t]*$/;
+const PAUSE = /^\. \. \.[ \t]*$/;
+const HEADING_ATTRS = /[ \t]+\{([^}]*)\}[ \t]*$/;
+const SHORTCODE = /\{\{<\s*([\w-]+)[^>]*>\}\}/g;
+
+/** A top-level heading, ATX or setext: its depth, text, attributes. */
+interface HeadingLine {
+  depth: number;
+  /** Lines it takes (2 for setext). */
+  lines: number;
+}
+
+function headingAt(lines: string[], i: number, prevBlank: boolean): HeadingLine | null {
+  const atx = ATX.exec(lines[i]!);
+  if (atx) return { depth: atx[1]!.length, lines: 1 };
+  const next = lines[i + 1];
+  const text = lines[i]!;
+  if (next === undefined || text.trim() === '' || !prevBlank) return null;
+  if (/^ {0,3}[>|*+-]|^ {0,3}\d+[.)]\s|^ {0,3}<|^ {0,3}(`{3,}|~{3,})|^:::/.test(text)) return null;
+  if (/^ {0,3}=+[ \t]*$/.test(next)) return { depth: 1, lines: 2 };
+  if (/^ {0,3}-+[ \t]*$/.test(next)) return { depth: 2, lines: 2 };
+  return null;
+}
+
+/** One pass over the top level (outside fences and divs), as every later step needs it. */
+function topLevel(lines: string[]): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
+  const blocks: { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] = [];
+  let fence: string | null = null;
+  let divs = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const mark = FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+      continue;
+    }
+    if (mark) {
+      fence = mark;
+      if (divs === 0) blocks.push({ kind: 'other', at: i });
+      continue;
+    }
+    if (DIV_OPEN.test(line)) {
+      if (divs === 0) blocks.push({ kind: 'other', at: i });
+      divs++;
+      continue;
+    }
+    if (DIV_CLOSE.test(line) && divs > 0) {
+      divs--;
+      continue;
+    }
+    if (divs > 0) continue;
+    const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
+    const heading = headingAt(lines, i, prevBlank);
+    if (heading) {
+      blocks.push({ kind: 'heading', depth: heading.depth, at: i });
+      i += heading.lines - 1;
+    } else if (RULE.test(line) && prevBlank) {
+      blocks.push({ kind: 'rule', at: i });
+    } else {
+      blocks.push({ kind: line.trim() === '' ? 'blank' : 'other', at: i });
+    }
+  }
+  return blocks;
+}
+
+/** Pandoc's default: the highest heading level followed at once by content somewhere. */
+export function inferSlideLevel(lines: string[]): number {
+  const blocks = topLevel(lines).filter((b) => b.kind !== 'blank');
+  let level = 7;
+  blocks.forEach((block, i) => {
+    const next = blocks[i + 1];
+    if (block.kind === 'heading' && next && next.kind !== 'heading' && block.depth! < level) level = block.depth!;
+  });
+  // Only headings and no content: the deepest heading makes the slides.
+  if (level === 7) {
+    const depths = blocks.filter((b) => b.kind === 'heading').map((b) => b.depth!);
+    return depths.length ? Math.max(...depths) : 1;
+  }
+  return level;
+}
+
+interface Out {
+  lines: string[];
+  map: number[];
+}
+
+interface Frame {
+  kind: 'div' | 'notes' | 'drop';
+  /** `. . .` pauses opened inside this div, closed with it. */
+  pauses: number;
+  /** The `<div …>` was written (a notes div writes nothing into the slide). */
+  close: string;
+}
+
+export function splitPandoc(body: string, bodyLine: number, options: PandocOptions): { slides: RawSlide[]; warnings: Warning[] } {
+  const { file } = options;
+  const lines = body.split('\n');
+  const warnings: Warning[] = [];
+  const warn = (line: number, message: string, hint?: string) =>
+    warnings.push({ code: 'SYNTAX_UNSUPPORTED', message, pos: { file, line: bodyLine + line, column: 1 }, ...(hint ? { hint } : {}) });
+  const slideLevel = options.slideLevel ?? (options.quarto ? 2 : inferSlideLevel(lines));
+
+  const slides: RawSlide[] = [];
+  let body_: Out = { lines: [], map: [] };
+  let notes: Out = { lines: [], map: [] };
+  let current: RawSlide | null = null;
+  let inSection = false;
+  const frames: Frame[] = [];
+  let slidePauses = 0;
+  let fence: string | null = null;
+  let cellFence = false;
+
+  const emit = (out: Out, text: string, i: number) => {
+    out.lines.push(text);
+    out.map.push(bodyLine + i);
+  };
+  const target = () => (frames.some((f) => f.kind === 'notes') ? notes : body_);
+  const closeSlide = (i: number) => {
+    // Pauses and divs left open close with the slide.
+    for (let n = 0; n < slidePauses; n++) emit(body_, '\n</div>\n', i);
+    slidePauses = 0;
+    for (const frame of frames.splice(0).reverse()) {
+      for (let n = 0; n < frame.pauses; n++) emit(body_, '\n</div>\n', i);
+      if (frame.close) emit(frame.kind === 'notes' ? notes : body_, frame.close, i);
+    }
+    if (!current) {
+      if (body_.lines.every((l) => l.trim() === '') && notes.lines.every((l) => l.trim() === '')) return;
+      current = { start: 'start', stack: 'new', line: bodyLine, columns: [], columnBreaks: [] };
+    }
+    current.columns = [segment(body_)];
+    if (notes.lines.some((l) => l.trim() !== '')) current.notes = [segment(notes)];
+    // `visibility="hidden"`: Reveal removes the slide, so it is not made at all.
+    if (!(current as RawSlide & { hidden?: boolean }).hidden) slides.push(current);
+  };
+  const open = (start: RawSlide['start'], i: number, extra: Partial<RawSlide>) => {
+    closeSlide(i);
+    body_ = { lines: [], map: [] };
+    notes = { lines: [], map: [] };
+    current = { start, line: bodyLine + i, columns: [], columnBreaks: [], ...extra };
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const out = target();
+    const mark = FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) {
+        fence = null;
+        cellFence = false;
+      } else if (cellFence && /^#\|/.test(line)) {
+        continue;
+      }
+      if (frames.at(-1)?.kind !== 'drop') emit(out, line, i);
+      continue;
+    }
+    if (mark) {
+      fence = mark;
+      const info = line.slice(line.indexOf(mark) + mark.length).trim();
+      let lang = info;
+      const braces = /^\{([^}]*)\}$/.exec(info);
+      if (braces) {
+        const attrs = parseAttributes(braces[1]!);
+        const name = attrs?.classes[0] ?? '';
+        // ```{python}: a Quarto cell, shown as code; ```{.python}: Pandoc's attribute form.
+        if (/^\{\s*[A-Za-z]/.test(info)) {
+          cellFence = true;
+          warn(i, `a ${name || 'code'} cell is shown as code: Lectern runs no code cells`, 'its output is not on the slide; paste the result in, or keep the cell as an example');
+        }
+        lang = name.replace(/^\./, '');
+      }
+      if (frames.at(-1)?.kind !== 'drop') emit(out, `${line.slice(0, line.indexOf(mark) + mark.length)}${lang}`, i);
+      continue;
+    }
+
+    const divOpen = DIV_OPEN.exec(line);
+    if (divOpen) {
+      const spec = divOpen[2]!;
+      const attrs: PandocAttributes = spec.startsWith('{') ? (parseAttributes(spec.slice(1, -1)) ?? { classes: [], pairs: [] }) : { classes: [spec], pairs: [] };
+      if (divOpen[3]) {
+        const more = parseAttributes(divOpen[3].slice(1, -1));
+        if (more) attrs.classes.push(...more.classes), attrs.pairs.push(...more.pairs);
+      }
+      if (attrs.classes.includes('notes')) {
+        frames.push({ kind: 'notes', pauses: 0, close: '' });
+        continue;
+      }
+      if (attrs.classes.some((c) => c === 'content-hidden' || c === 'hidden')) {
+        frames.push({ kind: 'drop', pauses: 0, close: '' });
+        continue;
+      }
+      const callout = attrs.classes.find((c) => /^callout-(note|tip|warning|caution|important)$/.test(c));
+      if (callout) attrs.classes.unshift('callout');
+      const width = attrs.pairs.find(([k]) => k === 'width');
+      const html = elementAttributes({ ...attrs, pairs: attrs.pairs.filter(([k]) => k !== 'width' && k !== 'title' && k !== 'collapse' && k !== 'appearance' && k !== 'icon'), ...(width ? {} : {}) });
+      const style = width ? ` style="width:${/^\d+(\.\d+)?$/.test(width[1]) ? `${width[1]}px` : width[1].replace(/["<>;]/g, '')}"` : '';
+      emit(out, `\n<div${html ? ` ${html}` : ''}${style}>\n`, i);
+      if (callout) {
+        const title = attrs.pairs.find(([k]) => k === 'title')?.[1] ?? callout.slice('callout-'.length).replace(/^./, (c) => c.toUpperCase());
+        emit(out, `<p class="callout-title"><strong>${title.replace(/[<>&]/g, '')}</strong></p>\n`, i);
+      }
+      frames.push({ kind: 'div', pauses: 0, close: '\n</div>\n' });
+      continue;
+    }
+    if (DIV_CLOSE.test(line) && frames.length > 0) {
+      const frame = frames.pop()!;
+      for (let n = 0; n < frame.pauses; n++) emit(body_, '\n</div>\n', i);
+      if (frame.close) emit(target(), frame.close, i);
+      continue;
+    }
+    if (frames.at(-1)?.kind === 'drop') continue;
+
+    if (frames.length === 0) {
+      const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
+      const heading = headingAt(lines, i, prevBlank);
+      if (heading && heading.depth <= slideLevel) {
+        const atx = heading.lines === 1;
+        let text = atx ? (ATX.exec(line)![2] ?? '').replace(/[ \t]+#+$/, '') : line.trim();
+        const attrMatch = HEADING_ATTRS.exec(text);
+        const attrs = attrMatch ? parseAttributes(attrMatch[1]!) : null;
+        if (attrMatch) text = text.slice(0, attrMatch.index);
+        const section = heading.depth < slideLevel;
+        const hidden = attrs?.pairs.some(([k, v]) => (k === 'visibility' || k === 'data-visibility') && v === 'hidden') ?? false;
+        const join = !section && inSection && heading.depth === slideLevel;
+        if (section && heading.depth === 1) inSection = slideLevel > 1;
+        open(i === 0 && slides.length === 0 && !current ? 'start' : 'heading', i, {
+          headingDepth: heading.depth,
+          stack: join || (section && heading.depth > 1 && inSection) ? 'join' : 'new',
+          ...(section ? { section: true } : {}),
+          ...(hidden ? { hidden: true } : {}),
+        });
+        if (text.trim() !== '') emit(body_, `${'#'.repeat(heading.depth)} ${rewriteInline(text.trim())}`, i);
+        else body_.lines.push(''), body_.map.push(bodyLine + i);
+        const directive = attrs ? slideDirective(attrs) : '';
+        if (directive) emit(body_, directive, i);
+        if (!atx) i++;
+        continue;
+      }
+      if (RULE.test(line) && prevBlank) {
+        // A rule right before a slide heading only separates; any other starts an untitled slide.
+        let k = i + 1;
+        while (k < lines.length && lines[k]!.trim() === '') k++;
+        const next = k < lines.length ? headingAt(lines, k, true) : null;
+        if (next?.depth === slideLevel) continue;
+        open('horizontal', i, { stack: inSection ? 'join' : 'new' });
+        continue;
+      }
+      if (heading) {
+        // A heading below the slide level: content, with its attributes on the element.
+        if (heading.lines === 1) {
+          const text = (ATX.exec(line)![2] ?? '').replace(/[ \t]+#+$/, '');
+          const attrMatch = HEADING_ATTRS.exec(text);
+          const attrs = attrMatch ? parseAttributes(attrMatch[1]!) : null;
+          emit(out, `${'#'.repeat(heading.depth)} ${rewriteInline(attrMatch ? text.slice(0, attrMatch.index) : text)}`, i);
+          const html = attrs ? elementAttributes(attrs) : '';
+          if (html) emit(out, `<!-- .element: ${html} -->`, i);
+          continue;
+        }
+      }
+    }
+    if (PAUSE.test(line)) {
+      emit(body_, '\n<div class="fragment">\n', i);
+      const frame = frames.filter((f) => f.kind === 'div').at(-1);
+      if (frame) frame.pauses++;
+      else slidePauses++;
+      continue;
+    }
+    let text = line;
+    if (text.includes('{{<')) {
+      text = text.replace(SHORTCODE, (_whole, name: string) => {
+        warn(i, `the Quarto shortcode "${name}" is dropped: Lectern has no shortcodes`);
+        return '';
+      });
+    }
+    emit(out, rewriteInline(text), i);
+  }
+  closeSlide(lines.length - 1);
+  if (fence !== null) {
+    let at = lines.length - 1;
+    while (at > 0 && !FENCE.test(lines[at]!)) at--;
+    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed: it runs to the end of the deck', pos: { file, line: bodyLine + Math.max(at, 0), column: 1 }, hint: 'close it with a line of the same backticks (```)' });
+  }
+
+  if (options.incremental) {
+    for (const slide of slides) {
+      const column = slide.columns[0]!;
+      column.text = `<div class="incremental">\n\n${column.text}\n\n</div>`;
+      column.lineMap = [column.line, column.line, ...(column.lineMap ?? []), column.lineMap?.at(-1) ?? column.line, column.lineMap?.at(-1) ?? column.line];
+    }
+  }
+  return { slides, warnings };
+}
+
+function segment(out: Out): Segment {
+  // Emitted pieces may hold newlines: spread them so every line has its file line.
+  const lines: string[] = [];
+  const map: number[] = [];
+  out.lines.forEach((text, k) => {
+    for (const piece of text.split('\n')) {
+      lines.push(piece);
+      map.push(out.map[k]!);
+    }
+  });
+  return { text: lines.join('\n'), line: map[0] ?? 1, lineMap: map };
+}
+
+/** A `%` title block (title, authors, date), read when the deck has no YAML front matter. */
+export function readTitleBlock(body: string, bodyLine: number, file: string): { meta: Record<string, unknown>; body: string; bodyLine: number; locate: (key: string) => SourcePos | undefined } | null {
+  if (!/^%/.test(body)) return null;
+  const lines = body.split('\n');
+  const fields: string[][] = [];
+  let i = 0;
+  for (; i < lines.length && fields.length < 3; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('%')) fields.push([line.slice(1).trim()]);
+    else if (/^[ \t]+\S/.test(line) && fields.length > 0) fields.at(-1)!.push(line.trim());
+    else break;
+  }
+  const [title, authors, date] = fields.map((f) => f.join(' ').trim());
+  const meta: Record<string, unknown> = {};
+  const at: Record<string, number> = {};
+  if (title) (meta.title = title), (at.title = 0);
+  if (authors) (meta.author = authors.split(';').map((a) => a.trim()).filter(Boolean)), (at.author = 1);
+  if (date) (meta.date = date), (at.date = 2);
+  return {
+    meta,
+    body: lines.slice(i).join('\n'),
+    bodyLine: bodyLine + i,
+    locate: (key) => (at[key] !== undefined ? { file, line: bodyLine + at[key]!, column: 1 } : undefined),
+  };
+}
