@@ -81,6 +81,16 @@ export const errorCodes = {
   ASSET_CHANGED: ExitCode.content,
   INTERRUPTED: ExitCode.interrupted,
   INTERNAL: ExitCode.render,
+  // Warnings, when `--strict` makes them errors.
+  HTML_REMOVED: ExitCode.content,
+  OPTION_IGNORED: ExitCode.content,
+  SYNTAX_UNSUPPORTED: ExitCode.content,
+  FENCE_UNCLOSED: ExitCode.content,
+  SECTION_UNWRAPPED: ExitCode.content,
+  NOTES_SUSPICIOUS: ExitCode.content,
+  REQUEST_BLOCKED: ExitCode.render,
+  PDF_DATE: ExitCode.render,
+  LOCK_RECLAIMED: ExitCode.output,
   // Findings of `lectern check` whose rule is set to `error`.
   ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<CheckCode, typeof ExitCode.content>),
 } as const satisfies Record<string, ExitCode>;

@@ -29,6 +29,8 @@ export interface BuildOptions {
   pdf?: PdfOptions | false;
   /** Run the browser checks too (`build --check`); the content checks always run. */
   check?: boolean;
+  /** Warnings fail the build too, before anything is written (`build --strict`, for CI). */
+  strict?: boolean;
   signal?: AbortSignal;
   progress?: PdfProgress;
   /** Called once when the output folder has been held by another Lectern for a second. */
@@ -76,7 +78,7 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, opening
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);
   // Check findings at `error` stop the build before anything is written; the preview shows them instead.
-  if (!options.preview) failOnFindings(prepared.flatMap((p) => p.built.deck.warnings));
+  if (!options.preview) failOnFindings(prepared.flatMap((p) => p.built.deck.warnings).map((w) => (options.strict ? { ...w, severity: 'error' as const } : w)));
   if (options.check && opening) {
     const found = await checkPrepared(prepared, opening, pdf || {}, options.signal);
     prepared.forEach((p, i) => p.built.deck.warnings.push(...found[i]!));

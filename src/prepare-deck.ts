@@ -1,8 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { planAssets } from './assets/plan.js';
+import type { FileCopy } from './assets/plan.js';
+import { resolveAssets, type ResolveContext, type ResolvedAssets } from './assets/resolve.js';
+import { refuseStylesheet } from './model/css-value.js';
+import type { RemoteCache } from './assets/remote-cache.js';
 import { checkCopies } from './assets/verify-copies.js';
+import { collect, MAX_PROBLEMS } from './config/yaml-layer.js';
+import { readToolConfig } from './config/tool-config.js';
 import { checkContent, localLinkPath, type LinkTarget } from './check/content-checks.js';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, type SourcePos } from './errors.js';
@@ -41,13 +47,15 @@ export interface PrepareContext {
   templates: Map<string, CompiledTemplate>;
   revealDir: string;
   pdf: boolean;
+  /** Downloaded remote files, and the downloads that failed in this run. */
+  remote: RemoteCache;
 }
 
 /** One deck file through every stage up to the files to write; reads, never writes. */
-export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; output: DeckOutput } {
+export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; output: DeckOutput; pending: string[] } {
   const file = display(ctx.projectDir, path);
-  const { outline, options } = readOutline(readDeckFile(path, file), file, ctx.configDeckLayer, ctx.flags);
   const deckDir = dirname(path);
+  const { outline, options } = readOutline(readDeckFile(path, file), file, ctx.configDeckLayer, ctx.flags, readToolConfig(deckDir, ctx.projectDir));
   const compiled = withTemplatePosition(() => templateFor(options.template, deckDir, ctx), () => {
     if (ctx.flags.template) return undefined;
     if (outline.frontMatter.template) return outline.locate(['template']);
@@ -57,7 +65,16 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   checkThemeValues(ctx.configDeckLayer.theme ?? {}, theme, ctx.locateConfig, compiled.template.name);
   checkThemeValues(outline.frontMatter.theme ?? {}, theme, outline.locate, compiled.template.name);
   const name = basename(path, extname(path));
-  const deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags);
+  let resolved: ResolvedAssets | undefined;
+  const deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags, (assets) => {
+    resolved = resolveAssets(assets, { deckDir, projectDir: ctx.projectDir, remote: options.remote, unsafe: options.html === 'unsafe', cache: ctx.remote });
+    const kept = resolved.remoteKept;
+    return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
+  });
+  if (resolved?.errors.length) throw collect(resolved.errors.slice(0, MAX_PROBLEMS));
+  deck.warnings.push(...(resolved?.warnings ?? []));
+  const slideAssets = deck.assets.length;
+  const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? outline.locate(['css', ...key]) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote });
   // Theme images (a logo, say) are deck files like any other image.
   for (const [key, value] of Object.entries(options.theme)) {
     if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;
@@ -73,8 +90,10 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   deck.warnings.push(...checkContent({ deck, linkTarget }));
   const linked = deck.links.filter((l) => localLinkPath(l.url) !== null && !l.url.startsWith('/') && linkTarget(localLinkPath(l.url)!) === 'file');
   const html = compiled.render(deck);
-  const copies = planAssets({ deck: { ...deck, assets: [...deck.assets, ...linked.map((l) => ({ url: localLinkPath(l.url)!, pos: l.pos }))] }, deckDir, template: compiled.template, revealDir: ctx.revealDir });
-  checkCopies(copies, deckDir);
+  // Slide images were resolved with the model; theme images and linked files are planned here.
+  const planned = planAssets({ deck: { ...deck, assets: [...deck.assets.slice(slideAssets), ...linked.map((l) => ({ url: localLinkPath(l.url)!, pos: l.pos }))] }, deckDir, template: compiled.template, revealDir: ctx.revealDir });
+  checkCopies(planned, deckDir);
+  const copies = [...planned, ...[...(resolved?.copies ?? []), ...styleCopies].filter((c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i)];
   const summary: DeckSummary = {
     name,
     file,
@@ -89,6 +108,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
     ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
   return {
+    pending: resolved?.pending ?? [],
     built: {
       deck,
       dir: join(ctx.outDir, name),
@@ -108,6 +128,30 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
       copies,
     },
   };
+}
+
+/**
+ * The deck's own stylesheets (`css:`), linked after the template's: files inside the project,
+ * and in a safe deck only CSS that loads nothing (no url(), no @import).
+ */
+function deckStylesheets(deck: Deck, paths: string[], locate: (key: (string | number)[]) => SourcePos, ctx: ResolveContext): FileCopy[] {
+  const refs = paths.map((url, i) => ({ url, pos: locate(paths.length === 1 ? [] : [i]) }));
+  const found = resolveAssets(refs, ctx);
+  if (found.errors.length) throw collect(found.errors);
+  deck.warnings.push(...found.warnings.map((w) => ({ ...w, message: w.message.replace(/^image /, 'stylesheet ').replace('; a placeholder is shown', '') })));
+  const copies: FileCopy[] = [];
+  for (const copy of found.copies) {
+    if (!ctx.unsafe) {
+      const why = refuseStylesheet(readFileSync(copy.from, 'utf8'));
+      if (why) {
+        deck.warnings.push({ code: 'HTML_REMOVED', message: `stylesheet "${copy.to}" is not linked: ${why}`, pos: copy.pos!, hint: 'keep the deck\'s CSS to rules that load nothing, or set `html: unsafe` for decks you trust' });
+        continue;
+      }
+    }
+    copies.push(copy);
+    deck.stylesheets = [...(deck.stylesheets ?? []), copy.to];
+  }
+  return copies;
 }
 
 /** What a local link of a deck in `deckDir` points at. */

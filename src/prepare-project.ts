@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { assertOutputApart, reservedDeckName } from './output/ownership.js';
+import { downloadRemote, remoteCache } from './assets/remote-cache.js';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, DeckErrors, toDeckError } from './errors.js';
 import type { PdfOptions } from './export/export-pdfs.js';
@@ -42,6 +43,7 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
   const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
   const templates = options.preview?.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
+  const remote = remoteCache(projectDir);
 
   const prepared: PreparedDeck[] = [];
   const errors: DeckError[] = [];
@@ -67,9 +69,14 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) throw new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
     try {
-      prepared.push(
-        prepareDeck(file, { projectDir, outDir, configDeckLayer, locateConfig, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false }),
-      );
+      const ctx = { projectDir, outDir, configDeckLayer, locateConfig, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf !== false, remote };
+      let deck = prepareDeck(file, ctx);
+      if (deck.pending.length > 0) {
+        // Remote images are fetched once into the project's cache, then the deck is read again.
+        await downloadRemote(remote, deck.pending, options.signal);
+        deck = prepareDeck(file, ctx);
+      }
+      prepared.push({ built: deck.built, output: deck.output });
     } catch (err) {
       for (const one of err instanceof DeckErrors ? err.errors : [err]) errors.push(withPosition(toDeckError(one), { file: display(projectDir, file) }));
     }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DeckLayer } from '../config/schema.js';
 import { DeckError } from '../errors.js';
+import { closest } from '../suggest.js';
 import type { PdfOptions } from '../export/export-pdfs.js';
 
 export const HELP = `lectern — Markdown outlines to offline Reveal.js decks and PDFs
@@ -24,6 +25,9 @@ Build options:
       --unsafe-html        let raw HTML through unsanitised (trusted decks only)
       --no-pdf             HTML only: no browser needed
       --check              run the browser checks too (content checks always run)
+      --strict             exit 1 on warnings too (for CI)
+      --dialect <name>     read decks as lectern, reveal-md, pandoc, quarto or marp
+                           (default: detected from each file; --verbose says which)
 
 Check options:
       --strict             exit 1 on warnings too, not only on errors
@@ -47,6 +51,7 @@ Serve options:
 
 Output:
   -q, --quiet              print errors only
+      --verbose            say how each deck was read (its dialect, and why)
       --json               print a JSON summary of every deck on stdout
       --debug              print stack traces
 
@@ -73,9 +78,13 @@ export interface CliArgs {
   quiet: boolean;
   json: boolean;
   debug: boolean;
+  /** Say how each deck was read (its dialect, and why). */
+  verbose?: boolean;
 }
 
 const commands = new Set(['build', 'pdf', 'check', 'doctor', 'templates', 'new', 'serve']);
+const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'];
+const optionNames = ['out', 'template', 'unsafe-html', 'no-pdf', 'check', 'strict', 'no-browser', 'browser-path', 'browser-ws', 'concurrency', 'timeout', 'allow-remote', 'pdf-notes', 'pdf-fragments', 'quiet', 'json', 'debug', 'verbose', 'dialect', 'help', 'from', 'port', 'host', 'open'];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -83,7 +92,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return bare('help', argv);
   if (first === '--version' || first === '-v') return bare('version', argv);
   if (!commands.has(first)) {
-    throw new DeckError('USAGE', `unknown command "${first}"`, { hint: 'run `lectern --help` for the commands' });
+    const suggestion = closest(first, [...commands]);
+    throw new DeckError('USAGE', `unknown command "${first}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, { hint: 'run `lectern --help` for the commands' });
   }
   let parsed;
   try {
@@ -109,6 +119,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         quiet: { type: 'boolean', short: 'q' },
         json: { type: 'boolean' },
         debug: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        dialect: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         from: { type: 'string' },
         port: { type: 'string', short: 'p' },
@@ -119,7 +131,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   } catch (err) {
     const message = (err as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
-    throw new DeckError('USAGE', unknown ? `unknown option "${unknown}"` : message.split('. ')[0]!, {
+    const suggestion = unknown?.startsWith('--') ? closest(unknown.slice(2), optionNames) : undefined;
+    throw new DeckError('USAGE', unknown ? `unknown option "${unknown}"${suggestion ? ` (did you mean "--${suggestion}"?)` : ''}` : message.split('. ')[0]!, {
       hint: 'run `lectern --help` for the options',
     });
   }
@@ -139,7 +152,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new DeckError('USAGE', '--port, --host and --open go with `lectern serve`', { hint: 'lectern serve --port 8080' });
   }
   if (v.check && command !== 'build') throw new DeckError('USAGE', '--check goes with `lectern build`; `lectern check` always runs every check', { hint: 'lectern build --check' });
-  if ((v.strict || v['no-browser']) && command !== 'check') throw new DeckError('USAGE', '--strict and --no-browser go with `lectern check`', { hint: 'lectern check --strict' });
+  if (v.strict && command !== 'check' && command !== 'build') throw new DeckError('USAGE', '--strict goes with `lectern build` and `lectern check`', { hint: 'lectern build --strict' });
+  if (v['no-browser'] && command !== 'check') throw new DeckError('USAGE', '--no-browser goes with `lectern check`', { hint: 'lectern check --no-browser' });
+  if (v.dialect !== undefined && !dialectNames.includes(v.dialect)) {
+    const suggestion = closest(v.dialect, dialectNames);
+    throw new DeckError('USAGE', `unknown dialect "${v.dialect}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, { hint: `dialects: ${dialectNames.join(', ')}` });
+  }
   if (command === 'check' && (v.out || v['pdf-notes'] || v['pdf-fragments'])) {
     throw new DeckError('USAGE', '`lectern check` writes nothing: --out, --pdf-notes and --pdf-fragments go with `lectern build`', { hint: 'lectern check decks/talk.md' });
   }
@@ -149,6 +167,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const flags: DeckLayer = {};
   if (v.template) flags.template = v.template;
   if (v['unsafe-html']) flags.html = 'unsafe';
+  if (v.dialect) flags.dialect = v.dialect as NonNullable<DeckLayer['dialect']>;
   const pdf: PdfOptions = {
     ...(v['browser-path'] ? { browserPath: v['browser-path'] } : {}),
     ...(v['browser-ws'] ? { browserWs: v['browser-ws'] } : {}),
@@ -173,6 +192,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     quiet: v.quiet ?? false,
     json: v.json ?? false,
     debug: v.debug ?? false,
+    verbose: v.verbose ?? false,
   };
 }
 

@@ -83,7 +83,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({ projectDir: io.cwd, inputs: args.inputs, outDir: args.out, flags: args.flags, pdf: args.pdf, signal: io.signal, progress });
+  const result = await buildAll({ projectDir: io.cwd, inputs: args.inputs, outDir: args.out, flags: args.flags, pdf: args.pdf, signal: io.signal, progress, ...(args.strict ? { strict: true } : {}) });
   finish(result, args, io, started);
   return ExitCode.ok;
 }
@@ -98,6 +98,7 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
         file: built.deck.file,
         html: shortPath(`${built.dir}/index.html`, io.cwd),
         slides: built.deck.slideCount,
+        ...(built.deck.dialect ? { dialect: built.deck.dialect.dialect === 'pandoc' && built.deck.dialect.quarto ? 'quarto' : built.deck.dialect.dialect, dialectReason: built.deck.dialect.reason } : {}),
         ...(pdf ? pdfJson(pdf, io) : {}),
         warnings: [...built.deck.warnings, ...(pdf?.warnings ?? [])].map((w) => ({ ...w, pos: { ...w.pos, file: shortPath(w.pos.file, io.cwd) } })),
       };
@@ -108,6 +109,8 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   if (args.quiet) return;
   for (const built of result.decks) {
     io.stdout(`built ${built.deck.file} -> ${shortPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slides)\n`);
+    const d = built.deck.dialect;
+    if (args.verbose && d) io.stdout(`  read as ${d.dialect === 'pandoc' && d.quarto ? 'quarto' : d.dialect}: ${d.reason}\n`);
   }
   const ms = Math.round(performance.now() - started);
   const n = result.decks.length;

@@ -4,7 +4,7 @@ import { aspects, type DeckOptions } from '../config/schema.js';
 import { DeckError, type SourcePos, type Warning } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
-import { finishHtml } from './html-dom.js';
+import { finishHtml, type MediaRewrite } from './html-dom.js';
 import { inferLayout, isVisible } from './layout.js';
 import { escapeHtml } from '../render/escape.js';
 import { renderInline, renderTokens, scanTokens } from './markdown.js';
@@ -19,6 +19,8 @@ export interface ModelInput {
   layouts: readonly string[];
   /** Whether `title:` makes a title slide (Lectern and Pandoc do; reveal-md and Marp do not). */
   titleSlide?: boolean;
+  /** Given every file the slides load, says what each becomes in the built deck. */
+  media?: (assets: AssetRef[]) => MediaRewrite;
 }
 
 type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; stack?: OutlineSlide['stack']; section: boolean; removed: string[] };
@@ -31,9 +33,11 @@ export function buildModel(input: ModelInput): Deck {
   const assets: AssetRef[] = [];
   const links: AssetRef[] = [];
 
-  const drafts = input.slides.map((raw) => {
-    const scan = withinStack(() => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe), { file, line: raw.line, column: 1 });
-    const draft = withinStack(() => draftSlide(raw, input, unsafe), { file, line: raw.line, column: 1 });
+  const scans = input.slides.map((raw) => withinStack(() => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe), { file, line: raw.line, column: 1 }));
+  const media = input.media?.(scans.flatMap((scan) => scan.assets));
+  const drafts = input.slides.map((raw, i) => {
+    const scan = scans[i]!;
+    const draft = withinStack(() => draftSlide(raw, input, unsafe, media), { file, line: raw.line, column: 1 });
     warnings.push(...scan.warnings);
     if (draft.removed.length > 0 && scan.warnings.length === 0) {
       // The tree pass removed something the token scan could not place: say so at the slide.
@@ -109,7 +113,7 @@ function withinStack<T>(work: () => T, pos: SourcePos): T {
   }
 }
 
-function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): SlideDraft {
+function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media?: MediaRewrite): SlideDraft {
   const pos = { file: input.file, line: raw.line, column: 1 };
   const columnTokens = raw.columnTokens.map((tokens) => [...tokens]);
   const first = columnTokens[0]!;
@@ -128,13 +132,13 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean): Slid
   const removed: string[] = [];
   let fragments = 0;
   const columns = columnTokens.map((tokens) => {
-    const done = finishHtml(renderTokens(tokens), unsafe);
+    const done = finishHtml(renderTokens(tokens), unsafe, false, media);
     Object.assign(attributes, done.slideAttributes);
     fragments += done.fragments;
     removed.push(...done.removed);
     return done.html;
   });
-  const notesDone = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe) : null;
+  const notesDone = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe, false, media) : null;
   removed.push(...(notesDone?.removed ?? []));
   const notes = notesDone?.html ?? '';
 

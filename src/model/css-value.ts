@@ -133,3 +133,18 @@ export function tokenizeCss(input: string): CssToken[] {
   }
   return tokens;
 }
+
+/** At-rules that only group or name rules, never load anything. */
+const groupingAtRules = new Set(['media', 'supports', 'keyframes', '-webkit-keyframes', 'layer', 'container', 'page', 'font-feature-values', 'property', 'counter-style', 'scope', 'starting-style']);
+
+/** Why a whole stylesheet may not be linked from a safe deck, or null when it may. */
+export function refuseStylesheet(text: string): string | null {
+  for (const token of tokenizeCss(text)) {
+    if (token.type === 'url') return 'it loads a file (url)';
+    if (token.type === 'bad') return 'the browser cannot read it safely';
+    if (token.type === 'at' && !groupingAtRules.has(token.name)) return `it uses @${token.name}`;
+    if (token.type === 'function' && !harmlessFunctions.has(token.name)) return `it uses ${token.name}()`;
+    if (token.type === 'ident' && refusedIdents.has(token.name)) return `it uses "${token.name}"`;
+  }
+  return null;
+}

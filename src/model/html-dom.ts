@@ -1,7 +1,7 @@
 import render from 'dom-serializer';
 import { isComment, isTag, isText, type AnyNode, type ChildNode, type Element, type ParentNode } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
-import { droppedWithContent, isAllowedTag, isHtmlAttribute, refuseAttribute } from './html-policy.js';
+import { droppedWithContent, isAllowedTag, isHtmlAttribute, mediaItems, refuseAttribute } from './html-policy.js';
 
 export interface FinishedHtml {
   html: string;
@@ -33,16 +33,25 @@ export function parseDirectiveAttributes(text: string): Record<string, string> {
  * and `.slide:` comments the way the Reveal.js Markdown plugin does, then, unless `unsafe`,
  * holds every element and attribute to the allowlist. Pure.
  */
-export function finishHtml(html: string, unsafe: boolean, nested = false): FinishedHtml {
+export function finishHtml(html: string, unsafe: boolean, nested = false, media?: MediaRewrite): FinishedHtml {
   const doc = parseDocument(html, { decodeEntities: true });
   const slideAttributes: Record<string, string> = {};
   const removed: string[] = [];
 
   applyDirectives(doc, slideAttributes);
+  // A <section> inside a slide would be another slide to Reveal (a page too many in the PDF):
+  // it becomes a <div> with the same attributes.
+  if (!nested) walk(doc, (node) => {
+    if (isTag(node) && node.name.toLowerCase() === 'section') node.name = 'div';
+  });
+  if (media) {
+    rewriteMedia(doc, media);
+    rewriteAttributes(slideAttributes, media);
+  }
 
   if (!unsafe) {
-    sanitizeChildren(doc, removed, nested);
-    sanitizeAttributes('section', slideAttributes, removed, nested);
+    sanitizeChildren(doc, removed, nested, media);
+    sanitizeAttributes('section', slideAttributes, removed, nested, media);
   }
 
   let fragments = 0;
@@ -79,7 +88,67 @@ function applyDirectives(parent: ParentNode, slideAttributes: Record<string, str
   replaceChildren(parent, parent.children.filter((child) => !isComment(child)));
 }
 
-function sanitizeChildren(parent: ParentNode, removed: string[], nested: boolean): void {
+/**
+ * What the files a slide loads become in the built deck (see src/assets/resolve.ts): a new URL,
+ * or null for a file that is missing, shown as a placeholder that names it.
+ */
+export interface MediaRewrite {
+  rewrite: (url: string) => string | null;
+  /** Remote URLs the deck keeps as links (`remote: link`): the final pass lets them through. */
+  keptRemote: (url: string) => boolean;
+}
+
+const placeholderTags = new Set(['img', 'video', 'audio', 'iframe']);
+
+/** Points every media reference at its file in the built deck, or puts a placeholder in its place. */
+function rewriteMedia(parent: ParentNode, media: MediaRewrite): void {
+  let changed = false;
+  const kept: ChildNode[] = [];
+  for (const child of parent.children) {
+    if (!isTag(child)) {
+      kept.push(child);
+      continue;
+    }
+    const tag = child.name.toLowerCase();
+    const src = child.attribs.src;
+    if (src !== undefined && placeholderTags.has(tag) && media.rewrite(src) === null) {
+      kept.push(placeholder(src, child.attribs.alt));
+      changed = true;
+      continue;
+    }
+    rewriteAttributes(child.attribs, media);
+    rewriteMedia(child, media);
+    kept.push(child);
+  }
+  if (changed) replaceChildren(parent, kept);
+}
+
+function rewriteAttributes(attribs: Record<string, string>, media: MediaRewrite): void {
+  for (const [name, value] of Object.entries(attribs)) {
+    const items = mediaItems(name, value);
+    if (items.length === 0) continue;
+    const mapped = items.map((item) => media.rewrite(item));
+    if (mapped.every((m, i) => m === items[i])) continue;
+    const left = mapped.filter((m): m is string => m !== null);
+    if (left.length === 0) delete attribs[name];
+    else attribs[name] = items.length === 1 ? left[0]! : left.join(', ');
+  }
+}
+
+/** A visible box where a missing image would be, naming the file. */
+function placeholder(src: string, alt?: string): Element {
+  const doc = parseDocument(`<span class="lectern-missing" role="img"></span>`);
+  const span = doc.children[0] as Element;
+  const name = src.split(/[?#]/)[0]!.split('/').pop() || src;
+  span.attribs['aria-label'] = `missing image: ${alt || name}`;
+  span.attribs.title = src;
+  const text = parseDocument('x').children[0]!;
+  (text as unknown as { data: string }).data = `missing image: ${name}`;
+  replaceChildren(span, [text as ChildNode]);
+  return span;
+}
+
+function sanitizeChildren(parent: ParentNode, removed: string[], nested: boolean, media?: MediaRewrite): void {
   const kept: ChildNode[] = [];
   let changed = false;
   for (const child of parent.children) {
@@ -95,13 +164,13 @@ function sanitizeChildren(parent: ParentNode, removed: string[], nested: boolean
       changed = true;
       if (droppedWithContent.has(tag)) continue;
       // Unwrapped: its (sanitised) children take its place.
-      sanitizeChildren(child, removed, nested);
+      sanitizeChildren(child, removed, nested, media);
       kept.push(...child.children);
       continue;
     }
-    sanitizeAttributes(tag, child.attribs, removed, nested);
+    sanitizeAttributes(tag, child.attribs, removed, nested, media);
     if (tag === 'a' && child.attribs.target === '_blank') child.attribs.rel = 'noopener noreferrer';
-    sanitizeChildren(child, removed, nested);
+    sanitizeChildren(child, removed, nested, media);
     kept.push(child);
   }
   if (changed) replaceChildren(parent, kept);
@@ -121,15 +190,15 @@ function replaceChildren(parent: ParentNode, children: ChildNode[]): void {
  * Holds an element's attributes to the allowlist, in place. An attribute Reveal writes into the
  * page as HTML (data-notes) keeps only what the sanitiser lets through.
  */
-function sanitizeAttributes(tag: string, attribs: Record<string, string>, removed: string[], nested: boolean): void {
+function sanitizeAttributes(tag: string, attribs: Record<string, string>, removed: string[], nested: boolean, media?: MediaRewrite): void {
   for (const [name, value] of Object.entries(attribs)) {
     // Notes inside notes mean nothing, and would be sanitised again at every level.
-    const why = nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag, name, value, attribs, true);
+    const why = nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag, name, value, attribs, true, media?.keptRemote);
     if (why) {
       removed.push(`${name} on <${tag}> (${why})`);
       delete attribs[name];
     } else if (isHtmlAttribute(name)) {
-      const inner = finishHtml(value, false, true);
+      const inner = finishHtml(value, false, true, media);
       removed.push(...inner.removed.map((what) => `${what} in ${name}`));
       attribs[name] = inner.html;
     }

@@ -103,7 +103,7 @@ export function isAllowedTag(tag: string): boolean {
  * Why an attribute is refused, or null when it may stay. `attribs` are the element's other
  * attributes (a preview link opens the element's href).
  */
-export function refuseAttribute(tag: string, name: string, value: string, attribs: Record<string, string> = {}, final = false): string | null {
+export function refuseAttribute(tag: string, name: string, value: string, attribs: Record<string, string> = {}, final = false, keptRemote: (url: string) => boolean = () => false): string | null {
   const attr = name.toLowerCase();
   const known =
     globalAttributes.has(attr) ||
@@ -148,11 +148,11 @@ export function refuseAttribute(tag: string, name: string, value: string, attrib
       }
       if (!mediaItems(attr, value).every((item) => isSafeUrl(item, 'media'))) return 'unsafe URL';
       // The earlier scan made remote media an error; anything remote still here is refused.
-      if (final && mediaItems(attr, value).some(isRemoteUrl)) return 'loads from the network';
+      if (final && mediaItems(attr, value).some((item) => isRemoteUrl(item) && !keptRemote(item))) return 'loads from the network';
       break;
   }
   if (urlAttributes.has(attr) && !isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media')) return 'unsafe URL';
-  if (final && attr === 'src' && isRemoteUrl(value)) return 'loads from the network';
+  if (final && attr === 'src' && isRemoteUrl(value) && !keptRemote(value)) return 'loads from the network';
   if (tag.toLowerCase() === 'input' && attr === 'type' && value.toLowerCase() !== 'checkbox') return 'input type';
   return null;
 }

@@ -99,7 +99,7 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
       if (!unsafe && !isSafeUrl(href, 'link')) removed(`link to "${href}"`, { line: token.line, column: token.column }, 'unsafe URL');
       else links.push({ url: href, pos: { file, line: token.line, column: token.column } });
     } else if (token.type === 'html') {
-      scanHtml(token.raw, { line: token.line, column: token.column }, unsafe, { assets, links }, removed, file);
+      scanHtml(token.raw, { line: token.line, column: token.column }, unsafe, { assets, links }, removed, file, false, warnings);
     }
   });
   return { assets, links, warnings };
@@ -118,6 +118,7 @@ function scanHtml(
   removed: (what: string, pos: Pos, why: string) => void,
   file: string,
   nested = false,
+  warnings: Warning[] = [],
 ): void {
   // The tokenizer moves forward: count newlines from where the last position was asked.
   let seen = 0;
@@ -164,6 +165,9 @@ function scanHtml(
             pos: { file, ...at },
             hint: 'flatten the HTML; no slide needs that many levels',
           });
+        }
+        if (name === 'section' && !nested) {
+          warnings.push({ code: 'SECTION_UNWRAPPED', message: 'a <section> inside a slide is shown as a <div>: Reveal.js would make it a slide of its own', pos: { file, ...at }, hint: 'split slides with the deck\'s separators instead of <section> tags' });
         }
         if (!unsafe && (!isAllowedTag(name) || (name === 'input' && (attribs.type ?? '').toLowerCase() !== 'checkbox'))) removed(`<${name}>`, at, 'element not allowed');
         checkAttributes(name, attribs, at);

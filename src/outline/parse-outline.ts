@@ -1,4 +1,5 @@
 import { deckLayerSchema, type DeckLayer, type DeckOptions } from '../config/schema.js';
+import type { ToolConfig } from '../config/tool-config.js';
 import { readYamlData, validateLayer, type YamlData } from '../config/yaml-layer.js';
 import type { SourcePos, Warning } from '../errors.js';
 import { detectDialect, type DialectChoice } from './dialects/detect.js';
@@ -25,6 +26,8 @@ export interface Outline {
   dialectKeys: DialectKeys;
   /** Other tools' keys that were dropped, and the like. */
   warnings: Warning[];
+  /** Options from reveal-md.json, merged below the front matter. */
+  toolLayer: DeckLayer;
 }
 
 /** A raw slide with its columns and notes lexed into tokens that know their lines. */
@@ -39,6 +42,8 @@ export interface DialectOverrides {
   flag?: string;
   /** `dialect:` in the project config. */
   config?: string;
+  /** reveal-md's `reveal-md.json` beside the deck (or in the project). */
+  toolConfig?: ToolConfig;
 }
 
 const codes = { syntax: 'FRONT_MATTER_SYNTAX', invalid: 'FRONT_MATTER_INVALID', unknownKey: 'FRONT_MATTER_UNKNOWN_KEY' } as const;
@@ -60,7 +65,14 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
       : overrides.config
         ? { dialect: overrides.config, from: 'lectern.config.yaml' }
         : undefined;
-  const dialect = detectDialect({ file, keys: yaml.data, body: split.body, text, ...(chosen && ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'].includes(chosen.dialect) ? { chosen } : {}) });
+  const dialect = detectDialect({
+    file,
+    keys: yaml.data,
+    body: split.body,
+    text,
+    ...(chosen && ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'].includes(chosen.dialect) ? { chosen } : {}),
+    ...(overrides.toolConfig ? { toolConfig: overrides.toolConfig.file } : {}),
+  });
 
   let body = split.body;
   let bodyLine = split.bodyLine;
@@ -76,11 +88,21 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
       locate = (path) => block.locate(String(path[0])) ?? nowhere;
     }
   }
-  const mapped = mapForeignKeys(data, dialect.dialect, locate);
+  const mapped = mapForeignKeys(data, dialect.dialect, locate, dialect.quarto);
   // A mapped option is reported where its source key was written (`revealOptions.controls`…).
   const origin = (path: (string | number)[]) => (path.length === 0 ? path : [...(mapped.origins.get(String(path[0])) ?? [path[0]!]), ...path.slice(1)]);
   const where = { locate: (path: (string | number)[]) => locate(origin(path)), locateValue: (path: (string | number)[]) => yaml.locateValue(origin(path)) };
   const frontMatter: DeckLayer = validateLayer({ ...mapped.layer, ...(written !== undefined ? { dialect: written } : {}) }, deckLayerSchema, where, codes);
+  // reveal-md.json: the same keys, one layer below the front matter (reveal-md reads it when
+  // the deck is read as reveal-md).
+  let toolLayer: DeckLayer = {};
+  const warnings = [...mapped.warnings];
+  if (overrides.toolConfig && dialect.dialect === 'reveal-md') {
+    const at = { file: overrides.toolConfig.file, line: 1, column: 1 };
+    const tool = mapForeignKeys(overrides.toolConfig.data, 'reveal-md', () => at);
+    toolLayer = validateLayer(tool.layer, deckLayerSchema, { locate: () => at, locateValue: () => at }, { syntax: 'CONFIG_SYNTAX', invalid: 'CONFIG_INVALID', unknownKey: 'CONFIG_UNKNOWN_KEY' });
+    warnings.push(...tool.warnings);
+  }
   return {
     file,
     frontMatter,
@@ -90,7 +112,8 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     hasFrontMatter: split.yaml !== null,
     dialect,
     dialectKeys: mapped.dialectKeys,
-    warnings: mapped.warnings,
+    warnings,
+    toolLayer,
   };
 }
 

@@ -70,12 +70,12 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
   for (const i of unclosed) {
     warnings.push({
       code: 'FENCE_UNCLOSED',
-      message: 'this code block is never closed; it ends at the next slide break',
+      message: 'this code block is never closed; it ends at the next slide break after a blank line',
       pos: { file, line: bodyLine + i, column: 1 },
       hint: 'close it with a line of the same backticks (```)',
     });
   }
-  let fence: { char: string; size: number } | null = null;
+  let fence: { char: string; size: number; unclosed: boolean } | null = null;
   let current: Building = open('start', bodyLine, bodyLine);
 
   function open(start: SlideStart, line: number, contentLine: number, headingDepth?: number): Building {
@@ -106,15 +106,18 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
     const line = bodyLine + i;
     const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
 
+    // A fence never closed ends where its author meant: at a slide break after a blank line.
+    const breaks = prevBlank && (HSEP.test(text) || VSEP.test(text) || (HEADING.exec(text)?.[1]!.length ?? 7) <= slideLevel);
+    if (fence && fence.unclosed && breaks) fence = null;
     if (fence) {
       const m = FENCE.exec(text);
       if (m && m[1]![0] === fence.char && m[1]!.length >= fence.size && text.trim() === m[1]) fence = null;
       current.lines.push(text);
       return;
     }
-    const fenceOpen = unclosed.has(i) ? null : FENCE.exec(text);
+    const fenceOpen = FENCE.exec(text);
     if (fenceOpen) {
-      fence = { char: fenceOpen[1]![0]!, size: fenceOpen[1]!.length };
+      fence = { char: fenceOpen[1]![0]!, size: fenceOpen[1]!.length, unclosed: unclosed.has(i) };
       current.fresh = false;
       current.lines.push(text);
       return;
@@ -179,7 +182,7 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
 }
 
 /** Indices of the lines that open a fence no later line closes (scanning as the splitter does). */
-function unclosedFenceLines(lines: string[]): Set<number> {
+export function unclosedFenceLines(lines: string[]): Set<number> {
   const unclosed = new Set<number>();
   let from = 0;
   // Each rescan starts after the fence found unclosed, so the work stays bounded by the file.

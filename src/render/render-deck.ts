@@ -131,7 +131,7 @@ export function templateContext(deck: Deck, template: Template): Record<string, 
     paths: {
       ...runtimePaths,
       template: dirs[dirs.length - 1],
-      styles: template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])),
+      styles: [...template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])), ...(deck.stylesheets ?? [])],
     },
     theme: {
       ...values,

@@ -54,6 +54,8 @@ export interface DetectInput {
   text: string;
   /** An explicit choice: `--dialect`, front matter or config `dialect:`, with where it came from. */
   chosen?: { dialect: string; from: string };
+  /** A reveal-md.json found beside the deck (its path). */
+  toolConfig?: string;
 }
 
 export function detectDialect(input: DetectInput): DialectChoice {
@@ -67,6 +69,7 @@ export function detectDialect(input: DetectInput): DialectChoice {
   }
   if (qmd) return { dialect: 'pandoc', quarto: true, reason: 'a .qmd file is Quarto' };
   if (input.keys.marp === true) return { dialect: 'marp', quarto: false, reason: 'front matter has `marp: true`' };
+  if (input.toolConfig) return { dialect: 'reveal-md', quarto: false, reason: `${input.toolConfig} is reveal-md's config` };
 
   const keys = Object.keys(input.keys);
   const lectern = keys.filter((k) => lecternKeys.includes(k) && !(k === 'theme'));
@@ -95,6 +98,11 @@ export function detectDialect(input: DetectInput): DialectChoice {
   const setext = lines.findIndex((line, i) => /^={3,}\s*$/.test(line) && i > 0 && lines[i - 1]!.trim() !== '');
   if (setext !== -1) return { dialect: 'pandoc', quarto, reason: 'headings are underlined with `===`' };
   const separators = lines.filter((line) => /^---\s*$/.test(line)).length;
+  // Marp's speaker notes are plain comments; reveal-md's are `Note:` lines.
+  const proseComments = lines.filter((line) => /^\s*<!--(?!\s*\.(slide|element)\b)[^>]*[a-z]{3,}.*-->\s*$/i.test(line) && !/^\s*<!--\s*[\w-]+\s*:/.test(line)).length;
+  if (separators > 0 && proseComments > 0 && has(/^notes?:/i) === -1) {
+    return { dialect: 'marp', quarto: false, reason: `slides are split by \`---\` and carry their notes in HTML comments, as Marp's do` };
+  }
   if (separators > 0) return { dialect: 'reveal-md', quarto: false, reason: `slides are split by ${separators} \`---\` line${separators === 1 ? '' : 's'}` };
   return { dialect: 'lectern', quarto: false, reason: 'nothing in the file belongs to another tool' };
 }

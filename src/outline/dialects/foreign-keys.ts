@@ -127,7 +127,7 @@ const revealNames: Record<string, string> = {
 
 const revealKeys = Object.keys(revealOptionsSchema.shape);
 
-export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, locate: (path: (string | number)[]) => SourcePos): MappedFrontMatter {
+export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, locate: (path: (string | number)[]) => SourcePos, quarto = false): MappedFrontMatter {
   const layer: Record<string, unknown> = {};
   const dialectKeys: DialectKeys = {};
   const warnings: Warning[] = [];
@@ -181,7 +181,9 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
         set('css', value, path);
         return;
       case 'slide-level':
-        set('slideLevel', value, path);
+        // Quarto reads it from the document; Pandoc only from its command line.
+        if (quarto || dialect !== 'pandoc') set('slideLevel', value, path);
+        else warn(path, '`slide-level` in the document is ignored, as Pandoc ignores it (it reads `--slide-level` only)', 'set `slideLevel:` to choose the slide level in Lectern');
         return;
       case 'incremental':
         set('incremental', value, path);

@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Warning } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import type { DialectKeys } from './foreign-keys.js';
+import { unclosedFenceLines } from '../split.js';
 import { FENCE } from './lines.js';
 
 /**
@@ -72,6 +73,12 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
   const built: { b: Building; directives: Directives }[] = [];
   let b: Building = fresh(bodyLine, firstSpot);
   let fence: string | null = null;
+  let unclosedFence = false;
+  // A fence never closed ends at the next slide break, as its author meant.
+  const unclosed = unclosedFenceLines(lines);
+  for (const i of unclosed) {
+    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed; it ends at the next slide break after a blank line', pos: { file, line: bodyLine + i, column: 1 }, hint: 'close it with a line of the same backticks (```)' });
+  }
 
   function fresh(line: number, spot: Directives = {}): Building {
     return { lines: [], map: [], notes: [], spot, backgrounds: [], line, content: false };
@@ -87,6 +94,8 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const mark = FENCE.exec(line)?.[1];
+    // A fence never closed ends where its author meant: at a rule after a blank line.
+    if (fence !== null && unclosedFence && RULE.test(line) && (i === 0 || lines[i - 1]!.trim() === '')) fence = null;
     if (fence !== null) {
       if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
       b.lines.push(line), b.map.push(bodyLine + i);
@@ -94,6 +103,7 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
     }
     if (mark) {
       fence = mark;
+      unclosedFence = unclosed.has(i);
       b.content = true;
       b.lines.push(line), b.map.push(bodyLine + i);
       continue;
@@ -106,7 +116,9 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
       continue;
     }
     const heading = /^ {0,3}(#{1,6})(?=[ \t]|$)/.exec(line);
-    if (heading && dividesAt(heading[1]!.length) && b.content) {
+    // Marp divides before such a heading anywhere but at the very start (a `---` right before
+    // it leaves an empty slide, as Marp does).
+    if (heading && dividesAt(heading[1]!.length) && (b.content || built.length > 0)) {
       finish();
       b = fresh(bodyLine + i);
     }
@@ -142,11 +154,6 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
     b.lines.push(rewriteLine(line, b, file, bodyLine + i, warnings)), b.map.push(bodyLine + i);
   }
   finish();
-  if (fence !== null) {
-    let at = lines.length - 1;
-    while (at > 0 && !FENCE.test(lines[at]!)) at--;
-    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed: it runs to the end of the deck', pos: { file, line: bodyLine + Math.max(at, 0), column: 1 }, hint: 'close it with a line of the same backticks (```)' });
-  }
 
   const slides = built.map(({ b: slide, directives }, index): RawSlide => {
     const d: Directives = { ...directives, ...slide.spot };

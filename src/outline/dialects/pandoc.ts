@@ -1,5 +1,6 @@
 import type { SourcePos, Warning } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
+import { unclosedFenceLines } from '../split.js';
 import { FENCE } from './lines.js';
 import { elementAttributes, parseAttributes, rewriteInline, slideDirective, type PandocAttributes } from './pandoc-inline.js';
 
@@ -35,8 +36,9 @@ interface HeadingLine {
 }
 
 function headingAt(lines: string[], i: number, prevBlank: boolean): HeadingLine | null {
+  // Pandoc's Markdown wants a blank line before a heading (blank_before_header).
   const atx = ATX.exec(lines[i]!);
-  if (atx) return { depth: atx[1]!.length, lines: 1 };
+  if (atx) return prevBlank ? { depth: atx[1]!.length, lines: 1 } : null;
   const next = lines[i + 1];
   const text = lines[i]!;
   if (next === undefined || text.trim() === '' || !prevBlank) return null;
@@ -47,13 +49,13 @@ function headingAt(lines: string[], i: number, prevBlank: boolean): HeadingLine 
 }
 
 /** One pass over the top level (outside fences and divs), as every later step needs it. */
-function topLevel(lines: string[]): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
+function topLevel(lines: string[], unclosed: Set<number>): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
   const blocks: { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] = [];
   let fence: string | null = null;
   let divs = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const mark = FENCE.exec(line)?.[1];
+    const mark = unclosed.has(i) ? undefined : FENCE.exec(line)?.[1];
     if (fence !== null) {
       if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
       continue;
@@ -88,8 +90,8 @@ function topLevel(lines: string[]): { kind: 'heading' | 'rule' | 'other' | 'blan
 }
 
 /** Pandoc's default: the highest heading level followed at once by content somewhere. */
-export function inferSlideLevel(lines: string[]): number {
-  const blocks = topLevel(lines).filter((b) => b.kind !== 'blank');
+export function inferSlideLevel(lines: string[], unclosed = unclosedFenceLines(lines)): number {
+  const blocks = topLevel(lines, unclosed).filter((b) => b.kind !== 'blank');
   let level = 7;
   blocks.forEach((block, i) => {
     const next = blocks[i + 1];
@@ -122,7 +124,12 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
   const warnings: Warning[] = [];
   const warn = (line: number, message: string, hint?: string) =>
     warnings.push({ code: 'SYNTAX_UNSUPPORTED', message, pos: { file, line: bodyLine + line, column: 1 }, ...(hint ? { hint } : {}) });
-  const slideLevel = options.slideLevel ?? (options.quarto ? 2 : inferSlideLevel(lines));
+  // A fence never closed is text to Pandoc: it swallows nothing.
+  const unclosed = unclosedFenceLines(lines);
+  for (const i of unclosed) {
+    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed; it is read as text', pos: { file, line: bodyLine + i, column: 1 }, hint: 'close it with a line of the same backticks (```)' });
+  }
+  const slideLevel = options.slideLevel ?? (options.quarto ? 2 : inferSlideLevel(lines, unclosed));
 
   const slides: RawSlide[] = [];
   let body_: Out = { lines: [], map: [] };
@@ -133,6 +140,7 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
   let slidePauses = 0;
   let fence: string | null = null;
   let cellFence = false;
+  let outputSlide = false;
 
   const emit = (out: Out, text: string, i: number) => {
     out.lines.push(text);
@@ -166,12 +174,21 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const out = target();
-    const mark = FENCE.exec(line)?.[1];
+    const mark = unclosed.has(i) ? undefined : FENCE.exec(line)?.[1];
     if (fence !== null) {
       if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) {
         fence = null;
         cellFence = false;
+        if (frames.at(-1)?.kind !== 'drop') emit(out, line, i);
+        if (outputSlide) {
+          // `output-location: slide`: Quarto puts the cell's output on a slide of its own.
+          outputSlide = false;
+          open('horizontal', i, { stack: inSection ? 'join' : 'new' });
+          emit(body_, '*The output of the code cell before this slide: Lectern runs no code.*', i);
+        }
+        continue;
       } else if (cellFence && /^#\|/.test(line)) {
+        if (/^#\|\s*output-location:\s*slide\b/.test(line)) outputSlide = true;
         continue;
       }
       if (frames.at(-1)?.kind !== 'drop') emit(out, line, i);
@@ -298,11 +315,6 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
     emit(out, rewriteInline(text), i);
   }
   closeSlide(lines.length - 1);
-  if (fence !== null) {
-    let at = lines.length - 1;
-    while (at > 0 && !FENCE.test(lines[at]!)) at--;
-    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed: it runs to the end of the deck', pos: { file, line: bodyLine + Math.max(at, 0), column: 1 }, hint: 'close it with a line of the same backticks (```)' });
-  }
 
   if (options.incremental) {
     for (const slide of slides) {

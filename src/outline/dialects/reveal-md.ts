@@ -1,6 +1,6 @@
 import type { Warning } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
-import { lineIndex, openingHeading, shapeSlide, takeAsideNotes, unclosedFences } from './lines.js';
+import { FenceTracker, lineIndex, openingHeading, shapeSlide, takeAsideNotes, unclosedFences } from './lines.js';
 
 /**
  * reveal-md and the reveal.js Markdown plugin: the body is cut by two regular expressions run
@@ -28,11 +28,7 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
   const separator = options.separator ?? revealMdDefaults.separator;
   const vertical = options.verticalSeparator ?? revealMdDefaults.verticalSeparator;
   const notesSeparator = options.notesSeparator ?? revealMdDefaults.notesSeparator;
-  // reveal-md hands the plugin the text after the front matter's closing line, its newline included.
-  // It also ends the text with a newline, so a final `---` makes one more (empty) slide.
-  const text = `${hasFrontMatter ? '\n' : ''}${body}${body.endsWith('\n') ? '' : '\n'}`;
-  const firstLine = hasFrontMatter ? bodyLine - 1 : bodyLine;
-  const lineAt = lineIndex(text, firstLine);
+  const { text, lineAt } = pluginText(body, bodyLine, hasFrontMatter);
   const both = new RegExp(`${separator}${vertical ? `|${vertical}` : ''}`, 'mg');
   const horizontal = new RegExp(separator);
 
@@ -66,7 +62,9 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
     const notes: Segment[] = [];
     const notesRe = new RegExp(notesSeparator, 'mgi');
     const found = [...chunk.text.matchAll(notesRe)].filter((m) => m[0].length > 0);
-    if (found.length === 1) {
+    // The plugin appends the notes after the slide's text: inside a code block left open there,
+    // they are code on the slide, not notes.
+    if (found.length === 1 && !openFenceBefore(chunk.text, found[0]!.index!)) {
       const at = found[0]!.index!;
       content = { text: chunk.text.slice(0, at), line };
       notes.push({ text: chunk.text.slice(at + found[0]![0].length).replace(/^[ \t]+/, ''), line: lineAt(chunk.offset + at + found[0]![0].length) });
@@ -94,4 +92,30 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
 export function onlyHeading(text: string): boolean {
   const visible = text.split('\n').filter((l) => l.trim() !== '' && !/^\s*<!--[\s\S]*-->\s*$/.test(l));
   return visible.length === 1 && /^ {0,3}#{1,6}(\s|$)/.test(visible[0]!);
+}
+
+/**
+ * The text the reveal.js plugin splits, as reveal-md hands it over: inside a `<textarea>` after
+ * twelve spaces of indentation (the front matter's closing newline included), and with the
+ * plugin's leading-whitespace normalisation applied. Lines keep their file numbers.
+ */
+function pluginText(body: string, bodyLine: number, hasFrontMatter: boolean): { text: string; lineAt: (offset: number) => number } {
+  const markdown = `${hasFrontMatter ? '\n' : ''}${body}`;
+  const raw = `${' '.repeat(12)}${markdown}\n${' '.repeat(10)}`;
+  const leadingWs = /^\n?(\s*)/.exec(raw)![1]!.length;
+  const leadingTabs = /^\n?(\t*)/.exec(raw)![1]!.length;
+  let text = raw;
+  if (leadingTabs > 0) text = raw.replace(new RegExp(`\\n?\\t{${leadingTabs}}(.*)`, 'g'), (_m, p1: string) => `\n${p1}`);
+  else if (leadingWs > 1) text = raw.replace(new RegExp(`\\n? {${leadingWs}}(.*)`, 'g'), (_m, p1: string) => `\n${p1}`);
+  // The normalisation keeps every line but may put one newline in front of the first.
+  const shift = text.startsWith('\n') && !raw.startsWith('\n') ? 1 : 0;
+  const firstLine = (hasFrontMatter ? bodyLine - 1 : bodyLine) - shift;
+  return { text, lineAt: lineIndex(text, firstLine) };
+}
+
+/** Whether a code fence is open at `offset` of a slide's text. */
+function openFenceBefore(text: string, offset: number): boolean {
+  const fences = new FenceTracker();
+  text.slice(0, offset).split('\n').forEach((line, i) => fences.feed(line, i));
+  return fences.inside;
 }

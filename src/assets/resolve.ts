@@ -1,0 +1,168 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
+import { DeckError, type SourcePos, type Warning } from '../errors.js';
+import type { AssetRef } from '../model/types.js';
+import { runtimeDir } from '../render/render-deck.js';
+import type { FileCopy } from './plan.js';
+import { cachedRemote, type RemoteCache } from './remote-cache.js';
+
+/**
+ * What each file a deck's slides load becomes in the built deck: a copy of a file inside the
+ * project (beside the deck, or elsewhere in the project under `_project/`), a downloaded copy of
+ * a remote file (under `_remote/`), the remote URL itself (`remote: link`), or a placeholder
+ * that names a file that is missing. Problems are collected, never thrown one by one.
+ */
+
+export type RemotePolicy = 'download' | 'link' | 'error';
+
+export interface ResolveContext {
+  deckDir: string;
+  projectDir: string;
+  remote: RemotePolicy;
+  /** `html: unsafe`: remote files are the author's business, and are linked. */
+  unsafe: boolean;
+  cache: RemoteCache;
+}
+
+export interface ResolvedAssets {
+  /** The URL a reference becomes in the built deck; null for a placeholder. */
+  rewrite: (url: string) => string | null;
+  /** Remote URLs the deck keeps as links (`remote: link`). */
+  remoteKept: Set<string>;
+  copies: FileCopy[];
+  warnings: Warning[];
+  errors: DeckError[];
+  /** Remote files to fetch before the deck is built again. */
+  pending: string[];
+}
+
+/** Folder of a built deck that holds copies of project files from outside the deck's folder. */
+export const projectFilesDir = '_project';
+/** Folder of a built deck that holds downloaded remote files. */
+export const remoteFilesDir = '_remote';
+
+/** As the browser reads a URL: tabs and newlines dropped, spaces and C0 controls trimmed. */
+export function browserUrl(url: string): string {
+  return url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+}
+
+export function isRemote(url: string): boolean {
+  return /^(https?:)?\/\//i.test(browserUrl(url));
+}
+
+export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAssets {
+  const map = new Map<string, string | null>();
+  const remoteKept = new Set<string>();
+  const copies = new Map<string, FileCopy>();
+  const warnings: Warning[] = [];
+  const errors: DeckError[] = [];
+  const pending = new Set<string>();
+  const projectRoot = realOrSelf(ctx.projectDir);
+
+  const missing = (ref: AssetRef, message: string, hint: string) => {
+    warnings.push({ code: 'ASSET_MISSING', message, pos: ref.pos, hint });
+    map.set(ref.url, null);
+  };
+
+  for (const ref of refs) {
+    if (map.has(ref.url)) continue;
+    const value = browserUrl(ref.url);
+    if (value === '' || value.startsWith('#') || /^data:/i.test(value)) {
+      map.set(ref.url, ref.url);
+      continue;
+    }
+    if (/^file:/i.test(value) || value.includes('\\')) {
+      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is not a path inside the project`, { pos: ref.pos, hint: 'refer to images by a relative path with forward slashes, such as images/chart.png' }));
+      map.set(ref.url, null);
+      continue;
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^https?:/i.test(value)) {
+      errors.push(new DeckError('ASSET_REMOTE', `"${ref.url}" is not a file the deck can load`, { pos: ref.pos, hint: 'use a relative path, or an http(s) URL Lectern can download' }));
+      map.set(ref.url, null);
+      continue;
+    }
+    if (isRemote(value)) {
+      const policy = ctx.unsafe && ctx.remote === 'download' ? 'link' : ctx.remote;
+      if (policy === 'error') {
+        errors.push(new DeckError('ASSET_REMOTE', `"${ref.url}" would be loaded from the network`, { pos: ref.pos, hint: 'download it into the deck folder, or set `remote: download` to let Lectern fetch it at build time' }));
+        map.set(ref.url, null);
+      } else if (policy === 'link') {
+        if (!ctx.unsafe) warnings.push({ code: 'ASSET_REMOTE', message: `"${ref.url}" stays a link: the deck needs the network to show it`, pos: ref.pos, hint: 'set `remote: download` (the default) to keep the deck offline' });
+        remoteKept.add(ref.url);
+        map.set(ref.url, ref.url);
+      } else {
+        const url = value.startsWith('//') ? `https:${value}` : value;
+        const hit = cachedRemote(ctx.cache, url);
+        if (hit === undefined) {
+          pending.add(url);
+          map.set(ref.url, null);
+        } else if ('failed' in hit) {
+          missing(ref, `"${ref.url}" could not be downloaded (${hit.failed}); a placeholder is shown`, 'check the URL, or download the file into the deck folder');
+        } else {
+          const to = `${remoteFilesDir}/${hit.name}`;
+          copies.set(to, { from: hit.path, to, pos: ref.pos, checked: hit.checked });
+          map.set(ref.url, to);
+        }
+      }
+      continue;
+    }
+    const path = value.replace(/[?#].*$/, '');
+    let decoded = path;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      // Kept as written.
+    }
+    const local = normalize(decoded);
+    const from = resolve(ctx.deckDir, local);
+    const inProject = relative(ctx.projectDir, from);
+    if (isAbsolute(local) || inProject === '' || inProject.startsWith('..') || isAbsolute(inProject)) {
+      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the project`, { pos: ref.pos, hint: 'keep images inside the project folder so the built deck can carry them' }));
+      map.set(ref.url, null);
+      continue;
+    }
+    if (!existsSync(from) || !statSync(from).isFile()) {
+      missing(ref, `image "${ref.url}" not found; a placeholder is shown`, `the path is relative to the deck file's folder (${ctx.deckDir})`);
+      continue;
+    }
+    const real = realpathSync(from);
+    if (real !== projectRoot && !real.startsWith(projectRoot + sep)) {
+      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" links to a file outside the project`, { pos: ref.pos, hint: 'copy the file into the project instead of linking to it' }));
+      map.set(ref.url, null);
+      continue;
+    }
+    const inDeck = relative(ctx.deckDir, from);
+    const beside = !(inDeck.startsWith('..') || isAbsolute(inDeck));
+    const to = beside ? inDeck.split(sep).join('/') : `${projectFilesDir}/${inProject.split(sep).join('/')}`;
+    if (to === 'index.html' || to === 'deck.json' || to.startsWith(`${runtimeDir}/`) || to.startsWith(`${remoteFilesDir}/`) || (beside && to.startsWith(`${projectFilesDir}/`))) {
+      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" uses a name Lectern reserves for the built deck`, { pos: ref.pos, hint: `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's` }));
+      map.set(ref.url, null);
+      continue;
+    }
+    const stat = statSync(real);
+    copies.set(to, { from, to, pos: ref.pos, checked: { real, dev: stat.dev, ino: stat.ino } });
+    // Beside the deck, the reference stays as written (its query and fragment too).
+    map.set(ref.url, beside ? ref.url : `${to}${value.slice(path.length)}`);
+  }
+  return {
+    rewrite: (url) => (map.has(url) ? map.get(url)! : url),
+    remoteKept,
+    copies: [...copies.values()],
+    warnings,
+    errors,
+    pending: [...pending],
+  };
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Where an asset was asked for, for messages about a URL found again later. */
+export function positionOf(refs: AssetRef[], url: string): SourcePos | undefined {
+  return refs.find((r) => r.url === url)?.pos;
+}

@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { DeckError } from '../errors.js';
+
+/**
+ * reveal-md's own config file, `reveal-md.json`, beside a deck or in the project: reveal-md
+ * users keep their separators there. Read as one more layer of the deck's options, below its
+ * front matter.
+ */
+export interface ToolConfig {
+  /** The file as errors show it. */
+  file: string;
+  data: Record<string, unknown>;
+}
+
+export function readToolConfig(deckDir: string, projectDir: string): ToolConfig | undefined {
+  for (const dir of [deckDir, projectDir]) {
+    const path = join(dir, 'reveal-md.json');
+    if (!existsSync(path)) continue;
+    const file = relative(projectDir, path).split(sep).join('/');
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+    } catch (err) {
+      throw new DeckError('CONFIG_SYNTAX', `invalid JSON: ${(err as Error).message}`, { pos: { file, line: 1, column: 1 }, hint: 'reveal-md.json must be one JSON object' });
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new DeckError('CONFIG_INVALID', 'expected a JSON object of options', { pos: { file, line: 1, column: 1 }, hint: 'reveal-md.json must be one JSON object' });
+    }
+    const safe = Object.fromEntries(Object.entries(data as Record<string, unknown>).filter(([k]) => !['__proto__', 'constructor', 'prototype'].includes(k)));
+    return { file, data: safe };
+  }
+  return undefined;
+}
