@@ -84,10 +84,10 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     if (isRemote(value)) {
       const policy = ctx.unsafe && ctx.remote === 'download' ? 'link' : ctx.remote;
       if (policy === 'error') {
-        errors.push(new DeckError('ASSET_REMOTE', `"${ref.url}" would be loaded from the network`, { pos: ref.pos, hint: 'download it into the deck folder, or set `remote: download` to let Lectern fetch it at build time' }));
+        errors.push(new DeckError('ASSET_REMOTE', `"${value}" would be loaded from the network`, { pos: ref.pos, hint: 'download it into the deck folder, or set `remote: download` to let Lectern fetch it at build time' }));
         map.set(ref.url, null);
       } else if (policy === 'link') {
-        if (!ctx.unsafe) warnings.push({ code: 'ASSET_REMOTE', message: `"${ref.url}" stays a link: the deck needs the network to show it`, pos: ref.pos, hint: 'set `remote: download` (the default) to keep the deck offline' });
+        if (!ctx.unsafe) warnings.push({ code: 'ASSET_REMOTE', message: `"${value}" stays a link: the deck needs the network to show it`, pos: ref.pos, hint: 'set `remote: download` (the default) to keep the deck offline' });
         remoteKept.add(ref.url);
         map.set(ref.url, ref.url);
       } else {
@@ -97,7 +97,7 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
           pending.add(url);
           map.set(ref.url, null);
         } else if ('failed' in hit) {
-          missing(ref, `"${ref.url}" could not be downloaded (${hit.failed}); a placeholder is shown`, 'check the URL, or download the file into the deck folder');
+          missing(ref, `"${url}" could not be downloaded (${hit.failed}); a placeholder is shown`, 'check the URL, or download the file into the deck folder');
         } else {
           const to = `${remoteFilesDir}/${hit.name}`;
           copies.set(to, { from: hit.path, to, pos: ref.pos, checked: hit.checked });

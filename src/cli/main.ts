@@ -58,11 +58,17 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     flags: args.flags,
     pdf: args.pdf,
     check: args.check ?? false,
+    ...(args.strict ? { strict: true } : {}),
     signal: io.signal,
     progress: pdfProgress(io, args.quiet || args.json),
     onLockWait: (pid) => io.stderr(`lectern: waiting for another Lectern (pid ${pid}) to finish writing the output folder\n`),
   });
   finish(result, args, io, started);
+  // Warnings from the export (the decks' own stopped the build before anything was written).
+  if (args.strict && result.warnings.length > 0) {
+    io.stderr(`lectern: error: ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} with --strict\n`);
+    return ExitCode.content;
+  }
   return ExitCode.ok;
 }
 
@@ -83,7 +89,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({ projectDir: io.cwd, inputs: args.inputs, outDir: args.out, flags: args.flags, pdf: args.pdf, signal: io.signal, progress, ...(args.strict ? { strict: true } : {}) });
+  const result = await buildAll({ projectDir: io.cwd, inputs: args.inputs, outDir: args.out, flags: args.flags, pdf: args.pdf, signal: io.signal, progress });
   finish(result, args, io, started);
   return ExitCode.ok;
 }

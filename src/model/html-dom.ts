@@ -110,7 +110,8 @@ function rewriteMedia(parent: ParentNode, media: MediaRewrite): void {
       continue;
     }
     const tag = child.name.toLowerCase();
-    const src = child.attribs.src;
+    // Reveal loads `data-src` lazily: a missing one is a missing image too.
+    const src = child.attribs.src ?? child.attribs['data-src'];
     if (src !== undefined && placeholderTags.has(tag) && media.rewrite(src) === null) {
       kept.push(placeholder(src, child.attribs.alt));
       changed = true;
@@ -141,7 +142,7 @@ function placeholder(src: string, alt?: string): Element {
   const span = doc.children[0] as Element;
   const name = src.split(/[?#]/)[0]!.split('/').pop() || src;
   span.attribs['aria-label'] = `missing image: ${alt || name}`;
-  span.attribs.title = src;
+  if (!/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src.replace(/[\t\n\r]/g, ""))) span.attribs.title = src;
   const text = parseDocument('x').children[0]!;
   (text as unknown as { data: string }).data = `missing image: ${name}`;
   replaceChildren(span, [text as ChildNode]);

@@ -146,26 +146,41 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
 
   it.each([
     ['a character reference in the scheme of a Markdown image', '![a](&#104;ttp://REMOTE_HOST/md-entity.png)'],
-    ['a character reference in a Markdown image in the notes', 'Text.\n\nNote: ![a](ht&#x74;tp://REMOTE_HOST/notes-entity.png)'],
+    ['a character reference in a Markdown image in the notes', 'Text.\n\nNote: ![a](h&#x74;tp://REMOTE_HOST/notes-entity.png)'],
     ['a tab inside the scheme of an image', '<img src="ht&#9;tp://REMOTE_HOST/tab.png" alt="x">'],
     ['a newline inside the scheme of a lazy image', '<img data-src="ht&#10;tp://REMOTE_HOST/newline.png" alt="x">'],
-  ])('%s is the remote URL the browser reads: an error at its line', async (_name, html) => {
+  ])('%s is the remote URL the browser reads: an error at its line with `remote: error`, never a link in the built deck', async (_name, html) => {
     const host = new URL(log.url).host;
-    const dir = makeProject({ 'decks/tab.md': `## Slide\n\n${html.replace('REMOTE_HOST', host)}\n`, [`decks/ht\ttp:/${host}/tab.png`]: pixel, 'decks/&': pixel });
-    const run = await runLectern(['build', '--no-pdf'], dir);
+    const files = { 'decks/tab.md': `## Slide\n\n${html.replace('REMOTE_HOST', host)}\n`, [`decks/ht\ttp:/${host}/tab.png`]: pixel, 'decks/&': pixel };
+    const strict = makeProject({ ...files, 'lectern.config.yaml': 'remote: error\n' });
+    const run = await runLectern(['build', '--no-pdf'], strict);
     expect(run.code).toBe(1);
     expect(run.stderr.split('\n')[0]).toMatch(/^decks\/tab\.md:[35]:\d+: error\[ASSET_REMOTE\]/);
+    // By default the file is fetched at build time (here the server sends no image): the
+    // deck shows a placeholder and names no remote URL.
+    const dir = makeProject(files);
+    const built = await runLectern(['build', '--no-pdf'], dir);
+    expect(built.code).toBe(0);
+    expect(built.stderr).toMatch(/^decks\/tab\.md:[35]:\d+: warning\[ASSET_MISSING\]: .* could not be downloaded \(not an image or media file\)/m);
+    const out = readFileSync(join(dir, 'dist/tab/index.html'), 'utf8');
+    expect(out).not.toContain(host);
+    expect(out).toContain('class="lectern-missing"');
   });
 
   it.each([
     ['data-background-image', 'a.png?,REMOTE/list-image'],
     ['data-background-video', 'a.mp4,REMOTE/list-video'],
     ['data-background', 'a.png?,REMOTE/list-background'],
-  ])('a remote item hidden in a %s list is an error at its line', async (attr, value) => {
-    const dir = makeProject({ 'decks/list.md': `## Slide\n\n<!-- .slide: ${attr}="${value.replace('REMOTE', log.url)}" -->\n`, 'decks/a.png': pixel, 'decks/a.mp4': pixel });
-    const run = await runLectern(['build', '--no-pdf'], dir);
+  ])('a remote item hidden in a %s list is an error at its line with `remote: error`, and never reaches the built deck', async (attr, value) => {
+    const files = { 'decks/list.md': `## Slide\n\n<!-- .slide: ${attr}="${value.replace('REMOTE', log.url)}" -->\n`, 'decks/a.png': pixel, 'decks/a.mp4': pixel };
+    const run = await runLectern(['build', '--no-pdf'], makeProject({ ...files, 'lectern.config.yaml': 'remote: error\n' }));
     expect(run.code).toBe(1);
     expect(run.stderr.split('\n')[0]).toMatch(/^decks\/list\.md:3:\d+: error\[ASSET_REMOTE\]: "http:\/\/127\.0\.0\.1:\d+\/list-/);
+    const dir = makeProject(files);
+    expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
+    const out = readFileSync(join(dir, 'dist/list/index.html'), 'utf8');
+    expect(out).not.toContain('127.0.0.1');
+    expect(out).toMatch(/data-background(-image|-video)?="a\.(png\?|mp4)"/);
   });
 });
 

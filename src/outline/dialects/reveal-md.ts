@@ -110,7 +110,9 @@ function pluginText(body: string, bodyLine: number, hasFrontMatter: boolean): { 
   // The normalisation keeps every line but may put one newline in front of the first.
   const shift = text.startsWith('\n') && !raw.startsWith('\n') ? 1 : 0;
   const firstLine = (hasFrontMatter ? bodyLine - 1 : bodyLine) - shift;
-  return { text, lineAt: lineIndex(text, firstLine) };
+  const at = lineIndex(text, firstLine);
+  // The first text line may be the one reveal-md adds (the closing `---`'s newline): body lines only.
+  return { text, lineAt: (offset) => Math.max(bodyLine, at(offset)) };
 }
 
 /** Whether a code fence is open at `offset` of a slide's text. */
