@@ -39,11 +39,20 @@ export function finishHtml(html: string, unsafe: boolean, nested = false, media?
   const removed: string[] = [];
 
   applyDirectives(doc, slideAttributes);
-  // A <section> inside a slide would be another slide to Reveal (a page too many in the PDF):
-  // it becomes a <div> with the same attributes.
-  if (!nested) walk(doc, (node) => {
-    if (isTag(node) && node.name.toLowerCase() === 'section') node.name = 'div';
-  });
+  // A <section> inside a slide would be another slide to Reveal (a page too many in the PDF).
+  // One that wraps the whole slide gives the slide its attributes (a background, say), as Reveal
+  // shows it; any other becomes a <div> with the same attributes.
+  if (!nested) {
+    const top = doc.children.filter((n) => !(isText(n) && n.data.trim() === ''));
+    const only = top.length === 1 && isTag(top[0]!) && top[0]!.name.toLowerCase() === 'section' ? (top[0] as Element) : null;
+    if (only) {
+      mergeAttributes(slideAttributes, only.attribs);
+      replaceChildren(doc, only.children);
+    }
+    walk(doc, (node) => {
+      if (isTag(node) && node.name.toLowerCase() === 'section') node.name = 'div';
+    });
+  }
   if (media) {
     rewriteMedia(doc, media);
     rewriteAttributes(slideAttributes, media);

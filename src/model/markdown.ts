@@ -167,7 +167,7 @@ function scanHtml(
           });
         }
         if (name === 'section' && !nested) {
-          warnings.push({ code: 'SECTION_UNWRAPPED', message: 'a <section> inside a slide is shown as a <div>: Reveal.js would make it a slide of its own', pos: { file, ...at }, hint: 'split slides with the deck\'s separators instead of <section> tags' });
+          warnings.push({ code: 'SECTION_UNWRAPPED', message: 'a <section> inside a slide would be a slide of its own to Reveal.js: one that wraps the whole slide gives it its attributes, any other becomes a <div>', pos: { file, ...at }, hint: 'split slides with the deck\'s separators instead of <section> tags' });
         }
         if (!unsafe && (!isAllowedTag(name) || (name === 'input' && (attribs.type ?? '').toLowerCase() !== 'checkbox'))) removed(`<${name}>`, at, 'element not allowed');
         checkAttributes(name, attribs, at);
