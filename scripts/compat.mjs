@@ -186,8 +186,9 @@ async function main() {
         await rm(scratch, { recursive: true, force: true });
       }
       const ours = lecternCounts(path);
-      const same = !theirs.error && theirs.total === ours.total && theirs.horizontal === ours.horizontal && theirs.notes === ours.notes;
-      rows.push({ file: e.file, tool, theirs, ours, same, why: e.differs });
+      const same = !theirs.error && theirs.total === ours.total && theirs.horizontal === ours.horizontal;
+      const notesSame = !theirs.error && theirs.notes === ours.notes;
+      rows.push({ file: e.file, tool, theirs, ours, same, notesSame, why: same ? (notesSame ? '' : e.notesDiffer ?? '') : e.differs ?? '' });
     }
   } finally {
     await browser.close();
@@ -196,12 +197,16 @@ async function main() {
 
   const fmt = (c) => (c.error ? 'error' : `${c.total}/${c.horizontal}/${c.notes}`);
   const width = Math.max(...rows.map((r) => r.file.length));
-  console.log(`${'deck'.padEnd(width)}  ${'tool'.padEnd(9)}  ${'tool t/h/n'.padEnd(10)}  ${'lectern'.padEnd(10)}  ${'read as'.padEnd(9)}  agree`);
+  console.log(`${'deck'.padEnd(width)}  ${'tool'.padEnd(9)}  ${'tool t/h/n'.padEnd(10)}  ${'lectern'.padEnd(10)}  ${'read as'.padEnd(9)}  slides  notes`);
   for (const r of rows) {
-    console.log(`${r.file.padEnd(width)}  ${r.tool.padEnd(9)}  ${fmt(r.theirs).padEnd(10)}  ${fmt(r.ours).padEnd(10)}  ${r.ours.dialect.padEnd(9)}  ${r.same ? 'yes' : `NO${r.why ? ` — ${r.why}` : ''}`}`);
+    console.log(`${r.file.padEnd(width)}  ${r.tool.padEnd(9)}  ${fmt(r.theirs).padEnd(10)}  ${fmt(r.ours).padEnd(10)}  ${r.ours.dialect.padEnd(9)}  ${(r.same ? 'same' : 'DIFF').padEnd(6)}  ${r.notesSame ? 'same' : 'DIFF'}${r.why ? `  ${r.why}` : ''}`);
   }
   const agree = rows.filter((r) => r.same).length;
-  console.log(`\n${agree} of ${rows.length} decks agree on total, horizontal and noted slides (${((100 * agree) / rows.length).toFixed(1)} %); t/h/n = total/horizontal/with notes`);
+  const notes = rows.filter((r) => r.notesSame).length;
+  const pct = (n) => ((100 * n) / rows.length).toFixed(1);
+  console.log(`\nslide counts (total and horizontal): ${agree} of ${rows.length} decks agree (${pct(agree)} %)`);
+  console.log(`slides with notes: ${notes} of ${rows.length} decks agree (${pct(notes)} %)`);
+  console.log('t/h/n = total slides / horizontal positions / slides with notes; each DIFF is explained in tests/fixtures/dialects/expected.json');
   for (const r of rows.filter((r) => r.theirs.error)) console.log(`${r.file}: ${r.tool}: ${r.theirs.error}`);
 }
 

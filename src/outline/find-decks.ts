@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DeckError } from '../errors.js';
 
-/** Deck files from the inputs: files as given, folders as every `.md` in them but README.md. */
+/** Deck files from the inputs: files as given, folders as every `.md` (and Quarto `.qmd`) in them but README.md. */
 export function findDeckFiles(projectDir: string, inputs: string[]): string[] {
   const files: string[] = [];
   for (const input of inputs) {
@@ -14,7 +14,7 @@ export function findDeckFiles(projectDir: string, inputs: string[]): string[] {
     }
     if (statSync(path).isDirectory()) {
       const decks = readdirSync(path)
-        .filter((entry) => entry.endsWith('.md') && !/^readme\.md$/i.test(entry))
+        .filter((entry) => /\.(md|qmd)$/.test(entry) && !/^readme\.md$/i.test(entry))
         .sort()
         .map((entry) => join(path, entry));
       if (decks.length === 0) {

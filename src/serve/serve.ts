@@ -105,7 +105,7 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     const list: WatchTarget[] = [{ dir: projectDir, recursive: false }];
     for (const input of inputs()) {
       const path = resolve(projectDir, input);
-      list.push({ dir: extname(path) === '.md' ? dirname(path) : path, recursive: false });
+      list.push({ dir: /\.(md|qmd)$/.test(path) ? dirname(path) : path, recursive: false });
     }
     for (const deck of built.values()) {
       for (const dir of deck.sources.templateDirs) list.push({ dir, recursive: true });
@@ -131,7 +131,7 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
         if (deck.sources.templateDirs.some((dir) => path.startsWith(dir + sep))) hit(file, path);
       }
       // A deck that has never built has no sources yet: any template change may fix it.
-      for (const file of failed.keys()) if (!built.has(file) && !path.endsWith('.md')) hit(file, path);
+      for (const file of failed.keys()) if (!built.has(file) && !/\.(md|qmd)$/.test(path)) hit(file, path);
     }
     return { files: [...out].filter((f) => current.includes(f)), causes: [...causes] };
   };

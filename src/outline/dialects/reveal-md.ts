@@ -9,13 +9,15 @@ import { FenceTracker, lineIndex, openingHeading, shapeSlide, takeAsideNotes, un
  * Headings never split. Pure.
  */
 
-/** reveal-md's defaults: a bare `---` or `----` line, no blank lines needed around it. The notes
- * separator is the plugin's `^\s*notes?:` as its source string reads it (`\s` lost in the quotes):
- * a `Note:` line that is not indented. */
+/**
+ * reveal-md's defaults: a bare `---` or `----` line, no blank lines needed around it. The notes
+ * separator is the plugin's `^\s*notes?:` as its source means it: reveal.js loses the `\s` in
+ * the string and so shows an indented `Note:` as text, which no author means.
+ */
 export const revealMdDefaults = {
   separator: '\\r?\\n---\\r?\\n',
   verticalSeparator: '\\r?\\n----\\r?\\n',
-  notesSeparator: '^notes?:',
+  notesSeparator: '^[ \\t]*notes?:',
 } as const;
 
 export interface RevealMdOptions {
@@ -61,13 +63,16 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
     let content: Segment = { text: chunk.text, line };
     const notes: Segment[] = [];
     const notesRe = new RegExp(notesSeparator, 'mgi');
-    const found = [...chunk.text.matchAll(notesRe)].filter((m) => m[0].length > 0);
-    // The plugin appends the notes after the slide's text: inside a code block left open there,
-    // they are code on the slide, not notes.
-    if (found.length === 1 && !openFenceBefore(chunk.text, found[0]!.index!)) {
+    // A marker inside a code block left open is code on the slide, not notes (the plugin puts the
+    // notes after the slide's text, inside that block). The plugin also drops the notes of a slide
+    // with two markers, showing both as text; here the notes run from the first, as meant.
+    const found = [...chunk.text.matchAll(notesRe)].filter((m) => m[0].length > 0 && !openFenceBefore(chunk.text, m.index!));
+    if (found.length > 0) {
       const at = found[0]!.index!;
+      const from = at + found[0]![0].length;
       content = { text: chunk.text.slice(0, at), line };
-      notes.push({ text: chunk.text.slice(at + found[0]![0].length).replace(/^[ \t]+/, ''), line: lineAt(chunk.offset + at + found[0]![0].length) });
+      const rest = chunk.text.slice(from).replace(new RegExp(notesSeparator, 'mgi'), '');
+      notes.push({ text: rest.replace(/^[ \t]+/, ''), line: lineAt(chunk.offset + from) });
     }
     const aside = takeAsideNotes(content);
     notes.push(...aside.notes);
