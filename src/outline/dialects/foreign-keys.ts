@@ -165,7 +165,8 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
           const name = value.replace(/^.*\//, '').replace(/\.css$/, '').toLowerCase();
           const template = darkThemes.has(name) ? 'keynote' : 'default';
           set('template', template, path);
-          warn(path, `theme "${value}" is read as Lectern's "${template}" template${knownThemes.has(name) ? '' : ' (an unknown theme name)'}`, 'set `template:` to choose a Lectern template, and `theme:` values for its colours');
+          // A known theme maps onto the closest template; only a name Lectern cannot place is worth a warning.
+          if (!knownThemes.has(name)) warn(path, `theme "${value}" is not one Lectern knows: the deck uses the "${template}" template`, 'set `template:` to choose a Lectern template, and `theme:` values for its colours');
           return;
         }
         set('theme', value, path);
@@ -223,7 +224,7 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
       origins.set('author', path);
     } else if (key === 'institute' || key === 'affiliation') {
       for (const entry of Array.isArray(value) ? value : [value]) if (typeof entry === 'string') affiliations.push(entry);
-    } else if (key === 'dialect') {
+    } else if (key === 'dialect' || (key === 'marp' && dialect === 'marp')) {
       // Read by detection already.
     } else if (key === 'theme' || key === 'slide-number' || key === 'transition' || key === 'css' || key === 'slide-level' || key === 'incremental' || (key === 'slideNumber' && typeof value === 'string' && !['h.v', 'h/v', 'c', 'c/t'].includes(value))) {
       mapTop(key, value, path);

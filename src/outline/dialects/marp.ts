@@ -158,7 +158,7 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
   const slides = built.map(({ b: slide, directives }, index): RawSlide => {
     const d: Directives = { ...directives, ...slide.spot };
     const attrs: string[] = [];
-    if (typeof d.class === 'string' && d.class.trim()) attrs.push(`class=${quote(d.class.trim())}`);
+    let splitClass = '';
     if (typeof d.backgroundColor === 'string') attrs.push(`data-background-color=${quote(d.backgroundColor)}`);
     if (typeof d.backgroundImage === 'string') attrs.push(`data-background-image=${quote(cssUrl(d.backgroundImage))}`);
     if (typeof d.backgroundSize === 'string') attrs.push(`data-background-size=${quote(d.backgroundSize)}`);
@@ -173,8 +173,10 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
       attrs.push(`data-background-image=${quote(bg.url)}`);
       if (side) {
         const [where, pct = '50%'] = side.split(':') as [string, string?];
-        attrs.push(`data-background-position=${quote(where)}`, `data-background-size=${quote(`${pct} 100%`)}`);
-        styles.push(`padding-${where}:${pct}`);
+        attrs.push(`data-background-position=${quote(`${where} center`)}`, `data-background-size=${quote(`${pct} auto`)}`);
+        // The text moves aside by the picture's share of the slide (see the template's CSS).
+        splitClass = `lectern-split-${where}`;
+        styles.push(`--lectern-split:${parseFloat(pct)}`);
       } else if (size) {
         attrs.push(`data-background-size=${quote(size === 'fit' ? 'contain' : size)}`);
       } else {
@@ -182,6 +184,8 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
       }
     }
     if (styles.length) attrs.push(`style=${quote(styles.join(';'))}`);
+    const classes = [typeof d.class === 'string' ? d.class.trim() : '', splitClass].filter(Boolean).join(' ');
+    if (classes) attrs.unshift(`class=${quote(classes)}`);
     const text = [...(attrs.length ? [`<!-- .slide: ${attrs.join(' ')} -->`] : []), ...slide.lines];
     const map = [...(attrs.length ? [slide.line] : []), ...slide.map];
     const column: Segment = { text: text.join('\n'), line: map[0] ?? slide.line, lineMap: map.length ? map : [slide.line] };
