@@ -1,3 +1,5 @@
+import { inferSlideLevel } from './pandoc.js';
+
 /**
  * Which tool a deck was written for, from what the file itself shows: an explicit choice, the
  * file name, front-matter keys only one tool reads, and syntax only one tool writes. Pure.
@@ -97,6 +99,12 @@ export function detectDialect(input: DetectInput): DialectChoice {
   if (has(/^#{1,6}\s.*\{[#.][^}]*\}\s*$/) !== -1) return { dialect: 'pandoc', quarto, reason: 'headings carry `{#id .class}` attributes' };
   const setext = lines.findIndex((line, i) => /^={3,}\s*$/.test(line) && i > 0 && lines[i - 1]!.trim() !== '');
   if (setext !== -1) return { dialect: 'pandoc', quarto, reason: 'headings are underlined with `===`' };
+  // Headings whose slides sit at another level than Lectern's 2 are read as Pandoc infers them.
+  const headings = lines.filter((line) => /^#{1,6}\s/.test(line)).length;
+  const level = headings > 0 ? inferSlideLevel(input.body.split('\n')) : 2;
+  if (level !== 2 && !lines.some((line) => /^---\s*$/.test(line))) {
+    return { dialect: 'pandoc', quarto, reason: `its slides are its level-${level} headings, as Pandoc reads them` };
+  }
   const separators = lines.filter((line) => /^---\s*$/.test(line)).length;
   // Marp's speaker notes are plain comments; reveal-md's are `Note:` lines.
   const proseComments = lines.filter((line) => /^\s*<!--(?!\s*\.(slide|element)\b)[^>]*[a-z]{3,}.*-->\s*$/i.test(line) && !/^\s*<!--\s*[\w-]+\s*:/.test(line)).length;
