@@ -11,7 +11,7 @@ import { collect, MAX_PROBLEMS } from './config/yaml-layer.js';
 import { readToolConfig } from './config/tool-config.js';
 import { checkContent, localLinkPath, type LinkTarget } from './check/content-checks.js';
 import type { DeckLayer } from './config/schema.js';
-import { DeckError, type SourcePos } from './errors.js';
+import { bySourcePosition, DeckError, DeckErrors, type SourcePos } from './errors.js';
 import { deckFrom, readOutline } from './model/read-deck.js';
 import type { Deck } from './model/types.js';
 import { readDeckFile } from './outline/read.js';
@@ -56,22 +56,42 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   const file = display(ctx.projectDir, path);
   const deckDir = dirname(path);
   const { outline, options } = readOutline(readDeckFile(path, file), file, ctx.configDeckLayer, ctx.flags, readToolConfig(deckDir, ctx.projectDir));
-  const compiled = withTemplatePosition(() => templateFor(options.template, deckDir, ctx), () => {
-    if (ctx.flags.template) return undefined;
-    if (outline.frontMatter.template) return outline.locate(['template']);
-    return ctx.configDeckLayer.template ? ctx.locateConfig(['template']) : undefined;
-  });
+  // Front matter, slides and files: all of a deck's problems are reported in one run.
+  const problems = [...outline.errors];
+  const fail = (more: unknown): never => {
+    const all = [...problems, ...(more instanceof DeckErrors ? more.errors : more instanceof DeckError ? [more] : [])].sort(bySourcePosition);
+    if (!(more instanceof DeckError || more instanceof DeckErrors || more === undefined)) throw more;
+    throw collect(all.slice(0, MAX_PROBLEMS));
+  };
+  let compiled: CompiledTemplate;
+  try {
+    compiled = withTemplatePosition(() => templateFor(options.template, deckDir, ctx), () => {
+      if (ctx.flags.template) return undefined;
+      if (outline.frontMatter.template) return outline.locate(['template']);
+      return ctx.configDeckLayer.template ? ctx.locateConfig(['template']) : undefined;
+    });
+    const { theme } = compiled.template;
+    checkThemeValues(ctx.configDeckLayer.theme ?? {}, theme, ctx.locateConfig, compiled.template.name);
+    checkThemeValues(outline.frontMatter.theme ?? {}, theme, outline.locate, compiled.template.name);
+  } catch (err) {
+    return fail(err);
+  }
   const { theme } = compiled.template;
-  checkThemeValues(ctx.configDeckLayer.theme ?? {}, theme, ctx.locateConfig, compiled.template.name);
-  checkThemeValues(outline.frontMatter.theme ?? {}, theme, outline.locate, compiled.template.name);
   const name = basename(path, extname(path));
   let resolved: ResolvedAssets | undefined;
-  const deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags, (assets) => {
-    resolved = resolveAssets(assets, { deckDir, projectDir: ctx.projectDir, remote: options.remote, unsafe: options.html === 'unsafe', cache: ctx.remote });
-    const kept = resolved.remoteKept;
-    return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
-  });
-  if (resolved?.errors.length) throw collect(resolved.errors.slice(0, MAX_PROBLEMS));
+  let deck: Deck;
+  try {
+    deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags, (assets) => {
+      resolved = resolveAssets(assets, { deckDir, projectDir: ctx.projectDir, remote: options.remote, unsafe: options.html === 'unsafe', cache: ctx.remote });
+      const kept = resolved.remoteKept;
+      return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
+    });
+  } catch (err) {
+    problems.push(...(resolved?.errors ?? []));
+    return fail(err);
+  }
+  problems.push(...(resolved?.errors ?? []));
+  if (problems.length) fail(undefined);
   deck.warnings.push(...(resolved?.warnings ?? []));
   const slideAssets = deck.assets.length;
   const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? outline.locate(['css', ...key]) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote });

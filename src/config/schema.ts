@@ -8,14 +8,21 @@ import { checksSchema, mergeChecks, type ChecksLayer } from '../check/rules.js';
  */
 
 const text = z.union([z.string(), z.number()]).transform(String);
-const regex = z.string().min(1).refine((source) => {
-  try {
-    new RegExp(source, 'm');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
+const regex = z
+  .string()
+  .min(1)
+  .max(200, 'a separator pattern of at most 200 characters')
+  .refine((source) => {
+    try {
+      new RegExp(source, 'm');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a valid regular expression')
+  // A repeated group that itself repeats (`(a+)+`) can take exponential time on one long line:
+  // a deck from someone else must not be able to hang the build.
+  .refine((source) => !/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)/.test(source), 'a pattern with a repeated group inside a repetition (such as (a+)+), which can take exponential time');
 
 export const transitions = ['none', 'fade', 'slide', 'convex', 'concave', 'zoom'] as const;
 export const aspects = { '16:9': { width: 1280, height: 720 }, '4:3': { width: 1024, height: 768 } } as const;

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { DeckError, DeckErrors, type ErrorCode, type SourcePos } from '../errors.js';
+import { bySourcePosition, DeckError, DeckErrors, type ErrorCode, type SourcePos } from '../errors.js';
 import { closest } from '../suggest.js';
 
 export interface YamlSource {
@@ -118,7 +118,13 @@ export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {
  * Validates parsed options against a schema, reporting every problem (up to MAX_PROBLEMS) at
  * its key or value, each unknown key with the closest known one.
  */
-export function validateLayer<S extends z.ZodType>(data: unknown, schema: S, where: Pick<YamlData, 'locate' | 'locateValue'>, codes: LayerCodes): z.infer<S> {
+export function validateLayer<S extends z.ZodType>(
+  data: unknown,
+  schema: S,
+  where: Pick<YamlData, 'locate' | 'locateValue'> & { name?: (path: (string | number)[]) => string },
+  codes: LayerCodes,
+): z.infer<S> {
+  const name = where.name ?? ((path: (string | number)[]) => path.join('.'));
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const errors: DeckError[] = [];
@@ -127,7 +133,7 @@ export function validateLayer<S extends z.ZodType>(data: unknown, schema: S, whe
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(schema, path);
       for (const key of issue.keys) {
-        const at = [...path, key].join('.');
+        const at = name([...path, key]);
         const suggestion = closest(key, known);
         errors.push(new DeckError(codes.unknownKey, `unknown option "${at}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, {
           pos: where.locate([...path, key]),
@@ -136,13 +142,38 @@ export function validateLayer<S extends z.ZodType>(data: unknown, schema: S, whe
       }
       continue;
     }
-    const at = path.join('.') || '(top level)';
+    const at = name(path) || '(top level)';
     errors.push(new DeckError(codes.invalid, `option "${at}": ${issue.message}`, {
       pos: where.locateValue(path),
       hint: 'see docs/outline-format.md for the options and their values',
     }));
   }
-  throw collect(errors.slice(0, MAX_PROBLEMS));
+  throw collect(errors.sort(bySourcePosition).slice(0, MAX_PROBLEMS));
+}
+
+/**
+ * Like validateLayer, but never throws for a bad option: the keys with problems are left out,
+ * so the rest of the deck can still be read and every problem reported in the same run.
+ */
+export function validateLayerLenient<S extends z.ZodType>(
+  data: Record<string, unknown>,
+  schema: S,
+  where: Parameters<typeof validateLayer>[2],
+  codes: LayerCodes,
+): { value: z.infer<S>; errors: DeckError[] } {
+  try {
+    return { value: validateLayer(data, schema, where, codes), errors: [] };
+  } catch (err) {
+    const errors = err instanceof DeckErrors ? err.errors : [err as DeckError];
+    const bad = new Set<string>();
+    for (const issue of schema.safeParse(data).error?.issues ?? []) {
+      if (issue.path.length > 0) bad.add(String(issue.path[0]));
+      else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) bad.add(key);
+    }
+    const kept = Object.fromEntries(Object.entries(data).filter(([k]) => !bad.has(k)));
+    const again = schema.safeParse(kept);
+    return { value: again.success ? again.data : ({} as z.infer<S>), errors };
+  }
 }
 
 /** One error as itself, several as one DeckErrors. */

@@ -1,7 +1,7 @@
 import type { Tokens } from 'marked';
 import { ruleNames } from '../check/rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
-import { DeckError, type SourcePos, type Warning } from '../errors.js';
+import { DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml, type MediaRewrite } from './html-dom.js';
@@ -35,9 +35,18 @@ export function buildModel(input: ModelInput): Deck {
 
   const scans = input.slides.map((raw) => withinStack(() => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe), { file, line: raw.line, column: 1 }));
   const media = input.media?.(scans.flatMap((scan) => scan.assets));
-  const drafts = input.slides.map((raw, i) => {
+  // Every slide's problems are collected, so one run reports them all.
+  const errors: DeckError[] = [];
+  const drafts = input.slides.flatMap((raw, i) => {
     const scan = scans[i]!;
-    const draft = withinStack(() => draftSlide(raw, input, unsafe, media), { file, line: raw.line, column: 1 });
+    let draft: SlideDraft;
+    try {
+      draft = withinStack(() => draftSlide(raw, input, unsafe, media), { file, line: raw.line, column: 1 });
+    } catch (err) {
+      if (!(err instanceof DeckError)) throw err;
+      errors.push(err);
+      return [];
+    }
     warnings.push(...scan.warnings);
     if (draft.removed.length > 0 && scan.warnings.length === 0) {
       // The tree pass removed something the token scan could not place: say so at the slide.
@@ -45,8 +54,9 @@ export function buildModel(input: ModelInput): Deck {
     }
     assets.push(...scan.assets);
     links.push(...scan.links);
-    return draft;
+    return [draft];
   });
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new DeckErrors(errors.slice(0, 50));
 
   const title = options.title ?? drafts.find((d) => d.titleText)?.titleText ?? input.name;
   const meta = {

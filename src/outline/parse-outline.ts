@@ -1,7 +1,7 @@
 import { deckLayerSchema, type DeckLayer, type DeckOptions } from '../config/schema.js';
 import type { ToolConfig } from '../config/tool-config.js';
-import { readYamlData, validateLayer, type YamlData } from '../config/yaml-layer.js';
-import type { SourcePos, Warning } from '../errors.js';
+import { readYamlData, validateLayer, validateLayerLenient, type YamlData } from '../config/yaml-layer.js';
+import type { DeckError, SourcePos, Warning } from '../errors.js';
 import { detectDialect, type DialectChoice } from './dialects/detect.js';
 import { mapForeignKeys, type DialectKeys } from './dialects/foreign-keys.js';
 import { splitMarp } from './dialects/marp.js';
@@ -28,6 +28,8 @@ export interface Outline {
   warnings: Warning[];
   /** Options from reveal-md.json, merged below the front matter. */
   toolLayer: DeckLayer;
+  /** Problems with the front matter: the deck is read without the keys they concern. */
+  errors: DeckError[];
 }
 
 /** A raw slide with its columns and notes lexed into tokens that know their lines. */
@@ -91,8 +93,14 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
   const mapped = mapForeignKeys(data, dialect.dialect, locate, dialect.quarto);
   // A mapped option is reported where its source key was written (`revealOptions.controls`…).
   const origin = (path: (string | number)[]) => (path.length === 0 ? path : [...(mapped.origins.get(String(path[0])) ?? [path[0]!]), ...path.slice(1)]);
-  const where = { locate: (path: (string | number)[]) => locate(origin(path)), locateValue: (path: (string | number)[]) => yaml.locateValue(origin(path)) };
-  const frontMatter: DeckLayer = validateLayer({ ...mapped.layer, ...(written !== undefined ? { dialect: written } : {}) }, deckLayerSchema, where, codes);
+  const where = {
+    locate: (path: (string | number)[]) => locate(origin(path)),
+    locateValue: (path: (string | number)[]) => yaml.locateValue(origin(path)),
+    // Problems are named as the author wrote them (`revealOptions.controls`, not `reveal.controls`).
+    name: (path: (string | number)[]) => origin(path).join('.'),
+  };
+  const checked = validateLayerLenient({ ...mapped.layer, ...(written !== undefined ? { dialect: written } : {}) }, deckLayerSchema, where, codes);
+  const frontMatter: DeckLayer = checked.value;
   // reveal-md.json: the same keys, one layer below the front matter (reveal-md reads it when
   // the deck is read as reveal-md).
   let toolLayer: DeckLayer = {};
@@ -114,6 +122,7 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     dialectKeys: mapped.dialectKeys,
     warnings,
     toolLayer,
+    errors: checked.errors,
   };
 }
 
