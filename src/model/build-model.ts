@@ -7,6 +7,7 @@ import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml, type MediaRewrite } from './html-dom.js';
 import { inferLayout, isVisible } from './layout.js';
 import { escapeHtml } from '../render/escape.js';
+import { didYouMean } from '../suggest.js';
 import { renderInline, renderTokens, scanTokens } from './markdown.js';
 import type { AssetRef, Deck, Slide, Stack } from './types.js';
 
@@ -157,7 +158,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   if (!input.layouts.includes(layout) && input.layouts.includes('bullets')) layout = 'bullets';
   if (raw.layout) {
     if (!input.layouts.includes(raw.layout.name)) {
-      throw new DeckError('LAYOUT_UNKNOWN', `unknown layout "${raw.layout.name}"`, {
+      throw new DeckError('LAYOUT_UNKNOWN', `unknown layout "${raw.layout.name}"${didYouMean(raw.layout.name, input.layouts)}`, {
         pos: { file: input.file, line: raw.layout.line, column: raw.layout.column },
         hint: `layouts in this template: ${input.layouts.join(', ')}`,
       });
@@ -168,7 +169,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   const checksOff = raw.checkIgnore?.rules;
   for (const rule of checksOff ?? []) {
     if (!(ruleNames as readonly string[]).includes(rule)) {
-      throw new DeckError('DIRECTIVE_INVALID', `unknown check rule "${rule}" in check-ignore`, {
+      throw new DeckError('DIRECTIVE_INVALID', `unknown check rule "${rule}" in check-ignore${didYouMean(rule, ruleNames)}`, {
         pos: { file: input.file, line: raw.checkIgnore!.line, column: raw.checkIgnore!.column },
         hint: `rules: ${ruleNames.join(', ')}`,
       });

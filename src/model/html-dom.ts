@@ -63,6 +63,7 @@ export function finishHtml(html: string, unsafe: boolean, nested = false, media?
     sanitizeAttributes('section', slideAttributes, removed, nested, media);
   }
 
+  markIncremental(doc, false);
   let fragments = 0;
   walk(doc, (node) => {
     if (isTag(node) && /(^|\s)fragment(\s|$)/.test(node.attribs.class ?? '')) fragments++;
@@ -212,6 +213,17 @@ function sanitizeAttributes(tag: string, attribs: Record<string, string>, remove
       removed.push(...inner.removed.map((what) => `${what} in ${name}`));
       attribs[name] = inner.html;
     }
+  }
+}
+
+/** Pandoc's and Quarto's incremental lists: items inside `.incremental` (not `.nonincremental`) reveal one by one. */
+function markIncremental(parent: ParentNode, on: boolean): void {
+  for (const child of parent.children) {
+    if (!isTag(child)) continue;
+    const classes = (child.attribs.class ?? '').split(/\s+/);
+    const here = classes.includes('nonincremental') ? false : classes.includes('incremental') ? true : on;
+    if (here && child.name === 'li' && !classes.includes('fragment')) child.attribs.class = [...classes.filter(Boolean), 'fragment'].join(' ');
+    markIncremental(child, here);
   }
 }
 

@@ -57,8 +57,9 @@ const codes = { syntax: 'FRONT_MATTER_SYNTAX', invalid: 'FRONT_MATTER_INVALID', 
 export function parseOutline(text: string, file: string, overrides: DialectOverrides = {}): Outline {
   const split = splitFrontMatter(text, file);
   const nowhere = { file, line: 1, column: 1 };
-  const yaml: YamlData =
-    split.yaml === null ? { data: {}, locate: () => nowhere, locateValue: () => nowhere } : readYamlData({ text: split.yaml, file, firstLine: split.yamlLine }, codes);
+  // Marp's colour directives (`backgroundColor: #123`) are read as colours, not YAML comments.
+  const yamlText = split.yaml === null ? null : split.yaml.replace(/^(_?(?:backgroundColor|color|header|footer|class)[ \t]*:[ \t]*)(#[^\n]*)$/gm, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
+  const yaml: YamlData = yamlText === null ? { data: {}, locate: () => nowhere, locateValue: () => nowhere } : readYamlData({ text: yamlText, file, firstLine: split.yamlLine }, codes);
   const written = typeof yaml.data.dialect === 'string' ? yaml.data.dialect : undefined;
   const chosen = overrides.flag
     ? { dialect: overrides.flag, from: '--dialect' }

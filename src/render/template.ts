@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseYamlLayer } from '../config/yaml-layer.js';
+import { didYouMean } from '../suggest.js';
 import { DeckError } from '../errors.js';
 
 /** A Handlebars source and the file it came from, so errors can name it. */
@@ -98,8 +99,9 @@ export function findTemplate(name: string, roots: TemplateRoots, skip?: string):
     }
   }
   const looked = /[\\/]/.test(name) ? [resolve(roots.projectDir, name)] : searchRoots(roots).map(([root]) => join(root, name));
-  throw new DeckError('TEMPLATE_UNKNOWN', `template "${name}" not found`, {
-    hint: `looked in ${looked.map((d) => relative(roots.projectDir, d) || '.').join(', ')}; available: ${listTemplates(roots).map((t) => t.name).join(', ')}`,
+  const available = listTemplates(roots).map((t) => t.name);
+  throw new DeckError('TEMPLATE_UNKNOWN', `template "${name}" not found${didYouMean(name, available)}`, {
+    hint: `looked in ${looked.map((d) => relative(roots.projectDir, d) || '.').join(', ')}; available: ${available.join(', ')}`,
   });
 }
 

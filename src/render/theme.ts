@@ -1,3 +1,4 @@
+import { didYouMean } from '../suggest.js';
 import { DeckError, type SourcePos } from '../errors.js';
 import type { ThemeType, ThemeVar } from './template.js';
 
@@ -39,7 +40,7 @@ export function checkThemeValues(values: Record<string, unknown>, declared: Reco
     const variable = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (!variable) {
       const known = Object.keys(declared).sort();
-      throw new DeckError('THEME_UNKNOWN', `template "${template}" has no theme variable "${name}"`, {
+      throw new DeckError('THEME_UNKNOWN', `template "${template}" has no theme variable "${name}"${didYouMean(name, known)}`, {
         pos: locate(['theme', name]),
         hint: known.length ? `theme variables of "${template}": ${known.join(', ')}` : `template "${template}" declares no theme variables`,
       });

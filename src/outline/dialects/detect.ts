@@ -23,7 +23,7 @@ const keysOf: Record<Exclude<Dialect, 'lectern'>, readonly string[]> = {
   marp: ['marp', 'paginate', 'headingDivider', 'backgroundColor', 'backgroundImage', 'backgroundPosition', 'backgroundRepeat', 'backgroundSize', 'header', 'footer', 'class', 'size', 'math', 'color', 'style', '_class', '_paginate', '_header', '_footer', '_backgroundColor', '_color'],
 };
 /** Keys only Lectern reads. */
-const lecternKeys = ['template', 'slideLevel', 'aspect', 'verticalSections', 'html', 'checks', 'slideNumber', 'transition', 'reveal', 'titleSlide', 'remote'];
+const lecternKeys = ['template', 'slideLevel', 'aspect', 'verticalSections', 'html', 'checks', 'slideNumber', 'transition', 'reveal'];
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 

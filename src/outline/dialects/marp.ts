@@ -28,7 +28,7 @@ function readComment(inner: string): Directives | null {
   if (/^(fit|\.slide:|\.element:|layout:|column$|check-ignore:)/i.test(text)) return {};
   let data: unknown;
   try {
-    data = parseYaml(text, { schema: 'core' });
+    data = parseYaml(looseYaml(text), { schema: 'core' });
   } catch {
     return null;
   }
@@ -36,6 +36,11 @@ function readComment(inner: string): Directives | null {
   const keys = Object.keys(data);
   if (keys.length === 0 || !keys.every((k) => localDirectives.has(k.replace(/^_/, '')) || globalDirectives.has(k))) return null;
   return data as Directives;
+}
+
+/** Marp reads `backgroundColor: #123` as the colour, where YAML would see a comment. */
+export function looseYaml(text: string): string {
+  return text.replace(/^(\s*_?[A-Za-z]+\s*:[ \t]*)(#[^\n]*)$/gm, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
 }
 
 function quote(value: string): string {

@@ -25,7 +25,7 @@ const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const DIV_OPEN = /^(:{3,})[ \t]*(\{[^}]*\}|[\w-]+)[ \t]*(\{[^}]*\})?[ \t]*:*[ \t]*$/;
 const DIV_CLOSE = /^:{3,}[ \t]*$/;
 const PAUSE = /^\. \. \.[ \t]*$/;
-const HEADING_ATTRS = /[ \t]+\{([^}]*)\}[ \t]*$/;
+const HEADING_ATTRS = /(?:^|[ \t]+)\{([^}]*)\}[ \t]*$/;
 const SHORTCODE = /\{\{<\s*([\w-]+)[^>]*>\}\}/g;
 
 /** A top-level heading, ATX or setext: its depth, text, attributes. */

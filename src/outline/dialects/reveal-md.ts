@@ -82,7 +82,8 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
     return {
       start: chunk.join ? 'vertical' : i === 0 ? 'start' : 'horizontal',
       stack: chunk.join ? 'join' : 'new',
-      line: chunk.sepLine ?? line,
+      // The first text line may be the one reveal-md adds (the front matter's closing newline).
+      line: Math.max(bodyLine, chunk.sepLine ?? line),
       // A slide holding one top-level heading and nothing else reads as a section title.
       ...(depth === 1 && onlyHeading(aside.body.text) ? { section: true } : {}),
       ...shaped,
@@ -115,9 +116,7 @@ function pluginText(body: string, bodyLine: number, hasFrontMatter: boolean): { 
   // The normalisation keeps every line but may put one newline in front of the first.
   const shift = text.startsWith('\n') && !raw.startsWith('\n') ? 1 : 0;
   const firstLine = (hasFrontMatter ? bodyLine - 1 : bodyLine) - shift;
-  const at = lineIndex(text, firstLine);
-  // The first text line may be the one reveal-md adds (the closing `---`'s newline): body lines only.
-  return { text, lineAt: (offset) => Math.max(bodyLine, at(offset)) };
+  return { text, lineAt: lineIndex(text, firstLine) };
 }
 
 /** Whether a code fence is open at `offset` of a slide's text. */
