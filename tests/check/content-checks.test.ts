@@ -139,7 +139,7 @@ describe('content checks', () => {
     expect(slide.checksOff).toEqual(['max-bullets', 'duplicate-title']);
     expect(slide.body).not.toContain('check-ignore');
     const unknown = errorOf(() => modelOf('## A\n\n  <!-- check-ignore: max-bullet -->\n'));
-    expect(unknown).toMatchObject({ code: 'DIRECTIVE_INVALID', message: 'unknown check rule "max-bullet" in check-ignore', pos: { line: 3, column: 3 } });
+    expect(unknown).toMatchObject({ code: 'DIRECTIVE_INVALID', message: 'unknown check rule "max-bullet" in check-ignore (did you mean "max-bullets"?)', pos: { line: 3, column: 3 } });
   });
 
   it('names an unknown rule or a bad setting where it is written', () => {

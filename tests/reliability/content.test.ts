@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'htmlparser2';
-import { DeckError } from '../../src/errors.js';
+import { DeckError, DeckErrors } from '../../src/errors.js';
 import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
 import { buildAll } from '../../src/pipeline.js';
 import { compileTemplate } from '../../src/render/render-deck.js';
@@ -179,7 +179,7 @@ describe('properties (fast-check)', () => {
           }
           for (const warning of deck.warnings) expect(warning.pos.line ?? 1).toBeLessThanOrEqual(lines);
         } catch (err) {
-          if (!(err instanceof DeckError)) throw err;
+          if (!(err instanceof DeckError || (err instanceof DeckErrors && err.errors.every((e) => e instanceof DeckError)))) throw err;
           expect(err.pos?.line ?? 1).toBeLessThanOrEqual(lines);
         }
       }),
@@ -194,7 +194,7 @@ describe('properties (fast-check)', () => {
         try {
           deck = modelOf(text);
         } catch (err) {
-          if (err instanceof DeckError) return;
+          if (err instanceof DeckError || err instanceof DeckErrors) return;
           throw err;
         }
         const html = template.render(deck);

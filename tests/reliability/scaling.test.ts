@@ -5,7 +5,7 @@ import { runLectern } from './invariants.js';
 
 /**
  * Every stage is near-linear in its input: each pathological input is modelled at two sizes,
- * n and 2n, interleaved, and the median times compared in the same run. Linear work doubles;
+ * n and 2n, interleaved, and the fastest times compared in the same run. Linear work doubles;
  * quadratic work quadruples. No absolute time is asserted.
  */
 const shapes: [string, number, (n: number) => string][] = [
@@ -48,8 +48,10 @@ describe('near-linear work on pathological input', () => {
       a.push(timeOnce(small));
       b.push(timeOnce(large));
     }
-    // Below a few milliseconds timer noise dominates, and no size grows quadratically there.
-    const ratio = median(b) / Math.max(median(a), 5);
+    // The fastest of the interleaved runs: other test files share the two cores, and their load
+    // only ever adds time. Below a few milliseconds timer noise dominates, and no size grows
+    // quadratically there.
+    const ratio = Math.min(...b) / Math.max(Math.min(...a), 5);
     expect(ratio).toBeLessThan(3);
   }, 120_000);
 });
