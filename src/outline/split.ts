@@ -186,7 +186,7 @@ export function unclosedFenceLines(lines: string[]): Set<number> {
   const unclosed = new Set<number>();
   let from = 0;
   // Each rescan starts after the fence found unclosed, so the work stays bounded by the file.
-  for (let round = 0; round < 1000; round++) {
+  for (let round = 0; round < 100; round++) {
     let open: { char: string; size: number; at: number } | null = null;
     for (let i = from; i < lines.length; i++) {
       const m = FENCE.exec(lines[i]!);

@@ -23,6 +23,12 @@ const shapes: [string, number, (n: number) => string][] = [
   ['quotes with lazy continuation lines (refused past 1,000 lines)', 200_000, (n) => `## A\n\n${'> a\nb\n'.repeat(n)}`],
   ['notes inside notes', 300, (n) => `## A\n\n<div data-notes="${Array.from({ length: n }, (_, d) => `&lt;b data-notes=&quot;${'&amp;'.repeat(d % 5)}x&quot;&gt;y&lt;/b&gt;`).join('')}">z</div>`],
   ['unclosed links', 20_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
+  // The other tools' dialects.
+  ['Pandoc divs, spans, pauses and notes', 3_000, (n) => `% T\n\n## A {.x}\n\n${'::: {.box}\ntext [w]{.alert} ![i](i.png){width=5%}\n\n. . .\n\n::: notes\nsay\n:::\n:::\n\n'.repeat(n)}`],
+  ['Pandoc slides and sections', 3_000, (n) => `% T\n\n${'# S\n\n## A\n\ntext\n\n---\n\nmore\n\n'.repeat(n)}`],
+  ['Marp slides, directives and notes', 3_000, (n) => `---\nmarp: true\n---\n\n${'<!-- _class: lead -->\n<!-- a note -->\n# A\n\n* one\n\n---\n\n'.repeat(n)}`],
+  ['reveal-md separators and notes', 5_000, (n) => `---\nrevealOptions: {}\n---\n${'# A\ntext\nNote: say\n---\nb\n----\n'.repeat(n)}`],
+  ['code fences never closed, longest first', 200, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => '\`'.repeat(3 + n - i)).join('\n\n')}\n`],
 ];
 
 function timeOnce(markdown: string): number {
