@@ -94,7 +94,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   if (problems.length) fail(undefined);
   deck.warnings.push(...(resolved?.warnings ?? []));
   const slideAssets = deck.assets.length;
-  const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? outline.locate(['css', ...key]) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote });
+  const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? (key.length ? outline.locateValue(['css', ...key]) : outline.locate(['css'])) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote });
   // Theme images (a logo, say) are deck files like any other image.
   for (const [key, value] of Object.entries(options.theme)) {
     if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;

@@ -17,6 +17,8 @@ export interface Outline {
   frontMatter: DeckLayer;
   /** Where a front-matter key was written (line 1 when there is no front matter). */
   locate: (path: (string | number)[]) => SourcePos;
+  /** Where a front-matter value was written (an item of a list, say). */
+  locateValue: (path: (string | number)[]) => SourcePos;
   body: string;
   bodyLine: number;
   hasFrontMatter: boolean;
@@ -116,6 +118,7 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     file,
     frontMatter,
     locate: where.locate,
+    locateValue: where.locateValue,
     body,
     bodyLine,
     hasFrontMatter: split.yaml !== null,

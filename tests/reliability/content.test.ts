@@ -180,7 +180,7 @@ describe('properties (fast-check)', () => {
           for (const warning of deck.warnings) expect(warning.pos.line ?? 1).toBeLessThanOrEqual(lines);
         } catch (err) {
           if (!(err instanceof DeckError || (err instanceof DeckErrors && err.errors.every((e) => e instanceof DeckError)))) throw err;
-          expect(err.pos?.line ?? 1).toBeLessThanOrEqual(lines);
+          for (const e of err instanceof DeckErrors ? err.errors : [err]) expect(e.pos?.line ?? 1).toBeLessThanOrEqual(lines);
         }
       }),
       { numRuns: 300 },
