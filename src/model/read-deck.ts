@@ -2,6 +2,7 @@ import { mergeDeckOptions, type DeckLayer, type DeckOptions } from '../config/sc
 import type { ToolConfig } from '../config/tool-config.js';
 import { lexOutline, parseOutline, type Outline } from '../outline/parse-outline.js';
 import { buildModel, type ModelInput } from './build-model.js';
+import type { Warning } from '../errors.js';
 import type { Deck } from './types.js';
 
 /**
@@ -30,6 +31,33 @@ export function deckFrom(outline: Outline, options: DeckOptions, name: string, l
   const split = lexOutline(outline, options, slideLevel);
   const deck = buildModel({ name, file: outline.file, options, slides: split.slides, layouts, titleSlide: titleSlideFor(outline, options), ...(media ? { media } : {}) });
   deck.dialect = outline.dialect;
-  deck.warnings.unshift(...outline.warnings, ...split.warnings);
+  deck.warnings.unshift(...outline.warnings, ...split.warnings, ...suspiciousNotes(split.slides, outline.file));
   return deck;
+}
+
+/**
+ * Notes that hold what looks like another slide — a heading, or a line of separator marks such as
+ * `|||` or `<!--v-->` — usually mean a separator the deck's old tool knew is missing here, and the
+ * slides after it were swallowed into the notes.
+ */
+function suspiciousNotes(slides: { notes?: { text: string; line: number; lineMap?: number[] }[] }[], file: string): Warning[] {
+  const warnings: Warning[] = [];
+  for (const slide of slides) {
+    for (const segment of slide.notes ?? []) {
+      let fence = false;
+      const lines = segment.text.split('\n');
+      const at = lines.findIndex((line) => {
+        if (/^ {0,3}(`{3,}|~{3,})/.test(line)) fence = !fence;
+        return !fence && (/^ {0,3}#{1,6}\s+\S/.test(line) || /^\s*(\|{3,}|-{3,}|\*{3,}|_{3,}|={3,}|<!--\s*[a-z]{1,3}\s*-->)\s*$/i.test(line));
+      });
+      if (at === -1) continue;
+      warnings.push({
+        code: 'NOTES_SUSPICIOUS',
+        message: `the speaker notes hold what looks like another slide: "${lines[at]!.trim().slice(0, 40)}"`,
+        pos: { file, line: segment.lineMap?.[at] ?? segment.line + at, column: 1 },
+        hint: 'a slide separator may be missing: set `separator` / `verticalSeparator` (reveal-md) to the ones your deck uses, or end the notes before it',
+      });
+    }
+  }
+  return warnings;
 }

@@ -151,6 +151,8 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
         mapTop(key, value, path);
       } else if (revealKeys.includes(key)) {
         reveal[key] = value;
+      } else if (ignoredKeys[rawKey] !== undefined) {
+        warn(path, `"${rawKey}" is ignored: ${ignoredKeys[rawKey]}`);
       } else {
         warn(path, `reveal.js option "${rawKey}" is ignored`, `Lectern passes on: ${revealKeys.join(', ')}`);
       }
