@@ -184,7 +184,7 @@ describe('front matter of other tools', () => {
     expect(deck.options).toMatchObject({ template: 'keynote', transition: 'fade', reveal: { controls: false } });
     expect(deck.warnings.filter((w) => w.code === 'OPTION_IGNORED').map((w) => [w.pos.line, w.message])).toEqual([
       [4, '"highlightTheme" is ignored: code is highlighted in the template\'s colours'],
-      [8, 'reveal.js option "width" is ignored'],
+      [8, '"width" is ignored: slides are 16:9 (1280×720) or 4:3: set `aspect:`'],
     ]);
     expect(errorOf(() => modelOf('---\ntitel: T\n---\n\n## A\n'))).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', message: 'unknown option "titel" (did you mean "title"?)', pos: { line: 2, column: 1 } });
   });
