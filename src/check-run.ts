@@ -29,6 +29,8 @@ export interface CheckedDeck {
   file: string;
   findings: Warning[];
   errors: DeckError[];
+  /** The tool whose rules the deck was read by, and why (absent when it did not build). */
+  dialect?: { name: string; reason: string };
 }
 
 export interface CheckOptions {
@@ -50,7 +52,15 @@ export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
   try {
     const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false, writes: false, signal: options.signal });
     const found = opening && prepared.length ? await checkPrepared(prepared, opening, browserOptions || {}, options.signal) : [];
-    const decks: CheckedDeck[] = prepared.map((p, i) => ({ file: p.built.deck.file, findings: [...p.built.deck.warnings, ...(found[i] ?? [])], errors: [] }));
+    const decks: CheckedDeck[] = prepared.map((p, i) => {
+      const d = p.built.deck.dialect;
+      return {
+        file: p.built.deck.file,
+        findings: [...p.built.deck.warnings, ...(found[i] ?? [])],
+        errors: [],
+        ...(d ? { dialect: { name: d.dialect === 'pandoc' && d.quarto ? 'quarto' : d.dialect, reason: d.reason } } : {}),
+      };
+    });
     for (const error of errors) {
       const file = error.pos?.file ?? 'lectern';
       const deck = decks.find((d) => d.file === file);

@@ -29,6 +29,7 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
     const json = {
       decks: decks.map((deck) => ({
         file: shortPath(deck.file, io.cwd),
+        ...(deck.dialect ? { dialect: deck.dialect.name, dialectReason: deck.dialect.reason } : {}),
         errors: deck.errors.length ? errorsJson(new DeckErrors(deck.errors), io) : [],
         findings: [...deck.findings].sort(bySourcePosition).map((f) => findingJson(f, io)),
       })),
