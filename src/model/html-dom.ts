@@ -17,12 +17,19 @@ const ELEMENT_DIRECTIVE = /^\s*\.element\s*:\s*([\s\S]*?)\s*$/;
 const SLIDE_DIRECTIVE = /^\s*\.slide\s*:\s*([\s\S]*?)\s*$/;
 const ATTRIBUTE = /([A-Za-z_:][\w:.-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
 
+/** Character references in a directive's value decoded, as in an attribute written in HTML. */
+function decodeHTML(value: string): string {
+  if (!value.includes('&')) return value;
+  const text = parseDocument(value.replace(/</g, '&lt;'), { decodeEntities: true }).children[0];
+  return text && isText(text) ? text.data : value;
+}
+
 /** Parses the attribute list of a `.element:` or `.slide:` comment. */
 export function parseDirectiveAttributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(ATTRIBUTE)) {
     const name = m[1]!.toLowerCase();
-    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    const value = decodeHTML(m[2] ?? m[3] ?? m[4] ?? '');
     out[name] = name === 'class' && out.class ? `${out.class} ${value}` : value;
   }
   return out;

@@ -130,3 +130,12 @@ export function openingHeading(text: string): number | undefined {
   if (under !== undefined && /^ {0,3}-+\s*$/.test(under)) return 2;
   return undefined;
 }
+
+/**
+ * An attribute value for a directive comment a dialect writes (`<!-- .slide: … -->`): quoted, with
+ * the characters that could end the quote or the comment written as references (the directive
+ * reader decodes them).
+ */
+export function quote(value: string): string {
+  return `"${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`;
+}

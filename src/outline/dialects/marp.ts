@@ -3,7 +3,7 @@ import type { Warning } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import type { DialectKeys } from './foreign-keys.js';
 import { unclosedFenceLines } from '../split.js';
-import { FENCE } from './lines.js';
+import { FENCE, quote } from './lines.js';
 
 /**
  * Marp (Marpit): slides split at horizontal rules (`---`, `***`, `___`; a `---` under a line
@@ -41,10 +41,6 @@ function readComment(inner: string): Directives | null {
 /** Marp reads `backgroundColor: #123` as the colour, where YAML would see a comment. */
 export function looseYaml(text: string): string {
   return text.replace(/^(\s*_?[A-Za-z]+\s*:[ \t]*)(#[^\n]*)$/gm, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
-}
-
-function quote(value: string): string {
-  return `"${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
 }
 
 function cssUrl(value: string): string {

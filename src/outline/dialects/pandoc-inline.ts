@@ -1,3 +1,5 @@
+import { quote } from './lines.js';
+
 /**
  * Pandoc's attribute syntax (`{#id .class key=value}`) and the inline forms that carry it —
  * spans, image and link attributes — rewritten into the HTML and directive comments Lectern's
@@ -10,7 +12,7 @@ export interface PandocAttributes {
   pairs: [string, string][];
 }
 
-const ATTR_TOKEN = /([#.][^\s#.}"'=]+)|([A-Za-z_][\w:.-]*)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))|(\S+)/g;
+const ATTR_TOKEN = /([#.][^\s#.}"'=]+)|([A-Za-z_][\w:.-]*)=(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s}]+))|(\S+)/g;
 
 /** Parses the inside of `{…}`; null when it is not an attribute list. */
 export function parseAttributes(inner: string): PandocAttributes | null {
@@ -20,7 +22,8 @@ export function parseAttributes(inner: string): PandocAttributes | null {
       if (m[1][0] === '#') out.id = m[1].slice(1);
       else out.classes.push(m[1].slice(1));
     } else if (m[2]) {
-      out.pairs.push([m[2], m[3] ?? m[4] ?? m[5] ?? '']);
+      // Backslash escapes inside quotes, as Pandoc reads them.
+      out.pairs.push([m[2], (m[3] ?? m[4])?.replace(/\\(.)/g, '$1') ?? m[5] ?? '']);
     } else if (m[6] === '-') {
       out.classes.push('unnumbered');
     } else if (m[6]) {
@@ -29,10 +32,6 @@ export function parseAttributes(inner: string): PandocAttributes | null {
     }
   }
   return out;
-}
-
-function quote(value: string): string {
-  return `"${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
 }
 
 /** Attribute names Pandoc and Quarto prefix with `data-` on a slide. */
