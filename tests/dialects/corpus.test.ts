@@ -33,7 +33,7 @@ describe('the dialect corpus', () => {
       notes: expected.notes,
     });
     const dialect = { 'revealjs-plugin': 'reveal-md' }[expected.dialect] ?? expected.dialect;
-    expect(deck.options.dialect).toBe(expected.file === 'pandoc/rules-without-headings.md' ? 'reveal-md' : expected.file === 'pandoc/hard-unclosed-fence.md' ? 'lectern' : dialect);
+    expect(deck.options.dialect).toBe(expected.file === 'pandoc/rules-without-headings.md' ? 'reveal-md' : dialect);
     for (const slide of slides) {
       const text = prose(`${slide.title}\n${slide.body}`);
       for (const [pattern, what] of leftovers) {

@@ -91,26 +91,49 @@ export function detectDialect(input: DetectInput): DialectChoice {
   const lines = proseLines(input.body);
   const has = (re: RegExp) => lines.findIndex((line) => re.test(line));
   if (has(/^<!--\s*(layout:|column\s*-->|check-ignore:)/i) !== -1) return { dialect: 'lectern', quarto: false, reason: 'the slides use Lectern directives (`<!-- layout: -->`, `<!-- column -->`)' };
-  if (has(/^<!--\s*_?(class|paginate|header|footer|backgroundColor|backgroundImage|color|headingDivider)\s*:/) !== -1 || has(/!\[[^\]]*\bbg\b[^\]]*\]\(/) !== -1) {
+  if (has(/^<!--\s*_?(class|paginate|header|footer|backgroundColor|backgroundImage|color|headingDivider)\s*:/) !== -1 || has(/!\[[^\]\n]{0,200}?\bbg\b[^\]\n]{0,200}\]\(/) !== -1) {
     return { dialect: 'marp', quarto: false, reason: 'the slides use Marp directives or `![bg]` images' };
   }
   if (has(/^:{3,}\s*(\{|[A-Za-z])/) !== -1) return { dialect: 'pandoc', quarto, reason: 'the slides use `:::` fenced divs' };
   if (has(/^\. \. \.\s*$/) !== -1) return { dialect: 'pandoc', quarto, reason: 'the slides use `. . .` pauses' };
-  if (has(/^#{1,6}\s.*\{[#.][^}]*\}\s*$/) !== -1) return { dialect: 'pandoc', quarto, reason: 'headings carry `{#id .class}` attributes' };
+  if (lines.some(hasHeadingAttributes)) return { dialect: 'pandoc', quarto, reason: 'headings carry `{#id .class}` attributes' };
   const setext = lines.findIndex((line, i) => /^={3,}\s*$/.test(line) && i > 0 && lines[i - 1]!.trim() !== '');
   if (setext !== -1) return { dialect: 'pandoc', quarto, reason: 'headings are underlined with `===`' };
-  // Headings whose slides sit at another level than Lectern's 2 are read as Pandoc infers them.
-  const headings = lines.filter((line) => /^#{1,6}\s/.test(line)).length;
-  const level = headings > 0 ? inferSlideLevel(input.body.split('\n')) : 2;
-  if (level !== 2 && !lines.some((line) => /^---\s*$/.test(line))) {
-    return { dialect: 'pandoc', quarto, reason: `its slides are its level-${level} headings, as Pandoc reads them` };
-  }
   const separators = lines.filter((line) => /^---\s*$/.test(line)).length;
-  // Marp's speaker notes are plain comments; reveal-md's are `Note:` lines.
-  const proseComments = lines.filter((line) => /^\s*<!--(?!\s*\.(slide|element)\b)[^>]*[a-z]{3,}.*-->\s*$/i.test(line) && !/^\s*<!--\s*[\w-]+\s*:/.test(line)).length;
-  if (separators > 0 && proseComments > 0 && has(/^notes?:/i) === -1) {
-    return { dialect: 'marp', quarto: false, reason: `slides are split by \`---\` and carry their notes in HTML comments, as Marp's do` };
+  const headings = lines.filter((line) => /^#{1,2}\s/.test(line)).length;
+  // `---` lines are the deck's structure when they separate a good share of its slides; an odd
+  // one in a deck of headings is Lectern's (or Pandoc's) own break between two slides.
+  if (separators > 0 && separators * 3 > headings) {
+    // Marp's speaker notes are plain comments; reveal-md's are `Note:` lines, and only reveal-md
+    // (and Lectern) stack slides with `----`.
+    const vertical = lines.some((line) => /^----\s*$/.test(line));
+    if (!vertical && has(/^notes?:/i) === -1 && lines.some(isProseComment)) {
+      return { dialect: 'marp', quarto: false, reason: `slides are split by \`---\` and carry their notes in HTML comments, as Marp's do` };
+    }
+    return { dialect: 'reveal-md', quarto: false, reason: `slides are split by ${separators} \`---\` line${separators === 1 ? '' : 's'}` };
   }
-  if (separators > 0) return { dialect: 'reveal-md', quarto: false, reason: `slides are split by ${separators} \`---\` line${separators === 1 ? '' : 's'}` };
+  // Headings whose slides sit at another level than Lectern's 2 are read as Pandoc infers them.
+  const anyHeading = lines.some((line) => /^#{1,6}\s/.test(line));
+  // Headings as any Markdown reads them: a Lectern deck need not put blank lines before them.
+  const bodyLines = input.body.split('\n');
+  const level = anyHeading ? inferSlideLevel(bodyLines, undefined, false) : 2;
+  if (level !== 2) return { dialect: 'pandoc', quarto, reason: `its slides are its level-${level} headings, as Pandoc reads them` };
   return { dialect: 'lectern', quarto: false, reason: 'nothing in the file belongs to another tool' };
+}
+
+/** A one-line HTML comment in words (a Marp presenter note), not a directive such as `key: value`. */
+function isProseComment(line: string): boolean {
+  const text = line.trim();
+  if (!text.startsWith('<!--') || !text.endsWith('-->')) return false;
+  const inner = text.slice(4, -3).trim();
+  return !/^[.\w-]+\s*:/.test(inner) && /[A-Za-z\u00C0-\uFFFF]{3}/.test(inner);
+}
+
+/** `## Title {#id .class}`: checked from the end of the line, in one pass. */
+function hasHeadingAttributes(line: string): boolean {
+  if (!/^#{1,6}\s/.test(line)) return false;
+  const text = line.trimEnd();
+  if (!text.endsWith('}')) return false;
+  const open = text.lastIndexOf('{');
+  return open > 0 && /[#.]/.test(text[open + 1] ?? '') && !text.slice(open + 1, -1).includes('}');
 }

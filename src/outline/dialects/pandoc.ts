@@ -35,10 +35,10 @@ interface HeadingLine {
   lines: number;
 }
 
-function headingAt(lines: string[], i: number, prevBlank: boolean): HeadingLine | null {
+function headingAt(lines: string[], i: number, prevBlank: boolean, strict = true): HeadingLine | null {
   // Pandoc's Markdown wants a blank line before a heading (blank_before_header).
   const atx = ATX.exec(lines[i]!);
-  if (atx) return prevBlank ? { depth: atx[1]!.length, lines: 1 } : null;
+  if (atx) return prevBlank || !strict ? { depth: atx[1]!.length, lines: 1 } : null;
   const next = lines[i + 1];
   const text = lines[i]!;
   if (next === undefined || text.trim() === '' || !prevBlank) return null;
@@ -49,7 +49,7 @@ function headingAt(lines: string[], i: number, prevBlank: boolean): HeadingLine 
 }
 
 /** One pass over the top level (outside fences and divs), as every later step needs it. */
-function topLevel(lines: string[], unclosed: Set<number>): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
+function topLevel(lines: string[], unclosed: Set<number>, strict = true): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
   const blocks: { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] = [];
   let fence: string | null = null;
   let divs = 0;
@@ -76,7 +76,7 @@ function topLevel(lines: string[], unclosed: Set<number>): { kind: 'heading' | '
     }
     if (divs > 0) continue;
     const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
-    const heading = headingAt(lines, i, prevBlank);
+    const heading = headingAt(lines, i, prevBlank, strict);
     if (heading) {
       blocks.push({ kind: 'heading', depth: heading.depth, at: i });
       i += heading.lines - 1;
@@ -90,8 +90,8 @@ function topLevel(lines: string[], unclosed: Set<number>): { kind: 'heading' | '
 }
 
 /** Pandoc's default: the highest heading level followed at once by content somewhere. */
-export function inferSlideLevel(lines: string[], unclosed = unclosedFenceLines(lines)): number {
-  const blocks = topLevel(lines, unclosed).filter((b) => b.kind !== 'blank');
+export function inferSlideLevel(lines: string[], unclosed = unclosedFenceLines(lines), strict = true): number {
+  const blocks = topLevel(lines, unclosed, strict).filter((b) => b.kind !== 'blank');
   let level = 7;
   blocks.forEach((block, i) => {
     const next = blocks[i + 1];

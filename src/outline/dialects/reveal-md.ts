@@ -1,4 +1,5 @@
-import type { Warning } from '../../errors.js';
+import type { SourcePos, Warning } from '../../errors.js';
+import { boundedMatches } from './bounded-regex.js';
 import type { RawSlide, Segment } from '../split.js';
 import { FenceTracker, lineIndex, openingHeading, shapeSlide, takeAsideNotes, unclosedFences } from './lines.js';
 
@@ -31,47 +32,47 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
   const vertical = options.verticalSeparator ?? revealMdDefaults.verticalSeparator;
   const notesSeparator = options.notesSeparator ?? revealMdDefaults.notesSeparator;
   const { text, lineAt } = pluginText(body, bodyLine, hasFrontMatter);
-  const both = new RegExp(`${separator}${vertical ? `|${vertical}` : ''}`, 'mg');
-  const horizontal = new RegExp(separator);
+  const at: SourcePos = { file, line: 1, column: 1 };
+  const found = boundedMatches(`${separator}${vertical ? `|${vertical}` : ''}`, 'mg', [text], at, separator)[0]!;
 
   const chunks: { text: string; offset: number; join: boolean; sepLine?: number }[] = [];
   let last = 0;
-  let wasHorizontal = true;
   let pendingJoin = false;
   let sepLine: number | undefined;
-  for (let m = both.exec(text); m; m = both.exec(text)) {
-    if (m[0].length === 0) {
-      both.lastIndex++;
-      continue;
-    }
-    const isHorizontal = horizontal.test(m[0]);
+  for (const m of found) {
     chunks.push({ text: text.slice(last, m.index), offset: last, join: pendingJoin, ...(sepLine !== undefined ? { sepLine } : {}) });
     // The text after a vertical separator stacks below the slide before it.
-    pendingJoin = !isHorizontal;
-    last = both.lastIndex;
+    pendingJoin = !m.also;
+    last = m.index + m.length;
     // The slide starts at its separator's line (the first line the match does not end on).
-    const lead = /^[\r\n]*/.exec(m[0])![0].length;
+    const lead = /^[\r\n]*/.exec(text.slice(m.index, m.index + m.length))![0].length;
     sepLine = lineAt(Math.min(m.index + lead, text.length));
-    wasHorizontal = isHorizontal;
   }
-  void wasHorizontal;
   chunks.push({ text: text.slice(last), offset: last, join: pendingJoin, ...(sepLine !== undefined ? { sepLine } : {}) });
+  const notesFound = boundedMatches(notesSeparator, 'mgi', chunks.map((c) => c.text), at);
 
   const warnings: Warning[] = [];
   const slides = chunks.map((chunk, i): RawSlide => {
     const line = lineAt(chunk.offset);
     let content: Segment = { text: chunk.text, line };
     const notes: Segment[] = [];
-    const notesRe = new RegExp(notesSeparator, 'mgi');
     // A marker inside a code block left open is code on the slide, not notes (the plugin puts the
     // notes after the slide's text, inside that block). The plugin also drops the notes of a slide
     // with two markers, showing both as text; here the notes run from the first, as meant.
-    const found = [...chunk.text.matchAll(notesRe)].filter((m) => m[0].length > 0 && !openFenceBefore(chunk.text, m.index!));
-    if (found.length > 0) {
-      const at = found[0]!.index!;
-      const from = at + found[0]![0].length;
+    const inFence = fenceAt(chunk.text);
+    const marks = notesFound[i]!.filter((m) => !inFence(m.index));
+    if (marks.length > 0) {
+      const at = marks[0]!.index;
+      const from = at + marks[0]!.length;
       content = { text: chunk.text.slice(0, at), line };
-      const rest = chunk.text.slice(from).replace(new RegExp(notesSeparator, 'mgi'), '');
+      // Later markers are dropped from the notes.
+      let rest = '';
+      let cursor = from;
+      for (const m of marks.slice(1)) {
+        rest += chunk.text.slice(cursor, m.index);
+        cursor = m.index + m.length;
+      }
+      rest += chunk.text.slice(cursor);
       notes.push({ text: rest.replace(/^[ \t]+/, ''), line: lineAt(chunk.offset + from) });
     }
     const aside = takeAsideNotes(content);
@@ -119,9 +120,27 @@ function pluginText(body: string, bodyLine: number, hasFrontMatter: boolean): { 
   return { text, lineAt: lineIndex(text, firstLine) };
 }
 
-/** Whether a code fence is open at `offset` of a slide's text. */
-function openFenceBefore(text: string, offset: number): boolean {
+/** Whether a code fence is open at an offset of a slide's text: one pass, then a lookup per offset. */
+function fenceAt(text: string): (offset: number) => boolean {
   const fences = new FenceTracker();
-  text.slice(0, offset).split('\n').forEach((line, i) => fences.feed(line, i));
-  return fences.inside;
+  const open: boolean[] = [];
+  const starts: number[] = [];
+  let offset = 0;
+  for (const [i, line] of text.split('\n').entries()) {
+    // A marker at the start of a line is inside a fence when one is open before that line.
+    open.push(fences.inside);
+    starts.push(offset);
+    fences.feed(line, i);
+    offset += line.length + 1;
+  }
+  return (at) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return open[lo]!;
+  };
 }
