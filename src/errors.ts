@@ -202,3 +202,29 @@ export function toDeckError(err: unknown, pos?: SourcePos): DeckError {
 export function bySourcePosition(a: { pos?: SourcePos }, b: { pos?: SourcePos }): number {
   return (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') || (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.column ?? 0) - (b.pos?.column ?? 0);
 }
+
+/** Appends without spreading: a deck can carry more warnings than a call may take arguments. */
+export function append<T>(target: T[], items: readonly T[]): T[] {
+  for (const item of items) target.push(item);
+  return target;
+}
+
+/** Warnings of one code said at most this often per deck; one more line says how many more. */
+export const MAX_WARNINGS_PER_CODE = 50;
+
+/** Caps repeated warnings per code, keeping the first ones and saying how many were left out. */
+export function capWarnings(warnings: Warning[]): Warning[] {
+  const seen = new Map<string, number>();
+  const out: Warning[] = [];
+  for (const w of warnings) {
+    const n = (seen.get(w.code) ?? 0) + 1;
+    seen.set(w.code, n);
+    if (n <= MAX_WARNINGS_PER_CODE) out.push(w);
+  }
+  for (const [code, n] of seen) {
+    if (n <= MAX_WARNINGS_PER_CODE) continue;
+    const first = warnings.find((w) => w.code === code)!;
+    out.push({ ...first, message: `${n - MAX_WARNINGS_PER_CODE} more ${code} warnings in this deck are not shown`, hint: `the first ${MAX_WARNINGS_PER_CODE} are above` });
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import { collect, MAX_PROBLEMS } from './config/yaml-layer.js';
 import { readToolConfig } from './config/tool-config.js';
 import { checkContent, localLinkPath, type LinkTarget } from './check/content-checks.js';
 import type { DeckLayer } from './config/schema.js';
-import { bySourcePosition, DeckError, DeckErrors, type SourcePos } from './errors.js';
+import { append, bySourcePosition, capWarnings, DeckError, DeckErrors, type SourcePos } from './errors.js';
 import { deckFrom, readOutline } from './model/read-deck.js';
 import type { Deck } from './model/types.js';
 import { readDeckFile } from './outline/read.js';
@@ -61,7 +61,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   const fail = (more: unknown): never => {
     const all = [...problems, ...(more instanceof DeckErrors ? more.errors : more instanceof DeckError ? [more] : [])].sort(bySourcePosition);
     if (!(more instanceof DeckError || more instanceof DeckErrors || more === undefined)) throw more;
-    throw collect(all.slice(0, MAX_PROBLEMS));
+    throw collect(all);
   };
   let compiled: CompiledTemplate;
   try {
@@ -87,12 +87,12 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
       return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
     });
   } catch (err) {
-    problems.push(...(resolved?.errors ?? []));
+    append(problems, resolved?.errors ?? []);
     return fail(err);
   }
-  problems.push(...(resolved?.errors ?? []));
+  append(problems, resolved?.errors ?? []);
   if (problems.length) fail(undefined);
-  deck.warnings.push(...(resolved?.warnings ?? []));
+  append(deck.warnings, resolved?.warnings ?? []);
   const slideAssets = deck.assets.length;
   const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? (key.length ? outline.locateValue(['css', ...key]) : outline.locate(['css'])) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote });
   // Theme images (a logo, say) are deck files like any other image.
@@ -107,7 +107,8 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
     if (!targets.has(link)) targets.set(link, findLinkTarget(link, deckDir));
     return targets.get(link)!;
   };
-  deck.warnings.push(...checkContent({ deck, linkTarget }));
+  append(deck.warnings, checkContent({ deck, linkTarget }));
+  deck.warnings = capWarnings(deck.warnings);
   const linked = deck.links.filter((l) => localLinkPath(l.url) !== null && !l.url.startsWith('/') && linkTarget(localLinkPath(l.url)!) === 'file');
   const html = compiled.render(deck);
   // Slide images were resolved with the model; theme images and linked files are planned here.
@@ -162,7 +163,7 @@ function deckStylesheets(deck: Deck, paths: string[], locate: (key: (string | nu
   const copies: FileCopy[] = [];
   for (const copy of found.copies) {
     if (!ctx.unsafe) {
-      const why = refuseStylesheet(readFileSync(copy.from, 'utf8'));
+      const why = stylesheetText(readFileSync(copy.from), refuseStylesheet);
       if (why) {
         deck.warnings.push({ code: 'HTML_REMOVED', message: `stylesheet "${copy.to}" is not linked: ${why}`, pos: copy.pos!, hint: 'keep the deck\'s CSS to rules that load nothing, or set `html: unsafe` for decks you trust' });
         continue;
@@ -172,6 +173,21 @@ function deckStylesheets(deck: Deck, paths: string[], locate: (key: (string | nu
     deck.stylesheets = [...(deck.stylesheets ?? []), copy.to];
   }
   return copies;
+}
+
+/**
+ * A stylesheet read as the browser will read it: one with a UTF-16 byte-order mark, NUL bytes or
+ * bytes that are not UTF-8 decodes otherwise there than here, so it is refused unread.
+ */
+function stylesheetText(bytes: Buffer, check: (css: string) => string | null): string | null {
+  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe) || bytes.includes(0)) return 'it is not UTF-8 text';
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'it is not UTF-8 text';
+  }
+  return check(text.replace(/^\uFEFF/, ''));
 }
 
 /** What a local link of a deck in `deckDir` points at. */

@@ -43,7 +43,7 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
   const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
   const templates = options.preview?.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
-  const remote = remoteCache(projectDir);
+  const remote = remoteCache(projectDir, options.writes !== false);
 
   const prepared: PreparedDeck[] = [];
   const errors: DeckError[] = [];

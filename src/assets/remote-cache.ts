@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../output/write.js';
 
 /**
@@ -11,17 +11,41 @@ import { writeFileAtomic } from '../output/write.js';
 
 export interface RemoteCache {
   dir: string;
+  /** Why the cache cannot be used (its folder is a link, say), or null. */
+  unusable: string | null;
   /** Downloads that failed in this run: not tried again until the next run. */
   failed: Map<string, string>;
+  /** False for runs that write nothing (`lectern check`): what is not cached is not fetched. */
+  fetch: boolean;
 }
 
 export const cacheDirName = '.lectern-cache';
 /** The largest remote file taken: a deck image, not a dataset. */
 export const MAX_REMOTE_BYTES = 25 * 1024 * 1024;
-const TIMEOUT_MS = 15_000;
+const TIMEOUT_MS = 10_000;
+/** All the downloads of one deck: a deck of slow links must not stall the build for minutes. */
+const DECK_BUDGET_MS = 45_000;
+const DECK_BYTES = 100 * 1024 * 1024;
 
-export function remoteCache(projectDir: string): RemoteCache {
-  return { dir: join(projectDir, cacheDirName, 'remote'), failed: new Map() };
+export function remoteCache(projectDir: string, fetch = true): RemoteCache {
+  const dir = join(projectDir, cacheDirName, 'remote');
+  // The cache is the project's own folder: a link would let a deck read, or the build write,
+  // somewhere else.
+  let unusable: string | null = null;
+  for (const path of [join(projectDir, cacheDirName), dir]) {
+    if (!existsSync(path) && !isLink(path)) continue;
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink() || !stat.isDirectory()) unusable = `${cacheDirName} must be a folder of the project, not a link`;
+  }
+  return { dir, unusable, failed: new Map(), fetch };
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function keyOf(url: string): string {
@@ -34,14 +58,27 @@ type Hit = { name: string; path: string; checked: { real: string; dev: number; i
 export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
   const failed = cache.failed.get(url);
   if (failed !== undefined) return { failed };
+  if (cache.unusable) return { failed: cache.unusable };
   const index = join(cache.dir, `${keyOf(url)}.json`);
   if (!existsSync(index)) return undefined;
   try {
     const entry = JSON.parse(readFileSync(index, 'utf8')) as { url: string; name: string };
     const path = join(cache.dir, entry.name);
     if (entry.url !== url || !/^[0-9a-f]{32}\.[a-z0-9]+$/.test(entry.name) || !existsSync(path)) return undefined;
+    // A cached file is trusted no more than a downloaded one: a plain file inside the cache
+    // whose bytes are still the kind of file its name says.
+    const stat = lstatSync(path);
     const real = realpathSync(path);
-    const stat = statSync(real);
+    if (!stat.isFile() || dirname(real) !== realpathSync(cache.dir)) return undefined;
+    const head = Buffer.alloc(4096);
+    const fd = openSync(real, 'r');
+    let read = 0;
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (sniffMedia(head.subarray(0, read)) !== extname(entry.name).slice(1)) return undefined;
     return { name: entry.name, path, checked: { real, dev: stat.dev, ino: stat.ino } };
   } catch {
     return undefined;
@@ -74,10 +111,20 @@ export function sniffMedia(bytes: Uint8Array): string | null {
 /** Fetches the URLs into the cache; a failure is remembered for this run and reported by the resolver. */
 export async function downloadRemote(cache: RemoteCache, urls: string[], signal?: AbortSignal): Promise<void> {
   const queue = [...new Set(urls)].filter((u) => cachedRemote(cache, u) === undefined);
+  if (!cache.fetch) {
+    for (const url of queue) cache.failed.set(url, 'not fetched by a run that writes nothing: `lectern build` downloads it');
+    return;
+  }
+  const deadline = AbortSignal.timeout(DECK_BUDGET_MS);
+  const budget = { bytes: DECK_BYTES };
   const worker = async () => {
     for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
+      if (deadline.aborted) {
+        cache.failed.set(url, `the deck's downloads took more than ${DECK_BUDGET_MS / 1000} s`);
+        continue;
+      }
       try {
-        await fetchOne(cache, url, signal);
+        await fetchOne(cache, url, budget, signal ? AbortSignal.any([signal, deadline]) : deadline);
       } catch (err) {
         cache.failed.set(url, (err as Error).message);
       }
@@ -86,11 +133,19 @@ export async function downloadRemote(cache: RemoteCache, urls: string[], signal?
   await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
 }
 
-async function fetchOne(cache: RemoteCache, url: string, signal?: AbortSignal): Promise<void> {
+async function fetchOne(cache: RemoteCache, url: string, budget: { bytes: number }, signal: AbortSignal): Promise<void> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
-  const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow', headers: { accept: 'image/*,video/*,audio/*;q=0.8' } }).catch((err: Error) => {
-    throw new Error(timeout.aborted ? `no answer in ${TIMEOUT_MS / 1000} s` : ((err.cause as Error | undefined)?.message ?? err.message));
-  });
+  try {
+    await fetchInto(cache, url, budget, AbortSignal.any([signal, timeout]));
+  } catch (err) {
+    if (timeout.aborted) throw new Error(`no answer in ${TIMEOUT_MS / 1000} s`);
+    if (signal.aborted) throw new Error(`the deck's downloads took more than ${DECK_BUDGET_MS / 1000} s`);
+    throw new Error(((err as Error).cause as Error | undefined)?.message ?? (err as Error).message);
+  }
+}
+
+async function fetchInto(cache: RemoteCache, url: string, budget: { bytes: number }, signal: AbortSignal): Promise<void> {
+  const response = await fetch(url, { signal, redirect: 'follow', headers: { accept: 'image/*,video/*,audio/*;q=0.8' } });
   if (!/^https?:$/.test(new URL(response.url || url).protocol)) throw new Error('redirected away from http');
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const declared = Number(response.headers.get('content-length') ?? 0);
@@ -102,9 +157,10 @@ async function fetchOne(cache: RemoteCache, url: string, signal?: AbortSignal): 
     const part = reader ? await reader.read() : { done: true as const, value: undefined };
     if (part.done) break;
     size += part.value.length;
-    if (size > MAX_REMOTE_BYTES) {
+    budget.bytes -= part.value.length;
+    if (size > MAX_REMOTE_BYTES || budget.bytes < 0) {
       await reader!.cancel();
-      throw new Error(`more than ${MAX_REMOTE_BYTES / 1024 / 1024} MB`);
+      throw new Error(size > MAX_REMOTE_BYTES ? `more than ${MAX_REMOTE_BYTES / 1024 / 1024} MB` : `the deck's downloads came to more than ${DECK_BYTES / 1024 / 1024} MB`);
     }
     chunks.push(part.value);
   }

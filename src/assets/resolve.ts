@@ -117,7 +117,7 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     const from = resolve(ctx.deckDir, local);
     const inProject = relative(ctx.projectDir, from);
     if (isAbsolute(local) || inProject === '' || inProject.startsWith('..') || isAbsolute(inProject)) {
-      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the project`, { pos: ref.pos, hint: 'keep images inside the project folder so the built deck can carry them' }));
+      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the project`, { pos: ref.pos, hint: `the project is the folder Lectern runs in (${ctx.projectDir}): keep images inside it, or run Lectern from a folder that holds them` }));
       map.set(ref.url, null);
       continue;
     }
@@ -126,13 +126,20 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       continue;
     }
     const real = realpathSync(from);
-    if (real !== projectRoot && !real.startsWith(projectRoot + sep)) {
+    if (!within(real, projectRoot)) {
       errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" links to a file outside the project`, { pos: ref.pos, hint: 'copy the file into the project instead of linking to it' }));
       map.set(ref.url, null);
       continue;
     }
     const inDeck = relative(ctx.deckDir, from);
     const beside = !(inDeck.startsWith('..') || isAbsolute(inDeck));
+    // From elsewhere in the project only media travel, and nothing hidden: a deck must not be
+    // able to publish the project's .env or keys by naming them as an image.
+    if (!beside && (inProject.split(sep).some((part) => part.startsWith('.')) || !mediaFile.test(inProject))) {
+      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the deck's folder and not an image, video or audio file`, { pos: ref.pos, hint: 'only media files from elsewhere in the project are copied (and none in hidden folders); move the file beside the deck' }));
+      map.set(ref.url, null);
+      continue;
+    }
     const to = beside ? inDeck.split(sep).join('/') : `${projectFilesDir}/${inProject.split(sep).join('/')}`;
     if (to === 'index.html' || to === 'deck.json' || to.startsWith(`${runtimeDir}/`) || to.startsWith(`${remoteFilesDir}/`) || (beside && to.startsWith(`${projectFilesDir}/`))) {
       errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" uses a name Lectern reserves for the built deck`, { pos: ref.pos, hint: `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's` }));
@@ -152,6 +159,14 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     errors,
     pending: [...pending],
   };
+}
+
+/** Image, video and audio files by name: what a slide may load from elsewhere in the project. */
+const mediaFile = /\.(png|jpe?g|gif|webp|avif|svg|bmp|ico|mp4|webm|ogv|ogg|mov|m4v|mp3|m4a|wav|oga|opus|flac|vtt)$/i;
+
+/** Whether a real path is the folder or inside it (the file system's root included). */
+export function within(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 function realOrSelf(path: string): string {

@@ -25,7 +25,7 @@ export function checkCopies(copies: FileCopy[], deckDir: string): void {
       });
     }
     const real = realpathSync(copy.from);
-    if (real !== root && !real.startsWith(root + sep)) {
+    if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
       throw new DeckError('ASSET_OUTSIDE', `"${copy.to}" links to a file outside the deck's folder`, {
         pos: copy.pos,
         hint: 'copy the file into the deck folder instead of linking to it',

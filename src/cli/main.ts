@@ -114,7 +114,7 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   }
   if (args.quiet) return;
   for (const built of result.decks) {
-    io.stdout(`built ${built.deck.file} -> ${shortPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slides)\n`);
+    io.stdout(`built ${built.deck.file} -> ${shortPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slide${built.deck.slideCount === 1 ? "" : "s"})\n`);
     const d = built.deck.dialect;
     if (args.verbose && d) io.stdout(`  read as ${d.dialect === 'pandoc' && d.quarto ? 'quarto' : d.dialect}: ${d.reason}\n`);
   }

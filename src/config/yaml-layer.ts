@@ -60,7 +60,7 @@ export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     throw collect(
-      problems.slice(0, MAX_PROBLEMS).map((problem) => {
+      problems.map((problem) => {
         const tag = /tag/i.test(problem.message);
         return new DeckError(tag ? 'FRONT_MATTER_CODE' : codes.syntax, tag ? `YAML tag refused: ${firstLine(problem.message)}` : `invalid YAML: ${firstLine(problem.message)}`, {
           pos: posAt(problem.pos[0]),
@@ -148,7 +148,7 @@ export function validateLayer<S extends z.ZodType>(
       hint: 'see docs/outline-format.md for the options and their values',
     }));
   }
-  throw collect(errors.sort(bySourcePosition).slice(0, MAX_PROBLEMS));
+  throw collect(errors.sort(bySourcePosition));
 }
 
 /**
@@ -176,8 +176,14 @@ export function validateLayerLenient<S extends z.ZodType>(
   }
 }
 
-/** One error as itself, several as one DeckErrors. */
+/** One error as itself, several as one DeckErrors; past MAX_PROBLEMS, the last says how many more. */
 export function collect(errors: DeckError[]): DeckError | DeckErrors {
+  if (errors.length > MAX_PROBLEMS) {
+    const shown = errors.slice(0, MAX_PROBLEMS - 1);
+    const next = errors[MAX_PROBLEMS - 1]!;
+    shown.push(new DeckError(next.code, `${next.message} — and ${errors.length - MAX_PROBLEMS} more problems in this file, not shown`, { ...(next.pos ? { pos: next.pos } : {}), hint: 'fix these first, then run again' }));
+    return new DeckErrors(shown);
+  }
   return errors.length === 1 ? errors[0]! : new DeckErrors(errors);
 }
 

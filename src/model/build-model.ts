@@ -1,7 +1,7 @@
 import type { Tokens } from 'marked';
 import { ruleNames } from '../check/rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
-import { DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
+import { append, DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml, type MediaRewrite } from './html-dom.js';
@@ -48,16 +48,16 @@ export function buildModel(input: ModelInput): Deck {
       errors.push(err);
       return [];
     }
-    warnings.push(...scan.warnings);
+    append(warnings, scan.warnings);
     if (draft.removed.length > 0 && scan.warnings.length === 0) {
       // The tree pass removed something the token scan could not place: say so at the slide.
       warnings.push({ code: 'HTML_REMOVED', message: `removed ${draft.removed.join(', ')}`, pos: draft.pos, hint: 'set `html: unsafe` for decks you trust' });
     }
-    assets.push(...scan.assets);
-    links.push(...scan.links);
+    append(assets, scan.assets);
+    append(links, scan.links);
     return [draft];
   });
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new DeckErrors(errors.slice(0, 50));
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new DeckErrors(errors);
 
   const title = options.title ?? drafts.find((d) => d.titleText)?.titleText ?? input.name;
   const meta = {
@@ -146,7 +146,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     const done = finishHtml(renderTokens(tokens), unsafe, false, media);
     Object.assign(attributes, done.slideAttributes);
     fragments += done.fragments;
-    removed.push(...done.removed);
+    append(removed, done.removed);
     return done.html;
   });
   const notesDone = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe, false, media) : null;

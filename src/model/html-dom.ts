@@ -183,7 +183,7 @@ function sanitizeChildren(parent: ParentNode, removed: string[], nested: boolean
       if (droppedWithContent.has(tag)) continue;
       // Unwrapped: its (sanitised) children take its place.
       sanitizeChildren(child, removed, nested, media);
-      kept.push(...child.children);
+      for (const grandchild of child.children) kept.push(grandchild);
       continue;
     }
     sanitizeAttributes(tag, child.attribs, removed, nested, media);

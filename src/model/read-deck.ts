@@ -2,7 +2,7 @@ import { mergeDeckOptions, type DeckLayer, type DeckOptions } from '../config/sc
 import type { ToolConfig } from '../config/tool-config.js';
 import { lexOutline, parseOutline, type Outline } from '../outline/parse-outline.js';
 import { buildModel, type ModelInput } from './build-model.js';
-import type { Warning } from '../errors.js';
+import { append, type Warning } from '../errors.js';
 import type { Deck } from './types.js';
 
 /**
@@ -31,7 +31,7 @@ export function deckFrom(outline: Outline, options: DeckOptions, name: string, l
   const split = lexOutline(outline, options, slideLevel);
   const deck = buildModel({ name, file: outline.file, options, slides: split.slides, layouts, titleSlide: titleSlideFor(outline, options), ...(media ? { media } : {}) });
   deck.dialect = outline.dialect;
-  deck.warnings.unshift(...outline.warnings, ...split.warnings, ...suspiciousNotes(split.slides, outline.file));
+  deck.warnings = append(append(append([...outline.warnings], split.warnings), suspiciousNotes(split.slides, outline.file)), deck.warnings);
   return deck;
 }
 

@@ -50,6 +50,9 @@ export interface DialectOverrides {
   toolConfig?: ToolConfig;
 }
 
+/** What reveal-md.json may set, once mapped: reveal-md's own settings. */
+const revealMdKeys = new Set(['separator', 'verticalSeparator', 'notesSeparator', 'reveal', 'transition', 'slideNumber', 'template', 'title']);
+
 const codes = { syntax: 'FRONT_MATTER_SYNTAX', invalid: 'FRONT_MATTER_INVALID', unknownKey: 'FRONT_MATTER_UNKNOWN_KEY' } as const;
 
 /**
@@ -111,7 +114,13 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
   if (overrides.toolConfig && dialect.dialect === 'reveal-md') {
     const at = { file: overrides.toolConfig.file, line: 1, column: 1 };
     const tool = mapForeignKeys(overrides.toolConfig.data, 'reveal-md', () => at);
-    toolLayer = validateLayer(tool.layer, deckLayerSchema, { locate: () => at, locateValue: () => at }, { syntax: 'CONFIG_SYNTAX', invalid: 'CONFIG_INVALID', unknownKey: 'CONFIG_UNKNOWN_KEY' });
+    // reveal-md's own settings only: Lectern's (`html`, `remote`…) belong in its own config, so
+    // a file left by another tool cannot, say, turn sanitising off.
+    const taken = Object.fromEntries(Object.entries(tool.layer).filter(([key]) => revealMdKeys.has(key)));
+    for (const key of Object.keys(tool.layer).filter((k) => !revealMdKeys.has(k))) {
+      warnings.push({ code: 'OPTION_IGNORED', message: `"${key}" in ${overrides.toolConfig.file} is ignored: Lectern's own options go in lectern.config.yaml or the front matter`, pos: at });
+    }
+    toolLayer = validateLayer(taken, deckLayerSchema, { locate: () => at, locateValue: () => at }, { syntax: 'CONFIG_SYNTAX', invalid: 'CONFIG_INVALID', unknownKey: 'CONFIG_UNKNOWN_KEY' });
     warnings.push(...tool.warnings);
   }
   return {

@@ -1,5 +1,5 @@
 import type { SourcePos, Warning } from '../../errors.js';
-import { revealOptionsSchema } from '../../config/schema.js';
+import { revealOptionsSchema, transitions } from '../../config/schema.js';
 import type { Dialect } from './detect.js';
 
 /**
@@ -21,7 +21,7 @@ export interface MappedFrontMatter {
   origins: Map<string, (string | number)[]>;
 }
 
-const darkThemes = new Set(['black', 'night', 'league', 'blood', 'moon', 'dracula', 'dark', 'cyborg', 'darkly', 'slate', 'superhero', 'solarized-dark', 'gaia', 'uncover-invert', 'black-contrast']);
+const darkThemes = new Set(['black', 'night', 'league', 'blood', 'moon', 'dracula', 'dark', 'cyborg', 'darkly', 'slate', 'superhero', 'solarized-dark', 'uncover-invert', 'black-contrast']);
 /** Theme names of reveal.js, Quarto and Marp; each maps to the closest built-in template. */
 const knownThemes = new Set([...darkThemes, 'white', 'beige', 'sky', 'serif', 'simple', 'solarized', 'white-contrast', 'default', 'uncover', 'gaia', 'simple', 'league', 'moon', 'sky', 'serif']);
 
@@ -144,14 +144,14 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
   const takeReveal = (options: Record<string, unknown>, base: (string | number)[]) => {
     const reveal: Record<string, unknown> = {};
     for (const [rawKey, value] of Object.entries(options)) {
-      const key = revealNames[rawKey] ?? rawKey;
+      const key = (Object.hasOwn(revealNames, rawKey) ? revealNames[rawKey] : undefined) ?? rawKey;
       const path = [...base, rawKey];
       if (key === 'transition' || key === 'slideNumber' || key === 'incremental' || key === 'theme' || key === 'slide-level' || key === 'css' || key === 'logo' || key === 'footer') {
         // Options Lectern keeps at the deck level.
         mapTop(key, value, path);
       } else if (revealKeys.includes(key)) {
         reveal[key] = value;
-      } else if (ignoredKeys[rawKey] !== undefined) {
+      } else if (Object.hasOwn(ignoredKeys, rawKey)) {
         warn(path, `"${rawKey}" is ignored: ${ignoredKeys[rawKey]}`);
       } else {
         warn(path, `reveal.js option "${rawKey}" is ignored`, `Lectern passes on: ${revealKeys.join(', ')}`);
@@ -163,6 +163,13 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
   const mapTop = (key: string, value: unknown, path: (string | number)[]): void => {
     switch (key) {
       case 'theme':
+        // Quarto: `theme: [default, custom.scss]`: the name first, then its own Sass (not read).
+        if (Array.isArray(value)) {
+          const [name, ...own] = value.filter((v): v is string => typeof v === 'string');
+          if (own.length) warn(path, `the theme's own styles (${own.join(', ')}) are ignored: Sass is not compiled`, 'put CSS in a stylesheet named by `css:`');
+          if (name) mapTop('theme', name, path);
+          return;
+        }
         if (typeof value === 'string') {
           const name = value.replace(/^.*\//, '').replace(/\.css$/, '').toLowerCase();
           const template = darkThemes.has(name) ? 'keynote' : 'default';
@@ -178,6 +185,10 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
         if (value === true || value === false || typeof value === 'string') set('slideNumber', value === 'true' ? true : value === 'false' ? false : value, path);
         return;
       case 'transition':
+        if (typeof value === 'string' && !(transitions as readonly string[]).includes(value)) {
+          warn(path, `transition "${value}" is not one reveal.js has: the deck uses "slide"`, `transitions: ${transitions.join(', ')}`);
+          return;
+        }
         set('transition', value, path);
         return;
       case 'css':
@@ -193,8 +204,10 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
         return;
       case 'footer':
       case 'logo':
+        // Quarto's footer and logo are the default template's theme values of the same names.
         if (dialect === 'marp' && key === 'footer') dialectKeys.footer = value;
-        else warn(path, `"${key}" is ignored`, ignoredKeys[key] ?? 'set it through the template\'s `theme:` values');
+        else if (typeof value === 'string') set('theme', { ...((layer.theme as object) ?? {}), [key]: value }, path);
+        else warn(path, `"${key}" is ignored`, 'set it through the template\'s `theme:` values');
         return;
     }
   };
@@ -230,19 +243,20 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
       // Read by detection already.
     } else if (key === 'theme' || key === 'slide-number' || key === 'transition' || key === 'css' || key === 'slide-level' || key === 'incremental' || (key === 'slideNumber' && typeof value === 'string' && !['h.v', 'h/v', 'c', 'c/t'].includes(value))) {
       mapTop(key, value, path);
-    } else if (dialectKeyOwners[key] || key.startsWith('_')) {
-      const owner = dialectKeyOwners[key.replace(/^_/, '')] ?? 'marp';
+    } else if (Object.hasOwn(dialectKeyOwners, key) || key.startsWith('_')) {
+      const owner = (Object.hasOwn(dialectKeyOwners, key.replace(/^_/, '')) ? dialectKeyOwners[key.replace(/^_/, '')] : undefined) ?? 'marp';
       if (owner === dialect) {
         if (owner === 'marp') dialectKeys[key] = value;
         else set(key === 'slide-level' ? 'slideLevel' : key, value, path);
       }
       else warn(path, `"${key}" is ignored: it is a ${owner} option and this deck is read as ${dialect}`, `add \`dialect: ${owner}\` to read the deck as ${owner}`);
-    } else if (ignoredKeys[key] !== undefined) {
+    } else if (Object.hasOwn(ignoredKeys, key)) {
       warn(path, `"${key}" is ignored: ${ignoredKeys[key]}`);
     } else if (key === 'template' && typeof value === 'string' && /\.html?$/i.test(value)) {
       warn(path, `template "${value}" is an HTML page of another tool; ignored`, 'Lectern templates are folders: run `lectern templates` for the list');
-    } else if (key === 'size' && (value === '4:3' || value === '16:9')) {
-      set('aspect', value, path);
+    } else if (key === 'size') {
+      if (value === '4:3' || value === '16:9') set('aspect', value, path);
+      else warn(path, `size "${String(value)}" is ignored: slides are 16:9 or 4:3`, 'set `size: 4:3` or `aspect: "4:3"`');
     } else {
       set(key, value, path);
     }

@@ -81,6 +81,10 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
     warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed; it ends at the next slide break after a blank line', pos: { file, line: bodyLine + i, column: 1 }, hint: 'close it with a line of the same backticks (```)' });
   }
 
+  // For each line, the first line from there on that closes a comment: one pass from the end.
+  const nextClose: number[] = new Array(lines.length + 1).fill(-1);
+  for (let k = lines.length - 1; k >= 0; k--) nextClose[k] = lines[k]!.includes('-->') ? k : nextClose[k + 1]!;
+
   function fresh(line: number, spot: Directives = {}): Building {
     return { lines: [], map: [], notes: [], spot, backgrounds: [], line, content: false };
   }
@@ -127,7 +131,7 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
     const comment = /^\s*<!--([\s\S]*?)-->\s*$/.exec(line);
     let multi: { inner: string; end: number } | null = null;
     if (!comment && /^\s*<!--/.test(line) && !line.includes('-->')) {
-      const end = lines.findIndex((l, k) => k > i && l.includes('-->'));
+      const end = nextClose[i + 1] ?? -1;
       if (end !== -1 && /^\s*-->\s*$|-->\s*$/.test(lines[end]!)) multi = { inner: lines.slice(i, end + 1).join('\n').replace(/^\s*<!--/, '').replace(/-->\s*$/, ''), end };
     }
     if (comment || multi) {

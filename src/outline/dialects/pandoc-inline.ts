@@ -97,9 +97,10 @@ function outsideCode(line: string, rewrite: (text: string) => string): string {
   return out;
 }
 
-const IMAGE_ATTRS = /(!\[(?:[^\]\\]|\\.)*\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\))\{([^}\n]*)\}/g;
-const LINK_ATTRS = /((?<!!)\[(?:[^\]\\]|\\.)*\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\))\{([^}\n]*)\}/g;
-const SPAN = /(?<![!\]\\])\[((?:[^\][\\]|\\.|\[[^\]]*\])*)\]\{([^}\n]*)\}/g;
+// Bounded repetitions: on a line of a thousand `![` the search stays linear.
+const IMAGE_ATTRS = /(!\[(?:[^\]\\]|\\.){0,300}\]\((?:[^()\s]|\([^()]{0,300}\)){0,300}(?:\s+"[^"]{0,300}")?\))\{([^}\n]{0,300})\}/g;
+const LINK_ATTRS = /((?<!!)\[(?:[^\]\\]|\\.){0,300}\]\((?:[^()\s]|\([^()]{0,300}\)){0,300}(?:\s+"[^"]{0,300}")?\))\{([^}\n]{0,300})\}/g;
+const SPAN = /(?<![!\]\\])\[((?:[^\][\\]|\\.|\[[^\]]{0,300}\]){0,300})\]\{([^}\n]{0,300})\}/g;
 
 /** Rewrites one line of Pandoc prose: spans, image and link attributes. */
 export function rewriteInline(line: string): string {

@@ -22,10 +22,10 @@ export interface PandocOptions {
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const DIV_OPEN = /^(:{3,})[ \t]*(\{[^}]*\}|[\w-]+)[ \t]*(\{[^}]*\})?[ \t]*:*[ \t]*$/;
+const DIV_OPEN = /^(:{3,})[ \t]*(\{[^}]{0,500}\}|[\w-]+)[ \t]*(\{[^}]{0,500}\})?[ \t]*:*[ \t]*$/;
 const DIV_CLOSE = /^:{3,}[ \t]*$/;
 const PAUSE = /^\. \. \.[ \t]*$/;
-const HEADING_ATTRS = /(?:^|[ \t]+)\{([^}]*)\}[ \t]*$/;
+const HEADING_ATTRS = /(?:^|[ \t]+)\{([^}]{0,500})\}[ \t]*$/;
 const SHORTCODE = /\{\{<\s*([\w-]+)[^>]*>\}\}/g;
 
 /** A top-level heading, ATX or setext: its depth, text, attributes. */
@@ -237,7 +237,7 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
       emit(out, `\n<div${html ? ` ${html}` : ''}${style}>\n`, i);
       if (callout) {
         const title = attrs.pairs.find(([k]) => k === 'title')?.[1] ?? callout.slice('callout-'.length).replace(/^./, (c) => c.toUpperCase());
-        emit(out, `<p class="callout-title"><strong>${title.replace(/[<>&]/g, '')}</strong></p>\n`, i);
+        emit(out, `<p class="callout-title"><strong>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</strong></p>\n`, i);
       }
       frames.push({ kind: 'div', pauses: 0, close: '\n</div>\n' });
       continue;

@@ -78,7 +78,7 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
     const aside = takeAsideNotes(content);
     notes.push(...aside.notes);
     const shaped = shapeSlide(aside.body);
-    warnings.push(...unclosedFences(shaped.columns, file, 'slide (reveal-md cuts slides inside code blocks too)'));
+    for (const w of unclosedFences(shaped.columns, file, 'slide (reveal-md cuts slides inside code blocks too)')) warnings.push(w);
     const depth = openingHeading(aside.body.text);
     return {
       start: chunk.join ? 'vertical' : i === 0 ? 'start' : 'horizontal',
