@@ -72,4 +72,15 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
       expect((await readPdf(pdf.path)).pages, pdf.name).toBe(deck.slideCount);
     }
   }, 120_000);
+
+  it('prints one page per fragment step with --pdf-fragments: Pandoc pauses and incremental lists, Marp lists, reveal.js fragments', async () => {
+    const sample = ['pandoc/safety-debate-incremental.md', 'marp/marp-fragment-lists-rules.md', 'reveal-md/fragments-cost-of-openness.md'];
+    const out = join(project, 'pdf-steps');
+    const result = await buildAll({ projectDir: project, inputs: sample, outDir: out, pdf: { browserPath: browserPath!, fragments: true } });
+    for (const pdf of result.pdfs) {
+      const slides = result.decks.find((d) => d.deck.name === pdf.name)!.deck.stacks.flatMap((s) => s.slides);
+      expect(slides.some((s) => s.fragments > 0), pdf.name).toBe(true);
+      expect((await readPdf(pdf.path)).pages, pdf.name).toBe(slides.reduce((n, s) => n + s.fragments + 1, 0));
+    }
+  }, 120_000);
 });
