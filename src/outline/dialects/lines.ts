@@ -7,16 +7,19 @@ import type { RawSlide, Segment } from '../split.js';
 export function lineIndex(text: string, firstLine: number): (offset: number) => number {
   const starts: number[] = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return firstLine + lo;
-  };
+  return (offset) => firstLine + lastAtMost(starts, offset);
+}
+
+/** The index of the last value not above `value` in an ascending list (0 when none is). */
+export function lastAtMost(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 export const FENCE = /^ {0,3}(`{3,}|~{3,})/;

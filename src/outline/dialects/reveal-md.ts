@@ -1,7 +1,7 @@
 import type { SourcePos, Warning } from '../../errors.js';
 import { boundedMatches } from './bounded-regex.js';
 import type { RawSlide, Segment } from '../split.js';
-import { FenceTracker, lineIndex, openingHeading, shapeSlide, takeAsideNotes, unclosedFences } from './lines.js';
+import { FenceTracker, lastAtMost, lineIndex, openingHeading, shapeSlide, takeAsideNotes, unclosedFences } from './lines.js';
 
 /**
  * reveal-md and the reveal.js Markdown plugin: the body is cut by two regular expressions run
@@ -133,14 +133,5 @@ function fenceAt(text: string): (offset: number) => boolean {
     fences.feed(line, i);
     offset += line.length + 1;
   }
-  return (at) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return open[lo]!;
-  };
+  return (at) => open[lastAtMost(starts, at)]!;
 }
