@@ -1,4 +1,4 @@
-import { inferSlideLevel } from './pandoc.js';
+import { inferSlideLevel } from './pandoc-structure.js';
 
 /**
  * Which tool a deck was written for, from what the file itself shows: an explicit choice, the

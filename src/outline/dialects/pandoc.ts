@@ -1,7 +1,8 @@
-import type { SourcePos, Warning } from '../../errors.js';
+import type { Warning } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import { unclosedFenceLines } from '../split.js';
 import { FENCE } from './lines.js';
+import { ATX, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
 import { elementAttributes, parseAttributes, rewriteInline, slideDirective, type PandocAttributes } from './pandoc-inline.js';
 
 /**
@@ -20,90 +21,9 @@ export interface PandocOptions {
   incremental: boolean;
 }
 
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
-const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const DIV_OPEN = /^(:{3,})[ \t]*(\{[^}]{0,500}\}|[\w-]+)[ \t]*(\{[^}]{0,500}\})?[ \t]*:*[ \t]*$/;
-const DIV_CLOSE = /^:{3,}[ \t]*$/;
 const PAUSE = /^\. \. \.[ \t]*$/;
 const HEADING_ATTRS = /(?:^|[ \t]+)\{([^}]{0,500})\}[ \t]*$/;
 const SHORTCODE = /\{\{<\s*([\w-]+)[^>]*>\}\}/g;
-
-/** A top-level heading, ATX or setext: its depth, text, attributes. */
-interface HeadingLine {
-  depth: number;
-  /** Lines it takes (2 for setext). */
-  lines: number;
-}
-
-function headingAt(lines: string[], i: number, prevBlank: boolean, strict = true): HeadingLine | null {
-  // Pandoc's Markdown wants a blank line before a heading (blank_before_header).
-  const atx = ATX.exec(lines[i]!);
-  if (atx) return prevBlank || !strict ? { depth: atx[1]!.length, lines: 1 } : null;
-  const next = lines[i + 1];
-  const text = lines[i]!;
-  if (next === undefined || text.trim() === '' || !prevBlank) return null;
-  if (/^ {0,3}[>|*+-]|^ {0,3}\d+[.)]\s|^ {0,3}<|^ {0,3}(`{3,}|~{3,})|^:::/.test(text)) return null;
-  if (/^ {0,3}=+[ \t]*$/.test(next)) return { depth: 1, lines: 2 };
-  if (/^ {0,3}-+[ \t]*$/.test(next)) return { depth: 2, lines: 2 };
-  return null;
-}
-
-/** One pass over the top level (outside fences and divs), as every later step needs it. */
-function topLevel(lines: string[], unclosed: Set<number>, strict = true): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
-  const blocks: { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] = [];
-  let fence: string | null = null;
-  let divs = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const mark = unclosed.has(i) ? undefined : FENCE.exec(line)?.[1];
-    if (fence !== null) {
-      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
-      continue;
-    }
-    if (mark) {
-      fence = mark;
-      if (divs === 0) blocks.push({ kind: 'other', at: i });
-      continue;
-    }
-    if (DIV_OPEN.test(line)) {
-      if (divs === 0) blocks.push({ kind: 'other', at: i });
-      divs++;
-      continue;
-    }
-    if (DIV_CLOSE.test(line) && divs > 0) {
-      divs--;
-      continue;
-    }
-    if (divs > 0) continue;
-    const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
-    const heading = headingAt(lines, i, prevBlank, strict);
-    if (heading) {
-      blocks.push({ kind: 'heading', depth: heading.depth, at: i });
-      i += heading.lines - 1;
-    } else if (RULE.test(line) && prevBlank) {
-      blocks.push({ kind: 'rule', at: i });
-    } else {
-      blocks.push({ kind: line.trim() === '' ? 'blank' : 'other', at: i });
-    }
-  }
-  return blocks;
-}
-
-/** Pandoc's default: the highest heading level followed at once by content somewhere. */
-export function inferSlideLevel(lines: string[], unclosed = unclosedFenceLines(lines), strict = true): number {
-  const blocks = topLevel(lines, unclosed, strict).filter((b) => b.kind !== 'blank');
-  let level = 7;
-  blocks.forEach((block, i) => {
-    const next = blocks[i + 1];
-    if (block.kind === 'heading' && next && next.kind !== 'heading' && block.depth! < level) level = block.depth!;
-  });
-  // Only headings and no content: the deepest heading makes the slides.
-  if (level === 7) {
-    const depths = blocks.filter((b) => b.kind === 'heading').map((b) => b.depth!);
-    return depths.length ? Math.max(...depths) : 1;
-  }
-  return level;
-}
 
 interface Out {
   lines: string[];
@@ -339,28 +259,3 @@ function segment(out: Out): Segment {
   return { text: lines.join('\n'), line: map[0] ?? 1, lineMap: map };
 }
 
-/** A `%` title block (title, authors, date), read when the deck has no YAML front matter. */
-export function readTitleBlock(body: string, bodyLine: number, file: string): { meta: Record<string, unknown>; body: string; bodyLine: number; locate: (key: string) => SourcePos | undefined } | null {
-  if (!/^%/.test(body)) return null;
-  const lines = body.split('\n');
-  const fields: string[][] = [];
-  let i = 0;
-  for (; i < lines.length && fields.length < 3; i++) {
-    const line = lines[i]!;
-    if (line.startsWith('%')) fields.push([line.slice(1).trim()]);
-    else if (/^[ \t]+\S/.test(line) && fields.length > 0) fields.at(-1)!.push(line.trim());
-    else break;
-  }
-  const [title, authors, date] = fields.map((f) => f.join(' ').trim());
-  const meta: Record<string, unknown> = {};
-  const at: Record<string, number> = {};
-  if (title) (meta.title = title), (at.title = 0);
-  if (authors) (meta.author = authors.split(';').map((a) => a.trim()).filter(Boolean)), (at.author = 1);
-  if (date) (meta.date = date), (at.date = 2);
-  return {
-    meta,
-    body: lines.slice(i).join('\n'),
-    bodyLine: bodyLine + i,
-    locate: (key) => (at[key] !== undefined ? { file, line: bodyLine + at[key]!, column: 1 } : undefined),
-  };
-}
