@@ -1,4 +1,4 @@
-import type { Tokens } from 'marked';
+import { Lexer, type Tokens } from 'marked';
 import { ruleNames } from '../check/rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
 import { append, DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
@@ -179,7 +179,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   return {
     start: raw.start,
     ...(raw.stack ? { stack: raw.stack } : {}),
-    ...(raw.chrome ? { chrome: raw.chrome } : {}),
+    ...(raw.chrome ? { chrome: chromeHtml(raw.chrome, unsafe) } : {}),
     section,
     layout,
     layoutChosen: raw.layout !== undefined,
@@ -193,6 +193,17 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     ...(checksOff?.length ? { checksOff } : {}),
     pos,
     removed,
+  };
+}
+
+/** Marp's header and footer are Markdown: rendered inline, and sanitised like the slide. */
+function chromeHtml(chrome: NonNullable<OutlineSlide['chrome']>, unsafe: boolean): NonNullable<Slide['chrome']> {
+  // Markdown only: raw HTML in a header is shown as text, as Marp does without its html option.
+  const inline = (text: string) => finishHtml(renderInline(new Lexer({ gfm: true }).inlineTokens(text.replace(/</g, '&lt;'))), unsafe).html.trim();
+  return {
+    ...(chrome.header !== undefined ? { header: inline(chrome.header) } : {}),
+    ...(chrome.footer !== undefined ? { footer: inline(chrome.footer) } : {}),
+    ...(chrome.paginate ? { paginate: true } : {}),
   };
 }
 

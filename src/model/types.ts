@@ -35,7 +35,7 @@ export interface Slide {
   attributes: Record<string, string>;
   /** Check rules turned off for this slide (`<!-- check-ignore: … -->`); absent when none. */
   checksOff?: string[];
-  /** Running header and footer text, and whether the slide shows its number (Marp directives). */
+  /** Running header and footer (inline HTML, sanitised), and whether the slide shows its number (Marp directives). */
   chrome?: { header?: string; footer?: string; paginate?: boolean };
   pos: SourcePos;
 }

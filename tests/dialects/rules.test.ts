@@ -168,9 +168,14 @@ describe('marp', () => {
     const [bg, split, sized] = slidesOf(modelOf('---\nmarp: true\n---\n\n![bg](a.png)\n\n# A\n\n---\n\n![bg left:40%](b.png)\n\n## B\n\n---\n\n![w:200px](c.png)\n\n* one\n* two\n'));
     expect(bg!.attributes).toMatchObject({ 'data-background-image': 'a.png', 'data-background-size': 'cover' });
     expect(bg!.body).not.toContain('<img');
-    expect(split!.attributes).toMatchObject({ 'data-background-image': 'b.png', 'data-background-size': '40% auto', class: 'lectern-split-left' });
+    expect(split!.attributes).toMatchObject({ 'data-background-image': 'b.png', 'data-background-size': 'cover', class: 'lectern-split-left lectern-split-40' });
     expect(sized!.body).toMatch(/<img src="c\.png" alt(="")? style="width:200px">/);
     expect(sized!.fragments).toBe(2);
+  });
+
+  it('renders header and footer as Markdown, never as HTML', () => {
+    const [slide] = slidesOf(modelOf('---\nmarp: true\nfooter: "Meetup · **2026** <img src=x onerror=alert(1)>"\n---\n\n# A\n'));
+    expect(slide!.chrome!.footer).toBe('Meetup · <strong>2026</strong> &lt;img src=x onerror=alert(1)&gt;');
   });
 
   it('divides at headings with headingDivider', () => {

@@ -178,10 +178,11 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
       attrs.push(`data-background-image=${quote(bg.url)}`);
       if (side) {
         const [where, pct = '50%'] = side.split(':') as [string, string?];
-        attrs.push(`data-background-position=${quote(`${where} center`)}`, `data-background-size=${quote(`${pct} auto`)}`);
-        // The text moves aside by the picture's share of the slide (see the template's CSS).
-        splitClass = `lectern-split-${where}`;
-        styles.push(`--lectern-split:${parseFloat(pct)}`);
+        // The picture fills its share of the slide and the text the rest, in steps of 5 % (the
+        // template's CSS sizes both by these classes; Reveal gives the background the slide's classes).
+        const share = Math.min(95, Math.max(5, Math.round(parseFloat(pct) / 5) * 5));
+        attrs.push('data-background-size="cover"');
+        splitClass = `lectern-split-${where} lectern-split-${share}`;
       } else if (size) {
         attrs.push(`data-background-size=${quote(size === 'fit' ? 'contain' : size)}`);
       } else {
