@@ -42,6 +42,7 @@ export const errorCodes = {
   ASSET_MISSING: ExitCode.content,
   ASSET_OUTSIDE: ExitCode.content,
   ASSET_REMOTE: ExitCode.content,
+  ASSET_UNSAFE: ExitCode.content,
   DECK_EMPTY: ExitCode.content,
   MARKDOWN_TOO_DEEP: ExitCode.content,
   MARKDOWN_TOO_COMPLEX: ExitCode.content,

@@ -5,6 +5,7 @@ import { planAssets } from './assets/plan.js';
 import type { FileCopy } from './assets/plan.js';
 import { resolveAssets, type ResolveContext, type ResolvedAssets } from './assets/resolve.js';
 import { refuseStylesheet } from './model/css-value.js';
+import { scriptedSvg } from './assets/scripted.js';
 import type { RemoteCache } from './assets/remote-cache.js';
 import { checkCopies } from './assets/verify-copies.js';
 import { collect, MAX_PROBLEMS } from './config/yaml-layer.js';
@@ -94,7 +95,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   if (problems.length) fail(undefined);
   append(deck.warnings, resolved?.warnings ?? []);
   const slideAssets = deck.assets.length;
-  const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? (key.length ? outline.locateValue(['css', ...key]) : outline.locate(['css'])) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote });
+  const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? (key.length ? outline.locateValue(['css', ...key]) : outline.locate(['css'])) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote, kinds: /\.css$/i });
   // Theme images (a logo, say) are deck files like any other image.
   for (const [key, value] of Object.entries(options.theme)) {
     if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;
@@ -110,6 +111,19 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   append(deck.warnings, checkContent({ deck, linkTarget }));
   deck.warnings = capWarnings(deck.warnings);
   const linked = deck.links.filter((l) => localLinkPath(l.url) !== null && !l.url.startsWith('/') && linkTarget(localLinkPath(l.url)!) === 'file');
+  // Linked files travel too, but nothing hidden, and in a safe deck no page or drawing that
+  // would run script when opened on the deck's site.
+  const unsafeLinks: DeckError[] = [];
+  for (const link of linked) {
+    const path = localLinkPath(link.url)!;
+    if (path.split('/').some((part) => part.startsWith('.') && part !== '.' && part !== '..')) {
+      unsafeLinks.push(new DeckError('ASSET_OUTSIDE', `"${link.url}" is in a hidden folder or is a hidden file: it is not published`, { pos: link.pos, hint: 'move the file out of the hidden folder, or link to it some other way' }));
+    } else if (options.html !== 'unsafe' && /\.(svg|html?|xhtml|xml)$/i.test(path)) {
+      const why = scriptedSvg(resolve(deckDir, path));
+      if (why) unsafeLinks.push(new DeckError('ASSET_UNSAFE', `"${link.url}" holds ${why}: opened from the deck, it would run on the deck's site`, { pos: link.pos, hint: 'remove the script from the file, or set `html: unsafe` for decks you trust' }));
+    }
+  }
+  if (unsafeLinks.length) throw collect(unsafeLinks);
   const html = compiled.render(deck);
   // Slide images were resolved with the model; theme images and linked files are planned here.
   const planned = planAssets({ deck: { ...deck, assets: [...deck.assets.slice(slideAssets), ...linked.map((l) => ({ url: localLinkPath(l.url)!, pos: l.pos }))] }, deckDir, template: compiled.template, revealDir: ctx.revealDir });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../output/write.js';
+import { scriptIn } from './scripted.js';
 
 /**
  * Remote images a deck names, downloaded once into the project (`.lectern-cache/remote/`) so the
@@ -17,6 +18,8 @@ export interface RemoteCache {
   failed: Map<string, string>;
   /** False for runs that write nothing (`lectern check`): what is not cached is not fetched. */
   fetch: boolean;
+  /** The whole run's time for downloads, started by the first one. */
+  runDeadline?: AbortSignal;
 }
 
 export const cacheDirName = '.lectern-cache';
@@ -26,6 +29,8 @@ const TIMEOUT_MS = 10_000;
 /** All the downloads of one deck: a deck of slow links must not stall the build for minutes. */
 const DECK_BUDGET_MS = 45_000;
 const DECK_BYTES = 100 * 1024 * 1024;
+/** All the downloads of one run, however many decks ask. */
+const RUN_BUDGET_MS = 90_000;
 
 export function remoteCache(projectDir: string, fetch = true): RemoteCache {
   const dir = join(projectDir, cacheDirName, 'remote');
@@ -78,7 +83,9 @@ export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
     } finally {
       closeSync(fd);
     }
-    if (sniffMedia(head.subarray(0, read)) !== extname(entry.name).slice(1)) return undefined;
+    const kind = sniffMedia(head.subarray(0, read));
+    if (kind !== extname(entry.name).slice(1)) return undefined;
+    if (kind === 'svg' && scriptIn(readFileSync(real, 'utf8').toLowerCase())) return undefined;
     return { name: entry.name, path, checked: { real, dev: stat.dev, ino: stat.ino } };
   } catch {
     return undefined;
@@ -93,6 +100,9 @@ export function sniffMedia(bytes: Uint8Array): string | null {
   if (at(0, 0xff, 0xd8, 0xff)) return 'jpg';
   if (ascii(0, 'GIF8')) return 'gif';
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';
+  if (ascii(0, 'RIFF') && ascii(8, 'WAVE')) return 'wav';
+  if (ascii(0, 'fLaC')) return 'flac';
+  if (ascii(0, 'WEBVTT')) return 'vtt';
   if (ascii(4, 'ftyp')) {
     const brand = String.fromCharCode(...bytes.subarray(8, 12));
     if (/^avi[fs]$/.test(brand)) return 'avif';
@@ -115,12 +125,13 @@ export async function downloadRemote(cache: RemoteCache, urls: string[], signal?
     for (const url of queue) cache.failed.set(url, 'not fetched by a run that writes nothing: `lectern build` downloads it');
     return;
   }
-  const deadline = AbortSignal.timeout(DECK_BUDGET_MS);
+  const run = (cache.runDeadline ??= AbortSignal.timeout(RUN_BUDGET_MS));
+  const deadline = AbortSignal.any([AbortSignal.timeout(DECK_BUDGET_MS), run]);
   const budget = { bytes: DECK_BYTES };
   const worker = async () => {
     for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
       if (deadline.aborted) {
-        cache.failed.set(url, `the deck's downloads took more than ${DECK_BUDGET_MS / 1000} s`);
+        cache.failed.set(url, run.aborted ? `the run's downloads took more than ${RUN_BUDGET_MS / 1000} s` : `the deck's downloads took more than ${DECK_BUDGET_MS / 1000} s`);
         continue;
       }
       try {
@@ -167,6 +178,10 @@ async function fetchInto(cache: RemoteCache, url: string, budget: { bytes: numbe
   const bytes = Buffer.concat(chunks);
   const ext = sniffMedia(bytes);
   if (!ext) throw new Error('not an image or media file');
+  if (ext === 'svg') {
+    const why = scriptIn(bytes.toString('utf8').toLowerCase());
+    if (why) throw new Error(`an SVG with ${why}`);
+  }
   const key = keyOf(url);
   mkdirSync(cache.dir, { recursive: true });
   writeFileAtomic(join(cache.dir, `${key}.${ext}`), bytes);

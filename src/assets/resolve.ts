@@ -1,10 +1,11 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type SourcePos, type Warning } from '../errors.js';
 import type { AssetRef } from '../model/types.js';
 import { runtimeDir } from '../render/render-deck.js';
 import type { FileCopy } from './plan.js';
-import { cachedRemote, type RemoteCache } from './remote-cache.js';
+import { cachedRemote, sniffMedia, type RemoteCache } from './remote-cache.js';
+import { scriptedSvg } from './scripted.js';
 
 /**
  * What each file a deck's slides load becomes in the built deck: a copy of a file inside the
@@ -22,6 +23,8 @@ export interface ResolveContext {
   /** `html: unsafe`: remote files are the author's business, and are linked. */
   unsafe: boolean;
   cache: RemoteCache;
+  /** The kinds of file the references may name, by name (default: image, video and audio). */
+  kinds?: RegExp;
 }
 
 export interface ResolvedAssets {
@@ -58,6 +61,7 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
   const errors: DeckError[] = [];
   const pending = new Set<string>();
   const projectRoot = realOrSelf(ctx.projectDir);
+  const realDeckDir = realOrSelf(ctx.deckDir);
 
   const missing = (ref: AssetRef, message: string, hint: string) => {
     warnings.push({ code: 'ASSET_MISSING', message, pos: ref.pos, hint });
@@ -132,15 +136,30 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       continue;
     }
     const inDeck = relative(ctx.deckDir, from);
-    const beside = !(inDeck.startsWith('..') || isAbsolute(inDeck));
-    // From elsewhere in the project only media travel, and nothing hidden: a deck must not be
-    // able to publish the project's .env or keys by naming them as an image.
-    if (!beside && (inProject.split(sep).some((part) => part.startsWith('.')) || !mediaFile.test(inProject))) {
-      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the deck's folder and not an image, video or audio file`, { pos: ref.pos, hint: 'only media files from elsewhere in the project are copied (and none in hidden folders); move the file beside the deck' }));
+    // Beside the deck by where the file really is, links followed: a link in the deck's folder
+    // to the project's root does not make the project's files the deck's.
+    const besideReal = within(real, realDeckDir);
+    const beside = besideReal && !(inDeck.startsWith('..') || isAbsolute(inDeck));
+    // What a slide loads is a media file, and nothing hidden travels (as written or as it
+    // really is): a deck must not be able to publish a project's .env, .git or keys as an image.
+    const hidden = (path: string) => path.split(sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
+    // Media are known by their bytes (an image without an extension is one; a text file named
+    // .png is not); other kinds (stylesheets) by their names.
+    const kindOk = ctx.kinds ? ctx.kinds.test(inProject) && ctx.kinds.test(real) : isMediaFile(real);
+    if (hidden(inProject) || hidden(relative(projectRoot, real)) || !kindOk) {
+      errors.push(new DeckError('ASSET_OUTSIDE', `"${shown(ref.url)}" is not an image, video or audio file the deck may carry`, { pos: ref.pos, hint: 'a slide loads image, video and audio files (by their names), and none from a hidden folder such as .git; link other files instead' }));
       map.set(ref.url, null);
       continue;
     }
-    const to = beside ? inDeck.split(sep).join('/') : `${projectFilesDir}/${inProject.split(sep).join('/')}`;
+    if (!ctx.unsafe && /\.svg$/i.test(real)) {
+      const why = scriptedSvg(real);
+      if (why) {
+        errors.push(new DeckError('ASSET_UNSAFE', `"${shown(ref.url)}" is an SVG with ${why}: opened on its own, it would run on the deck's site`, { pos: ref.pos, hint: 'export the drawing without script, or set `html: unsafe` for decks you trust' }));
+        map.set(ref.url, null);
+        continue;
+      }
+    }
+    const to = beside ? inDeck.split(sep).join('/') : `${projectFilesDir}/${relative(projectRoot, real).split(sep).join('/')}`;
     if (to === 'index.html' || to === 'deck.json' || to.startsWith(`${runtimeDir}/`) || to.startsWith(`${remoteFilesDir}/`) || (beside && to.startsWith(`${projectFilesDir}/`))) {
       errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" uses a name Lectern reserves for the built deck`, { pos: ref.pos, hint: `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's` }));
       map.set(ref.url, null);
@@ -161,8 +180,21 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
   };
 }
 
-/** Image, video and audio files by name: what a slide may load from elsewhere in the project. */
-const mediaFile = /\.(png|jpe?g|gif|webp|avif|svg|bmp|ico|mp4|webm|ogv|ogg|mov|m4v|mp3|m4a|wav|oga|opus|flac|vtt)$/i;
+/** A long reference shown in a message: its start. */
+function shown(url: string): string {
+  return url.length > 200 ? `${url.slice(0, 200)}…` : url;
+}
+
+/** Whether a file's first bytes are an image, video, audio or subtitle file's. */
+function isMediaFile(path: string): boolean {
+  const head = Buffer.alloc(4096);
+  const fd = openSync(path, 'r');
+  try {
+    return sniffMedia(head.subarray(0, readSync(fd, head, 0, head.length, 0))) !== null;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Whether a real path is the folder or inside it (the file system's root included). */
 export function within(real: string, root: string): boolean {

@@ -38,7 +38,38 @@ describe('decks of other tools and their files, attacked', () => {
     });
     const run = await runLectern(['build', 'Downloads/talk/deck.md', '--no-pdf'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is outside the deck's folder and not an image, video or audio file/g)).toHaveLength(4);
+    expect(run.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g)).toHaveLength(4);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('a link beside the deck to the project, or a deck at the project root, publishes nothing hidden and nothing but media', async () => {
+    const dir = makeProject({
+      '.env': 'TOKEN=1',
+      '.git/config': '[core]',
+      'secret.txt': 'private',
+      'fake.png': 'not a picture',
+      'root.md': '# Root\n\n![](.env)\n\n![](.git/config)\n\n![](secret.txt)\n\n![](fake.png)\n',
+      'decks/talk/talk.md': '# Talk\n\n![](up/.env)\n\n![](up/secret.txt)\n\n![](up/.git/config)\n',
+    });
+    symlinkSync('../..', join(dir, 'decks/talk/up'));
+    const root = await runLectern(['build', 'root.md', '--no-pdf'], dir);
+    expect(root.code).toBe(1);
+    expect(root.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g)).toHaveLength(4);
+    const linked = await runLectern(['build', 'decks/talk/talk.md', '--no-pdf'], dir);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr.match(/error\[ASSET_OUTSIDE\]/g)).toHaveLength(3);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('an SVG with script is not carried by a safe deck, as an image, a link or a download', async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("${log.url}/svg")</script></svg>`;
+    const dir = makeProject({ 'decks/a.md': '## A\n\n![fig](x.svg)\n', 'decks/b.md': '## B\n\n[open the figure](x.svg)\n', 'decks/x.svg': svg });
+    const image = await runLectern(['build', 'decks/a.md', '--no-pdf'], dir);
+    expect(image.code).toBe(1);
+    expect(image.stderr).toContain('decks/a.md:3:1: error[ASSET_UNSAFE]: "x.svg" is an SVG with a <script>');
+    const link = await runLectern(['build', 'decks/b.md', '--no-pdf'], dir);
+    expect(link.code).toBe(1);
+    expect(link.stderr).toContain('decks/b.md:3:1: error[ASSET_UNSAFE]: "x.svg" holds a <script>');
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
