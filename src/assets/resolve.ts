@@ -143,9 +143,10 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     // What a slide loads is a media file, and nothing hidden travels (as written or as it
     // really is): a deck must not be able to publish a project's .env, .git or keys as an image.
     const hidden = (path: string) => path.split(sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
-    // Media are known by their bytes (an image without an extension is one; a text file named
-    // .png is not); other kinds (stylesheets) by their names.
-    const kindOk = ctx.kinds ? ctx.kinds.test(inProject) && ctx.kinds.test(real) : isMediaFile(real);
+    // Media are known by their names or their bytes (an image without an extension is one; a
+    // broken .png is still an image for `lectern check` to report); other kinds (stylesheets) by
+    // their names.
+    const kindOk = ctx.kinds ? ctx.kinds.test(inProject) && ctx.kinds.test(real) : (mediaName.test(inProject) && mediaName.test(real)) || isMediaFile(real);
     if (hidden(inProject) || hidden(relative(projectRoot, real)) || !kindOk) {
       errors.push(new DeckError('ASSET_OUTSIDE', `"${shown(ref.url)}" is not an image, video or audio file the deck may carry`, { pos: ref.pos, hint: 'a slide loads image, video and audio files (by their names), and none from a hidden folder such as .git; link other files instead' }));
       map.set(ref.url, null);
@@ -184,6 +185,9 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
 function shown(url: string): string {
   return url.length > 200 ? `${url.slice(0, 200)}…` : url;
 }
+
+/** Image, video, audio and subtitle files by name. */
+const mediaName = /\.(png|jpe?g|gif|webp|avif|svg|bmp|ico|mp4|webm|ogv|ogg|mov|m4v|mp3|m4a|wav|oga|opus|flac|vtt)$/i;
 
 /** Whether a file's first bytes are an image, video, audio or subtitle file's. */
 function isMediaFile(path: string): boolean {

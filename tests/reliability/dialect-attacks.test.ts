@@ -54,7 +54,8 @@ describe('decks of other tools and their files, attacked', () => {
     symlinkSync('../..', join(dir, 'decks/talk/up'));
     const root = await runLectern(['build', 'root.md', '--no-pdf'], dir);
     expect(root.code).toBe(1);
-    expect(root.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g)).toHaveLength(4);
+    // A text file named .png is left to `lectern check` (IMAGE_BROKEN): its name is all a deck controls.
+    expect(root.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g)).toHaveLength(3);
     const linked = await runLectern(['build', 'decks/talk/talk.md', '--no-pdf'], dir);
     expect(linked.code).toBe(1);
     expect(linked.stderr.match(/error\[ASSET_OUTSIDE\]/g)).toHaveLength(3);
