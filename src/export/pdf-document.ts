@@ -1,3 +1,4 @@
+import type { SlideSummary } from '../output/manifest.js';
 import { ParseSpeeds, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef } from 'pdf-lib';
 
 /** What the finished PDF says about itself. */
@@ -91,13 +92,6 @@ export function parseDeckDate(text: string): Date | null {
   }
   const parsed = Date.parse(value);
   return value && Number.isFinite(parsed) ? new Date(parsed) : null;
-}
-
-/** Slide summary as deck.json keeps it: enough to bookmark a PDF without the source. */
-export interface SlideSummary {
-  title: string;
-  layout: string;
-  line: number;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml, type MediaRewrite } from './html-dom.js';
 import { inferLayout, isVisible } from './layout.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../html.js';
 import { didYouMean } from '../suggest.js';
 import { renderInline, renderTokens, scanTokens } from './markdown.js';
 import type { AssetRef, Deck, Slide, Stack } from './types.js';

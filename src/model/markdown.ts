@@ -7,7 +7,7 @@ import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isHtmlAttribute, isSafeUrl, mediaItems, refuseAttribute } from './html-policy.js';
 import type { AssetRef } from './types.js';
 
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../html.js';
 
 /**
  * Marks a block's first element with the source line it starts on (`data-line`), so what the

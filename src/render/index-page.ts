@@ -1,27 +1,5 @@
-import type { SlideSummary } from '../export/pdf-document.js';
-import { escapeHtml } from './escape.js';
-
-/**
- * What `dist/<deck>/deck.json` records of a built deck: what the index lists, and what a PDF
- * export of the built folder needs (metadata, slide titles and lines for bookmarks and warnings).
- */
-export interface DeckSummary {
-  name: string;
-  /** The deck source, as errors name it. */
-  file: string;
-  title: string;
-  subtitle: string;
-  author: string;
-  date: string;
-  lang: string;
-  keywords: string[];
-  slideCount: number;
-  slides: SlideSummary[];
-  /** Relative path of the PDF inside the deck folder, once one is exported. */
-  pdf?: string;
-  /** A PNG of the title slide inside the deck folder, written with the PDF. */
-  thumbnail?: string;
-}
+import type { DeckSummary } from '../output/manifest.js';
+import { escapeHtml } from '../html.js';
 
 /** The page at `dist/index.html` that lists every built deck. Pure. */
 export function renderIndexPage(decks: DeckSummary[]): string {
