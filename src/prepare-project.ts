@@ -1,7 +1,8 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { assertOutputApart, reservedDeckName } from './output/ownership.js';
-import { downloadRemote, remoteCache } from './assets/remote-cache.js';
+import { remoteCache } from './assets/remote-cache.js';
+import { downloadRemote } from './output/download.js';
 import type { DeckLayer } from './config/schema.js';
 import { DeckError, DeckErrors, toDeckError } from './errors.js';
 import type { PdfOptions } from './export/export-pdfs.js';
