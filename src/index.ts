@@ -1,7 +1,7 @@
 /** Lectern's library API. */
 export { buildAll, buildDeck, exportBuiltDeck, type BuildOptions, type BuildResult, type BuiltDeck, type PdfProgress } from './pipeline.js';
 export { checkAll, type CheckedDeck, type CheckOptions } from './check-run.js';
-export { rules as checkRules, type RuleName, type Severity } from './check/rules.js';
+export { rules as checkRules, type RuleName, type Severity } from './config/check-rules.js';
 export type { PdfOptions, PdfResult } from './export/export-pdfs.js';
 export { findBrowser, type BrowserSource } from './export/browser.js';
 export { DeckError, DeckErrors, ExitCode, formatDiagnostic, type SourcePos, type Warning } from './errors.js';

@@ -17,7 +17,7 @@ import { deckFrom, readOutline } from './model/read-deck.js';
 import type { Deck } from './model/types.js';
 import { readDeckFile } from './outline/read.js';
 import type { DeckOutput } from './output/write.js';
-import type { DeckSummary } from './output/manifest.js';
+import type { DeckSummary } from './model/summary.js';
 import { compileTemplate, type CompiledTemplate } from './render/render-deck.js';
 import { loadTemplate } from './render/template.js';
 import { checkThemeValues, type Locate } from './render/theme.js';

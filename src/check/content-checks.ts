@@ -1,7 +1,7 @@
 import { Parser as HtmlParser } from 'htmlparser2';
 import type { SourcePos, Warning } from '../errors.js';
 import type { Deck, Slide } from '../model/types.js';
-import { resolveRules, type ActiveRule, type RuleName } from './rules.js';
+import { resolveRules, type ActiveRule, type RuleName } from '../config/check-rules.js';
 
 /** What a local link points at, as the caller's file system says; `deck` is another built deck (`../other/`). */
 export type LinkTarget = 'file' | 'deck' | 'folder' | 'missing' | 'outside';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checksSchema, mergeChecks, type ChecksLayer } from '../check/rules.js';
+import { checksSchema, mergeChecks, type ChecksLayer } from './check-rules.js';
 
 /**
  * The one schema for deck options. Every layer (config file, front matter, CLI flags) is

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Warning } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
-import type { DeckSummary } from '../output/manifest.js';
+import type { DeckSummary } from '../model/summary.js';
 import type { LaunchedBrowser } from './browser.js';
 import { serveDeckFolder } from './deck-server.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './pdf-document.js';

@@ -1,4 +1,4 @@
-import type { SlideSummary } from '../output/manifest.js';
+import type { SlideSummary } from '../model/summary.js';
 import { ParseSpeeds, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef } from 'pdf-lib';
 
 /** What the finished PDF says about itself. */

@@ -1,5 +1,5 @@
 import { Lexer, type Tokens } from 'marked';
-import { ruleNames } from '../check/rules.js';
+import { ruleNames } from '../config/check-rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
 import { append, DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';

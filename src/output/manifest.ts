@@ -1,35 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeckError } from '../errors.js';
+import type { DeckSummary } from '../model/summary.js';
 
-/** Slide summary as deck.json keeps it: enough to bookmark a PDF without the source. */
-export interface SlideSummary {
-  title: string;
-  layout: string;
-  line: number;
-}
-
-/**
- * What `dist/<deck>/deck.json` records of a built deck: what the index lists, and what a PDF
- * export of the built folder needs (metadata, slide titles and lines for bookmarks and warnings).
- */
-export interface DeckSummary {
-  name: string;
-  /** The deck source, as errors name it. */
-  file: string;
-  title: string;
-  subtitle: string;
-  author: string;
-  date: string;
-  lang: string;
-  keywords: string[];
-  slideCount: number;
-  slides: SlideSummary[];
-  /** Relative path of the PDF inside the deck folder, once one is exported. */
-  pdf?: string;
-  /** A PNG of the title slide inside the deck folder, written with the PDF. */
-  thumbnail?: string;
-}
 
 /** Reads `deck.json` of a built deck. */
 export function readSummary(manifest: string): DeckSummary {

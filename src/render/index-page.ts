@@ -1,4 +1,4 @@
-import type { DeckSummary } from '../output/manifest.js';
+import type { DeckSummary } from '../model/summary.js';
 import { escapeHtml } from '../html.js';
 
 /** The page at `dist/index.html` that lists every built deck. Pure. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkContent, measureText, type LinkTarget } from '../../src/check/content-checks.js';
-import { resolveRules, rules } from '../../src/check/rules.js';
+import { resolveRules, rules } from '../../src/config/check-rules.js';
 import { errorOf, modelOf } from '../helpers/deck.js';
 import { cli, hashTree, makeProject } from '../helpers/fs.js';
 
