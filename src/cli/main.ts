@@ -188,7 +188,7 @@ async function scaffold(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 async function doctor(args: CliArgs, io: CliIo): Promise<number> {
-  const { runDoctor } = await import('../export/doctor.js');
+  const { runDoctor } = await import('./doctor.js');
   const checks = await runDoctor(io.cwd, args.pdf ? args.pdf.browserPath : undefined);
   for (const check of checks) {
     io.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);

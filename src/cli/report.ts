@@ -62,17 +62,18 @@ function causeChain(err: unknown): string {
   return parts.join('\ncaused by: ');
 }
 
+/** A size as the reports show it: kB, or MB with one decimal. */
 export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
 }
+
+/** Decks this large announce their start when output is piped. */
+const LARGE_DECK = 300;
 
 /**
  * PDF progress: on a terminal one bar, redrawn in place (decks and slides done, elapsed time);
  * otherwise one line per finished deck with its pages, size and time.
  */
-/** Decks this large announce their start when output is piped. */
-const LARGE_DECK = 300;
-
 export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
   const started = performance.now();
   let totalDecks = 0;

@@ -19,7 +19,6 @@ export function lexSegment(segment: Segment, file = ''): LinedToken[] {
   return [...tokens] as unknown as LinedToken[];
 }
 
-/** `column` is the file column of `source[0]`; later lines of `source` start at column 1. */
 /** Deeper than any slide needs, shallow enough that the Markdown parser cannot be driven into
  * deep recursion or runaway memory by nested quotes or lists. */
 export const MAX_NESTING = 50;
@@ -98,6 +97,7 @@ function checkNesting(segment: Segment, file: string, fileLine: (index: number) 
   }
 }
 
+/** `column` is the file column of `source[0]`; later lines of `source` start at column 1. */
 function annotate(tokens: Token[], source: string, line: number, column: number): void {
   let cursor = 0;
   // Newlines are counted once, moving forward with the tokens: linear in the source.

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listTemplates, readTemplateLayer } from '../render/template.js';
-import { findBrowser, launchBrowser } from './browser.js';
-import { serveDeckFolder } from './deck-server.js';
+import { findBrowser, launchBrowser } from '../export/browser.js';
+import { fontLoads as loadsInBrowser, type DeclaredFont } from '../export/font-check.js';
 
 export interface DoctorCheck {
   name: string;
@@ -12,13 +12,6 @@ export interface DoctorCheck {
 }
 
 /** A font a template declares with @font-face. */
-interface DeclaredFont {
-  family: string;
-  weight: string;
-  style: string;
-  file: string;
-  css: string;
-}
 
 /**
  * What `lectern doctor` reports: the browser found, whether it starts, and whether every font
@@ -90,23 +83,4 @@ function declaredFonts(css: string, cssFile: string): DeclaredFont[] {
     });
   }
   return out;
-}
-
-async function loadsInBrowser(browser: import('puppeteer-core').Browser, assetsDir: string, font: DeclaredFont): Promise<boolean> {
-  const server = await serveDeckFolder(assetsDir);
-  const page = await browser.newPage();
-  try {
-    // Same origin as the stylesheet, as in a built deck: fonts are fetched with CORS rules.
-    await page.goto(`${server.origin}/${font.css}`);
-    await page.setContent(`<link rel="stylesheet" href="${server.origin}/${font.css}"><p>Lectern</p>`, { waitUntil: 'load' });
-    return await page.evaluate(
-      async (f) => (await document.fonts.load(`${f.style} ${f.weight} 16px "${f.family}"`)).length > 0,
-      font,
-    );
-  } catch {
-    return false;
-  } finally {
-    await page.close().catch(() => undefined);
-    await server.close();
-  }
 }
