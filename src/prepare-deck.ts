@@ -8,7 +8,7 @@ import { refuseStylesheet } from './model/css-value.js';
 import { scriptedSvg } from './assets/scripted.js';
 import type { RemoteCache } from './assets/remote-cache.js';
 import { checkCopies } from './assets/verify-copies.js';
-import { collect, MAX_PROBLEMS } from './config/yaml-layer.js';
+import { collect } from './config/yaml-layer.js';
 import { readToolConfig } from './config/tool-config.js';
 import { checkContent, localLinkPath, type LinkTarget } from './check/content-checks.js';
 import type { DeckLayer } from './config/schema.js';

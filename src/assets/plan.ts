@@ -3,6 +3,7 @@ import { DeckError, type SourcePos } from '../errors.js';
 import type { Deck } from '../model/types.js';
 import { layerAssetDirs, runtimeDir } from '../render/render-deck.js';
 import type { Template } from '../render/template.js';
+import { browserUrl } from './resolve.js';
 
 /** One file to copy into a built deck folder. */
 export interface FileCopy {
@@ -71,9 +72,8 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
 
 /** The file path a reference names, or null for references that need no file. */
 function localPath(url: string, pos: SourcePos, unsafe: boolean): string | null {
-  // As the browser reads a URL: tabs and newlines anywhere, and C0 controls and spaces at the
-  // ends, are dropped, so `ht<TAB>tp://…` is the http URL it will load.
-  const value = url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  // As the browser reads a URL, so `ht<TAB>tp://…` is the http URL it will load.
+  const value = browserUrl(url);
   if (value === '' || value.startsWith('#') || /^data:/i.test(value)) return null;
   if (/^file:/i.test(value) || value.includes('\\')) {
     throw new DeckError('ASSET_OUTSIDE', `"${url}" is not a path inside the deck's folder`, {

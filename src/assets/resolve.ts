@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
-import { DeckError, type SourcePos, type Warning } from '../errors.js';
+import { DeckError, type Warning } from '../errors.js';
 import type { AssetRef } from '../model/types.js';
 import { runtimeDir } from '../render/render-deck.js';
 import type { FileCopy } from './plan.js';
@@ -211,9 +211,4 @@ function realOrSelf(path: string): string {
   } catch {
     return path;
   }
-}
-
-/** Where an asset was asked for, for messages about a URL found again later. */
-export function positionOf(refs: AssetRef[], url: string): SourcePos | undefined {
-  return refs.find((r) => r.url === url)?.pos;
 }

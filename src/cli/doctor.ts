@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listTemplates, readTemplateLayer } from '../render/template.js';
 import { findBrowser, launchBrowser } from '../export/browser.js';
-import { fontLoads as loadsInBrowser, type DeclaredFont } from '../export/font-check.js';
+import { fontLoads, type DeclaredFont } from '../export/font-check.js';
 
 export interface DoctorCheck {
   name: string;
@@ -52,7 +52,7 @@ export async function runDoctor(projectDir: string, browserPath?: string): Promi
             checks.push({ name: label, ok: false, detail: `${file} is missing`, fix: `restore the file, or remove its @font-face from ${cssPath}` });
             continue;
           }
-          const loaded = await loadsInBrowser(launched.browser, join(template.dir, 'assets'), font);
+          const loaded = await fontLoads(launched.browser, join(template.dir, 'assets'), font);
           checks.push(
             loaded
               ? { name: label, ok: true, detail: font.file }

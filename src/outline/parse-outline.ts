@@ -4,7 +4,7 @@ import { readYamlData, validateLayer, validateLayerLenient, type YamlData } from
 import type { DeckError, SourcePos, Warning } from '../errors.js';
 import { detectDialect, type DialectChoice } from './dialects/detect.js';
 import { mapForeignKeys, type DialectKeys } from './dialects/foreign-keys.js';
-import { splitMarp } from './dialects/marp.js';
+import { looseYaml, splitMarp } from './dialects/marp.js';
 import { splitPandoc } from './dialects/pandoc.js';
 import { readTitleBlock } from './dialects/pandoc-structure.js';
 import { splitRevealMd } from './dialects/reveal-md.js';
@@ -64,7 +64,7 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
   const split = splitFrontMatter(text, file);
   const nowhere = { file, line: 1, column: 1 };
   // Marp's colour directives (`backgroundColor: #123`) are read as colours, not YAML comments.
-  const yamlText = split.yaml === null ? null : split.yaml.replace(/^(_?(?:backgroundColor|color|header|footer|class)[ \t]*:[ \t]*)(#[^\n]*)$/gm, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
+  const yamlText = split.yaml === null ? null : looseYaml(split.yaml, '(?:backgroundColor|color|header|footer|class)');
   const yaml: YamlData = yamlText === null ? { data: {}, locate: () => nowhere, locateValue: () => nowhere } : readYamlData({ text: yamlText, file, firstLine: split.yamlLine }, codes);
   const written = typeof yaml.data.dialect === 'string' ? yaml.data.dialect : undefined;
   const chosen = overrides.flag

@@ -6,6 +6,7 @@
  */
 
 import type { Warning } from '../errors.js';
+import { CHECK_IGNORE, COLUMN, FENCE, fenceWarning, LAYOUT, unclosedFenceLines } from './dialects/lines.js';
 
 /** A run of source lines with the file line it starts on. */
 export interface Segment {
@@ -42,14 +43,10 @@ export interface RawSlide {
   columnBreaks: number[];
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const HEADING = /^ {0,3}(#{1,6})(?=[ \t]|$)/;
 const HSEP = /^---[ \t]*$/;
 const VSEP = /^----[ \t]*$/;
 const NOTE = /^\s*notes?:/i;
-const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
-const CHECK_IGNORE = /^(\s*)<!--\s*check-ignore:\s*([^>]*?)\s*-->\s*$/i;
-const COLUMN = /^\s*<!--\s*column\s*-->\s*$/i;
 
 interface Building {
   slide: RawSlide;
@@ -67,14 +64,7 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
   // A fence never closed would swallow the rest of the deck: it is no fence for splitting, so the
   // next separator or heading ends it there.
   const unclosed = unclosedFenceLines(lines);
-  for (const i of unclosed) {
-    warnings.push({
-      code: 'FENCE_UNCLOSED',
-      message: 'this code block is never closed; it ends at the next slide break after a blank line',
-      pos: { file, line: bodyLine + i, column: 1 },
-      hint: 'close it with a line of the same backticks (```)',
-    });
-  }
+  for (const i of unclosed) warnings.push(fenceWarning(file, bodyLine + i, 'it ends at the next slide break after a blank line'));
   let fence: { char: string; size: number; unclosed: boolean } | null = null;
   let current: Building = open('start', bodyLine, bodyLine);
 
@@ -181,24 +171,3 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
   return { slides, warnings };
 }
 
-/** Indices of the lines that open a fence no later line closes (scanning as the splitter does). */
-export function unclosedFenceLines(lines: string[]): Set<number> {
-  const unclosed = new Set<number>();
-  let from = 0;
-  // Each rescan starts after the fence found unclosed, so the work stays bounded by the file.
-  for (let round = 0; round < 100; round++) {
-    let open: { char: string; size: number; at: number } | null = null;
-    for (let i = from; i < lines.length; i++) {
-      const m = FENCE.exec(lines[i]!);
-      if (open) {
-        if (m && m[1]![0] === open.char && m[1]!.length >= open.size && lines[i]!.trim() === m[1]) open = null;
-      } else if (m && !unclosed.has(i)) {
-        open = { char: m[1]![0]!, size: m[1]!.length, at: i };
-      }
-    }
-    if (!open) break;
-    unclosed.add(open.at);
-    from = open.at + 1;
-  }
-  return unclosed;
-}

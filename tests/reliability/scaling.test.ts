@@ -29,6 +29,7 @@ const shapes: [string, number, (n: number) => string][] = [
   ['Marp slides, directives and notes', 3_000, (n) => `---\nmarp: true\n---\n\n${'<!-- _class: lead -->\n<!-- a note -->\n# A\n\n* one\n\n---\n\n'.repeat(n)}`],
   ['reveal-md separators and notes', 5_000, (n) => `---\nrevealOptions: {}\n---\n${'# A\ntext\nNote: say\n---\nb\n----\n'.repeat(n)}`],
   ['a deck read as Marp with comments never closed', 20_000, (n) => `---\nmarp: true\n---\n# A\n${'<!--\n'.repeat(n)}`],
+  ['a reveal-md slide of notes asides never closed', 20_000, (n) => `---\nrevealOptions: {}\n---\n# A\n${'<aside class="notes">x\n'.repeat(n)}`],
   ['a reveal-md slide of notes markers', 20_000, (n) => `# A\n---\n## B\n${'Note: x\n'.repeat(n)}`],
   ['image and span openers on one Pandoc line', 40_000, (n) => `% T\n\n## A\n\n${'!['.repeat(n)}{x} ${'[a'.repeat(n)}]{.b}\n`],
   ['attribute braces on a Pandoc heading', 20_000, (n) => `% T\n\n## A${' {'.repeat(n)} {.x}\n`],

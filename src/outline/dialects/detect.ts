@@ -1,3 +1,4 @@
+import { FenceTracker } from './lines.js';
 import { inferSlideLevel } from './pandoc-structure.js';
 
 /**
@@ -25,25 +26,10 @@ const keysOf: Record<Exclude<Dialect, 'lectern'>, readonly string[]> = {
 /** Keys only Lectern reads. */
 const lecternKeys = ['template', 'slideLevel', 'aspect', 'verticalSections', 'html', 'checks', 'slideNumber', 'transition', 'reveal'];
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-
 /** Lines of the body outside fenced code, for syntax checks that must not look into code. */
 function proseLines(body: string): string[] {
-  const out: string[] = [];
-  let fence: string | null = null;
-  for (const line of body.split('\n')) {
-    const mark = FENCE.exec(line)?.[1];
-    if (fence !== null) {
-      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
-      continue;
-    }
-    if (mark) {
-      fence = mark;
-      continue;
-    }
-    out.push(line);
-  }
-  return out;
+  const fences = new FenceTracker();
+  return body.split('\n').filter((line, i) => !fences.feed(line, i));
 }
 
 export interface DetectInput {

@@ -24,6 +24,34 @@ export function lastAtMost(sorted: number[], value: number): number {
 
 export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
+/** The warning for a code fence never closed, with what became of it. */
+export function fenceWarning(file: string, line: number, outcome: string): Warning {
+  return { code: 'FENCE_UNCLOSED', message: `this code block is never closed; ${outcome}`, pos: { file, line, column: 1 }, hint: 'close it with a line of the same backticks (```)' };
+}
+
+/** Indices of the lines that open a fence no later line closes (scanning as the splitter does). */
+export function unclosedFenceLines(lines: string[]): Set<number> {
+  const unclosed = new Set<number>();
+  let from = 0;
+  // Each rescan starts after the fence found unclosed, so the work stays bounded by the file.
+  for (let round = 0; round < 100; round++) {
+    let open: { char: string; size: number; at: number } | null = null;
+    for (let i = from; i < lines.length; i++) {
+      const m = FENCE.exec(lines[i]!);
+      if (open) {
+        if (m && m[1]![0] === open.char && m[1]!.length >= open.size && lines[i]!.trim() === m[1]) open = null;
+      } else if (m && !unclosed.has(i)) {
+        open = { char: m[1]![0]!, size: m[1]!.length, at: i };
+      }
+    }
+    if (!open) break;
+    unclosed.add(open.at);
+    from = open.at + 1;
+  }
+  return unclosed;
+}
+
+
 /** Tracks fenced code line by line: `inside` says whether the line just fed is code. */
 export class FenceTracker {
   private open: { mark: string; line: number } | null = null;
@@ -58,35 +86,41 @@ export function unclosedFences(segments: Segment[], file: string, where: string)
   for (const segment of segments) {
     const fences = new FenceTracker();
     segment.text.split('\n').forEach((line, i) => fences.feed(line, segment.line + i));
-    if (fences.openedAt !== null) {
-      warnings.push({
-        code: 'FENCE_UNCLOSED',
-        message: `this code block is never closed: it runs to the end of the ${where}`,
-        pos: { file, line: fences.openedAt, column: 1 },
-        hint: 'close it with a line of the same backticks (```)',
-      });
-    }
+    if (fences.openedAt !== null) warnings.push(fenceWarning(file, fences.openedAt, `it runs to the end of the ${where}`));
   }
   return warnings;
 }
 
-const ASIDE = /<aside\s+class\s*=\s*["']?notes["']?\s*>([\s\S]*?)<\/aside>/gi;
+const ASIDE_OPEN = /<aside\s+class\s*=\s*["']?notes["']?\s*>/gi;
 
-/** Takes `<aside class="notes">…</aside>` out of a slide's text, as reveal.js reads it, keeping lines. */
+/**
+ * Takes `<aside class="notes">…</aside>` out of a slide's text, as reveal.js reads it, keeping
+ * lines. Each opening takes the first closing after it; one pass over the text.
+ */
 export function takeAsideNotes(segment: Segment): { body: Segment; notes: Segment[] } {
   if (!/<aside/i.test(segment.text)) return { body: segment, notes: [] };
   const notes: Segment[] = [];
   const at = lineIndex(segment.text, segment.line);
-  const text = segment.text.replace(ASIDE, (whole, inner: string, offset: number) => {
-    notes.push({ text: inner, line: at(offset) });
-    return whole.replace(/[^\n]/g, '');
-  });
-  return { body: { text, line: segment.line }, notes };
+  const lower = segment.text.toLowerCase();
+  let text = '';
+  let cursor = 0;
+  ASIDE_OPEN.lastIndex = 0;
+  for (let m = ASIDE_OPEN.exec(segment.text); m; m = ASIDE_OPEN.exec(segment.text)) {
+    const close = lower.indexOf('</aside>', ASIDE_OPEN.lastIndex);
+    if (close === -1) break;
+    notes.push({ text: segment.text.slice(ASIDE_OPEN.lastIndex, close), line: at(m.index) });
+    // The aside's place keeps its line breaks, so the lines after it keep their numbers.
+    text += segment.text.slice(cursor, m.index) + segment.text.slice(m.index, close + 8).replace(/[^\n]/g, '');
+    cursor = close + 8;
+    ASIDE_OPEN.lastIndex = cursor;
+  }
+  return { body: { text: text + segment.text.slice(cursor), line: segment.line }, notes };
 }
 
-const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
-const CHECK_IGNORE = /^(\s*)<!--\s*check-ignore:\s*([^>]*?)\s*-->\s*$/i;
-const COLUMN = /^\s*<!--\s*column\s*-->\s*$/i;
+/** Lectern's slide directives, read in every dialect. */
+export const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
+export const CHECK_IGNORE = /^(\s*)<!--\s*check-ignore:\s*([^>]*?)\s*-->\s*$/i;
+export const COLUMN = /^\s*<!--\s*column\s*-->\s*$/i;
 
 /** Lectern's own slide directives (layout, column breaks, check-ignore), honoured in every dialect. */
 export function shapeSlide(segment: Segment): Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks'> {

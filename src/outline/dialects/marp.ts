@@ -2,8 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Warning } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import type { DialectKeys } from './foreign-keys.js';
-import { unclosedFenceLines } from '../split.js';
-import { FENCE, quote } from './lines.js';
+import { FENCE, fenceWarning, quote, unclosedFenceLines } from './lines.js';
 
 /**
  * Marp (Marpit): slides split at horizontal rules (`---`, `***`, `___`; a `---` under a line
@@ -39,8 +38,9 @@ function readComment(inner: string): Directives | null {
 }
 
 /** Marp reads `backgroundColor: #123` as the colour, where YAML would see a comment. */
-export function looseYaml(text: string): string {
-  return text.replace(/^(\s*_?[A-Za-z]+\s*:[ \t]*)(#[^\n]*)$/gm, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
+export function looseYaml(text: string, keys = '[A-Za-z]+'): string {
+  const line = new RegExp(`^(\\s*_?${keys}[ \\t]*:[ \\t]*)(#[^\\n]*)$`, 'gm');
+  return text.replace(line, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
 }
 
 function cssUrl(value: string): string {
@@ -78,7 +78,7 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
   // A fence never closed ends at the next slide break, as its author meant.
   const unclosed = unclosedFenceLines(lines);
   for (const i of unclosed) {
-    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed; it ends at the next slide break after a blank line', pos: { file, line: bodyLine + i, column: 1 }, hint: 'close it with a line of the same backticks (```)' });
+    warnings.push(fenceWarning(file, bodyLine + i, 'it ends at the next slide break after a blank line'));
   }
 
   // For each line, the first line from there on that closes a comment: one pass from the end.

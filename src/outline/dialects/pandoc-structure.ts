@@ -1,6 +1,5 @@
 import type { SourcePos } from '../../errors.js';
-import { unclosedFenceLines } from '../split.js';
-import { FENCE } from './lines.js';
+import { FENCE, unclosedFenceLines } from './lines.js';
 
 /**
  * How Pandoc sees a deck's outline: its headings (ATX after a blank line, and setext), its

@@ -1,7 +1,6 @@
 import type { Warning } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
-import { unclosedFenceLines } from '../split.js';
-import { FENCE } from './lines.js';
+import { FENCE, fenceWarning, unclosedFenceLines } from './lines.js';
 import { ATX, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
 import { elementAttributes, parseAttributes, rewriteInline, slideDirective, type PandocAttributes } from './pandoc-inline.js';
 
@@ -47,7 +46,7 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
   // A fence never closed is text to Pandoc: it swallows nothing.
   const unclosed = unclosedFenceLines(lines);
   for (const i of unclosed) {
-    warnings.push({ code: 'FENCE_UNCLOSED', message: 'this code block is never closed; it is read as text', pos: { file, line: bodyLine + i, column: 1 }, hint: 'close it with a line of the same backticks (```)' });
+    warnings.push(fenceWarning(file, bodyLine + i, 'it is read as text'));
   }
   const slideLevel = options.slideLevel ?? (options.quarto ? 2 : inferSlideLevel(lines, unclosed));
 
