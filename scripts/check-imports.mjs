@@ -11,11 +11,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 
 /** The stages in the order data flows; a stage may import any stage to its left. */
-const order = ['config', 'outline', 'model', 'render', 'assets', 'output', 'check', 'export', 'orchestration', 'serve', 'scaffold', 'cli', 'index'];
+const order = ['config', 'outline', 'model', 'render', 'assets', 'output', 'browser', 'check', 'pdf', 'pipeline', 'serve', 'scaffold', 'cli', 'index'];
 /** Modules every stage may import: they import nothing but each other. */
 const leaves = new Set(['errors.ts', 'html.ts', 'suggest.ts', 'content-types.ts', 'processes.ts']);
-/** Root files that run a build: the orchestration stage. */
-const orchestration = new Set(['pipeline.ts', 'prepare-project.ts', 'prepare-deck.ts', 'started-browser.ts', 'check-run.ts']);
 
 /**
  * Imports against the flow that are known and being removed (issue 13): each names the file and
@@ -24,15 +22,14 @@ const orchestration = new Set(['pipeline.ts', 'prepare-project.ts', 'prepare-dec
 const knownBackwards = new Set([
 ]);
 
-const puppeteerOnly = 'export';
-const processAllowed = new Set(['cli/main.ts', 'processes.ts', 'export/browser.ts']);
+const puppeteerOnly = 'browser';
+const processAllowed = new Set(['cli/main.ts', 'processes.ts', 'browser/launch.ts']);
 
 function stageOf(file) {
   const rel = relative(src, file).split(sep);
   if (rel.length === 1) {
     if (leaves.has(rel[0])) return 'leaf';
     if (rel[0] === 'index.ts') return 'index';
-    if (orchestration.has(rel[0])) return 'orchestration';
     return 'unknown';
   }
   return order.includes(rel[0]) ? rel[0] : 'unknown';
@@ -55,7 +52,7 @@ for (const file of files(src)) {
     const at = `src/${name}:${i + 1}`;
     for (const m of line.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)'([^']+)'/g)) {
       const spec = m[1];
-      if (spec === 'puppeteer-core' && from !== puppeteerOnly) problems.push(`${at}: only src/${puppeteerOnly}/ imports puppeteer-core`);
+      if ((spec === 'puppeteer-core' || spec.startsWith('@puppeteer/')) && from !== puppeteerOnly) problems.push(`${at}: only src/${puppeteerOnly}/ imports ${spec}`);
       if (!spec.startsWith('.')) continue;
       const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
       const to = stageOf(target);

@@ -26,7 +26,7 @@ const { parseDocument, DomUtils } = await import('htmlparser2');
 const { readOutline, deckFrom } = await import(join(root, 'lib/model/read-deck.js'));
 const { decodeSource } = await import(join(root, 'lib/outline/read.js'));
 const { readToolConfig } = await import(join(root, 'lib/config/tool-config.js'));
-const { findBrowser } = await import(join(root, 'lib/export/browser.js'));
+const { findBrowser } = await import(join(root, 'lib/browser/find.js'));
 
 function install() {
   const bin = (name) => join(tools, 'node_modules/.bin', name);

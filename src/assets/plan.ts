@@ -1,8 +1,8 @@
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type SourcePos } from '../errors.js';
 import type { Deck } from '../model/types.js';
-import { layerAssetDirs, runtimeDir } from '../render/render-deck.js';
-import type { Template } from '../render/template.js';
+import { layerAssetDirs, runtimeDir } from '../render/compile-template.js';
+import type { Template } from '../render/load-template.js';
 import { browserUrl } from './resolve.js';
 
 /** One file to copy into a built deck folder. */

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } fro
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type Warning } from '../errors.js';
 import type { AssetRef } from '../model/types.js';
-import { runtimeDir } from '../render/render-deck.js';
+import { runtimeDir } from '../render/compile-template.js';
 import type { FileCopy } from './plan.js';
 import { cachedRemote, sniffMedia, type RemoteCache } from './remote-cache.js';
 import { scriptedSvg } from './scripted.js';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { DeckLayer } from '../config/schema.js';
 import { DeckError } from '../errors.js';
 import { closest } from '../suggest.js';
-import type { PdfOptions } from '../export/export-pdfs.js';
+import type { PdfOptions } from '../pdf/export.js';
 
 export const HELP = `lectern — Markdown outlines to offline Reveal.js decks and PDFs
 

@@ -1,5 +1,5 @@
 import { bySourcePosition, DeckErrors, ExitCode, formatDiagnostic, type Warning } from '../errors.js';
-import type { CheckedDeck } from '../check-run.js';
+import type { CheckedDeck } from '../pipeline/check.js';
 import { errorsJson, shortPath, type CliIo } from './report.js';
 
 export interface CheckReportOptions {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listTemplates, readTemplateLayer } from '../render/template.js';
-import { findBrowser, launchBrowser } from '../export/browser.js';
-import { fontLoads, type DeclaredFont } from '../export/font-check.js';
+import { listTemplates, readTemplateLayer } from '../render/load-template.js';
+import { findBrowser } from '../browser/find.js';
+import { launchBrowser } from '../browser/launch.js';
+import { fontLoads, type DeclaredFont } from '../browser/font-check.js';
 
 export interface DoctorCheck {
   name: string;

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
-import type { PdfResult } from '../export/export-pdfs.js';
-import { checkAll } from '../check-run.js';
-import { buildAll, exportBuiltDeck, type BuildResult } from '../pipeline.js';
+import type { PdfResult } from '../pdf/export.js';
+import { checkAll } from '../pipeline/check.js';
+import { buildAll, exportBuiltDeck, type BuildResult } from '../pipeline/build.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { reportCheck } from './check-report.js';
 import { errorsJson, pdfProgress, reportFailure, reportWarnings, shortPath, type CliIo } from './report.js';
@@ -162,7 +162,7 @@ function openInBrowser(url: string): void {
 }
 
 async function templates(io: CliIo): Promise<number> {
-  const { listTemplates, readTemplateLayer } = await import('../render/template.js');
+  const { listTemplates, readTemplateLayer } = await import('../render/load-template.js');
   const rows = listTemplates({ projectDir: io.cwd }).map((found) => {
     const layer = readTemplateLayer(found.dir, found.origin, found.name, io.cwd);
     return { ...found, description: layer.manifest.description, extends: layer.manifest.extends };

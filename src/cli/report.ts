@@ -1,7 +1,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos, type Warning } from '../errors.js';
-import type { PdfResult } from '../export/export-pdfs.js';
-import type { PdfProgress } from '../pipeline.js';
+import type { PdfResult } from '../pdf/export.js';
+import type { PdfProgress } from '../pipeline/build.js';
 
 /** What the CLI may touch of the process, passed in so tests run it in-process. */
 export interface CliIo {

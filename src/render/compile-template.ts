@@ -1,236 +1,161 @@
 import Handlebars from 'handlebars';
 import { DeckError, type SourcePos } from '../errors.js';
-import type { Template, TemplateSource } from './template.js';
+import type { Deck, Slide } from '../model/types.js';
+import { compileTemplate as compilePage, type HelperSpec } from './handlebars-env.js';
+import type { Template } from './load-template.js';
+import { themeCss } from './theme.js';
 
-type Env = typeof Handlebars;
-type Delegate = Handlebars.TemplateDelegate;
+/** Where the built deck finds Lectern's own files, relative to its index.html. */
+export const runtimeDir = '_lectern';
+export const runtimePaths = {
+  revealCss: `${runtimeDir}/reveal/reveal.css`,
+  revealJs: `${runtimeDir}/reveal/reveal.js`,
+  notesJs: `${runtimeDir}/reveal/plugin/notes.js`,
+} as const;
 
-/** Lectern's helpers: name, how many arguments each takes, and what it does. */
-export interface HelperSpec {
-  args: number;
-  fn: (at: () => SourcePos, ...args: unknown[]) => unknown;
+/** The output folder of each template's assets, base template first. */
+export function layerAssetDirs(template: Template): string[] {
+  const used = new Set<string>();
+  return template.chain.map((layer, i) => {
+    const name = used.has(layer.name) ? `${layer.name}-${i}` : layer.name;
+    used.add(name);
+    return `${runtimeDir}/templates/${name}`;
+  });
 }
 
-/** Handlebars' own helpers that templates may use, with their argument counts (-1: any). */
-const builtinHelpers: Record<string, number> = { if: 1, unless: 1, each: 1, with: 1, lookup: 2 };
-
-/** Handlebars internals a template must not call: they are not helpers, or they write to the console. */
-const forbiddenHelpers = new Set(['helperMissing', 'blockHelperMissing', 'log']);
-
-export interface CompiledPage {
-  /** Renders the page; the file stack tells errors which template file was running. */
-  render: (context: Record<string, unknown>) => string;
+/** A template compiled in its own Handlebars environment, ready to render decks. */
+export interface CompiledTemplate {
+  template: Template;
   layoutNames: string[];
+  render: (deck: Deck) => string;
 }
 
-/**
- * Compiles a template in its own `Handlebars.create()` environment and checks it before any
- * deck is rendered: syntax (with line and column), partials that do not exist, unknown
- * helpers and helpers given the wrong number of arguments, each at its file, line and column.
- * Prototype access stays off; slide content only ever arrives as data.
- */
-export function compileTemplate(template: Template, helpers: Record<string, HelperSpec>): CompiledPage {
-  const hb = Handlebars.create();
-  const stack: string[] = [];
-  const known = new Set([...Object.keys(template.partials), ...Object.keys(template.layouts).map((n) => `layouts/${n}`)]);
-
-  for (const [name, spec] of Object.entries(helpers)) {
-    hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
-      const options = args.pop() as { loc?: { start: { line: number; column: number } } };
-      const at = (): SourcePos => ({ file: stack[stack.length - 1] ?? template.page.file, line: options.loc?.start.line, column: (options.loc?.start.column ?? 0) + 1 });
-      return spec.fn(at, ...args);
-    });
-  }
-
-  const references = new Map<string, PartialRef[]>();
-  const compile = (name: string, src: TemplateSource): Delegate => {
-    const ast = parseSource(hb, src);
-    references.set(name, checkProgram(ast, src, known, helpers, template));
-    const fn = hb.compile(ast, { strict: false, preventIndent: true });
-    return ((context: unknown, options?: Handlebars.RuntimeOptions) => {
-      // Partials chosen at run time can still call each other in a circle: stop it with the chain.
-      if (stack.length > MAX_PARTIAL_DEPTH) {
-        throw new DeckError('TEMPLATE_PARTIAL_CYCLE', `partials call each other without end: ${stack.slice(-6).join(' → ')} → …`, {
-          pos: { file: src.file },
-          hint: 'a partial must not include itself, directly or through others',
-        });
-      }
-      stack.push(src.file);
-      try {
-        return fn(context, options);
-      } catch (err) {
-        // The innermost template file that failed, for the error message.
-        if (err instanceof Error && !(err as { templateFile?: string }).templateFile) (err as { templateFile?: string }).templateFile = src.file;
-        throw err;
-      } finally {
-        stack.pop();
-      }
-    }) as Delegate;
-  };
-
-  for (const [name, src] of Object.entries(template.partials)) hb.registerPartial(name, compile(name, src));
-  for (const [name, src] of Object.entries(template.layouts)) hb.registerPartial(`layouts/${name}`, compile(`layouts/${name}`, src));
-  const page = compile('(page)', template.page);
-  checkPartialCycles(references);
-
+export function compileTemplate(template: Template): CompiledTemplate {
+  const dirs = layerAssetDirs(template);
+  const page = compilePage(template, templateHelpers(template, dirs));
   return {
-    layoutNames: Object.keys(template.layouts).sort(),
-    render(context) {
-      try {
-        return page(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
-      } catch (err) {
-        if (err instanceof DeckError) throw err;
-        const file = (err as { templateFile?: string }).templateFile ?? template.page.file;
-        stack.length = 0;
-        throw new DeckError('TEMPLATE_RENDER', `template "${template.name}" failed: ${(err as Error).message}`, {
-          pos: { file },
-          hint: 'check the partial and helper names this file uses',
-          cause: err,
-        });
-      }
+    template,
+    layoutNames: page.layoutNames,
+    render: (deck) => page.render(templateContext(deck, template)),
+  };
+}
+
+function helperError(at: () => SourcePos, message: string, hint: string): DeckError {
+  return new DeckError('TEMPLATE_HELPER_ARGS', message, { pos: at(), hint });
+}
+
+/** The helpers every template has. Each checks its arguments and says where it was misused. */
+function templateHelpers(template: Template, dirs: string[]): Record<string, HelperSpec> {
+  return {
+    attrs: {
+      args: 1,
+      fn: (at, value) => {
+        if (!value || typeof value !== 'object' || Array.isArray(value)) {
+          throw helperError(at, `helper "attrs" takes an object of attributes, given ${describe(value)}`, 'pass sectionAttributes or another map, as in {{attrs sectionAttributes}}');
+        }
+        const parts = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined && v !== null && v !== false)
+          .map(([k, v]) => (v === true || v === '' ? Handlebars.escapeExpression(k) : `${Handlebars.escapeExpression(k)}="${Handlebars.escapeExpression(String(v))}"`));
+        return new Handlebars.SafeString(parts.join(' '));
+      },
+    },
+    layoutPartial: {
+      args: 1,
+      fn: (at, layout) => {
+        if (typeof layout !== 'string' || !template.layouts[layout]) {
+          throw helperError(at, `helper "layoutPartial" needs a layout name this template has, given ${describe(layout)}`, `layouts: ${Object.keys(template.layouts).sort().join(', ')}`);
+        }
+        return `layouts/${layout}`;
+      },
+    },
+    eq: { args: 2, fn: (_at, a, b) => a === b },
+    json: { args: 1, fn: (_at, value) => new Handlebars.SafeString(scriptJson(value)) },
+    asset: {
+      args: 1,
+      fn: (at, path) => {
+        if (typeof path !== 'string') throw helperError(at, `helper "asset" takes a file path, given ${describe(path)}`, 'as in {{asset "images/logo.svg"}}');
+        for (let i = template.chain.length - 1; i >= 0; i--) {
+          if (template.chain[i]!.assets.includes(path)) return `${dirs[i]}/${path}`;
+        }
+        throw helperError(at, `asset "${path}" is in no assets/ folder of template "${template.name}"`, `looked in ${template.chain.map((l) => `${l.dir}/assets`).join(', ')}`);
+      },
     },
   };
 }
 
-function parseSource(hb: Env, src: TemplateSource): hbs.AST.Program {
-  try {
-    return hb.parse(src.source);
-  } catch (err) {
-    const e = err as Error & { lineNumber?: number; column?: number };
-    // Parse errors carry no position of their own; the lexer still holds the failing token's.
-    const loc = (hb as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer?.yylloc;
-    const line = e.lineNumber ?? loc?.first_line;
-    const column = e.column !== undefined ? e.column + 1 : loc ? loc.first_column + 1 : undefined;
-    const expecting = /Expecting (.*), got '([^']*)'/.exec(e.message);
-    const first = e.message.split('\n')[0]!.replace(/:$/, '').replace(/ - \d+:\d+$/, '');
-    throw new DeckError('TEMPLATE_SYNTAX', `${first}${expecting ? ` (got ${expecting[2]}, expected ${expecting[1]})` : ''}`, {
-      pos: { file: src.file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
-      hint: 'check that every {{#block}} has its {{/block}} and every {{ has its }}',
-      cause: err,
-    });
-  }
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? `"${value}"` : `a ${typeof value}`;
 }
 
-type Node = hbs.AST.Node & { loc: hbs.AST.SourceLocation };
-
-/** A `{{> name}}` with a fixed name, and where it is written. */
-interface PartialRef {
-  name: string;
-  pos: SourcePos;
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-const MAX_PARTIAL_DEPTH = 64;
-
-/** Partials that include each other in a circle would recurse until the stack runs out. */
-function checkPartialCycles(references: Map<string, PartialRef[]>): void {
-  const state = new Map<string, 'open' | 'done'>();
-  const visit = (name: string, path: string[]): void => {
-    state.set(name, 'open');
-    for (const ref of references.get(name) ?? []) {
-      if (state.get(ref.name) === 'open') {
-        const chain = [...path.slice(path.indexOf(ref.name)), ref.name];
-        throw new DeckError('TEMPLATE_PARTIAL_CYCLE', `partials include each other in a circle: ${chain.join(' → ')}`, {
-          pos: ref.pos,
-          hint: 'a partial must not include itself, directly or through others',
-        });
-      }
-      if (!state.has(ref.name)) visit(ref.name, [...path, ref.name]);
-    }
-    state.set(name, 'done');
+/** The Reveal.js configuration a deck starts with. */
+export function revealConfig(deck: Deck): Record<string, unknown> {
+  return {
+    width: deck.width,
+    height: deck.height,
+    margin: 0.04,
+    // Layouts place their own content (title and section slides centre themselves), so the
+    // screen and the printed page show the same thing.
+    center: false,
+    hash: true,
+    transition: deck.options.transition,
+    slideNumber: deck.options.slideNumber,
+    ...deck.options.reveal,
   };
-  for (const name of references.keys()) if (!state.has(name)) visit(name, [name]);
 }
 
-/** Walks the parsed template for partials and helper calls that cannot work. */
-function checkProgram(
-  program: hbs.AST.Program,
-  src: TemplateSource,
-  partials: Set<string>,
-  helpers: Record<string, HelperSpec>,
-  template: Template,
-): PartialRef[] {
-  const refs: PartialRef[] = [];
-  const at = (node: Node): SourcePos => ({ file: src.file, line: node.loc.start.line, column: node.loc.start.column + 1 });
-
-  const checkCall = (node: Node, path: hbs.AST.Expression, params: hbs.AST.Expression[], isBlock: boolean): void => {
-    if (path.type !== 'PathExpression') return;
-    const name = (path as hbs.AST.PathExpression).original;
-    if (forbiddenHelpers.has(name)) {
-      throw new DeckError('TEMPLATE_HELPER_ARGS', `"${name}" is internal to Handlebars and cannot be used in a template`, {
-        pos: at(node),
-        hint: `helpers: ${[...Object.keys(helpers), ...Object.keys(builtinHelpers)].sort().join(', ')}`,
-      });
-    }
-    const hasArgs = params.length > 0 || isBlock;
-    const expected = helpers[name]?.args ?? builtinHelpers[name];
-    if (expected === undefined) {
-      if (params.length > 0) {
-        throw new DeckError('TEMPLATE_HELPER_ARGS', `unknown helper "${name}"`, {
-          pos: at(node),
-          hint: `helpers: ${[...Object.keys(helpers), ...Object.keys(builtinHelpers)].sort().join(', ')}`,
-        });
-      }
-      return;
-    }
-    if (expected >= 0 && hasArgs && params.length !== expected) {
-      throw new DeckError('TEMPLATE_HELPER_ARGS', `helper "${name}" takes ${expected} argument${expected === 1 ? '' : 's'}, given ${params.length}`, {
-        pos: at(node),
-        hint: 'see the helpers in docs/templates.md',
-      });
-    }
-    if (expected > 0 && !hasArgs && helpers[name]) {
-      throw new DeckError('TEMPLATE_HELPER_ARGS', `helper "${name}" takes ${expected} argument${expected === 1 ? '' : 's'}, given none`, {
-        pos: at(node),
-        hint: 'see the helpers in docs/templates.md',
-      });
-    }
+/** What a template sees: the deck model plus view fields derived from it. Documented in docs/templates.md. */
+export function templateContext(deck: Deck, template: Template): Record<string, unknown> {
+  const dirs = layerAssetDirs(template);
+  const values = deck.options.theme ?? {};
+  let number = 0;
+  return {
+    deck: {
+      name: deck.name,
+      meta: deck.meta,
+      width: deck.width,
+      height: deck.height,
+      aspect: deck.options.aspect,
+      slideCount: deck.slideCount,
+    },
+    stacks: deck.stacks.map((stack) => ({
+      vertical: stack.slides.length > 1,
+      slides: stack.slides.map((slide) => slideView(slide, number++)),
+    })),
+    paths: {
+      ...runtimePaths,
+      template: dirs[dirs.length - 1],
+      styles: [...template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])), ...(deck.stylesheets ?? [])],
+    },
+    theme: {
+      ...values,
+      css: themeCss(values, template.theme),
+    },
+    template: { name: template.name },
+    reveal: revealConfig(deck),
   };
+}
 
-  const visit = (node: hbs.AST.Node | null | undefined): void => {
-    if (!node) return;
-    switch (node.type) {
-      case 'Program':
-        (node as hbs.AST.Program).body.forEach(visit);
-        break;
-      case 'MustacheStatement':
-      case 'SubExpression': {
-        const n = node as hbs.AST.MustacheStatement;
-        checkCall(node as Node, n.path, n.params, false);
-        n.params.forEach(visit);
-        break;
-      }
-      case 'BlockStatement': {
-        const n = node as hbs.AST.BlockStatement;
-        checkCall(node as Node, n.path, n.params, true);
-        n.params.forEach(visit);
-        visit(n.program);
-        visit(n.inverse);
-        break;
-      }
-      case 'PartialStatement':
-      case 'PartialBlockStatement': {
-        const n = node as hbs.AST.PartialStatement;
-        const nameNode = n.name as hbs.AST.Node;
-        if (nameNode.type === 'PathExpression' || nameNode.type === 'StringLiteral') {
-          const name = nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original : (nameNode as hbs.AST.StringLiteral).value;
-          if (partials.has(name)) refs.push({ name, pos: at(node as Node) });
-          if (!partials.has(name) && node.type === 'PartialStatement') {
-            throw new DeckError('TEMPLATE_PARTIAL_MISSING', `partial "${name}" not found`, {
-              pos: at(node as Node),
-              hint: `looked in ${[...template.chain].reverse().map((l) => `${l.dir}/partials`).join(', ')}; partials there: ${[...partials].filter((p) => !p.startsWith('layouts/')).sort().join(', ')}`,
-            });
-          }
-        } else {
-          visit(n.name);
-        }
-        n.params.forEach(visit);
-        if (node.type === 'PartialBlockStatement') visit((node as hbs.AST.PartialBlockStatement).program);
-        break;
-      }
-      default:
-        break;
-    }
+function slideView(slide: Slide, index: number): Record<string, unknown> {
+  const extraClass = slide.attributes.class ? ` ${slide.attributes.class}` : '';
+  return {
+    ...slide,
+    number: index + 1,
+    sectionAttributes: {
+      ...slide.attributes,
+      class: `layout-${slide.layout}${extraClass}`,
+      'data-layout': slide.layout,
+      'data-source-line': slide.pos.line,
+      // Reading-order index and Reveal indices: PDF export maps pages and links with them.
+      'data-lectern-slide': index,
+      'data-h': slide.h,
+      'data-v': slide.v,
+    },
   };
-  visit(program);
-  return refs;
 }

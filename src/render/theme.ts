@@ -1,6 +1,6 @@
 import { didYouMean } from '../suggest.js';
 import { DeckError, type SourcePos } from '../errors.js';
-import type { ThemeType, ThemeVar } from './template.js';
+import type { ThemeType, ThemeVar } from './load-template.js';
 
 /** Where each theme value was written, so a bad one can be pointed at. */
 export type Locate = (path: (string | number)[]) => SourcePos;

@@ -5,7 +5,7 @@ import { loadProjectConfig } from '../config/load-config.js';
 import { projectDefaults } from '../config/schema.js';
 import { DeckError } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
-import { loadTemplate, type Template } from '../render/template.js';
+import { loadTemplate, type Template } from '../render/load-template.js';
 
 const scaffoldDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scaffold');
 

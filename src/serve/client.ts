@@ -1,4 +1,4 @@
-import { measureSlide } from '../check/measure-slide.js';
+import { measureSlide } from '../browser/measure-slide.js';
 
 /**
  * The script `lectern serve` adds to every page: it listens for rebuilds over Server-Sent

@@ -5,8 +5,8 @@ import { configFileNames, loadProjectConfig } from '../config/load-config.js';
 import { projectDefaults } from '../config/schema.js';
 import { bySourcePosition, DeckErrors, formatDiagnostic, toDeckError, type SourcePos } from '../errors.js';
 import { findDeckFiles } from '../outline/find-decks.js';
-import { buildAll, type BuiltDeck } from '../pipeline.js';
-import type { CompiledTemplate } from '../render/render-deck.js';
+import { buildAll, type BuiltDeck } from '../pipeline/build.js';
+import type { CompiledTemplate } from '../render/compile-template.js';
 import { startDevServer, type DevServer, type LiveEvent } from './http.js';
 import { watchFolders, type WatchTarget } from './watch.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkContent, measureText, type LinkTarget } from '../../src/check/content-checks.js';
+import { checkContent, measureText, type LinkTarget } from '../../src/check/content.js';
 import { resolveRules, rules } from '../../src/config/check-rules.js';
 import { errorOf, modelOf } from '../helpers/deck.js';
 import { cli, hashTree, makeProject } from '../helpers/fs.js';

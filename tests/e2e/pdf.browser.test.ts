@@ -203,7 +203,7 @@ describe.skipIf(!browserPath)('PDF export stays inside the deck', () => {
 
 describe.skipIf(!browserPath)('other browsers and remote resources', () => {
   it('connects to a running browser with --browser-ws and leaves it running', async () => {
-    const { launchBrowser } = await import('../../src/export/browser.js');
+    const { launchBrowser } = await import('../../src/browser/launch.js');
     const running = await launchBrowser(browserPath!);
     try {
       const dir = makeProject({ 'decks/w.md': '---\ntitle: Remote browser\naspect: "4:3"\n---\n\n## A\n' });

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
 import { browserForTests } from '../helpers/browser.js';

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
-import { buildAll } from '../../src/pipeline.js';
-import { listTemplates } from '../../src/render/template.js';
+import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import { buildAll } from '../../src/pipeline/build.js';
+import { listTemplates } from '../../src/render/load-template.js';
 import { repoRoot } from '../helpers/fs.js';
 import { browserForTests } from '../helpers/browser.js';
 

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileTemplate } from '../../src/render/render-deck.js';
-import { loadTemplate } from '../../src/render/template.js';
+import { compileTemplate } from '../../src/render/compile-template.js';
+import { loadTemplate } from '../../src/render/load-template.js';
 import { repoRoot } from '../helpers/fs.js';
 import { modelOf } from '../helpers/deck.js';
 import { readFileSync } from 'node:fs';

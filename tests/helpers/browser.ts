@@ -1,4 +1,4 @@
-import { findBrowser } from '../../src/export/browser.js';
+import { findBrowser } from '../../src/browser/find.js';
 
 /**
  * The browser the real-browser tests use, or null to skip them (with a notice). On CI a missing

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/export/browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { browserForTests } from '../helpers/browser.js';
 import { makeProject } from '../helpers/fs.js';
 import { startLoggingServer, type LoggingServer } from '../helpers/logging-server.js';

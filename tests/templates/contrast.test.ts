@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listTemplates, loadTemplate } from '../../src/render/template.js';
+import { listTemplates, loadTemplate } from '../../src/render/load-template.js';
 import { repoRoot } from '../helpers/fs.js';
 
 /** The custom properties a template ends up with: every :root rule of its chain, in order. */

@@ -1,8 +1,8 @@
-import type { DeckLayer } from './config/schema.js';
-import { DeckError, DeckErrors, type ErrorCode, type Warning } from './errors.js';
-import type { PdfOptions } from './export/export-pdfs.js';
+import type { DeckLayer } from '../config/schema.js';
+import { DeckError, DeckErrors, type ErrorCode, type Warning } from '../errors.js';
+import type { PdfOptions } from '../pdf/export.js';
 import { prepareProject, type PreparedDeck } from './prepare-project.js';
-import { closeStarted, startBrowser, type StartedBrowser } from './started-browser.js';
+import { closeStarted, startBrowser, type StartedBrowser } from './browser-session.js';
 
 /** Findings whose rule is set to `error` fail the run, as errors at their lines. */
 export function failOnFindings(findings: Warning[]): void {
@@ -15,7 +15,7 @@ export function failOnFindings(findings: Warning[]): void {
 
 /** The browser rules on decks built in memory, in the run's browser. */
 export async function checkPrepared(prepared: PreparedDeck[], opening: StartedBrowser, pdf: PdfOptions, signal?: AbortSignal): Promise<Warning[][]> {
-  const [{ checkInBrowser }, browser] = await Promise.all([import('./export/check-decks.js'), opening.browser]);
+  const [{ checkInBrowser }, browser] = await Promise.all([import('../check/run.js'), opening.browser]);
   return checkInBrowser(prepared.map((p) => ({ deck: p.built.deck, output: p.output })), browser, {
     concurrency: pdf.concurrency,
     timeoutMs: pdf.timeoutMs,

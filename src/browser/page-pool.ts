@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { DeckError } from '../errors.js';
-import type { LaunchedBrowser } from './browser.js';
+import type { LaunchedBrowser } from './launch.js';
 
 /** A page that does one deck at a time and is reused for the next. */
 export interface PooledPage {

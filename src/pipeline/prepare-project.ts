@@ -1,15 +1,15 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
-import { assertOutputApart, reservedDeckName } from './output/ownership.js';
-import { remoteCache } from './assets/remote-cache.js';
-import { downloadRemote } from './output/download.js';
-import type { DeckLayer } from './config/schema.js';
-import { DeckError, DeckErrors, toDeckError } from './errors.js';
-import type { PdfOptions } from './export/export-pdfs.js';
-import { findDeckFiles } from './outline/find-decks.js';
-import type { DeckOutput } from './output/write.js';
+import { assertOutputApart, reservedDeckName } from '../output/ownership.js';
+import { remoteCache } from '../assets/remote-cache.js';
+import { downloadRemote } from '../output/download.js';
+import type { DeckLayer } from '../config/schema.js';
+import { DeckError, DeckErrors, toDeckError } from '../errors.js';
+import type { PdfOptions } from '../pdf/export.js';
+import { findDeckFiles } from '../outline/find-decks.js';
+import type { DeckOutput } from '../output/write.js';
 import type { BuiltDeck } from './prepare-deck.js';
-import type { CompiledTemplate } from './render/render-deck.js';
+import type { CompiledTemplate } from '../render/compile-template.js';
 
 /** One deck ready to write: what the run reports of it, and its files. */
 export type PreparedDeck = { built: BuiltDeck; output: DeckOutput };
@@ -33,8 +33,8 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
   // The build stages load here, after the browser has started launching: their start-up
   // overlaps with the browser's.
   const [{ loadProjectConfig }, { projectDefaults }, { display, findReveal, prepareDeck, withPosition }] = await Promise.all([
-    import('./config/load-config.js'),
-    import('./config/schema.js'),
+    import('../config/load-config.js'),
+    import('../config/schema.js'),
     import('./prepare-deck.js'),
   ]);
   const projectDir = resolve(options.projectDir);

@@ -1,7 +1,7 @@
 import type { SourcePos, Warning } from '../errors.js';
 import type { DeckObservations } from './observations.js';
 import type { Deck } from '../model/types.js';
-import { ignoredAt, slideName } from './content-checks.js';
+import { ignoredAt, slideName } from './content.js';
 import { resolveRules, type RuleName } from '../config/check-rules.js';
 
 /** Which Lectern rule each axe-core rule reports under. */

@@ -1,7 +1,10 @@
 import type { HTTPRequest, Page } from 'puppeteer-core';
-import type { LaunchedBrowser } from './browser.js';
+import type { LaunchedBrowser } from './launch.js';
 import { openGatedPage } from './network-gate.js';
 import { DeckError } from '../errors.js';
+
+/** A browser tab, as the code that drives decks in it sees it. */
+export type BrowserPage = Page;
 
 /** What a page may load, and what it tried to load outside that. */
 export interface Route {

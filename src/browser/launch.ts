@@ -1,90 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 import { onExit, processAlive } from '../processes.js';
-
-interface BrowserLocations {
-  linux: string[];
-  darwin: string[];
-  /** Relative to Program Files, Program Files (x86) and LocalAppData. */
-  win32: string[];
-}
-
-/** Shared with `npm run setup`, which runs before anything is compiled. */
-const locationsFile = new URL('../../scripts/browser-locations.json', import.meta.url);
-
-/** Where a browser is looked for, in order, after an explicit path and the environment. */
-export function browserCandidates(platform: NodeJS.Platform = process.platform): string[] {
-  const locations = JSON.parse(readFileSync(locationsFile, 'utf8')) as BrowserLocations;
-  if (platform === 'win32') {
-    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter(Boolean) as string[];
-    return roots.flatMap((root) => locations.win32.map((path) => join(root, path)));
-  }
-  const list = platform === 'darwin' ? locations.darwin : locations.linux;
-  return list.map((path) => (path.startsWith('~/') ? join(homedir(), path.slice(2)) : path));
-}
-
-/** Browsers Puppeteer itself once downloaded (never downloaded by Lectern), newest first. */
-export function puppeteerCacheCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
-  const cache = env.PUPPETEER_CACHE_DIR ?? join(homedir(), '.cache', 'puppeteer');
-  const layouts: Record<string, [string, string][]> = {
-    linux: [['chrome', 'chrome-linux64/chrome'], ['chrome-headless-shell', 'chrome-headless-shell-linux64/chrome-headless-shell']],
-    darwin: [
-      ['chrome', 'chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing'],
-      ['chrome', 'chrome-mac-x64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing'],
-    ],
-    win32: [['chrome', 'chrome-win64/chrome.exe']],
-  };
-  const out: string[] = [];
-  for (const [product, inner] of layouts[platform] ?? layouts.linux!) {
-    const root = join(cache, product);
-    if (!existsSync(root)) continue;
-    const versions = readdirSync(root).sort().reverse();
-    for (const version of versions) out.push(join(root, version, inner));
-  }
-  return out;
-}
-
-/**
- * Finds a Chrome-family browser: the explicit path, then CHROME_PATH, then
- * PUPPETEER_EXECUTABLE_PATH, then the usual install locations, then Puppeteer's browser
- * cache. Nothing is ever downloaded.
- */
-export function findBrowser(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (explicit !== undefined) {
-    if (existsSync(explicit)) return explicit;
-    throw new DeckError('BROWSER_NOT_FOUND', `--browser-path ${explicit} does not exist`, {
-      hint: 'give the path of a Chrome, Chromium or Edge executable',
-    });
-  }
-  const tried: string[] = [];
-  const sources: [string, string | undefined][] = [
-    ['CHROME_PATH', env.CHROME_PATH],
-    ['PUPPETEER_EXECUTABLE_PATH', env.PUPPETEER_EXECUTABLE_PATH],
-  ];
-  for (const [label, path] of sources) {
-    if (!path) continue;
-    if (existsSync(path)) return path;
-    tried.push(`${label}=${path} (missing)`);
-  }
-  for (const path of [...browserCandidates(), ...puppeteerCacheCandidates(env)]) {
-    if (existsSync(path)) return path;
-    tried.push(path);
-  }
-  tried.push(`${env.PUPPETEER_CACHE_DIR ?? '~/.cache/puppeteer'} (Puppeteer's cache)`);
-  throw new DeckError('BROWSER_NOT_FOUND', 'no Chrome, Chromium or Edge found', {
-    hint: `looked at: ${tried.join(', ')}. Install one (Debian/Ubuntu: apt-get install chromium; macOS: Google Chrome), set CHROME_PATH, pass --browser-path, or use --no-pdf for HTML only (lectern check --no-browser: the content checks only)`,
-  });
-}
-
-/** Where the browser for a run will come from, settled before anything is written. */
-export type BrowserSource = { ws: string } | { path: string };
-
-export function resolveBrowser(options: { browserPath?: string; browserWs?: string }): BrowserSource {
-  return options.browserWs ? { ws: options.browserWs } : { path: findBrowser(options.browserPath) };
-}
+import { findBrowser, type BrowserSource } from './find.js';
 
 /** Launches or connects, as the source says. */
 export function openBrowser(source: BrowserSource, protocolTimeout?: number): Promise<LaunchedBrowser> {

@@ -1,7 +1,6 @@
-import type { Page } from 'puppeteer-core';
-import type { LaunchedBrowser } from './browser.js';
-import { measureSlide } from '../check/measure-slide.js';
-import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from './page-tools.js';
+import type { LaunchedBrowser } from '../browser/launch.js';
+import { measureSlide } from '../browser/measure-slide.js';
+import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo, type BrowserPage } from '../browser/routed-page.js';
 
 export interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
@@ -82,7 +81,7 @@ export async function openPrintPage(browser: LaunchedBrowser): Promise<PrintPage
 }
 
 /** The first printed page as a small PNG, for the index of decks. */
-async function thumbnailOf(page: Page): Promise<Uint8Array> {
+async function thumbnailOf(page: BrowserPage): Promise<Uint8Array> {
   const box = await page.evaluate(() => {
     const first = document.querySelector('.reveal .slides .pdf-page');
     const rect = first?.getBoundingClientRect();

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { LaunchedBrowser } from './browser.js';
+import type { LaunchedBrowser } from '../browser/launch.js';
 import { DeckError } from '../errors.js';
-import { measureSlide } from '../check/measure-slide.js';
-import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from './page-tools.js';
+import { measureSlide } from '../browser/measure-slide.js';
+import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from '../browser/routed-page.js';
 
-import type { AxeSeen, DeckObservations, HeadingSeen, ImageSeen, OverflowSeen } from '../check/observations.js';
+import type { AxeSeen, DeckObservations, HeadingSeen, ImageSeen, OverflowSeen } from './observations.js';
 
 export interface InspectOptions {
   width: number;

@@ -2,10 +2,10 @@ import { dirname, join } from 'node:path';
 import type { Warning } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
 import type { DeckSummary } from '../model/summary.js';
-import type { LaunchedBrowser } from './browser.js';
-import { serveDeckFolder } from './deck-server.js';
-import { bookmarksFor, finishPdf, parseDeckDate } from './pdf-document.js';
-import { runOnPages } from './page-pool.js';
+import type { LaunchedBrowser } from '../browser/launch.js';
+import { serveDeckFolder } from '../browser/deck-server.js';
+import { bookmarksFor, finishPdf, parseDeckDate } from './finish.js';
+import { runOnPages } from '../browser/page-pool.js';
 import { openPrintPage, type PrintPage } from './print.js';
 
 /** PDF options as the CLI and the library take them. */

@@ -1,7 +1,7 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserCandidates, findBrowser, puppeteerCacheCandidates } from '../../src/export/browser.js';
+import { browserCandidates, findBrowser, puppeteerCacheCandidates } from '../../src/browser/find.js';
 import { makeProject } from '../helpers/fs.js';
 
 describe('finding a browser', () => {

@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { assertOwned, readOutputRecord } from './output/ownership.js';
-import { checkPrepared, failOnFindings } from './check-run.js';
-import type { DeckLayer } from './config/schema.js';
-import { DeckError, DeckErrors, type Warning } from './errors.js';
-import type { PdfOptions, PdfResult } from './export/export-pdfs.js';
-import { collectSummaries, readSummary } from './output/manifest.js';
-import { lockOutput } from './output/lock.js';
-import { updateDecks, writeDecks, writeFileAtomic } from './output/write.js';
+import { assertOwned, readOutputRecord } from '../output/ownership.js';
+import { checkPrepared, failOnFindings } from './check.js';
+import type { DeckLayer } from '../config/schema.js';
+import { DeckError, DeckErrors, type Warning } from '../errors.js';
+import type { PdfOptions, PdfResult } from '../pdf/export.js';
+import { collectSummaries, readSummary } from '../output/manifest.js';
+import { lockOutput } from '../output/lock.js';
+import { updateDecks, writeDecks, writeFileAtomic } from '../output/write.js';
 import type { BuiltDeck } from './prepare-deck.js';
 import { prepareProject } from './prepare-project.js';
-import { renderIndexPage } from './render/index-page.js';
-import type { CompiledTemplate } from './render/render-deck.js';
-import { closeStarted, startBrowser, type StartedBrowser } from './started-browser.js';
+import { renderIndexPage } from '../render/index-page.js';
+import type { CompiledTemplate } from '../render/compile-template.js';
+import { closeStarted, startBrowser, type StartedBrowser } from './browser-session.js';
 
 export type { BuiltDeck } from './prepare-deck.js';
 

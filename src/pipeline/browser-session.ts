@@ -1,11 +1,12 @@
-import { openBrowser, resolveBrowser, type LaunchedBrowser } from './export/browser.js';
-import type { PdfOptions } from './export/export-pdfs.js';
+import { resolveBrowser } from '../browser/find.js';
+import { openBrowser, type LaunchedBrowser } from '../browser/launch.js';
+import type { PdfOptions } from '../pdf/export.js';
 
 /** A browser being opened, and for runs that print the exporter being loaded, while other work goes on. */
 export interface StartedBrowser {
   browser: Promise<LaunchedBrowser>;
   /** Null for runs that only check. */
-  exporter: Promise<typeof import('./export/export-pdfs.js').exportPdfs> | null;
+  exporter: Promise<typeof import('../pdf/export.js').exportPdfs> | null;
 }
 
 /**
@@ -17,7 +18,7 @@ export function startBrowser(pdf: PdfOptions, print: boolean): StartedBrowser {
   const started: StartedBrowser = {
     // No single browser call may outlast the deck's own deadline, which reports what it waited for.
     browser: openBrowser(source, (pdf.timeoutMs ?? 60_000) + 60_000),
-    exporter: print ? import('./export/export-pdfs.js').then((m) => m.exportPdfs) : null,
+    exporter: print ? import('../pdf/export.js').then((m) => m.exportPdfs) : null,
   };
   // Failures surface where these are awaited; until then they must not go unhandled.
   started.browser.catch(() => undefined);

@@ -1,13 +1,13 @@
 import { statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { axeRulesFor, browserFindings } from '../check/browser-findings.js';
+import { axeRulesFor, browserFindings } from './findings.js';
 import type { Warning } from '../errors.js';
 import type { Deck } from '../model/types.js';
 import type { DeckOutput } from '../output/write.js';
-import type { LaunchedBrowser } from './browser.js';
-import { serveDeckOutput } from './deck-server.js';
-import { openInspectPage, type InspectPage } from './inspect.js';
-import { runOnPages } from './page-pool.js';
+import type { LaunchedBrowser } from '../browser/launch.js';
+import { serveDeckOutput } from '../browser/deck-server.js';
+import { openInspectPage, type InspectPage } from './observe.js';
+import { runOnPages } from '../browser/page-pool.js';
 
 /** A deck built in memory, to check before (or instead of) writing it. */
 export interface CheckJob {
