@@ -188,6 +188,11 @@ export function formatDiagnostic(
   return hint ? `${head}\n  hint: ${hint}` : head;
 }
 
+/** An interrupt (Ctrl-C, or the caller's signal), as every stage reports it. */
+export function interrupted(): DeckError {
+  return new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
+}
+
 /** Wraps anything thrown into a DeckError, keeping DeckErrors as they are. */
 export function toDeckError(err: unknown, pos?: SourcePos): DeckError {
   if (err instanceof DeckError) return err;

@@ -1,7 +1,7 @@
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type SourcePos } from '../errors.js';
 import type { Deck } from '../model/types.js';
-import { layerAssetDirs, runtimeDir } from '../render/compile-template.js';
+import { runtimeDir, templateAssetDirs } from '../deck-layout.js';
 import type { Template } from '../render/load-template.js';
 import { browserUrl } from './resolve.js';
 
@@ -42,7 +42,7 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
   for (const file of revealFiles) {
     add({ from: join(input.revealDir, file), to: `${runtimeDir}/reveal/${file.replace(/^dist\//, '')}` });
   }
-  const dirs = layerAssetDirs(input.template);
+  const dirs = templateAssetDirs(input.template.chain);
   input.template.chain.forEach((layer, i) => {
     for (const file of layer.assets) add({ from: join(layer.dir, 'assets', file), to: `${dirs[i]}/${file}` });
   });

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } fro
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type Warning } from '../errors.js';
 import type { AssetRef } from '../model/types.js';
-import { runtimeDir } from '../render/compile-template.js';
+import { projectFilesDir, remoteFilesDir, runtimeDir } from '../deck-layout.js';
 import type { FileCopy } from './plan.js';
 import { cachedRemote, sniffMedia, type RemoteCache } from './remote-cache.js';
 import { scriptedSvg } from './scripted.js';
@@ -38,11 +38,6 @@ export interface ResolvedAssets {
   /** Remote files to fetch before the deck is built again. */
   pending: string[];
 }
-
-/** Folder of a built deck that holds copies of project files from outside the deck's folder. */
-export const projectFilesDir = '_project';
-/** Folder of a built deck that holds downloaded remote files. */
-export const remoteFilesDir = '_remote';
 
 /** As the browser reads a URL: tabs and newlines dropped, spaces and C0 controls trimmed. */
 export function browserUrl(url: string): string {

@@ -96,3 +96,11 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
   visit(section, true);
   return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped, firstLineOutside };
 }
+
+/**
+ * What a clipped element is called in findings: a code block, or its tag and first class.
+ * Self-contained like `measureSlide`: the preview's panel runs it in the page.
+ */
+export function clippedName(element: string | undefined): string {
+  return element === 'pre' ? 'a code block' : `a ${element}`;
+}

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { DeckError } from '../errors.js';
+import { DeckError, interrupted } from '../errors.js';
 import type { LaunchedBrowser } from './launch.js';
 
 /** A page that does one deck at a time and is reused for the next. */
@@ -45,7 +45,7 @@ export async function runOnPages<J, P extends PooledPage, R>(jobs: J[], browser:
   browser.browser.once('disconnected', onDisconnect);
   // An interrupt while a page is still opening must not wait for the page.
   const aborted = new Promise<never>((_, reject) => {
-    const fail = (): void => reject(new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged'));
+    const fail = (): void => reject(interrupted());
     if (options.signal?.aborted) fail();
     else options.signal?.addEventListener('abort', fail, { once: true });
   });

@@ -1,7 +1,7 @@
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import type { LaunchedBrowser } from './launch.js';
 import { openGatedPage } from './network-gate.js';
-import { DeckError } from '../errors.js';
+import { DeckError, interrupted, type Warning } from '../errors.js';
 
 /** A browser tab, as the code that drives decks in it sees it. */
 export type BrowserPage = Page;
@@ -81,6 +81,16 @@ export class Pending {
   constructor(readonly verb: 'printing' | 'checking' = 'printing') {}
 }
 
+/** The requests a page refused, as the warnings of the deck that made them. */
+export function blockedRequests(blocked: string[], deckFile: string): Warning[] {
+  return blocked.map((url) => ({
+    code: 'REQUEST_BLOCKED',
+    message: `blocked a request to ${url}`,
+    pos: { file: deckFile },
+    hint: 'a built deck may only load its own files; --allow-remote lets http(s) through',
+  }));
+}
+
 /** Lets the deck's own origin (and, when allowed, http(s)) through; refuses and records the rest. */
 export function routeRequest(request: HTTPRequest, { origin, allowRemote, blocked, retired }: Route): void {
   if (request.isInterceptResolutionHandled()) return;
@@ -116,7 +126,7 @@ export async function withDeadline<T>(work: Promise<T>, options: { deadline: num
   });
   const aborted = new Promise<never>((_, reject) => {
     if (!options.signal) return;
-    onAbort = () => reject(new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged'));
+    onAbort = () => reject(interrupted());
     if (options.signal.aborted) onAbort();
     else options.signal.addEventListener('abort', onAbort, { once: true });
   });

@@ -2,9 +2,9 @@ import { Parser as HtmlParser } from 'htmlparser2';
 import type { SourcePos, Warning } from '../errors.js';
 import type { Deck, Slide } from '../model/types.js';
 import { resolveRules, type ActiveRule, type RuleName } from '../config/check-rules.js';
+import { linkedFilePath, type LinkTarget } from '../assets/linked-files.js';
 
-/** What a local link points at, as the caller's file system says; `deck` is another built deck (`../other/`). */
-export type LinkTarget = 'file' | 'deck' | 'folder' | 'missing' | 'outside';
+export type { LinkTarget } from '../assets/linked-files.js';
 
 export interface ContentCheckInput {
   deck: Deck;
@@ -66,7 +66,7 @@ export function checkContent({ deck, linkTarget }: ContentCheckInput): Warning[]
       if (problem) report('link-slide', link.pos, `link to ${url}: ${problem}`, slideLinkHint(ids));
       continue;
     }
-    const local = localLinkPath(url);
+    const local = linkedFilePath(url);
     if (local === null) continue;
     const target = local.startsWith('/') ? 'outside' : linkTarget(local);
     if (target === 'missing') report('link-file', link.pos, `link to "${url}": no such file beside the deck`, 'fix the path (it is relative to the deck file), or add the file');
@@ -159,16 +159,4 @@ function slideLinkProblem(url: string, deck: Deck, ids: Set<string>): string | n
 function slideLinkHint(ids: Set<string>): string {
   const known = [...ids].slice(0, 8).join(', ');
   return `slide links are #/h/v (0-based) or #/id, where a slide gets an id with <!-- .slide: id="name" -->${known ? `; ids in this deck: ${known}` : ''}`;
-}
-
-/** The file path of a local link, or null for links elsewhere (other schemes, `//host`, anchors). */
-export function localLinkPath(url: string): string | null {
-  if (url === '' || url.startsWith('#') || url.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(url)) return null;
-  const path = url.replace(/[?#].*$/, '');
-  if (path === '') return null;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }

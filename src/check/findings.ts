@@ -1,6 +1,8 @@
 import type { SourcePos, Warning } from '../errors.js';
+import { clippedName } from '../browser/measure-slide.js';
+import { formatBytes } from '../shown.js';
 import type { DeckObservations } from './observations.js';
-import type { Deck } from '../model/types.js';
+import type { AssetRef, Deck } from '../model/types.js';
 import { ignoredAt, slideName } from './content.js';
 import { resolveRules, type RuleName } from '../config/check-rules.js';
 
@@ -30,7 +32,7 @@ const SMALL_IMAGE = 250_000;
  * Turns what the browser saw into findings at the deck's source lines. Pure: `bytesOf` says how
  * large a deck file is, by the path the page loaded it from.
  */
-export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (src: string) => number | undefined): Warning[] {
+export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (src: string) => number | undefined, assets: AssetRef[] = deck.assets): Warning[] {
   const active = resolveRules(deck.options.checks);
   const slides = deck.stacks.flatMap((s) => s.slides);
   const findings: Warning[] = [];
@@ -46,7 +48,7 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
   const slidePos = (index: number | null): SourcePos => (index === null ? { file: deck.file, line: 1, column: 1 } : slides[index]?.pos ?? { file: deck.file });
   const nameOf = (index: number): string => slideName(slides[index] ?? {}, index);
   // An image is reported where the deck names it, when it does.
-  const imagePos = (src: string, slide: number | null): SourcePos => deck.assets.find((a) => a.url === src)?.pos ?? slidePos(slide);
+  const imagePos = (src: string, slide: number | null): SourcePos => assets.find((a) => a.url === src)?.pos ?? slidePos(slide);
 
   const at = (line: number | null, slide: number | null): SourcePos => (line === null ? slidePos(slide) : { file: deck.file, line, column: 1 });
   for (const o of seen.overflows) {
@@ -59,9 +61,8 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
         'split the slide with a `---` line, shorten it, or choose a roomier layout with <!-- layout: name -->');
     } else {
       // A clipped block is pointed at where it is written.
-      const what = o.element?.startsWith('pre') ? 'a code block' : `a ${o.element}`;
-      report('slide-overflow', at(o.line, o.slide), `${nameOf(o.slide)}: ${what} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
-        o.element?.startsWith('pre') ? 'shorten the long lines or split the code over two slides' : 'shorten what the element holds');
+      report('slide-overflow', at(o.line, o.slide), `${nameOf(o.slide)}: ${clippedName(o.element)} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
+        o.element === 'pre' ? 'shorten the long lines or split the code over two slides' : 'shorten what the element holds');
     }
   }
 
@@ -116,10 +117,18 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
     const ratio = Math.min(natural.width / shown.width, natural.height / shown.height);
     if (ratio <= active['image-oversized'].limit) continue;
     const bytes = bytesOf(img.src);
-    const size = bytes === undefined ? '' : ` (${bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`})`;
+    const size = bytes === undefined ? '' : ` (${formatBytes(bytes)})`;
     report('image-oversized', pos,
       `${nameOf(img.slide)}: image "${img.src}" is ${natural.width}×${natural.height} px${size} but shown at ${Math.round(shown.width)}×${Math.round(shown.height)} (${ratio.toFixed(1)}× larger than needed)`,
       `scale it to about ${Math.round(shown.width * 2)}×${Math.round(shown.height * 2)} px: twice the shown size stays sharp on high-density screens`);
   }
   return findings;
+}
+
+/**
+ * Whether a PDF export reports the overflows it measures: it follows the deck's slide-overflow
+ * rule, and gives way to the browser check's more precise findings when that ran too.
+ */
+export function pdfReportsOverflow(deck: Deck, browserChecked: boolean): boolean {
+  return !browserChecked && deck.options.checks['slide-overflow']?.severity !== 'off';
 }

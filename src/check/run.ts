@@ -2,26 +2,24 @@ import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { axeRulesFor, browserFindings } from './findings.js';
 import type { Warning } from '../errors.js';
-import type { Deck } from '../model/types.js';
+import type { AssetRef, Deck } from '../model/types.js';
+import type { BrowserOptions } from '../browser/find.js';
 import type { DeckOutput } from '../output/write.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { serveDeckOutput } from '../browser/deck-server.js';
 import { openInspectPage, type InspectPage } from './observe.js';
 import { runOnPages } from '../browser/page-pool.js';
+import { blockedRequests } from '../browser/routed-page.js';
 
 /** A deck built in memory, to check before (or instead of) writing it. */
 export interface CheckJob {
   deck: Deck;
+  /** Every deck file named in the deck or its settings: findings about one point where it is named. */
+  assets: AssetRef[];
   output: DeckOutput;
 }
 
-export interface BrowserCheckOptions {
-  concurrency?: number;
-  /** Per-deck time limit in milliseconds; default 60 s. */
-  timeoutMs?: number;
-  allowRemote?: boolean;
-  signal?: AbortSignal;
-}
+export type BrowserCheckOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'allowRemote'> & { signal?: AbortSignal };
 
 /**
  * Runs the browser rules (overflow, accessibility, images) on decks built in memory, each served
@@ -38,7 +36,7 @@ export function checkInBrowser(jobs: CheckJob[], browser: LaunchedBrowser, optio
   });
 }
 
-async function checkOne(page: InspectPage, { deck, output }: CheckJob, options: BrowserCheckOptions): Promise<Warning[]> {
+async function checkOne(page: InspectPage, { deck, assets, output }: CheckJob, options: BrowserCheckOptions): Promise<Warning[]> {
   const server = await serveDeckOutput(output);
   try {
     const rules = axeRulesFor(deck);
@@ -60,13 +58,7 @@ async function checkOne(page: InspectPage, { deck, output }: CheckJob, options: 
         return undefined;
       }
     };
-    const blocked: Warning[] = seen.blocked.map((url) => ({
-      code: 'REQUEST_BLOCKED',
-      message: `blocked a request to ${url}`,
-      pos: { file: deck.file },
-      hint: 'a built deck may only load its own files; --allow-remote lets http(s) through',
-    }));
-    return [...blocked, ...browserFindings(deck, seen, bytesOf)];
+    return [...blockedRequests(seen.blocked, deck.file), ...browserFindings(deck, seen, bytesOf, assets)];
   } finally {
     await server.close();
   }

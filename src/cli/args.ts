@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { DeckLayer } from '../config/schema.js';
 import { DeckError } from '../errors.js';
 import { closest } from '../suggest.js';
+import type { BrowserOptions } from '../browser/find.js';
 import type { PdfOptions } from '../pdf/export.js';
 
 export const HELP = `lectern — Markdown outlines to offline Reveal.js decks and PDFs
@@ -74,6 +75,9 @@ export interface CliArgs {
   /** `check --strict`: warnings fail too. */
   strict?: boolean;
   flags: DeckLayer;
+  /** How the run finds and drives its browser; false with --no-browser. */
+  browser: BrowserOptions | false;
+  /** What the PDF holds; false with --no-pdf (or --no-browser). */
   pdf: PdfOptions | false;
   quiet: boolean;
   json: boolean;
@@ -168,15 +172,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (v.template) flags.template = v.template;
   if (v['unsafe-html']) flags.html = 'unsafe';
   if (v.dialect) flags.dialect = v.dialect as NonNullable<DeckLayer['dialect']>;
-  const pdf: PdfOptions = {
+  const browser: BrowserOptions = {
     ...(v['browser-path'] ? { browserPath: v['browser-path'] } : {}),
     ...(v['browser-ws'] ? { browserWs: v['browser-ws'] } : {}),
     ...(v.concurrency ? { concurrency: positiveNumber('--concurrency', v.concurrency, true) } : {}),
     ...(v.timeout ? { timeoutMs: positiveNumber('--timeout', v.timeout, false) * 1000 } : {}),
     allowRemote: v['allow-remote'] ?? false,
-    notes: v['pdf-notes'] ?? false,
-    fragments: v['pdf-fragments'] ?? false,
   };
+  const pdf: PdfOptions = { notes: v['pdf-notes'] ?? false, fragments: v['pdf-fragments'] ?? false };
   return {
     command,
     inputs: positionals,
@@ -188,6 +191,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.check ? { check: true } : {}),
     ...(v.strict ? { strict: true } : {}),
     flags,
+    browser: v['no-browser'] ? false : browser,
     pdf: v['no-pdf'] || v['no-browser'] ? false : pdf,
     quiet: v.quiet ?? false,
     json: v.json ?? false,
@@ -197,7 +201,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
 }
 
 function bare(command: CliArgs['command'], argv: string[]): CliArgs {
-  return { command, inputs: [], flags: {}, pdf: false, quiet: false, json: false, debug: argv.includes('--debug') };
+  return { command, inputs: [], flags: {}, browser: false, pdf: false, quiet: false, json: false, debug: argv.includes('--debug') };
 }
 
 function portNumber(text: string): number {

@@ -1,6 +1,7 @@
+import { shownPath } from '../shown.js';
 import { bySourcePosition, DeckErrors, ExitCode, formatDiagnostic, type Warning } from '../errors.js';
 import type { CheckedDeck } from '../pipeline/check.js';
-import { errorsJson, shortPath, type CliIo } from './report.js';
+import { errorsJson, type CliIo } from './report.js';
 
 export interface CheckReportOptions {
   strict: boolean;
@@ -28,7 +29,7 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
   if (options.json) {
     const json = {
       decks: decks.map((deck) => ({
-        file: shortPath(deck.file, io.cwd),
+        file: shownPath(deck.file, io.cwd),
         ...(deck.dialect ? { dialect: deck.dialect.name, dialectReason: deck.dialect.reason } : {}),
         errors: deck.errors.length ? errorsJson(new DeckErrors(deck.errors), io) : [],
         findings: [...deck.findings].sort(bySourcePosition).map((f) => findingJson(f, io)),
@@ -45,10 +46,10 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
   for (const deck of decks) {
     const count = deck.errors.length + deck.findings.length;
     if (options.quiet && count === 0) continue;
-    io.stdout(`${shortPath(deck.file, io.cwd)}: ${count === 0 ? 'no problems' : tally(deck)}\n`);
-    for (const e of deck.errors) io.stdout(`${formatDiagnostic('error', e.code, e.message, e.pos && { ...e.pos, file: shortPath(e.pos.file, io.cwd) }, e.hint)}\n`);
+    io.stdout(`${shownPath(deck.file, io.cwd)}: ${count === 0 ? 'no problems' : tally(deck)}\n`);
+    for (const e of deck.errors) io.stdout(`${formatDiagnostic('error', e.code, e.message, e.pos && { ...e.pos, file: shownPath(e.pos.file, io.cwd) }, e.hint)}\n`);
     for (const f of [...deck.findings].sort(bySourcePosition)) {
-      io.stdout(`${formatDiagnostic(f.severity ?? 'warning', f.code, f.message, { ...f.pos, file: shortPath(f.pos.file, io.cwd) }, f.hint)}\n`);
+      io.stdout(`${formatDiagnostic(f.severity ?? 'warning', f.code, f.message, { ...f.pos, file: shownPath(f.pos.file, io.cwd) }, f.hint)}\n`);
     }
   }
   if (!options.quiet) {
@@ -75,7 +76,7 @@ function findingJson(f: Warning, io: CliIo): Record<string, unknown> {
     code: f.code,
     severity: f.severity ?? 'warning',
     message: f.message,
-    file: shortPath(f.pos.file, io.cwd),
+    file: shownPath(f.pos.file, io.cwd),
     line: f.pos.line ?? null,
     column: f.pos.column ?? null,
     ...(f.hint ? { hint: f.hint } : {}),

@@ -1,12 +1,15 @@
+import { shownPath } from '../shown.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
+import { dialectName } from '../outline/dialects/detect.js';
 import type { PdfResult } from '../pdf/export.js';
 import { checkAll } from '../pipeline/check.js';
-import { buildAll, exportBuiltDeck, type BuildResult } from '../pipeline/build.js';
+import { buildAll, type BuildResult } from '../pipeline/build.js';
+import { exportBuiltDeck } from '../pipeline/export-built.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { reportCheck } from './check-report.js';
-import { errorsJson, pdfProgress, reportFailure, reportWarnings, shortPath, type CliIo } from './report.js';
+import { errorsJson, pdfProgress, reportFailure, reportWarnings, type CliIo } from './report.js';
 
 export type { CliIo } from './report.js';
 
@@ -56,6 +59,7 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     inputs: args.inputs,
     outDir: args.out,
     flags: args.flags,
+    ...(args.browser ? { browser: args.browser } : {}),
     pdf: args.pdf,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
@@ -74,7 +78,7 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
 
 async function check(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const decks = await checkAll({ projectDir: io.cwd, inputs: args.inputs, flags: args.flags, browser: args.pdf, signal: io.signal });
+  const decks = await checkAll({ projectDir: io.cwd, inputs: args.inputs, flags: args.flags, browser: args.browser, signal: io.signal });
   return reportCheck(decks, { strict: args.strict ?? false, json: args.json, quiet: args.quiet, ms: performance.now() - started }, io);
 }
 
@@ -83,13 +87,13 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   const target = resolve(io.cwd, args.inputs[0]!);
   const progress = pdfProgress(io, args.quiet || args.json);
   if (existsSync(target) && statSync(target).isDirectory()) {
-    const result = await exportBuiltDeck(target, { pdf: args.pdf || {}, signal: io.signal, progress });
+    const result = await exportBuiltDeck(target, { browser: args.browser || {}, pdf: args.pdf || {}, signal: io.signal, progress });
     reportWarnings(result.warnings, io);
     if (args.json) io.stdout(`${JSON.stringify({ decks: [pdfJson(result, io)] }, null, 2)}\n`);
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({ projectDir: io.cwd, inputs: args.inputs, outDir: args.out, flags: args.flags, pdf: args.pdf, signal: io.signal, progress });
+  const result = await buildAll({ projectDir: io.cwd, inputs: args.inputs, outDir: args.out, flags: args.flags, browser: args.browser || {}, pdf: args.pdf, signal: io.signal, progress });
   finish(result, args, io, started);
   return ExitCode.ok;
 }
@@ -102,11 +106,11 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
       return {
         name: built.deck.name,
         file: built.deck.file,
-        html: shortPath(`${built.dir}/index.html`, io.cwd),
+        html: shownPath(`${built.dir}/index.html`, io.cwd),
         slides: built.deck.slideCount,
-        ...(built.deck.dialect ? { dialect: built.deck.dialect.dialect === 'pandoc' && built.deck.dialect.quarto ? 'quarto' : built.deck.dialect.dialect, dialectReason: built.deck.dialect.reason } : {}),
+        ...(built.deck.dialect ? { dialect: dialectName(built.deck.dialect), dialectReason: built.deck.dialect.reason } : {}),
         ...(pdf ? pdfJson(pdf, io) : {}),
-        warnings: [...built.deck.warnings, ...(pdf?.warnings ?? [])].map((w) => ({ ...w, pos: { ...w.pos, file: shortPath(w.pos.file, io.cwd) } })),
+        warnings: [...built.findings, ...(pdf?.warnings ?? [])].map((w) => ({ ...w, pos: { ...w.pos, file: shownPath(w.pos.file, io.cwd) } })),
       };
     });
     io.stdout(`${JSON.stringify({ decks, errors: [] }, null, 2)}\n`);
@@ -114,9 +118,9 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   }
   if (args.quiet) return;
   for (const built of result.decks) {
-    io.stdout(`built ${built.deck.file} -> ${shortPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slide${built.deck.slideCount === 1 ? "" : "s"})\n`);
+    io.stdout(`built ${built.deck.file} -> ${shownPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slide${built.deck.slideCount === 1 ? "" : "s"})\n`);
     const d = built.deck.dialect;
-    if (args.verbose && d) io.stdout(`  read as ${d.dialect === 'pandoc' && d.quarto ? 'quarto' : d.dialect}: ${d.reason}\n`);
+    if (args.verbose && d) io.stdout(`  read as ${dialectName(d)}: ${d.reason}\n`);
   }
   const ms = Math.round(performance.now() - started);
   const n = result.decks.length;
@@ -125,7 +129,7 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
 }
 
 function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {
-  return { pdf: shortPath(pdf.path, io.cwd), pages: pdf.pages, bytes: pdf.bytes, ms: Math.round(pdf.ms) };
+  return { pdf: shownPath(pdf.path, io.cwd), pages: pdf.pages, bytes: pdf.bytes, ms: Math.round(pdf.ms) };
 }
 
 async function serve(args: CliArgs, io: CliIo): Promise<number> {
@@ -168,7 +172,7 @@ async function templates(io: CliIo): Promise<number> {
     return { ...found, description: layer.manifest.description, extends: layer.manifest.extends };
   });
   for (const row of rows) {
-    io.stdout(`${row.name}${row.extends ? ` (extends ${row.extends})` : ''} [${row.origin}] ${shortPath(row.dir, io.cwd)}\n`);
+    io.stdout(`${row.name}${row.extends ? ` (extends ${row.extends})` : ''} [${row.origin}] ${shownPath(row.dir, io.cwd)}\n`);
     if (row.description) io.stdout(`    ${row.description}\n`);
   }
   return ExitCode.ok;
@@ -179,17 +183,17 @@ async function scaffold(args: CliArgs, io: CliIo): Promise<number> {
   const [kind, name] = args.inputs as [string, string];
   if (kind === 'template') {
     const dir = createTemplate(io.cwd, name, args.from);
-    if (!args.quiet) io.stdout(`created ${shortPath(dir, io.cwd)}/ extending ${args.from ?? 'default'}; use it with \`template: ${name}\`\n`);
+    if (!args.quiet) io.stdout(`created ${shownPath(dir, io.cwd)}/ extending ${args.from ?? 'default'}; use it with \`template: ${name}\`\n`);
     return ExitCode.ok;
   }
   const file = createDeck(io.cwd, name);
-  if (!args.quiet) io.stdout(`created ${shortPath(file, io.cwd)}\n`);
+  if (!args.quiet) io.stdout(`created ${shownPath(file, io.cwd)}\n`);
   return build({ ...args, inputs: [file] }, io);
 }
 
 async function doctor(args: CliArgs, io: CliIo): Promise<number> {
   const { runDoctor } = await import('./doctor.js');
-  const checks = await runDoctor(io.cwd, args.pdf ? args.pdf.browserPath : undefined);
+  const checks = await runDoctor(io.cwd, args.browser ? args.browser.browserPath : undefined);
   for (const check of checks) {
     io.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
     if (check.fix) io.stdout(`     fix: ${check.fix}\n`);

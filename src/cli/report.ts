@@ -1,4 +1,4 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { formatBytes, shownPath } from '../shown.js';
 import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos, type Warning } from '../errors.js';
 import type { PdfResult } from '../pdf/export.js';
 import type { PdfProgress } from '../pipeline/build.js';
@@ -13,15 +13,9 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
-/** Paths inside the working folder are shown relative to it, as editors and terminals link them. */
-export function shortPath(path: string, cwd: string): string {
-  if (!isAbsolute(path)) return path;
-  const rel = relative(cwd, path);
-  return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
-}
 
 function shortPos(pos: SourcePos | undefined, cwd: string): SourcePos | undefined {
-  return pos ? { ...pos, file: shortPath(pos.file, cwd) } : pos;
+  return pos ? { ...pos, file: shownPath(pos.file, cwd) } : pos;
 }
 
 export function reportWarnings(warnings: Warning[], io: CliIo): void {
@@ -62,10 +56,6 @@ function causeChain(err: unknown): string {
   return parts.join('\ncaused by: ');
 }
 
-/** A size as the reports show it: kB, or MB with one decimal. */
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
-}
 
 /** Decks this large announce their start when output is piped. */
 const LARGE_DECK = 300;
@@ -109,7 +99,7 @@ export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
       slidesDone += slidesOf.get(result.name) ?? 0;
       if (quiet) return;
       if (io.isTTY) draw();
-      else io.stdout(`pdf ${result.file} -> ${shortPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`);
+      else io.stdout(`pdf ${result.file} -> ${shownPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { DeckError } from '../errors.js';
+import { shownPath } from '../shown.js';
 
 /**
  * reveal-md's own config file, `reveal-md.json`, beside a deck or in the project: reveal-md
@@ -17,7 +18,7 @@ export function readToolConfig(deckDir: string, projectDir: string): ToolConfig 
   for (const dir of [deckDir, projectDir]) {
     const path = join(dir, 'reveal-md.json');
     if (!existsSync(path)) continue;
-    const file = relative(projectDir, path).split(sep).join('/');
+    const file = shownPath(path, projectDir);
     let data: unknown;
     try {
       data = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));

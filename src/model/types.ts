@@ -72,6 +72,4 @@ export interface Deck {
   warnings: Warning[];
   /** The tool whose rules the deck was read by, and why. */
   dialect?: DialectChoice;
-  /** The deck's own stylesheets (`css:`), as paths in the built deck. */
-  stylesheets?: string[];
 }

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DeckError, type Warning } from '../errors.js';
+import { DeckError, type Warning, interrupted } from '../errors.js';
 import { onExit, processAlive } from '../processes.js';
 
 export const LOCK_NAME = '.lectern-lock';
@@ -40,7 +40,7 @@ function readLock(path: string): { pid?: number; ino: number } | null {
  * the process that first claims that very file.
  */
 export async function lockOutput(outDir: string, waitMs = 60_000, signal?: AbortSignal, waiting?: (pid: number) => void): Promise<OutputLock> {
-  if (signal?.aborted) throw new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
+  if (signal?.aborted) throw interrupted();
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (err) {
@@ -56,7 +56,7 @@ export async function lockOutput(outDir: string, waitMs = 60_000, signal?: Abort
   let said = false;
   let reclaimed: Warning | undefined;
   for (;;) {
-    if (signal?.aborted) throw new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
+    if (signal?.aborted) throw interrupted();
     if (tryCreate(path, outDir)) {
       const release = (): void => {
         forget();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DeckError } from '../errors.js';
+import { DeckError, interrupted } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
 import { openChecked } from '../assets/verify-copies.js';
 import { onExit } from '../processes.js';
@@ -179,5 +179,5 @@ function removeQuietly(path: string): void {
 }
 
 function checkAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new DeckError('INTERRUPTED', 'interrupted; the previous output is unchanged');
+  if (signal?.aborted) throw interrupted();
 }

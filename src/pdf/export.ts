@@ -2,25 +2,26 @@ import { dirname, join } from 'node:path';
 import type { Warning } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
 import type { DeckSummary } from '../model/summary.js';
+import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
+import { clippedName } from '../browser/measure-slide.js';
+import { blockedRequests } from '../browser/routed-page.js';
 import { serveDeckFolder } from '../browser/deck-server.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './finish.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { openPrintPage, type PrintPage } from './print.js';
 
-/** PDF options as the CLI and the library take them. */
+/** What the PDF holds, beyond one page per slide. */
 export interface PdfOptions {
-  browserPath?: string;
-  /** Connect to a running browser instead of launching one. */
-  browserWs?: string;
-  /** Decks printed at once (pages open at once); default: the number of CPUs. */
-  concurrency?: number;
-  /** Per-deck time limit in milliseconds; default 60 s. */
-  timeoutMs?: number;
-  allowRemote?: boolean;
+  /** Speaker notes on a page of their own after each slide that has notes. */
   notes?: boolean;
+  /** One page per fragment step instead of one page per slide. */
   fragments?: boolean;
 }
+
+/** A PDF run: the browser's options, the PDF's, and hooks for progress. */
+export type PdfRunOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'allowRemote'> &
+  PdfOptions & { signal?: AbortSignal; onStart?: (job: PdfJob) => void; onResult?: (result: PdfResult) => void };
 
 /** One deck to print: the built folder to serve and where the PDF goes. */
 export interface PdfJob {
@@ -29,6 +30,8 @@ export interface PdfJob {
   folder: string;
   /** Path of the PDF to write. */
   output: string;
+  /** Whether the overflows measured in print are warnings of this export (default: yes). */
+  reportOverflow?: boolean;
 }
 
 export interface PdfResult {
@@ -45,7 +48,7 @@ export interface PdfResult {
 export async function exportPdfs(
   jobs: PdfJob[],
   browser: LaunchedBrowser,
-  options: PdfOptions & { signal?: AbortSignal; onStart?: (job: PdfJob) => void; onResult?: (result: PdfResult) => void },
+  options: PdfRunOptions,
 ): Promise<PdfResult[]> {
   return runOnPages(jobs, browser, {
     concurrency: options.concurrency,
@@ -59,7 +62,7 @@ export async function exportPdfs(
   });
 }
 
-async function printOne(page: PrintPage, job: PdfJob, options: PdfOptions & { signal?: AbortSignal }): Promise<PdfResult> {
+async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): Promise<PdfResult> {
   const started = performance.now();
   const { summary } = job;
   const server = await serveDeckFolder(job.folder);
@@ -71,19 +74,11 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfOptions & { si
       deadline: Date.now() + (options.timeoutMs ?? 60_000),
       signal: options.signal,
     });
-    const warnings: Warning[] = [];
-    for (const url of printed.blocked) {
-      warnings.push({
-        code: 'REQUEST_BLOCKED',
-        message: `blocked a request to ${url}`,
-        pos: { file: summary.file },
-        hint: 'a built deck may only load its own files; --allow-remote lets http(s) through',
-      });
-    }
-    for (const overflow of printed.overflows) {
+    const warnings: Warning[] = blockedRequests(printed.blocked, summary.file);
+    for (const overflow of job.reportOverflow === false ? [] : printed.overflows) {
       const slide = summary.slides[overflow.slide];
       const name = `slide ${overflow.slide + 1}${slide?.title ? ` "${slide.title}"` : ''}`;
-      const what = overflow.clipped === 'pre' ? 'a code block' : `a ${overflow.clipped}`;
+      const what = clippedName(overflow.clipped);
       warnings.push({
         code: 'SLIDE_OVERFLOW',
         message: overflow.clipped

@@ -1,9 +1,8 @@
-import { resolveBrowser } from '../browser/find.js';
+import { resolveBrowser, type BrowserOptions } from '../browser/find.js';
 import { openBrowser, type LaunchedBrowser } from '../browser/launch.js';
-import type { PdfOptions } from '../pdf/export.js';
 
-/** A browser being opened, and for runs that print the exporter being loaded, while other work goes on. */
-export interface StartedBrowser {
+/** The run's one browser being opened, and for runs that print the exporter being loaded, while other work goes on. */
+export interface BrowserSession {
   browser: Promise<LaunchedBrowser>;
   /** Null for runs that only check. */
   exporter: Promise<typeof import('../pdf/export.js').exportPdfs> | null;
@@ -13,21 +12,21 @@ export interface StartedBrowser {
  * Finds the browser now (BROWSER_NOT_FOUND before anything is written) and starts it; the PDF
  * exporter and pdf-lib load only for runs that print, keeping HTML builds quick to start.
  */
-export function startBrowser(pdf: PdfOptions, print: boolean): StartedBrowser {
-  const source = resolveBrowser(pdf);
-  const started: StartedBrowser = {
+export function startBrowserSession(options: BrowserOptions, print: boolean): BrowserSession {
+  const source = resolveBrowser(options);
+  const session: BrowserSession = {
     // No single browser call may outlast the deck's own deadline, which reports what it waited for.
-    browser: openBrowser(source, (pdf.timeoutMs ?? 60_000) + 60_000),
+    browser: openBrowser(source, (options.timeoutMs ?? 60_000) + 60_000),
     exporter: print ? import('../pdf/export.js').then((m) => m.exportPdfs) : null,
   };
   // Failures surface where these are awaited; until then they must not go unhandled.
-  started.browser.catch(() => undefined);
-  started.exporter?.catch(() => undefined);
-  return started;
+  session.browser.catch(() => undefined);
+  session.exporter?.catch(() => undefined);
+  return session;
 }
 
 /** The browser of a run is closed on every path, whether or not it was ever used. */
-export async function closeStarted(started: StartedBrowser): Promise<void> {
-  const browser = await started.browser.catch(() => null);
+export async function closeBrowserSession(session: BrowserSession): Promise<void> {
+  const browser = await session.browser.catch(() => null);
   await browser?.close().catch(() => undefined);
 }

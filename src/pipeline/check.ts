@@ -1,8 +1,10 @@
+import type { BrowserOptions } from '../browser/find.js';
 import type { DeckLayer } from '../config/schema.js';
 import { DeckError, DeckErrors, type ErrorCode, type Warning } from '../errors.js';
-import type { PdfOptions } from '../pdf/export.js';
-import { prepareProject, type PreparedDeck } from './prepare-project.js';
-import { closeStarted, startBrowser, type StartedBrowser } from './browser-session.js';
+import { dialectName } from '../outline/dialects/detect.js';
+import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
+import type { PreparedDeck } from './prepare-deck.js';
+import { prepareProject } from './prepare-project.js';
 
 /** Findings whose rule is set to `error` fail the run, as errors at their lines. */
 export function failOnFindings(findings: Warning[]): void {
@@ -13,15 +15,10 @@ export function failOnFindings(findings: Warning[]): void {
   if (errors.length > 1) throw new DeckErrors(errors);
 }
 
-/** The browser rules on decks built in memory, in the run's browser. */
-export async function checkPrepared(prepared: PreparedDeck[], opening: StartedBrowser, pdf: PdfOptions, signal?: AbortSignal): Promise<Warning[][]> {
-  const [{ checkInBrowser }, browser] = await Promise.all([import('../check/run.js'), opening.browser]);
-  return checkInBrowser(prepared.map((p) => ({ deck: p.built.deck, output: p.output })), browser, {
-    concurrency: pdf.concurrency,
-    timeoutMs: pdf.timeoutMs,
-    allowRemote: pdf.allowRemote,
-    signal,
-  });
+/** The browser rules on decks built in memory, in the run's browser: each deck's findings, in order. */
+export async function checkPrepared(prepared: PreparedDeck[], session: BrowserSession, options: BrowserOptions, signal?: AbortSignal): Promise<Warning[][]> {
+  const [{ checkInBrowser }, browser] = await Promise.all([import('../check/run.js'), session.browser]);
+  return checkInBrowser(prepared.map((p) => ({ deck: p.deck, assets: [...p.deck.assets, ...p.extraAssets], output: p.output })), browser, { ...options, signal });
 }
 
 /** One deck as `lectern check` reports it: its findings, or the errors that kept it from building. */
@@ -37,8 +34,8 @@ export interface CheckOptions {
   projectDir: string;
   inputs?: string[];
   flags?: DeckLayer;
-  /** Browser options; false runs the content checks only. */
-  browser?: PdfOptions | false;
+  /** How to find and drive the browser; false runs the content checks only. */
+  browser?: BrowserOptions | false;
   signal?: AbortSignal;
 }
 
@@ -48,17 +45,17 @@ export interface CheckOptions {
  */
 export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
   const browserOptions = options.browser === undefined ? {} : options.browser;
-  const opening = browserOptions ? startBrowser(browserOptions, false) : null;
+  const session = browserOptions ? startBrowserSession(browserOptions, false) : null;
   try {
     const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false, writes: false, signal: options.signal });
-    const found = opening && prepared.length ? await checkPrepared(prepared, opening, browserOptions || {}, options.signal) : [];
+    const found = session && prepared.length ? await checkPrepared(prepared, session, browserOptions || {}, options.signal) : [];
     const decks: CheckedDeck[] = prepared.map((p, i) => {
-      const d = p.built.deck.dialect;
+      const d = p.deck.dialect;
       return {
-        file: p.built.deck.file,
-        findings: [...p.built.deck.warnings, ...(found[i] ?? [])],
+        file: p.deck.file,
+        findings: [...p.findings, ...(found[i] ?? [])],
         errors: [],
-        ...(d ? { dialect: { name: d.dialect === 'pandoc' && d.quarto ? 'quarto' : d.dialect, reason: d.reason } } : {}),
+        ...(d ? { dialect: { name: dialectName(d), reason: d.reason } } : {}),
       };
     });
     for (const error of errors) {
@@ -69,7 +66,6 @@ export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
     }
     return decks.sort((a, b) => a.file.localeCompare(b.file));
   } finally {
-    if (opening) await closeStarted(opening);
+    if (session) await closeBrowserSession(session);
   }
 }
-

@@ -1,29 +1,36 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
+import { linkedFiles, linkTargets } from '../assets/linked-files.js';
 import { planAssets } from '../assets/plan.js';
-import type { FileCopy } from '../assets/plan.js';
-import { resolveAssets, type ResolveContext, type ResolvedAssets } from '../assets/resolve.js';
-import { refuseStylesheet } from '../model/css-value.js';
-import { scriptedSvg } from '../assets/scripted.js';
 import type { RemoteCache } from '../assets/remote-cache.js';
+import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
+import { deckStylesheets } from '../assets/stylesheets.js';
 import { checkCopies } from '../assets/verify-copies.js';
-import { collect } from '../config/yaml-layer.js';
-import { readToolConfig } from '../config/tool-config.js';
-import { checkContent, localLinkPath, type LinkTarget } from '../check/content.js';
+import { checkContent } from '../check/content.js';
 import type { DeckLayer } from '../config/schema.js';
-import { append, bySourcePosition, capWarnings, DeckError, DeckErrors, type SourcePos } from '../errors.js';
+import { readToolConfig } from '../config/tool-config.js';
+import { collect } from '../config/yaml-layer.js';
+import { append, bySourcePosition, capWarnings, DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
 import { deckFrom, readOutline } from '../model/read-deck.js';
-import type { Deck } from '../model/types.js';
+import type { DeckSummary } from '../model/summary.js';
+import type { AssetRef, Deck } from '../model/types.js';
 import { readDeckFile } from '../outline/read.js';
 import type { DeckOutput } from '../output/write.js';
-import type { DeckSummary } from '../model/summary.js';
+import { shownPath } from '../shown.js';
 import { compileTemplate, type CompiledTemplate } from '../render/compile-template.js';
 import { loadTemplate } from '../render/load-template.js';
 import { checkThemeValues, type Locate } from '../render/theme.js';
 
-export interface BuiltDeck {
+/**
+ * One deck through every stage up to the files to write: the model as `buildModel` made it,
+ * what the run reports of it beside it, and its files. Nothing of it is on disk yet.
+ */
+export interface PreparedDeck {
   deck: Deck;
+  /** The model's warnings, then the asset and content checks' findings (and the browser's, when it ran). */
+  findings: Warning[];
+  /** Deck files the build adds beside the slides' own (theme images, linked files), with where they are named. */
+  extraAssets: AssetRef[];
   /** Absolute path of the deck's output folder. */
   dir: string;
   summary: DeckSummary;
@@ -36,6 +43,7 @@ export interface BuiltDeck {
     /** Images and other deck files it copies (absolute). */
     assets: string[];
   };
+  output: DeckOutput;
 }
 
 export interface PrepareContext {
@@ -45,6 +53,7 @@ export interface PrepareContext {
   /** Where a key of the config file was written. */
   locateConfig: Locate;
   flags: DeckLayer;
+  /** Compiled templates, kept by the caller for as long as their files stay unchanged. */
   templates: Map<string, CompiledTemplate>;
   revealDir: string;
   pdf: boolean;
@@ -53,8 +62,8 @@ export interface PrepareContext {
 }
 
 /** One deck file through every stage up to the files to write; reads, never writes. */
-export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDeck; output: DeckOutput; pending: string[] } {
-  const file = display(ctx.projectDir, path);
+export function prepareDeck(path: string, ctx: PrepareContext): { prepared: PreparedDeck; pending: string[] } {
+  const file = shownPath(path, ctx.projectDir);
   const deckDir = dirname(path);
   const { outline, options } = readOutline(readDeckFile(path, file), file, ctx.configDeckLayer, ctx.flags, readToolConfig(deckDir, ctx.projectDir));
   // Front matter, slides and files: all of a deck's problems are reported in one run.
@@ -79,11 +88,12 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   }
   const { theme } = compiled.template;
   const name = basename(path, extname(path));
+  const unsafe = options.html === 'unsafe';
   let resolved: ResolvedAssets | undefined;
   let deck: Deck;
   try {
     deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags, (assets) => {
-      resolved = resolveAssets(assets, { deckDir, projectDir: ctx.projectDir, remote: options.remote, unsafe: options.html === 'unsafe', cache: ctx.remote });
+      resolved = resolveAssets(assets, { deckDir, projectDir: ctx.projectDir, remote: options.remote, unsafe, cache: ctx.remote });
       const kept = resolved.remoteKept;
       return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
     });
@@ -93,42 +103,25 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   }
   append(problems, resolved?.errors ?? []);
   if (problems.length) fail(undefined);
-  append(deck.warnings, resolved?.warnings ?? []);
-  const slideAssets = deck.assets.length;
-  const styleCopies = deckStylesheets(deck, options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? (key.length ? outline.locateValue(['css', ...key]) : outline.locate(['css'])) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe: options.html === 'unsafe', cache: ctx.remote, kinds: /\.css$/i });
+  const findings = append([...deck.warnings], resolved?.warnings ?? []);
+  const stylesheets = deckStylesheets(options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? (key.length ? outline.locateValue(['css', ...key]) : outline.locate(['css'])) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe, cache: ctx.remote, kinds: /\.css$/i });
+  append(findings, stylesheets.warnings);
   // Theme images (a logo, say) are deck files like any other image.
+  const themeAssets: AssetRef[] = [];
   for (const [key, value] of Object.entries(options.theme)) {
     if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;
     const fromDeck = outline.frontMatter.theme?.[key] !== undefined;
-    deck.assets.push({ url: value, pos: fromDeck ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]) });
+    themeAssets.push({ url: value, pos: fromDeck ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]) });
   }
   // Local files the slides link to travel with the deck, like its images; the check reports the rest.
-  const targets = new Map<string, LinkTarget>();
-  const linkTarget = (link: string): LinkTarget => {
-    if (!targets.has(link)) targets.set(link, findLinkTarget(link, deckDir));
-    return targets.get(link)!;
-  };
-  append(deck.warnings, checkContent({ deck, linkTarget }));
-  deck.warnings = capWarnings(deck.warnings);
-  const linked = deck.links.filter((l) => localLinkPath(l.url) !== null && !l.url.startsWith('/') && linkTarget(localLinkPath(l.url)!) === 'file');
-  // Linked files travel too, but nothing hidden, and in a safe deck no page or drawing that
-  // would run script when opened on the deck's site.
-  const unsafeLinks: DeckError[] = [];
-  for (const link of linked) {
-    const path = localLinkPath(link.url)!;
-    if (path.split('/').some((part) => part.startsWith('.') && part !== '.' && part !== '..')) {
-      unsafeLinks.push(new DeckError('ASSET_OUTSIDE', `"${link.url}" is in a hidden folder or is a hidden file: it is not published`, { pos: link.pos, hint: 'move the file out of the hidden folder, or link to it some other way' }));
-    } else if (options.html !== 'unsafe' && /\.(svg|html?|xhtml|xml)$/i.test(path)) {
-      const why = scriptedSvg(resolve(deckDir, path));
-      if (why) unsafeLinks.push(new DeckError('ASSET_UNSAFE', `"${link.url}" holds ${why}: opened from the deck, it would run on the deck's site`, { pos: link.pos, hint: 'remove the script from the file, or set `html: unsafe` for decks you trust' }));
-    }
-  }
-  if (unsafeLinks.length) throw collect(unsafeLinks);
-  const html = compiled.render(deck);
+  const linkTarget = linkTargets(deckDir);
+  const reported = capWarnings(append(findings, checkContent({ deck, linkTarget })));
+  const linked = linkedFiles(deck, deckDir, linkTarget, unsafe);
+  const html = compiled.render(deck, { stylesheets: stylesheets.links });
   // Slide images were resolved with the model; theme images and linked files are planned here.
-  const planned = planAssets({ deck: { ...deck, assets: [...deck.assets.slice(slideAssets), ...linked.map((l) => ({ url: localLinkPath(l.url)!, pos: l.pos }))] }, deckDir, template: compiled.template, revealDir: ctx.revealDir });
+  const planned = planAssets({ deck: { ...deck, assets: [...themeAssets, ...linked] }, deckDir, template: compiled.template, revealDir: ctx.revealDir });
   checkCopies(planned, deckDir);
-  const copies = [...planned, ...[...(resolved?.copies ?? []), ...styleCopies].filter((c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i)];
+  const copies = [...planned, ...[...(resolved?.copies ?? []), ...stylesheets.copies].filter((c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i)];
   const summary: DeckSummary = {
     name,
     file,
@@ -144,8 +137,10 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
   };
   return {
     pending: resolved?.pending ?? [],
-    built: {
+    prepared: {
       deck,
+      findings: reported,
+      extraAssets: [...themeAssets, ...linked],
       dir: join(ctx.outDir, name),
       summary,
       sources: {
@@ -153,66 +148,16 @@ export function prepareDeck(path: string, ctx: PrepareContext): { built: BuiltDe
         templateDirs: compiled.template.chain.map((l) => l.dir),
         assets: copies.filter((c) => c.pos).map((c) => c.from),
       },
-    },
-    output: {
-      name,
-      files: [
-        { path: 'index.html', content: html },
-        { path: 'deck.json', content: `${JSON.stringify(summary, null, 2)}\n` },
-      ],
-      copies,
+      output: {
+        name,
+        files: [
+          { path: 'index.html', content: html },
+          { path: 'deck.json', content: `${JSON.stringify(summary, null, 2)}\n` },
+        ],
+        copies,
+      },
     },
   };
-}
-
-/**
- * The deck's own stylesheets (`css:`), linked after the template's: files inside the project,
- * and in a safe deck only CSS that loads nothing (no url(), no @import).
- */
-function deckStylesheets(deck: Deck, paths: string[], locate: (key: (string | number)[]) => SourcePos, ctx: ResolveContext): FileCopy[] {
-  const refs = paths.map((url, i) => ({ url, pos: locate(paths.length === 1 ? [] : [i]) }));
-  const found = resolveAssets(refs, ctx);
-  if (found.errors.length) throw collect(found.errors);
-  deck.warnings.push(...found.warnings.map((w) => ({ ...w, message: w.message.replace(/^image /, 'stylesheet ').replace('; a placeholder is shown', '') })));
-  const copies: FileCopy[] = [];
-  for (const copy of found.copies) {
-    if (!ctx.unsafe) {
-      const why = stylesheetText(readFileSync(copy.from), refuseStylesheet);
-      if (why) {
-        deck.warnings.push({ code: 'HTML_REMOVED', message: `stylesheet "${copy.to}" is not linked: ${why}`, pos: copy.pos!, hint: 'keep the deck\'s CSS to rules that load nothing, or set `html: unsafe` for decks you trust' });
-        continue;
-      }
-    }
-    copies.push(copy);
-    deck.stylesheets = [...(deck.stylesheets ?? []), copy.to];
-  }
-  return copies;
-}
-
-/**
- * A stylesheet read as the browser will read it: one with a UTF-16 byte-order mark, NUL bytes or
- * bytes that are not UTF-8 decodes otherwise there than here, so it is refused unread.
- */
-function stylesheetText(bytes: Buffer, check: (css: string) => string | null): string | null {
-  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe) || bytes.includes(0)) return 'it is not UTF-8 text';
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return 'it is not UTF-8 text';
-  }
-  return check(text.replace(/^\uFEFF/, ''));
-}
-
-/** What a local link of a deck in `deckDir` points at. */
-function findLinkTarget(link: string, deckDir: string): LinkTarget {
-  // Built decks are siblings: `../other/` from this deck is the deck other.md beside it.
-  const sibling = /^\.\.\/([^/]+)\/(index\.html)?$/.exec(link);
-  if (sibling && existsSync(join(deckDir, `${sibling[1]}.md`))) return 'deck';
-  const target = resolve(deckDir, link);
-  const rel = relative(deckDir, target);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return 'outside';
-  return existsSync(target) ? (statSync(target).isFile() ? 'file' : 'folder') : 'missing';
 }
 
 /** A template that is not found is pointed at where the deck (or config) names it. */
@@ -253,10 +198,4 @@ export function findReveal(): string {
 export function withPosition(err: DeckError, pos: SourcePos): DeckError {
   if (err.pos) return err;
   return new DeckError(err.code, err.message, { pos, hint: err.hint, cause: err.cause ?? err });
-}
-
-/** A path as errors show it: relative to the project, with `/`. */
-export function display(projectDir: string, path: string): string {
-  const rel = relative(projectDir, path);
-  return (rel.startsWith('..') ? path : rel).split(sep).join('/');
 }

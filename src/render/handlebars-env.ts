@@ -29,7 +29,7 @@ export interface CompiledPage {
  * helpers and helpers given the wrong number of arguments, each at its file, line and column.
  * Prototype access stays off; slide content only ever arrives as data.
  */
-export function compileTemplate(template: Template, helpers: Record<string, HelperSpec>): CompiledPage {
+export function compileHandlebars(template: Template, helpers: Record<string, HelperSpec>): CompiledPage {
   const hb = Handlebars.create();
   const stack: string[] = [];
   const known = new Set([...Object.keys(template.partials), ...Object.keys(template.layouts).map((n) => `layouts/${n}`)]);

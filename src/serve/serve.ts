@@ -5,8 +5,13 @@ import { configFileNames, loadProjectConfig } from '../config/load-config.js';
 import { projectDefaults } from '../config/schema.js';
 import { bySourcePosition, DeckErrors, formatDiagnostic, toDeckError, type SourcePos } from '../errors.js';
 import { findDeckFiles } from '../outline/find-decks.js';
-import { buildAll, type BuiltDeck } from '../pipeline/build.js';
+import { collectSummaries } from '../output/manifest.js';
+import { updateDecks, writeFileAtomic } from '../output/write.js';
+import { shownPath } from '../shown.js';
+import type { PreparedDeck } from '../pipeline/prepare-deck.js';
+import { prepareProject } from '../pipeline/prepare-project.js';
 import type { CompiledTemplate } from '../render/compile-template.js';
+import { renderIndexPage } from '../render/index-page.js';
 import { startDevServer, type DevServer, type LiveEvent } from './http.js';
 import { watchFolders, type WatchTarget } from './watch.js';
 
@@ -47,9 +52,9 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     return [loadProjectConfig(projectDir).config.decks ?? projectDefaults.decks];
   };
 
-  const built = new Map<string, BuiltDeck>();
+  const built = new Map<string, PreparedDeck>();
   // Compiled templates kept between rebuilds; cleared whenever a template file changes.
-  const preview = { templates: new Map<string, CompiledTemplate>() };
+  const templates = new Map<string, CompiledTemplate>();
   const failed = new Map<string, string>();
   // The check findings of each deck's last good build, for the page's panel.
   const findings = new Map<string, NonNullable<LiveEvent['items']>>();
@@ -57,14 +62,26 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
   let server: DevServer | null = null;
 
   const nameOf = (file: string): string => basename(file, extname(file));
-  const shown = (file: string): string => relative(projectDir, file).split(sep).join('/');
+  const shown = (file: string): string => shownPath(file, projectDir);
+
+  /**
+   * One deck rebuilt for the preview: prepared like any build, then its folder updated in place
+   * (the open pages keep loading from it) and the index refreshed. Findings are shown, not fatal.
+   */
+  async function rebuild(file: string): Promise<PreparedDeck> {
+    const { prepared, errors } = await prepareProject({ projectDir, inputs: [file], outDir, pdf: false, templates });
+    if (errors.length) throw errors.length === 1 ? errors[0] : new DeckErrors(errors);
+    updateDecks(outDir, prepared.map((p) => p.output));
+    writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+    return prepared[0]!;
+  }
 
   async function buildOne(file: string): Promise<boolean> {
     try {
-      const result = await buildAll({ projectDir, inputs: [file], outDir, pdf: false, preview });
-      built.set(file, result.decks[0]!);
+      const deck = await rebuild(file);
+      built.set(file, deck);
       if (failed.delete(file)) server?.send({ type: 'clear', deck: nameOf(file) });
-      const items = [...result.warnings].sort(bySourcePosition).map((w) => ({ severity: w.severity ?? ('warning' as const), text: formatDiagnostic(w.severity ?? 'warning', w.code, w.message, short(w.pos), w.hint) }));
+      const items = [...deck.findings].sort(bySourcePosition).map((w) => ({ severity: w.severity ?? ('warning' as const), text: formatDiagnostic(w.severity ?? 'warning', w.code, w.message, short(w.pos), w.hint) }));
       for (const item of items) problem(item.text);
       findings.set(file, items);
       server?.send({ type: 'findings', deck: nameOf(file), file: shown(file), items });
@@ -79,8 +96,7 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     }
   }
 
-  const short = (pos: SourcePos | undefined): SourcePos | undefined =>
-    pos && pos.file.startsWith(projectDir + sep) ? { ...pos, file: shown(pos.file) } : pos;
+  const short = (pos: SourcePos | undefined): SourcePos | undefined => (pos ? { ...pos, file: shown(pos.file) } : pos);
 
   const deckFiles = (): string[] => {
     try {
@@ -142,7 +158,7 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
       const { files, causes } = affected(paths);
       if (!files.length) return;
       // Only a change to deck files themselves leaves the compiled templates valid.
-      if (!causes.every((p) => files.includes(p))) preview.templates.clear();
+      if (!causes.every((p) => files.includes(p))) templates.clear();
       const begun = performance.now();
       const results: string[] = [];
       for (const file of files) {

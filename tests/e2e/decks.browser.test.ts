@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { buildAll, type BuiltDeck } from '../../src/pipeline/build.js';
+import { buildAll } from '../../src/pipeline/build.js';
+import type { PreparedDeck } from '../../src/pipeline/prepare-deck.js';
 import { repoRoot } from '../helpers/fs.js';
 import { serveFolder } from '../helpers/static-server.js';
 import { browserForTests } from '../helpers/browser.js';
@@ -15,7 +16,7 @@ const browserPath = browserForTests('browser tests');
 describe.skipIf(!browserPath)('built decks in Chromium', () => {
   let browser: LaunchedBrowser;
   let out: string;
-  let decks: BuiltDeck[];
+  let decks: PreparedDeck[];
   let server: Awaited<ReturnType<typeof serveFolder>>;
 
   beforeAll(async () => {

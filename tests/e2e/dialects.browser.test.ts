@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { buildAll, type BuiltDeck } from '../../src/pipeline/build.js';
+import { buildAll } from '../../src/pipeline/build.js';
+import type { PreparedDeck } from '../../src/pipeline/prepare-deck.js';
 import { browserForTests } from '../helpers/browser.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
@@ -15,7 +16,7 @@ const folders = ['reveal-md', 'reveal-md/json-config', 'revealjs-plugin', 'pando
 
 describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () => {
   let browser: LaunchedBrowser;
-  let decks: BuiltDeck[];
+  let decks: PreparedDeck[];
   let server: Awaited<ReturnType<typeof serveFolder>>;
   let project: string;
 
@@ -65,7 +66,7 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
   it('prints one PDF page per slide, for a deck of each tool', async () => {
     const sample = ['reveal-md/vertical-sections.md', 'revealjs-plugin/plugin-basic.md', 'pandoc/sections-and-slides.md', 'quarto/open-models-overview.qmd', 'marp/marp-images.md', 'reveal-md/hard-raw-section.md'];
     const out = join(project, 'pdf-out');
-    const result = await buildAll({ projectDir: project, inputs: sample, outDir: out, pdf: { browserPath: browserPath! } });
+    const result = await buildAll({ projectDir: project, inputs: sample, outDir: out, browser: { browserPath: browserPath! } });
     expect(result.pdfs).toHaveLength(sample.length);
     for (const pdf of result.pdfs) {
       const deck = result.decks.find((d) => d.deck.name === pdf.name)!.deck;
@@ -76,7 +77,7 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
   it('prints one page per fragment step with --pdf-fragments: Pandoc pauses and incremental lists, Marp lists, reveal.js fragments', async () => {
     const sample = ['pandoc/safety-debate-incremental.md', 'marp/marp-fragment-lists-rules.md', 'reveal-md/fragments-cost-of-openness.md'];
     const out = join(project, 'pdf-steps');
-    const result = await buildAll({ projectDir: project, inputs: sample, outDir: out, pdf: { browserPath: browserPath!, fragments: true } });
+    const result = await buildAll({ projectDir: project, inputs: sample, outDir: out, browser: { browserPath: browserPath! }, pdf: { fragments: true } });
     for (const pdf of result.pdfs) {
       const slides = result.decks.find((d) => d.deck.name === pdf.name)!.deck.stacks.flatMap((s) => s.slides);
       expect(slides.some((s) => s.fragments > 0), pdf.name).toBe(true);

@@ -17,6 +17,11 @@ export interface DialectChoice {
   reason: string;
 }
 
+/** The dialect's name as the user writes it: Quarto's own for Pandoc with Quarto's defaults. */
+export function dialectName(choice: DialectChoice): string {
+  return choice.dialect === 'pandoc' && choice.quarto ? 'quarto' : choice.dialect;
+}
+
 /** Front-matter keys that only one tool's users write. */
 const keysOf: Record<Exclude<Dialect, 'lectern'>, readonly string[]> = {
   'reveal-md': ['revealOptions', 'separator', 'verticalSeparator', 'notesSeparator', 'highlightTheme', 'scripts', 'preprocessor', 'listingTemplate', 'staticDirs', 'absoluteUrl', 'featuredSlide'],

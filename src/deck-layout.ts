@@ -1,0 +1,27 @@
+/**
+ * The shape of a built deck's folder, which the renderer links to and the asset planner fills:
+ * its page, its summary and the folders Lectern reserves. A leaf: it imports nothing.
+ */
+
+/** Where the built deck finds Lectern's own files, relative to its index.html. */
+export const runtimeDir = '_lectern';
+export const runtimePaths = {
+  revealCss: `${runtimeDir}/reveal/reveal.css`,
+  revealJs: `${runtimeDir}/reveal/reveal.js`,
+  notesJs: `${runtimeDir}/reveal/plugin/notes.js`,
+} as const;
+
+/** Folder of a built deck that holds copies of project files from outside the deck's folder. */
+export const projectFilesDir = '_project';
+/** Folder of a built deck that holds downloaded remote files. */
+export const remoteFilesDir = '_remote';
+
+/** The output folder of each template layer's assets, base template first. */
+export function templateAssetDirs(chain: readonly { name: string }[]): string[] {
+  const used = new Set<string>();
+  return chain.map((layer, i) => {
+    const name = used.has(layer.name) ? `${layer.name}-${i}` : layer.name;
+    used.add(name);
+    return `${runtimeDir}/templates/${name}`;
+  });
+}

@@ -1,0 +1,81 @@
+import { runtimePaths, templateAssetDirs } from '../deck-layout.js';
+import type { Deck, Slide } from '../model/types.js';
+import type { Template } from './load-template.js';
+import { themeCss } from './theme.js';
+
+/** What the build adds beside the deck model when it renders it. */
+export interface DeckView {
+  /** The deck's own stylesheets, linked after the template's. */
+  stylesheets?: string[];
+}
+
+/** JSON safe inside a <script> element. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** The Reveal.js configuration a deck starts with. */
+export function revealConfig(deck: Deck): Record<string, unknown> {
+  return {
+    width: deck.width,
+    height: deck.height,
+    margin: 0.04,
+    // Layouts place their own content (title and section slides centre themselves), so the
+    // screen and the printed page show the same thing.
+    center: false,
+    hash: true,
+    transition: deck.options.transition,
+    slideNumber: deck.options.slideNumber,
+    ...deck.options.reveal,
+  };
+}
+
+/** What a template sees: the deck model plus view fields derived from it. Documented in docs/templates.md. */
+export function templateContext(deck: Deck, template: Template, view: DeckView = {}): Record<string, unknown> {
+  const dirs = templateAssetDirs(template.chain);
+  const values = deck.options.theme ?? {};
+  let number = 0;
+  return {
+    deck: {
+      name: deck.name,
+      meta: deck.meta,
+      width: deck.width,
+      height: deck.height,
+      aspect: deck.options.aspect,
+      slideCount: deck.slideCount,
+    },
+    stacks: deck.stacks.map((stack) => ({
+      vertical: stack.slides.length > 1,
+      slides: stack.slides.map((slide) => slideView(slide, number++)),
+    })),
+    paths: {
+      ...runtimePaths,
+      template: dirs[dirs.length - 1],
+      styles: [...template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])), ...(view.stylesheets ?? [])],
+    },
+    theme: {
+      ...values,
+      css: themeCss(values, template.theme),
+    },
+    template: { name: template.name },
+    reveal: revealConfig(deck),
+  };
+}
+
+function slideView(slide: Slide, index: number): Record<string, unknown> {
+  const extraClass = slide.attributes.class ? ` ${slide.attributes.class}` : '';
+  return {
+    ...slide,
+    number: index + 1,
+    sectionAttributes: {
+      ...slide.attributes,
+      class: `layout-${slide.layout}${extraClass}`,
+      'data-layout': slide.layout,
+      'data-source-line': slide.pos.line,
+      // Reading-order index and Reveal indices: PDF export maps pages and links with them.
+      'data-lectern-slide': index,
+      'data-h': slide.h,
+      'data-v': slide.v,
+    },
+  };
+}
