@@ -1,9 +1,8 @@
-import { closeSync, createReadStream, realpathSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, realpathSync } from 'node:fs';
 import { openChecked } from '../assets/verify-copies.js';
 import { pipeline } from 'node:stream';
 import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-import { contentTypes } from '../content-types.js';
+import { contentTypeOf, resolveRequest } from '../static-files.js';
 import { listenOnLoopback } from './loopback.js';
 import type { DeckOutput } from '../output/write.js';
 
@@ -14,7 +13,7 @@ export interface DeckServer {
 }
 
 /** What a URL path of the deck is: text built in memory, a file on disk, or nothing. */
-type Lookup = (urlPath: string) => { text: string } | { file: string } | { fd: number } | null;
+type Lookup = (urlPath: string, rawPath: string) => { text: string } | { file: string } | { fd: number } | null;
 
 /**
  * Serves one built deck folder on 127.0.0.1 and nothing else: no listing, no path outside the
@@ -22,9 +21,9 @@ type Lookup = (urlPath: string) => { text: string } | { file: string } | { fd: n
  */
 export async function serveDeckFolder(folder: string): Promise<DeckServer> {
   const root = realpathSync(folder);
-  return serveDeck((path) => {
-    const file = resolveInside(root, path);
-    return file ? { file } : null;
+  return serveDeck((_path, rawPath) => {
+    const found = resolveRequest(root, rawPath);
+    return found.status === 200 ? { file: found.path } : null;
   });
 }
 
@@ -56,20 +55,21 @@ async function serveDeck(lookup: Lookup): Promise<DeckServer> {
       res.writeHead(405).end();
       return;
     }
+    const rawPath = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     let path: string;
     try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      path = decodeURIComponent(rawPath);
     } catch {
       res.writeHead(400).end();
       return;
     }
-    const found = lookup(path.endsWith('/') ? `${path}index.html` : path);
+    const found = lookup(path.endsWith('/') ? `${path}index.html` : path, rawPath);
     if (!found) {
       res.writeHead(404).end();
       return;
     }
     res.writeHead(200, {
-      'content-type': contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(path.endsWith('/') ? 'index.html' : path),
       'cache-control': 'no-store',
     });
     if (req.method === 'HEAD') {
@@ -79,16 +79,4 @@ async function serveDeck(lookup: Lookup): Promise<DeckServer> {
     else pipeline('fd' in found ? createReadStream('', { fd: found.fd }) : createReadStream(found.file), res, () => undefined);
   });
   return listenOnLoopback(server);
-}
-
-function resolveInside(root: string, urlPath: string): string | null {
-  const candidate = normalize(join(root, urlPath));
-  if (!candidate.startsWith(root + sep)) return null;
-  try {
-    const real = realpathSync(candidate);
-    if (!real.startsWith(root + sep) || !statSync(real).isFile()) return null;
-    return real;
-  } catch {
-    return null;
-  }
 }

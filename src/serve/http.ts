@@ -4,23 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
 import { DeckError } from '../errors.js';
-import { liveReloadScript } from './client.js';
-import { contentTypes } from '../content-types.js';
+import { CLIENT_PATH, EVENTS_PATH, liveReloadScript, type LiveEvent } from './client.js';
+import { contentTypeOf, resolveRequest } from '../static-files.js';
 
-export const CLIENT_PATH = '/__lectern/client.js';
-export const EVENTS_PATH = '/__lectern/events';
-
-/** A message to the open pages: reload one deck (or all), show an error or clear it, list the deck's check findings. */
-export interface LiveEvent {
-  type: 'reload' | 'problem' | 'clear' | 'findings';
-  /** The deck it is about, or '*' for every deck. */
-  deck: string;
-  text?: string;
-  /** For `findings`: the deck file, as the terminal shows it. */
-  file?: string;
-  /** For `findings`: each one as the terminal prints it. */
-  items?: { severity: 'warning' | 'error'; text: string }[];
-}
+export type { LiveEvent } from './client.js';
 
 export interface DevServer {
   url: string;
@@ -65,7 +52,7 @@ export async function startDevServer(root: string, options: { host: string; port
     const rawPath = (req.url ?? '/').split('?')[0]!;
     if (rawPath === EVENTS_PATH) return openEvents(req, res);
     if (rawPath === CLIENT_PATH) {
-      res.writeHead(200, { 'content-type': contentTypes['.js']!, 'cache-control': 'no-cache' }).end(liveReloadScript);
+      res.writeHead(200, { 'content-type': contentTypeOf('client.js'), 'cache-control': 'no-cache' }).end(liveReloadScript);
       return;
     }
     const file = resolveRequest(realRoot, rawPath);
@@ -136,37 +123,9 @@ function writeEvent(res: ServerResponse, event: LiveEvent): void {
   res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 }
 
-/**
- * Maps a request path to a file inside the root, or a refusal: backslashes, NUL bytes, dot
- * segments (plain or encoded) are 403; anything that resolves outside the root, through a
- * symlink or into a sibling folder with the same prefix, is 404.
- */
-export function resolveRequest(root: string, rawPath: string): { status: 200; path: string } | { status: 403 | 404 } {
-  if (/\\|%5c|%00|\0/i.test(rawPath)) return { status: 403 };
-  let path: string;
-  try {
-    path = decodeURIComponent(rawPath);
-  } catch {
-    return { status: 403 };
-  }
-  if (path.includes('\0') || path.includes('\\')) return { status: 403 };
-  const segments = path.split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '.' || s === '..')) return { status: 403 };
-  let candidate = join(root, ...segments);
-  try {
-    if (statSync(candidate).isDirectory()) candidate = join(candidate, 'index.html');
-    const real = realpathSync(candidate);
-    if (real !== root && !real.startsWith(root + sep)) return { status: 404 };
-    if (!statSync(real).isFile()) return { status: 404 };
-    return { status: 200, path: real };
-  } catch {
-    return { status: 404 };
-  }
-}
-
 function sendFile(req: IncomingMessage, res: ServerResponse, path: string): void {
   const stat = statSync(path);
-  const type = contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentTypeOf(path);
   if (type.startsWith('text/html')) {
     // Pages get the live-reload client; they are small and rebuilt often, so never cached.
     const html = readFileSync(path, 'utf8');
