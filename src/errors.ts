@@ -21,7 +21,7 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** The codes of check findings, one per rule (see src/check/rules.ts). */
-export const checkCodes = [
+const checkCodes = [
   'SLIDE_OVERFLOW', 'IMAGE_ALT', 'COLOR_CONTRAST', 'LANG_MISSING', 'HEADING_ORDER', 'IMAGE_BROKEN', 'IMAGE_OVERSIZED',
   'LINK_SLIDE_MISSING', 'LINK_FILE_MISSING', 'SLIDE_EMPTY', 'SLIDE_TOO_MANY_BULLETS', 'SLIDE_TOO_MANY_WORDS', 'NOTES_MISSING',
   'TITLE_DUPLICATE',
@@ -29,7 +29,7 @@ export const checkCodes = [
 export type CheckCode = (typeof checkCodes)[number];
 
 /** Every error code Lectern reports, with the exit status it leads to. */
-export const errorCodes = {
+const errorCodes = {
   SOURCE_READ: ExitCode.content,
   SOURCE_ENCODING: ExitCode.content,
   FRONT_MATTER_UNCLOSED: ExitCode.content,
@@ -97,7 +97,7 @@ export const errorCodes = {
 } as const satisfies Record<string, ExitCode>;
 export type ErrorCode = keyof typeof errorCodes;
 
-export type WarningCode =
+type FindingCode =
   | CheckCode
   | 'HTML_REMOVED'
   | 'REQUEST_BLOCKED'
@@ -115,7 +115,7 @@ export type WarningCode =
   /** Speaker notes that look like slides: a separator may be missing. */
   | 'NOTES_SUSPICIOUS';
 
-export interface DeckErrorInit {
+interface DeckErrorInit {
   pos?: SourcePos;
   hint?: string;
   cause?: unknown;
@@ -153,11 +153,12 @@ export class DeckErrors extends Error {
 }
 
 /**
- * A problem that does not stop the build by itself. Check findings carry the rule that found
- * them and that rule's severity; one at `error` fails `lectern check` and `lectern build`.
+ * Something a run reports about a deck: a warning, or what a check rule found. Rule findings
+ * carry the rule and its severity; one at `error` fails `lectern check` and `lectern build`
+ * (as an error at its line). Without a severity it is a warning.
  */
-export interface Warning {
-  code: WarningCode;
+export interface Finding {
+  code: FindingCode;
   message: string;
   pos: SourcePos;
   hint?: string;
@@ -166,7 +167,7 @@ export interface Warning {
 }
 
 /** `file:line:col` with as much of the position as is known. */
-export function formatPos(pos: SourcePos | undefined): string {
+function formatPos(pos: SourcePos | undefined): string {
   if (!pos) return 'lectern';
   let out = pos.file;
   if (pos.line !== undefined) {
@@ -216,12 +217,12 @@ export function append<T>(target: T[], items: readonly T[]): T[] {
 }
 
 /** Warnings of one code said at most this often per deck; one more line says how many more. */
-export const MAX_WARNINGS_PER_CODE = 50;
+const MAX_WARNINGS_PER_CODE = 50;
 
 /** Caps repeated warnings per code, keeping the first ones and saying how many were left out. */
-export function capWarnings(warnings: Warning[]): Warning[] {
+export function capWarnings(warnings: Finding[]): Finding[] {
   const seen = new Map<string, number>();
-  const out: Warning[] = [];
+  const out: Finding[] = [];
   for (const w of warnings) {
     const n = (seen.get(w.code) ?? 0) + 1;
     seen.set(w.code, n);

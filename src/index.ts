@@ -6,7 +6,7 @@ export { checkAll, type CheckedDeck, type CheckOptions } from './pipeline/check.
 export { rules as checkRules, type RuleName, type Severity } from './config/check-rules.js';
 export type { PdfOptions, PdfResult } from './pdf/export.js';
 export { findBrowser, type BrowserOptions, type BrowserSource } from './browser/find.js';
-export { DeckError, DeckErrors, ExitCode, formatDiagnostic, type SourcePos, type Warning } from './errors.js';
+export { DeckError, DeckErrors, ExitCode, formatDiagnostic, type SourcePos, type Finding } from './errors.js';
 export type { Deck, Slide, Stack, DeckMeta, AssetRef } from './model/types.js';
 export { deckLayerSchema, projectConfigSchema, deckDefaults, mergeDeckOptions, type DeckOptions, type DeckLayer } from './config/schema.js';
 export { parseOutline, lexOutline } from './outline/parse-outline.js';

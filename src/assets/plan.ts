@@ -17,7 +17,7 @@ export interface FileCopy {
   checked?: { real: string; dev: number; ino: number };
 }
 
-export interface AssetPlanInput {
+interface AssetPlanInput {
   deck: Deck;
   /** Folder of the deck file: images must stay inside it. */
   deckDir: string;
@@ -28,7 +28,7 @@ export interface AssetPlanInput {
 }
 
 /** Only the Reveal.js files a deck needs: core, its stylesheet, and the speaker-notes plugin. */
-export const revealFiles = ['dist/reveal.js', 'dist/reveal.css', 'dist/plugin/notes.js'];
+const revealFiles = ['dist/reveal.js', 'dist/reveal.css', 'dist/plugin/notes.js'];
 
 /**
  * Decides which files a built deck needs and where they go. Pure: it reads nothing, so

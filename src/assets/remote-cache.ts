@@ -22,7 +22,7 @@ export interface RemoteCache {
   runDeadline?: AbortSignal;
 }
 
-export const cacheDirName = '.lectern-cache';
+const cacheDirName = '.lectern-cache';
 /** The largest remote file taken: a deck image, not a dataset. */
 export const MAX_REMOTE_BYTES = 25 * 1024 * 1024;
 

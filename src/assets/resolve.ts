@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
-import { DeckError, type Warning } from '../errors.js';
+import { DeckError, type Finding } from '../errors.js';
 import type { AssetRef } from '../model/types.js';
 import { projectFilesDir, remoteFilesDir, runtimeDir } from '../deck-layout.js';
 import type { FileCopy } from './plan.js';
@@ -14,7 +14,7 @@ import { scriptedSvg } from './scripted.js';
  * that names a file that is missing. Problems are collected, never thrown one by one.
  */
 
-export type RemotePolicy = 'download' | 'link' | 'error';
+type RemotePolicy = 'download' | 'link' | 'error';
 
 export interface ResolveContext {
   deckDir: string;
@@ -33,7 +33,7 @@ export interface ResolvedAssets {
   /** Remote URLs the deck keeps as links (`remote: link`). */
   remoteKept: Set<string>;
   copies: FileCopy[];
-  warnings: Warning[];
+  warnings: Finding[];
   errors: DeckError[];
   /** Remote files to fetch before the deck is built again. */
   pending: string[];
@@ -44,7 +44,7 @@ export function browserUrl(url: string): string {
   return url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
 }
 
-export function isRemote(url: string): boolean {
+function isRemote(url: string): boolean {
   return /^(https?:)?\/\//i.test(browserUrl(url));
 }
 
@@ -52,7 +52,7 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
   const map = new Map<string, string | null>();
   const remoteKept = new Set<string>();
   const copies = new Map<string, FileCopy>();
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   const errors: DeckError[] = [];
   const pending = new Set<string>();
   const projectRoot = realOrSelf(ctx.projectDir);

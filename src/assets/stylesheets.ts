@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { collect } from '../config/yaml-layer.js';
-import type { SourcePos, Warning } from '../errors.js';
+import type { SourcePos, Finding } from '../errors.js';
 import { refuseStylesheet } from '../model/css-value.js';
 import type { FileCopy } from './plan.js';
 import { resolveAssets, type ResolveContext } from './resolve.js';
 
 /** The deck's own stylesheets, their copies, and what was said of those left out. */
-export interface DeckStylesheets {
+interface DeckStylesheets {
   /** Paths in the built deck, linked after the template's stylesheets. */
   links: string[];
   copies: FileCopy[];
-  warnings: Warning[];
+  warnings: Finding[];
 }
 
 /**
@@ -21,7 +21,7 @@ export function deckStylesheets(paths: string[], locate: (key: (string | number)
   const refs = paths.map((url, i) => ({ url, pos: locate(paths.length === 1 ? [] : [i]) }));
   const found = resolveAssets(refs, ctx);
   if (found.errors.length) throw collect(found.errors);
-  const warnings: Warning[] = found.warnings.map((w) => ({ ...w, message: w.message.replace(/^image /, 'stylesheet ').replace('; a placeholder is shown', '') }));
+  const warnings: Finding[] = found.warnings.map((w) => ({ ...w, message: w.message.replace(/^image /, 'stylesheet ').replace('; a placeholder is shown', '') }));
   const out: DeckStylesheets = { links: [], copies: [], warnings };
   for (const copy of found.copies) {
     if (!ctx.unsafe) {

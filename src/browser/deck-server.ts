@@ -6,7 +6,7 @@ import { contentTypeOf, resolveRequest } from '../static-files.js';
 import { listenOnLoopback } from './loopback.js';
 import type { DeckOutput } from '../output/write.js';
 
-export interface DeckServer {
+interface DeckServer {
   /** `http://127.0.0.1:PORT` */
   origin: string;
   close: () => Promise<void>;

@@ -12,7 +12,7 @@ export function openBrowser(source: BrowserSource, protocolTimeout?: number): Pr
 }
 
 /** Flags that keep a headless browser quiet, local and quick on closed or shared machines. */
-export const browserArgs = [
+const browserArgs = [
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
@@ -140,7 +140,7 @@ function closingOnce(browser: Browser, finish: () => Promise<void>): LaunchedBro
 }
 
 /** Connects to a browser that is already running (a pool on another machine, say). */
-export async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_000): Promise<LaunchedBrowser> {
+async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_000): Promise<LaunchedBrowser> {
   const { connect } = await import('puppeteer-core');
   let browser: Browser;
   try {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A server of Lectern's own on 127.0.0.1, on any free port. */
-export interface LoopbackServer {
+interface LoopbackServer {
   /** `http://127.0.0.1:PORT` */
   origin: string;
   /** Closes the server and every connection still open on it. */

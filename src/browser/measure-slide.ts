@@ -1,5 +1,5 @@
 /** How far a slide's visible content reaches past its box, and what clips its own content. */
-export interface SlideMeasure {
+interface SlideMeasure {
   /** Pixels outside the slide, above plus below, and left plus right, at the deck's own size. */
   down: number;
   sideways: number;

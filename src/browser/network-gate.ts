@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { listenOnLoopback } from './loopback.js';
 
 /** What a page may reach: its deck's own server, and http(s) when remote loads are allowed. */
-export interface GatePolicy {
+interface GatePolicy {
   origin: string;
   allowRemote: boolean;
   /** Everything refused, as the page asked for it. */
@@ -13,7 +13,7 @@ export interface GatePolicy {
   retired: string[];
 }
 
-export interface NetworkGate {
+interface NetworkGate {
   /** The proxy a browser context is pointed at: `http://127.0.0.1:PORT`. */
   proxy: string;
   close: () => Promise<void>;
@@ -25,7 +25,7 @@ export interface NetworkGate {
  * sees (WebSockets, workers, popups, beacons, prefetches) are refused too, and reported.
  * Requests for the deck's own origin are passed to its server; nothing else leaves.
  */
-export async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
+async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
   const refuse = (what: string): void => {
     if (policy.retired.some((old) => what.startsWith(`${old}/`) || what === old)) return;
     if (!policy.blocked.includes(what)) policy.blocked.push(what);
@@ -96,7 +96,7 @@ function splitHostPort(target: string): [string, string] {
 }
 
 /** A page in a browser context of its own, every connection of which passes its own gate. */
-export interface GatedPage {
+interface GatedPage {
   page: Page;
   context: BrowserContext;
   /** What the gate lets through and what it refused: the page's route. */

@@ -3,11 +3,11 @@ import { DeckError, interrupted } from '../errors.js';
 import type { LaunchedBrowser } from './launch.js';
 
 /** A page that does one deck at a time and is reused for the next. */
-export interface PooledPage {
+interface PooledPage {
   close: () => Promise<void>;
 }
 
-export interface PoolOptions<J, P extends PooledPage, R> {
+interface PoolOptions<J, P extends PooledPage, R> {
   /** Pages open at once; default: the number of CPUs. */
   concurrency?: number;
   signal?: AbortSignal;

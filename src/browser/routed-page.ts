@@ -1,13 +1,13 @@
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import type { LaunchedBrowser } from './launch.js';
 import { openGatedPage } from './network-gate.js';
-import { DeckError, interrupted, type Warning } from '../errors.js';
+import { DeckError, interrupted, type Finding } from '../errors.js';
 
 /** A browser tab, as the code that drives decks in it sees it. */
 export type BrowserPage = Page;
 
 /** What a page may load, and what it tried to load outside that. */
-export interface Route {
+interface Route {
   origin: string;
   allowRemote: boolean;
   blocked: string[];
@@ -22,7 +22,7 @@ export function routeTo(route: Route, origin: string, allowRemote: boolean): voi
 }
 
 /** A page that may load only the current deck's own server, and a bounded close. */
-export interface RoutedPage {
+interface RoutedPage {
   page: Page;
   /** Set with `routeTo` before each deck; `blocked` collects what was refused. */
   route: Route;
@@ -76,13 +76,13 @@ export function deckSteps(options: { deadline: number; signal?: AbortSignal }, d
 }
 
 /** Tracks what step a page is waiting on, so a timeout can say. */
-export class Pending {
+class Pending {
   step = 'opening the deck';
   constructor(readonly verb: 'printing' | 'checking' = 'printing') {}
 }
 
 /** The requests a page refused, as the warnings of the deck that made them. */
-export function blockedRequests(blocked: string[], deckFile: string): Warning[] {
+export function blockedRequests(blocked: string[], deckFile: string): Finding[] {
   return blocked.map((url) => ({
     code: 'REQUEST_BLOCKED',
     message: `blocked a request to ${url}`,
@@ -92,7 +92,7 @@ export function blockedRequests(blocked: string[], deckFile: string): Warning[] 
 }
 
 /** Lets the deck's own origin (and, when allowed, http(s)) through; refuses and records the rest. */
-export function routeRequest(request: HTTPRequest, { origin, allowRemote, blocked, retired }: Route): void {
+function routeRequest(request: HTTPRequest, { origin, allowRemote, blocked, retired }: Route): void {
   if (request.isInterceptResolutionHandled()) return;
   const url = request.url();
   if (retired.some((old) => url.startsWith(`${old}/`))) {
@@ -109,7 +109,7 @@ export function routeRequest(request: HTTPRequest, { origin, allowRemote, blocke
 }
 
 /** A step of a deck's work, bounded by the deck's deadline and the run's interrupt. */
-export async function withDeadline<T>(work: Promise<T>, options: { deadline: number; signal?: AbortSignal }, pending: Pending, deckFile: string): Promise<T> {
+async function withDeadline<T>(work: Promise<T>, options: { deadline: number; signal?: AbortSignal }, pending: Pending, deckFile: string): Promise<T> {
   const remaining = options.deadline - Date.now();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;

@@ -1,12 +1,12 @@
 import { Parser as HtmlParser } from 'htmlparser2';
-import type { SourcePos, Warning } from '../errors.js';
+import type { SourcePos, Finding } from '../errors.js';
 import type { Deck, Slide } from '../model/types.js';
 import { resolveRules, type ActiveRule, type RuleName } from '../config/check-rules.js';
 import { linkedFilePath, type LinkTarget } from '../assets/linked-files.js';
 
 export type { LinkTarget } from '../assets/linked-files.js';
 
-export interface ContentCheckInput {
+interface ContentCheckInput {
   deck: Deck;
   /** Resolves a local link (path relative to the deck file, query and hash removed). */
   linkTarget: (path: string) => LinkTarget;
@@ -16,9 +16,9 @@ export interface ContentCheckInput {
  * The rules that need only the deck model: empty and crowded slides, missing notes, duplicate
  * titles, links to slides and files that do not exist. Pure but for `linkTarget`.
  */
-export function checkContent({ deck, linkTarget }: ContentCheckInput): Warning[] {
+export function checkContent({ deck, linkTarget }: ContentCheckInput): Finding[] {
   const active = resolveRules(deck.options.checks);
-  const findings: Warning[] = [];
+  const findings: Finding[] = [];
   const slides = deck.stacks.flatMap((s) => s.slides);
   const ignored = ignoredAt(slides);
   const report = (rule: RuleName, pos: SourcePos, message: string, hint: string): void => {

@@ -1,4 +1,4 @@
-import type { SourcePos, Warning } from '../errors.js';
+import type { SourcePos, Finding } from '../errors.js';
 import { clippedName } from '../browser/measure-slide.js';
 import { formatBytes } from '../shown.js';
 import type { DeckObservations } from './observations.js';
@@ -7,7 +7,7 @@ import { ignoredAt, slideName } from './content.js';
 import { resolveRules, type RuleName } from '../config/check-rules.js';
 
 /** Which Lectern rule each axe-core rule reports under. */
-export const axeRules: Record<string, RuleName> = {
+const axeRules: Record<string, RuleName> = {
   'image-alt': 'image-alt',
   'role-img-alt': 'image-alt',
   'svg-img-alt': 'image-alt',
@@ -32,10 +32,10 @@ const SMALL_IMAGE = 250_000;
  * Turns what the browser saw into findings at the deck's source lines. Pure: `bytesOf` says how
  * large a deck file is, by the path the page loaded it from.
  */
-export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (src: string) => number | undefined, assets: AssetRef[] = deck.assets): Warning[] {
+export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (src: string) => number | undefined, assets: AssetRef[] = deck.assets): Finding[] {
   const active = resolveRules(deck.options.checks);
   const slides = deck.stacks.flatMap((s) => s.slides);
-  const findings: Warning[] = [];
+  const findings: Finding[] = [];
   const keys = new Set<string>();
   const ignored = ignoredAt(slides);
   const report = (rule: RuleName, pos: SourcePos, message: string, hint: string): void => {

@@ -7,7 +7,7 @@ import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } fr
 
 import type { AxeSeen, DeckObservations, HeadingSeen, ImageSeen, OverflowSeen } from './observations.js';
 
-export interface InspectOptions {
+interface InspectOptions {
   width: number;
   height: number;
   /** axe-core rules about the slides' content, and about the page itself. */

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { axeRulesFor, browserFindings } from './findings.js';
-import type { Warning } from '../errors.js';
+import type { Finding } from '../errors.js';
 import type { AssetRef, Deck } from '../model/types.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { DeckOutput } from '../output/write.js';
@@ -12,20 +12,20 @@ import { runOnPages } from '../browser/page-pool.js';
 import { blockedRequests } from '../browser/routed-page.js';
 
 /** A deck built in memory, to check before (or instead of) writing it. */
-export interface CheckJob {
+interface CheckJob {
   deck: Deck;
   /** Every deck file named in the deck or its settings: findings about one point where it is named. */
   assets: AssetRef[];
   output: DeckOutput;
 }
 
-export type BrowserCheckOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'allowRemote'> & { signal?: AbortSignal };
+type BrowserCheckOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'allowRemote'> & { signal?: AbortSignal };
 
 /**
  * Runs the browser rules (overflow, accessibility, images) on decks built in memory, each served
  * from a private 127.0.0.1 server, in one open browser. Returns each deck's findings in order.
  */
-export function checkInBrowser(jobs: CheckJob[], browser: LaunchedBrowser, options: BrowserCheckOptions = {}): Promise<Warning[][]> {
+export function checkInBrowser(jobs: CheckJob[], browser: LaunchedBrowser, options: BrowserCheckOptions = {}): Promise<Finding[][]> {
   return runOnPages(jobs, browser, {
     concurrency: options.concurrency,
     signal: options.signal,
@@ -36,7 +36,7 @@ export function checkInBrowser(jobs: CheckJob[], browser: LaunchedBrowser, optio
   });
 }
 
-async function checkOne(page: InspectPage, { deck, assets, output }: CheckJob, options: BrowserCheckOptions): Promise<Warning[]> {
+async function checkOne(page: InspectPage, { deck, assets, output }: CheckJob, options: BrowserCheckOptions): Promise<Finding[]> {
   const server = await serveDeckOutput(output);
   try {
     const rules = axeRulesFor(deck);

@@ -1,9 +1,9 @@
 import { shownPath } from '../shown.js';
-import { bySourcePosition, DeckErrors, ExitCode, formatDiagnostic, type Warning } from '../errors.js';
+import { bySourcePosition, DeckErrors, ExitCode, formatDiagnostic, type Finding } from '../errors.js';
 import type { CheckedDeck } from '../pipeline/check.js';
 import { errorsJson, type CliIo } from './report.js';
 
-export interface CheckReportOptions {
+interface CheckReportOptions {
   strict: boolean;
   json: boolean;
   quiet: boolean;
@@ -70,7 +70,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function findingJson(f: Warning, io: CliIo): Record<string, unknown> {
+function findingJson(f: Finding, io: CliIo): Record<string, unknown> {
   return {
     rule: f.rule ?? null,
     code: f.code,

@@ -5,7 +5,7 @@ import { findBrowser } from '../browser/find.js';
 import { launchBrowser } from '../browser/launch.js';
 import { fontLoads, type DeclaredFont } from '../browser/font-check.js';
 
-export interface DoctorCheck {
+interface DoctorCheck {
   name: string;
   ok: boolean;
   detail: string;

@@ -1,5 +1,5 @@
 import { formatBytes, shownPath } from '../shown.js';
-import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos, type Warning } from '../errors.js';
+import { DeckErrors, formatDiagnostic, toDeckError, type SourcePos, type Finding } from '../errors.js';
 import type { PdfResult } from '../pdf/export.js';
 import type { PdfProgress } from '../pipeline/build.js';
 
@@ -18,7 +18,7 @@ function shortPos(pos: SourcePos | undefined, cwd: string): SourcePos | undefine
   return pos ? { ...pos, file: shownPath(pos.file, cwd) } : pos;
 }
 
-export function reportWarnings(warnings: Warning[], io: CliIo): void {
+export function reportWarnings(warnings: Finding[], io: CliIo): void {
   for (const w of warnings) io.stderr(`${formatDiagnostic(w.severity ?? 'warning', w.code, w.message, shortPos(w.pos, io.cwd), w.hint)}\n`);
 }
 

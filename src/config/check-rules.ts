@@ -33,6 +33,12 @@ interface RuleInfo {
 
 export type Severity = 'off' | 'warning' | 'error';
 export type RuleName = keyof typeof rules;
+
+// The codes are Lectern's (errors.ts, a leaf every stage reads); each names one rule here, and
+// the compiler fails when a code has no rule.
+type CodeWithoutRule = Exclude<CheckCode, (typeof rules)[RuleName]['code']>;
+const everyCodeHasRule: [CodeWithoutRule] extends [never] ? true : CodeWithoutRule = true;
+void everyCodeHasRule;
 export const ruleNames = Object.keys(rules) as RuleName[];
 
 /** A rule as one layer of config sets it: a severity, a limit, or both. */

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { projectConfigSchema, type ProjectConfigLayer } from './schema.js';
 import type { SourcePos } from '../errors.js';
 import { readYamlLayer } from './yaml-layer.js';
+import { cleanText } from '../text.js';
 
 export const configFileNames = ['lectern.config.yaml', 'lectern.config.yml'];
 
-export interface LoadedConfig {
+interface LoadedConfig {
   file: string | null;
   config: ProjectConfigLayer;
   /** Where a key of the config file was written. */
@@ -18,7 +19,7 @@ export function loadProjectConfig(projectDir: string): LoadedConfig {
   for (const name of configFileNames) {
     const file = join(projectDir, name);
     if (!existsSync(file)) continue;
-    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    const text = cleanText(readFileSync(file, 'utf8'));
     const layer = readYamlLayer({ text, file: name, firstLine: 1 }, projectConfigSchema, {
       syntax: 'CONFIG_SYNTAX',
       invalid: 'CONFIG_INVALID',

@@ -26,7 +26,7 @@ const regex = z
 
 export const transitions = ['none', 'fade', 'slide', 'convex', 'concave', 'zoom'] as const;
 export const aspects = { '16:9': { width: 1280, height: 720 }, '4:3': { width: 1024, height: 768 } } as const;
-export type Aspect = keyof typeof aspects;
+type Aspect = keyof typeof aspects;
 
 /** Reveal.js options a deck may pass through, checked by name and type. */
 export const revealOptionsSchema = z

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeckError } from '../errors.js';
 import { shownPath } from '../shown.js';
+import { cleanText } from '../text.js';
 
 /**
  * reveal-md's own config file, `reveal-md.json`, beside a deck or in the project: reveal-md
@@ -21,7 +22,7 @@ export function readToolConfig(deckDir: string, projectDir: string): ToolConfig 
     const file = shownPath(path, projectDir);
     let data: unknown;
     try {
-      data = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+      data = JSON.parse(cleanText(readFileSync(path, 'utf8')));
     } catch (err) {
       throw new DeckError('CONFIG_SYNTAX', `invalid JSON: ${(err as Error).message}`, { pos: { file, line: 1, column: 1 }, hint: 'reveal-md.json must be one JSON object' });
     }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { bySourcePosition, DeckError, DeckErrors, type ErrorCode, type SourcePos } from '../errors.js';
 import { closest } from '../suggest.js';
 
-export interface YamlSource {
+interface YamlSource {
   /** The YAML text alone. */
   text: string;
   file: string;
@@ -11,7 +11,7 @@ export interface YamlSource {
   firstLine: number;
 }
 
-export interface LayerCodes {
+interface LayerCodes {
   syntax: ErrorCode;
   invalid: ErrorCode;
   unknownKey: ErrorCode;
@@ -26,7 +26,7 @@ export function parseYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, 
 }
 
 /** A validated layer and a way to find where any of its keys was written. */
-export interface LocatedLayer<T> {
+interface LocatedLayer<T> {
   value: T;
   locate: (path: (string | number)[]) => SourcePos;
 }
@@ -46,7 +46,7 @@ export interface YamlData {
 }
 
 /** The most problems of one layer reported in one run. */
-export const MAX_PROBLEMS = 50;
+const MAX_PROBLEMS = 50;
 
 /** Parses YAML (core schema only: no custom tags, nothing executed) into a plain map. */
 export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {

@@ -1,7 +1,7 @@
 import { Lexer, type Tokens } from 'marked';
 import { ruleNames } from '../config/check-rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
-import { append, DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
+import { append, DeckError, DeckErrors, type SourcePos, type Finding } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml, type MediaRewrite } from './html-dom.js';
@@ -30,7 +30,7 @@ type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; stack
 export function buildModel(input: ModelInput): Deck {
   const { file, options } = input;
   const unsafe = options.html === 'unsafe';
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   const assets: AssetRef[] = [];
   const links: AssetRef[] = [];
 

@@ -44,7 +44,7 @@ const isNameStart = (c: string): boolean => /^[A-Za-z_]$/.test(c) || c.charCodeA
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
 
 /** The tokens of CSS Syntax Level 3 this check needs; everything else is `other`. */
-export function tokenizeCss(input: string): CssToken[] {
+function tokenizeCss(input: string): CssToken[] {
   // The CSS preprocessing step: CR and FF become newlines, NUL the replacement character.
   const s = input.replace(/\r\n?|\f/g, '\n').replace(/\0/g, '\ufffd');
   const tokens: CssToken[] = [];

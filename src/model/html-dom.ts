@@ -3,7 +3,7 @@ import { isComment, isTag, isText, type AnyNode, type ChildNode, type Element, t
 import { parseDocument } from 'htmlparser2';
 import { droppedWithContent, isAllowedTag, isHtmlAttribute, mediaItems, refuseAttribute } from './html-policy.js';
 
-export interface FinishedHtml {
+interface FinishedHtml {
   html: string;
   /** Attributes collected from `<!-- .slide: … -->` comments. */
   slideAttributes: Record<string, string>;

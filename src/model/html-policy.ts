@@ -72,7 +72,7 @@ const revealAttributeKinds: Record<string, 'html' | 'media' | 'media-list' | 'ba
 };
 
 /** Reveal's own test for a `data-background` that names images rather than CSS. */
-export function isBackgroundImage(value: string): boolean {
+function isBackgroundImage(value: string): boolean {
   return /^(http|file|\/\/)/i.test(value) || /\.(svg|png|jpg|jpeg|gif|bmp|webp)([?#\s]|$)/i.test(value);
 }
 

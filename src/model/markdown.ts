@@ -1,7 +1,7 @@
 import hljs from 'highlight.js/lib/common';
 import { Parser as HtmlParser, parseDocument } from 'htmlparser2';
 import { Parser, Renderer, type Token, type Tokens } from 'marked';
-import { DeckError, type Warning } from '../errors.js';
+import { DeckError, type Finding } from '../errors.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
 import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isHtmlAttribute, isSafeUrl, mediaItems, refuseAttribute } from './html-policy.js';
@@ -62,13 +62,13 @@ export function renderInline(tokens: Token[]): string {
 }
 
 /** Elements one piece of raw HTML may nest: the HTML tree is walked recursively later. */
-export const MAX_HTML_DEPTH = 200;
+const MAX_HTML_DEPTH = 200;
 
-export interface TokenScan {
+interface TokenScan {
   assets: AssetRef[];
   /** Every link target, as written (Markdown links and `<a href>`). */
   links: AssetRef[];
-  warnings: Warning[];
+  warnings: Finding[];
 }
 
 /**
@@ -79,7 +79,7 @@ export interface TokenScan {
 export function scanTokens(tokens: Token[], file: string, unsafe: boolean): TokenScan {
   const assets: AssetRef[] = [];
   const links: AssetRef[] = [];
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   const removed = (what: string, pos: Pos, why: string): void => {
     warnings.push({
       code: 'HTML_REMOVED',
@@ -118,7 +118,7 @@ function scanHtml(
   removed: (what: string, pos: Pos, why: string) => void,
   file: string,
   nested = false,
-  warnings: Warning[] = [],
+  warnings: Finding[] = [],
 ): void {
   // The tokenizer moves forward: count newlines from where the last position was asked.
   let seen = 0;

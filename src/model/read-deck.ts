@@ -2,7 +2,7 @@ import { mergeDeckOptions, type DeckLayer, type DeckOptions } from '../config/sc
 import type { ToolConfig } from '../config/tool-config.js';
 import { lexOutline, parseOutline, type Outline } from '../outline/parse-outline.js';
 import { buildModel, type ModelInput } from './build-model.js';
-import { append, type Warning } from '../errors.js';
+import { append, type Finding } from '../errors.js';
 import type { Deck } from './types.js';
 
 /**
@@ -21,7 +21,7 @@ export function readOutline(text: string, file: string, configLayer: DeckLayer, 
 }
 
 /** Whether `title:` makes a title slide in the deck's dialect, unless `titleSlide` says. */
-export function titleSlideFor(outline: Outline, options: DeckOptions): boolean {
+function titleSlideFor(outline: Outline, options: DeckOptions): boolean {
   if (options.titleSlide !== undefined) return options.titleSlide;
   return outline.dialect.dialect === 'lectern' || outline.dialect.dialect === 'pandoc';
 }
@@ -40,8 +40,8 @@ export function deckFrom(outline: Outline, options: DeckOptions, name: string, l
  * `|||` or `<!--v-->` — usually mean a separator the deck's old tool knew is missing here, and the
  * slides after it were swallowed into the notes.
  */
-function suspiciousNotes(slides: { notes?: { text: string; line: number; lineMap?: number[] }[] }[], file: string): Warning[] {
-  const warnings: Warning[] = [];
+function suspiciousNotes(slides: { notes?: { text: string; line: number; lineMap?: number[] }[] }[], file: string): Finding[] {
+  const warnings: Finding[] = [];
   for (const slide of slides) {
     for (const segment of slide.notes ?? []) {
       let fence = false;

@@ -1,6 +1,6 @@
 import type { DeckOptions } from '../config/schema.js';
 import type { DialectChoice } from '../outline/dialects/detect.js';
-import type { SourcePos, Warning } from '../errors.js';
+import type { SourcePos, Finding } from '../errors.js';
 
 /** A local file the deck needs, found in the parsed outline. */
 export interface AssetRef {
@@ -69,7 +69,7 @@ export interface Deck {
   assets: AssetRef[];
   /** Link targets in slides and notes, with where they were written. */
   links: AssetRef[];
-  warnings: Warning[];
+  warnings: Finding[];
   /** The tool whose rules the deck was read by, and why. */
   dialect?: DialectChoice;
 }

@@ -1,6 +1,6 @@
 import { DeckError } from '../errors.js';
 
-export interface FrontMatterSplit {
+interface FrontMatterSplit {
   /** The YAML between the fences, or null when the file has no front matter. */
   yaml: string | null;
   /** File line on which the YAML starts. */

@@ -21,13 +21,13 @@ export function lexSegment(segment: Segment, file = ''): LinedToken[] {
 
 /** Deeper than any slide needs, shallow enough that the Markdown parser cannot be driven into
  * deep recursion or runaway memory by nested quotes or lists. */
-export const MAX_NESTING = 50;
+const MAX_NESTING = 50;
 /** Emphasis markers one paragraph may hold: resolving them costs time that grows with their square. */
-export const MAX_EMPHASIS = 1000;
+const MAX_EMPHASIS = 1000;
 /** Table cells one row may hold. */
-export const MAX_CELLS = 1000;
+const MAX_CELLS = 1000;
 /** Lines one quote may run to: the Markdown parser rescans a quote for each line it takes in. */
-export const MAX_QUOTE_LINES = 1000;
+const MAX_QUOTE_LINES = 1000;
 
 function countMarkers(line: string): number {
   let n = 0;

@@ -1,7 +1,7 @@
 import { deckLayerSchema, type DeckLayer, type DeckOptions } from '../config/schema.js';
 import type { ToolConfig } from '../config/tool-config.js';
 import { readYamlData, validateLayer, validateLayerLenient, type YamlData } from '../config/yaml-layer.js';
-import type { DeckError, SourcePos, Warning } from '../errors.js';
+import type { DeckError, SourcePos, Finding } from '../errors.js';
 import { detectDialect, type DialectChoice } from './dialects/detect.js';
 import { mapForeignKeys, type DialectKeys } from './dialects/foreign-keys.js';
 import { looseYaml, splitMarp } from './dialects/marp.js';
@@ -28,7 +28,7 @@ export interface Outline {
   /** Front-matter keys the dialect reads itself (Marp's directives). */
   dialectKeys: DialectKeys;
   /** Other tools' keys that were dropped, and the like. */
-  warnings: Warning[];
+  warnings: Finding[];
   /** Options from reveal-md.json, merged below the front matter. */
   toolLayer: DeckLayer;
   /** Problems with the front matter: the deck is read without the keys they concern. */
@@ -42,7 +42,7 @@ export interface OutlineSlide extends RawSlide {
 }
 
 /** Where an explicit dialect may come from besides the front matter. */
-export interface DialectOverrides {
+interface DialectOverrides {
   /** `--dialect` */
   flag?: string;
   /** `dialect:` in the project config. */
@@ -141,9 +141,9 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
 }
 
 /** Splits the body into slides by the deck's dialect and lexes each part. Pure. */
-export function lexOutline(outline: Outline, options: DeckOptions, explicitSlideLevel?: number): { slides: OutlineSlide[]; warnings: Warning[] } {
+export function lexOutline(outline: Outline, options: DeckOptions, explicitSlideLevel?: number): { slides: OutlineSlide[]; warnings: Finding[] } {
   const { file } = outline;
-  let split: { slides: RawSlide[]; warnings: Warning[] };
+  let split: { slides: RawSlide[]; warnings: Finding[] };
   switch (outline.dialect.dialect) {
     case 'reveal-md':
       split = splitRevealMd(outline.body, outline.bodyLine, outline.hasFrontMatter, options, file);

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { DeckError } from '../errors.js';
+import { cleanText } from '../text.js';
+
+/** The largest deck file read: far beyond any talk, small enough that its model fits in memory. */
+const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 
 /**
  * Turns the bytes of a deck file into text: refuses invalid UTF-8 (naming the line), drops a
  * byte-order mark and folds CRLF and lone CR line ends into LF, so line numbers stay the
  * editor's.
  */
-/** The largest deck file read: far beyond any talk, small enough that its model fits in memory. */
-export const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
-
 export function decodeSource(bytes: Uint8Array, file: string): string {
   if (bytes.length > MAX_SOURCE_BYTES) {
     throw new DeckError('SOURCE_TOO_LARGE', `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a deck may be ${MAX_SOURCE_BYTES / 1024 / 1024} MB at most`, {
@@ -45,8 +46,7 @@ export function decodeSource(bytes: Uint8Array, file: string): string {
       hint: 'save the file as UTF-8 in your editor',
     });
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return text.replace(/\r\n?/g, '\n');
+  return cleanText(text);
 }
 
 /** Reads a deck file from disk; `display` is the path errors show (relative to the project). */

@@ -5,7 +5,7 @@
  * shape the slide (plus one that turns check rules off for it). Fenced code is never split. Pure.
  */
 
-import type { Warning } from '../errors.js';
+import type { Finding } from '../errors.js';
 import { CHECK_IGNORE, COLUMN, FENCE, fenceWarning, LAYOUT, unclosedFenceLines } from './dialects/lines.js';
 
 /** A run of source lines with the file line it starts on. */
@@ -16,7 +16,7 @@ export interface Segment {
   lineMap?: number[];
 }
 
-export type SlideStart = 'start' | 'heading' | 'horizontal' | 'vertical';
+type SlideStart = 'start' | 'heading' | 'horizontal' | 'vertical';
 
 export interface RawSlide {
   /** What began this slide. */
@@ -57,10 +57,10 @@ interface Building {
   fresh: boolean;
 }
 
-export function splitSlides(body: string, bodyLine: number, slideLevel: number, file = ''): { slides: RawSlide[]; warnings: Warning[] } {
+export function splitSlides(body: string, bodyLine: number, slideLevel: number, file = ''): { slides: RawSlide[]; warnings: Finding[] } {
   const lines = body.split('\n');
   const slides: RawSlide[] = [];
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   // A fence never closed would swallow the rest of the deck: it is no fence for splitting, so the
   // next separator or heading ends it there.
   const unclosed = unclosedFenceLines(lines);

@@ -1,14 +1,14 @@
 import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DeckError, type Warning, interrupted } from '../errors.js';
+import { DeckError, type Finding, interrupted } from '../errors.js';
 import { onExit, processAlive } from '../processes.js';
 
-export const LOCK_NAME = '.lectern-lock';
+const LOCK_NAME = '.lectern-lock';
 
-export interface OutputLock {
+interface OutputLock {
   /** Set when a lock left by a process that no longer runs was taken over. */
-  reclaimed?: Warning;
+  reclaimed?: Finding;
   release: () => void;
 }
 
@@ -54,7 +54,7 @@ export async function lockOutput(outDir: string, waitMs = 60_000, signal?: Abort
   const until = Date.now() + waitMs;
   const saidAt = Date.now() + 1_000;
   let said = false;
-  let reclaimed: Warning | undefined;
+  let reclaimed: Finding | undefined;
   for (;;) {
     if (signal?.aborted) throw interrupted();
     if (tryCreate(path, outDir)) {

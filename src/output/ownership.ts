@@ -9,7 +9,7 @@ import { DeckError } from '../errors.js';
  */
 export const OUTPUT_RECORD = '.lectern-output.json';
 
-export interface OutputRecord {
+interface OutputRecord {
   decks: string[];
   files: string[];
 }

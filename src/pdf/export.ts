@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import type { Warning } from '../errors.js';
+import type { Finding } from '../errors.js';
 import { writeFileAtomic } from '../output/write.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { BrowserOptions } from '../browser/find.js';
@@ -20,7 +20,7 @@ export interface PdfOptions {
 }
 
 /** A PDF run: the browser's options, the PDF's, and hooks for progress. */
-export type PdfRunOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'allowRemote'> &
+type PdfRunOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'allowRemote'> &
   PdfOptions & { signal?: AbortSignal; onStart?: (job: PdfJob) => void; onResult?: (result: PdfResult) => void };
 
 /** One deck to print: the built folder to serve and where the PDF goes. */
@@ -41,7 +41,7 @@ export interface PdfResult {
   pages: number;
   bytes: number;
   ms: number;
-  warnings: Warning[];
+  warnings: Finding[];
 }
 
 /** Prints decks to PDF in one open browser with a bounded pool of pages (see runOnPages). */
@@ -74,7 +74,7 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
       deadline: Date.now() + (options.timeoutMs ?? 60_000),
       signal: options.signal,
     });
-    const warnings: Warning[] = blockedRequests(printed.blocked, summary.file);
+    const warnings: Finding[] = blockedRequests(printed.blocked, summary.file);
     for (const overflow of job.reportOverflow === false ? [] : printed.overflows) {
       const slide = summary.slides[overflow.slide];
       const name = `slide ${overflow.slide + 1}${slide?.title ? ` "${slide.title}"` : ''}`;

@@ -2,7 +2,7 @@ import type { SlideSummary } from '../model/summary.js';
 import { ParseSpeeds, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef } from 'pdf-lib';
 
 /** What the finished PDF says about itself. */
-export interface PdfInfo {
+interface PdfInfo {
   title: string;
   author: string;
   subject: string;
@@ -13,7 +13,7 @@ export interface PdfInfo {
 }
 
 /** One bookmark: a title, the 0-based page it opens, and bookmarks below it. */
-export interface Bookmark {
+interface Bookmark {
   title: string;
   page: number;
   children: Bookmark[];

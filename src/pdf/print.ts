@@ -2,7 +2,7 @@ import type { LaunchedBrowser } from '../browser/launch.js';
 import { measureSlide } from '../browser/measure-slide.js';
 import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo, type BrowserPage } from '../browser/routed-page.js';
 
-export interface PrintOptions {
+interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
   notes: boolean;
   /** One page per fragment step instead of one page per slide. */
@@ -15,13 +15,13 @@ export interface PrintOptions {
 }
 
 /** One page of the printed PDF, mapped back to the deck. */
-export interface PrintedPage {
+interface PrintedPage {
   kind: 'slide' | 'notes';
   /** Index of the slide in reading order (the model's order). */
   slide: number;
 }
 
-export interface PrintedDeck {
+interface PrintedDeck {
   pdf: Uint8Array;
   /** A PNG of the first page (the title slide), 480 pixels wide. */
   thumbnail: Uint8Array;

@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/findings.js';
 import type { DeckLayer } from '../config/schema.js';
-import { DeckErrors, type Warning } from '../errors.js';
+import { DeckErrors, type Finding } from '../errors.js';
 import { lockOutput } from '../output/lock.js';
 import { collectSummaries } from '../output/manifest.js';
 import { writeDecks, writeFileAtomic } from '../output/write.js';
@@ -48,7 +48,7 @@ export interface BuildResult {
   outDir: string;
   decks: PreparedDeck[];
   pdfs: PdfResult[];
-  warnings: Warning[];
+  warnings: Finding[];
 }
 
 /**

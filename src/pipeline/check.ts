@@ -1,13 +1,13 @@
 import type { BrowserOptions } from '../browser/find.js';
 import type { DeckLayer } from '../config/schema.js';
-import { DeckError, DeckErrors, type ErrorCode, type Warning } from '../errors.js';
+import { DeckError, DeckErrors, type ErrorCode, type Finding } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
 import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
 import type { PreparedDeck } from './prepare-deck.js';
 import { prepareProject } from './prepare-project.js';
 
 /** Findings whose rule is set to `error` fail the run, as errors at their lines. */
-export function failOnFindings(findings: Warning[]): void {
+export function failOnFindings(findings: Finding[]): void {
   const errors = findings
     .filter((w) => w.severity === 'error')
     .map((w) => new DeckError(w.code as ErrorCode, w.message, { pos: w.pos, ...(w.hint ? { hint: w.hint } : {}) }));
@@ -16,7 +16,7 @@ export function failOnFindings(findings: Warning[]): void {
 }
 
 /** The browser rules on decks built in memory, in the run's browser: each deck's findings, in order. */
-export async function checkPrepared(prepared: PreparedDeck[], session: BrowserSession, options: BrowserOptions, signal?: AbortSignal): Promise<Warning[][]> {
+export async function checkPrepared(prepared: PreparedDeck[], session: BrowserSession, options: BrowserOptions, signal?: AbortSignal): Promise<Finding[][]> {
   const [{ checkInBrowser }, browser] = await Promise.all([import('../check/run.js'), session.browser]);
   return checkInBrowser(prepared.map((p) => ({ deck: p.deck, assets: [...p.deck.assets, ...p.extraAssets], output: p.output })), browser, { ...options, signal });
 }
@@ -24,7 +24,7 @@ export async function checkPrepared(prepared: PreparedDeck[], session: BrowserSe
 /** One deck as `lectern check` reports it: its findings, or the errors that kept it from building. */
 export interface CheckedDeck {
   file: string;
-  findings: Warning[];
+  findings: Finding[];
   errors: DeckError[];
   /** The tool whose rules the deck was read by, and why (absent when it did not build). */
   dialect?: { name: string; reason: string };

@@ -10,7 +10,7 @@ import { checkContent } from '../check/content.js';
 import type { DeckLayer } from '../config/schema.js';
 import { readToolConfig } from '../config/tool-config.js';
 import { collect } from '../config/yaml-layer.js';
-import { append, bySourcePosition, capWarnings, DeckError, DeckErrors, type SourcePos, type Warning } from '../errors.js';
+import { append, bySourcePosition, capWarnings, DeckError, DeckErrors, type SourcePos, type Finding } from '../errors.js';
 import { deckFrom, readOutline } from '../model/read-deck.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { AssetRef, Deck } from '../model/types.js';
@@ -28,7 +28,7 @@ import { checkThemeValues, type Locate } from '../render/theme.js';
 export interface PreparedDeck {
   deck: Deck;
   /** The model's warnings, then the asset and content checks' findings (and the browser's, when it ran). */
-  findings: Warning[];
+  findings: Finding[];
   /** Deck files the build adds beside the slides' own (theme images, linked files), with where they are named. */
   extraAssets: AssetRef[];
   /** Absolute path of the deck's output folder. */
@@ -46,7 +46,7 @@ export interface PreparedDeck {
   output: DeckOutput;
 }
 
-export interface PrepareContext {
+interface PrepareContext {
   projectDir: string;
   outDir: string;
   configDeckLayer: DeckLayer;

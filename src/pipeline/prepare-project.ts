@@ -11,7 +11,7 @@ import type { CompiledTemplate } from '../render/compile-template.js';
 import type { PreparedDeck } from './prepare-deck.js';
 
 /** What a run reads: the project, the decks asked for, and the options that shape them. */
-export interface ProjectInput {
+interface ProjectInput {
   projectDir: string;
   inputs?: string[];
   outDir?: string;

@@ -15,7 +15,7 @@ export function scriptJson(value: unknown): string {
 }
 
 /** The Reveal.js configuration a deck starts with. */
-export function revealConfig(deck: Deck): Record<string, unknown> {
+function revealConfig(deck: Deck): Record<string, unknown> {
   return {
     width: deck.width,
     height: deck.height,

@@ -17,7 +17,7 @@ const builtinHelpers: Record<string, number> = { if: 1, unless: 1, each: 1, with
 /** Handlebars internals a template must not call: they are not helpers, or they write to the console. */
 const forbiddenHelpers = new Set(['helperMissing', 'blockHelperMissing', 'log']);
 
-export interface CompiledPage {
+interface CompiledPage {
   /** Renders the page; the file stack tells errors which template file was running. */
   render: (context: Record<string, unknown>) => string;
   layoutNames: string[];

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseYamlLayer } from '../config/yaml-layer.js';
 import { didYouMean } from '../suggest.js';
 import { DeckError } from '../errors.js';
+import { cleanText } from '../text.js';
 
 /** A Handlebars source and the file it came from, so errors can name it. */
 export interface TemplateSource {
@@ -12,7 +13,7 @@ export interface TemplateSource {
   source: string;
 }
 
-export const themeTypes = ['color', 'font', 'length', 'image', 'text'] as const;
+const themeTypes = ['color', 'font', 'length', 'image', 'text'] as const;
 export type ThemeType = (typeof themeTypes)[number];
 
 const themeVarSchema = z
@@ -33,9 +34,9 @@ const manifestSchema = z
     theme: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), themeVarSchema).default({}),
   })
   .strict();
-export type TemplateManifest = z.infer<typeof manifestSchema>;
+type TemplateManifest = z.infer<typeof manifestSchema>;
 
-export type TemplateOrigin = 'deck' | 'project' | 'builtin' | 'path';
+type TemplateOrigin = 'deck' | 'project' | 'builtin' | 'path';
 
 /** One template folder as read from disk, before inheritance is applied. */
 export interface TemplateLayer {
@@ -66,9 +67,9 @@ export interface Template {
 }
 
 /** The templates that ship with Lectern. */
-export const builtinTemplatesDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+const builtinTemplatesDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
 
-export interface TemplateRoots {
+interface TemplateRoots {
   /** Folder of the deck file: its `templates/` folder is searched first. */
   deckDir?: string;
   projectDir: string;
@@ -140,7 +141,7 @@ export function readTemplateLayer(dir: string, origin: TemplateOrigin, fallbackN
   let manifest: TemplateManifest = { name: fallbackName, description: '', theme: {} };
   let extendsLine: number | undefined;
   if (existsSync(manifestPath)) {
-    const text = readFileSync(manifestPath, 'utf8').replace(/\r\n?/g, '\n');
+    const text = cleanText(readFileSync(manifestPath, 'utf8'));
     manifest = parseYamlLayer({ text, file: manifestFile, firstLine: 1 }, manifestSchema, {
       syntax: 'TEMPLATE_MANIFEST',
       invalid: 'TEMPLATE_MANIFEST',

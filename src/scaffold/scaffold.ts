@@ -10,7 +10,7 @@ import { loadTemplate, type Template } from '../render/load-template.js';
 const scaffoldDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scaffold');
 
 /** A file to create, relative to the folder it belongs in. */
-export interface NewFile {
+interface NewFile {
   path: string;
   content: string;
 }
@@ -24,7 +24,7 @@ function checkName(kind: string, name: string): void {
 }
 
 /** The starter deck: every outline feature once, and the picture it shows. Pure. */
-export function starterDeckFiles(name: string, title: string, date: string): NewFile[] {
+function starterDeckFiles(name: string, title: string, date: string): NewFile[] {
   const fill = (text: string): string =>
     text.replaceAll('{{title}}', title.replace(/["\\]/g, '')).replaceAll('{{date}}', date).replaceAll('{{name}}', name);
   return [
@@ -48,7 +48,7 @@ export function createDeck(projectDir: string, name: string, now = new Date()): 
  * A new template that extends `parent`: a manifest, a theme.css listing every variable it
  * can change (commented out), a footer partial to start from, and a README. Pure.
  */
-export function newTemplateFiles(name: string, parent: Template): NewFile[] {
+function newTemplateFiles(name: string, parent: Template): NewFile[] {
   const vars: [string, string][] = [];
   for (const layer of parent.chain) {
     const css = join(layer.dir, 'assets', 'theme.css');

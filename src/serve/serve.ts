@@ -15,7 +15,7 @@ import { renderIndexPage } from '../render/index-page.js';
 import { startDevServer, type DevServer, type LiveEvent } from './http.js';
 import { watchFolders, type WatchTarget } from './watch.js';
 
-export interface ServeOptions {
+interface ServeOptions {
   projectDir: string;
   /** Deck files or folders; default: the config's decks folder. */
   inputs?: string[];

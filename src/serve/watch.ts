@@ -6,7 +6,7 @@ export interface WatchTarget {
   recursive: boolean;
 }
 
-export interface FolderWatcher {
+interface FolderWatcher {
   /** Watches exactly these folders from now on (adding and dropping watchers as needed). */
   set: (targets: WatchTarget[]) => void;
   close: () => void;

@@ -9,9 +9,9 @@ import { DeckError, type SourcePos } from '../../errors.js';
  */
 
 /** Per deck: far more than any separator needs on a 5 MB file. */
-export const REGEX_BUDGET_MS = 2000;
+const REGEX_BUDGET_MS = 2000;
 
-export interface Match {
+interface Match {
   index: number;
   length: number;
   /** Whether `also` (a second pattern) matches the matched text. */

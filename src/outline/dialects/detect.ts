@@ -37,7 +37,7 @@ function proseLines(body: string): string[] {
   return body.split('\n').filter((line, i) => !fences.feed(line, i));
 }
 
-export interface DetectInput {
+interface DetectInput {
   file: string;
   /** The front matter as written (before any validation), or {} without one. */
   keys: Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { SourcePos, Warning } from '../../errors.js';
+import type { SourcePos, Finding } from '../../errors.js';
 import { revealOptionsSchema, transitions } from '../../config/schema.js';
 import type { Dialect } from './detect.js';
 
@@ -11,12 +11,12 @@ import type { Dialect } from './detect.js';
 /** Options a dialect reads while splitting and shaping slides (separators, Marp directives…). */
 export type DialectKeys = Record<string, unknown>;
 
-export interface MappedFrontMatter {
+interface MappedFrontMatter {
   /** Lectern's own keys, to validate against the deck schema. */
   layer: Record<string, unknown>;
   /** Keys the deck's dialect reads itself. */
   dialectKeys: DialectKeys;
-  warnings: Warning[];
+  warnings: Finding[];
   /** Each mapped option's source key, so a bad value is reported where it was written. */
   origins: Map<string, (string | number)[]>;
 }
@@ -130,7 +130,7 @@ const revealKeys = Object.keys(revealOptionsSchema.shape);
 export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, locate: (path: (string | number)[]) => SourcePos, quarto = false): MappedFrontMatter {
   const layer: Record<string, unknown> = {};
   const dialectKeys: DialectKeys = {};
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   const origins = new Map<string, (string | number)[]>();
   const warn = (path: (string | number)[], message: string, hint?: string) =>
     warnings.push({ code: 'OPTION_IGNORED', message, pos: locate(path), ...(hint ? { hint } : {}) });

@@ -1,4 +1,4 @@
-import type { Warning } from '../../errors.js';
+import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 
 /** Shared pieces of the dialect splitters: positions of offsets, fences, notes in HTML. Pure. */
@@ -25,7 +25,7 @@ export function lastAtMost(sorted: number[], value: number): number {
 export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** The warning for a code fence never closed, with what became of it. */
-export function fenceWarning(file: string, line: number, outcome: string): Warning {
+export function fenceWarning(file: string, line: number, outcome: string): Finding {
   return { code: 'FENCE_UNCLOSED', message: `this code block is never closed; ${outcome}`, pos: { file, line, column: 1 }, hint: 'close it with a line of the same backticks (```)' };
 }
 
@@ -81,8 +81,8 @@ export class FenceTracker {
 }
 
 /** A warning for each code fence a segment opens and never closes. */
-export function unclosedFences(segments: Segment[], file: string, where: string): Warning[] {
-  const warnings: Warning[] = [];
+export function unclosedFences(segments: Segment[], file: string, where: string): Finding[] {
+  const warnings: Finding[] = [];
   for (const segment of segments) {
     const fences = new FenceTracker();
     segment.text.split('\n').forEach((line, i) => fences.feed(line, segment.line + i));

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import type { Warning } from '../../errors.js';
+import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import type { DialectKeys } from './foreign-keys.js';
 import { FENCE, fenceWarning, quote, unclosedFenceLines } from './lines.js';
@@ -61,9 +61,9 @@ interface Building {
   content: boolean;
 }
 
-export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKeys, file: string): { slides: RawSlide[]; warnings: Warning[] } {
+export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKeys, file: string): { slides: RawSlide[]; warnings: Finding[] } {
   const lines = body.split('\n');
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   const global: Directives = { headingDivider: frontMatter.headingDivider };
   const local: Directives = {};
   for (const [key, value] of Object.entries(frontMatter)) {
@@ -216,7 +216,7 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
 }
 
 /** Marp's image keywords (`bg`, `w:200px`…) and `*` fragment lists, rewritten for Lectern. */
-function rewriteLine(line: string, b: Building, file: string, lineNo: number, warnings: Warning[]): string {
+function rewriteLine(line: string, b: Building, file: string, lineNo: number, warnings: Finding[]): string {
   // Marp reveals `*` list items one by one, as Lectern does `+` items.
   let text = line.replace(/^(\s*)\*(\s+)(?!\[ \])/, '$1+$2');
   if (!text.includes('![')) return text;

@@ -12,7 +12,7 @@ export const DIV_OPEN = /^(:{3,})[ \t]*(\{[^}]{0,500}\}|[\w-]+)[ \t]*(\{[^}]{0,5
 export const DIV_CLOSE = /^:{3,}[ \t]*$/;
 
 /** A top-level heading, ATX or setext: its depth, text, attributes. */
-export interface HeadingLine {
+interface HeadingLine {
   depth: number;
   /** Lines it takes (2 for setext). */
   lines: number;

@@ -1,4 +1,4 @@
-import type { Warning } from '../../errors.js';
+import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import { FENCE, fenceWarning, unclosedFenceLines } from './lines.js';
 import { ATX, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
@@ -12,7 +12,7 @@ import { elementAttributes, parseAttributes, rewriteInline, slideDirective, type
  * images and spans. The rewritten text keeps a map to the file's lines. Pure.
  */
 
-export interface PandocOptions {
+interface PandocOptions {
   file: string;
   quarto: boolean;
   /** Given in front matter, config or flags; otherwise Pandoc's rule (Quarto: 2). */
@@ -37,10 +37,10 @@ interface Frame {
   close: string;
 }
 
-export function splitPandoc(body: string, bodyLine: number, options: PandocOptions): { slides: RawSlide[]; warnings: Warning[] } {
+export function splitPandoc(body: string, bodyLine: number, options: PandocOptions): { slides: RawSlide[]; warnings: Finding[] } {
   const { file } = options;
   const lines = body.split('\n');
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   const warn = (line: number, message: string, hint?: string) =>
     warnings.push({ code: 'SYNTAX_UNSUPPORTED', message, pos: { file, line: bodyLine + line, column: 1 }, ...(hint ? { hint } : {}) });
   // A fence never closed is text to Pandoc: it swallows nothing.

@@ -1,4 +1,4 @@
-import type { SourcePos, Warning } from '../../errors.js';
+import type { SourcePos, Finding } from '../../errors.js';
 import { boundedMatches } from './bounded-regex.js';
 import type { RawSlide, Segment } from '../split.js';
 import { FenceTracker, lastAtMost, lineIndex, openingHeading, shapeSlide, takeAsideNotes, unclosedFences } from './lines.js';
@@ -15,19 +15,19 @@ import { FenceTracker, lastAtMost, lineIndex, openingHeading, shapeSlide, takeAs
  * separator is the plugin's `^\s*notes?:` as its source means it: reveal.js loses the `\s` in
  * the string and so shows an indented `Note:` as text, which no author means.
  */
-export const revealMdDefaults = {
+const revealMdDefaults = {
   separator: '\\r?\\n---\\r?\\n',
   verticalSeparator: '\\r?\\n----\\r?\\n',
   notesSeparator: '^[ \\t]*notes?:',
 } as const;
 
-export interface RevealMdOptions {
+interface RevealMdOptions {
   separator?: string;
   verticalSeparator?: string;
   notesSeparator?: string;
 }
 
-export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: boolean, options: RevealMdOptions, file: string): { slides: RawSlide[]; warnings: Warning[] } {
+export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: boolean, options: RevealMdOptions, file: string): { slides: RawSlide[]; warnings: Finding[] } {
   const separator = options.separator ?? revealMdDefaults.separator;
   const vertical = options.verticalSeparator ?? revealMdDefaults.verticalSeparator;
   const notesSeparator = options.notesSeparator ?? revealMdDefaults.notesSeparator;
@@ -51,7 +51,7 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
   chunks.push({ text: text.slice(last), offset: last, join: pendingJoin, ...(sepLine !== undefined ? { sepLine } : {}) });
   const notesFound = boundedMatches(notesSeparator, 'mgi', chunks.map((c) => c.text), at);
 
-  const warnings: Warning[] = [];
+  const warnings: Finding[] = [];
   const slides = chunks.map((chunk, i): RawSlide => {
     const line = lineAt(chunk.offset);
     let content: Segment = { text: chunk.text, line };
@@ -96,7 +96,7 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
 }
 
 /** Whether a slide's text is a single heading line (comments and blank lines aside). */
-export function onlyHeading(text: string): boolean {
+function onlyHeading(text: string): boolean {
   const visible = text.split('\n').filter((l) => l.trim() !== '' && !/^\s*<!--[\s\S]*-->\s*$/.test(l));
   return visible.length === 1 && /^ {0,3}#{1,6}(\s|$)/.test(visible[0]!);
 }
