@@ -16,8 +16,12 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const compare = args.includes('--compare');
 const bin = join(root, 'bin', 'lectern.js');
 const locations = JSON.parse(readFileSync(join(root, 'scripts', 'browser-locations.json'), 'utf8'));
-const chrome = [process.env.CHROME_PATH, process.env.PUPPETEER_EXECUTABLE_PATH, ...locations.linux].find((p) => p && existsSync(p));
-const hasTime = spawnSync('sh', ['-c', 'command -v /usr/bin/time || command -v time'], { encoding: 'utf8' }).stdout.trim();
+const chrome = [process.env.CHROME_PATH, process.env.PUPPETEER_EXECUTABLE_PATH, ...locations.linux].find(
+  (p) => p && existsSync(p),
+);
+const hasTime = spawnSync('sh', ['-c', 'command -v /usr/bin/time || command -v time'], {
+  encoding: 'utf8',
+}).stdout.trim();
 
 /** A synthetic deck: headings, bullets, a code block every 5th slide, notes every 7th. */
 function syntheticDeck(slides, style = 'lectern') {
@@ -88,14 +92,24 @@ await browser.close();
     mkdirSync(join(dir, 'decks'), { recursive: true });
     writeFileSync(join(dir, 'decks', `s${n}.md`), syntheticDeck(n));
     process.stderr.write(`${n} slides\n`);
-    const html = measure(`HTML build, ${n} slides`, () => timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet'], dir));
-    const pdf = measure(`PDF export, ${n} slides`, () => timed(process.execPath, [bin, 'pdf', `decks/s${n}.md`, '--quiet'], dir));
+    const html = measure(`HTML build, ${n} slides`, () =>
+      timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet'], dir),
+    );
+    const pdf = measure(`PDF export, ${n} slides`, () =>
+      timed(process.execPath, [bin, 'pdf', `decks/s${n}.md`, '--quiet'], dir),
+    );
     const floor = measure(`floor (bare puppeteer-core), ${n} slides`, () =>
-      timed(process.execPath, [floorScript, `file://${join(dir, 'dist', `s${n}`, 'index.html')}`, join(work, 'floor.pdf')], dir),
+      timed(
+        process.execPath,
+        [floorScript, `file://${join(dir, 'dist', `s${n}`, 'index.html')}`, join(work, 'floor.pdf')],
+        dir,
+      ),
     );
     // The synthetic slides are meant to be checked clean except for what they overflow; a
     // check run that fails (exit 1) would stop the bench, so its findings are warnings here.
-    const check = measure(`check (browser rules), ${n} slides`, () => timed(process.execPath, [bin, 'check', '--quiet'], dir));
+    const check = measure(`check (browser rules), ${n} slides`, () =>
+      timed(process.execPath, [bin, 'check', '--quiet'], dir),
+    );
     ratios.push([`PDF ${n} slides / floor`, pdf.median / floor.median]);
     ratios.push([`check / PDF export, ${n} slides`, check.median / pdf.median]);
     if (n === 200) ratios.push(['HTML build of 200 slides (target < 0.5 s)', html.median]);
@@ -110,8 +124,12 @@ await browser.close();
   writeFileSync(join(one, 'decks', 'd0.md'), syntheticDeck(20));
   for (let i = 0; i < 10; i++) writeFileSync(join(ten, 'decks', `d${i}.md`), syntheticDeck(20));
   process.stderr.write('ten decks\n');
-  const single = measure('build + PDF, one 20-slide deck', () => timed(process.execPath, [bin, 'build', '--quiet'], one));
-  const many = measure('build + PDF, ten 20-slide decks', () => timed(process.execPath, [bin, 'build', '--quiet'], ten));
+  const single = measure('build + PDF, one 20-slide deck', () =>
+    timed(process.execPath, [bin, 'build', '--quiet'], one),
+  );
+  const many = measure('build + PDF, ten 20-slide decks', () =>
+    timed(process.execPath, [bin, 'build', '--quiet'], ten),
+  );
   ratios.push(['ten decks / one deck (target < 3)', many.median / single.median]);
 
   // Live reload: a saved change to a 50-slide deck until the open page shows it.
@@ -128,8 +146,22 @@ await browser.close();
     const until = Date.now() + 20_000;
     while (!/serving (\S+)/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     const url = /serving (\S+)/.exec(out)?.[1];
-    const { launch } = await import(join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js'));
-    const browser = await launch({ executablePath: chrome, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    const { launch } = await import(
+      join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js')
+    );
+    const browser = await launch({
+      executablePath: chrome,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
     try {
       const page = await browser.newPage();
       await page.goto(`${url}live/index.html#/25`, { waitUntil: 'load' });
@@ -140,7 +172,11 @@ await browser.close();
         const text = syntheticDeck(50).replace('## Slide 25: a point worth making', `## Slide 25: ${marker}`);
         const t = performance.now();
         writeFileSync(deckFile, text);
-        await page.waitForFunction((m) => window.Reveal?.isReady() && window.Reveal.getCurrentSlide()?.textContent.includes(m), { timeout: 10_000 }, marker);
+        await page.waitForFunction(
+          (m) => window.Reveal?.isReady() && window.Reveal.getCurrentSlide()?.textContent.includes(m),
+          { timeout: 10_000 },
+          marker,
+        );
         samples.push({ seconds: (performance.now() - t) / 1000, mb: NaN });
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -156,10 +192,14 @@ await browser.close();
     const tools = join(work, 'tools');
     mkdirSync(tools, { recursive: true });
     process.stderr.write('installing Marp CLI and reveal-md for comparison\n');
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', tools, '@marp-team/marp-cli@4', 'reveal-md@6'], {
-      encoding: 'utf8',
-      env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', PUPPETEER_SKIP_CHROMIUM_DOWNLOAD: '1' },
-    });
+    const install = spawnSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefix', tools, '@marp-team/marp-cli@4', 'reveal-md@6'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', PUPPETEER_SKIP_CHROMIUM_DOWNLOAD: '1' },
+      },
+    );
     if (install.status !== 0) throw new Error(`npm install of the comparison tools failed:\n${install.stderr}`);
     const env = { CHROME_PATH: chrome, PUPPETEER_EXECUTABLE_PATH: chrome, CHROME_NO_SANDBOX: '1' };
     for (const n of [10, 50, 200]) {
@@ -169,10 +209,27 @@ await browser.close();
       writeFileSync(join(dir, 'reveal.md'), syntheticDeck(n, 'reveal-md'));
       process.stderr.write(`${n} slides, other tools\n`);
       const marp = measure(`Marp CLI PDF, ${n} slides`, () =>
-        timed(join(tools, 'node_modules', '.bin', 'marp'), ['--pdf', '--allow-local-files', '--browser-path', chrome, 'marp.md', '-o', 'marp.pdf'], dir, env),
+        timed(
+          join(tools, 'node_modules', '.bin', 'marp'),
+          ['--pdf', '--allow-local-files', '--browser-path', chrome, 'marp.md', '-o', 'marp.pdf'],
+          dir,
+          env,
+        ),
       );
       const revealMd = measure(`reveal-md PDF, ${n} slides`, () =>
-        timed(join(tools, 'node_modules', '.bin', 'reveal-md'), ['reveal.md', '--print', 'reveal.pdf', '--puppeteer-chromium-executable', chrome, '--puppeteer-launch-args=--no-sandbox --disable-gpu'], dir, env),
+        timed(
+          join(tools, 'node_modules', '.bin', 'reveal-md'),
+          [
+            'reveal.md',
+            '--print',
+            'reveal.pdf',
+            '--puppeteer-chromium-executable',
+            chrome,
+            '--puppeteer-launch-args=--no-sandbox --disable-gpu',
+          ],
+          dir,
+          env,
+        ),
       );
       ratios.push([`Lectern PDF / Marp CLI, ${n} slides`, oneDeck[n].pdf.median / marp.median]);
       ratios.push([`Lectern PDF / reveal-md, ${n} slides`, oneDeck[n].pdf.median / revealMd.median]);
@@ -185,7 +242,10 @@ await browser.close();
 console.log(`\nmedians of ${runs} runs (10 saves for live reload), whole process (node start included)\n`);
 console.log('| case | median s | min s | max s | peak MB |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.label} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${Number.isFinite(r.mb) ? r.mb.toFixed(0) : '-'} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.label} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${Number.isFinite(r.mb) ? r.mb.toFixed(0) : '-'} |`,
+  );
 console.log('\n| ratio | value |');
 console.log('| --- | ---: |');
 for (const [label, value] of ratios) console.log(`| ${label} | ${value.toFixed(2)} |`);

@@ -11,16 +11,39 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 
 /** The stages in the order data flows; a stage may import any stage to its left. */
-const order = ['config', 'outline', 'model', 'render', 'assets', 'output', 'browser', 'check', 'pdf', 'pipeline', 'serve', 'scaffold', 'cli', 'index'];
+const order = [
+  'config',
+  'outline',
+  'model',
+  'render',
+  'assets',
+  'output',
+  'browser',
+  'check',
+  'pdf',
+  'pipeline',
+  'serve',
+  'scaffold',
+  'cli',
+  'index',
+];
 /** Modules every stage may import: they import nothing but each other. */
-const leaves = new Set(['errors.ts', 'html.ts', 'suggest.ts', 'processes.ts', 'deck-layout.ts', 'shown.ts', 'static-files.ts', 'text.ts']);
+const leaves = new Set([
+  'errors.ts',
+  'html.ts',
+  'suggest.ts',
+  'processes.ts',
+  'deck-layout.ts',
+  'shown.ts',
+  'static-files.ts',
+  'text.ts',
+]);
 
 /**
  * Imports against the flow that are known and being removed (issue 13): each names the file and
  * the module it may still import. A new one fails the check; fixing one means deleting its line.
  */
-const knownBackwards = new Set([
-]);
+const knownBackwards = new Set([]);
 
 const puppeteerOnly = 'browser';
 const processAllowed = new Set(['cli/main.ts', 'processes.ts', 'browser/launch.ts']);
@@ -52,7 +75,8 @@ for (const file of files(src)) {
     const at = `src/${name}:${i + 1}`;
     for (const m of line.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)'([^']+)'/g)) {
       const spec = m[1];
-      if ((spec === 'puppeteer-core' || spec.startsWith('@puppeteer/')) && from !== puppeteerOnly) problems.push(`${at}: only src/${puppeteerOnly}/ imports ${spec}`);
+      if ((spec === 'puppeteer-core' || spec.startsWith('@puppeteer/')) && from !== puppeteerOnly)
+        problems.push(`${at}: only src/${puppeteerOnly}/ imports ${spec}`);
       if (!spec.startsWith('.')) continue;
       const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
       const to = stageOf(target);
@@ -68,18 +92,25 @@ for (const file of files(src)) {
         problems.push(`${at}: ${from}/ imports ${targetName}, a later stage (${to}): data flows ${order.join(' → ')}`);
       }
     }
-    if (/\bprocess\.(exit|argv|stdout|stderr|stdin|cwd|on|once|kill|exitCode)\b/.test(line) && !processAllowed.has(name)) {
+    if (
+      /\bprocess\.(exit|argv|stdout|stderr|stdin|cwd|on|once|kill|exitCode)\b/.test(line) &&
+      !processAllowed.has(name)
+    ) {
       problems.push(`${at}: only the CLI touches \`process\` (${line.trim().slice(0, 60)})`);
     }
   });
 }
 
 // A fixed exception leaves the list too, so the list only ever shrinks.
-for (const known of knownBackwards) if (!seen.has(known)) problems.push(`scripts/check-imports.mjs: "${known}" is no longer imported: remove it from knownBackwards`);
+for (const known of knownBackwards)
+  if (!seen.has(known))
+    problems.push(`scripts/check-imports.mjs: "${known}" is no longer imported: remove it from knownBackwards`);
 
 if (problems.length > 0) {
   for (const p of problems) console.error(`${p}`);
-  console.error(`check-imports: ${problems.length} import${problems.length === 1 ? '' : 's'} against the flow (see docs/architecture.md)`);
+  console.error(
+    `check-imports: ${problems.length} import${problems.length === 1 ? '' : 's'} against the flow (see docs/architecture.md)`,
+  );
   process.exit(1);
 }
 console.log(`check-imports: src/ imports follow the flow (${knownBackwards.size} known exceptions left)`);

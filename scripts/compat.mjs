@@ -32,13 +32,28 @@ function install() {
   const bin = (name) => join(tools, 'node_modules/.bin', name);
   if (!existsSync(bin('reveal-md')) || !existsSync(bin('marp'))) {
     mkdirSync(tools, { recursive: true });
-    if (!existsSync(join(tools, 'package.json'))) writeFileSync(join(tools, 'package.json'), '{"name":"lectern-compat","private":true}\n');
-    console.error(`compat: installing ${Object.entries(versions).map(([n, v]) => `${n}@${v}`).join(', ')} into ${tools}`);
-    const res = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...Object.entries(versions).map(([n, v]) => `${n}@${v}`)], {
-      cwd: tools,
-      stdio: 'inherit',
-      env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', PUPPETEER_SKIP_CHROMIUM_DOWNLOAD: '1' },
-    });
+    if (!existsSync(join(tools, 'package.json')))
+      writeFileSync(join(tools, 'package.json'), '{"name":"lectern-compat","private":true}\n');
+    console.error(
+      `compat: installing ${Object.entries(versions)
+        .map(([n, v]) => `${n}@${v}`)
+        .join(', ')} into ${tools}`,
+    );
+    const res = spawnSync(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        ...Object.entries(versions).map(([n, v]) => `${n}@${v}`),
+      ],
+      {
+        cwd: tools,
+        stdio: 'inherit',
+        env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', PUPPETEER_SKIP_CHROMIUM_DOWNLOAD: '1' },
+      },
+    );
     if (res.status !== 0) throw new Error('npm install of the tools failed');
   }
   if (spawnSync('sh', ['-c', 'command -v pandoc'], { stdio: 'ignore' }).status !== 0) {
@@ -52,14 +67,20 @@ function install() {
 
 function run(cmd, args, cwd) {
   return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_UPDATE_NOTIFIER: '1', PUPPETEER_SKIP_DOWNLOAD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, NO_UPDATE_NOTIFIER: '1', PUPPETEER_SKIP_DOWNLOAD: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
-      code === 0 ? ok() : fail(new Error(`${basename(cmd)} exited ${code}: ${err.trim().split('\n').slice(-2).join(' | ')}`));
+      code === 0
+        ? ok()
+        : fail(new Error(`${basename(cmd)} exited ${code}: ${err.trim().split('\n').slice(-2).join(' | ')}`));
     });
   });
 }
@@ -72,7 +93,12 @@ const text = (el) => DomUtils.textContent(el).trim();
 function countMarp(html) {
   const doc = parseDocument(html);
   const svgs = DomUtils.findAll((el) => isTag(el, 'svg') && 'data-marpit-svg' in el.attribs, doc.children);
-  const notes = new Set(DomUtils.findAll((el) => isTag(el, 'div') && hasClass(el, 'bespoke-marp-note') && text(el) !== '', doc.children).map((el) => el.attribs['data-index']));
+  const notes = new Set(
+    DomUtils.findAll(
+      (el) => isTag(el, 'div') && hasClass(el, 'bespoke-marp-note') && text(el) !== '',
+      doc.children,
+    ).map((el) => el.attribs['data-index']),
+  );
   return { total: svgs.length, horizontal: svgs.length, notes: notes.size };
 }
 
@@ -87,11 +113,12 @@ function countPandoc(html) {
   const count = (el) => {
     if (el.attribs['data-visibility'] === 'uncounted') return;
     total++;
-    if (DomUtils.findAll((x) => isTag(x, 'aside') && hasClass(x, 'notes') && text(x) !== '', el.children).length) notes++;
+    if (DomUtils.findAll((x) => isTag(x, 'aside') && hasClass(x, 'notes') && text(x) !== '', el.children).length)
+      notes++;
   };
   const horizontal = top.filter((section) => {
     const inner = section.children.filter((el) => isTag(el, 'section'));
-    if (inner.length === 0) return count(section), true;
+    if (inner.length === 0) return (count(section), true);
     const shown = inner.filter((el) => !hidden(el));
     shown.forEach(count);
     return shown.length > 0;
@@ -112,23 +139,57 @@ async function countRevealMd(dir, page, port, mounts) {
       d.innerHTML = html || '';
       return d.textContent.trim() === '';
     };
-    return { total: Reveal.getTotalSlides(), horizontal: Reveal.getHorizontalSlides().length, notes: Reveal.getSlides().filter((s) => !blank(Reveal.getSlideNotes(s))).length };
+    return {
+      total: Reveal.getTotalSlides(),
+      horizontal: Reveal.getHorizontalSlides().length,
+      notes: Reveal.getSlides().filter((s) => !blank(Reveal.getSlideNotes(s))).length,
+    };
   });
 }
 
 function readdirHtml(dir) {
-  return spawnSync('ls', [dir], { encoding: 'utf8' }).stdout.split('\n').find((f) => f.endsWith('.html'));
+  return spawnSync('ls', [dir], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .find((f) => f.endsWith('.html'));
 }
 
 function lecternCounts(path) {
   const file = relative(corpus, path);
-  const { outline, options } = readOutline(decodeSource(readFileSync(path), file), file, {}, {}, readToolConfig(dirname(path), corpus));
-  const deck = deckFrom(outline, options, basename(path, extname(path)), ['title', 'section', 'bullets', 'quote', 'image', 'code', 'two-column', 'statement', 'closing']);
+  const { outline, options } = readOutline(
+    decodeSource(readFileSync(path), file),
+    file,
+    {},
+    {},
+    readToolConfig(dirname(path), corpus),
+  );
+  const deck = deckFrom(outline, options, basename(path, extname(path)), [
+    'title',
+    'section',
+    'bullets',
+    'quote',
+    'image',
+    'code',
+    'two-column',
+    'statement',
+    'closing',
+  ]);
   const slides = deck.stacks.flatMap((s) => s.slides);
-  return { dialect: options.dialect, total: slides.length, horizontal: deck.stacks.length, notes: slides.filter((s) => s.notes.trim() !== '').length };
+  return {
+    dialect: options.dialect,
+    total: slides.length,
+    horizontal: deck.stacks.length,
+    notes: slides.filter((s) => s.notes.trim() !== '').length,
+  };
 }
 
-const toolOf = { lectern: 'pandoc', 'reveal-md': 'reveal-md', 'revealjs-plugin': 'reveal-md', pandoc: 'pandoc', quarto: 'pandoc', marp: 'marp' };
+const toolOf = {
+  lectern: 'pandoc',
+  'reveal-md': 'reveal-md',
+  'revealjs-plugin': 'reveal-md',
+  pandoc: 'pandoc',
+  quarto: 'pandoc',
+  marp: 'marp',
+};
 
 async function main() {
   const expected = JSON.parse(readFileSync(join(corpus, 'expected.json'), 'utf8'));
@@ -143,7 +204,11 @@ async function main() {
     const path = base && join(base, normalize(`/${rest.join('/')}`));
     try {
       const body = await readFile(path);
-      res.writeHead(200, { 'content-type': { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(path)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type':
+          { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(path)] ??
+          'application/octet-stream',
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -155,7 +220,15 @@ async function main() {
   const browser = await puppeteer.launch({
     executablePath: findBrowser(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const page = await browser.newPage();
   await page.setRequestInterception(true);
@@ -176,8 +249,18 @@ async function main() {
           await run(bins.marp, [basename(path), '-o', join(scratch, 'deck.html'), '--html'], dirname(path));
           theirs = countMarp(await readFile(join(scratch, 'deck.html'), 'utf8'));
         } else {
-          const level = /\.qmd$/.test(path) ? [`--slide-level=${/^\s*slide-level:\s*(\d)/m.exec(readFileSync(path, 'utf8'))?.[1] ?? 2}`, '-f', 'markdown'] : [];
-          await run('pandoc', ['-t', 'revealjs', '-s', ...level, basename(path), '-o', join(scratch, 'deck.html')], dirname(path));
+          const level = /\.qmd$/.test(path)
+            ? [
+                `--slide-level=${/^\s*slide-level:\s*(\d)/m.exec(readFileSync(path, 'utf8'))?.[1] ?? 2}`,
+                '-f',
+                'markdown',
+              ]
+            : [];
+          await run(
+            'pandoc',
+            ['-t', 'revealjs', '-s', ...level, basename(path), '-o', join(scratch, 'deck.html')],
+            dirname(path),
+          );
           theirs = countPandoc(await readFile(join(scratch, 'deck.html'), 'utf8'));
         }
       } catch (err) {
@@ -188,7 +271,15 @@ async function main() {
       const ours = lecternCounts(path);
       const same = !theirs.error && theirs.total === ours.total && theirs.horizontal === ours.horizontal;
       const notesSame = !theirs.error && theirs.notes === ours.notes;
-      rows.push({ file: e.file, tool, theirs, ours, same, notesSame, why: same ? (notesSame ? '' : e.notesDiffer ?? '') : e.differs ?? '' });
+      rows.push({
+        file: e.file,
+        tool,
+        theirs,
+        ours,
+        same,
+        notesSame,
+        why: same ? (notesSame ? '' : (e.notesDiffer ?? '')) : (e.differs ?? ''),
+      });
     }
   } finally {
     await browser.close();
@@ -197,16 +288,22 @@ async function main() {
 
   const fmt = (c) => (c.error ? 'error' : `${c.total}/${c.horizontal}/${c.notes}`);
   const width = Math.max(...rows.map((r) => r.file.length));
-  console.log(`${'deck'.padEnd(width)}  ${'tool'.padEnd(9)}  ${'tool t/h/n'.padEnd(10)}  ${'lectern'.padEnd(10)}  ${'read as'.padEnd(9)}  slides  notes`);
+  console.log(
+    `${'deck'.padEnd(width)}  ${'tool'.padEnd(9)}  ${'tool t/h/n'.padEnd(10)}  ${'lectern'.padEnd(10)}  ${'read as'.padEnd(9)}  slides  notes`,
+  );
   for (const r of rows) {
-    console.log(`${r.file.padEnd(width)}  ${r.tool.padEnd(9)}  ${fmt(r.theirs).padEnd(10)}  ${fmt(r.ours).padEnd(10)}  ${r.ours.dialect.padEnd(9)}  ${(r.same ? 'same' : 'DIFF').padEnd(6)}  ${r.notesSame ? 'same' : 'DIFF'}${r.why ? `  ${r.why}` : ''}`);
+    console.log(
+      `${r.file.padEnd(width)}  ${r.tool.padEnd(9)}  ${fmt(r.theirs).padEnd(10)}  ${fmt(r.ours).padEnd(10)}  ${r.ours.dialect.padEnd(9)}  ${(r.same ? 'same' : 'DIFF').padEnd(6)}  ${r.notesSame ? 'same' : 'DIFF'}${r.why ? `  ${r.why}` : ''}`,
+    );
   }
   const agree = rows.filter((r) => r.same).length;
   const notes = rows.filter((r) => r.notesSame).length;
   const pct = (n) => ((100 * n) / rows.length).toFixed(1);
   console.log(`\nslide counts (total and horizontal): ${agree} of ${rows.length} decks agree (${pct(agree)} %)`);
   console.log(`slides with notes: ${notes} of ${rows.length} decks agree (${pct(notes)} %)`);
-  console.log('t/h/n = total slides / horizontal positions / slides with notes; each DIFF is explained in tests/fixtures/dialects/expected.json');
+  console.log(
+    't/h/n = total slides / horizontal positions / slides with notes; each DIFF is explained in tests/fixtures/dialects/expected.json',
+  );
   for (const r of rows.filter((r) => r.theirs.error)) console.log(`${r.file}: ${r.tool}: ${r.theirs.error}`);
 }
 

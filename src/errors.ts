@@ -22,8 +22,19 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** The codes of check findings, one per rule (see src/check/rules.ts). */
 const checkCodes = [
-  'SLIDE_OVERFLOW', 'IMAGE_ALT', 'COLOR_CONTRAST', 'LANG_MISSING', 'HEADING_ORDER', 'IMAGE_BROKEN', 'IMAGE_OVERSIZED',
-  'LINK_SLIDE_MISSING', 'LINK_FILE_MISSING', 'SLIDE_EMPTY', 'SLIDE_TOO_MANY_BULLETS', 'SLIDE_TOO_MANY_WORDS', 'NOTES_MISSING',
+  'SLIDE_OVERFLOW',
+  'IMAGE_ALT',
+  'COLOR_CONTRAST',
+  'LANG_MISSING',
+  'HEADING_ORDER',
+  'IMAGE_BROKEN',
+  'IMAGE_OVERSIZED',
+  'LINK_SLIDE_MISSING',
+  'LINK_FILE_MISSING',
+  'SLIDE_EMPTY',
+  'SLIDE_TOO_MANY_BULLETS',
+  'SLIDE_TOO_MANY_WORDS',
+  'NOTES_MISSING',
   'TITLE_DUPLICATE',
 ] as const;
 export type CheckCode = (typeof checkCodes)[number];
@@ -93,7 +104,10 @@ const errorCodes = {
   PDF_DATE: ExitCode.render,
   LOCK_RECLAIMED: ExitCode.output,
   // Findings of `lectern check` whose rule is set to `error`.
-  ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<CheckCode, typeof ExitCode.content>),
+  ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<
+    CheckCode,
+    typeof ExitCode.content
+  >),
 } as const satisfies Record<string, ExitCode>;
 export type ErrorCode = keyof typeof errorCodes;
 
@@ -207,7 +221,11 @@ export function toDeckError(err: unknown, pos?: SourcePos): DeckError {
 
 /** Orders diagnostics as the source reads: by file, line, then column. */
 export function bySourcePosition(a: { pos?: SourcePos }, b: { pos?: SourcePos }): number {
-  return (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') || (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.column ?? 0) - (b.pos?.column ?? 0);
+  return (
+    (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') ||
+    (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
+    (a.pos?.column ?? 0) - (b.pos?.column ?? 0)
+  );
 }
 
 /** Appends without spreading: a deck can carry more warnings than a call may take arguments. */
@@ -231,7 +249,11 @@ export function capWarnings(warnings: Finding[]): Finding[] {
   for (const [code, n] of seen) {
     if (n <= MAX_WARNINGS_PER_CODE) continue;
     const first = warnings.find((w) => w.code === code)!;
-    out.push({ ...first, message: `${n - MAX_WARNINGS_PER_CODE} more ${code} warnings in this deck are not shown`, hint: `the first ${MAX_WARNINGS_PER_CODE} are above` });
+    out.push({
+      ...first,
+      message: `${n - MAX_WARNINGS_PER_CODE} more ${code} warnings in this deck are not shown`,
+      hint: `the first ${MAX_WARNINGS_PER_CODE} are above`,
+    });
   }
   return out;
 }

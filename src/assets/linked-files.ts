@@ -44,7 +44,12 @@ function findLinkTarget(link: string, deckDir: string): LinkTarget {
  * hidden, and in a safe deck no page or drawing that would run script when opened on the
  * deck's site. The links to other places are the checks' business.
  */
-export function linkedFiles(deck: Deck, deckDir: string, target: (link: string) => LinkTarget, unsafe: boolean): AssetRef[] {
+export function linkedFiles(
+  deck: Deck,
+  deckDir: string,
+  target: (link: string) => LinkTarget,
+  unsafe: boolean,
+): AssetRef[] {
   const linked = deck.links.filter((l) => {
     const path = linkedFilePath(l.url);
     return path !== null && !l.url.startsWith('/') && target(path) === 'file';
@@ -53,10 +58,22 @@ export function linkedFiles(deck: Deck, deckDir: string, target: (link: string) 
   for (const link of linked) {
     const path = linkedFilePath(link.url)!;
     if (path.split('/').some((part) => part.startsWith('.') && part !== '.' && part !== '..')) {
-      refused.push(new DeckError('ASSET_OUTSIDE', `"${link.url}" is in a hidden folder or is a hidden file: it is not published`, { pos: link.pos, hint: 'move the file out of the hidden folder, or link to it some other way' }));
+      refused.push(
+        new DeckError('ASSET_OUTSIDE', `"${link.url}" is in a hidden folder or is a hidden file: it is not published`, {
+          pos: link.pos,
+          hint: 'move the file out of the hidden folder, or link to it some other way',
+        }),
+      );
     } else if (!unsafe && /\.(svg|html?|xhtml|xml)$/i.test(path)) {
       const why = scriptedSvg(resolve(deckDir, path));
-      if (why) refused.push(new DeckError('ASSET_UNSAFE', `"${link.url}" holds ${why}: opened from the deck, it would run on the deck's site`, { pos: link.pos, hint: 'remove the script from the file, or set `html: unsafe` for decks you trust' }));
+      if (why)
+        refused.push(
+          new DeckError(
+            'ASSET_UNSAFE',
+            `"${link.url}" holds ${why}: opened from the deck, it would run on the deck's site`,
+            { pos: link.pos, hint: 'remove the script from the file, or set `html: unsafe` for decks you trust' },
+          ),
+        );
     }
   }
   if (refused.length) throw collect(refused);

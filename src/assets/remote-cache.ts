@@ -34,7 +34,8 @@ export function remoteCache(projectDir: string, fetch = true): RemoteCache {
   for (const path of [join(projectDir, cacheDirName), dir]) {
     if (!existsSync(path) && !isLink(path)) continue;
     const stat = lstatSync(path);
-    if (stat.isSymbolicLink() || !stat.isDirectory()) unusable = `${cacheDirName} must be a folder of the project, not a link`;
+    if (stat.isSymbolicLink() || !stat.isDirectory())
+      unusable = `${cacheDirName} must be a folder of the project, not a link`;
   }
   return { dir, unusable, failed: new Map(), fetch };
 }
@@ -108,8 +109,10 @@ export function sniffMedia(bytes: Uint8Array): string | null {
   if (ascii(0, 'ID3') || at(0, 0xff, 0xfb)) return 'mp3';
   if (ascii(0, 'BM')) return 'bmp';
   if (at(0, 0, 0, 1, 0)) return 'ico';
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, 512))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return 'svg';
   return null;
 }
-

@@ -71,22 +71,43 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       continue;
     }
     if (/^file:/i.test(value) || value.includes('\\')) {
-      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is not a path inside the project`, { pos: ref.pos, hint: 'refer to images by a relative path with forward slashes, such as images/chart.png' }));
+      errors.push(
+        new DeckError('ASSET_OUTSIDE', `"${ref.url}" is not a path inside the project`, {
+          pos: ref.pos,
+          hint: 'refer to images by a relative path with forward slashes, such as images/chart.png',
+        }),
+      );
       map.set(ref.url, null);
       continue;
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^https?:/i.test(value)) {
-      errors.push(new DeckError('ASSET_REMOTE', `"${ref.url}" is not a file the deck can load`, { pos: ref.pos, hint: 'use a relative path, or an http(s) URL Lectern can download' }));
+      errors.push(
+        new DeckError('ASSET_REMOTE', `"${ref.url}" is not a file the deck can load`, {
+          pos: ref.pos,
+          hint: 'use a relative path, or an http(s) URL Lectern can download',
+        }),
+      );
       map.set(ref.url, null);
       continue;
     }
     if (isRemote(value)) {
       const policy = ctx.unsafe && ctx.remote === 'download' ? 'link' : ctx.remote;
       if (policy === 'error') {
-        errors.push(new DeckError('ASSET_REMOTE', `"${value}" would be loaded from the network`, { pos: ref.pos, hint: 'download it into the deck folder, or set `remote: download` to let Lectern fetch it at build time' }));
+        errors.push(
+          new DeckError('ASSET_REMOTE', `"${value}" would be loaded from the network`, {
+            pos: ref.pos,
+            hint: 'download it into the deck folder, or set `remote: download` to let Lectern fetch it at build time',
+          }),
+        );
         map.set(ref.url, null);
       } else if (policy === 'link') {
-        if (!ctx.unsafe) warnings.push({ code: 'ASSET_REMOTE', message: `"${value}" stays a link: the deck needs the network to show it`, pos: ref.pos, hint: 'set `remote: download` (the default) to keep the deck offline' });
+        if (!ctx.unsafe)
+          warnings.push({
+            code: 'ASSET_REMOTE',
+            message: `"${value}" stays a link: the deck needs the network to show it`,
+            pos: ref.pos,
+            hint: 'set `remote: download` (the default) to keep the deck offline',
+          });
         remoteKept.add(ref.url);
         map.set(ref.url, ref.url);
       } else {
@@ -96,7 +117,11 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
           pending.add(url);
           map.set(ref.url, null);
         } else if ('failed' in hit) {
-          missing(ref, `"${url}" could not be downloaded (${hit.failed}); a placeholder is shown`, 'check the URL, or download the file into the deck folder');
+          missing(
+            ref,
+            `"${url}" could not be downloaded (${hit.failed}); a placeholder is shown`,
+            'check the URL, or download the file into the deck folder',
+          );
         } else {
           const to = `${remoteFilesDir}/${hit.name}`;
           copies.set(to, { from: hit.path, to, pos: ref.pos, checked: hit.checked });
@@ -116,17 +141,31 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     const from = resolve(ctx.deckDir, local);
     const inProject = relative(ctx.projectDir, from);
     if (isAbsolute(local) || inProject === '' || inProject.startsWith('..') || isAbsolute(inProject)) {
-      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the project`, { pos: ref.pos, hint: `the project is the folder Lectern runs in (${ctx.projectDir}): keep images inside it, or run Lectern from a folder that holds them` }));
+      errors.push(
+        new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the project`, {
+          pos: ref.pos,
+          hint: `the project is the folder Lectern runs in (${ctx.projectDir}): keep images inside it, or run Lectern from a folder that holds them`,
+        }),
+      );
       map.set(ref.url, null);
       continue;
     }
     if (!existsSync(from) || !statSync(from).isFile()) {
-      missing(ref, `image "${ref.url}" not found; a placeholder is shown`, `the path is relative to the deck file's folder (${ctx.deckDir})`);
+      missing(
+        ref,
+        `image "${ref.url}" not found; a placeholder is shown`,
+        `the path is relative to the deck file's folder (${ctx.deckDir})`,
+      );
       continue;
     }
     const real = realpathSync(from);
     if (!within(real, projectRoot)) {
-      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" links to a file outside the project`, { pos: ref.pos, hint: 'copy the file into the project instead of linking to it' }));
+      errors.push(
+        new DeckError('ASSET_OUTSIDE', `"${ref.url}" links to a file outside the project`, {
+          pos: ref.pos,
+          hint: 'copy the file into the project instead of linking to it',
+        }),
+      );
       map.set(ref.url, null);
       continue;
     }
@@ -137,27 +176,54 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     const beside = besideReal && !(inDeck.startsWith('..') || isAbsolute(inDeck));
     // What a slide loads is a media file, and nothing hidden travels (as written or as it
     // really is): a deck must not be able to publish a project's .env, .git or keys as an image.
-    const hidden = (path: string) => path.split(sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
+    const hidden = (path: string) =>
+      path.split(sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
     // Media are known by their names or their bytes (an image without an extension is one; a
     // broken .png is still an image for `lectern check` to report); other kinds (stylesheets) by
     // their names.
-    const kindOk = ctx.kinds ? ctx.kinds.test(inProject) && ctx.kinds.test(real) : (mediaName.test(inProject) && mediaName.test(real)) || isMediaFile(real);
+    const kindOk = ctx.kinds
+      ? ctx.kinds.test(inProject) && ctx.kinds.test(real)
+      : (mediaName.test(inProject) && mediaName.test(real)) || isMediaFile(real);
     if (hidden(inProject) || hidden(relative(projectRoot, real)) || !kindOk) {
-      errors.push(new DeckError('ASSET_OUTSIDE', `"${shown(ref.url)}" is not an image, video or audio file the deck may carry`, { pos: ref.pos, hint: 'a slide loads image, video and audio files (by their names), and none from a hidden folder such as .git; link other files instead' }));
+      errors.push(
+        new DeckError('ASSET_OUTSIDE', `"${shown(ref.url)}" is not an image, video or audio file the deck may carry`, {
+          pos: ref.pos,
+          hint: 'a slide loads image, video and audio files (by their names), and none from a hidden folder such as .git; link other files instead',
+        }),
+      );
       map.set(ref.url, null);
       continue;
     }
     if (!ctx.unsafe && /\.svg$/i.test(real)) {
       const why = scriptedSvg(real);
       if (why) {
-        errors.push(new DeckError('ASSET_UNSAFE', `"${shown(ref.url)}" is an SVG with ${why}: opened on its own, it would run on the deck's site`, { pos: ref.pos, hint: 'export the drawing without script, or set `html: unsafe` for decks you trust' }));
+        errors.push(
+          new DeckError(
+            'ASSET_UNSAFE',
+            `"${shown(ref.url)}" is an SVG with ${why}: opened on its own, it would run on the deck's site`,
+            { pos: ref.pos, hint: 'export the drawing without script, or set `html: unsafe` for decks you trust' },
+          ),
+        );
         map.set(ref.url, null);
         continue;
       }
     }
-    const to = beside ? inDeck.split(sep).join('/') : `${projectFilesDir}/${relative(projectRoot, real).split(sep).join('/')}`;
-    if (to === 'index.html' || to === 'deck.json' || to.startsWith(`${runtimeDir}/`) || to.startsWith(`${remoteFilesDir}/`) || (beside && to.startsWith(`${projectFilesDir}/`))) {
-      errors.push(new DeckError('ASSET_OUTSIDE', `"${ref.url}" uses a name Lectern reserves for the built deck`, { pos: ref.pos, hint: `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's` }));
+    const to = beside
+      ? inDeck.split(sep).join('/')
+      : `${projectFilesDir}/${relative(projectRoot, real).split(sep).join('/')}`;
+    if (
+      to === 'index.html' ||
+      to === 'deck.json' ||
+      to.startsWith(`${runtimeDir}/`) ||
+      to.startsWith(`${remoteFilesDir}/`) ||
+      (beside && to.startsWith(`${projectFilesDir}/`))
+    ) {
+      errors.push(
+        new DeckError('ASSET_OUTSIDE', `"${ref.url}" uses a name Lectern reserves for the built deck`, {
+          pos: ref.pos,
+          hint: `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's`,
+        }),
+      );
       map.set(ref.url, null);
       continue;
     }

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 
 /** What in an SVG would run when the file is opened as a page of its own, or null. */
 export function scriptedSvg(path: string): string | null {
-  const text = readFileSync(path, 'utf8').slice(0, 5 * 1024 * 1024).toLowerCase();
+  const text = readFileSync(path, 'utf8')
+    .slice(0, 5 * 1024 * 1024)
+    .toLowerCase();
   return scriptIn(text);
 }
 
@@ -21,4 +23,3 @@ export function scriptIn(text: string): string | null {
   if (/(href|src)\s*=\s*["']?\s*(https?:|\/\/)/.test(text)) return 'a link out of the deck';
   return null;
 }
-

@@ -17,17 +17,29 @@ interface DeckStylesheets {
  * The deck's own stylesheets (`css:`): files inside the project, and in a safe deck only CSS
  * that loads nothing (no url(), no @import).
  */
-export function deckStylesheets(paths: string[], locate: (key: (string | number)[]) => SourcePos, ctx: ResolveContext): DeckStylesheets {
+export function deckStylesheets(
+  paths: string[],
+  locate: (key: (string | number)[]) => SourcePos,
+  ctx: ResolveContext,
+): DeckStylesheets {
   const refs = paths.map((url, i) => ({ url, pos: locate(paths.length === 1 ? [] : [i]) }));
   const found = resolveAssets(refs, ctx);
   if (found.errors.length) throw collect(found.errors);
-  const warnings: Finding[] = found.warnings.map((w) => ({ ...w, message: w.message.replace(/^image /, 'stylesheet ').replace('; a placeholder is shown', '') }));
+  const warnings: Finding[] = found.warnings.map((w) => ({
+    ...w,
+    message: w.message.replace(/^image /, 'stylesheet ').replace('; a placeholder is shown', ''),
+  }));
   const out: DeckStylesheets = { links: [], copies: [], warnings };
   for (const copy of found.copies) {
     if (!ctx.unsafe) {
       const why = stylesheetText(readFileSync(copy.from), refuseStylesheet);
       if (why) {
-        warnings.push({ code: 'HTML_REMOVED', message: `stylesheet "${copy.to}" is not linked: ${why}`, pos: copy.pos!, hint: "keep the deck's CSS to rules that load nothing, or set `html: unsafe` for decks you trust" });
+        warnings.push({
+          code: 'HTML_REMOVED',
+          message: `stylesheet "${copy.to}" is not linked: ${why}`,
+          pos: copy.pos!,
+          hint: "keep the deck's CSS to rules that load nothing, or set `html: unsafe` for decks you trust",
+        });
         continue;
       }
     }
@@ -42,7 +54,8 @@ export function deckStylesheets(paths: string[], locate: (key: (string | number)
  * bytes that are not UTF-8 decodes otherwise there than here, so it is refused unread.
  */
 function stylesheetText(bytes: Buffer, check: (css: string) => string | null): string | null {
-  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe) || bytes.includes(0)) return 'it is not UTF-8 text';
+  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe) || bytes.includes(0))
+    return 'it is not UTF-8 text';
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -13,7 +13,9 @@ export function checkCopies(copies: FileCopy[], deckDir: string): void {
   for (const copy of copies) {
     if (!copy.pos) {
       if (!existsSync(copy.from)) {
-        throw new DeckError('RUNTIME_MISSING', `Lectern's file ${copy.from} is missing`, { hint: 'run `npm run setup` to reinstall dependencies' });
+        throw new DeckError('RUNTIME_MISSING', `Lectern's file ${copy.from} is missing`, {
+          hint: 'run `npm run setup` to reinstall dependencies',
+        });
       }
       // Lectern's own files and templates (code, whose links were checked when it was read).
       continue;

@@ -76,7 +76,12 @@ async function serveDeck(lookup: Lookup): Promise<DeckServer> {
       if ('fd' in found) closeSync(found.fd);
       res.end();
     } else if ('text' in found) res.end(found.text);
-    else pipeline('fd' in found ? createReadStream('', { fd: found.fd }) : createReadStream(found.file), res, () => undefined);
+    else
+      pipeline(
+        'fd' in found ? createReadStream('', { fd: found.fd }) : createReadStream(found.file),
+        res,
+        () => undefined,
+      );
   });
   return listenOnLoopback(server);
 }

@@ -34,7 +34,9 @@ const locationsFile = new URL('../../scripts/browser-locations.json', import.met
 export function browserCandidates(platform: NodeJS.Platform = process.platform): string[] {
   const locations = JSON.parse(readFileSync(locationsFile, 'utf8')) as BrowserLocations;
   if (platform === 'win32') {
-    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter(Boolean) as string[];
+    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter(
+      Boolean,
+    ) as string[];
     return roots.flatMap((root) => locations.win32.map((path) => join(root, path)));
   }
   const list = platform === 'darwin' ? locations.darwin : locations.linux;
@@ -42,13 +44,20 @@ export function browserCandidates(platform: NodeJS.Platform = process.platform):
 }
 
 /** Puppeteer's names for the platforms a browser in its cache was built for. */
-const cachePlatforms: Record<string, string[]> = { linux: ['linux', 'linux_arm'], darwin: ['mac_arm', 'mac'], win32: ['win64', 'win32'] };
+const cachePlatforms: Record<string, string[]> = {
+  linux: ['linux', 'linux_arm'],
+  darwin: ['mac_arm', 'mac'],
+  win32: ['win64', 'win32'],
+};
 
 /**
  * Browsers Puppeteer itself once downloaded (never downloaded by Lectern), as its cache lists
  * them: Chrome before the headless shell, newest version first.
  */
-export function puppeteerCacheCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
+export function puppeteerCacheCandidates(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   const cache = new Cache(env.PUPPETEER_CACHE_DIR ?? join(homedir(), '.cache', 'puppeteer'));
   const platforms = cachePlatforms[platform] ?? cachePlatforms.linux!;
   const kinds: string[] = [Browser.CHROME, Browser.CHROMEHEADLESSSHELL];
@@ -60,7 +69,10 @@ export function puppeteerCacheCandidates(env: NodeJS.ProcessEnv = process.env, p
   }
   return installed
     .filter((b) => kinds.includes(b.browser) && platforms.includes(b.platform))
-    .sort((a, b) => kinds.indexOf(a.browser) - kinds.indexOf(b.browser) || getVersionComparator(a.browser)(b.buildId, a.buildId))
+    .sort(
+      (a, b) =>
+        kinds.indexOf(a.browser) - kinds.indexOf(b.browser) || getVersionComparator(a.browser)(b.buildId, a.buildId),
+    )
     .map((b) => b.executablePath);
 }
 

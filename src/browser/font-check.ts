@@ -17,7 +17,9 @@ export async function fontLoads(browser: Browser, assetsDir: string, font: Decla
   try {
     // Same origin as the stylesheet, as in a built deck: fonts are fetched with CORS rules.
     await page.goto(`${server.origin}/${font.css}`);
-    await page.setContent(`<link rel="stylesheet" href="${server.origin}/${font.css}"><p>Lectern</p>`, { waitUntil: 'load' });
+    await page.setContent(`<link rel="stylesheet" href="${server.origin}/${font.css}"><p>Lectern</p>`, {
+      waitUntil: 'load',
+    });
     return await page.evaluate(
       async (f) => (await document.fonts.load(`${f.style} ${f.weight} 16px "${f.family}"`)).length > 0,
       font,

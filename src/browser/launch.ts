@@ -42,7 +42,10 @@ export interface LaunchedBrowser {
  * Launches one headless browser with a throwaway profile. Callers close it in `finally`.
  * `protocolTimeout` bounds any single browser call; Lectern's own per-deck deadline is shorter.
  */
-export async function launchBrowser(executablePath = findBrowser(), protocolTimeout = 240_000): Promise<LaunchedBrowser> {
+export async function launchBrowser(
+  executablePath = findBrowser(),
+  protocolTimeout = 240_000,
+): Promise<LaunchedBrowser> {
   const { launch } = await import('puppeteer-core');
   removeDeadProfiles();
   // The profile's name carries this process's pid, so a later run can tell a dead run's leftovers.
@@ -51,7 +54,10 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
   // so the network gate of each page is the only way out.
   mkdirSync(join(profile, 'Default'));
   mkdirSync(join(profile, 'tmp'));
-  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp', udp_port_range: '1-1' } }));
+  writeFileSync(
+    join(profile, 'Default', 'Preferences'),
+    JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp', udp_port_range: '1-1' } }),
+  );
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   let browser: Browser;
   try {
@@ -72,10 +78,14 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
     });
   } catch (err) {
     rmSync(profile, { recursive: true, force: true });
-    throw new DeckError('BROWSER_LAUNCH', `the browser at ${executablePath} did not start: ${(err as Error).message.split('\n')[0]}`, {
-      hint: 'run the browser by hand with --headless to see why, or point CHROME_PATH at another one',
-      cause: err,
-    });
+    throw new DeckError(
+      'BROWSER_LAUNCH',
+      `the browser at ${executablePath} did not start: ${(err as Error).message.split('\n')[0]}`,
+      {
+        hint: 'run the browser by hand with --headless to see why, or point CHROME_PATH at another one',
+        cause: err,
+      },
+    );
   }
   // A process made to exit at once (a second Ctrl-C) still takes its browser with it.
   const child = browser.process();
@@ -99,7 +109,10 @@ export async function launchBrowser(executablePath = findBrowser(), protocolTime
       // A busy or hung browser gets a few seconds to close, then is killed: none outlives a run.
       let timer: NodeJS.Timeout | undefined;
       const closed = await Promise.race([
-        browser.close().then(() => true, () => false),
+        browser.close().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
       ]);
       clearTimeout(timer);
@@ -146,10 +159,14 @@ async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_0
   try {
     browser = await connect({ browserWSEndpoint, protocolTimeout });
   } catch (err) {
-    throw new DeckError('BROWSER_LAUNCH', `could not connect to ${browserWSEndpoint}: ${(err as Error).message.split('\n')[0]}`, {
-      hint: 'check the endpoint (ws://host:port/...) and that the browser is running',
-      cause: err,
-    });
+    throw new DeckError(
+      'BROWSER_LAUNCH',
+      `could not connect to ${browserWSEndpoint}: ${(err as Error).message.split('\n')[0]}`,
+      {
+        hint: 'check the endpoint (ws://host:port/...) and that the browser is running',
+        cause: err,
+      },
+    );
   }
   // Someone else's browser: let go of it, leave it running.
   return closingOnce(browser, () => browser.disconnect());

@@ -64,7 +64,12 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
         const lineHeight = parseFloat(getComputedStyle(el).lineHeight) * scale;
         for (const r of Array.from(range.getClientRects())) {
           const middle = r.top + r.height / 2;
-          extend(Number.isFinite(lineHeight) && lineHeight < r.height ? new DOMRect(r.left, middle - lineHeight / 2, r.width, lineHeight) : r, el);
+          extend(
+            Number.isFinite(lineHeight) && lineHeight < r.height
+              ? new DOMRect(r.left, middle - lineHeight / 2, r.width, lineHeight)
+              : r,
+            el,
+          );
         }
         continue;
       }
@@ -77,7 +82,14 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
         if (shown) extend(node.getBoundingClientRect(), node);
         continue;
       }
-      const painted = style.backgroundImage !== 'none' || !/^(transparent|rgba\(.*,\s*0\))$/.test(style.backgroundColor) || parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth) + parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth) > 0;
+      const painted =
+        style.backgroundImage !== 'none' ||
+        !/^(transparent|rgba\(.*,\s*0\))$/.test(style.backgroundColor) ||
+        parseFloat(style.borderTopWidth) +
+          parseFloat(style.borderBottomWidth) +
+          parseFloat(style.borderLeftWidth) +
+          parseFloat(style.borderRightWidth) >
+          0;
       if (shown && painted) extend(node.getBoundingClientRect(), node);
       if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
         const html = node as HTMLElement;
@@ -85,8 +97,22 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
           extend(node.getBoundingClientRect(), node);
           const downBy = html.scrollHeight - html.clientHeight;
           const sideBy = html.scrollWidth - html.clientWidth;
-          if (downBy > 1) clipped.push({ element: describe(node), axis: 'height', by: downBy, size: html.clientHeight, line: lineOf(node) });
-          if (sideBy > 1) clipped.push({ element: describe(node), axis: 'width', by: sideBy, size: html.clientWidth, line: lineOf(node) });
+          if (downBy > 1)
+            clipped.push({
+              element: describe(node),
+              axis: 'height',
+              by: downBy,
+              size: html.clientHeight,
+              line: lineOf(node),
+            });
+          if (sideBy > 1)
+            clipped.push({
+              element: describe(node),
+              axis: 'width',
+              by: sideBy,
+              size: html.clientWidth,
+              line: lineOf(node),
+            });
         }
         continue;
       }
@@ -94,7 +120,14 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
     }
   };
   visit(section, true);
-  return { down: Math.max(0, -top) + Math.max(0, bottom - height), sideways: Math.max(0, -left) + Math.max(0, right - width), width, height, clipped, firstLineOutside };
+  return {
+    down: Math.max(0, -top) + Math.max(0, bottom - height),
+    sideways: Math.max(0, -left) + Math.max(0, right - width),
+    width,
+    height,
+    clipped,
+    firstLineOutside,
+  };
 }
 
 /**

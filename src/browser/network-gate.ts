@@ -41,7 +41,9 @@ async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
     const own = policy.origin !== '' && url.origin === policy.origin;
     if (!own && !(policy.allowRemote && url.protocol === 'http:')) {
       refuse(url.href);
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('refused by Lectern: a deck may load only its own files');
+      res
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end('refused by Lectern: a deck may load only its own files');
       return;
     }
     forward(req, res, url);
@@ -77,7 +79,13 @@ function forward(req: IncomingMessage, res: ServerResponse, url: URL): void {
   const headers = { ...req.headers };
   delete headers['proxy-connection'];
   const upstream = request(
-    { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers },
+    {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || 80,
+      method: req.method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -113,8 +121,12 @@ export async function openGatedPage(browser: Browser): Promise<GatedPage> {
     // Popups are closed at once, and reported.
     context.on('targetcreated', (target) => {
       if (!target.opener()) return;
-      if (target.url() && target.url() !== 'about:blank' && !policy.blocked.includes(target.url())) policy.blocked.push(target.url());
-      void target.page().then((popup) => popup?.close(), () => undefined);
+      if (target.url() && target.url() !== 'about:blank' && !policy.blocked.includes(target.url()))
+        policy.blocked.push(target.url());
+      void target.page().then(
+        (popup) => popup?.close(),
+        () => undefined,
+      );
     });
     return { page: await context.newPage(), context, policy, gate };
   } catch (err) {

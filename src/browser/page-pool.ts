@@ -27,7 +27,11 @@ interface PoolOptions<J, P extends PooledPage, R> {
  * owns the browser and closes it; a browser that dies mid-run is BROWSER_CRASHED, an interrupt
  * is INTERRUPTED, and the first failure stops the pool.
  */
-export async function runOnPages<J, P extends PooledPage, R>(jobs: J[], browser: LaunchedBrowser, options: PoolOptions<J, P, R>): Promise<R[]> {
+export async function runOnPages<J, P extends PooledPage, R>(
+  jobs: J[],
+  browser: LaunchedBrowser,
+  options: PoolOptions<J, P, R>,
+): Promise<R[]> {
   if (jobs.length === 0) return [];
   const inFlight = new Set<string>();
   // The decks being worked on, or all of them when the browser died before any started.
@@ -94,10 +98,16 @@ export async function runOnPages<J, P extends PooledPage, R>(jobs: J[], browser:
 /** A failure of the browser's protocol means the browser went away. */
 function browserFailure(err: unknown, file: string, doing: string): DeckError {
   const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-  const crashed = /Target closed|Session closed|Protocol error|Connection closed|browser has disconnected/i.test(message);
-  return new DeckError(crashed ? 'BROWSER_CRASHED' : doing === 'printing' ? 'PDF_FAILED' : 'CHECK_FAILED', `${crashed ? `the browser stopped while ${doing}` : `${doing} failed`}: ${message}`, {
-    pos: { file },
-    hint: crashed ? 'run `lectern doctor` to check the browser' : 'run again with --debug for the full trace',
-    cause: err,
-  });
+  const crashed = /Target closed|Session closed|Protocol error|Connection closed|browser has disconnected/i.test(
+    message,
+  );
+  return new DeckError(
+    crashed ? 'BROWSER_CRASHED' : doing === 'printing' ? 'PDF_FAILED' : 'CHECK_FAILED',
+    `${crashed ? `the browser stopped while ${doing}` : `${doing} failed`}: ${message}`,
+    {
+      pos: { file },
+      hint: crashed ? 'run `lectern doctor` to check the browser' : 'run again with --debug for the full trace',
+      cause: err,
+    },
+  );
 }

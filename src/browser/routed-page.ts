@@ -48,7 +48,9 @@ export async function openRoutedPage(launched: LaunchedBrowser): Promise<RoutedP
   // Reveal's print layout says when it is done with a `pdf-ready` event: catch it from the start.
   await page.evaluateOnNewDocument(() => {
     const w = window as unknown as { __lecternPrinted: Promise<void> };
-    w.__lecternPrinted = new Promise((resolve) => window.addEventListener('pdf-ready', () => resolve(), { once: true }));
+    w.__lecternPrinted = new Promise((resolve) =>
+      window.addEventListener('pdf-ready', () => resolve(), { once: true }),
+    );
   });
   return {
     page,
@@ -67,7 +69,11 @@ export async function openRoutedPage(launched: LaunchedBrowser): Promise<RoutedP
 }
 
 /** Runs a deck's steps one by one, each bounded by the deck's deadline and named for a timeout. */
-export function deckSteps(options: { deadline: number; signal?: AbortSignal }, deckFile: string, verb: Pending['verb']): <T>(name: string, work: Promise<T>) => Promise<T> {
+export function deckSteps(
+  options: { deadline: number; signal?: AbortSignal },
+  deckFile: string,
+  verb: Pending['verb'],
+): <T>(name: string, work: Promise<T>) => Promise<T> {
   const pending = new Pending(verb);
   return (name, work) => {
     pending.step = name;
@@ -109,7 +115,12 @@ function routeRequest(request: HTTPRequest, { origin, allowRemote, blocked, reti
 }
 
 /** A step of a deck's work, bounded by the deck's deadline and the run's interrupt. */
-async function withDeadline<T>(work: Promise<T>, options: { deadline: number; signal?: AbortSignal }, pending: Pending, deckFile: string): Promise<T> {
+async function withDeadline<T>(
+  work: Promise<T>,
+  options: { deadline: number; signal?: AbortSignal },
+  pending: Pending,
+  deckFile: string,
+): Promise<T> {
   const remaining = options.deadline - Date.now();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;

@@ -35,18 +35,38 @@ export function checkContent({ deck, linkTarget }: ContentCheckInput): Finding[]
     }
     const text = measureText(`${slide.title}\n${slide.body}`);
     overLimit(active['max-bullets'], text.bullets, () =>
-      report('max-bullets', slide.pos, `${name} has ${text.bullets} list items (limit ${active['max-bullets'].limit})`, 'split the list over two slides, or move detail into the speaker notes'),
+      report(
+        'max-bullets',
+        slide.pos,
+        `${name} has ${text.bullets} list items (limit ${active['max-bullets'].limit})`,
+        'split the list over two slides, or move detail into the speaker notes',
+      ),
     );
     overLimit(active['max-words'], text.words, () =>
-      report('max-words', slide.pos, `${name} has ${text.words} words (limit ${active['max-words'].limit})`, 'say it rather than show it: move sentences into the speaker notes'),
+      report(
+        'max-words',
+        slide.pos,
+        `${name} has ${text.words} words (limit ${active['max-words'].limit})`,
+        'say it rather than show it: move sentences into the speaker notes',
+      ),
     );
     if (!slide.notes && slide.layout !== 'title' && slide.layout !== 'section') {
-      report('notes-missing', slide.pos, `${name} has no speaker notes`, 'add notes after a `Note:` line at the end of the slide');
+      report(
+        'notes-missing',
+        slide.pos,
+        `${name} has no speaker notes`,
+        'add notes after a `Note:` line at the end of the slide',
+      );
     }
     const key = slide.titleText.trim().toLowerCase();
     const first = key ? seen.get(key) : undefined;
     if (first) {
-      report('duplicate-title', slide.pos, `${name} has the same title as the slide at line ${first.pos.line}`, 'give each slide its own title, so the outline, bookmarks and links can tell them apart');
+      report(
+        'duplicate-title',
+        slide.pos,
+        `${name} has the same title as the slide at line ${first.pos.line}`,
+        'give each slide its own title, so the outline, bookmarks and links can tell them apart',
+      );
     } else if (key) {
       seen.set(key, slide);
     }
@@ -54,7 +74,12 @@ export function checkContent({ deck, linkTarget }: ContentCheckInput): Finding[]
 
   for (const image of deck.assets) {
     if (image.altMissing) {
-      report('image-alt', image.pos, `image "${image.url}" has no alternative text`, 'say what it shows in the brackets, ![like this](file.png); for a purely decorative image write <img src="…" alt="">');
+      report(
+        'image-alt',
+        image.pos,
+        `image "${image.url}" has no alternative text`,
+        'say what it shows in the brackets, ![like this](file.png); for a purely decorative image write <img src="…" alt="">',
+      );
     }
   }
 
@@ -69,9 +94,27 @@ export function checkContent({ deck, linkTarget }: ContentCheckInput): Finding[]
     const local = linkedFilePath(url);
     if (local === null) continue;
     const target = local.startsWith('/') ? 'outside' : linkTarget(local);
-    if (target === 'missing') report('link-file', link.pos, `link to "${url}": no such file beside the deck`, 'fix the path (it is relative to the deck file), or add the file');
-    if (target === 'folder') report('link-file', link.pos, `link to "${url}" is a folder, and folders are not copied with the deck`, 'link to a file (a .zip or an index.html inside the folder)');
-    if (target === 'outside') report('link-file', link.pos, `link to "${url}" leaves the deck's folder and will not be in the built deck`, 'keep linked files in the deck file\'s folder (or below it), they are copied with the deck; link another deck as ../name/');
+    if (target === 'missing')
+      report(
+        'link-file',
+        link.pos,
+        `link to "${url}": no such file beside the deck`,
+        'fix the path (it is relative to the deck file), or add the file',
+      );
+    if (target === 'folder')
+      report(
+        'link-file',
+        link.pos,
+        `link to "${url}" is a folder, and folders are not copied with the deck`,
+        'link to a file (a .zip or an index.html inside the folder)',
+      );
+    if (target === 'outside')
+      report(
+        'link-file',
+        link.pos,
+        `link to "${url}" leaves the deck's folder and will not be in the built deck`,
+        "keep linked files in the deck file's folder (or below it), they are copied with the deck; link another deck as ../name/",
+      );
   }
   return findings;
 }
@@ -151,7 +194,8 @@ function slideLinkProblem(url: string, deck: Deck, ids: Set<string>): string | n
   const stack = deck.stacks[h];
   if (!stack) return `the deck has ${deck.stacks.length} horizontal slides (0 to ${deck.stacks.length - 1})`;
   const slide = stack.slides[v];
-  if (!slide) return `slide ${h} has ${stack.slides.length} vertical slide${stack.slides.length === 1 ? '' : 's'} (0 to ${stack.slides.length - 1})`;
+  if (!slide)
+    return `slide ${h} has ${stack.slides.length} vertical slide${stack.slides.length === 1 ? '' : 's'} (0 to ${stack.slides.length - 1})`;
   if (f >= slide.fragments) return `that slide has ${slide.fragments} fragment${slide.fragments === 1 ? '' : 's'}`;
   return null;
 }

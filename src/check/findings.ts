@@ -32,7 +32,12 @@ const SMALL_IMAGE = 250_000;
  * Turns what the browser saw into findings at the deck's source lines. Pure: `bytesOf` says how
  * large a deck file is, by the path the page loaded it from.
  */
-export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (src: string) => number | undefined, assets: AssetRef[] = deck.assets): Finding[] {
+export function browserFindings(
+  deck: Deck,
+  seen: DeckObservations,
+  bytesOf: (src: string) => number | undefined,
+  assets: AssetRef[] = deck.assets,
+): Finding[] {
   const active = resolveRules(deck.options.checks);
   const slides = deck.stacks.flatMap((s) => s.slides);
   const findings: Finding[] = [];
@@ -45,24 +50,37 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
     keys.add(key);
     findings.push({ code, rule, severity, message, pos, hint });
   };
-  const slidePos = (index: number | null): SourcePos => (index === null ? { file: deck.file, line: 1, column: 1 } : slides[index]?.pos ?? { file: deck.file });
+  const slidePos = (index: number | null): SourcePos =>
+    index === null ? { file: deck.file, line: 1, column: 1 } : (slides[index]?.pos ?? { file: deck.file });
   const nameOf = (index: number): string => slideName(slides[index] ?? {}, index);
   // An image is reported where the deck names it, when it does.
-  const imagePos = (src: string, slide: number | null): SourcePos => assets.find((a) => a.url === src)?.pos ?? slidePos(slide);
+  const imagePos = (src: string, slide: number | null): SourcePos =>
+    assets.find((a) => a.url === src)?.pos ?? slidePos(slide);
 
-  const at = (line: number | null, slide: number | null): SourcePos => (line === null ? slidePos(slide) : { file: deck.file, line, column: 1 });
+  const at = (line: number | null, slide: number | null): SourcePos =>
+    line === null ? slidePos(slide) : { file: deck.file, line, column: 1 };
   for (const o of seen.overflows) {
     const percent = Math.round((o.by / o.size) * 100);
     const by = Math.round(o.by);
     const when = o.fragment >= 0 ? ` from fragment ${o.fragment + 1} of ${o.fragments} on` : '';
     if (o.kind === 'slide') {
       const from = o.line !== null ? `: line ${o.line} on is off the slide` : '';
-      report('slide-overflow', slidePos(o.slide), `${nameOf(o.slide)} overflows ${o.axis === 'width' ? 'sideways ' : ''}by ${by}px (${percent}%)${when}${from}`,
-        'split the slide with a `---` line, shorten it, or choose a roomier layout with <!-- layout: name -->');
+      report(
+        'slide-overflow',
+        slidePos(o.slide),
+        `${nameOf(o.slide)} overflows ${o.axis === 'width' ? 'sideways ' : ''}by ${by}px (${percent}%)${when}${from}`,
+        'split the slide with a `---` line, shorten it, or choose a roomier layout with <!-- layout: name -->',
+      );
     } else {
       // A clipped block is pointed at where it is written.
-      report('slide-overflow', at(o.line, o.slide), `${nameOf(o.slide)}: ${clippedName(o.element)} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
-        o.element === 'pre' ? 'shorten the long lines or split the code over two slides' : 'shorten what the element holds');
+      report(
+        'slide-overflow',
+        at(o.line, o.slide),
+        `${nameOf(o.slide)}: ${clippedName(o.element)} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
+        o.element === 'pre'
+          ? 'shorten the long lines or split the code over two slides'
+          : 'shorten what the element holds',
+      );
     }
   }
 
@@ -74,53 +92,93 @@ export function browserFindings(deck: Deck, seen: DeckObservations, bytesOf: (sr
     const where = a.slide === null ? 'the page' : nameOf(a.slide);
     if (rule === 'image-alt') {
       if (a.src !== undefined && altReported.has(a.src)) continue;
-      report('image-alt', a.src ? imagePos(a.src, a.slide) : slidePos(a.slide), `${where}: ${a.src ? `image "${a.src}"` : `"${a.snippet}"`} has no alternative text`,
-        'give images an alt text that says what they show; alt="" marks one as decorative');
+      report(
+        'image-alt',
+        a.src ? imagePos(a.src, a.slide) : slidePos(a.slide),
+        `${where}: ${a.src ? `image "${a.src}"` : `"${a.snippet}"`} has no alternative text`,
+        'give images an alt text that says what they show; alt="" marks one as decorative',
+      );
     } else if (rule === 'color-contrast') {
       if (a.slide !== null && slides[a.slide]?.checksOff?.includes(rule)) continue;
       // One theme colour usually fails on every slide: one finding per colour pair, at its first slide.
-      const colours = /contrast of ([\d.]+) \(foreground color: (#[0-9a-f]+), background color: (#[0-9a-f]+).*Expected contrast ratio of ([\d.]+:1)/i.exec(a.message);
+      const colours =
+        /contrast of ([\d.]+) \(foreground color: (#[0-9a-f]+), background color: (#[0-9a-f]+).*Expected contrast ratio of ([\d.]+:1)/i.exec(
+          a.message,
+        );
       const key = colours ? `${colours[2]}|${colours[3]}|${colours[4]}` : `${a.message}|${a.slide}`;
       const earlier = contrast.get(key);
       if (earlier) {
         if (a.slide !== null && !earlier.slides.includes(a.slide + 1)) earlier.slides.push(a.slide + 1);
         continue;
       }
-      const text = colours ? `contrast ${colours[1]}:1 (${colours[2]} on ${colours[3]}), below the ${colours[4]} WCAG AA asks for` : a.message.replace(/\.$/, '');
-      contrast.set(key, { slides: a.slide === null ? [] : [a.slide + 1], finding: { pos: at(a.line, a.slide), message: `${where}: "${a.snippet}" has ${text}` } });
+      const text = colours
+        ? `contrast ${colours[1]}:1 (${colours[2]} on ${colours[3]}), below the ${colours[4]} WCAG AA asks for`
+        : a.message.replace(/\.$/, '');
+      contrast.set(key, {
+        slides: a.slide === null ? [] : [a.slide + 1],
+        finding: { pos: at(a.line, a.slide), message: `${where}: "${a.snippet}" has ${text}` },
+      });
     } else {
-      report('lang', slidePos(null), `the page has no valid lang attribute: ${a.message.replace(/\.$/, '')}`,
-        'set `lang:` in front matter; a template\'s layout.hbs must write <html lang="{{deck.meta.lang}}">');
+      report(
+        'lang',
+        slidePos(null),
+        `the page has no valid lang attribute: ${a.message.replace(/\.$/, '')}`,
+        'set `lang:` in front matter; a template\'s layout.hbs must write <html lang="{{deck.meta.lang}}">',
+      );
     }
   }
 
   for (const { slides: on, finding } of contrast.values()) {
     const also = on.slice(1);
-    const more = also.length ? ` (also on slide${also.length === 1 ? '' : 's'} ${also.length > 6 ? `${also.slice(0, 6).join(', ')} and ${also.length - 6} more` : also.join(', ')})` : '';
-    report('color-contrast', finding.pos, `${finding.message}${more}`,
-      'raise the contrast of the theme colours (theme: in front matter, or the template\'s CSS): WCAG AA asks for 4.5:1 for text, 3:1 for large text');
+    const more = also.length
+      ? ` (also on slide${also.length === 1 ? '' : 's'} ${also.length > 6 ? `${also.slice(0, 6).join(', ')} and ${also.length - 6} more` : also.join(', ')})`
+      : '';
+    report(
+      'color-contrast',
+      finding.pos,
+      `${finding.message}${more}`,
+      "raise the contrast of the theme colours (theme: in front matter, or the template's CSS): WCAG AA asks for 4.5:1 for text, 3:1 for large text",
+    );
   }
 
   for (const h of seen.headings) {
-    report('heading-order', at(h.to.line, h.slide), `${nameOf(h.slide)}: heading jumps from h${h.from.level} "${h.from.text}" to h${h.to.level} "${h.to.text}"`,
-      `use h${h.from.level + 1} (${'#'.repeat(h.from.level + 1)}) here, or style the text instead of skipping a level`);
+    report(
+      'heading-order',
+      at(h.to.line, h.slide),
+      `${nameOf(h.slide)}: heading jumps from h${h.from.level} "${h.from.text}" to h${h.to.level} "${h.to.text}"`,
+      `use h${h.from.level + 1} (${'#'.repeat(h.from.level + 1)}) here, or style the text instead of skipping a level`,
+    );
   }
 
   for (const img of seen.images) {
     const pos = imagePos(img.src, img.slide);
     if (img.broken) {
-      report('image-broken', pos, `${nameOf(img.slide)}: image "${img.src}" does not load`, 'check that the file is a PNG, JPEG, GIF, WebP, AVIF or SVG image and not damaged');
+      report(
+        'image-broken',
+        pos,
+        `${nameOf(img.slide)}: image "${img.src}" does not load`,
+        'check that the file is a PNG, JPEG, GIF, WebP, AVIF or SVG image and not damaged',
+      );
       continue;
     }
     const { natural, shown } = img;
-    if (shown.width < 1 || shown.height < 1 || /\.svgz?$/i.test(img.src.replace(/[?#].*$/, '')) || natural.width * natural.height < SMALL_IMAGE) continue;
+    if (
+      shown.width < 1 ||
+      shown.height < 1 ||
+      /\.svgz?$/i.test(img.src.replace(/[?#].*$/, '')) ||
+      natural.width * natural.height < SMALL_IMAGE
+    )
+      continue;
     const ratio = Math.min(natural.width / shown.width, natural.height / shown.height);
     if (ratio <= active['image-oversized'].limit) continue;
     const bytes = bytesOf(img.src);
     const size = bytes === undefined ? '' : ` (${formatBytes(bytes)})`;
-    report('image-oversized', pos,
+    report(
+      'image-oversized',
+      pos,
       `${nameOf(img.slide)}: image "${img.src}" is ${natural.width}×${natural.height} px${size} but shown at ${Math.round(shown.width)}×${Math.round(shown.height)} (${ratio.toFixed(1)}× larger than needed)`,
-      `scale it to about ${Math.round(shown.width * 2)}×${Math.round(shown.height * 2)} px: twice the shown size stays sharp on high-density screens`);
+      `scale it to about ${Math.round(shown.width * 2)}×${Math.round(shown.height * 2)} px: twice the shown size stays sharp on high-density screens`,
+    );
   }
   return findings;
 }

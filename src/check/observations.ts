@@ -1,4 +1,4 @@
-/** What the in-browser half of the checks (src/export/inspect.ts) sees of a deck: plain data, read by the rules in src/check/. */
+/** What the in-browser half of the checks (check/observe.ts) sees of a deck: plain data, read by the rules in src/check/. */
 
 /** Content outside a slide, or clipped inside one of its elements, in the worst fragment state. */
 export interface OverflowSeen {
@@ -56,4 +56,3 @@ export interface DeckObservations {
   /** Requests refused because they left the deck's own server. */
   blocked: string[];
 }
-

@@ -52,7 +52,10 @@ export async function openInspectPage(browser: LaunchedBrowser): Promise<Inspect
       await step('setting the page size', page.setViewport({ width: options.width, height: options.height }));
       await step('loading the deck', page.goto(`${origin}/index.html`, { waitUntil: 'load', timeout: 0 }));
       await step('Reveal.js to start (ready)', page.evaluate(revealReady));
-      await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
+      await step(
+        'web fonts (document.fonts.ready)',
+        page.evaluate(() => document.fonts.ready.then(() => undefined)),
+      );
       await step('images to decode', page.evaluate(decodeImages));
       await step('loading the measuring code', page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`));
       const seen = await step('walking the slides', page.evaluate(walkSlides));
@@ -60,9 +63,15 @@ export async function openInspectPage(browser: LaunchedBrowser): Promise<Inspect
       // its background and every fragment, at the deck's size. Once per slide would cost as
       // many passes over the whole page as there are slides.
       if (options.slideRules.length + options.pageRules.length > 0) {
-        await step('loading the print layout for axe-core', page.goto(`${origin}/index.html?print-pdf&pdfSeparateFragments=false`, { waitUntil: 'load', timeout: 0 }));
+        await step(
+          'loading the print layout for axe-core',
+          page.goto(`${origin}/index.html?print-pdf&pdfSeparateFragments=false`, { waitUntil: 'load', timeout: 0 }),
+        );
         await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
-        await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
+        await step(
+          'web fonts (document.fonts.ready)',
+          page.evaluate(() => document.fonts.ready.then(() => undefined)),
+        );
         await step('loading axe-core', page.evaluate(axe));
         seen.axe = await step('axe-core', page.evaluate(runAxe, [...options.slideRules, ...options.pageRules]));
       }
@@ -77,16 +86,27 @@ export async function openInspectPage(browser: LaunchedBrowser): Promise<Inspect
 function revealReady(): Promise<void> {
   type RevealApi = { isReady: () => boolean; on: (e: string, f: () => void) => void; configure: (o: object) => void };
   const reveal = (window as unknown as { Reveal: RevealApi }).Reveal;
-  return new Promise<void>((resolve) => (reveal.isReady() ? resolve() : reveal.on('ready', () => resolve()))).then(() => {
-    reveal.configure({ transition: 'none', backgroundTransition: 'none', viewDistance: 1000, mobileViewDistance: 1000 });
-    const style = document.createElement('style');
-    style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
-    document.head.append(style);
-  });
+  return new Promise<void>((resolve) => (reveal.isReady() ? resolve() : reveal.on('ready', () => resolve()))).then(
+    () => {
+      reveal.configure({
+        transition: 'none',
+        backgroundTransition: 'none',
+        viewDistance: 1000,
+        mobileViewDistance: 1000,
+      });
+      const style = document.createElement('style');
+      style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+      document.head.append(style);
+    },
+  );
 }
 
 async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
-  type RevealApi = { slide: (h: number, v: number, f?: number) => void; nextFragment: () => boolean; getScale: () => number };
+  type RevealApi = {
+    slide: (h: number, v: number, f?: number) => void;
+    nextFragment: () => boolean;
+    getScale: () => number;
+  };
   const reveal = (window as unknown as { Reveal: RevealApi }).Reveal;
   const out: Omit<DeckObservations, 'blocked'> = { overflows: [], axe: [], images: [], headings: [] };
   const sections = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides section[data-lectern-slide]'));
@@ -115,9 +135,29 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     let fragment = -1;
     for (;;) {
       const m = measure(section, scale);
-      if (m.down > 1) keep({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment, line: m.firstLineOutside });
-      if (m.sideways > 1) keep({ slide, kind: 'slide', axis: 'width', by: m.sideways, size: m.width, fragment, line: m.firstLineOutside });
-      for (const c of m.clipped) keep({ slide, kind: 'clipped', axis: c.axis, by: c.by, size: c.size, fragment, element: c.element, line: c.line });
+      if (m.down > 1)
+        keep({ slide, kind: 'slide', axis: 'height', by: m.down, size: m.height, fragment, line: m.firstLineOutside });
+      if (m.sideways > 1)
+        keep({
+          slide,
+          kind: 'slide',
+          axis: 'width',
+          by: m.sideways,
+          size: m.width,
+          fragment,
+          line: m.firstLineOutside,
+        });
+      for (const c of m.clipped)
+        keep({
+          slide,
+          kind: 'clipped',
+          axis: c.axis,
+          by: c.by,
+          size: c.size,
+          fragment,
+          element: c.element,
+          line: c.line,
+        });
       if (!reveal.nextFragment()) break;
       fragment++;
     }
@@ -147,8 +187,17 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     if (background) {
       const probe = new Image();
       probe.src = background;
-      const broken = await probe.decode().then(() => false, () => true);
-      out.images.push({ slide, src: background, broken, natural: { width: probe.naturalWidth, height: probe.naturalHeight }, shown: { width: 0, height: 0 } });
+      const broken = await probe.decode().then(
+        () => false,
+        () => true,
+      );
+      out.images.push({
+        slide,
+        src: background,
+        broken,
+        natural: { width: probe.naturalWidth, height: probe.naturalHeight },
+        shown: { width: 0, height: 0 },
+      });
     }
   }
   return out;
@@ -156,7 +205,12 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
 
 /** axe-core's violations of the given rules, each on the slide (in print layout) it is on. */
 async function runAxe(rules: string[]): Promise<AxeSeen[]> {
-  type AxeResult = { violations: { id: string; nodes: { target: unknown[]; html: string; failureSummary?: string; any: { message: string }[] }[] }[] };
+  type AxeResult = {
+    violations: {
+      id: string;
+      nodes: { target: unknown[]; html: string; failureSummary?: string; any: { message: string }[] }[];
+    }[];
+  };
   const axe = (window as unknown as { axe: { run: (context: unknown, options: object) => Promise<AxeResult> } }).axe;
   const result = await axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
   const seen: AxeSeen[] = [];
@@ -165,7 +219,9 @@ async function runAxe(rules: string[]): Promise<AxeSeen[]> {
       const selector = node.target[0];
       const el = typeof selector === 'string' ? document.querySelector(selector) : null;
       // Reveal's print layout puts a slide's number and background beside it on its page.
-      const section = el?.closest<HTMLElement>('section[data-lectern-slide]') ?? el?.closest('.pdf-page')?.querySelector<HTMLElement>('section[data-lectern-slide]');
+      const section =
+        el?.closest<HTMLElement>('section[data-lectern-slide]') ??
+        el?.closest('.pdf-page')?.querySelector<HTMLElement>('section[data-lectern-slide]');
       const text = (el?.textContent ?? '').replace(/\s+/g, ' ').trim() || node.html;
       seen.push({
         slide: section ? Number(section.dataset.lecternSlide) : null,

@@ -25,7 +25,11 @@ type BrowserCheckOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'a
  * Runs the browser rules (overflow, accessibility, images) on decks built in memory, each served
  * from a private 127.0.0.1 server, in one open browser. Returns each deck's findings in order.
  */
-export function checkInBrowser(jobs: CheckJob[], browser: LaunchedBrowser, options: BrowserCheckOptions = {}): Promise<Finding[][]> {
+export function checkInBrowser(
+  jobs: CheckJob[],
+  browser: LaunchedBrowser,
+  options: BrowserCheckOptions = {},
+): Promise<Finding[][]> {
   return runOnPages(jobs, browser, {
     concurrency: options.concurrency,
     signal: options.signal,
@@ -36,7 +40,11 @@ export function checkInBrowser(jobs: CheckJob[], browser: LaunchedBrowser, optio
   });
 }
 
-async function checkOne(page: InspectPage, { deck, assets, output }: CheckJob, options: BrowserCheckOptions): Promise<Finding[]> {
+async function checkOne(
+  page: InspectPage,
+  { deck, assets, output }: CheckJob,
+  options: BrowserCheckOptions,
+): Promise<Finding[]> {
   const server = await serveDeckOutput(output);
   try {
     const rules = axeRulesFor(deck);

@@ -88,7 +88,32 @@ export interface CliArgs {
 
 const commands = new Set(['build', 'pdf', 'check', 'doctor', 'templates', 'new', 'serve']);
 const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'];
-const optionNames = ['out', 'template', 'unsafe-html', 'no-pdf', 'check', 'strict', 'no-browser', 'browser-path', 'browser-ws', 'concurrency', 'timeout', 'allow-remote', 'pdf-notes', 'pdf-fragments', 'quiet', 'json', 'debug', 'verbose', 'dialect', 'help', 'from', 'port', 'host', 'open'];
+const optionNames = [
+  'out',
+  'template',
+  'unsafe-html',
+  'no-pdf',
+  'check',
+  'strict',
+  'no-browser',
+  'browser-path',
+  'browser-ws',
+  'concurrency',
+  'timeout',
+  'allow-remote',
+  'pdf-notes',
+  'pdf-fragments',
+  'quiet',
+  'json',
+  'debug',
+  'verbose',
+  'dialect',
+  'help',
+  'from',
+  'port',
+  'host',
+  'open',
+];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -97,7 +122,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (first === '--version' || first === '-v') return bare('version', argv);
   if (!commands.has(first)) {
     const suggestion = closest(first, [...commands]);
-    throw new DeckError('USAGE', `unknown command "${first}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, { hint: 'run `lectern --help` for the commands' });
+    throw new DeckError('USAGE', `unknown command "${first}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, {
+      hint: 'run `lectern --help` for the commands',
+    });
   }
   let parsed;
   try {
@@ -136,37 +163,72 @@ export function parseCliArgs(argv: string[]): CliArgs {
     const message = (err as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     const suggestion = unknown?.startsWith('--') ? closest(unknown.slice(2), optionNames) : undefined;
-    throw new DeckError('USAGE', unknown ? `unknown option "${unknown}"${suggestion ? ` (did you mean "--${suggestion}"?)` : ''}` : message.split('. ')[0]!, {
-      hint: 'run `lectern --help` for the options',
-    });
+    throw new DeckError(
+      'USAGE',
+      unknown
+        ? `unknown option "${unknown}"${suggestion ? ` (did you mean "--${suggestion}"?)` : ''}`
+        : message.split('. ')[0]!,
+      {
+        hint: 'run `lectern --help` for the options',
+      },
+    );
   }
   const { values: v, positionals } = parsed;
   if (v.help) return bare('help', argv);
   const command = first as CliArgs['command'];
   if (command === 'pdf' && positionals.length !== 1) {
-    throw new DeckError('USAGE', '`lectern pdf` takes one deck file or built deck folder', { hint: 'lectern pdf decks/talk.md' });
+    throw new DeckError('USAGE', '`lectern pdf` takes one deck file or built deck folder', {
+      hint: 'lectern pdf decks/talk.md',
+    });
   }
   if (command === 'new' && (positionals.length !== 2 || !['deck', 'template'].includes(positionals[0]!))) {
-    throw new DeckError('USAGE', '`lectern new` takes `deck <name>` or `template <name>`', { hint: 'lectern new deck my-talk' });
+    throw new DeckError('USAGE', '`lectern new` takes `deck <name>` or `template <name>`', {
+      hint: 'lectern new deck my-talk',
+    });
   }
   if (v.from && !(command === 'new' && positionals[0] === 'template')) {
-    throw new DeckError('USAGE', '--from goes with `lectern new template`', { hint: 'lectern new template mine --from keynote' });
+    throw new DeckError('USAGE', '--from goes with `lectern new template`', {
+      hint: 'lectern new template mine --from keynote',
+    });
   }
   if ((v.port || v.host || v.open) && command !== 'serve') {
-    throw new DeckError('USAGE', '--port, --host and --open go with `lectern serve`', { hint: 'lectern serve --port 8080' });
+    throw new DeckError('USAGE', '--port, --host and --open go with `lectern serve`', {
+      hint: 'lectern serve --port 8080',
+    });
   }
-  if (v.check && command !== 'build') throw new DeckError('USAGE', '--check goes with `lectern build`; `lectern check` always runs every check', { hint: 'lectern build --check' });
-  if (v.strict && command !== 'check' && command !== 'build') throw new DeckError('USAGE', '--strict goes with `lectern build` and `lectern check`', { hint: 'lectern build --strict' });
-  if (v['no-browser'] && command !== 'check') throw new DeckError('USAGE', '--no-browser goes with `lectern check`', { hint: 'lectern check --no-browser' });
+  if (v.check && command !== 'build')
+    throw new DeckError('USAGE', '--check goes with `lectern build`; `lectern check` always runs every check', {
+      hint: 'lectern build --check',
+    });
+  if (v.strict && command !== 'check' && command !== 'build')
+    throw new DeckError('USAGE', '--strict goes with `lectern build` and `lectern check`', {
+      hint: 'lectern build --strict',
+    });
+  if (v['no-browser'] && command !== 'check')
+    throw new DeckError('USAGE', '--no-browser goes with `lectern check`', { hint: 'lectern check --no-browser' });
   if (v.dialect !== undefined && !dialectNames.includes(v.dialect)) {
     const suggestion = closest(v.dialect, dialectNames);
-    throw new DeckError('USAGE', `unknown dialect "${v.dialect}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, { hint: `dialects: ${dialectNames.join(', ')}` });
+    throw new DeckError(
+      'USAGE',
+      `unknown dialect "${v.dialect}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      { hint: `dialects: ${dialectNames.join(', ')}` },
+    );
   }
   if (command === 'check' && (v.out || v['pdf-notes'] || v['pdf-fragments'])) {
-    throw new DeckError('USAGE', '`lectern check` writes nothing: --out, --pdf-notes and --pdf-fragments go with `lectern build`', { hint: 'lectern check decks/talk.md' });
+    throw new DeckError(
+      'USAGE',
+      '`lectern check` writes nothing: --out, --pdf-notes and --pdf-fragments go with `lectern build`',
+      { hint: 'lectern check decks/talk.md' },
+    );
   }
-  if (v['no-pdf'] && command === 'check') throw new DeckError('USAGE', '`lectern check` writes no PDF; --no-browser skips the browser checks', { hint: 'lectern check --no-browser' });
-  if (v['no-pdf'] && command === 'pdf') throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', { hint: 'use `lectern build --no-pdf`' });
+  if (v['no-pdf'] && command === 'check')
+    throw new DeckError('USAGE', '`lectern check` writes no PDF; --no-browser skips the browser checks', {
+      hint: 'lectern check --no-browser',
+    });
+  if (v['no-pdf'] && command === 'pdf')
+    throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', {
+      hint: 'use `lectern build --no-pdf`',
+    });
 
   const flags: DeckLayer = {};
   if (v.template) flags.template = v.template;
@@ -201,13 +263,24 @@ export function parseCliArgs(argv: string[]): CliArgs {
 }
 
 function bare(command: CliArgs['command'], argv: string[]): CliArgs {
-  return { command, inputs: [], flags: {}, browser: false, pdf: false, quiet: false, json: false, debug: argv.includes('--debug') };
+  return {
+    command,
+    inputs: [],
+    flags: {},
+    browser: false,
+    pdf: false,
+    quiet: false,
+    json: false,
+    debug: argv.includes('--debug'),
+  };
 }
 
 function portNumber(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new DeckError('USAGE', `--port takes a port number from 0 to 65535, not "${text}"`, { hint: 'for example --port 8080 (0: any free port)' });
+    throw new DeckError('USAGE', `--port takes a port number from 0 to 65535, not "${text}"`, {
+      hint: 'for example --port 8080 (0: any free port)',
+    });
   }
   return value;
 }

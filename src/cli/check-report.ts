@@ -47,15 +47,23 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
     const count = deck.errors.length + deck.findings.length;
     if (options.quiet && count === 0) continue;
     io.stdout(`${shownPath(deck.file, io.cwd)}: ${count === 0 ? 'no problems' : tally(deck)}\n`);
-    for (const e of deck.errors) io.stdout(`${formatDiagnostic('error', e.code, e.message, e.pos && { ...e.pos, file: shownPath(e.pos.file, io.cwd) }, e.hint)}\n`);
+    for (const e of deck.errors)
+      io.stdout(
+        `${formatDiagnostic('error', e.code, e.message, e.pos && { ...e.pos, file: shownPath(e.pos.file, io.cwd) }, e.hint)}\n`,
+      );
     for (const f of [...deck.findings].sort(bySourcePosition)) {
-      io.stdout(`${formatDiagnostic(f.severity ?? 'warning', f.code, f.message, { ...f.pos, file: shownPath(f.pos.file, io.cwd) }, f.hint)}\n`);
+      io.stdout(
+        `${formatDiagnostic(f.severity ?? 'warning', f.code, f.message, { ...f.pos, file: shownPath(f.pos.file, io.cwd) }, f.hint)}\n`,
+      );
     }
   }
   if (!options.quiet) {
     const n = decks.length;
-    const fails = status !== ExitCode.ok ? ` — failed${options.strict && errors === 0 ? ' (--strict: warnings count)' : ''}` : '';
-    io.stdout(`${n} deck${n === 1 ? '' : 's'} checked in ${Math.round(options.ms)} ms: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${fails}\n`);
+    const fails =
+      status !== ExitCode.ok ? ` — failed${options.strict && errors === 0 ? ' (--strict: warnings count)' : ''}` : '';
+    io.stdout(
+      `${n} deck${n === 1 ? '' : 's'} checked in ${Math.round(options.ms)} ms: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${fails}\n`,
+    );
   }
   return status;
 }
@@ -63,7 +71,9 @@ export function reportCheck(decks: CheckedDeck[], options: CheckReportOptions, i
 function tally(deck: CheckedDeck): string {
   const errors = deck.errors.length + deck.findings.filter((f) => f.severity === 'error').length;
   const warnings = deck.findings.length - deck.findings.filter((f) => f.severity === 'error').length;
-  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 function plural(n: number, word: string): string {

@@ -50,14 +50,24 @@ export async function runDoctor(projectDir: string, browserPath?: string): Promi
           const label = `font ${font.family} ${font.weight} ${font.style} (template ${name})`;
           const file = join(template.dir, 'assets', dirname(css), font.file);
           if (!existsSync(file)) {
-            checks.push({ name: label, ok: false, detail: `${file} is missing`, fix: `restore the file, or remove its @font-face from ${cssPath}` });
+            checks.push({
+              name: label,
+              ok: false,
+              detail: `${file} is missing`,
+              fix: `restore the file, or remove its @font-face from ${cssPath}`,
+            });
             continue;
           }
           const loaded = await fontLoads(launched.browser, join(template.dir, 'assets'), font);
           checks.push(
             loaded
               ? { name: label, ok: true, detail: font.file }
-              : { name: label, ok: false, detail: `${font.file} does not load in the browser`, fix: 'the file is damaged or not a web font: replace it (woff2)' },
+              : {
+                  name: label,
+                  ok: false,
+                  detail: `${font.file} does not load in the browser`,
+                  fix: 'the file is damaged or not a web font: replace it (woff2)',
+                },
           );
         }
       }

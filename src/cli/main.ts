@@ -65,12 +65,15 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     ...(args.strict ? { strict: true } : {}),
     signal: io.signal,
     progress: pdfProgress(io, args.quiet || args.json),
-    onLockWait: (pid) => io.stderr(`lectern: waiting for another Lectern (pid ${pid}) to finish writing the output folder\n`),
+    onLockWait: (pid) =>
+      io.stderr(`lectern: waiting for another Lectern (pid ${pid}) to finish writing the output folder\n`),
   });
   finish(result, args, io, started);
   // Warnings from the export (the decks' own stopped the build before anything was written).
   if (args.strict && result.warnings.length > 0) {
-    io.stderr(`lectern: error: ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} with --strict\n`);
+    io.stderr(
+      `lectern: error: ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} with --strict\n`,
+    );
     return ExitCode.content;
   }
   return ExitCode.ok;
@@ -78,8 +81,18 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
 
 async function check(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const decks = await checkAll({ projectDir: io.cwd, inputs: args.inputs, flags: args.flags, browser: args.browser, signal: io.signal });
-  return reportCheck(decks, { strict: args.strict ?? false, json: args.json, quiet: args.quiet, ms: performance.now() - started }, io);
+  const decks = await checkAll({
+    projectDir: io.cwd,
+    inputs: args.inputs,
+    flags: args.flags,
+    browser: args.browser,
+    signal: io.signal,
+  });
+  return reportCheck(
+    decks,
+    { strict: args.strict ?? false, json: args.json, quiet: args.quiet, ms: performance.now() - started },
+    io,
+  );
 }
 
 async function pdf(args: CliArgs, io: CliIo): Promise<number> {
@@ -87,13 +100,27 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   const target = resolve(io.cwd, args.inputs[0]!);
   const progress = pdfProgress(io, args.quiet || args.json);
   if (existsSync(target) && statSync(target).isDirectory()) {
-    const result = await exportBuiltDeck(target, { browser: args.browser || {}, pdf: args.pdf || {}, signal: io.signal, progress });
+    const result = await exportBuiltDeck(target, {
+      browser: args.browser || {},
+      pdf: args.pdf || {},
+      signal: io.signal,
+      progress,
+    });
     reportWarnings(result.warnings, io);
     if (args.json) io.stdout(`${JSON.stringify({ decks: [pdfJson(result, io)] }, null, 2)}\n`);
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({ projectDir: io.cwd, inputs: args.inputs, outDir: args.out, flags: args.flags, browser: args.browser || {}, pdf: args.pdf, signal: io.signal, progress });
+  const result = await buildAll({
+    projectDir: io.cwd,
+    inputs: args.inputs,
+    outDir: args.out,
+    flags: args.flags,
+    browser: args.browser || {},
+    pdf: args.pdf,
+    signal: io.signal,
+    progress,
+  });
   finish(result, args, io, started);
   return ExitCode.ok;
 }
@@ -108,9 +135,14 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
         file: built.deck.file,
         html: shownPath(`${built.dir}/index.html`, io.cwd),
         slides: built.deck.slideCount,
-        ...(built.deck.dialect ? { dialect: dialectName(built.deck.dialect), dialectReason: built.deck.dialect.reason } : {}),
+        ...(built.deck.dialect
+          ? { dialect: dialectName(built.deck.dialect), dialectReason: built.deck.dialect.reason }
+          : {}),
         ...(pdf ? pdfJson(pdf, io) : {}),
-        warnings: [...built.findings, ...(pdf?.warnings ?? [])].map((w) => ({ ...w, pos: { ...w.pos, file: shownPath(w.pos.file, io.cwd) } })),
+        warnings: [...built.findings, ...(pdf?.warnings ?? [])].map((w) => ({
+          ...w,
+          pos: { ...w.pos, file: shownPath(w.pos.file, io.cwd) },
+        })),
       };
     });
     io.stdout(`${JSON.stringify({ decks, errors: [] }, null, 2)}\n`);
@@ -118,14 +150,18 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   }
   if (args.quiet) return;
   for (const built of result.decks) {
-    io.stdout(`built ${built.deck.file} -> ${shownPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slide${built.deck.slideCount === 1 ? "" : "s"})\n`);
+    io.stdout(
+      `built ${built.deck.file} -> ${shownPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slide${built.deck.slideCount === 1 ? '' : 's'})\n`,
+    );
     const d = built.deck.dialect;
     if (args.verbose && d) io.stdout(`  read as ${dialectName(d)}: ${d.reason}\n`);
   }
   const ms = Math.round(performance.now() - started);
   const n = result.decks.length;
   const pdfs = result.pdfs.length ? `, ${result.pdfs.length} PDF${result.pdfs.length === 1 ? '' : 's'}` : '';
-  io.stdout(`${n} deck${n === 1 ? '' : 's'}${pdfs} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`);
+  io.stdout(
+    `${n} deck${n === 1 ? '' : 's'}${pdfs} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
+  );
 }
 
 function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {
@@ -159,9 +195,18 @@ async function serve(args: CliArgs, io: CliIo): Promise<number> {
 
 /** Best effort: the platform's opener, detached; a failure only means no window. */
 function openInBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   import('node:child_process')
-    .then(({ spawn }) => spawn(cmd as string, args as string[], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref())
+    .then(({ spawn }) =>
+      spawn(cmd as string, args as string[], { detached: true, stdio: 'ignore' })
+        .on('error', () => undefined)
+        .unref(),
+    )
     .catch(() => undefined);
 }
 
@@ -172,7 +217,9 @@ async function templates(io: CliIo): Promise<number> {
     return { ...found, description: layer.manifest.description, extends: layer.manifest.extends };
   });
   for (const row of rows) {
-    io.stdout(`${row.name}${row.extends ? ` (extends ${row.extends})` : ''} [${row.origin}] ${shownPath(row.dir, io.cwd)}\n`);
+    io.stdout(
+      `${row.name}${row.extends ? ` (extends ${row.extends})` : ''} [${row.origin}] ${shownPath(row.dir, io.cwd)}\n`,
+    );
     if (row.description) io.stdout(`    ${row.description}\n`);
   }
   return ExitCode.ok;
@@ -183,7 +230,10 @@ async function scaffold(args: CliArgs, io: CliIo): Promise<number> {
   const [kind, name] = args.inputs as [string, string];
   if (kind === 'template') {
     const dir = createTemplate(io.cwd, name, args.from);
-    if (!args.quiet) io.stdout(`created ${shownPath(dir, io.cwd)}/ extending ${args.from ?? 'default'}; use it with \`template: ${name}\`\n`);
+    if (!args.quiet)
+      io.stdout(
+        `created ${shownPath(dir, io.cwd)}/ extending ${args.from ?? 'default'}; use it with \`template: ${name}\`\n`,
+      );
     return ExitCode.ok;
   }
   const file = createDeck(io.cwd, name);
@@ -202,4 +252,3 @@ async function doctor(args: CliArgs, io: CliIo): Promise<number> {
   io.stdout(failed ? `${failed} problem${failed === 1 ? '' : 's'} found\n` : 'everything Lectern needs is here\n');
   return failed ? ExitCode.environment : ExitCode.ok;
 }
-

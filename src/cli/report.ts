@@ -13,13 +13,13 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
-
 function shortPos(pos: SourcePos | undefined, cwd: string): SourcePos | undefined {
   return pos ? { ...pos, file: shownPath(pos.file, cwd) } : pos;
 }
 
 export function reportWarnings(warnings: Finding[], io: CliIo): void {
-  for (const w of warnings) io.stderr(`${formatDiagnostic(w.severity ?? 'warning', w.code, w.message, shortPos(w.pos, io.cwd), w.hint)}\n`);
+  for (const w of warnings)
+    io.stderr(`${formatDiagnostic(w.severity ?? 'warning', w.code, w.message, shortPos(w.pos, io.cwd), w.hint)}\n`);
 }
 
 /** Prints every error of a failed run and returns the exit status. */
@@ -56,7 +56,6 @@ function causeChain(err: unknown): string {
   return parts.join('\ncaused by: ');
 }
 
-
 /** Decks this large announce their start when output is piped. */
 const LARGE_DECK = 300;
 
@@ -77,7 +76,9 @@ export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
     const filled = totalSlides ? Math.round((slidesDone / totalSlides) * width) : 0;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const now = current && decksDone < totalDecks ? ` · printing ${current}` : '';
-    io.stderr(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] PDF ${decksDone}/${totalDecks} decks, ${slidesDone}/${totalSlides} slides, ${seconds}s${now}\x1b[K`);
+    io.stderr(
+      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] PDF ${decksDone}/${totalDecks} decks, ${slidesDone}/${totalSlides} slides, ${seconds}s${now}\x1b[K`,
+    );
     if (decksDone === totalDecks) io.stderr('\n');
   };
   return {
@@ -99,7 +100,10 @@ export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
       slidesDone += slidesOf.get(result.name) ?? 0;
       if (quiet) return;
       if (io.isTTY) draw();
-      else io.stdout(`pdf ${result.file} -> ${shownPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`);
+      else
+        io.stdout(
+          `pdf ${result.file} -> ${shownPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`,
+        );
     },
   };
 }

@@ -7,20 +7,83 @@ import type { CheckCode } from '../errors.js';
  * out in Chromium and run in `lectern check` and `lectern build --check`.
  */
 export const rules = {
-  'slide-overflow': { code: 'SLIDE_OVERFLOW', severity: 'warning', stage: 'browser', about: 'content taller or wider than the slide, in any fragment state; clipped or scrolling code blocks' },
+  'slide-overflow': {
+    code: 'SLIDE_OVERFLOW',
+    severity: 'warning',
+    stage: 'browser',
+    about: 'content taller or wider than the slide, in any fragment state; clipped or scrolling code blocks',
+  },
   'image-alt': { code: 'IMAGE_ALT', severity: 'warning', stage: 'browser', about: 'images without alternative text' },
-  'color-contrast': { code: 'COLOR_CONTRAST', severity: 'warning', stage: 'browser', about: 'text whose contrast is below WCAG AA in the rendered theme' },
+  'color-contrast': {
+    code: 'COLOR_CONTRAST',
+    severity: 'warning',
+    stage: 'browser',
+    about: 'text whose contrast is below WCAG AA in the rendered theme',
+  },
   lang: { code: 'LANG_MISSING', severity: 'warning', stage: 'browser', about: 'a page without a valid lang attribute' },
-  'heading-order': { code: 'HEADING_ORDER', severity: 'warning', stage: 'browser', about: 'a heading more than one level below the one before it, inside a slide' },
-  'image-broken': { code: 'IMAGE_BROKEN', severity: 'error', stage: 'browser', about: 'images that fail to load or decode' },
-  'image-oversized': { code: 'IMAGE_OVERSIZED', severity: 'warning', stage: 'browser', about: 'raster images much larger than they are shown (limit: times the shown size)', limit: 3 },
-  'link-slide': { code: 'LINK_SLIDE_MISSING', severity: 'error', stage: 'content', about: 'links to slides that do not exist (#/3, #/2/1, #/an-id)' },
-  'link-file': { code: 'LINK_FILE_MISSING', severity: 'error', stage: 'content', about: 'links to local files that do not exist or are outside the deck folder' },
-  'slide-empty': { code: 'SLIDE_EMPTY', severity: 'warning', stage: 'content', about: 'slides with no title and no content' },
-  'max-bullets': { code: 'SLIDE_TOO_MANY_BULLETS', severity: 'warning', stage: 'content', about: 'slides with more list items than the limit', limit: 7 },
-  'max-words': { code: 'SLIDE_TOO_MANY_WORDS', severity: 'warning', stage: 'content', about: 'slides with more words on them than the limit (notes and code not counted)', limit: 60 },
-  'notes-missing': { code: 'NOTES_MISSING', severity: 'off', stage: 'content', about: 'slides without speaker notes (off until a deck asks for notes by turning it on)' },
-  'duplicate-title': { code: 'TITLE_DUPLICATE', severity: 'warning', stage: 'content', about: 'two slides with the same title' },
+  'heading-order': {
+    code: 'HEADING_ORDER',
+    severity: 'warning',
+    stage: 'browser',
+    about: 'a heading more than one level below the one before it, inside a slide',
+  },
+  'image-broken': {
+    code: 'IMAGE_BROKEN',
+    severity: 'error',
+    stage: 'browser',
+    about: 'images that fail to load or decode',
+  },
+  'image-oversized': {
+    code: 'IMAGE_OVERSIZED',
+    severity: 'warning',
+    stage: 'browser',
+    about: 'raster images much larger than they are shown (limit: times the shown size)',
+    limit: 3,
+  },
+  'link-slide': {
+    code: 'LINK_SLIDE_MISSING',
+    severity: 'error',
+    stage: 'content',
+    about: 'links to slides that do not exist (#/3, #/2/1, #/an-id)',
+  },
+  'link-file': {
+    code: 'LINK_FILE_MISSING',
+    severity: 'error',
+    stage: 'content',
+    about: 'links to local files that do not exist or are outside the deck folder',
+  },
+  'slide-empty': {
+    code: 'SLIDE_EMPTY',
+    severity: 'warning',
+    stage: 'content',
+    about: 'slides with no title and no content',
+  },
+  'max-bullets': {
+    code: 'SLIDE_TOO_MANY_BULLETS',
+    severity: 'warning',
+    stage: 'content',
+    about: 'slides with more list items than the limit',
+    limit: 7,
+  },
+  'max-words': {
+    code: 'SLIDE_TOO_MANY_WORDS',
+    severity: 'warning',
+    stage: 'content',
+    about: 'slides with more words on them than the limit (notes and code not counted)',
+    limit: 60,
+  },
+  'notes-missing': {
+    code: 'NOTES_MISSING',
+    severity: 'off',
+    stage: 'content',
+    about: 'slides without speaker notes (off until a deck asks for notes by turning it on)',
+  },
+  'duplicate-title': {
+    code: 'TITLE_DUPLICATE',
+    severity: 'warning',
+    stage: 'content',
+    about: 'two slides with the same title',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 interface RuleInfo {

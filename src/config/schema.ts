@@ -22,7 +22,10 @@ const regex = z
   }, 'not a valid regular expression')
   // A repeated group that itself repeats (`(a+)+`) can take exponential time on one long line:
   // a deck from someone else must not be able to hang the build.
-  .refine((source) => !/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)/.test(source), 'a pattern with a repeated group inside a repetition (such as (a+)+), which can take exponential time');
+  .refine(
+    (source) => !/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)/.test(source),
+    'a pattern with a repeated group inside a repetition (such as (a+)+), which can take exponential time',
+  );
 
 export const transitions = ['none', 'fade', 'slide', 'convex', 'concave', 'zoom'] as const;
 export const aspects = { '16:9': { width: 1280, height: 720 }, '4:3': { width: 1024, height: 768 } } as const;
@@ -78,7 +81,12 @@ const deckFields = {
   date: text,
   keywords: z.union([
     z.array(text),
-    z.string().transform((value) => value.split(',').map((k) => k.trim()).filter(Boolean)),
+    z.string().transform((value) =>
+      value
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    ),
   ]),
   lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR'),
   template: z.string().min(1),
@@ -104,7 +112,13 @@ const deckFields = {
   verticalSeparator: regex,
   notesSeparator: regex,
   /** Stylesheets in the deck's folder (or the project) linked after the template's. */
-  css: z.union([z.string().min(1).transform((s) => [s]), z.array(z.string().min(1))]),
+  css: z.union([
+    z
+      .string()
+      .min(1)
+      .transform((s) => [s]),
+    z.array(z.string().min(1)),
+  ]),
   /** Affiliations shown under the author on the title slide. */
   institute: text,
   /** Lists reveal their items one at a time. */

@@ -24,12 +24,22 @@ export function readToolConfig(deckDir: string, projectDir: string): ToolConfig 
     try {
       data = JSON.parse(cleanText(readFileSync(path, 'utf8')));
     } catch (err) {
-      throw new DeckError('CONFIG_SYNTAX', `invalid JSON: ${(err as Error).message}`, { pos: { file, line: 1, column: 1 }, hint: 'reveal-md.json must be one JSON object' });
+      throw new DeckError('CONFIG_SYNTAX', `invalid JSON: ${(err as Error).message}`, {
+        pos: { file, line: 1, column: 1 },
+        hint: 'reveal-md.json must be one JSON object',
+      });
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new DeckError('CONFIG_INVALID', 'expected a JSON object of options', { pos: { file, line: 1, column: 1 }, hint: 'reveal-md.json must be one JSON object' });
+      throw new DeckError('CONFIG_INVALID', 'expected a JSON object of options', {
+        pos: { file, line: 1, column: 1 },
+        hint: 'reveal-md.json must be one JSON object',
+      });
     }
-    const safe = Object.fromEntries(Object.entries(data as Record<string, unknown>).filter(([k]) => !['__proto__', 'constructor', 'prototype'].includes(k)));
+    const safe = Object.fromEntries(
+      Object.entries(data as Record<string, unknown>).filter(
+        ([k]) => !['__proto__', 'constructor', 'prototype'].includes(k),
+      ),
+    );
     return { file, data: safe };
   }
   return undefined;

@@ -32,7 +32,11 @@ interface LocatedLayer<T> {
 }
 
 /** Like parseYamlLayer, and also keeps the positions of the keys for later checks. */
-export function readYamlLayer<S extends z.ZodType>(src: YamlSource, schema: S, codes: LayerCodes): LocatedLayer<z.infer<S>> {
+export function readYamlLayer<S extends z.ZodType>(
+  src: YamlSource,
+  schema: S,
+  codes: LayerCodes,
+): LocatedLayer<z.infer<S>> {
   const doc = readYamlData(src, codes);
   return { value: validateLayer(doc.data, schema, doc, codes), locate: doc.locate };
 }
@@ -62,12 +66,16 @@ export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {
     throw collect(
       problems.map((problem) => {
         const tag = /tag/i.test(problem.message);
-        return new DeckError(tag ? 'FRONT_MATTER_CODE' : codes.syntax, tag ? `YAML tag refused: ${firstLine(problem.message)}` : `invalid YAML: ${firstLine(problem.message)}`, {
-          pos: posAt(problem.pos[0]),
-          hint: tag
-            ? 'only plain YAML values are allowed; custom tags such as !!js/function are never evaluated'
-            : 'check indentation, quotes and colons around this line',
-        });
+        return new DeckError(
+          tag ? 'FRONT_MATTER_CODE' : codes.syntax,
+          tag ? `YAML tag refused: ${firstLine(problem.message)}` : `invalid YAML: ${firstLine(problem.message)}`,
+          {
+            pos: posAt(problem.pos[0]),
+            hint: tag
+              ? 'only plain YAML values are allowed; custom tags such as !!js/function are never evaluated'
+              : 'check indentation, quotes and colons around this line',
+          },
+        );
       }),
     );
   }
@@ -102,10 +110,14 @@ export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {
     });
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new DeckError(codes.invalid, `expected a map of options, found ${Array.isArray(data) ? 'a list' : typeof data}`, {
-      pos: posAt(doc.contents?.range?.[0] ?? 0),
-      hint: 'write options as `key: value` lines',
-    });
+    throw new DeckError(
+      codes.invalid,
+      `expected a map of options, found ${Array.isArray(data) ? 'a list' : typeof data}`,
+      {
+        pos: posAt(doc.contents?.range?.[0] ?? 0),
+        hint: 'write options as `key: value` lines',
+      },
+    );
   }
   return {
     data: data as Record<string, unknown>,
@@ -135,18 +147,26 @@ export function validateLayer<S extends z.ZodType>(
       for (const key of issue.keys) {
         const at = name([...path, key]);
         const suggestion = closest(key, known);
-        errors.push(new DeckError(codes.unknownKey, `unknown option "${at}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, {
-          pos: where.locate([...path, key]),
-          hint: known.length ? `known options here: ${known.join(', ')}` : 'remove the key',
-        }));
+        errors.push(
+          new DeckError(
+            codes.unknownKey,
+            `unknown option "${at}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+            {
+              pos: where.locate([...path, key]),
+              hint: known.length ? `known options here: ${known.join(', ')}` : 'remove the key',
+            },
+          ),
+        );
       }
       continue;
     }
     const at = name(path) || '(top level)';
-    errors.push(new DeckError(codes.invalid, `option "${at}": ${issue.message}`, {
-      pos: where.locateValue(path),
-      hint: 'see docs/outline-format.md for the options and their values',
-    }));
+    errors.push(
+      new DeckError(codes.invalid, `option "${at}": ${issue.message}`, {
+        pos: where.locateValue(path),
+        hint: 'see docs/outline-format.md for the options and their values',
+      }),
+    );
   }
   throw collect(errors.sort(bySourcePosition));
 }
@@ -181,7 +201,13 @@ export function collect(errors: DeckError[]): DeckError | DeckErrors {
   if (errors.length > MAX_PROBLEMS) {
     const shown = errors.slice(0, MAX_PROBLEMS - 1);
     const next = errors[MAX_PROBLEMS - 1]!;
-    shown.push(new DeckError(next.code, `${next.message} — and ${errors.length - MAX_PROBLEMS} more problems in this file, not shown`, { ...(next.pos ? { pos: next.pos } : {}), hint: 'fix these first, then run again' }));
+    shown.push(
+      new DeckError(
+        next.code,
+        `${next.message} — and ${errors.length - MAX_PROBLEMS} more problems in this file, not shown`,
+        { ...(next.pos ? { pos: next.pos } : {}), hint: 'fix these first, then run again' },
+      ),
+    );
     return new DeckErrors(shown);
   }
   return errors.length === 1 ? errors[0]! : new DeckErrors(errors);

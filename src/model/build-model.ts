@@ -24,7 +24,12 @@ export interface ModelInput {
   media?: (assets: AssetRef[]) => MediaRewrite;
 }
 
-type SlideDraft = Omit<Slide, 'h' | 'v'> & { start: OutlineSlide['start']; stack?: OutlineSlide['stack']; section: boolean; removed: string[] };
+type SlideDraft = Omit<Slide, 'h' | 'v'> & {
+  start: OutlineSlide['start'];
+  stack?: OutlineSlide['stack'];
+  section: boolean;
+  removed: string[];
+};
 
 /** Outline slides + merged options -> the Deck model. Pure; throws DeckError on bad content. */
 export function buildModel(input: ModelInput): Deck {
@@ -34,7 +39,13 @@ export function buildModel(input: ModelInput): Deck {
   const assets: AssetRef[] = [];
   const links: AssetRef[] = [];
 
-  const scans = input.slides.map((raw) => withinStack(() => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe), { file, line: raw.line, column: 1 }));
+  const scans = input.slides.map((raw) =>
+    withinStack(() => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe), {
+      file,
+      line: raw.line,
+      column: 1,
+    }),
+  );
   const media = input.media?.(scans.flatMap((scan) => scan.assets));
   // Every slide's problems are collected, so one run reports them all.
   const errors: DeckError[] = [];
@@ -51,7 +62,12 @@ export function buildModel(input: ModelInput): Deck {
     append(warnings, scan.warnings);
     if (draft.removed.length > 0 && scan.warnings.length === 0) {
       // The tree pass removed something the token scan could not place: say so at the slide.
-      warnings.push({ code: 'HTML_REMOVED', message: `removed ${draft.removed.join(', ')}`, pos: draft.pos, hint: 'set `html: unsafe` for decks you trust' });
+      warnings.push({
+        code: 'HTML_REMOVED',
+        message: `removed ${draft.removed.join(', ')}`,
+        pos: draft.pos,
+        hint: 'set `html: unsafe` for decks you trust',
+      });
     }
     append(assets, scan.assets);
     append(links, scan.links);
@@ -132,12 +148,19 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   let titleText = '';
   const headingAt = first.findIndex(isVisible);
   const heading = first[headingAt];
-  if (raw.headingDepth !== undefined && heading?.type === 'heading' && (raw.stack === undefined || (heading as Tokens.Heading).depth === raw.headingDepth)) {
+  if (
+    raw.headingDepth !== undefined &&
+    heading?.type === 'heading' &&
+    (raw.stack === undefined || (heading as Tokens.Heading).depth === raw.headingDepth)
+  ) {
     title = finishHtml(renderInline((heading as Tokens.Heading).tokens), unsafe).html.trim();
     titleText = (heading as Tokens.Heading).text.replace(/<[^>]*>/g, '').trim();
     first.splice(headingAt, 1);
   }
-  const section = raw.stack !== undefined ? raw.section === true : raw.headingDepth !== undefined && raw.headingDepth < input.options.slideLevel;
+  const section =
+    raw.stack !== undefined
+      ? raw.section === true
+      : raw.headingDepth !== undefined && raw.headingDepth < input.options.slideLevel;
 
   const attributes: Record<string, string> = {};
   const removed: string[] = [];
@@ -158,10 +181,14 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   if (!input.layouts.includes(layout) && input.layouts.includes('bullets')) layout = 'bullets';
   if (raw.layout) {
     if (!input.layouts.includes(raw.layout.name)) {
-      throw new DeckError('LAYOUT_UNKNOWN', `unknown layout "${raw.layout.name}"${didYouMean(raw.layout.name, input.layouts)}`, {
-        pos: { file: input.file, line: raw.layout.line, column: raw.layout.column },
-        hint: `layouts in this template: ${input.layouts.join(', ')}`,
-      });
+      throw new DeckError(
+        'LAYOUT_UNKNOWN',
+        `unknown layout "${raw.layout.name}"${didYouMean(raw.layout.name, input.layouts)}`,
+        {
+          pos: { file: input.file, line: raw.layout.line, column: raw.layout.column },
+          hint: `layouts in this template: ${input.layouts.join(', ')}`,
+        },
+      );
     }
     layout = raw.layout.name;
   }
@@ -169,10 +196,14 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   const checksOff = raw.checkIgnore?.rules;
   for (const rule of checksOff ?? []) {
     if (!(ruleNames as readonly string[]).includes(rule)) {
-      throw new DeckError('DIRECTIVE_INVALID', `unknown check rule "${rule}" in check-ignore${didYouMean(rule, ruleNames)}`, {
-        pos: { file: input.file, line: raw.checkIgnore!.line, column: raw.checkIgnore!.column },
-        hint: `rules: ${ruleNames.join(', ')}`,
-      });
+      throw new DeckError(
+        'DIRECTIVE_INVALID',
+        `unknown check rule "${rule}" in check-ignore${didYouMean(rule, ruleNames)}`,
+        {
+          pos: { file: input.file, line: raw.checkIgnore!.line, column: raw.checkIgnore!.column },
+          hint: `rules: ${ruleNames.join(', ')}`,
+        },
+      );
     }
   }
 
@@ -199,7 +230,8 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
 /** Marp's header and footer are Markdown: rendered inline, and sanitised like the slide. */
 function chromeHtml(chrome: NonNullable<OutlineSlide['chrome']>, unsafe: boolean): NonNullable<Slide['chrome']> {
   // Markdown only: raw HTML in a header is shown as text, as Marp does without its html option.
-  const inline = (text: string) => finishHtml(renderInline(new Lexer({ gfm: true }).inlineTokens(text.replace(/</g, '&lt;'))), unsafe).html.trim();
+  const inline = (text: string) =>
+    finishHtml(renderInline(new Lexer({ gfm: true }).inlineTokens(text.replace(/</g, '&lt;'))), unsafe).html.trim();
   return {
     ...(chrome.header !== undefined ? { header: inline(chrome.header) } : {}),
     ...(chrome.footer !== undefined ? { footer: inline(chrome.footer) } : {}),

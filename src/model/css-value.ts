@@ -6,17 +6,92 @@
 
 /** Functions that compute a value and never load anything. Any other function is refused. */
 const harmlessFunctions = new Set([
-  'rgb', 'rgba', 'hsl', 'hsla', 'hwb', 'lab', 'lch', 'oklab', 'oklch', 'color', 'color-mix', 'light-dark',
-  'calc', 'min', 'max', 'clamp', 'round', 'mod', 'rem', 'abs', 'sign', 'sin', 'cos', 'tan', 'asin', 'acos',
-  'atan', 'atan2', 'pow', 'sqrt', 'hypot', 'log', 'exp', 'var', 'env',
-  'linear-gradient', 'radial-gradient', 'conic-gradient', 'repeating-linear-gradient',
-  'repeating-radial-gradient', 'repeating-conic-gradient',
-  'translate', 'translatex', 'translatey', 'translatez', 'translate3d', 'rotate', 'rotatex', 'rotatey',
-  'rotatez', 'rotate3d', 'scale', 'scalex', 'scaley', 'scalez', 'scale3d', 'skew', 'skewx', 'skewy',
-  'matrix', 'matrix3d', 'perspective', 'cubic-bezier', 'steps', 'linear',
-  'minmax', 'repeat', 'fit-content', 'blur', 'brightness', 'contrast', 'drop-shadow', 'grayscale',
-  'hue-rotate', 'invert', 'opacity', 'saturate', 'sepia', 'counter', 'counters',
-  'inset', 'circle', 'ellipse', 'polygon', 'rect', 'xywh',
+  'rgb',
+  'rgba',
+  'hsl',
+  'hsla',
+  'hwb',
+  'lab',
+  'lch',
+  'oklab',
+  'oklch',
+  'color',
+  'color-mix',
+  'light-dark',
+  'calc',
+  'min',
+  'max',
+  'clamp',
+  'round',
+  'mod',
+  'rem',
+  'abs',
+  'sign',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'atan2',
+  'pow',
+  'sqrt',
+  'hypot',
+  'log',
+  'exp',
+  'var',
+  'env',
+  'linear-gradient',
+  'radial-gradient',
+  'conic-gradient',
+  'repeating-linear-gradient',
+  'repeating-radial-gradient',
+  'repeating-conic-gradient',
+  'translate',
+  'translatex',
+  'translatey',
+  'translatez',
+  'translate3d',
+  'rotate',
+  'rotatex',
+  'rotatey',
+  'rotatez',
+  'rotate3d',
+  'scale',
+  'scalex',
+  'scaley',
+  'scalez',
+  'scale3d',
+  'skew',
+  'skewx',
+  'skewy',
+  'matrix',
+  'matrix3d',
+  'perspective',
+  'cubic-bezier',
+  'steps',
+  'linear',
+  'minmax',
+  'repeat',
+  'fit-content',
+  'blur',
+  'brightness',
+  'contrast',
+  'drop-shadow',
+  'grayscale',
+  'hue-rotate',
+  'invert',
+  'opacity',
+  'saturate',
+  'sepia',
+  'counter',
+  'counters',
+  'inset',
+  'circle',
+  'ellipse',
+  'polygon',
+  'rect',
+  'xywh',
 ]);
 
 /** Names that ran code or bound behaviour in some browser. */
@@ -34,9 +109,7 @@ export function refuseCss(value: string): string | null {
   return null;
 }
 
-type CssToken =
-  | { type: 'ident' | 'function' | 'at'; name: string }
-  | { type: 'url' | 'bad' | 'other' };
+type CssToken = { type: 'ident' | 'function' | 'at'; name: string } | { type: 'url' | 'bad' | 'other' };
 
 const isHex = (c: string): boolean => /^[0-9a-fA-F]$/.test(c);
 const isNameChar = (c: string): boolean => /^[A-Za-z0-9_-]$/.test(c) || c.charCodeAt(0) >= 0x80;
@@ -53,7 +126,8 @@ function tokenizeCss(input: string): CssToken[] {
   const startsName = (at: number): boolean => {
     const c = s[at];
     if (c === undefined) return false;
-    if (c === '-') return (s[at + 1] !== undefined && (isNameStart(s[at + 1]!) || s[at + 1] === '-')) || validEscape(at + 1);
+    if (c === '-')
+      return (s[at + 1] !== undefined && (isNameStart(s[at + 1]!) || s[at + 1] === '-')) || validEscape(at + 1);
     return isNameStart(c) || validEscape(at);
   };
   const escape = (): string => {
@@ -63,7 +137,9 @@ function tokenizeCss(input: string): CssToken[] {
     if (hex) {
       if (isSpace(s[i])) i++;
       const code = parseInt(hex, 16);
-      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+        ? '\ufffd'
+        : String.fromCodePoint(code);
     }
     return i < s.length ? s[i++]! : '\ufffd';
   };
@@ -135,7 +211,20 @@ function tokenizeCss(input: string): CssToken[] {
 }
 
 /** At-rules that only group or name rules, never load anything. */
-const groupingAtRules = new Set(['media', 'supports', 'keyframes', '-webkit-keyframes', 'layer', 'container', 'page', 'font-feature-values', 'property', 'counter-style', 'scope', 'starting-style']);
+const groupingAtRules = new Set([
+  'media',
+  'supports',
+  'keyframes',
+  '-webkit-keyframes',
+  'layer',
+  'container',
+  'page',
+  'font-feature-values',
+  'property',
+  'counter-style',
+  'scope',
+  'starting-style',
+]);
 
 /** Why a whole stylesheet may not be linked from a safe deck, or null when it may. */
 export function refuseStylesheet(text: string): string | null {

@@ -51,7 +51,8 @@ export function finishHtml(html: string, unsafe: boolean, nested = false, media?
   // shows it; any other becomes a <div> with the same attributes.
   if (!nested) {
     const top = doc.children.filter((n) => !(isText(n) && n.data.trim() === ''));
-    const only = top.length === 1 && isTag(top[0]!) && top[0]!.name.toLowerCase() === 'section' ? (top[0] as Element) : null;
+    const only =
+      top.length === 1 && isTag(top[0]!) && top[0]!.name.toLowerCase() === 'section' ? (top[0] as Element) : null;
     if (only) {
       mergeAttributes(slideAttributes, only.attribs);
       replaceChildren(doc, only.children);
@@ -102,7 +103,10 @@ function applyDirectives(parent: ParentNode, slideAttributes: Record<string, str
     else if (!(isText(child) && child.data.trim() === '')) lastElement = null;
     if ('children' in child) applyDirectives(child, slideAttributes);
   }
-  replaceChildren(parent, parent.children.filter((child) => !isComment(child)));
+  replaceChildren(
+    parent,
+    parent.children.filter((child) => !isComment(child)),
+  );
 }
 
 /**
@@ -159,7 +163,7 @@ function placeholder(src: string, alt?: string): Element {
   const span = doc.children[0] as Element;
   const name = src.split(/[?#]/)[0]!.split('/').pop() || src;
   span.attribs['aria-label'] = `missing image: ${alt || name}`;
-  if (!/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src.replace(/[\t\n\r]/g, ""))) span.attribs.title = src;
+  if (!/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src.replace(/[\t\n\r]/g, ''))) span.attribs.title = src;
   const text = parseDocument('x').children[0]!;
   (text as unknown as { data: string }).data = `missing image: ${name}`;
   replaceChildren(span, [text as ChildNode]);
@@ -208,10 +212,19 @@ function replaceChildren(parent: ParentNode, children: ChildNode[]): void {
  * Holds an element's attributes to the allowlist, in place. An attribute Reveal writes into the
  * page as HTML (data-notes) keeps only what the sanitiser lets through.
  */
-function sanitizeAttributes(tag: string, attribs: Record<string, string>, removed: string[], nested: boolean, media?: MediaRewrite): void {
+function sanitizeAttributes(
+  tag: string,
+  attribs: Record<string, string>,
+  removed: string[],
+  nested: boolean,
+  media?: MediaRewrite,
+): void {
   for (const [name, value] of Object.entries(attribs)) {
     // Notes inside notes mean nothing, and would be sanitised again at every level.
-    const why = nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag, name, value, attribs, true, media?.keptRemote);
+    const why =
+      nested && isHtmlAttribute(name)
+        ? 'HTML inside an HTML attribute'
+        : refuseAttribute(tag, name, value, attribs, true, media?.keptRemote);
     if (why) {
       removed.push(`${name} on <${tag}> (${why})`);
       delete attribs[name];
@@ -229,7 +242,8 @@ function markIncremental(parent: ParentNode, on: boolean): void {
     if (!isTag(child)) continue;
     const classes = (child.attribs.class ?? '').split(/\s+/);
     const here = classes.includes('nonincremental') ? false : classes.includes('incremental') ? true : on;
-    if (here && child.name === 'li' && !classes.includes('fragment')) child.attribs.class = [...classes.filter(Boolean), 'fragment'].join(' ');
+    if (here && child.name === 'li' && !classes.includes('fragment'))
+      child.attribs.class = [...classes.filter(Boolean), 'fragment'].join(' ');
     markIncremental(child, here);
   }
 }
@@ -247,4 +261,3 @@ function walk(node: AnyNode, visit: (node: ChildNode) => void): void {
     if (child.parent) walk(child, visit);
   }
 }
-

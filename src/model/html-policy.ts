@@ -7,21 +7,102 @@ import { refuseCss } from './css-value.js';
  */
 
 const markdownTags = [
-  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong',
-  'del', 'a', 'img', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'hr', 'br', 'input',
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'em',
+  'strong',
+  'del',
+  'a',
+  'img',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'hr',
+  'br',
+  'input',
 ];
 const layoutTags = [
-  'div', 'span', 'figure', 'figcaption', 'section', 'aside', 'header', 'footer', 'small', 'sub', 'sup',
-  'mark', 'kbd', 'samp', 'var', 'abbr', 'cite', 'q', 's', 'u', 'b', 'i', 'dl', 'dt', 'dd', 'details',
-  'summary', 'caption', 'col', 'colgroup', 'time', 'wbr', 'ins', 'picture',
+  'div',
+  'span',
+  'figure',
+  'figcaption',
+  'section',
+  'aside',
+  'header',
+  'footer',
+  'small',
+  'sub',
+  'sup',
+  'mark',
+  'kbd',
+  'samp',
+  'var',
+  'abbr',
+  'cite',
+  'q',
+  's',
+  'u',
+  'b',
+  'i',
+  'dl',
+  'dt',
+  'dd',
+  'details',
+  'summary',
+  'caption',
+  'col',
+  'colgroup',
+  'time',
+  'wbr',
+  'ins',
+  'picture',
 ];
 const allowedTags = new Set([...markdownTags, ...layoutTags]);
 
 /** Elements removed together with everything inside them (the rest are unwrapped). */
 export const droppedWithContent = new Set([
-  'script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'template', 'noscript',
-  'textarea', 'select', 'svg', 'math', 'link', 'meta', 'base', 'title', 'head', 'audio', 'video', 'source',
-  'track', 'canvas', 'form', 'button', 'portal',
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'template',
+  'noscript',
+  'textarea',
+  'select',
+  'svg',
+  'math',
+  'link',
+  'meta',
+  'base',
+  'title',
+  'head',
+  'audio',
+  'video',
+  'source',
+  'track',
+  'canvas',
+  'form',
+  'button',
+  'portal',
 ]);
 
 const globalAttributes = new Set(['class', 'id', 'style', 'title', 'lang', 'dir', 'role', 'hidden']);
@@ -46,7 +127,10 @@ const urlAttributes = new Set(['href', 'src', 'cite']);
  * What Reveal.js (and its notes plugin) does with the data-* attributes that are more than a
  * flag or a name: each is checked as what it becomes. Every other data-* attribute stays.
  */
-const revealAttributeKinds: Record<string, 'html' | 'media' | 'media-list' | 'background' | 'css' | 'easing' | 'frame' | 'markdown' | 'preview-link'> = {
+const revealAttributeKinds: Record<
+  string,
+  'html' | 'media' | 'media-list' | 'background' | 'css' | 'easing' | 'frame' | 'markdown' | 'preview-link'
+> = {
   // Written into innerHTML by the speaker view, the inline notes and the print layout.
   'data-notes': 'html',
   // The notes plugin renders these notes as Markdown in the browser, links and all.
@@ -87,7 +171,10 @@ export function mediaItems(name: string, value: string): string[] {
   // Reveal keeps a background image whole only when it starts with `data:` exactly (its test is
   // case-sensitive); a video list it always splits.
   if (name !== 'data-background-video' && /^data:/.test(value.trim())) return [value.trim()];
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** Whether a data-* attribute's value must itself be sanitised as HTML (data-notes). */
@@ -103,7 +190,14 @@ export function isAllowedTag(tag: string): boolean {
  * Why an attribute is refused, or null when it may stay. `attribs` are the element's other
  * attributes (a preview link opens the element's href).
  */
-export function refuseAttribute(tag: string, name: string, value: string, attribs: Record<string, string> = {}, final = false, keptRemote: (url: string) => boolean = () => false): string | null {
+export function refuseAttribute(
+  tag: string,
+  name: string,
+  value: string,
+  attribs: Record<string, string> = {},
+  final = false,
+  keptRemote: (url: string) => boolean = () => false,
+): string | null {
   const attr = name.toLowerCase();
   const known =
     globalAttributes.has(attr) ||
@@ -148,10 +242,12 @@ export function refuseAttribute(tag: string, name: string, value: string, attrib
       }
       if (!mediaItems(attr, value).every((item) => isSafeUrl(item, 'media'))) return 'unsafe URL';
       // The earlier scan made remote media an error; anything remote still here is refused.
-      if (final && mediaItems(attr, value).some((item) => isRemoteUrl(item) && !keptRemote(item))) return 'loads from the network';
+      if (final && mediaItems(attr, value).some((item) => isRemoteUrl(item) && !keptRemote(item)))
+        return 'loads from the network';
       break;
   }
-  if (urlAttributes.has(attr) && !isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media')) return 'unsafe URL';
+  if (urlAttributes.has(attr) && !isSafeUrl(value, attr === 'href' || attr === 'cite' ? 'link' : 'media'))
+    return 'unsafe URL';
   if (final && attr === 'src' && isRemoteUrl(value) && !keptRemote(value)) return 'loads from the network';
   if (tag.toLowerCase() === 'input' && attr === 'type' && value.toLowerCase() !== 'checkbox') return 'input type';
   return null;
@@ -175,7 +271,9 @@ function isLocalUrl(raw: string): boolean {
 export function isSafeUrl(raw: string, kind: 'link' | 'media'): boolean {
   // Browsers ignore control characters and spaces around and inside a scheme, and some
   // ignore other Unicode spaces and zero-width characters too: strip them all before looking.
-  const value = raw.replace(/[\u0000-\u0020\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g, '').toLowerCase();
+  const value = raw
+    .replace(/[\u0000-\u0020\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g, '')
+    .toLowerCase();
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(value)?.[1];
   if (!scheme) return true;
   if (scheme === 'http' || scheme === 'https') return true;

@@ -21,9 +21,13 @@ export function inferLayout(body: Token[], columns: number, section: boolean): s
   if (only.type === 'blockquote') return 'quote';
   if (only.type === 'code') return 'code';
   if (only.type === 'paragraph') {
-    const inline = (only as Tokens.Paragraph).tokens.filter((t) => !(t.type === 'text' && t.raw.trim() === '') && isVisible(t));
+    const inline = (only as Tokens.Paragraph).tokens.filter(
+      (t) => !(t.type === 'text' && t.raw.trim() === '') && isVisible(t),
+    );
     // An image given a size of its own (`{width=…}`, Marp's `w:`) is not meant to fill the slide.
-    const sized = (only as Tokens.Paragraph).tokens.some((t) => t.type === 'html' && /\.element:[^>]*(width|height)/.test(t.raw));
+    const sized = (only as Tokens.Paragraph).tokens.some(
+      (t) => t.type === 'html' && /\.element:[^>]*(width|height)/.test(t.raw),
+    );
     if (inline.length === 1 && inline[0]!.type === 'image' && !sized) return 'image';
   }
   return 'bullets';

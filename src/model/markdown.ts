@@ -93,13 +93,27 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
     if (token.type === 'image') {
       const image = token as Tokens.Image;
       // The file the browser will load: character references in the written URL decoded.
-      assets.push({ url: decodeReferences(image.href), pos: { file, line: token.line, column: token.column }, ...(image.text.trim() ? {} : { altMissing: true }) });
+      assets.push({
+        url: decodeReferences(image.href),
+        pos: { file, line: token.line, column: token.column },
+        ...(image.text.trim() ? {} : { altMissing: true }),
+      });
     } else if (token.type === 'link') {
       const href = decodeReferences((token as Tokens.Link).href);
-      if (!unsafe && !isSafeUrl(href, 'link')) removed(`link to "${href}"`, { line: token.line, column: token.column }, 'unsafe URL');
+      if (!unsafe && !isSafeUrl(href, 'link'))
+        removed(`link to "${href}"`, { line: token.line, column: token.column }, 'unsafe URL');
       else links.push({ url: href, pos: { file, line: token.line, column: token.column } });
     } else if (token.type === 'html') {
-      scanHtml(token.raw, { line: token.line, column: token.column }, unsafe, { assets, links }, removed, file, false, warnings);
+      scanHtml(
+        token.raw,
+        { line: token.line, column: token.column },
+        unsafe,
+        { assets, links },
+        removed,
+        file,
+        false,
+        warnings,
+      );
     }
   });
   return { assets, links, warnings };
@@ -131,23 +145,42 @@ function scanHtml(
         lineStart = seen;
       }
     }
-    return newlines === 0 ? { line: start.line, column: start.column + index } : { line: start.line + newlines, column: index - lineStart };
+    return newlines === 0
+      ? { line: start.line, column: start.column + index }
+      : { line: start.line + newlines, column: index - lineStart };
   };
   const checkAttributes = (tag: string | null, attribs: Record<string, string>, at: Pos): void => {
     for (const [name, value] of Object.entries(attribs)) {
       // An .element comment's target is not known here: only refusals that hold on every
       // element are reported; the final pass on the tree applies the rest.
-      const why = unsafe ? null : nested && isHtmlAttribute(name) ? 'HTML inside an HTML attribute' : refuseAttribute(tag ?? 'span', name, value, attribs);
+      const why = unsafe
+        ? null
+        : nested && isHtmlAttribute(name)
+          ? 'HTML inside an HTML attribute'
+          : refuseAttribute(tag ?? 'span', name, value, attribs);
       if (why && !(tag === null && why === 'attribute not allowed')) {
         removed(`${name} on <${tag ?? 'element'}>`, at, why);
         continue;
       }
       // HTML inside an attribute (data-notes) is held to the same rules, and its images are the deck's files.
-      if (isHtmlAttribute(name) && !nested) scanHtml(value, at, unsafe, { assets, links }, (what, pos, why) => removed(`${what} in ${name}`, pos, why), file, true);
+      if (isHtmlAttribute(name) && !nested)
+        scanHtml(
+          value,
+          at,
+          unsafe,
+          { assets, links },
+          (what, pos, why) => removed(`${what} in ${name}`, pos, why),
+          file,
+          true,
+        );
       // Files the deck loads: only from attributes that survive sanitising, item by item as Reveal reads them.
       if (name !== 'src' || tag === 'img') {
         for (const url of mediaItems(name, value)) {
-          assets.push({ url, pos: { file, ...at }, ...(name === 'src' && attribs.alt === undefined ? { altMissing: true } : {}) });
+          assets.push({
+            url,
+            pos: { file, ...at },
+            ...(name === 'src' && attribs.alt === undefined ? { altMissing: true } : {}),
+          });
         }
       }
       if (name === 'href' && tag === 'a') {
@@ -167,9 +200,16 @@ function scanHtml(
           });
         }
         if (name === 'section' && !nested) {
-          warnings.push({ code: 'SECTION_UNWRAPPED', message: 'a <section> inside a slide would be a slide of its own to Reveal.js: one that wraps the whole slide gives it its attributes, any other becomes a <div>', pos: { file, ...at }, hint: 'split slides with the deck\'s separators instead of <section> tags' });
+          warnings.push({
+            code: 'SECTION_UNWRAPPED',
+            message:
+              'a <section> inside a slide would be a slide of its own to Reveal.js: one that wraps the whole slide gives it its attributes, any other becomes a <div>',
+            pos: { file, ...at },
+            hint: "split slides with the deck's separators instead of <section> tags",
+          });
         }
-        if (!unsafe && (!isAllowedTag(name) || (name === 'input' && (attribs.type ?? '').toLowerCase() !== 'checkbox'))) removed(`<${name}>`, at, 'element not allowed');
+        if (!unsafe && (!isAllowedTag(name) || (name === 'input' && (attribs.type ?? '').toLowerCase() !== 'checkbox')))
+          removed(`<${name}>`, at, 'element not allowed');
         checkAttributes(name, attribs, at);
       },
       onclosetag() {

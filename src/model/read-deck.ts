@@ -9,7 +9,13 @@ import type { Deck } from './types.js';
  * Deck text to outline and options, and outline to model: the pure stages every command runs,
  * in one place so the build, the preview, the check and the tests read a deck the same way.
  */
-export function readOutline(text: string, file: string, configLayer: DeckLayer, flags: DeckLayer, toolConfig?: ToolConfig): { outline: Outline; options: DeckOptions } {
+export function readOutline(
+  text: string,
+  file: string,
+  configLayer: DeckLayer,
+  flags: DeckLayer,
+  toolConfig?: ToolConfig,
+): { outline: Outline; options: DeckOptions } {
   const outline = parseOutline(text, file, {
     ...(flags.dialect ? { flag: flags.dialect } : {}),
     ...(configLayer.dialect ? { config: configLayer.dialect } : {}),
@@ -26,12 +32,31 @@ function titleSlideFor(outline: Outline, options: DeckOptions): boolean {
   return outline.dialect.dialect === 'lectern' || outline.dialect.dialect === 'pandoc';
 }
 
-export function deckFrom(outline: Outline, options: DeckOptions, name: string, layouts: readonly string[], configLayer: DeckLayer = {}, flags: DeckLayer = {}, media?: ModelInput['media']): Deck {
+export function deckFrom(
+  outline: Outline,
+  options: DeckOptions,
+  name: string,
+  layouts: readonly string[],
+  configLayer: DeckLayer = {},
+  flags: DeckLayer = {},
+  media?: ModelInput['media'],
+): Deck {
   const slideLevel = flags.slideLevel ?? outline.frontMatter.slideLevel ?? configLayer.slideLevel;
   const split = lexOutline(outline, options, slideLevel);
-  const deck = buildModel({ name, file: outline.file, options, slides: split.slides, layouts, titleSlide: titleSlideFor(outline, options), ...(media ? { media } : {}) });
+  const deck = buildModel({
+    name,
+    file: outline.file,
+    options,
+    slides: split.slides,
+    layouts,
+    titleSlide: titleSlideFor(outline, options),
+    ...(media ? { media } : {}),
+  });
   deck.dialect = outline.dialect;
-  deck.warnings = append(append(append([...outline.warnings], split.warnings), suspiciousNotes(split.slides, outline.file)), deck.warnings);
+  deck.warnings = append(
+    append(append([...outline.warnings], split.warnings), suspiciousNotes(split.slides, outline.file)),
+    deck.warnings,
+  );
   return deck;
 }
 
@@ -40,7 +65,10 @@ export function deckFrom(outline: Outline, options: DeckOptions, name: string, l
  * `|||` or `<!--v-->` — usually mean a separator the deck's old tool knew is missing here, and the
  * slides after it were swallowed into the notes.
  */
-function suspiciousNotes(slides: { notes?: { text: string; line: number; lineMap?: number[] }[] }[], file: string): Finding[] {
+function suspiciousNotes(
+  slides: { notes?: { text: string; line: number; lineMap?: number[] }[] }[],
+  file: string,
+): Finding[] {
   const warnings: Finding[] = [];
   for (const slide of slides) {
     for (const segment of slide.notes ?? []) {
@@ -48,7 +76,11 @@ function suspiciousNotes(slides: { notes?: { text: string; line: number; lineMap
       const lines = segment.text.split('\n');
       const at = lines.findIndex((line) => {
         if (/^ {0,3}(`{3,}|~{3,})/.test(line)) fence = !fence;
-        return !fence && (/^ {0,3}#{1,6}\s+\S/.test(line) || /^\s*(\|{3,}|-{3,}|\*{3,}|_{3,}|={3,}|<!--\s*[a-z]{1,3}\s*-->)\s*$/i.test(line));
+        return (
+          !fence &&
+          (/^ {0,3}#{1,6}\s+\S/.test(line) ||
+            /^\s*(\|{3,}|-{3,}|\*{3,}|_{3,}|={3,}|<!--\s*[a-z]{1,3}\s*-->)\s*$/i.test(line))
+        );
       });
       if (at === -1) continue;
       warnings.push({

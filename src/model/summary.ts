@@ -28,4 +28,3 @@ export interface DeckSummary {
   /** A PNG of the title slide inside the deck folder, written with the PDF. */
   thumbnail?: string;
 }
-

@@ -18,7 +18,9 @@ export function findDeckFiles(projectDir: string, inputs: string[]): string[] {
         .sort()
         .map((entry) => join(path, entry));
       if (decks.length === 0) {
-        throw new DeckError('INPUT_MISSING', `no .md decks in ${input}`, { hint: 'a deck is a Markdown file with a `.md` name' });
+        throw new DeckError('INPUT_MISSING', `no .md decks in ${input}`, {
+          hint: 'a deck is a Markdown file with a `.md` name',
+        });
       }
       files.push(...decks);
     } else {

@@ -11,7 +11,8 @@ export type LinedToken = Token & { line: number; column: number };
  */
 export function lexSegment(segment: Segment, file = ''): LinedToken[] {
   const map = segment.lineMap;
-  const fileLine = (index: number) => (map ? (map[Math.min(index, map.length - 1)] ?? segment.line) : segment.line + index);
+  const fileLine = (index: number) =>
+    map ? (map[Math.min(index, map.length - 1)] ?? segment.line) : segment.line + index;
   checkNesting(segment, file, fileLine);
   const tokens = new Lexer({ gfm: true }).lex(segment.text);
   annotate(tokens, segment.text, map ? 0 : segment.line, 1);
@@ -70,10 +71,14 @@ function checkNesting(segment: Segment, file: string, fileLine: (index: number) 
     if (line.trim() === '') quoteFrom = -1;
     else if (quoteFrom === -1 && /^ {0,3}>/.test(line)) quoteFrom = i;
     if (quoteFrom !== -1 && i - quoteFrom >= MAX_QUOTE_LINES) {
-      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a quote of more than ${MAX_QUOTE_LINES} lines, from line ${fileLine(quoteFrom)}`, {
-        pos: { file, line: fileLine(i), column: 1 },
-        hint: 'no slide shows that much: end the quote with a blank line, or split it',
-      });
+      throw new DeckError(
+        'MARKDOWN_TOO_COMPLEX',
+        `a quote of more than ${MAX_QUOTE_LINES} lines, from line ${fileLine(quoteFrom)}`,
+        {
+          pos: { file, line: fileLine(i), column: 1 },
+          hint: 'no slide shows that much: end the quote with a blank line, or split it',
+        },
+      );
     }
     // A blank line ends a paragraph; a list item, a heading and a table row are inline text of their own.
     if (line.trim() === '' || listItem || /^ {0,3}(#{1,6}[ \t]|\|)/.test(line)) {
@@ -83,10 +88,14 @@ function checkNesting(segment: Segment, file: string, fileLine: (index: number) 
       markers += countMarkers(line);
     }
     if (markers > MAX_EMPHASIS) {
-      throw new DeckError('MARKDOWN_TOO_COMPLEX', `a paragraph with more than ${MAX_EMPHASIS} emphasis markers (* _ ~), from line ${fileLine(paragraphLine)} to here`, {
-        pos: { file, line: fileLine(i), column: 1 },
-        hint: 'Markdown emphasis is costly to resolve at that scale: escape the markers (\\*) or put the text in a code block',
-      });
+      throw new DeckError(
+        'MARKDOWN_TOO_COMPLEX',
+        `a paragraph with more than ${MAX_EMPHASIS} emphasis markers (* _ ~), from line ${fileLine(paragraphLine)} to here`,
+        {
+          pos: { file, line: fileLine(i), column: 1 },
+          hint: 'Markdown emphasis is costly to resolve at that scale: escape the markers (\\*) or put the text in a code block',
+        },
+      );
     }
     if (depth > MAX_NESTING) {
       throw new DeckError('MARKDOWN_TOO_DEEP', `quotes or lists nested ${depth} deep (the limit is ${MAX_NESTING})`, {
@@ -122,7 +131,10 @@ function childLists(token: Token): Token[][] {
   if (token.type === 'table') {
     // One list, in reading order, so line numbering moves forward through the table once.
     const table = token as Tokens.Table;
-    lists.push([...table.header.flatMap((cell) => cell.tokens), ...table.rows.flatMap((row) => row.flatMap((cell) => cell.tokens))]);
+    lists.push([
+      ...table.header.flatMap((cell) => cell.tokens),
+      ...table.rows.flatMap((row) => row.flatMap((cell) => cell.tokens)),
+    ]);
   }
   const nested = (token as { tokens?: Token[] }).tokens;
   if (Array.isArray(nested)) lists.push(nested);

@@ -52,9 +52,22 @@ interface DialectOverrides {
 }
 
 /** What reveal-md.json may set, once mapped: reveal-md's own settings. */
-const revealMdKeys = new Set(['separator', 'verticalSeparator', 'notesSeparator', 'reveal', 'transition', 'slideNumber', 'template', 'title']);
+const revealMdKeys = new Set([
+  'separator',
+  'verticalSeparator',
+  'notesSeparator',
+  'reveal',
+  'transition',
+  'slideNumber',
+  'template',
+  'title',
+]);
 
-const codes = { syntax: 'FRONT_MATTER_SYNTAX', invalid: 'FRONT_MATTER_INVALID', unknownKey: 'FRONT_MATTER_UNKNOWN_KEY' } as const;
+const codes = {
+  syntax: 'FRONT_MATTER_SYNTAX',
+  invalid: 'FRONT_MATTER_INVALID',
+  unknownKey: 'FRONT_MATTER_UNKNOWN_KEY',
+} as const;
 
 /**
  * Reads front matter off decoded deck text: finds the deck's dialect, maps other tools' keys,
@@ -65,7 +78,10 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
   const nowhere = { file, line: 1, column: 1 };
   // Marp's colour directives (`backgroundColor: #123`) are read as colours, not YAML comments.
   const yamlText = split.yaml === null ? null : looseYaml(split.yaml, '(?:backgroundColor|color|header|footer|class)');
-  const yaml: YamlData = yamlText === null ? { data: {}, locate: () => nowhere, locateValue: () => nowhere } : readYamlData({ text: yamlText, file, firstLine: split.yamlLine }, codes);
+  const yaml: YamlData =
+    yamlText === null
+      ? { data: {}, locate: () => nowhere, locateValue: () => nowhere }
+      : readYamlData({ text: yamlText, file, firstLine: split.yamlLine }, codes);
   const written = typeof yaml.data.dialect === 'string' ? yaml.data.dialect : undefined;
   const chosen = overrides.flag
     ? { dialect: overrides.flag, from: '--dialect' }
@@ -99,14 +115,20 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
   }
   const mapped = mapForeignKeys(data, dialect.dialect, locate, dialect.quarto);
   // A mapped option is reported where its source key was written (`revealOptions.controls`…).
-  const origin = (path: (string | number)[]) => (path.length === 0 ? path : [...(mapped.origins.get(String(path[0])) ?? [path[0]!]), ...path.slice(1)]);
+  const origin = (path: (string | number)[]) =>
+    path.length === 0 ? path : [...(mapped.origins.get(String(path[0])) ?? [path[0]!]), ...path.slice(1)];
   const where = {
     locate: (path: (string | number)[]) => locate(origin(path)),
     locateValue: (path: (string | number)[]) => yaml.locateValue(origin(path)),
     // Problems are named as the author wrote them (`revealOptions.controls`, not `reveal.controls`).
     name: (path: (string | number)[]) => origin(path).join('.'),
   };
-  const checked = validateLayerLenient({ ...mapped.layer, ...(written !== undefined ? { dialect: written } : {}) }, deckLayerSchema, where, codes);
+  const checked = validateLayerLenient(
+    { ...mapped.layer, ...(written !== undefined ? { dialect: written } : {}) },
+    deckLayerSchema,
+    where,
+    codes,
+  );
   const frontMatter: DeckLayer = checked.value;
   // reveal-md.json: the same keys, one layer below the front matter (reveal-md reads it when
   // the deck is read as reveal-md).
@@ -119,9 +141,18 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     // a file left by another tool cannot, say, turn sanitising off.
     const taken = Object.fromEntries(Object.entries(tool.layer).filter(([key]) => revealMdKeys.has(key)));
     for (const key of Object.keys(tool.layer).filter((k) => !revealMdKeys.has(k))) {
-      warnings.push({ code: 'OPTION_IGNORED', message: `"${key}" in ${overrides.toolConfig.file} is ignored: Lectern's own options go in lectern.config.yaml or the front matter`, pos: at });
+      warnings.push({
+        code: 'OPTION_IGNORED',
+        message: `"${key}" in ${overrides.toolConfig.file} is ignored: Lectern's own options go in lectern.config.yaml or the front matter`,
+        pos: at,
+      });
     }
-    toolLayer = validateLayer(taken, deckLayerSchema, { locate: () => at, locateValue: () => at }, { syntax: 'CONFIG_SYNTAX', invalid: 'CONFIG_INVALID', unknownKey: 'CONFIG_UNKNOWN_KEY' });
+    toolLayer = validateLayer(
+      taken,
+      deckLayerSchema,
+      { locate: () => at, locateValue: () => at },
+      { syntax: 'CONFIG_SYNTAX', invalid: 'CONFIG_INVALID', unknownKey: 'CONFIG_UNKNOWN_KEY' },
+    );
     warnings.push(...tool.warnings);
   }
   return {
@@ -141,7 +172,11 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
 }
 
 /** Splits the body into slides by the deck's dialect and lexes each part. Pure. */
-export function lexOutline(outline: Outline, options: DeckOptions, explicitSlideLevel?: number): { slides: OutlineSlide[]; warnings: Finding[] } {
+export function lexOutline(
+  outline: Outline,
+  options: DeckOptions,
+  explicitSlideLevel?: number,
+): { slides: OutlineSlide[]; warnings: Finding[] } {
   const { file } = outline;
   let split: { slides: RawSlide[]; warnings: Finding[] };
   switch (outline.dialect.dialect) {
@@ -149,7 +184,12 @@ export function lexOutline(outline: Outline, options: DeckOptions, explicitSlide
       split = splitRevealMd(outline.body, outline.bodyLine, outline.hasFrontMatter, options, file);
       break;
     case 'pandoc':
-      split = splitPandoc(outline.body, outline.bodyLine, { file, quarto: outline.dialect.quarto, ...(explicitSlideLevel !== undefined ? { slideLevel: explicitSlideLevel } : {}), incremental: options.incremental ?? false });
+      split = splitPandoc(outline.body, outline.bodyLine, {
+        file,
+        quarto: outline.dialect.quarto,
+        ...(explicitSlideLevel !== undefined ? { slideLevel: explicitSlideLevel } : {}),
+        incremental: options.incremental ?? false,
+      });
       break;
     case 'marp':
       split = splitMarp(outline.body, outline.bodyLine, outline.dialectKeys, file);

@@ -12,10 +12,14 @@ const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
  */
 export function decodeSource(bytes: Uint8Array, file: string): string {
   if (bytes.length > MAX_SOURCE_BYTES) {
-    throw new DeckError('SOURCE_TOO_LARGE', `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a deck may be ${MAX_SOURCE_BYTES / 1024 / 1024} MB at most`, {
-      pos: { file, line: 1, column: 1 },
-      hint: 'split it into several decks, or move large data out of the Markdown',
-    });
+    throw new DeckError(
+      'SOURCE_TOO_LARGE',
+      `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a deck may be ${MAX_SOURCE_BYTES / 1024 / 1024} MB at most`,
+      {
+        pos: { file, line: 1, column: 1 },
+        hint: 'split it into several decks, or move large data out of the Markdown',
+      },
+    );
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new DeckError('SOURCE_ENCODING', 'the file is UTF-16, not UTF-8', {
@@ -55,11 +59,15 @@ export function readDeckFile(path: string, display: string): string {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new DeckError('SOURCE_READ', `cannot read the deck: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      pos: { file: display },
-      hint: 'check the path and the file permissions',
-      cause: err,
-    });
+    throw new DeckError(
+      'SOURCE_READ',
+      `cannot read the deck: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {
+        pos: { file: display },
+        hint: 'check the path and the file permissions',
+        cause: err,
+      },
+    );
   }
   return decodeSource(bytes, display);
 }

@@ -57,14 +57,20 @@ interface Building {
   fresh: boolean;
 }
 
-export function splitSlides(body: string, bodyLine: number, slideLevel: number, file = ''): { slides: RawSlide[]; warnings: Finding[] } {
+export function splitSlides(
+  body: string,
+  bodyLine: number,
+  slideLevel: number,
+  file = '',
+): { slides: RawSlide[]; warnings: Finding[] } {
   const lines = body.split('\n');
   const slides: RawSlide[] = [];
   const warnings: Finding[] = [];
   // A fence never closed would swallow the rest of the deck: it is no fence for splitting, so the
   // next separator or heading ends it there.
   const unclosed = unclosedFenceLines(lines);
-  for (const i of unclosed) warnings.push(fenceWarning(file, bodyLine + i, 'it ends at the next slide break after a blank line'));
+  for (const i of unclosed)
+    warnings.push(fenceWarning(file, bodyLine + i, 'it ends at the next slide break after a blank line'));
   let fence: { char: string; size: number; unclosed: boolean } | null = null;
   let current: Building = open('start', bodyLine, bodyLine);
 
@@ -97,7 +103,8 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
     const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
 
     // A fence never closed ends where its author meant: at a slide break after a blank line.
-    const breaks = prevBlank && (HSEP.test(text) || VSEP.test(text) || (HEADING.exec(text)?.[1]!.length ?? 7) <= slideLevel);
+    const breaks =
+      prevBlank && (HSEP.test(text) || VSEP.test(text) || (HEADING.exec(text)?.[1]!.length ?? 7) <= slideLevel);
     if (fence && fence.unclosed && breaks) fence = null;
     if (fence) {
       const m = FENCE.exec(text);
@@ -144,7 +151,11 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
     }
     const ignore = CHECK_IGNORE.exec(text);
     if (ignore && !current.inNotes) {
-      current.slide.checkIgnore = { rules: ignore[2]!.split(/[\s,]+/).filter(Boolean), line, column: ignore[1]!.length + 1 };
+      current.slide.checkIgnore = {
+        rules: ignore[2]!.split(/[\s,]+/).filter(Boolean),
+        line,
+        column: ignore[1]!.length + 1,
+      };
       current.lines.push('');
       return;
     }
@@ -170,4 +181,3 @@ export function splitSlides(body: string, bodyLine: number, slideLevel: number, 
   close(current);
   return { slides, warnings };
 }
-

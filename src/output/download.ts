@@ -21,7 +21,8 @@ const RUN_BUDGET_MS = 90_000;
 export async function downloadRemote(cache: RemoteCache, urls: string[], signal?: AbortSignal): Promise<void> {
   const queue = [...new Set(urls)].filter((u) => cachedRemote(cache, u) === undefined);
   if (!cache.fetch) {
-    for (const url of queue) cache.failed.set(url, 'not fetched by a run that writes nothing: `lectern build` downloads it');
+    for (const url of queue)
+      cache.failed.set(url, 'not fetched by a run that writes nothing: `lectern build` downloads it');
     return;
   }
   const run = (cache.runDeadline ??= AbortSignal.timeout(RUN_BUDGET_MS));
@@ -30,7 +31,12 @@ export async function downloadRemote(cache: RemoteCache, urls: string[], signal?
   const worker = async () => {
     for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
       if (deadline.aborted) {
-        cache.failed.set(url, run.aborted ? `the run's downloads took more than ${RUN_BUDGET_MS / 1000} s` : `the deck's downloads took more than ${DECK_BUDGET_MS / 1000} s`);
+        cache.failed.set(
+          url,
+          run.aborted
+            ? `the run's downloads took more than ${RUN_BUDGET_MS / 1000} s`
+            : `the deck's downloads took more than ${DECK_BUDGET_MS / 1000} s`,
+        );
         continue;
       }
       try {
@@ -43,7 +49,12 @@ export async function downloadRemote(cache: RemoteCache, urls: string[], signal?
   await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
 }
 
-async function fetchOne(cache: RemoteCache, url: string, budget: { bytes: number }, signal: AbortSignal): Promise<void> {
+async function fetchOne(
+  cache: RemoteCache,
+  url: string,
+  budget: { bytes: number },
+  signal: AbortSignal,
+): Promise<void> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   try {
     await fetchInto(cache, url, budget, AbortSignal.any([signal, timeout]));
@@ -54,8 +65,17 @@ async function fetchOne(cache: RemoteCache, url: string, budget: { bytes: number
   }
 }
 
-async function fetchInto(cache: RemoteCache, url: string, budget: { bytes: number }, signal: AbortSignal): Promise<void> {
-  const response = await fetch(url, { signal, redirect: 'follow', headers: { accept: 'image/*,video/*,audio/*;q=0.8' } });
+async function fetchInto(
+  cache: RemoteCache,
+  url: string,
+  budget: { bytes: number },
+  signal: AbortSignal,
+): Promise<void> {
+  const response = await fetch(url, {
+    signal,
+    redirect: 'follow',
+    headers: { accept: 'image/*,video/*,audio/*;q=0.8' },
+  });
   if (!/^https?:$/.test(new URL(response.url || url).protocol)) throw new Error('redirected away from http');
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const declared = Number(response.headers.get('content-length') ?? 0);
@@ -70,7 +90,11 @@ async function fetchInto(cache: RemoteCache, url: string, budget: { bytes: numbe
     budget.bytes -= part.value.length;
     if (size > MAX_REMOTE_BYTES || budget.bytes < 0) {
       await reader!.cancel();
-      throw new Error(size > MAX_REMOTE_BYTES ? `more than ${MAX_REMOTE_BYTES / 1024 / 1024} MB` : `the deck's downloads came to more than ${DECK_BYTES / 1024 / 1024} MB`);
+      throw new Error(
+        size > MAX_REMOTE_BYTES
+          ? `more than ${MAX_REMOTE_BYTES / 1024 / 1024} MB`
+          : `the deck's downloads came to more than ${DECK_BYTES / 1024 / 1024} MB`,
+      );
     }
     chunks.push(part.value);
   }
@@ -84,5 +108,8 @@ async function fetchInto(cache: RemoteCache, url: string, budget: { bytes: numbe
   const key = keyOf(url);
   mkdirSync(cache.dir, { recursive: true });
   writeFileAtomic(join(cache.dir, `${key}.${ext}`), bytes);
-  writeFileAtomic(join(cache.dir, `${key}.json`), `${JSON.stringify({ url, name: `${key}.${ext}`, bytes: bytes.length, fetched: new Date().toISOString() })}\n`);
+  writeFileAtomic(
+    join(cache.dir, `${key}.json`),
+    `${JSON.stringify({ url, name: `${key}.${ext}`, bytes: bytes.length, fetched: new Date().toISOString() })}\n`,
+  );
 }

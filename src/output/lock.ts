@@ -1,4 +1,16 @@
-import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DeckError, type Finding, interrupted } from '../errors.js';
@@ -39,7 +51,12 @@ function readLock(path: string): { pid?: number; ino: number } | null {
  * appears whole (written aside, then linked into place), and a stale one is removed only by
  * the process that first claims that very file.
  */
-export async function lockOutput(outDir: string, waitMs = 60_000, signal?: AbortSignal, waiting?: (pid: number) => void): Promise<OutputLock> {
+export async function lockOutput(
+  outDir: string,
+  waitMs = 60_000,
+  signal?: AbortSignal,
+  waiting?: (pid: number) => void,
+): Promise<OutputLock> {
   if (signal?.aborted) throw interrupted();
   try {
     mkdirSync(outDir, { recursive: true });

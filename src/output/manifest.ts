@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { DeckError } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
 
-
 /** Reads `deck.json` of a built deck. */
 export function readSummary(manifest: string): DeckSummary {
   let raw: unknown;
@@ -19,11 +18,22 @@ export function readSummary(manifest: string): DeckSummary {
   const summary = raw as Partial<DeckSummary> | null;
   const texts = ['name', 'file', 'title', 'subtitle', 'author', 'date', 'lang'] as const;
   const ok =
-    summary !== null && typeof summary === 'object' && !Array.isArray(summary) &&
+    summary !== null &&
+    typeof summary === 'object' &&
+    !Array.isArray(summary) &&
     texts.every((k) => typeof summary[k] === 'string') &&
     Number.isInteger(summary.slideCount) &&
-    Array.isArray(summary.keywords) && summary.keywords.every((k) => typeof k === 'string') &&
-    Array.isArray(summary.slides) && summary.slides.every((s) => s !== null && typeof s === 'object' && typeof s.title === 'string' && typeof s.layout === 'string' && Number.isInteger(s.line));
+    Array.isArray(summary.keywords) &&
+    summary.keywords.every((k) => typeof k === 'string') &&
+    Array.isArray(summary.slides) &&
+    summary.slides.every(
+      (s) =>
+        s !== null &&
+        typeof s === 'object' &&
+        typeof s.title === 'string' &&
+        typeof s.layout === 'string' &&
+        Number.isInteger(s.line),
+    );
   if (!ok) {
     throw new DeckError('INPUT_MISSING', `${manifest} is not a deck summary Lectern wrote`, {
       pos: { file: manifest },
@@ -42,7 +52,8 @@ export function collectSummaries(outDir: string): DeckSummary[] {
     try {
       // The folder names the deck; file names in deck.json are trusted only as plain names.
       const summary = { ...readSummary(manifest), name: entry };
-      const plain = (name: unknown): boolean => typeof name === 'string' && /^[^/\\]+$/.test(name) && name !== '..' && name !== '.';
+      const plain = (name: unknown): boolean =>
+        typeof name === 'string' && /^[^/\\]+$/.test(name) && name !== '..' && name !== '.';
       if (!plain(summary.pdf)) delete summary.pdf;
       if (!plain(summary.thumbnail)) delete summary.thumbnail;
       // The index links a PDF only when it is really there.

@@ -17,7 +17,8 @@ interface OutputRecord {
 export function readOutputRecord(outDir: string): OutputRecord {
   try {
     const raw = JSON.parse(readFileSync(join(outDir, OUTPUT_RECORD), 'utf8')) as Partial<OutputRecord>;
-    const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : []);
+    const names = (v: unknown): string[] =>
+      Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [];
     return { decks: names(raw.decks), files: names(raw.files) };
   } catch {
     return { decks: [], files: [] };
@@ -26,7 +27,10 @@ export function readOutputRecord(outDir: string): OutputRecord {
 
 /** The record after this run: what it held, plus what the run wrote. */
 export function addToRecord(record: OutputRecord, decks: string[], files: string[]): OutputRecord {
-  return { decks: [...new Set([...record.decks, ...decks])].sort(), files: [...new Set([...record.files, ...files])].sort() };
+  return {
+    decks: [...new Set([...record.decks, ...decks])].sort(),
+    files: [...new Set([...record.files, ...files])].sort(),
+  };
 }
 
 /** A deck folder an earlier Lectern wrote, before outputs kept a record: its deck.json and runtime files. */
@@ -37,15 +41,28 @@ function looksLikeDeckFolder(path: string): boolean {
 
 function looksLikeIndexPage(path: string): boolean {
   const stat = lstatSync(path);
-  return stat.isFile() && readFileSync(path, 'utf8').slice(0, 2000).includes('<meta name="generator" content="Lectern">');
+  return (
+    stat.isFile() && readFileSync(path, 'utf8').slice(0, 2000).includes('<meta name="generator" content="Lectern">')
+  );
 }
 
 /** Refuses to replace anything in `outDir` that Lectern did not write. Runs under the output lock. */
-export function assertOwned(outDir: string, record: OutputRecord, decks: string[], files: string[], options: { requireDecks?: boolean } = {}): void {
+export function assertOwned(
+  outDir: string,
+  record: OutputRecord,
+  decks: string[],
+  files: string[],
+  options: { requireDecks?: boolean } = {},
+): void {
   for (const name of decks) {
     const path = join(outDir, name);
     // A folder that is not there is refused too when it is to be written into, not replaced.
-    if ((!options.requireDecks && !lstatSafe(path)) || record.decks.includes(name) || (lstatSafe(path) && looksLikeDeckFolder(path))) continue;
+    if (
+      (!options.requireDecks && !lstatSafe(path)) ||
+      record.decks.includes(name) ||
+      (lstatSafe(path) && looksLikeDeckFolder(path))
+    )
+      continue;
     throw notOurs(path, `${name} is there and was not written by Lectern`);
   }
   for (const name of files) {
@@ -102,7 +119,11 @@ const inside = (child: string, parent: string): boolean => {
  * The output folder may not be, or hold, a folder the run reads from (decks, their images,
  * templates); it may sit inside one only when it is the configured output. Symlinks are followed.
  */
-export function assertOutputApart(outDir: string, sources: { dir: string; what: string }[], options: { configured: boolean; projectDir: string; shown: (path: string) => string }): void {
+export function assertOutputApart(
+  outDir: string,
+  sources: { dir: string; what: string }[],
+  options: { configured: boolean; projectDir: string; shown: (path: string) => string },
+): void {
   const { configured } = options;
   const shown = (path: string): string => options.shown(path) || '.';
   const out = realish(outDir);
@@ -111,11 +132,21 @@ export function assertOutputApart(outDir: string, sources: { dir: string; what: 
   for (const source of sources) {
     const src = realish(source.dir);
     const problem =
-      out === src ? 'is' : inside(src, out) ? 'holds' : !configured && src !== project && inside(out, src) ? 'is inside' : null;
+      out === src
+        ? 'is'
+        : inside(src, out)
+          ? 'holds'
+          : !configured && src !== project && inside(out, src)
+            ? 'is inside'
+            : null;
     if (!problem) continue;
-    throw new DeckError('OUTPUT_OVERLAPS_SOURCE', `the output folder ${shown(outDir)} ${problem} ${shown(source.dir)}, ${source.what}`, {
-      pos: { file: shown(outDir) },
-      hint: 'build into a folder of its own, such as --out dist: Lectern replaces what it writes there, and must never touch your sources',
-    });
+    throw new DeckError(
+      'OUTPUT_OVERLAPS_SOURCE',
+      `the output folder ${shown(outDir)} ${problem} ${shown(source.dir)}, ${source.what}`,
+      {
+        pos: { file: shown(outDir) },
+        hint: 'build into a folder of its own, such as --out dist: Lectern replaces what it writes there, and must never touch your sources',
+      },
+    );
   }
 }

@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DeckError, interrupted } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
@@ -37,14 +49,23 @@ const yieldToSignals = (): Promise<void> => new Promise((resolve) => setImmediat
 export async function writeDecks(
   outDir: string,
   decks: DeckOutput[],
-  options: { signal?: AbortSignal; beforeSwap?: (stagedFolder: (name: string) => string) => Promise<void>; fs?: OutputFs } = {},
+  options: {
+    signal?: AbortSignal;
+    beforeSwap?: (stagedFolder: (name: string) => string) => Promise<void>;
+    fs?: OutputFs;
+  } = {},
 ): Promise<void> {
   const { signal } = options;
   const fs = options.fs ?? realFs;
   checkAborted(signal);
   // Nothing that Lectern did not write is replaced: checked under the lock, before any work.
   const record = readOutputRecord(outDir);
-  assertOwned(outDir, record, decks.map((d) => d.name), ['index.html']);
+  assertOwned(
+    outDir,
+    record,
+    decks.map((d) => d.name),
+    ['index.html'],
+  );
   const stage = join(outDir, tmpName());
   const forget = onExit(() => rmSync(stage, { recursive: true, force: true }));
   try {
@@ -85,8 +106,13 @@ export async function writeDecks(
     }
     // What was swapped in is Lectern's from now on. (Were this write lost, a deck folder is still
     // known as Lectern's by its deck.json and runtime files.)
-    const updated = addToRecord(record, decks.map((d) => d.name), ['index.html']);
-    if (JSON.stringify(updated) !== JSON.stringify(record)) writeFileAtomic(join(outDir, OUTPUT_RECORD), `${JSON.stringify(updated, null, 2)}\n`);
+    const updated = addToRecord(
+      record,
+      decks.map((d) => d.name),
+      ['index.html'],
+    );
+    if (JSON.stringify(updated) !== JSON.stringify(record))
+      writeFileAtomic(join(outDir, OUTPUT_RECORD), `${JSON.stringify(updated, null, 2)}\n`);
   } catch (err) {
     throw writeError(outDir, err);
   } finally {

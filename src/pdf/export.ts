@@ -86,7 +86,9 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
           : `${name} overflows its page by ${overflow.by}px and is cut off in the PDF${overflow.line ? `: line ${overflow.line} on is off the page` : ''}`,
         // A clipped block is pointed at where it is written.
         pos: { file: summary.file, line: (overflow.clipped ? overflow.line : null) ?? slide?.line ?? 1, column: 1 },
-        hint: overflow.clipped ? 'shorten the long lines, or split the block over two slides' : 'split the slide, or shorten its content',
+        hint: overflow.clipped
+          ? 'shorten the long lines, or split the block over two slides'
+          : 'split the slide, or shorten its content',
       });
     }
     let date = summary.date ? parseDeckDate(summary.date) : null;
@@ -105,7 +107,14 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
     });
     const finished = await finishPdf(
       printed.pdf,
-      { title: summary.title, author: summary.author, subject: summary.subtitle, keywords: summary.keywords, lang: summary.lang, date },
+      {
+        title: summary.title,
+        author: summary.author,
+        subject: summary.subtitle,
+        keywords: summary.keywords,
+        lang: summary.lang,
+        date,
+      },
       bookmarksFor(summary.slides, (slide) => firstPage.get(slide)),
     );
     writeFileAtomic(job.output, finished.bytes);

@@ -23,7 +23,11 @@ interface Bookmark {
  * Adds metadata and bookmarks to the PDF Chromium printed. Chromium's own output is the same
  * for the same page; only its dates vary, and they are replaced here.
  */
-export async function finishPdf(raw: Uint8Array, info: PdfInfo, bookmarks: Bookmark[]): Promise<{ bytes: Uint8Array; pages: number }> {
+export async function finishPdf(
+  raw: Uint8Array,
+  info: PdfInfo,
+  bookmarks: Bookmark[],
+): Promise<{ bytes: Uint8Array; pages: number }> {
   // Fastest: parse without yielding to the event loop every few objects.
   const doc = await PDFDocument.load(raw, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   doc.setTitle(info.title, { showInWindowTitleBar: true });

@@ -1,6 +1,13 @@
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { measureSlide } from '../browser/measure-slide.js';
-import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo, type BrowserPage } from '../browser/routed-page.js';
+import {
+  decodeImages,
+  deckSteps,
+  openRoutedPage,
+  printLayoutReady,
+  routeTo,
+  type BrowserPage,
+} from '../browser/routed-page.js';
 
 interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
@@ -61,11 +68,19 @@ export async function openPrintPage(browser: LaunchedBrowser): Promise<PrintPage
       });
       const step = deckSteps(options, deckFile, 'printing');
 
-      await step('loading the deck', page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }));
+      await step(
+        'loading the deck',
+        page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }),
+      );
       await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
       // The last page must not force a break after it, or notes pages leave a blank page at the end.
-      await page.addStyleTag({ content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }' });
-      await step('web fonts (document.fonts.ready)', page.evaluate(() => document.fonts.ready.then(() => undefined)));
+      await page.addStyleTag({
+        content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }',
+      });
+      await step(
+        'web fonts (document.fonts.ready)',
+        page.evaluate(() => document.fonts.ready.then(() => undefined)),
+      );
       await step('images to decode', page.evaluate(decodeImages));
       // The same measure as `lectern check` and the preview panel: what is visible past the edge.
       await page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`);
@@ -85,7 +100,9 @@ async function thumbnailOf(page: BrowserPage): Promise<Uint8Array> {
   const box = await page.evaluate(() => {
     const first = document.querySelector('.reveal .slides .pdf-page');
     const rect = first?.getBoundingClientRect();
-    return rect ? { x: rect.left + window.scrollX, y: rect.top + window.scrollY, width: rect.width, height: rect.height } : null;
+    return rect
+      ? { x: rect.left + window.scrollX, y: rect.top + window.scrollY, width: rect.width, height: rect.height }
+      : null;
   });
   if (!box || box.width === 0) return page.screenshot({ type: 'png' });
   return page.screenshot({ type: 'png', clip: { ...box, scale: 480 / box.width } });
@@ -113,7 +130,8 @@ function readLayout(): { pages: PrintedPage[]; overflows: PrintedDeck['overflows
         if (by > 1 && !earlier) overflows.push({ slide: current, by, line: m.firstLineOutside });
         else if (earlier && by > earlier.by) Object.assign(earlier, { by, line: m.firstLineOutside ?? earlier.line });
         for (const c of m.clipped) {
-          if (!overflows.some((o) => o.slide === current && o.clipped === c.element && o.line === c.line)) overflows.push({ slide: current, by: Math.round(c.by), line: c.line, clipped: c.element });
+          if (!overflows.some((o) => o.slide === current && o.clipped === c.element && o.line === c.line))
+            overflows.push({ slide: current, by: Math.round(c.by), line: c.line, clipped: c.element });
         }
       }
     } else if (el.classList.contains('speaker-notes-pdf')) {

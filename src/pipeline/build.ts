@@ -67,12 +67,18 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-async function buildWith(options: BuildOptions, pdf: PdfOptions | false, session: BrowserSession | null): Promise<BuildResult> {
+async function buildWith(
+  options: BuildOptions,
+  pdf: PdfOptions | false,
+  session: BrowserSession | null,
+): Promise<BuildResult> {
   const { outDir, prepared, errors } = await prepareProject({ ...options, pdf: Boolean(pdf) });
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);
   // Check findings at `error` stop the build before anything is written.
-  failOnFindings(prepared.flatMap((p) => p.findings).map((w) => (options.strict ? { ...w, severity: 'error' as const } : w)));
+  failOnFindings(
+    prepared.flatMap((p) => p.findings).map((w) => (options.strict ? { ...w, severity: 'error' as const } : w)),
+  );
   if (options.check && session) {
     const found = await checkPrepared(prepared, session, options.browser ?? {}, options.signal);
     prepared.forEach((p, i) => p.findings.push(...found[i]!));
@@ -82,13 +88,18 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, session
   let pdfs: PdfResult[] = [];
   const lock = await lockOutput(outDir, 60_000, options.signal, options.onLockWait);
   try {
-    await writeDecks(outDir, prepared.map((p) => p.output), {
-      signal: options.signal,
-      // The PDFs are printed from the staged decks, so they are swapped in with them, or not at all.
-      beforeSwap: async (staged) => {
-        if (pdf && session?.exporter) pdfs = await exportStaged(prepared, staged, outDir, session, { ...options, pdf });
+    await writeDecks(
+      outDir,
+      prepared.map((p) => p.output),
+      {
+        signal: options.signal,
+        // The PDFs are printed from the staged decks, so they are swapped in with them, or not at all.
+        beforeSwap: async (staged) => {
+          if (pdf && session?.exporter)
+            pdfs = await exportStaged(prepared, staged, outDir, session, { ...options, pdf });
+        },
       },
-    });
+    );
     writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   } finally {
     lock.release();
@@ -97,12 +108,22 @@ async function buildWith(options: BuildOptions, pdf: PdfOptions | false, session
     outDir,
     decks: prepared,
     pdfs,
-    warnings: [...(lock.reclaimed ? [lock.reclaimed] : []), ...prepared.flatMap((p) => p.findings), ...pdfs.flatMap((r) => r.warnings)],
+    warnings: [
+      ...(lock.reclaimed ? [lock.reclaimed] : []),
+      ...prepared.flatMap((p) => p.findings),
+      ...pdfs.flatMap((r) => r.warnings),
+    ],
   };
 }
 
 /** Prints every staged deck in the run's browser; results name the PDFs where they will be after the swap. */
-async function exportStaged(prepared: PreparedDeck[], staged: (name: string) => string, outDir: string, session: BrowserSession, options: BuildOptions & { pdf: PdfOptions }): Promise<PdfResult[]> {
+async function exportStaged(
+  prepared: PreparedDeck[],
+  staged: (name: string) => string,
+  outDir: string,
+  session: BrowserSession,
+  options: BuildOptions & { pdf: PdfOptions },
+): Promise<PdfResult[]> {
   const jobs: PdfJob[] = prepared.map((p) => ({
     summary: p.summary,
     folder: staged(p.deck.name),

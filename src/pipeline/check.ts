@@ -16,9 +16,18 @@ export function failOnFindings(findings: Finding[]): void {
 }
 
 /** The browser rules on decks built in memory, in the run's browser: each deck's findings, in order. */
-export async function checkPrepared(prepared: PreparedDeck[], session: BrowserSession, options: BrowserOptions, signal?: AbortSignal): Promise<Finding[][]> {
+export async function checkPrepared(
+  prepared: PreparedDeck[],
+  session: BrowserSession,
+  options: BrowserOptions,
+  signal?: AbortSignal,
+): Promise<Finding[][]> {
   const [{ checkInBrowser }, browser] = await Promise.all([import('../check/run.js'), session.browser]);
-  return checkInBrowser(prepared.map((p) => ({ deck: p.deck, assets: [...p.deck.assets, ...p.extraAssets], output: p.output })), browser, { ...options, signal });
+  return checkInBrowser(
+    prepared.map((p) => ({ deck: p.deck, assets: [...p.deck.assets, ...p.extraAssets], output: p.output })),
+    browser,
+    { ...options, signal },
+  );
 }
 
 /** One deck as `lectern check` reports it: its findings, or the errors that kept it from building. */
@@ -47,8 +56,16 @@ export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
   const browserOptions = options.browser === undefined ? {} : options.browser;
   const session = browserOptions ? startBrowserSession(browserOptions, false) : null;
   try {
-    const { prepared, errors } = await prepareProject({ projectDir: options.projectDir, inputs: options.inputs, flags: options.flags, pdf: false, writes: false, signal: options.signal });
-    const found = session && prepared.length ? await checkPrepared(prepared, session, browserOptions || {}, options.signal) : [];
+    const { prepared, errors } = await prepareProject({
+      projectDir: options.projectDir,
+      inputs: options.inputs,
+      flags: options.flags,
+      pdf: false,
+      writes: false,
+      signal: options.signal,
+    });
+    const found =
+      session && prepared.length ? await checkPrepared(prepared, session, browserOptions || {}, options.signal) : [];
     const decks: CheckedDeck[] = prepared.map((p, i) => {
       const d = p.deck.dialect;
       return {

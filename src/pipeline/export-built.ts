@@ -15,7 +15,10 @@ import type { PdfProgress } from './build.js';
  * Exports the PDF of a deck that is already built (`lectern pdf dist/<deck>`), from its
  * deck.json. The PDF is replaced atomically; the index is refreshed.
  */
-export async function exportBuiltDeck(folder: string, options: { browser?: BrowserOptions; pdf?: PdfOptions; signal?: AbortSignal; progress?: PdfProgress } = {}): Promise<PdfResult> {
+export async function exportBuiltDeck(
+  folder: string,
+  options: { browser?: BrowserOptions; pdf?: PdfOptions; signal?: AbortSignal; progress?: PdfProgress } = {},
+): Promise<PdfResult> {
   const manifest = join(folder, 'deck.json');
   if (!existsSync(manifest) || !existsSync(join(folder, 'index.html'))) {
     throw new DeckError('INPUT_MISSING', `${folder} is not a built deck (no deck.json and index.html)`, {
@@ -43,7 +46,10 @@ export async function exportBuiltDeck(folder: string, options: { browser?: Brows
       onResult: options.progress?.done,
     })) as [PdfResult];
     if (summary.pdf !== pdfName || !summary.thumbnail) {
-      writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' }, null, 2)}\n`);
+      writeFileAtomic(
+        manifest,
+        `${JSON.stringify({ ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' }, null, 2)}\n`,
+      );
     }
     writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   } finally {

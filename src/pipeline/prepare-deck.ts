@@ -10,7 +10,15 @@ import { checkContent } from '../check/content.js';
 import type { DeckLayer } from '../config/schema.js';
 import { readToolConfig } from '../config/tool-config.js';
 import { collect } from '../config/yaml-layer.js';
-import { append, bySourcePosition, capWarnings, DeckError, DeckErrors, type SourcePos, type Finding } from '../errors.js';
+import {
+  append,
+  bySourcePosition,
+  capWarnings,
+  DeckError,
+  DeckErrors,
+  type SourcePos,
+  type Finding,
+} from '../errors.js';
 import { deckFrom, readOutline } from '../model/read-deck.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { AssetRef, Deck } from '../model/types.js';
@@ -65,21 +73,33 @@ interface PrepareContext {
 export function prepareDeck(path: string, ctx: PrepareContext): { prepared: PreparedDeck; pending: string[] } {
   const file = shownPath(path, ctx.projectDir);
   const deckDir = dirname(path);
-  const { outline, options } = readOutline(readDeckFile(path, file), file, ctx.configDeckLayer, ctx.flags, readToolConfig(deckDir, ctx.projectDir));
+  const { outline, options } = readOutline(
+    readDeckFile(path, file),
+    file,
+    ctx.configDeckLayer,
+    ctx.flags,
+    readToolConfig(deckDir, ctx.projectDir),
+  );
   // Front matter, slides and files: all of a deck's problems are reported in one run.
   const problems = [...outline.errors];
   const fail = (more: unknown): never => {
-    const all = [...problems, ...(more instanceof DeckErrors ? more.errors : more instanceof DeckError ? [more] : [])].sort(bySourcePosition);
+    const all = [
+      ...problems,
+      ...(more instanceof DeckErrors ? more.errors : more instanceof DeckError ? [more] : []),
+    ].sort(bySourcePosition);
     if (!(more instanceof DeckError || more instanceof DeckErrors || more === undefined)) throw more;
     throw collect(all);
   };
   let compiled: CompiledTemplate;
   try {
-    compiled = withTemplatePosition(() => templateFor(options.template, deckDir, ctx), () => {
-      if (ctx.flags.template) return undefined;
-      if (outline.frontMatter.template) return outline.locate(['template']);
-      return ctx.configDeckLayer.template ? ctx.locateConfig(['template']) : undefined;
-    });
+    compiled = withTemplatePosition(
+      () => templateFor(options.template, deckDir, ctx),
+      () => {
+        if (ctx.flags.template) return undefined;
+        if (outline.frontMatter.template) return outline.locate(['template']);
+        return ctx.configDeckLayer.template ? ctx.locateConfig(['template']) : undefined;
+      },
+    );
     const { theme } = compiled.template;
     checkThemeValues(ctx.configDeckLayer.theme ?? {}, theme, ctx.locateConfig, compiled.template.name);
     checkThemeValues(outline.frontMatter.theme ?? {}, theme, outline.locate, compiled.template.name);
@@ -93,7 +113,13 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   let deck: Deck;
   try {
     deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags, (assets) => {
-      resolved = resolveAssets(assets, { deckDir, projectDir: ctx.projectDir, remote: options.remote, unsafe, cache: ctx.remote });
+      resolved = resolveAssets(assets, {
+        deckDir,
+        projectDir: ctx.projectDir,
+        remote: options.remote,
+        unsafe,
+        cache: ctx.remote,
+      });
       const kept = resolved.remoteKept;
       return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
     });
@@ -104,7 +130,16 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   append(problems, resolved?.errors ?? []);
   if (problems.length) fail(undefined);
   const findings = append([...deck.warnings], resolved?.warnings ?? []);
-  const stylesheets = deckStylesheets(options.css ?? [], (key) => (outline.frontMatter.css !== undefined ? (key.length ? outline.locateValue(['css', ...key]) : outline.locate(['css'])) : ctx.locateConfig(['css', ...key])), { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe, cache: ctx.remote, kinds: /\.css$/i });
+  const stylesheets = deckStylesheets(
+    options.css ?? [],
+    (key) =>
+      outline.frontMatter.css !== undefined
+        ? key.length
+          ? outline.locateValue(['css', ...key])
+          : outline.locate(['css'])
+        : ctx.locateConfig(['css', ...key]),
+    { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe, cache: ctx.remote, kinds: /\.css$/i },
+  );
   append(findings, stylesheets.warnings);
   // Theme images (a logo, say) are deck files like any other image.
   const themeAssets: AssetRef[] = [];
@@ -119,9 +154,19 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   const linked = linkedFiles(deck, deckDir, linkTarget, unsafe);
   const html = compiled.render(deck, { stylesheets: stylesheets.links });
   // Slide images were resolved with the model; theme images and linked files are planned here.
-  const planned = planAssets({ deck: { ...deck, assets: [...themeAssets, ...linked] }, deckDir, template: compiled.template, revealDir: ctx.revealDir });
+  const planned = planAssets({
+    deck: { ...deck, assets: [...themeAssets, ...linked] },
+    deckDir,
+    template: compiled.template,
+    revealDir: ctx.revealDir,
+  });
   checkCopies(planned, deckDir);
-  const copies = [...planned, ...[...(resolved?.copies ?? []), ...stylesheets.copies].filter((c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i)];
+  const copies = [
+    ...planned,
+    ...[...(resolved?.copies ?? []), ...stylesheets.copies].filter(
+      (c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i,
+    ),
+  ];
   const summary: DeckSummary = {
     name,
     file,
@@ -132,7 +177,9 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
     lang: deck.meta.lang,
     keywords: options.keywords ?? [],
     slideCount: deck.slideCount,
-    slides: deck.stacks.flatMap((s) => s.slides).map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
+    slides: deck.stacks
+      .flatMap((s) => s.slides)
+      .map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
     ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
   return {
@@ -167,7 +214,11 @@ function withTemplatePosition<T>(work: () => T, where: () => SourcePos | undefin
   } catch (err) {
     const pos = err instanceof DeckError && err.code === 'TEMPLATE_UNKNOWN' && !err.pos ? where() : undefined;
     if (!pos) throw err;
-    throw new DeckError('TEMPLATE_UNKNOWN', (err as DeckError).message, { pos, hint: (err as DeckError).hint, cause: err });
+    throw new DeckError('TEMPLATE_UNKNOWN', (err as DeckError).message, {
+      pos,
+      hint: (err as DeckError).hint,
+      cause: err,
+    });
   }
 }
 

@@ -26,7 +26,9 @@ interface ProjectInput {
 }
 
 /** Every deck of a run through every stage up to the files to write; nothing is written. */
-export async function prepareProject(options: ProjectInput): Promise<{ outDir: string; prepared: PreparedDeck[]; errors: DeckError[] }> {
+export async function prepareProject(
+  options: ProjectInput,
+): Promise<{ outDir: string; prepared: PreparedDeck[]; errors: DeckError[] }> {
   // The build stages load here, after the browser has started launching: their start-up
   // overlaps with the browser's.
   const [{ loadProjectConfig }, { projectDefaults }, { findReveal, prepareDeck, withPosition }] = await Promise.all([
@@ -48,26 +50,44 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
   for (const file of files) {
     const name = basename(file, extname(file));
     if (reservedDeckName(name)) {
-      errors.push(new DeckError('DECK_NAME_RESERVED', `a deck named "${name}" would be written over Lectern's own ${name === '.' || name === '..' ? 'output folder' : 'files'}`, {
-        pos: { file: shownPath(file, projectDir), line: 1, column: 1 },
-        hint: "rename the deck file: index.html, . and names starting with .lectern are Lectern's",
-      }));
+      errors.push(
+        new DeckError(
+          'DECK_NAME_RESERVED',
+          `a deck named "${name}" would be written over Lectern's own ${name === '.' || name === '..' ? 'output folder' : 'files'}`,
+          {
+            pos: { file: shownPath(file, projectDir), line: 1, column: 1 },
+            hint: "rename the deck file: index.html, . and names starting with .lectern are Lectern's",
+          },
+        ),
+      );
       continue;
     }
     // A deck file that is a link out of its folder would publish whatever it points at.
     const real = realDeckFile(file);
     if (real !== null) {
-      errors.push(new DeckError('SOURCE_OUTSIDE', `${shownPath(file, projectDir)} is a link to ${real}, outside its folder`, {
-        pos: { file: shownPath(file, projectDir), line: 1, column: 1 },
-        hint: 'copy the deck into the folder instead of linking to it',
-      }));
+      errors.push(
+        new DeckError('SOURCE_OUTSIDE', `${shownPath(file, projectDir)} is a link to ${real}, outside its folder`, {
+          pos: { file: shownPath(file, projectDir), line: 1, column: 1 },
+          hint: 'copy the deck into the folder instead of linking to it',
+        }),
+      );
       continue;
     }
     // An interrupt must be heard between decks, however many there are.
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) throw interrupted();
     try {
-      const ctx = { projectDir, outDir, configDeckLayer, locateConfig, flags: options.flags ?? {}, templates, revealDir, pdf: options.pdf, remote };
+      const ctx = {
+        projectDir,
+        outDir,
+        configDeckLayer,
+        locateConfig,
+        flags: options.flags ?? {},
+        templates,
+        revealDir,
+        pdf: options.pdf,
+        remote,
+      };
       let deck = prepareDeck(file, ctx);
       if (deck.pending.length > 0) {
         // Remote images are fetched once into the project's cache, then the deck is read again.
@@ -76,17 +96,24 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
       }
       prepared.push(deck.prepared);
     } catch (err) {
-      for (const one of err instanceof DeckErrors ? err.errors : [err]) errors.push(withPosition(toDeckError(one), { file: shownPath(file, projectDir) }));
+      for (const one of err instanceof DeckErrors ? err.errors : [err])
+        errors.push(withPosition(toDeckError(one), { file: shownPath(file, projectDir) }));
     }
   }
   const names = new Map<string, string>();
   for (const one of prepared) {
     const other = names.get(one.deck.name);
     if (other) {
-      errors.push(new DeckError('DECK_NAME_CLASH', `two decks would be written to ${one.deck.name}/: ${other} and ${one.deck.file}`, {
-        pos: { file: one.deck.file },
-        hint: 'rename one of the deck files',
-      }));
+      errors.push(
+        new DeckError(
+          'DECK_NAME_CLASH',
+          `two decks would be written to ${one.deck.name}/: ${other} and ${one.deck.file}`,
+          {
+            pos: { file: one.deck.file },
+            hint: 'rename one of the deck files',
+          },
+        ),
+      );
     }
     names.set(one.deck.name, one.deck.file);
   }
@@ -96,18 +123,29 @@ export async function prepareProject(options: ProjectInput): Promise<{ outDir: s
       { dir: dirname(one.sources.file), what: `the folder of ${one.deck.file}` },
       ...one.sources.templateDirs.map((dir) => ({ dir, what: 'a template folder' })),
     ]),
-    ...(existsSync(resolve(projectDir, decksDir)) ? [{ dir: resolve(projectDir, decksDir), what: 'the decks folder' }] : []),
+    ...(existsSync(resolve(projectDir, decksDir))
+      ? [{ dir: resolve(projectDir, decksDir), what: 'the decks folder' }]
+      : []),
   ];
   try {
-    if (options.writes !== false) assertOutputApart(outDir, sources, { configured: options.outDir === undefined, projectDir, shown: (path) => shownPath(path, projectDir) });
+    if (options.writes !== false)
+      assertOutputApart(outDir, sources, {
+        configured: options.outDir === undefined,
+        projectDir,
+        shown: (path) => shownPath(path, projectDir),
+      });
   } catch (err) {
     errors.unshift(err as DeckError);
   }
   // A broken template fails every deck that uses it: say so once.
-  const unique = errors.filter((e, i) => errors.findIndex((o) => o.code === e.code && o.message === e.message && JSON.stringify(o.pos) === JSON.stringify(e.pos)) === i);
+  const unique = errors.filter(
+    (e, i) =>
+      errors.findIndex(
+        (o) => o.code === e.code && o.message === e.message && JSON.stringify(o.pos) === JSON.stringify(e.pos),
+      ) === i,
+  );
   return { outDir, prepared, errors: unique };
 }
-
 
 /** Where a deck file that links out of its own folder leads, or null when it stays inside. */
 function realDeckFile(file: string): string | null {

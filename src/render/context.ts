@@ -11,7 +11,10 @@ export interface DeckView {
 
 /** JSON safe inside a <script> element. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The Reveal.js configuration a deck starts with. */
@@ -51,7 +54,10 @@ export function templateContext(deck: Deck, template: Template, view: DeckView =
     paths: {
       ...runtimePaths,
       template: dirs[dirs.length - 1],
-      styles: [...template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])), ...(view.stylesheets ?? [])],
+      styles: [
+        ...template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])),
+        ...(view.stylesheets ?? []),
+      ],
     },
     theme: {
       ...values,

@@ -32,12 +32,19 @@ interface CompiledPage {
 export function compileHandlebars(template: Template, helpers: Record<string, HelperSpec>): CompiledPage {
   const hb = Handlebars.create();
   const stack: string[] = [];
-  const known = new Set([...Object.keys(template.partials), ...Object.keys(template.layouts).map((n) => `layouts/${n}`)]);
+  const known = new Set([
+    ...Object.keys(template.partials),
+    ...Object.keys(template.layouts).map((n) => `layouts/${n}`),
+  ]);
 
   for (const [name, spec] of Object.entries(helpers)) {
     hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       const options = args.pop() as { loc?: { start: { line: number; column: number } } };
-      const at = (): SourcePos => ({ file: stack[stack.length - 1] ?? template.page.file, line: options.loc?.start.line, column: (options.loc?.start.column ?? 0) + 1 });
+      const at = (): SourcePos => ({
+        file: stack[stack.length - 1] ?? template.page.file,
+        line: options.loc?.start.line,
+        column: (options.loc?.start.column ?? 0) + 1,
+      });
       return spec.fn(at, ...args);
     });
   }
@@ -50,17 +57,22 @@ export function compileHandlebars(template: Template, helpers: Record<string, He
     return ((context: unknown, options?: Handlebars.RuntimeOptions) => {
       // Partials chosen at run time can still call each other in a circle: stop it with the chain.
       if (stack.length > MAX_PARTIAL_DEPTH) {
-        throw new DeckError('TEMPLATE_PARTIAL_CYCLE', `partials call each other without end: ${stack.slice(-6).join(' → ')} → …`, {
-          pos: { file: src.file },
-          hint: 'a partial must not include itself, directly or through others',
-        });
+        throw new DeckError(
+          'TEMPLATE_PARTIAL_CYCLE',
+          `partials call each other without end: ${stack.slice(-6).join(' → ')} → …`,
+          {
+            pos: { file: src.file },
+            hint: 'a partial must not include itself, directly or through others',
+          },
+        );
       }
       stack.push(src.file);
       try {
         return fn(context, options);
       } catch (err) {
         // The innermost template file that failed, for the error message.
-        if (err instanceof Error && !(err as { templateFile?: string }).templateFile) (err as { templateFile?: string }).templateFile = src.file;
+        if (err instanceof Error && !(err as { templateFile?: string }).templateFile)
+          (err as { templateFile?: string }).templateFile = src.file;
         throw err;
       } finally {
         stack.pop();
@@ -69,7 +81,8 @@ export function compileHandlebars(template: Template, helpers: Record<string, He
   };
 
   for (const [name, src] of Object.entries(template.partials)) hb.registerPartial(name, compile(name, src));
-  for (const [name, src] of Object.entries(template.layouts)) hb.registerPartial(`layouts/${name}`, compile(`layouts/${name}`, src));
+  for (const [name, src] of Object.entries(template.layouts))
+    hb.registerPartial(`layouts/${name}`, compile(`layouts/${name}`, src));
   const page = compile('(page)', template.page);
   checkPartialCycles(references);
 
@@ -98,16 +111,24 @@ function parseSource(hb: Env, src: TemplateSource): hbs.AST.Program {
   } catch (err) {
     const e = err as Error & { lineNumber?: number; column?: number };
     // Parse errors carry no position of their own; the lexer still holds the failing token's.
-    const loc = (hb as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer?.yylloc;
+    const loc = (hb as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } })
+      .Parser?.lexer?.yylloc;
     const line = e.lineNumber ?? loc?.first_line;
     const column = e.column !== undefined ? e.column + 1 : loc ? loc.first_column + 1 : undefined;
     const expecting = /Expecting (.*), got '([^']*)'/.exec(e.message);
-    const first = e.message.split('\n')[0]!.replace(/:$/, '').replace(/ - \d+:\d+$/, '');
-    throw new DeckError('TEMPLATE_SYNTAX', `${first}${expecting ? ` (got ${expecting[2]}, expected ${expecting[1]})` : ''}`, {
-      pos: { file: src.file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
-      hint: 'check that every {{#block}} has its {{/block}} and every {{ has its }}',
-      cause: err,
-    });
+    const first = e.message
+      .split('\n')[0]!
+      .replace(/:$/, '')
+      .replace(/ - \d+:\d+$/, '');
+    throw new DeckError(
+      'TEMPLATE_SYNTAX',
+      `${first}${expecting ? ` (got ${expecting[2]}, expected ${expecting[1]})` : ''}`,
+      {
+        pos: { file: src.file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
+        hint: 'check that every {{#block}} has its {{/block}} and every {{ has its }}',
+        cause: err,
+      },
+    );
   }
 }
 
@@ -150,16 +171,24 @@ function checkProgram(
   template: Template,
 ): PartialRef[] {
   const refs: PartialRef[] = [];
-  const at = (node: Node): SourcePos => ({ file: src.file, line: node.loc.start.line, column: node.loc.start.column + 1 });
+  const at = (node: Node): SourcePos => ({
+    file: src.file,
+    line: node.loc.start.line,
+    column: node.loc.start.column + 1,
+  });
 
   const checkCall = (node: Node, path: hbs.AST.Expression, params: hbs.AST.Expression[], isBlock: boolean): void => {
     if (path.type !== 'PathExpression') return;
     const name = (path as hbs.AST.PathExpression).original;
     if (forbiddenHelpers.has(name)) {
-      throw new DeckError('TEMPLATE_HELPER_ARGS', `"${name}" is internal to Handlebars and cannot be used in a template`, {
-        pos: at(node),
-        hint: `helpers: ${[...Object.keys(helpers), ...Object.keys(builtinHelpers)].sort().join(', ')}`,
-      });
+      throw new DeckError(
+        'TEMPLATE_HELPER_ARGS',
+        `"${name}" is internal to Handlebars and cannot be used in a template`,
+        {
+          pos: at(node),
+          hint: `helpers: ${[...Object.keys(helpers), ...Object.keys(builtinHelpers)].sort().join(', ')}`,
+        },
+      );
     }
     const hasArgs = params.length > 0 || isBlock;
     const expected = helpers[name]?.args ?? builtinHelpers[name];
@@ -173,16 +202,24 @@ function checkProgram(
       return;
     }
     if (expected >= 0 && hasArgs && params.length !== expected) {
-      throw new DeckError('TEMPLATE_HELPER_ARGS', `helper "${name}" takes ${expected} argument${expected === 1 ? '' : 's'}, given ${params.length}`, {
-        pos: at(node),
-        hint: 'see the helpers in docs/templates.md',
-      });
+      throw new DeckError(
+        'TEMPLATE_HELPER_ARGS',
+        `helper "${name}" takes ${expected} argument${expected === 1 ? '' : 's'}, given ${params.length}`,
+        {
+          pos: at(node),
+          hint: 'see the helpers in docs/templates.md',
+        },
+      );
     }
     if (expected > 0 && !hasArgs && helpers[name]) {
-      throw new DeckError('TEMPLATE_HELPER_ARGS', `helper "${name}" takes ${expected} argument${expected === 1 ? '' : 's'}, given none`, {
-        pos: at(node),
-        hint: 'see the helpers in docs/templates.md',
-      });
+      throw new DeckError(
+        'TEMPLATE_HELPER_ARGS',
+        `helper "${name}" takes ${expected} argument${expected === 1 ? '' : 's'}, given none`,
+        {
+          pos: at(node),
+          hint: 'see the helpers in docs/templates.md',
+        },
+      );
     }
   };
 
@@ -212,12 +249,21 @@ function checkProgram(
         const n = node as hbs.AST.PartialStatement;
         const nameNode = n.name as hbs.AST.Node;
         if (nameNode.type === 'PathExpression' || nameNode.type === 'StringLiteral') {
-          const name = nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original : (nameNode as hbs.AST.StringLiteral).value;
+          const name =
+            nameNode.type === 'PathExpression'
+              ? (nameNode as hbs.AST.PathExpression).original
+              : (nameNode as hbs.AST.StringLiteral).value;
           if (partials.has(name)) refs.push({ name, pos: at(node as Node) });
           if (!partials.has(name) && node.type === 'PartialStatement') {
             throw new DeckError('TEMPLATE_PARTIAL_MISSING', `partial "${name}" not found`, {
               pos: at(node as Node),
-              hint: `looked in ${[...template.chain].reverse().map((l) => `${l.dir}/partials`).join(', ')}; partials there: ${[...partials].filter((p) => !p.startsWith('layouts/')).sort().join(', ')}`,
+              hint: `looked in ${[...template.chain]
+                .reverse()
+                .map((l) => `${l.dir}/partials`)
+                .join(', ')}; partials there: ${[...partials]
+                .filter((p) => !p.startsWith('layouts/'))
+                .sort()
+                .join(', ')}`,
             });
           }
         } else {

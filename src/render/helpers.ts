@@ -15,11 +15,19 @@ export function templateHelpers(template: Template, dirs: string[]): Record<stri
       args: 1,
       fn: (at, value) => {
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
-          throw helperError(at, `helper "attrs" takes an object of attributes, given ${describe(value)}`, 'pass sectionAttributes or another map, as in {{attrs sectionAttributes}}');
+          throw helperError(
+            at,
+            `helper "attrs" takes an object of attributes, given ${describe(value)}`,
+            'pass sectionAttributes or another map, as in {{attrs sectionAttributes}}',
+          );
         }
         const parts = Object.entries(value as Record<string, unknown>)
           .filter(([, v]) => v !== undefined && v !== null && v !== false)
-          .map(([k, v]) => (v === true || v === '' ? Handlebars.escapeExpression(k) : `${Handlebars.escapeExpression(k)}="${Handlebars.escapeExpression(String(v))}"`));
+          .map(([k, v]) =>
+            v === true || v === ''
+              ? Handlebars.escapeExpression(k)
+              : `${Handlebars.escapeExpression(k)}="${Handlebars.escapeExpression(String(v))}"`,
+          );
         return new Handlebars.SafeString(parts.join(' '));
       },
     },
@@ -27,7 +35,11 @@ export function templateHelpers(template: Template, dirs: string[]): Record<stri
       args: 1,
       fn: (at, layout) => {
         if (typeof layout !== 'string' || !template.layouts[layout]) {
-          throw helperError(at, `helper "layoutPartial" needs a layout name this template has, given ${describe(layout)}`, `layouts: ${Object.keys(template.layouts).sort().join(', ')}`);
+          throw helperError(
+            at,
+            `helper "layoutPartial" needs a layout name this template has, given ${describe(layout)}`,
+            `layouts: ${Object.keys(template.layouts).sort().join(', ')}`,
+          );
         }
         return `layouts/${layout}`;
       },
@@ -37,11 +49,20 @@ export function templateHelpers(template: Template, dirs: string[]): Record<stri
     asset: {
       args: 1,
       fn: (at, path) => {
-        if (typeof path !== 'string') throw helperError(at, `helper "asset" takes a file path, given ${describe(path)}`, 'as in {{asset "images/logo.svg"}}');
+        if (typeof path !== 'string')
+          throw helperError(
+            at,
+            `helper "asset" takes a file path, given ${describe(path)}`,
+            'as in {{asset "images/logo.svg"}}',
+          );
         for (let i = template.chain.length - 1; i >= 0; i--) {
           if (template.chain[i]!.assets.includes(path)) return `${dirs[i]}/${path}`;
         }
-        throw helperError(at, `asset "${path}" is in no assets/ folder of template "${template.name}"`, `looked in ${template.chain.map((l) => `${l.dir}/assets`).join(', ')}`);
+        throw helperError(
+          at,
+          `asset "${path}" is in no assets/ folder of template "${template.name}"`,
+          `looked in ${template.chain.map((l) => `${l.dir}/assets`).join(', ')}`,
+        );
       },
     },
   };

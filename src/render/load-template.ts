@@ -19,7 +19,10 @@ export type ThemeType = (typeof themeTypes)[number];
 const themeVarSchema = z
   .object({
     /** The CSS custom property the value sets; none for values only partials use (logo, footer). */
-    css: z.string().regex(/^--[a-z0-9-]+$/).optional(),
+    css: z
+      .string()
+      .regex(/^--[a-z0-9-]+$/)
+      .optional(),
     type: z.enum(themeTypes),
     description: z.string().optional(),
   })
@@ -88,7 +91,11 @@ function searchRoots(roots: TemplateRoots): [string, TemplateOrigin][] {
  * built-in ones; a name with a slash is a path relative to the project. `skip` leaves out a
  * folder (a template may extend another of its own name further down the order).
  */
-export function findTemplate(name: string, roots: TemplateRoots, skip?: string): { dir: string; origin: TemplateOrigin } {
+export function findTemplate(
+  name: string,
+  roots: TemplateRoots,
+  skip?: string,
+): { dir: string; origin: TemplateOrigin } {
   if (/[\\/]/.test(name) || name.startsWith('.')) {
     const dir = resolve(roots.projectDir, name);
     if (existsSync(join(dir, 'template.yaml')) || existsSync(join(dir, 'layout.hbs'))) return { dir, origin: 'path' };
@@ -99,7 +106,9 @@ export function findTemplate(name: string, roots: TemplateRoots, skip?: string):
       if (existsSync(join(dir, 'template.yaml')) || existsSync(join(dir, 'layout.hbs'))) return { dir, origin };
     }
   }
-  const looked = /[\\/]/.test(name) ? [resolve(roots.projectDir, name)] : searchRoots(roots).map(([root]) => join(root, name));
+  const looked = /[\\/]/.test(name)
+    ? [resolve(roots.projectDir, name)]
+    : searchRoots(roots).map(([root]) => join(root, name));
   const available = listTemplates(roots).map((t) => t.name);
   throw new DeckError('TEMPLATE_UNKNOWN', `template "${name}" not found${didYouMean(name, available)}`, {
     hint: `looked in ${looked.map((d) => relative(roots.projectDir, d) || '.').join(', ')}; available: ${available.join(', ')}`,
@@ -123,7 +132,12 @@ export function listTemplates(roots: TemplateRoots): { name: string; dir: string
 }
 
 /** Reads one template folder. */
-export function readTemplateLayer(dir: string, origin: TemplateOrigin, fallbackName: string, displayRoot: string): TemplateLayer {
+export function readTemplateLayer(
+  dir: string,
+  origin: TemplateOrigin,
+  fallbackName: string,
+  displayRoot: string,
+): TemplateLayer {
   const shown = (file: string): string => {
     const rel = relative(displayRoot, file);
     return rel.startsWith('..') ? file : rel.split(sep).join('/');
@@ -133,7 +147,8 @@ export function readTemplateLayer(dir: string, origin: TemplateOrigin, fallbackN
     const out: Record<string, TemplateSource> = {};
     const path = join(dir, folder);
     if (!existsSync(path)) return out;
-    for (const entry of readdirSync(path).sort()) if (entry.endsWith('.hbs')) out[entry.slice(0, -4)] = read(join(path, entry));
+    for (const entry of readdirSync(path).sort())
+      if (entry.endsWith('.hbs')) out[entry.slice(0, -4)] = read(join(path, entry));
     return out;
   };
   const manifestPath = join(dir, 'template.yaml');
@@ -239,10 +254,14 @@ function listFiles(root: string): string[] {
           // A dangling or looping link: refused below.
         }
         if (!real || !real.startsWith(layer + sep) || statSync(real).isDirectory()) {
-          throw new DeckError('ASSET_OUTSIDE', `template asset "${rel}" is a link to ${real ? (statSync(real).isDirectory() ? 'a folder' : 'a file outside the template') : 'nothing'}`, {
-            pos: { file: path },
-            hint: "copy the file into the template's assets/ folder instead of linking to it",
-          });
+          throw new DeckError(
+            'ASSET_OUTSIDE',
+            `template asset "${rel}" is a link to ${real ? (statSync(real).isDirectory() ? 'a folder' : 'a file outside the template') : 'nothing'}`,
+            {
+              pos: { file: path },
+              hint: "copy the file into the template's assets/ folder instead of linking to it",
+            },
+          );
         }
         out.push(rel);
       } else if (statSync(path).isDirectory()) visit(path);

@@ -35,15 +35,26 @@ const checks: Record<ThemeType, { test: (value: string) => boolean; expect: stri
  * Checks a layer of theme values (front matter or config file) against the variables a
  * template declares. Unknown names and ill-formed values stop the build at their line.
  */
-export function checkThemeValues(values: Record<string, unknown>, declared: Record<string, ThemeVar>, locate: Locate, template: string): void {
+export function checkThemeValues(
+  values: Record<string, unknown>,
+  declared: Record<string, ThemeVar>,
+  locate: Locate,
+  template: string,
+): void {
   for (const [name, raw] of Object.entries(values)) {
     const variable = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (!variable) {
       const known = Object.keys(declared).sort();
-      throw new DeckError('THEME_UNKNOWN', `template "${template}" has no theme variable "${name}"${didYouMean(name, known)}`, {
-        pos: locate(['theme', name]),
-        hint: known.length ? `theme variables of "${template}": ${known.join(', ')}` : `template "${template}" declares no theme variables`,
-      });
+      throw new DeckError(
+        'THEME_UNKNOWN',
+        `template "${template}" has no theme variable "${name}"${didYouMean(name, known)}`,
+        {
+          pos: locate(['theme', name]),
+          hint: known.length
+            ? `theme variables of "${template}": ${known.join(', ')}`
+            : `template "${template}" declares no theme variables`,
+        },
+      );
     }
     const value = String(raw).trim();
     if (!checks[variable.type].test(value)) {

@@ -37,7 +37,10 @@ function starterDeckFiles(name: string, title: string, date: string): NewFile[] 
 export function createDeck(projectDir: string, name: string, now = new Date()): string {
   checkName('deck', name);
   const decksDir = resolve(projectDir, loadProjectConfig(projectDir).config.decks ?? projectDefaults.decks);
-  const title = name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  const title = name
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
   const files = starterDeckFiles(name, title, now.toISOString().slice(0, 10));
   refuseExisting(decksDir, files, projectDir);
   for (const file of files) writeFileAtomic(join(decksDir, file.path), file.content);
@@ -62,7 +65,9 @@ function newTemplateFiles(name: string, parent: Template): NewFile[] {
     }
   }
   const footer = parent.partials.footer?.source ?? '';
-  const themeNames = Object.entries(parent.theme).map(([n, v]) => `#   ${n}: ${v.type}${v.description ? ` (${v.description})` : ''}`);
+  const themeNames = Object.entries(parent.theme).map(
+    ([n, v]) => `#   ${n}: ${v.type}${v.description ? ` (${v.description})` : ''}`,
+  );
   return [
     {
       path: 'template.yaml',

@@ -95,12 +95,19 @@ function liveReload(measure: typeof measureSlide, nameClipped: typeof clippedNam
     if (!panel) {
       panel = document.createElement('div');
       panel.id = 'lectern-check';
-      panel.style.cssText = 'position:fixed;z-index:2147483646;left:8px;bottom:8px;max-width:min(720px,90vw);' + 'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;color:#1d232b';
+      panel.style.cssText =
+        'position:fixed;z-index:2147483646;left:8px;bottom:8px;max-width:min(720px,90vw);' +
+        'font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;color:#1d232b';
       document.body.appendChild(panel);
     }
     const errors = items.filter((i) => i.severity === 'error').length;
     const warnings = items.length - errors;
-    const label = [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+    const label = [
+      errors ? `${errors} error${errors === 1 ? '' : 's'}` : '',
+      warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     panel.replaceChildren();
     const badge = document.createElement('button');
     badge.type = 'button';
@@ -114,7 +121,8 @@ function liveReload(measure: typeof measureSlide, nameClipped: typeof clippedNam
     panel.appendChild(badge);
     if (!open) return;
     const list = document.createElement('pre');
-    list.style.cssText = 'margin:4px 0 0;padding:10px 12px;max-height:40vh;overflow:auto;white-space:pre-wrap;background:#fffbe6;border:1px solid #d9c27a;border-radius:4px';
+    list.style.cssText =
+      'margin:4px 0 0;padding:10px 12px;max-height:40vh;overflow:auto;white-space:pre-wrap;background:#fffbe6;border:1px solid #d9c27a;border-radius:4px';
     list.textContent = items.map((i) => i.text).join('\n');
     panel.appendChild(list);
   };
@@ -129,7 +137,8 @@ function liveReload(measure: typeof measureSlide, nameClipped: typeof clippedNam
     const where = file + (line ? `:${line}:1` : '');
     const parts: string[] = [];
     const from = m.firstLineOutside ? `: line ${m.firstLineOutside} on is off the slide` : '';
-    if (m.down > 1) parts.push(`overflows by ${Math.round(m.down)}px (${Math.round((m.down / m.height) * 100)}%)${from}`);
+    if (m.down > 1)
+      parts.push(`overflows by ${Math.round(m.down)}px (${Math.round((m.down / m.height) * 100)}%)${from}`);
     if (m.sideways > 1) parts.push(`overflows sideways by ${Math.round(m.sideways)}px`);
     for (const c of m.clipped) parts.push(`${nameClipped(c.element)} is cut off by ${Math.round(c.by)}px`);
     live = parts.length ? `${where}: slide ${n} ${parts.join('; ')} (measured in this browser)` : null;

@@ -52,12 +52,16 @@ export async function startDevServer(root: string, options: { host: string; port
     const rawPath = (req.url ?? '/').split('?')[0]!;
     if (rawPath === EVENTS_PATH) return openEvents(req, res);
     if (rawPath === CLIENT_PATH) {
-      res.writeHead(200, { 'content-type': contentTypeOf('client.js'), 'cache-control': 'no-cache' }).end(liveReloadScript);
+      res
+        .writeHead(200, { 'content-type': contentTypeOf('client.js'), 'cache-control': 'no-cache' })
+        .end(liveReloadScript);
       return;
     }
     const file = resolveRequest(realRoot, rawPath);
     if (file.status !== 200) {
-      res.writeHead(file.status, { 'content-type': 'text/plain' }).end(file.status === 403 ? 'Forbidden\n' : 'Not found\n');
+      res
+        .writeHead(file.status, { 'content-type': 'text/plain' })
+        .end(file.status === 403 ? 'Forbidden\n' : 'Not found\n');
       return;
     }
     sendFile(req, res, file.path);
@@ -87,7 +91,11 @@ export async function startDevServer(root: string, options: { host: string; port
           }),
         );
       } else {
-        reject(new DeckError('USAGE', `cannot listen on ${options.host}:${options.port}: ${err.message}`, { hint: 'check --host and --port' }));
+        reject(
+          new DeckError('USAGE', `cannot listen on ${options.host}:${options.port}: ${err.message}`, {
+            hint: 'check --host and --port',
+          }),
+        );
       }
     });
     server.listen(options.port, options.host, resolve);
@@ -104,7 +112,8 @@ export async function startDevServer(root: string, options: { host: string; port
     host: options.host,
     port,
     send(event) {
-      for (const client of clients) if (event.deck === '*' || client.deck === event.deck || client.deck === '') writeEvent(client.res, event);
+      for (const client of clients)
+        if (event.deck === '*' || client.deck === event.deck || client.deck === '') writeEvent(client.res, event);
     },
     setGreeting(fn) {
       greet = fn;
@@ -130,7 +139,9 @@ function sendFile(req: IncomingMessage, res: ServerResponse, path: string): void
     // Pages get the live-reload client; they are small and rebuilt often, so never cached.
     const html = readFileSync(path, 'utf8');
     const tag = `<script src="${CLIENT_PATH}"></script>`;
-    const body = html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${tag}\n</body>`) : `${html}\n${tag}`;
+    const body = html.includes('</body>')
+      ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${tag}\n</body>`)
+      : `${html}\n${tag}`;
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;

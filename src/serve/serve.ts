@@ -71,7 +71,10 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
   async function rebuild(file: string): Promise<PreparedDeck> {
     const { prepared, errors } = await prepareProject({ projectDir, inputs: [file], outDir, pdf: false, templates });
     if (errors.length) throw errors.length === 1 ? errors[0] : new DeckErrors(errors);
-    updateDecks(outDir, prepared.map((p) => p.output));
+    updateDecks(
+      outDir,
+      prepared.map((p) => p.output),
+    );
     writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
     return prepared[0]!;
   }
@@ -81,7 +84,12 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
       const deck = await rebuild(file);
       built.set(file, deck);
       if (failed.delete(file)) server?.send({ type: 'clear', deck: nameOf(file) });
-      const items = [...deck.findings].sort(bySourcePosition).map((w) => ({ severity: w.severity ?? ('warning' as const), text: formatDiagnostic(w.severity ?? 'warning', w.code, w.message, short(w.pos), w.hint) }));
+      const items = [...deck.findings]
+        .sort(bySourcePosition)
+        .map((w) => ({
+          severity: w.severity ?? ('warning' as const),
+          text: formatDiagnostic(w.severity ?? 'warning', w.code, w.message, short(w.pos), w.hint),
+        }));
       for (const item of items) problem(item.text);
       findings.set(file, items);
       server?.send({ type: 'findings', deck: nameOf(file), file: shown(file), items });
@@ -109,12 +117,18 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
   // First build: every deck on its own, so one broken deck does not hide the others.
   const started = performance.now();
   for (const file of deckFiles()) await buildOne(file);
-  log(`built ${built.size} deck${built.size === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms${failed.size ? `, ${failed.size} with errors` : ''}`);
+  log(
+    `built ${built.size} deck${built.size === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms${failed.size ? `, ${failed.size} with errors` : ''}`,
+  );
 
   server = await startDevServer(outDir, { host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
   server.setGreeting((deck) => [
-    ...[...findings].filter(([file]) => nameOf(file) === deck).map(([file, items]): LiveEvent => ({ type: 'findings', deck: nameOf(file), file: shown(file), items })),
-    ...[...failed].filter(([file]) => deck === '' || nameOf(file) === deck).map(([file, text]): LiveEvent => ({ type: 'problem', deck: nameOf(file), text })),
+    ...[...findings]
+      .filter(([file]) => nameOf(file) === deck)
+      .map(([file, items]): LiveEvent => ({ type: 'findings', deck: nameOf(file), file: shown(file), items })),
+    ...[...failed]
+      .filter(([file]) => deck === '' || nameOf(file) === deck)
+      .map(([file, text]): LiveEvent => ({ type: 'problem', deck: nameOf(file), text })),
   ]);
 
   const targets = (): WatchTarget[] => {
@@ -168,7 +182,8 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
         }
       }
       const changed = causes.map(shown).join(', ');
-      if (results.length) log(`rebuilt ${results.join(', ')} in ${Math.round(performance.now() - begun)} ms (changed: ${changed})`);
+      if (results.length)
+        log(`rebuilt ${results.join(', ')} in ${Math.round(performance.now() - begun)} ms (changed: ${changed})`);
       watcher.set(targets());
       for (const listener of listeners) listener(files);
     });

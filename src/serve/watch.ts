@@ -32,7 +32,9 @@ export function watchFolders(onChange: (paths: Set<string>) => void, debounceMs 
 
   return {
     set(targets) {
-      const wanted = new Map(targets.filter((t) => existsSync(t.dir)).map((t) => [`${resolve(t.dir)}|${t.recursive}`, t]));
+      const wanted = new Map(
+        targets.filter((t) => existsSync(t.dir)).map((t) => [`${resolve(t.dir)}|${t.recursive}`, t]),
+      );
       for (const [key, watcher] of watchers) {
         if (!wanted.has(key)) {
           watcher.close();

@@ -21,12 +21,24 @@ describe('finding a browser', () => {
   it('takes CHROME_PATH before PUPPETEER_EXECUTABLE_PATH and the usual places', () => {
     const dir = makeProject({ 'my-chrome': '#!/bin/sh\n', 'other-chrome': '#!/bin/sh\n' });
     chmodSync(join(dir, 'my-chrome'), 0o755);
-    expect(findBrowser(undefined, { CHROME_PATH: join(dir, 'my-chrome'), PUPPETEER_EXECUTABLE_PATH: join(dir, 'other-chrome') })).toBe(join(dir, 'my-chrome'));
-    expect(findBrowser(undefined, { CHROME_PATH: join(dir, 'missing'), PUPPETEER_EXECUTABLE_PATH: join(dir, 'other-chrome') })).toBe(join(dir, 'other-chrome'));
+    expect(
+      findBrowser(undefined, {
+        CHROME_PATH: join(dir, 'my-chrome'),
+        PUPPETEER_EXECUTABLE_PATH: join(dir, 'other-chrome'),
+      }),
+    ).toBe(join(dir, 'my-chrome'));
+    expect(
+      findBrowser(undefined, {
+        CHROME_PATH: join(dir, 'missing'),
+        PUPPETEER_EXECUTABLE_PATH: join(dir, 'other-chrome'),
+      }),
+    ).toBe(join(dir, 'other-chrome'));
   });
 
   it('refuses an explicit path that does not exist', () => {
-    expect(() => findBrowser('/no/such/chrome', {})).toThrow(expect.objectContaining({ code: 'BROWSER_NOT_FOUND', exitCode: 3 }));
+    expect(() => findBrowser('/no/such/chrome', {})).toThrow(
+      expect.objectContaining({ code: 'BROWSER_NOT_FOUND', exitCode: 3 }),
+    );
   });
 
   it('knows the usual places on each platform', () => {
@@ -35,7 +47,9 @@ describe('finding a browser', () => {
     const saved = process.env.PROGRAMFILES;
     process.env.PROGRAMFILES = 'C:\\Program Files';
     try {
-      expect(browserCandidates('win32').some((p) => p.endsWith(join('Google/Chrome/Application/chrome.exe')))).toBe(true);
+      expect(browserCandidates('win32').some((p) => p.endsWith(join('Google/Chrome/Application/chrome.exe')))).toBe(
+        true,
+      );
     } finally {
       if (saved === undefined) delete process.env.PROGRAMFILES;
       else process.env.PROGRAMFILES = saved;

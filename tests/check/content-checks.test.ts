@@ -11,7 +11,8 @@ function findingsOf(markdown: string, files: Record<string, LinkTarget> = {}) {
   return checkContent({ deck, linkTarget: (path) => files[path] ?? 'missing' });
 }
 
-const codes = (markdown: string, files?: Record<string, LinkTarget>): string[] => findingsOf(markdown, files).map((f) => f.code);
+const codes = (markdown: string, files?: Record<string, LinkTarget>): string[] =>
+  findingsOf(markdown, files).map((f) => f.code);
 
 describe('rules', () => {
   it('every rule has a distinct code, a default severity and a description', () => {
@@ -33,38 +34,70 @@ describe('rules', () => {
 
 describe('content checks', () => {
   it('finds an empty slide, and not a section or a slide with a background', () => {
-    const found = findingsOf('## One\n\nText\n\n---\n\n---\n\n<!-- .slide: data-background-color="#123456" -->\n\n# Part two\n');
+    const found = findingsOf(
+      '## One\n\nText\n\n---\n\n---\n\n<!-- .slide: data-background-color="#123456" -->\n\n# Part two\n',
+    );
     expect(found.filter((f) => f.code === 'SLIDE_EMPTY')).toEqual([
-      expect.objectContaining({ severity: 'warning', rule: 'slide-empty', message: 'slide 2 is empty', pos: { file: 'deck.md', line: 5, column: 1 } }),
+      expect.objectContaining({
+        severity: 'warning',
+        rule: 'slide-empty',
+        message: 'slide 2 is empty',
+        pos: { file: 'deck.md', line: 5, column: 1 },
+      }),
     ]);
   });
 
   it('counts list items and words against their limits', () => {
     const eight = Array.from({ length: 8 }, (_, i) => `- item ${i + 1}`).join('\n');
     const seven = Array.from({ length: 7 }, (_, i) => `- item ${i + 1}`).join('\n');
-    expect(findingsOf(`## Many\n\n${eight}\n`).find((f) => f.code === 'SLIDE_TOO_MANY_BULLETS')?.message).toBe('slide 1 "Many" has 8 list items (limit 7)');
+    expect(findingsOf(`## Many\n\n${eight}\n`).find((f) => f.code === 'SLIDE_TOO_MANY_BULLETS')?.message).toBe(
+      'slide 1 "Many" has 8 list items (limit 7)',
+    );
     expect(codes(`## Seven\n\n${seven}\n`)).not.toContain('SLIDE_TOO_MANY_BULLETS');
     const words = (n: number): string => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
-    expect(findingsOf(`## Wordy\n\n${words(60)}\n`).find((f) => f.code === 'SLIDE_TOO_MANY_WORDS')?.message).toBe('slide 1 "Wordy" has 61 words (limit 60)');
+    expect(findingsOf(`## Wordy\n\n${words(60)}\n`).find((f) => f.code === 'SLIDE_TOO_MANY_WORDS')?.message).toBe(
+      'slide 1 "Wordy" has 61 words (limit 60)',
+    );
     expect(codes(`## Fine\n\n${words(59)}\n`)).not.toContain('SLIDE_TOO_MANY_WORDS');
     // Code is not read out word by word; notes are not on the slide.
-    expect(codes(`## Code\n\n\`\`\`js\n${words(200)}\n\`\`\`\n\nNote:\n${words(200)}\n`)).not.toContain('SLIDE_TOO_MANY_WORDS');
+    expect(codes(`## Code\n\n\`\`\`js\n${words(200)}\n\`\`\`\n\nNote:\n${words(200)}\n`)).not.toContain(
+      'SLIDE_TOO_MANY_WORDS',
+    );
   });
 
   it('measures words and bullets as the audience sees them', () => {
-    expect(measureText('<h2>A title</h2><ul><li>one <em>two</em></li><li>three &amp; four</li></ul><pre><code>x y z</code></pre>')).toEqual({ bullets: 2, words: 6 });
+    expect(
+      measureText(
+        '<h2>A title</h2><ul><li>one <em>two</em></li><li>three &amp; four</li></ul><pre><code>x y z</code></pre>',
+      ),
+    ).toEqual({ bullets: 2, words: 6 });
   });
 
   it('asks for notes only when the deck turns the rule on, and not on title or section slides', () => {
     const deck = '## With\n\nText\n\nNote:\nSay this.\n\n## Without\n\nText\n';
     expect(codes(deck)).not.toContain('NOTES_MISSING');
-    const asked = findingsOf(`---\ntitle: Talk\nchecks:\n  notes-missing: error\n---\n\n# Part\n\n${deck}`).filter((f) => f.code === 'NOTES_MISSING');
-    expect(asked).toEqual([expect.objectContaining({ severity: 'error', message: 'slide 4 "Without" has no speaker notes', pos: expect.objectContaining({ line: 16 }) })]);
+    const asked = findingsOf(`---\ntitle: Talk\nchecks:\n  notes-missing: error\n---\n\n# Part\n\n${deck}`).filter(
+      (f) => f.code === 'NOTES_MISSING',
+    );
+    expect(asked).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        message: 'slide 4 "Without" has no speaker notes',
+        pos: expect.objectContaining({ line: 16 }),
+      }),
+    ]);
   });
 
   it('reports a duplicate title at the second slide, naming the first', () => {
-    const found = findingsOf('## Results\n\nOne\n\n## Method\n\nTwo\n\n## results \n\nThree\n').filter((f) => f.code === 'TITLE_DUPLICATE');
-    expect(found).toEqual([expect.objectContaining({ message: 'slide 3 "results" has the same title as the slide at line 1', pos: expect.objectContaining({ line: 9 }) })]);
+    const found = findingsOf('## Results\n\nOne\n\n## Method\n\nTwo\n\n## results \n\nThree\n').filter(
+      (f) => f.code === 'TITLE_DUPLICATE',
+    );
+    expect(found).toEqual([
+      expect.objectContaining({
+        message: 'slide 3 "results" has the same title as the slide at line 1',
+        pos: expect.objectContaining({ line: 9 }),
+      }),
+    ]);
     expect(codes('## One\n\nA\n\n## Two\n\nB\n')).not.toContain('TITLE_DUPLICATE');
   });
 
@@ -100,8 +133,14 @@ describe('content checks', () => {
   });
 
   it('checks local links to files, and leaves web and mail links alone', () => {
-    const deck = '## Links\n\n[a](handout.pdf) [b](gone.pdf) [c](../secret.txt) [d](https://example.invalid/x) [e](mailto:a@example.invalid) [f](notes/) [g](handout.pdf#page=2) [h](../other/)\n';
-    const found = findingsOf(deck, { 'handout.pdf': 'file', '../secret.txt': 'outside', 'notes/': 'folder', '../other/': 'deck' }).filter((f) => f.code === 'LINK_FILE_MISSING');
+    const deck =
+      '## Links\n\n[a](handout.pdf) [b](gone.pdf) [c](../secret.txt) [d](https://example.invalid/x) [e](mailto:a@example.invalid) [f](notes/) [g](handout.pdf#page=2) [h](../other/)\n';
+    const found = findingsOf(deck, {
+      'handout.pdf': 'file',
+      '../secret.txt': 'outside',
+      'notes/': 'folder',
+      '../other/': 'deck',
+    }).filter((f) => f.code === 'LINK_FILE_MISSING');
     expect(found.map((f) => f.message)).toEqual([
       'link to "gone.pdf": no such file beside the deck',
       'link to "../secret.txt" leaves the deck\'s folder and will not be in the built deck',
@@ -112,7 +151,9 @@ describe('content checks', () => {
   });
 
   it('finds images without alternative text, in Markdown and in HTML', () => {
-    const found = findingsOf('---\nhtml: unsafe\n---\n\n## Pictures\n\n![](a.png) ![a chart](b.png)\n\n<img src="c.png">\n\n<img src="d.png" alt="">\n').filter((f) => f.code === 'IMAGE_ALT');
+    const found = findingsOf(
+      '---\nhtml: unsafe\n---\n\n## Pictures\n\n![](a.png) ![a chart](b.png)\n\n<img src="c.png">\n\n<img src="d.png" alt="">\n',
+    ).filter((f) => f.code === 'IMAGE_ALT');
     expect(found.map((f) => [f.message, f.pos.line])).toEqual([
       ['image "a.png" has no alternative text', 7],
       ['image "c.png" has no alternative text', 9],
@@ -121,10 +162,22 @@ describe('content checks', () => {
 
   it('turns a rule off or raises it from front matter', () => {
     const eight = Array.from({ length: 8 }, (_, i) => `- item ${i + 1}`).join('\n');
-    expect(codes(`---\nchecks:\n  max-bullets: off\n---\n\n## Many\n\n${eight}\n`)).not.toContain('SLIDE_TOO_MANY_BULLETS');
-    expect(codes(`---\nchecks:\n  max-bullets: false\n---\n\n## Many\n\n${eight}\n`)).not.toContain('SLIDE_TOO_MANY_BULLETS');
-    const raised = findingsOf(`---\nchecks:\n  max-bullets: { severity: error, limit: 3 }\n---\n\n## Four\n\n- a\n- b\n- c\n- d\n`);
-    expect(raised).toEqual([expect.objectContaining({ code: 'SLIDE_TOO_MANY_BULLETS', severity: 'error', message: 'slide 1 "Four" has 4 list items (limit 3)' })]);
+    expect(codes(`---\nchecks:\n  max-bullets: off\n---\n\n## Many\n\n${eight}\n`)).not.toContain(
+      'SLIDE_TOO_MANY_BULLETS',
+    );
+    expect(codes(`---\nchecks:\n  max-bullets: false\n---\n\n## Many\n\n${eight}\n`)).not.toContain(
+      'SLIDE_TOO_MANY_BULLETS',
+    );
+    const raised = findingsOf(
+      `---\nchecks:\n  max-bullets: { severity: error, limit: 3 }\n---\n\n## Four\n\n- a\n- b\n- c\n- d\n`,
+    );
+    expect(raised).toEqual([
+      expect.objectContaining({
+        code: 'SLIDE_TOO_MANY_BULLETS',
+        severity: 'error',
+        message: 'slide 1 "Four" has 4 list items (limit 3)',
+      }),
+    ]);
   });
 
   it('turns rules off for one slide with a check-ignore comment', () => {
@@ -139,12 +192,20 @@ describe('content checks', () => {
     expect(slide.checksOff).toEqual(['max-bullets', 'duplicate-title']);
     expect(slide.body).not.toContain('check-ignore');
     const unknown = errorOf(() => modelOf('## A\n\n  <!-- check-ignore: max-bullet -->\n'));
-    expect(unknown).toMatchObject({ code: 'DIRECTIVE_INVALID', message: 'unknown check rule "max-bullet" in check-ignore (did you mean "max-bullets"?)', pos: { line: 3, column: 3 } });
+    expect(unknown).toMatchObject({
+      code: 'DIRECTIVE_INVALID',
+      message: 'unknown check rule "max-bullet" in check-ignore (did you mean "max-bullets"?)',
+      pos: { line: 3, column: 3 },
+    });
   });
 
   it('names an unknown rule or a bad setting where it is written', () => {
     const unknown = errorOf(() => modelOf('---\nchecks:\n  max-word: off\n---\n\n## A\n'));
-    expect(unknown).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', message: 'unknown option "checks.max-word" (did you mean "max-words"?)', pos: { line: 3, column: 3 } });
+    expect(unknown).toMatchObject({
+      code: 'FRONT_MATTER_UNKNOWN_KEY',
+      message: 'unknown option "checks.max-word" (did you mean "max-words"?)',
+      pos: { line: 3, column: 3 },
+    });
     expect(unknown.hint).toContain('max-words');
     const bad = errorOf(() => modelOf('---\nchecks:\n  max-words: loud\n---\n\n## A\n'));
     expect(bad).toMatchObject({ code: 'FRONT_MATTER_INVALID', pos: { line: 3 } });
@@ -158,16 +219,20 @@ describe('content checks in the build', () => {
     const dir = makeProject({ 'decks/talk.md': `## Many\n\n${eight}\n` });
     const warned = await cli(['build', '--no-pdf'], dir);
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toContain('decks/talk.md:1:1: warning[SLIDE_TOO_MANY_BULLETS]: slide 1 "Many" has 8 list items (limit 7)');
+    expect(warned.stderr).toContain(
+      'decks/talk.md:1:1: warning[SLIDE_TOO_MANY_BULLETS]: slide 1 "Many" has 8 list items (limit 7)',
+    );
     const before = hashTree(`${dir}/dist`);
     writeFileSync(`${dir}/decks/talk.md`, `## Many\n\n${eight}\n\nSee [the end](#/4).\n`);
     const failed = await cli(['build', '--no-pdf'], dir);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('decks/talk.md:12:5: error[LINK_SLIDE_MISSING]: link to #/4: the deck has 1 horizontal slide');
+    expect(failed.stderr).toContain(
+      'decks/talk.md:12:5: error[LINK_SLIDE_MISSING]: link to #/4: the deck has 1 horizontal slide',
+    );
     expect(hashTree(`${dir}/dist`)).toBe(before);
   });
 
-  it('takes project-wide settings from the config file, under the deck\'s own', async () => {
+  it("takes project-wide settings from the config file, under the deck's own", async () => {
     const dir = makeProject({
       'lectern.config.yaml': 'checks:\n  max-bullets: { severity: error, limit: 5 }\n',
       'decks/strict.md': '## Six\n\n- a\n- b\n- c\n- d\n- e\n- f\n',
@@ -175,7 +240,9 @@ describe('content checks in the build', () => {
     });
     const run = await cli(['check', '--no-browser'], dir);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('decks/strict.md:1:1: error[SLIDE_TOO_MANY_BULLETS]: slide 1 "Six" has 6 list items (limit 5)');
+    expect(run.stdout).toContain(
+      'decks/strict.md:1:1: error[SLIDE_TOO_MANY_BULLETS]: slide 1 "Six" has 6 list items (limit 5)',
+    );
     expect(run.stdout).toContain('decks/relaxed.md: no problems');
     expect(run.stdout).toMatch(/2 decks checked in \d+ ms: 1 error, 0 warnings — failed/);
   });
@@ -188,7 +255,9 @@ describe('content checks in the build', () => {
     });
     const failed = await cli(['build', '--no-pdf'], dir);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('decks/other.md:3:48: error[LINK_FILE_MISSING]: link to "../third/" leaves the deck\'s folder');
+    expect(failed.stderr).toContain(
+      'decks/other.md:3:48: error[LINK_FILE_MISSING]: link to "../third/" leaves the deck\'s folder',
+    );
     writeFileSync(`${dir}/decks/other.md`, '## Other\n\nBack to [the talk](../talk/index.html).\n');
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
@@ -203,14 +272,37 @@ describe('content checks in the build', () => {
     });
     const run = await cli(['check', '--no-browser'], dir);
     expect(run.code).toBe(1);
-    expect(run.stdout.startsWith('decks/broken.md: 1 error\ndecks/broken.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "titel" (did you mean "title"?)\n')).toBe(true);
-    expect(run.stdout.split('\n').filter((l) => /^decks\/\w+\.md: /.test(l))).toEqual(['decks/broken.md: 1 error', 'decks/busy.md: 1 warning', 'decks/fine.md: no problems']);
+    expect(
+      run.stdout.startsWith(
+        'decks/broken.md: 1 error\ndecks/broken.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "titel" (did you mean "title"?)\n',
+      ),
+    ).toBe(true);
+    expect(run.stdout.split('\n').filter((l) => /^decks\/\w+\.md: /.test(l))).toEqual([
+      'decks/broken.md: 1 error',
+      'decks/busy.md: 1 warning',
+      'decks/fine.md: no problems',
+    ]);
     expect(run.stdout).toContain('decks/busy.md:5:1: warning[TITLE_DUPLICATE]');
     expect(run.stdout).toMatch(/3 decks checked in \d+ ms: 1 error, 1 warning — failed\n$/);
     const json = JSON.parse((await cli(['check', '--no-browser', '--json'], dir)).stdout);
-    expect(json.decks.map((d: { file: string }) => d.file)).toEqual(['decks/broken.md', 'decks/busy.md', 'decks/fine.md']);
-    expect(json.decks[0].errors[0]).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', pos: { file: 'decks/broken.md', line: 2, column: 1 }, exitCode: 1 });
-    expect(json.decks[1].findings[0]).toMatchObject({ rule: 'duplicate-title', code: 'TITLE_DUPLICATE', severity: 'warning', file: 'decks/busy.md', line: 5, column: 1 });
+    expect(json.decks.map((d: { file: string }) => d.file)).toEqual([
+      'decks/broken.md',
+      'decks/busy.md',
+      'decks/fine.md',
+    ]);
+    expect(json.decks[0].errors[0]).toMatchObject({
+      code: 'FRONT_MATTER_UNKNOWN_KEY',
+      pos: { file: 'decks/broken.md', line: 2, column: 1 },
+      exitCode: 1,
+    });
+    expect(json.decks[1].findings[0]).toMatchObject({
+      rule: 'duplicate-title',
+      code: 'TITLE_DUPLICATE',
+      severity: 'warning',
+      file: 'decks/busy.md',
+      line: 5,
+      column: 1,
+    });
     expect(json).toMatchObject({ errors: 1, warnings: 1, strict: false, exitCode: 1 });
     expect(existsSync(`${dir}/dist`)).toBe(false);
   });

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, makeProject } from '../helpers/fs.js';
 
 // A one-pixel PNG, and a second server on 127.0.0.1 standing in for "remote".
-const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const png = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
 
 interface Remote {
   url: string;
@@ -20,11 +23,16 @@ async function startRemote(): Promise<Remote> {
     hits.push(req.url ?? '');
     if (req.url === '/pixel.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
     else if (req.url === '/moved.png') res.writeHead(302, { location: '/pixel.png' }).end();
-    else if (req.url === '/page.png') res.writeHead(200, { 'content-type': 'image/png' }).end('<html><script>alert(1)</script></html>');
+    else if (req.url === '/page.png')
+      res.writeHead(200, { 'content-type': 'image/png' }).end('<html><script>alert(1)</script></html>');
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('images never block a first build', () => {
@@ -35,13 +43,21 @@ describe('images never block a first build', () => {
   afterAll(async () => remote?.close());
 
   it('shows a missing image as a placeholder that names it, with a warning at its line', async () => {
-    const dir = makeProject({ 'decks/a.md': '## A\n\n![The chart](img/chart.png)\n\n## B\n\n<img src="gone.jpg" alt="x">\n' });
+    const dir = makeProject({
+      'decks/a.md': '## A\n\n![The chart](img/chart.png)\n\n## B\n\n<img src="gone.jpg" alt="x">\n',
+    });
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('decks/a.md:3:1: warning[ASSET_MISSING]: image "img/chart.png" not found; a placeholder is shown');
-    expect(run.stderr).toContain('decks/a.md:7:1: warning[ASSET_MISSING]: image "gone.jpg" not found; a placeholder is shown');
+    expect(run.stderr).toContain(
+      'decks/a.md:3:1: warning[ASSET_MISSING]: image "img/chart.png" not found; a placeholder is shown',
+    );
+    expect(run.stderr).toContain(
+      'decks/a.md:7:1: warning[ASSET_MISSING]: image "gone.jpg" not found; a placeholder is shown',
+    );
     const html = readFileSync(join(dir, 'dist/a/index.html'), 'utf8');
-    expect(html).toContain('<span class="lectern-missing" role="img" aria-label="missing image: The chart" title="img/chart.png">missing image: chart.png</span>');
+    expect(html).toContain(
+      '<span class="lectern-missing" role="img" aria-label="missing image: The chart" title="img/chart.png">missing image: chart.png</span>',
+    );
     expect(html).not.toMatch(/<img[^>]+chart\.png/);
     // For CI: warnings fail the build with --strict, before anything is written.
     const strict = makeProject({ 'decks/a.md': '## A\n\n![x](gone.png)\n' });
@@ -50,7 +66,9 @@ describe('images never block a first build', () => {
   });
 
   it('downloads a remote image into the deck, once: rebuilds use the project cache', async () => {
-    const dir = makeProject({ 'decks/a.md': `## A\n\n![pixel](${remote.url}/pixel.png)\n\n![moved](${remote.url}/moved.png)\n` });
+    const dir = makeProject({
+      'decks/a.md': `## A\n\n![pixel](${remote.url}/pixel.png)\n\n![moved](${remote.url}/moved.png)\n`,
+    });
     const before = remote.hits.length;
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
@@ -71,11 +89,17 @@ describe('images never block a first build', () => {
   });
 
   it('keeps a file that is no image out of the deck: a placeholder and a warning', async () => {
-    const dir = makeProject({ 'decks/a.md': `## A\n\n![page](${remote.url}/page.png)\n\n![gone](${remote.url}/gone.png)\n` });
+    const dir = makeProject({
+      'decks/a.md': `## A\n\n![page](${remote.url}/page.png)\n\n![gone](${remote.url}/gone.png)\n`,
+    });
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`decks/a.md:3:1: warning[ASSET_MISSING]: "${remote.url}/page.png" could not be downloaded (not an image or media file); a placeholder is shown`);
-    expect(run.stderr).toContain(`decks/a.md:5:1: warning[ASSET_MISSING]: "${remote.url}/gone.png" could not be downloaded (HTTP 404); a placeholder is shown`);
+    expect(run.stderr).toContain(
+      `decks/a.md:3:1: warning[ASSET_MISSING]: "${remote.url}/page.png" could not be downloaded (not an image or media file); a placeholder is shown`,
+    );
+    expect(run.stderr).toContain(
+      `decks/a.md:5:1: warning[ASSET_MISSING]: "${remote.url}/gone.png" could not be downloaded (HTTP 404); a placeholder is shown`,
+    );
     const html = readFileSync(join(dir, 'dist/a/index.html'), 'utf8');
     expect(html).not.toContain('127.0.0.1');
     expect(html.match(/class="lectern-missing"/g)).toHaveLength(2);
@@ -88,18 +112,23 @@ describe('images never block a first build', () => {
     const before = remote.hits.length;
     const run = await cli(['build', '--no-pdf'], linked);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`decks/a.md:7:1: warning[ASSET_REMOTE]: "${remote.url}/pixel.png" stays a link: the deck needs the network to show it`);
+    expect(run.stderr).toContain(
+      `decks/a.md:7:1: warning[ASSET_REMOTE]: "${remote.url}/pixel.png" stays a link: the deck needs the network to show it`,
+    );
     expect(readFileSync(join(linked, 'dist/a/index.html'), 'utf8')).toContain(`src="${remote.url}/pixel.png"`);
     const refused = makeProject({ 'decks/a.md': deck, 'lectern.config.yaml': 'remote: error\n' });
     const failed = await cli(['build', '--no-pdf'], refused);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain(`decks/a.md:3:1: error[ASSET_REMOTE]: "${remote.url}/pixel.png" would be loaded from the network`);
+    expect(failed.stderr).toContain(
+      `decks/a.md:3:1: error[ASSET_REMOTE]: "${remote.url}/pixel.png" would be loaded from the network`,
+    );
     expect(remote.hits.length).toBe(before);
   });
 
   it('copies images from elsewhere in the project, and refuses what lies outside it or links out of it', async () => {
     const dir = makeProject({
-      'talks/2024/a.md': '## A\n\n![shared](../../images/logo.png)\n\n<!-- .slide: data-background-image="../../images/bg.png" -->\n',
+      'talks/2024/a.md':
+        '## A\n\n![shared](../../images/logo.png)\n\n<!-- .slide: data-background-image="../../images/bg.png" -->\n',
       'images/logo.png': png,
       'images/bg.png': png,
     });
@@ -117,7 +146,9 @@ describe('images never block a first build', () => {
     writeFileSync(join(dir, 'talks/links/b.md'), '## B\n\n![a](../../images/out.png)\n\n![b](../../../x.png)\n');
     const bad = await cli(['build', 'talks/links', '--no-pdf'], dir);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('talks/links/b.md:3:1: error[ASSET_OUTSIDE]: "../../images/out.png" links to a file outside the project');
+    expect(bad.stderr).toContain(
+      'talks/links/b.md:3:1: error[ASSET_OUTSIDE]: "../../images/out.png" links to a file outside the project',
+    );
     expect(bad.stderr).toContain('talks/links/b.md:5:1: error[ASSET_OUTSIDE]: "../../../x.png" is outside the project');
     expect(bad.stderr).toContain('2 errors; nothing was written');
   });
@@ -130,7 +161,9 @@ describe('images never block a first build', () => {
     });
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('decks/a.md:2:22: warning[HTML_REMOVED]: stylesheet "style/loads.css" is not linked: it uses @import');
+    expect(run.stderr).toContain(
+      'decks/a.md:2:22: warning[HTML_REMOVED]: stylesheet "style/loads.css" is not linked: it uses @import',
+    );
     const html = readFileSync(join(dir, 'dist/a/index.html'), 'utf8');
     expect(html).toContain('<link rel="stylesheet" href="style/own.css">');
     expect(html).not.toContain('loads.css');

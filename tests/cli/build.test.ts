@@ -114,7 +114,10 @@ describe('config layers', () => {
     const { code, stdout } = await cli(['build', '--no-pdf', 'talks/y.md'], dir);
     expect(code).toBe(0);
     expect(stdout).toContain('built talks/y.md');
-    expect(listFiles(join(dir, 'dist')).filter((f) => f.endsWith('index.html'))).toEqual(['index.html', 'y/index.html']);
+    expect(listFiles(join(dir, 'dist')).filter((f) => f.endsWith('index.html'))).toEqual([
+      'index.html',
+      'y/index.html',
+    ]);
   });
 });
 
@@ -130,7 +133,10 @@ describe('the lectern binary', () => {
 
   it('exits with the documented status as a real process', () => {
     const dir = makeProject({ 'decks/a.md': '---\nbogus: 1\n---\n## A\n' });
-    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'build'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'build'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('decks/a.md:2:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "bogus"');
     expect(run.stderr).not.toContain('    at ');

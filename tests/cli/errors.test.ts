@@ -64,7 +64,10 @@ const cases: Case[] = [
   },
   {
     name: 'remote image with remote: error',
-    files: { 'decks/bad.md': '## A\n\n<img src="http://127.0.0.1:9/x.png" alt="x">\n', 'lectern.config.yaml': 'remote: error\n' },
+    files: {
+      'decks/bad.md': '## A\n\n<img src="http://127.0.0.1:9/x.png" alt="x">\n',
+      'lectern.config.yaml': 'remote: error\n',
+    },
     code: 1,
     line: 'decks/bad.md:3:1: error[ASSET_REMOTE]: "http://127.0.0.1:9/x.png" would be loaded from the network',
   },
@@ -83,9 +86,12 @@ const cases: Case[] = [
   },
   {
     name: 'template syntax error',
-    files: { 'decks/bad.md': '---\ntemplate: broken\n---\n## A\n', 'templates/broken/layout.hbs': '<html>\n{{#each stacks}}\n</html>\n' },
+    files: {
+      'decks/bad.md': '---\ntemplate: broken\n---\n## A\n',
+      'templates/broken/layout.hbs': '<html>\n{{#each stacks}}\n</html>\n',
+    },
     code: 4,
-    line: 'templates/broken/layout.hbs:4:1: error[TEMPLATE_SYNTAX]: Parse error on line 4 (got EOF, expected \'OPEN_INVERSE_CHAIN\', \'INVERSE\', \'OPEN_ENDBLOCK\')',
+    line: "templates/broken/layout.hbs:4:1: error[TEMPLATE_SYNTAX]: Parse error on line 4 (got EOF, expected 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK')",
   },
   {
     name: 'unknown theme variable',
@@ -213,7 +219,7 @@ describe.each(cases)('$name', (c) => {
 
 describe('output failures', () => {
   it('exits 5 when the output folder cannot be written, and cleans up', async () => {
-    const dir = makeProject({ 'decks/good.md': good, 'decks/ok.png': png, 'blocked': 'a file, not a folder' });
+    const dir = makeProject({ 'decks/good.md': good, 'decks/ok.png': png, blocked: 'a file, not a folder' });
     const { code, stderr } = await cli(['build', '--no-pdf', '--out', 'blocked/dist'], dir);
     expect(code).toBe(5);
     expect(stderr).toMatch(/^blocked\/dist|error\[OUTPUT_WRITE\]/m);

@@ -15,19 +15,29 @@ const leftovers = [
 
 /** A slide's visible text outside code: what the audience reads. */
 function prose(html: string): string {
-  return html.replace(/<pre[\s\S]*?<\/pre>/g, '').replace(/<code[\s\S]*?<\/code>/g, '').replace(/<[^>]+>/g, '').replace(/&gt;/g, '>').replace(/&lt;/g, '<');
+  return html
+    .replace(/<pre[\s\S]*?<\/pre>/g, '')
+    .replace(/<code[\s\S]*?<\/code>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&gt;/g, '>')
+    .replace(/&lt;/g, '<');
 }
 
 describe('the dialect corpus', () => {
-  it('has at least 40 decks in each of the tools\' styles', () => {
+  it("has at least 40 decks in each of the tools' styles", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(40);
-    for (const dialect of ['reveal-md', 'pandoc', 'quarto', 'marp']) expect(corpus.filter((d) => d.dialect === dialect).length).toBeGreaterThanOrEqual(5);
+    for (const dialect of ['reveal-md', 'pandoc', 'quarto', 'marp'])
+      expect(corpus.filter((d) => d.dialect === dialect).length).toBeGreaterThanOrEqual(5);
   });
 
   it.each(corpus.map((d) => [d.file, d] as const))('%s has the structure its author saw', (_file, expected) => {
     const { deck, options } = readCorpusDeck(expected.file);
     const slides = deck.stacks.flatMap((s) => s.slides);
-    expect({ total: slides.length, horizontal: deck.stacks.length, notes: slides.filter((s) => s.notes.trim() !== '').length }).toEqual({
+    expect({
+      total: slides.length,
+      horizontal: deck.stacks.length,
+      notes: slides.filter((s) => s.notes.trim() !== '').length,
+    }).toEqual({
       total: expected.total,
       horizontal: expected.horizontal,
       notes: expected.notes,

@@ -15,7 +15,8 @@ const browserPath = browserForTests('check tests');
  * 1000px box.
  */
 const measuredTemplate = {
-  'templates/measured/template.yaml': 'name: measured\ndescription: fixed geometry for overflow tests\nextends: default\n',
+  'templates/measured/template.yaml':
+    'name: measured\ndescription: fixed geometry for overflow tests\nextends: default\n',
   'templates/measured/assets/theme.css': [
     '.reveal .slides section { padding: 0 !important; font-size: 40px !important; }',
     '.reveal .slides section * { margin: 0 !important; padding: 0 !important; border: 0 !important; line-height: 50px !important; }',
@@ -26,7 +27,8 @@ const measuredTemplate = {
   ].join('\n'),
 };
 
-const lines = (n: number, word: string, prefix = ''): string => Array.from({ length: n }, (_, i) => `${prefix}${word} ${i + 1}`).join(prefix ? '\n' : '\n\n');
+const lines = (n: number, word: string, prefix = ''): string =>
+  Array.from({ length: n }, (_, i) => `${prefix}${word} ${i + 1}`).join(prefix ? '\n' : '\n\n');
 
 /** 720px of slide: the title line (50px) plus N lines of 50px overflows by 50 + 50N - 720. */
 const overflowing = `---
@@ -92,12 +94,31 @@ function png(width: number, height: number): Uint8Array {
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
   const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width * 3; x++) rows[y * (width * 3 + 1) + 1 + x] = (x * 13 + y * 7) & 0xff;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width * 3; x++) rows[y * (width * 3 + 1) + 1 + x] = (x * 13 + y * 7) & 0xff;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
-type Finding = { rule: string; code: string; severity: string; message: string; file: string; line: number; column: number };
-type Report = { decks: { file: string; findings: Finding[]; errors: unknown[] }[]; errors: number; warnings: number; exitCode: number };
+type Finding = {
+  rule: string;
+  code: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+};
+type Report = {
+  decks: { file: string; findings: Finding[]; errors: unknown[] }[];
+  errors: number;
+  warnings: number;
+  exitCode: number;
+};
 
 describe.skipIf(!browserPath)('lectern check in the browser', () => {
   const accessible = `---
@@ -150,9 +171,11 @@ Some <span style="color:#e0e0e0">faint words</span> here.
       'templates/nolang/layout.hbs': layout.replace(' lang="{{deck.meta.lang}}"', ''),
       // A mark on every slide without alt text: only axe-core, in the page, can see it.
       'templates/nolang/partials/footer.hbs': '<img class="mark" src="{{asset "mark.svg"}}" width="40" height="40">',
-      'templates/nolang/assets/mark.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#0b6e6e"/></svg>',
+      'templates/nolang/assets/mark.svg':
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#0b6e6e"/></svg>',
       'decks/over.md': overflowing,
-      'decks/tall.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="1100"><rect width="100" height="1100" fill="#345"/></svg>',
+      'decks/tall.svg':
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="1100"><rect width="100" height="1100" fill="#345"/></svg>',
       'decks/clean.md': `---\ntemplate: measured\n---\n\n## Fits\n\n${lines(13, 'Paragraph')}\n\n## Wide but wrapped\n\n${'word '.repeat(40)}\n\n## Long on purpose\n\n<!-- check-ignore: slide-overflow -->\n\n${lines(20, 'Paragraph')}\n`,
       'decks/accessible.md': accessible,
       'decks/inaccessible.md': inaccessible,
@@ -185,10 +208,17 @@ Some <span style="color:#e0e0e0">faint words</span> here.
       expect(Math.abs(amount(finding!) - truth), `${where}: ${finding!.message}`).toBeLessThanOrEqual(3);
       expect(finding!.column).toBe(1);
       expect(finding!.severity).toBe('warning');
-      if (firstOff) expect(finding!.message, where).toMatch(new RegExp(`: line ${lineOf(overflowing, firstOff)} on is off the slide$`));
+      if (firstOff)
+        expect(finding!.message, where).toMatch(
+          new RegExp(`: line ${lineOf(overflowing, firstOff)} on is off the slide$`),
+        );
     }
-    expect(at('## Text')[0]!.message).toMatch(/^slide 1 "Text" overflows by 1[23]\dpx \(18%\): line \d+ on is off the slide$/);
-    expect(at('```text')[0]!.message).toMatch(/^slide 4 "Code": a code block is cut off by \d+px sideways \(80%\); it scrolls on screen and is clipped in the PDF$/);
+    expect(at('## Text')[0]!.message).toMatch(
+      /^slide 1 "Text" overflows by 1[23]\dpx \(18%\): line \d+ on is off the slide$/,
+    );
+    expect(at('```text')[0]!.message).toMatch(
+      /^slide 4 "Code": a code block is cut off by \d+px sideways \(80%\); it scrolls on screen and is clipped in the PDF$/,
+    );
     // The list of steps fits until its 14th step is shown.
     expect(at('## Steps')[0]!.message).toContain('from fragment 14 of 15 on');
     expect(at('## Fits')).toEqual([]);
@@ -205,17 +235,35 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     expect(of('COLOR_CONTRAST').length).toBeGreaterThan(0);
     // A colour of its own is a finding of its own, at the paragraph it is in.
     expect(of('COLOR_CONTRAST').filter((f) => f.message.includes('#e0e0e0'))).toEqual([
-      expect.objectContaining({ line: lineOf(inaccessible, 'Some <span style="color:#e0e0e0">faint words</span> here.'), message: expect.stringContaining('slide 4 "Levels": "faint words" has contrast') }),
+      expect.objectContaining({
+        line: lineOf(inaccessible, 'Some <span style="color:#e0e0e0">faint words</span> here.'),
+        message: expect.stringContaining('slide 4 "Levels": "faint words" has contrast'),
+      }),
     ]);
-    expect(of('COLOR_CONTRAST')[0]!.message).toMatch(/has contrast 1\.\d+:1 \(#bbbbbb on #[0-9a-f]{6}\), below the (3|4\.5):1 WCAG AA asks for/);
+    expect(of('COLOR_CONTRAST')[0]!.message).toMatch(
+      /has contrast 1\.\d+:1 \(#bbbbbb on #[0-9a-f]{6}\), below the (3|4\.5):1 WCAG AA asks for/,
+    );
     expect(of('HEADING_ORDER')).toEqual([
-      expect.objectContaining({ line: lineOf(inaccessible, '#### Two steps down'), message: 'slide 4 "Levels": heading jumps from h2 "Levels" to h4 "Two steps down"' }),
+      expect.objectContaining({
+        line: lineOf(inaccessible, '#### Two steps down'),
+        message: 'slide 4 "Levels": heading jumps from h2 "Levels" to h4 "Two steps down"',
+      }),
     ]);
     expect(of('IMAGE_OVERSIZED')).toEqual([
-      expect.objectContaining({ line: lineOf(inaccessible, '<img src="img/big.png" alt="noise" width="300">'), message: expect.stringMatching(/image "img\/big\.png" is 2400×1600 px \(\d+ kB\) but shown at 300×200 \(8\.0× larger than needed\)/) }),
+      expect.objectContaining({
+        line: lineOf(inaccessible, '<img src="img/big.png" alt="noise" width="300">'),
+        message: expect.stringMatching(
+          /image "img\/big\.png" is 2400×1600 px \(\d+ kB\) but shown at 300×200 \(8\.0× larger than needed\)/,
+        ),
+      }),
     ]);
     expect(of('IMAGE_BROKEN')).toEqual([
-      expect.objectContaining({ severity: 'error', line: lineOf(inaccessible, '![a damaged picture](img/broken.png)'), column: 1, message: 'slide 3 "Broken": image "img/broken.png" does not load' }),
+      expect.objectContaining({
+        severity: 'error',
+        line: lineOf(inaccessible, '![a damaged picture](img/broken.png)'),
+        column: 1,
+        message: 'slide 3 "Broken": image "img/broken.png" does not load',
+      }),
     ]);
     expect(code).toBe(1);
   });
@@ -224,12 +272,14 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     expect(deck('accessible')).toMatchObject({ findings: [], errors: [] });
   });
 
-  it('finds what a template leaves out: the page language, an image\'s alt text', () => {
+  it("finds what a template leaves out: the page language, an image's alt text", () => {
     expect(deck('nolang').findings.map((f) => [f.code, f.line])).toEqual([
       ['LANG_MISSING', 1],
       ['IMAGE_ALT', 5],
     ]);
-    expect(deck('nolang').findings[1]!.message).toBe('slide 1 "Hello": image "_lectern/templates/nolang/mark.svg" has no alternative text');
+    expect(deck('nolang').findings[1]!.message).toBe(
+      'slide 1 "Hello": image "_lectern/templates/nolang/mark.svg" has no alternative text',
+    );
   });
 
   it('counts errors and warnings in the summary', () => {
@@ -244,15 +294,25 @@ Some <span style="color:#e0e0e0">faint words</span> here.
   });
 
   it('build --check reports the browser findings and still writes the deck; a rule turned off stays quiet', async () => {
-    const project = makeProject({ ...measuredTemplate, 'decks/over.md': overflowing, 'decks/tall.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="1100"></svg>' });
+    const project = makeProject({
+      ...measuredTemplate,
+      'decks/over.md': overflowing,
+      'decks/tall.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="1100"></svg>',
+    });
     const run = await cli(['build', '--check', '--no-pdf', '--browser-path', browserPath!], project);
     expect(run.code).toBe(0);
     expect(run.stderr.match(/warning\[SLIDE_OVERFLOW\]/g)).toHaveLength(5);
-    expect(run.stderr).toContain(`decks/over.md:${lineOf(overflowing, '## List')}:1: warning[SLIDE_OVERFLOW]: slide 2 "List" overflows by`);
+    expect(run.stderr).toContain(
+      `decks/over.md:${lineOf(overflowing, '## List')}:1: warning[SLIDE_OVERFLOW]: slide 2 "List" overflows by`,
+    );
     expect(existsSync(join(project, 'dist/over/index.html'))).toBe(true);
     const plain = await cli(['build', '--no-pdf'], project);
     expect(plain.stderr).not.toContain('SLIDE_OVERFLOW');
-    const quiet = makeProject({ ...measuredTemplate, 'decks/over.md': overflowing.replace('max-bullets: off', 'max-bullets: off\n  slide-overflow: off'), 'decks/tall.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>' });
+    const quiet = makeProject({
+      ...measuredTemplate,
+      'decks/over.md': overflowing.replace('max-bullets: off', 'max-bullets: off\n  slide-overflow: off'),
+      'decks/tall.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    });
     const off = await cli(['check', '--browser-path', browserPath!], quiet);
     expect(off.stdout).toContain('decks/over.md: no problems');
     expect(off.code).toBe(0);
@@ -267,7 +327,9 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     const before = hashTree(join(project, 'dist'));
     const checked = await cli(['check', '--browser-path', browserPath!], project);
     expect(checked.code).toBe(1);
-    expect(checked.stdout).toMatch(/^decks\/talk\.md:5:1: error\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows by \d+px/m);
+    expect(checked.stdout).toMatch(
+      /^decks\/talk\.md:5:1: error\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows by \d+px/m,
+    );
     const built = await cli(['build', '--check', '--no-pdf', '--browser-path', browserPath!], project);
     expect(built.code).toBe(1);
     expect(built.stderr).toMatch(/^decks\/talk\.md:5:1: error\[SLIDE_OVERFLOW\]/m);
@@ -278,12 +340,18 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     writeFileSync(join(project, 'decks/talk.md'), '## Picture\n\n![a broken picture](bad.png)\n');
     const broken = await cli(['build', '--check', '--no-pdf', '--browser-path', browserPath!], project);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain('decks/talk.md:3:1: error[IMAGE_BROKEN]: slide 1 "Picture": image "bad.png" does not load');
+    expect(broken.stderr).toContain(
+      'decks/talk.md:3:1: error[IMAGE_BROKEN]: slide 1 "Picture": image "bad.png" does not load',
+    );
     expect(hashTree(join(project, 'dist'))).toBe(before);
   });
 
   it('the talks in decks/ pass check --strict, through the real command', () => {
-    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'check', '--strict', '--browser-path', browserPath!], { cwd: repoRoot, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bin/lectern.js'), 'check', '--strict', '--browser-path', browserPath!],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     expect(run.stdout).toContain('decks/open-source-ai.md: no problems');
     expect(run.stdout).toMatch(/3 decks checked in \d+ ms: 0 errors, 0 warnings\n$/);
     expect(run.status).toBe(0);
@@ -295,7 +363,9 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     expect(lax.code).toBe(0);
     const strict = await cli(['check', '--strict', '--no-browser'], project);
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toContain('decks/t.md:5:1: warning[TITLE_DUPLICATE]: slide 2 "Same" has the same title as the slide at line 1');
+    expect(strict.stdout).toContain(
+      'decks/t.md:5:1: warning[TITLE_DUPLICATE]: slide 2 "Same" has the same title as the slide at line 1',
+    );
     expect(strict.stdout).toContain('— failed (--strict: warnings count)');
   });
 });

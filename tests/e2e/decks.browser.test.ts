@@ -48,23 +48,28 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
     return { page, errors, requests };
   }
 
-  it.each(['open-source-ai', 'lightning', 'debate'])('%s loads over HTTP with the model slide count, its notes, and no outside request', async (name) => {
-    const built = decks.find((d) => d.deck.name === name)!;
-    const base = `${server.url}/${name}/`;
-    const { page, errors, requests } = await open(`${base}index.html`);
-    try {
-      expect(errors).toEqual([]);
-      expect(requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:'))).toEqual([]);
-      expect(await page.evaluate(() => (window as any).Reveal.getTotalSlides())).toBe(built.deck.slideCount);
-      const modelNotes = built.deck.stacks.flatMap((s) => s.slides).filter((s) => s.notes);
-      const pageNotes = await page.evaluate(() => [...document.querySelectorAll('aside.notes')].map((n) => n.textContent?.trim() ?? ''));
-      expect(pageNotes).toHaveLength(modelNotes.length);
-      expect(pageNotes[0]).toBe(modelNotes[0]!.notes.replace(/<[^>]+>/g, '').trim());
-      expect(await page.evaluate(() => (window as any).Reveal.hasPlugin('notes'))).toBe(true);
-    } finally {
-      await page.close();
-    }
-  });
+  it.each(['open-source-ai', 'lightning', 'debate'])(
+    '%s loads over HTTP with the model slide count, its notes, and no outside request',
+    async (name) => {
+      const built = decks.find((d) => d.deck.name === name)!;
+      const base = `${server.url}/${name}/`;
+      const { page, errors, requests } = await open(`${base}index.html`);
+      try {
+        expect(errors).toEqual([]);
+        expect(requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:'))).toEqual([]);
+        expect(await page.evaluate(() => (window as any).Reveal.getTotalSlides())).toBe(built.deck.slideCount);
+        const modelNotes = built.deck.stacks.flatMap((s) => s.slides).filter((s) => s.notes);
+        const pageNotes = await page.evaluate(() =>
+          [...document.querySelectorAll('aside.notes')].map((n) => n.textContent?.trim() ?? ''),
+        );
+        expect(pageNotes).toHaveLength(modelNotes.length);
+        expect(pageNotes[0]).toBe(modelNotes[0]!.notes.replace(/<[^>]+>/g, '').trim());
+        expect(await page.evaluate(() => (window as any).Reveal.hasPlugin('notes'))).toBe(true);
+      } finally {
+        await page.close();
+      }
+    },
+  );
 
   it('opens from disk (file://) with every file found and the title slide visible', async () => {
     const dir = join(out, 'open-source-ai');
@@ -76,7 +81,12 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
       const title = await page.evaluate(() => {
         const el = document.querySelector('.present .deck-title') as HTMLElement | null;
         const box = el?.getBoundingClientRect();
-        return { text: el?.textContent, width: box?.width ?? 0, top: box?.top ?? -1, font: getComputedStyle(el!).fontFamily };
+        return {
+          text: el?.textContent,
+          width: box?.width ?? 0,
+          top: box?.top ?? -1,
+          font: getComputedStyle(el!).fontFamily,
+        };
       });
       expect(title.text).toBe('The Case for Open AI Models');
       expect(title.width).toBeGreaterThan(300);
@@ -92,7 +102,10 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
   });
 
   it('reveals + list items one by one as fragments', async () => {
-    const slide = decks.find((d) => d.deck.name === 'lightning')!.deck.stacks.flatMap((s) => s.slides).find((s) => s.fragments === 3)!;
+    const slide = decks
+      .find((d) => d.deck.name === 'lightning')!
+      .deck.stacks.flatMap((s) => s.slides)
+      .find((s) => s.fragments === 3)!;
     const { page } = await open(`${server.url}/lightning/index.html#/${slide.h}/${slide.v}`);
     try {
       const visible = () => page.evaluate(() => document.querySelectorAll('.present .fragment.visible').length);
@@ -114,7 +127,9 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
       const popup = new Promise<Page | null>((resolve) => page.once('popup', resolve));
       await page.keyboard.press('s');
       const speaker = (await popup)!;
-      await speaker.waitForFunction(() => document.querySelector('.speaker-controls-notes .value')?.textContent?.includes('Open by saying'));
+      await speaker.waitForFunction(() =>
+        document.querySelector('.speaker-controls-notes .value')?.textContent?.includes('Open by saying'),
+      );
       const text = await speaker.evaluate(() => document.body.innerText);
       expect(text).toContain('Open by saying this is a reading');
       expect(text).toMatch(/\d\d:\d\d:\d\d/);

@@ -36,37 +36,56 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
     expect(decks.map((d) => d.deck.file).sort()).toEqual(corpus.map((c) => c.file).sort());
   });
 
-  it.each(corpus.map((c) => [c.file] as const))('%s: Reveal counts the model\'s slides, with no console error and no other tool\'s syntax on screen', async (file) => {
-    const built = decks.find((d) => d.deck.file === file)!;
-    const page = await browser.browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('requestfailed', (r) => errors.push(`failed: ${r.url()}`));
-    try {
-      await page.goto(`${server.url}/${built.deck.name}/index.html`, { waitUntil: 'load' });
-      await page.waitForFunction(() => (window as any).Reveal?.isReady());
-      const seen = await page.evaluate(() => {
-        const R = (window as any).Reveal;
-        const slides = document.querySelector('.reveal .slides')!.cloneNode(true) as HTMLElement;
-        slides.querySelectorAll('pre, code, aside.notes').forEach((n) => n.remove());
-        return { total: R.getTotalSlides(), horizontal: R.getHorizontalSlides().length, text: slides.textContent ?? '' };
+  it.each(corpus.map((c) => [c.file] as const))(
+    "%s: Reveal counts the model's slides, with no console error and no other tool's syntax on screen",
+    async (file) => {
+      const built = decks.find((d) => d.deck.file === file)!;
+      const page = await browser.browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
       });
-      expect(errors).toEqual([]);
-      expect(seen.total).toBe(built.deck.slideCount);
-      expect(seen.horizontal).toBe(built.deck.stacks.length);
-      expect(seen.text).not.toMatch(/(^|\n)\s*:::|\. \. \.\s*\n|\]\{[.#]|!\[bg\b|\{\{<|<!--/);
-    } finally {
-      await page.close();
-    }
-  });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('requestfailed', (r) => errors.push(`failed: ${r.url()}`));
+      try {
+        await page.goto(`${server.url}/${built.deck.name}/index.html`, { waitUntil: 'load' });
+        await page.waitForFunction(() => (window as any).Reveal?.isReady());
+        const seen = await page.evaluate(() => {
+          const R = (window as any).Reveal;
+          const slides = document.querySelector('.reveal .slides')!.cloneNode(true) as HTMLElement;
+          slides.querySelectorAll('pre, code, aside.notes').forEach((n) => n.remove());
+          return {
+            total: R.getTotalSlides(),
+            horizontal: R.getHorizontalSlides().length,
+            text: slides.textContent ?? '',
+          };
+        });
+        expect(errors).toEqual([]);
+        expect(seen.total).toBe(built.deck.slideCount);
+        expect(seen.horizontal).toBe(built.deck.stacks.length);
+        expect(seen.text).not.toMatch(/(^|\n)\s*:::|\. \. \.\s*\n|\]\{[.#]|!\[bg\b|\{\{<|<!--/);
+      } finally {
+        await page.close();
+      }
+    },
+  );
 
   it('prints one PDF page per slide, for a deck of each tool', async () => {
-    const sample = ['reveal-md/vertical-sections.md', 'revealjs-plugin/plugin-basic.md', 'pandoc/sections-and-slides.md', 'quarto/open-models-overview.qmd', 'marp/marp-images.md', 'reveal-md/hard-raw-section.md'];
+    const sample = [
+      'reveal-md/vertical-sections.md',
+      'revealjs-plugin/plugin-basic.md',
+      'pandoc/sections-and-slides.md',
+      'quarto/open-models-overview.qmd',
+      'marp/marp-images.md',
+      'reveal-md/hard-raw-section.md',
+    ];
     const out = join(project, 'pdf-out');
-    const result = await buildAll({ projectDir: project, inputs: sample, outDir: out, browser: { browserPath: browserPath! } });
+    const result = await buildAll({
+      projectDir: project,
+      inputs: sample,
+      outDir: out,
+      browser: { browserPath: browserPath! },
+    });
     expect(result.pdfs).toHaveLength(sample.length);
     for (const pdf of result.pdfs) {
       const deck = result.decks.find((d) => d.deck.name === pdf.name)!.deck;
@@ -75,12 +94,25 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
   }, 120_000);
 
   it('prints one page per fragment step with --pdf-fragments: Pandoc pauses and incremental lists, Marp lists, reveal.js fragments', async () => {
-    const sample = ['pandoc/safety-debate-incremental.md', 'marp/marp-fragment-lists-rules.md', 'reveal-md/fragments-cost-of-openness.md'];
+    const sample = [
+      'pandoc/safety-debate-incremental.md',
+      'marp/marp-fragment-lists-rules.md',
+      'reveal-md/fragments-cost-of-openness.md',
+    ];
     const out = join(project, 'pdf-steps');
-    const result = await buildAll({ projectDir: project, inputs: sample, outDir: out, browser: { browserPath: browserPath! }, pdf: { fragments: true } });
+    const result = await buildAll({
+      projectDir: project,
+      inputs: sample,
+      outDir: out,
+      browser: { browserPath: browserPath! },
+      pdf: { fragments: true },
+    });
     for (const pdf of result.pdfs) {
       const slides = result.decks.find((d) => d.deck.name === pdf.name)!.deck.stacks.flatMap((s) => s.slides);
-      expect(slides.some((s) => s.fragments > 0), pdf.name).toBe(true);
+      expect(
+        slides.some((s) => s.fragments > 0),
+        pdf.name,
+      ).toBe(true);
       expect((await readPdf(pdf.path)).pages, pdf.name).toBe(slides.reduce((n, s) => n + s.fragments + 1, 0));
     }
   }, 120_000);

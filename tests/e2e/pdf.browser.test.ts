@@ -17,7 +17,11 @@ const bin = join(repoRoot, 'bin', 'lectern.js');
 /** Chromium processes whose command line mentions `marker` (a private TMPDIR). */
 function chromiumWith(marker: string): number[] {
   const out = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout;
-  return out.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => pid !== process.pid);
 }
 
 async function waitFor<T>(check: () => T | undefined | false, what: string, ms = 30_000): Promise<T> {
@@ -45,7 +49,9 @@ Waiting forever.
 
 describe.skipIf(!browserPath)('PDF export of the talks', () => {
   let out: string;
-  let json: { decks: { name: string; slides: number; pdf: string; pages: number; bytes: number; warnings: unknown[] }[] };
+  let json: {
+    decks: { name: string; slides: number; pdf: string; pages: number; bytes: number; warnings: unknown[] }[];
+  };
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'lectern-pdf-'));
     const run = await cli(['build', '--out', out, '--json'], repoRoot);
@@ -101,7 +107,9 @@ describe.skipIf(!browserPath)('PDF export of the talks', () => {
       expect(png.readUInt32BE(20)).toBeGreaterThan(250);
     }
     const index = readFileSync(join(out, 'index.html'), 'utf8');
-    expect(index).toContain('<img src="lightning/thumbnail.png" alt="Title slide of Open Models in Five Minutes" width="240">');
+    expect(index).toContain(
+      '<img src="lightning/thumbnail.png" alt="Title slide of Open Models in Five Minutes" width="240">',
+    );
   });
 
   it('links the PDF from dist/index.html', () => {
@@ -114,7 +122,8 @@ describe.skipIf(!browserPath)('PDF export of the talks', () => {
 describe.skipIf(!browserPath)('PDF options', () => {
   it('--pdf-notes adds a notes page after each slide with notes; --pdf-fragments a page per step', async () => {
     const dir = makeProject({
-      'decks/d.md': '---\ntitle: Options\n---\n\n## One\n\n+ a\n+ b\n+ c\n\nNote: first notes\n\n## Two\n\nplain\n\n## Three\n\n- x\n\nNote: third notes\n',
+      'decks/d.md':
+        '---\ntitle: Options\n---\n\n## One\n\n+ a\n+ b\n+ c\n\nNote: first notes\n\n## Two\n\nplain\n\n## Three\n\n- x\n\nNote: third notes\n',
     });
     const notes = await cli(['build', '--pdf-notes', '--quiet'], dir);
     expect(notes.code).toBe(0);
@@ -130,7 +139,9 @@ describe.skipIf(!browserPath)('PDF options', () => {
   });
 
   it('keeps links between slides working in the PDF', async () => {
-    const dir = makeProject({ 'decks/l.md': '## Start\n\nGo to [the end](#/2).\n\n## Middle\n\ntext\n\n## End\n\ndone\n' });
+    const dir = makeProject({
+      'decks/l.md': '## Start\n\nGo to [the end](#/2).\n\n## Middle\n\ntext\n\n## End\n\ndone\n',
+    });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
     const pdf = await readPdf(join(dir, 'dist/l/l.pdf'));
     expect(pdf.links[0]).toEqual([2]);
@@ -142,17 +153,27 @@ describe.skipIf(!browserPath)('PDF options', () => {
     const dir = makeProject({ 'decks/o.md': source });
     const run = await cli(['build'], dir);
     expect(run.code).toBe(0);
-    const long = /decks\/o\.md:5:1: warning\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows its page by \d+px and is cut off in the PDF: line (\d+) on is off the page/.exec(run.stderr);
+    const long =
+      /decks\/o\.md:5:1: warning\[SLIDE_OVERFLOW\]: slide 2 "Too long" overflows its page by \d+px and is cut off in the PDF: line (\d+) on is off the page/.exec(
+        run.stderr,
+      );
     expect(long, run.stderr).not.toBeNull();
     // The first item past the page's edge, an item line of the list.
     expect(source.split('\n')[Number(long![1]) - 1]).toMatch(/^- item \d+$/);
     const fence = source.split('\n').indexOf('```text') + 1;
-    expect(run.stderr).toMatch(new RegExp(`decks/o\\.md:${fence}:1: warning\\[SLIDE_OVERFLOW\\]: slide 3 "Wide": a code block is cut off by \\d+px in the PDF`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `decks/o\\.md:${fence}:1: warning\\[SLIDE_OVERFLOW\\]: slide 3 "Wide": a code block is cut off by \\d+px in the PDF`,
+      ),
+    );
     expect(run.stderr.match(/warning\[SLIDE_OVERFLOW\]/g)).toHaveLength(2);
   });
 
   it('gives the same bytes for two builds of a deck with a date', async () => {
-    const dir = makeProject({ 'decks/s.md': '---\ntitle: Same\ndate: 2026-03-04\nkeywords: [open, models]\nlang: de\n---\n\n## A\n\n```js\nconst x = 1;\n```\n' });
+    const dir = makeProject({
+      'decks/s.md':
+        '---\ntitle: Same\ndate: 2026-03-04\nkeywords: [open, models]\nlang: de\n---\n\n## A\n\n```js\nconst x = 1;\n```\n',
+    });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
     const first = readFileSync(join(dir, 'dist/s/s.pdf'));
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
@@ -221,9 +242,13 @@ describe.skipIf(!browserPath)('other browsers and remote resources', () => {
   });
 
   it('lets http(s) through with --allow-remote', async () => {
-    const remote = await serveFolder(makeProject({ 'pixel.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>' }));
+    const remote = await serveFolder(
+      makeProject({ 'pixel.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>' }),
+    );
     try {
-      const dir = makeProject({ 'decks/r.md': `---\ntitle: Remote\nhtml: unsafe\n---\n\n## A\n\n<img src="${remote.url}/pixel.svg" alt="p">\n` });
+      const dir = makeProject({
+        'decks/r.md': `---\ntitle: Remote\nhtml: unsafe\n---\n\n## A\n\n<img src="${remote.url}/pixel.svg" alt="p">\n`,
+      });
       const run = await cli(['build', '--allow-remote'], dir);
       expect(run.code).toBe(0);
       expect(remote.requests).toEqual(['/pixel.svg']);
@@ -239,7 +264,9 @@ describe.skipIf(!browserPath)('PDF failures', () => {
     const dir = makeProject({ 'decks/a.md': '## A\n' });
     const run = await cli(['build', '--browser-path', '/nowhere/chrome'], dir);
     expect(run.code).toBe(3);
-    expect(run.stderr.split('\n')[0]).toBe('lectern: error[BROWSER_NOT_FOUND]: --browser-path /nowhere/chrome does not exist');
+    expect(run.stderr.split('\n')[0]).toBe(
+      'lectern: error[BROWSER_NOT_FOUND]: --browser-path /nowhere/chrome does not exist',
+    );
     expect(readdirSync(dir)).toEqual(['decks']);
     const htmlOnly = await cli(['build', '--browser-path', '/nowhere/chrome', '--no-pdf'], dir);
     expect(htmlOnly.code).toBe(0);
@@ -270,7 +297,10 @@ describe.skipIf(!browserPath)('PDF failures', () => {
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     // The export is under way once the build is staged and the browser has had time to start;
     // the deck then waits for a print layout that never comes.
-    await waitFor(() => readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')), 'the build to be staged');
+    await waitFor(
+      () => readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')),
+      'the build to be staged',
+    );
     await new Promise((r) => setTimeout(r, 2000));
     const pids = chromiumWith(privateTmp);
     expect(pids.length).toBeGreaterThan(0);
@@ -282,7 +312,9 @@ describe.skipIf(!browserPath)('PDF failures', () => {
       }
     }
     expect(await exited).toBe(4);
-    expect(stderr).toContain('decks/stuck.md: error[BROWSER_CRASHED]: the browser stopped while printing decks/stuck.md');
+    expect(stderr).toContain(
+      'decks/stuck.md: error[BROWSER_CRASHED]: the browser stopped while printing decks/stuck.md',
+    );
     expect(hashTree(join(dir, 'dist'))).toBe(before);
     expect(readdirSync(join(dir, 'dist')).filter((f) => f.startsWith('.lectern-tmp'))).toEqual([]);
     expect(chromiumWith(privateTmp)).toEqual([]);

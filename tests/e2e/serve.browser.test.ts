@@ -16,7 +16,11 @@ const deckText = (third: string): string =>
   `---\ntitle: Live\n---\n\n## One\n\nfirst\n\n## Two\n\nsecond\n\n## Three\n\n${third}\n\n+ step a\n+ step b\n+ step c\n\n## Four\n\nfourth\n`;
 
 /** A raw HTTP request, path sent exactly as given (fetch would normalise it). */
-function raw(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, path, method: 'GET', headers }, (res) => {
@@ -55,7 +59,11 @@ describe.skipIf(!browserPath)('lectern serve', () => {
   const currentText = () => page.evaluate(() => (window as any).Reveal.getCurrentSlide().textContent as string);
   const indices = () => page.evaluate(() => (window as any).Reveal.getIndices() as { h: number; v: number });
   const waitForText = (text: string) =>
-    page.waitForFunction((t) => (window as any).Reveal?.isReady() && (window as any).Reveal.getCurrentSlide()?.textContent?.includes(t), { timeout: 10_000 }, text);
+    page.waitForFunction(
+      (t) => (window as any).Reveal?.isReady() && (window as any).Reveal.getCurrentSlide()?.textContent?.includes(t),
+      { timeout: 10_000 },
+      text,
+    );
 
   it('reloads on save and stays on the slide that was shown', async () => {
     expect(await currentText()).toContain('third, as first written');
@@ -134,8 +142,12 @@ describe.skipIf(!browserPath)('lectern serve', () => {
   it('refuses other Host headers and live-reload connections from other origins', async () => {
     const host = new URL(session.url).host;
     expect((await raw(session.url, '/live/index.html', { host: 'attacker.test' })).status).toBe(421);
-    expect((await raw(session.url, '/live/index.html', { host: `attacker.test:${new URL(session.url).port}` })).status).toBe(421);
-    expect((await raw(session.url, '/__lectern/events?deck=live', { host, origin: 'http://attacker.test' })).status).toBe(403);
+    expect(
+      (await raw(session.url, '/live/index.html', { host: `attacker.test:${new URL(session.url).port}` })).status,
+    ).toBe(421);
+    expect(
+      (await raw(session.url, '/__lectern/events?deck=live', { host, origin: 'http://attacker.test' })).status,
+    ).toBe(403);
     const same = await raw(session.url, '/__lectern/events?deck=live', { host, origin: `http://${host}` });
     expect(same.status).toBe(200);
     expect(same.headers['access-control-allow-origin']).toBeUndefined();
@@ -145,7 +157,9 @@ describe.skipIf(!browserPath)('lectern serve', () => {
     const taken = makeProject({ 'decks/a.md': '## A\n' });
     const run = await cli(['serve', '--port', new URL(session.url).port], taken);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`lectern: error[PORT_IN_USE]: port ${new URL(session.url).port} on 127.0.0.1 is already in use`);
+    expect(run.stderr).toContain(
+      `lectern: error[PORT_IN_USE]: port ${new URL(session.url).port} on 127.0.0.1 is already in use`,
+    );
     expect(run.stderr).toContain('--port');
   });
 });
@@ -197,7 +211,8 @@ describe.skipIf(!browserPath)('lectern serve as a process', () => {
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     const until = Date.now() + 15_000;
-    while (!/serving (http:\/\/127\.0\.0\.1:\d+\/)/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while (!/serving (http:\/\/127\.0\.0\.1:\d+\/)/.test(out) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
     const url = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)![1]!;
     expect((await raw(url, '/a/index.html', { host: new URL(url).host })).status).toBe(200);
     child.kill('SIGINT');
@@ -205,7 +220,11 @@ describe.skipIf(!browserPath)('lectern serve as a process', () => {
     expect(out).toContain('stopped');
     await expect(raw(url, '/', { host: new URL(url).host })).rejects.toThrow();
 
-    const wide = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'serve', '--port', '0', '--host', '0.0.0.0'], { cwd: dir });
+    const wide = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin/lectern.js'), 'serve', '--port', '0', '--host', '0.0.0.0'],
+      { cwd: dir },
+    );
     onTestFinished(() => reap(wide));
     let err = '';
     wide.stderr.on('data', (d) => (err += d));
@@ -242,20 +261,29 @@ describe.skipIf(!browserPath)('lectern serve shows check findings in the page', 
 
   const badge = () => page.evaluate(() => document.querySelector('#lectern-check button')?.textContent ?? null);
   const waitForBadge = (text: string | null) =>
-    page.waitForFunction((t) => (document.querySelector('#lectern-check button')?.textContent ?? null) === t, { timeout: 10_000 }, text);
+    page.waitForFunction(
+      (t) => (document.querySelector('#lectern-check button')?.textContent ?? null) === t,
+      { timeout: 10_000 },
+      text,
+    );
 
-  it('lists the deck\'s findings with their lines', async () => {
+  it("lists the deck's findings with their lines", async () => {
     await waitForBadge('▸ lectern check: 1 warning');
     await page.click('#lectern-check button');
     const text = await page.evaluate(() => document.querySelector('#lectern-check pre')!.textContent!);
-    expect(text).toBe('decks/panel.md:1:1: warning[SLIDE_TOO_MANY_BULLETS]: slide 1 "Crowded" has 9 list items (limit 7)\n  hint: split the list over two slides, or move detail into the speaker notes');
+    expect(text).toBe(
+      'decks/panel.md:1:1: warning[SLIDE_TOO_MANY_BULLETS]: slide 1 "Crowded" has 9 list items (limit 7)\n  hint: split the list over two slides, or move detail into the speaker notes',
+    );
   });
 
   it('adds the overflow of the slide on screen, measured in the browser', async () => {
     await page.evaluate(() => (window as any).Reveal.slide(1, 0));
     await waitForBadge('▾ lectern check: 2 warnings');
     const text = await page.evaluate(() => document.querySelector('#lectern-check pre')!.textContent!);
-    const first = /^decks\/panel\.md:13:1: slide 2 overflows by \d+px \(\d+%\): line (\d+) on is off the slide \(measured in this browser\)$/.exec(text.split('\n')[0]!);
+    const first =
+      /^decks\/panel\.md:13:1: slide 2 overflows by \d+px \(\d+%\): line (\d+) on is off the slide \(measured in this browser\)$/.exec(
+        text.split('\n')[0]!,
+      );
     expect(first, text).not.toBeNull();
     // "Line N" paragraphs sit on every other source line from line 15.
     expect(Number(first![1])).toBeGreaterThan(15);

@@ -26,7 +26,13 @@ describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
 
   it.each(templates)('%s renders every layout without errors or overflow', async (template) => {
     const out = mkdtempSync(join(tmpdir(), `lectern-tpl-${template}-`));
-    const { decks } = await buildAll({ projectDir: repoRoot, inputs: [fixture], outDir: out, flags: { template }, pdf: false });
+    const { decks } = await buildAll({
+      projectDir: repoRoot,
+      inputs: [fixture],
+      outDir: out,
+      flags: { template },
+      pdf: false,
+    });
     const slides = decks[0]!.deck.stacks.flatMap((s) => s.slides);
     expect(slides.map((s) => s.layout).sort()).toEqual([...layouts].sort());
 
@@ -49,7 +55,10 @@ describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
         await page.evaluate((h, v) => (window as any).Reveal.slide(h, v), slide.h, slide.v);
         const size = await page.evaluate(() => {
           const s = (window as any).Reveal.getCurrentSlide() as HTMLElement;
-          return { layout: s.dataset.layout, over: Math.max(s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth) };
+          return {
+            layout: s.dataset.layout,
+            over: Math.max(s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth),
+          };
         });
         expect(size.layout).toBe(slide.layout);
         expect(size.over, `${template}/${slide.layout} overflows by ${size.over}px`).toBeLessThanOrEqual(1);

@@ -27,7 +27,12 @@ export const corpus: CorpusDeck[] = JSON.parse(readFileSync(join(corpusDir, 'exp
 
 export function readCorpusDeck(file: string) {
   const path = join(corpusDir, file);
-  const { outline, options } = readOutline(decodeSource(readFileSync(path), file), file, {}, {}, readToolConfig(dirname(path), corpusDir));
+  const { outline, options } = readOutline(
+    decodeSource(readFileSync(path), file),
+    file,
+    {},
+    {},
+    readToolConfig(dirname(path), corpusDir),
+  );
   return { outline, options, deck: deckFrom(outline, options, basename(file, extname(file)), defaultLayouts) };
 }
-

@@ -4,7 +4,17 @@ import type { Deck } from '../../src/model/types.js';
 import { DeckError, DeckErrors } from '../../src/errors.js';
 import { decodeSource } from '../../src/outline/read.js';
 
-export const defaultLayouts = ['title', 'section', 'bullets', 'quote', 'image', 'code', 'two-column', 'statement', 'closing'];
+export const defaultLayouts = [
+  'title',
+  'section',
+  'bullets',
+  'quote',
+  'image',
+  'code',
+  'two-column',
+  'statement',
+  'closing',
+];
 
 /** Runs the pure stages on literal Markdown, as the pipeline does for a file. */
 export function modelOf(markdown: string, flags: DeckLayer = {}, file = 'deck.md'): Deck {
@@ -28,7 +38,12 @@ export function slidesOf(deck: Deck) {
 }
 
 /** Captures a thrown DeckError's fields for assertions. */
-export function errorOf(fn: () => unknown): { code: string; pos?: { file: string; line?: number; column?: number }; message: string; hint?: string } {
+export function errorOf(fn: () => unknown): {
+  code: string;
+  pos?: { file: string; line?: number; column?: number };
+  message: string;
+  hint?: string;
+} {
   try {
     fn();
   } catch (err) {

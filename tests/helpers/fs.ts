@@ -33,7 +33,11 @@ export function listFiles(root: string): string[] {
 /** One hash over every file's path and bytes: equal hashes mean an unchanged folder. */
 export function hashTree(root: string): string {
   const hash = createHash('sha256');
-  for (const file of listFiles(root)) hash.update(file).update('\0').update(readFileSync(join(root, file)));
+  for (const file of listFiles(root))
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)));
   return hash.digest('hex');
 }
 

@@ -29,7 +29,12 @@ export async function readPdf(path: string): Promise<ReadPdf> {
       const page = await doc.getPage(i);
       if (i === 1) size = [page.view[2]!, page.view[3]!];
       const content = await page.getTextContent();
-      text.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
+      text.push(
+        content.items
+          .map((item) => ('str' in item ? item.str : ''))
+          .join(' ')
+          .replace(/\s+/g, ' '),
+      );
       const targets: number[] = [];
       for (const annotation of await page.getAnnotations()) {
         if (annotation.subtype !== 'Link' || !annotation.dest) continue;
@@ -39,7 +44,10 @@ export async function readPdf(path: string): Promise<ReadPdf> {
       links.push(targets);
     }
     const meta = await doc.getMetadata();
-    const outline = ((await doc.getOutline()) ?? []).map(function map(o: { title: string; items: unknown[] }): PdfOutlineItem {
+    const outline = ((await doc.getOutline()) ?? []).map(function map(o: {
+      title: string;
+      items: unknown[];
+    }): PdfOutlineItem {
       return { title: o.title, items: (o.items as { title: string; items: unknown[] }[]).map(map) };
     });
     return { pages: doc.numPages, text, info: meta.info as Record<string, unknown>, outline, links, size };

@@ -14,7 +14,9 @@ const types: Record<string, string> = {
 };
 
 /** A minimal static server on 127.0.0.1 for browser tests; records every path asked for. */
-export async function serveFolder(root: string): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+export async function serveFolder(
+  root: string,
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);

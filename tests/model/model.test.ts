@@ -11,7 +11,14 @@ describe('deck model', () => {
       ['section', 'bullets'],
     ]);
     expect(deck.slideCount).toBe(6);
-    expect(slidesOf(deck).map((s) => [s.h, s.v])).toEqual([[0, 0], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1]]);
+    expect(slidesOf(deck).map((s) => [s.h, s.v])).toEqual([
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [2, 0],
+      [2, 1],
+    ]);
   });
 
   it('lays sections out horizontally when verticalSections is false', () => {
@@ -42,7 +49,9 @@ describe('deck model', () => {
 
   it('applies .slide comments to the slide, and .element to the element before it', () => {
     const [slide] = slidesOf(
-      modelOf('## S\n<!-- .slide: data-background-color="#123456" class="wide" -->\n\n![pic](a.png) <!-- .element: width="50%" class="framed" -->\n'),
+      modelOf(
+        '## S\n<!-- .slide: data-background-color="#123456" class="wide" -->\n\n![pic](a.png) <!-- .element: width="50%" class="framed" -->\n',
+      ),
     );
     expect(slide!.attributes).toEqual({ 'data-background-color': '#123456', class: 'wide' });
     expect(slide!.body).toContain('<img src="a.png" alt="pic" width="50%" class="framed">');
@@ -56,7 +65,9 @@ describe('deck model', () => {
 
   it('infers layouts from the body', () => {
     const layouts = slidesOf(
-      modelOf('## Q\n\n> quoted\n\n## I\n\n![x](x.png)\n\n## C\n\n```js\nx()\n```\n\n## B\n\n- a\n\n## Two\n\nl\n<!-- column -->\nr\n\n## Chosen\n<!-- layout: statement -->\nBig\n'),
+      modelOf(
+        '## Q\n\n> quoted\n\n## I\n\n![x](x.png)\n\n## C\n\n```js\nx()\n```\n\n## B\n\n- a\n\n## Two\n\nl\n<!-- column -->\nr\n\n## Chosen\n<!-- layout: statement -->\nBig\n',
+      ),
     ).map((s) => s.layout);
     expect(layouts).toEqual(['quote', 'image', 'code', 'bullets', 'two-column', 'statement']);
   });
@@ -110,7 +121,10 @@ describe('front matter validation', () => {
   });
 
   it('refuses a list as front matter', () => {
-    expect(errorOf(() => modelOf('---\n- a\n---\n## A\n'))).toMatchObject({ code: 'FRONT_MATTER_INVALID', pos: { line: 2 } });
+    expect(errorOf(() => modelOf('---\n- a\n---\n## A\n'))).toMatchObject({
+      code: 'FRONT_MATTER_INVALID',
+      pos: { line: 2 },
+    });
   });
 
   it('lets flags override front matter', () => {
@@ -122,7 +136,9 @@ describe('front matter validation', () => {
 
 describe('HTML sanitising', () => {
   it('removes scripts, handlers and javascript: URLs with a warning at the line', () => {
-    const deck = modelOf('## H\n\nok\n\n<div onclick="x()" class="box">in<script>alert(1)</script></div>\n\n[bad](javascript:alert(1))\n');
+    const deck = modelOf(
+      '## H\n\nok\n\n<div onclick="x()" class="box">in<script>alert(1)</script></div>\n\n[bad](javascript:alert(1))\n',
+    );
     const [slide] = slidesOf(deck);
     expect(slide!.body).toContain('<div class="box">in</div>');
     expect(slide!.body).not.toMatch(/script|onclick|javascript/);
@@ -134,8 +150,14 @@ describe('HTML sanitising', () => {
   });
 
   it('keeps layout HTML with class, style and data attributes', () => {
-    const [slide] = slidesOf(modelOf('## L\n\n<figure class="f" style="width:50%" data-x="1"><img src="a.png" alt="a"><figcaption>c</figcaption></figure>\n'));
-    expect(slide!.body).toContain('<figure class="f" style="width:50%" data-x="1"><img src="a.png" alt="a"><figcaption>c</figcaption></figure>');
+    const [slide] = slidesOf(
+      modelOf(
+        '## L\n\n<figure class="f" style="width:50%" data-x="1"><img src="a.png" alt="a"><figcaption>c</figcaption></figure>\n',
+      ),
+    );
+    expect(slide!.body).toContain(
+      '<figure class="f" style="width:50%" data-x="1"><img src="a.png" alt="a"><figcaption>c</figcaption></figure>',
+    );
   });
 
   it('drops styles that load from the network', () => {
@@ -153,7 +175,9 @@ describe('HTML sanitising', () => {
 
 describe('asset references', () => {
   it('finds Markdown images, <img> and background images with their lines', () => {
-    const deck = modelOf('## A\n<!-- .slide: data-background-image="bg.jpg" -->\n\n![a](img/a.png)\n\n<img src="b.png" alt="b">\n');
+    const deck = modelOf(
+      '## A\n<!-- .slide: data-background-image="bg.jpg" -->\n\n![a](img/a.png)\n\n<img src="b.png" alt="b">\n',
+    );
     expect(deck.assets.map((a) => [a.url, a.pos.line])).toEqual([
       ['bg.jpg', 2],
       ['img/a.png', 4],
@@ -169,7 +193,13 @@ describe('templates with fewer layouts', () => {
     const { lexOutline, parseOutline } = await import('../../src/outline/parse-outline.js');
     const outline = parseOutline('## Q\n\n> only a quote\n', 'd.md');
     const options = mergeDeckOptions(outline.frontMatter);
-    const deck = buildModel({ name: 'd', file: 'd.md', options, slides: lexOutline(outline, options).slides, layouts: ['bullets'] });
+    const deck = buildModel({
+      name: 'd',
+      file: 'd.md',
+      options,
+      slides: lexOutline(outline, options).slides,
+      layouts: ['bullets'],
+    });
     expect(deck.stacks[0]!.slides[0]!.layout).toBe('bullets');
   });
 });

@@ -62,8 +62,14 @@ describe('front matter and source decoding', () => {
   });
 
   it('refuses code front matter and unclosed front matter', () => {
-    expect(errorOf(() => splitFrontMatter('---js\n{}\n---\n', 'd.md'))).toMatchObject({ code: 'FRONT_MATTER_CODE', pos: { line: 1 } });
-    expect(errorOf(() => splitFrontMatter('---\ntitle: x\n', 'd.md'))).toMatchObject({ code: 'FRONT_MATTER_UNCLOSED', pos: { line: 1 } });
+    expect(errorOf(() => splitFrontMatter('---js\n{}\n---\n', 'd.md'))).toMatchObject({
+      code: 'FRONT_MATTER_CODE',
+      pos: { line: 1 },
+    });
+    expect(errorOf(() => splitFrontMatter('---\ntitle: x\n', 'd.md'))).toMatchObject({
+      code: 'FRONT_MATTER_UNCLOSED',
+      pos: { line: 1 },
+    });
   });
 
   it('drops a BOM and folds CRLF without moving lines', () => {
@@ -73,6 +79,9 @@ describe('front matter and source decoding', () => {
 
   it('names the line of invalid UTF-8', () => {
     const bytes = new Uint8Array([...new TextEncoder().encode('ok\nok\nbad '), 0xff, 0x0a]);
-    expect(errorOf(() => decodeSource(bytes, 'd.md'))).toMatchObject({ code: 'SOURCE_ENCODING', pos: { line: 3, column: 5 } });
+    expect(errorOf(() => decodeSource(bytes, 'd.md'))).toMatchObject({
+      code: 'SOURCE_ENCODING',
+      pos: { line: 3, column: 5 },
+    });
   });
 });

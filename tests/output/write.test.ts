@@ -7,7 +7,11 @@ import { hashTree, makeProject } from '../helpers/fs.js';
 
 describe('atomic output', () => {
   it('replaces a deck folder whole, dropping files the new build no longer has', async () => {
-    const dir = makeProject({ 'dist/a/old.txt': 'old', 'dist/a/index.html': 'v1', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
+    const dir = makeProject({
+      'dist/a/old.txt': 'old',
+      'dist/a/index.html': 'v1',
+      'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }),
+    });
     await writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }]);
     expect(readdirSync(join(dir, 'dist', 'a'))).toEqual(['index.html']);
     expect(readFileSync(join(dir, 'dist', 'a', 'index.html'), 'utf8')).toBe('v2');
@@ -15,24 +19,35 @@ describe('atomic output', () => {
   });
 
   it('stops on an interrupt before swapping anything in', async () => {
-    const dir = makeProject({ 'dist/a/index.html': 'v1', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
+    const dir = makeProject({
+      'dist/a/index.html': 'v1',
+      'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }),
+    });
     const before = hashTree(join(dir, 'dist'));
     const controller = new AbortController();
     controller.abort();
     await expect(
-      writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }], { signal: controller.signal }),
+      writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }], {
+        signal: controller.signal,
+      }),
     ).rejects.toMatchObject({ code: 'INTERRUPTED', exitCode: 130 });
     expect(hashTree(join(dir, 'dist'))).toBe(before);
   });
 
   it('keeps the previous folder when work before the swap fails', async () => {
-    const dir = makeProject({ 'dist/a/index.html': 'v1', 'dist/a/a.pdf': 'old pdf', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
+    const dir = makeProject({
+      'dist/a/index.html': 'v1',
+      'dist/a/a.pdf': 'old pdf',
+      'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }),
+    });
     const before = hashTree(join(dir, 'dist'));
     const failing = async (): Promise<void> => {
       throw Object.assign(new Error('printer on fire'), { code: 'X' });
     };
     await expect(
-      writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }], { beforeSwap: failing }),
+      writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }], {
+        beforeSwap: failing,
+      }),
     ).rejects.toMatchObject({ code: 'OUTPUT_WRITE' });
     expect(hashTree(join(dir, 'dist'))).toBe(before);
   });
@@ -42,7 +57,12 @@ describe('atomic output', () => {
     const controller = new AbortController();
     controller.abort();
     let stderr = '';
-    const code = await runCli(['build', '--no-pdf'], { cwd: dir, stdout: () => {}, stderr: (t) => (stderr += t), signal: controller.signal });
+    const code = await runCli(['build', '--no-pdf'], {
+      cwd: dir,
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+      signal: controller.signal,
+    });
     expect(code).toBe(130);
     expect(stderr).toContain('error[INTERRUPTED]');
     expect(readdirSync(dir)).toEqual(['decks']);

@@ -11,7 +11,10 @@ import { runLectern } from './invariants.js';
 // Attacks on "safe by default", each through the real CLI and, where a browser is involved,
 // real Chromium, with a logging server on 127.0.0.1 standing in for "remote".
 const browserPath = browserForTests('attack tests');
-const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==', 'base64');
+const pixel = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attributes and CSS', () => {
   let log: LoggingServer;
@@ -73,13 +76,23 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
     const build = await runLectern(['build', '--pdf-notes'], dir);
     expect(build.code, build.stderr).toBe(0);
     // Each removal is reported at its line.
-    expect(build.stderr).toMatch(/decks\/notes\.md:9:\d+: warning\[HTML_REMOVED\]: removed onerror on <img> in data-notes/);
+    expect(build.stderr).toMatch(
+      /decks\/notes\.md:9:\d+: warning\[HTML_REMOVED\]: removed onerror on <img> in data-notes/,
+    );
     expect(build.stderr).toMatch(/decks\/notes\.md:15:\d+: warning\[HTML_REMOVED\]: removed <svg> in data-notes/);
     expect(build.stderr).toMatch(/decks\/notes\.md:19:\d+: warning\[HTML_REMOVED\]: removed data-markdown on <aside>/);
-    expect(build.stderr).toMatch(/decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <a> \(previews a page from the network\)/);
-    expect(build.stderr).toMatch(/decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <span>/);
+    expect(build.stderr).toMatch(
+      /decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <a> \(previews a page from the network\)/,
+    );
+    expect(build.stderr).toMatch(
+      /decks\/notes\.md:23:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <span>/,
+    );
     // Reveal previews the href for any value not starting with "http", and is off only for "false" exactly.
-    expect(build.stderr.split('\n').filter((l) => /notes\.md:24:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <a>/.test(l))).toHaveLength(2);
+    expect(
+      build.stderr
+        .split('\n')
+        .filter((l) => /notes\.md:24:\d+: warning\[HTML_REMOVED\]: removed data-preview-link on <a>/.test(l)),
+    ).toHaveLength(2);
     const html = readFileSync(join(dir, 'dist/notes/index.html'), 'utf8');
     expect(html).not.toMatch(/onerror|onload|data-markdown|data-preview-link/);
     expect(html).toContain('data-notes="&lt;img src&#x3D;&quot;x&quot;&gt;&lt;b&gt;kept&lt;/b&gt;"');
@@ -92,14 +105,23 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
     try {
       // The inline notes (showNotes) are on screen with the sanitised HTML only.
       await page.evaluate(() => (window as any).Reveal.slide(1, 0));
-      expect(await page.evaluate(() => document.querySelector('.reveal .speaker-notes')?.innerHTML)).toBe('<img src="x"><b>kept</b>');
+      expect(await page.evaluate(() => document.querySelector('.reveal .speaker-notes')?.innerHTML)).toBe(
+        '<img src="x"><b>kept</b>',
+      );
       // The speaker view: its notes are the sanitised HTML, with no link that runs script.
-      const popup = new Promise<Page>((resolve) => browser.browser.once('targetcreated', async (t) => resolve((await t.page())!)));
+      const popup = new Promise<Page>((resolve) =>
+        browser.browser.once('targetcreated', async (t) => resolve((await t.page())!)),
+      );
       await page.evaluate(() => (window as any).Reveal.slide(3, 0));
       await page.keyboard.press('s');
       const speaker = await popup;
-      await speaker.waitForFunction(() => document.querySelector('.speaker-controls-notes .value')?.innerHTML.includes('click'), { timeout: 10_000 });
-      expect(await speaker.evaluate(() => document.querySelectorAll('.speaker-controls-notes a[href^="javascript"]').length)).toBe(0);
+      await speaker.waitForFunction(
+        () => document.querySelector('.speaker-controls-notes .value')?.innerHTML.includes('click'),
+        { timeout: 10_000 },
+      );
+      expect(
+        await speaker.evaluate(() => document.querySelectorAll('.speaker-controls-notes a[href^="javascript"]').length),
+      ).toBe(0);
       await speaker.close();
       // A click on the would-be preview opens nothing (the link itself is a plain link, asserted above).
       await page.evaluate(() => (window as any).Reveal.slide(4, 0));
@@ -146,42 +168,66 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
 
   it.each([
     ['a character reference in the scheme of a Markdown image', '![a](&#104;ttp://REMOTE_HOST/md-entity.png)'],
-    ['a character reference in a Markdown image in the notes', 'Text.\n\nNote: ![a](h&#x74;tp://REMOTE_HOST/notes-entity.png)'],
+    [
+      'a character reference in a Markdown image in the notes',
+      'Text.\n\nNote: ![a](h&#x74;tp://REMOTE_HOST/notes-entity.png)',
+    ],
     ['a tab inside the scheme of an image', '<img src="ht&#9;tp://REMOTE_HOST/tab.png" alt="x">'],
     ['a newline inside the scheme of a lazy image', '<img data-src="ht&#10;tp://REMOTE_HOST/newline.png" alt="x">'],
-  ])('%s is the remote URL the browser reads: an error at its line with `remote: error`, never a link in the built deck', async (_name, html) => {
-    const host = new URL(log.url).host;
-    const files = { 'decks/tab.md': `## Slide\n\n${html.replace('REMOTE_HOST', host)}\n`, [`decks/ht\ttp:/${host}/tab.png`]: pixel, 'decks/&': pixel };
-    const strict = makeProject({ ...files, 'lectern.config.yaml': 'remote: error\n' });
-    const run = await runLectern(['build', '--no-pdf'], strict);
-    expect(run.code).toBe(1);
-    expect(run.stderr.split('\n')[0]).toMatch(/^decks\/tab\.md:[35]:\d+: error\[ASSET_REMOTE\]/);
-    // By default the file is fetched at build time (here the server sends no image): the
-    // deck shows a placeholder and names no remote URL.
-    const dir = makeProject(files);
-    const built = await runLectern(['build', '--no-pdf'], dir);
-    expect(built.code).toBe(0);
-    expect(built.stderr).toMatch(/^decks\/tab\.md:[35]:\d+: warning\[ASSET_MISSING\]: .* could not be downloaded \(not an image or media file\)/m);
-    const out = readFileSync(join(dir, 'dist/tab/index.html'), 'utf8');
-    expect(out).not.toContain(host);
-    expect(out).toContain('class="lectern-missing"');
-  });
+  ])(
+    '%s is the remote URL the browser reads: an error at its line with `remote: error`, never a link in the built deck',
+    async (_name, html) => {
+      const host = new URL(log.url).host;
+      const files = {
+        'decks/tab.md': `## Slide\n\n${html.replace('REMOTE_HOST', host)}\n`,
+        [`decks/ht\ttp:/${host}/tab.png`]: pixel,
+        'decks/&': pixel,
+      };
+      const strict = makeProject({ ...files, 'lectern.config.yaml': 'remote: error\n' });
+      const run = await runLectern(['build', '--no-pdf'], strict);
+      expect(run.code).toBe(1);
+      expect(run.stderr.split('\n')[0]).toMatch(/^decks\/tab\.md:[35]:\d+: error\[ASSET_REMOTE\]/);
+      // By default the file is fetched at build time (here the server sends no image): the
+      // deck shows a placeholder and names no remote URL.
+      const dir = makeProject(files);
+      const built = await runLectern(['build', '--no-pdf'], dir);
+      expect(built.code).toBe(0);
+      expect(built.stderr).toMatch(
+        /^decks\/tab\.md:[35]:\d+: warning\[ASSET_MISSING\]: .* could not be downloaded \(not an image or media file\)/m,
+      );
+      const out = readFileSync(join(dir, 'dist/tab/index.html'), 'utf8');
+      expect(out).not.toContain(host);
+      expect(out).toContain('class="lectern-missing"');
+    },
+  );
 
   it.each([
     ['data-background-image', 'a.png?,REMOTE/list-image'],
     ['data-background-video', 'a.mp4,REMOTE/list-video'],
     ['data-background', 'a.png?,REMOTE/list-background'],
-  ])('a remote item hidden in a %s list is an error at its line with `remote: error`, and never reaches the built deck', async (attr, value) => {
-    const files = { 'decks/list.md': `## Slide\n\n<!-- .slide: ${attr}="${value.replace('REMOTE', log.url)}" -->\n`, 'decks/a.png': pixel, 'decks/a.mp4': pixel };
-    const run = await runLectern(['build', '--no-pdf'], makeProject({ ...files, 'lectern.config.yaml': 'remote: error\n' }));
-    expect(run.code).toBe(1);
-    expect(run.stderr.split('\n')[0]).toMatch(/^decks\/list\.md:3:\d+: error\[ASSET_REMOTE\]: "http:\/\/127\.0\.0\.1:\d+\/list-/);
-    const dir = makeProject(files);
-    expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
-    const out = readFileSync(join(dir, 'dist/list/index.html'), 'utf8');
-    expect(out).not.toContain('127.0.0.1');
-    expect(out).toMatch(/data-background(-image|-video)?="a\.(png\?|mp4)"/);
-  });
+  ])(
+    'a remote item hidden in a %s list is an error at its line with `remote: error`, and never reaches the built deck',
+    async (attr, value) => {
+      const files = {
+        'decks/list.md': `## Slide\n\n<!-- .slide: ${attr}="${value.replace('REMOTE', log.url)}" -->\n`,
+        'decks/a.png': pixel,
+        'decks/a.mp4': pixel,
+      };
+      const run = await runLectern(
+        ['build', '--no-pdf'],
+        makeProject({ ...files, 'lectern.config.yaml': 'remote: error\n' }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr.split('\n')[0]).toMatch(
+        /^decks\/list\.md:3:\d+: error\[ASSET_REMOTE\]: "http:\/\/127\.0\.0\.1:\d+\/list-/,
+      );
+      const dir = makeProject(files);
+      expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
+      const out = readFileSync(join(dir, 'dist/list/index.html'), 'utf8');
+      expect(out).not.toContain('127.0.0.1');
+      expect(out).toMatch(/data-background(-image|-video)?="a\.(png\?|mp4)"/);
+    },
+  );
 });
 
 describe.skipIf(!browserPath)('PDF export and check reach nothing but the deck', () => {
@@ -221,20 +267,37 @@ fetch(L + '/fetch');
     ['build', ['build']],
     ['build --pdf-notes --pdf-fragments', ['build', '--pdf-notes', '--pdf-fragments']],
     ['check', ['check']],
-  ])('%s: WebSocket, workers, popups, beacons, WebRTC and fetches are refused and reported, none arrives', async (_name, args) => {
-    const dir = makeProject({ 'decks/egress.md': egressDeck(log.url, log.udpPort) });
-    const connections = log.connections();
-    const run = await runLectern(args, dir);
-    expect(run.code, run.stderr).toBe(0);
-    // Give a late request time to arrive, were one on its way.
-    await new Promise((r) => setTimeout(r, 500));
-    expect(log.hits).toEqual([]);
-    expect(log.connections()).toBe(connections);
-    const blocked = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.includes('warning[REQUEST_BLOCKED]'));
-    // The check walks a one-slide deck quicker than a worker starts: it reports what came while it looked.
-    const seen = args[0] === 'check' ? ['/popup', '/fetch', `127.0.0.1:${log.port} (a WebSocket`] : ['/worker', '/shared-worker', '/popup', '/beacon', '/event-source', '/fetch', `127.0.0.1:${log.port} (a WebSocket`];
-    for (const what of seen) {
-      expect(blocked.some((l) => l.includes(what)), `${what} in\n${blocked.join('\n')}`).toBe(true);
-    }
-  });
+  ])(
+    '%s: WebSocket, workers, popups, beacons, WebRTC and fetches are refused and reported, none arrives',
+    async (_name, args) => {
+      const dir = makeProject({ 'decks/egress.md': egressDeck(log.url, log.udpPort) });
+      const connections = log.connections();
+      const run = await runLectern(args, dir);
+      expect(run.code, run.stderr).toBe(0);
+      // Give a late request time to arrive, were one on its way.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(log.hits).toEqual([]);
+      expect(log.connections()).toBe(connections);
+      const blocked = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.includes('warning[REQUEST_BLOCKED]'));
+      // The check walks a one-slide deck quicker than a worker starts: it reports what came while it looked.
+      const seen =
+        args[0] === 'check'
+          ? ['/popup', '/fetch', `127.0.0.1:${log.port} (a WebSocket`]
+          : [
+              '/worker',
+              '/shared-worker',
+              '/popup',
+              '/beacon',
+              '/event-source',
+              '/fetch',
+              `127.0.0.1:${log.port} (a WebSocket`,
+            ];
+      for (const what of seen) {
+        expect(
+          blocked.some((l) => l.includes(what)),
+          `${what} in\n${blocked.join('\n')}`,
+        ).toBe(true);
+      }
+    },
+  );
 });

@@ -16,24 +16,60 @@ import { browserForTests } from '../helpers/browser.js';
 
 const browserPath = browserForTests('sanitiser browser tests');
 
-const forbiddenElements = new Set(['script', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'form', 'meta', 'base', 'link', 'style', 'template', 'noscript', 'video', 'audio', 'source', 'input', 'button', 'textarea', 'select', 'isindex', 'keygen', 'marquee', 'listing', 'image']);
+const forbiddenElements = new Set([
+  'script',
+  'iframe',
+  'frame',
+  'object',
+  'embed',
+  'svg',
+  'math',
+  'form',
+  'meta',
+  'base',
+  'link',
+  'style',
+  'template',
+  'noscript',
+  'video',
+  'audio',
+  'source',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'isindex',
+  'keygen',
+  'marquee',
+  'listing',
+  'image',
+]);
 
 /** What, in parsed HTML, could run script or load another page: element and attribute names. */
 function dangersIn(html: string, attributes: Record<string, string> = {}): string[] {
   const found: string[] = [];
   const checkAttribute = (tag: string, name: string, value: string): void => {
-    const plain = value.replace(/[\s\u0000-\u001f\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g, '').toLowerCase();
+    const plain = value
+      .replace(/[\s\u0000-\u001f\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g, '')
+      .toLowerCase();
     if (name.startsWith('on')) found.push(`${name} on ${tag}`);
-    else if (/^(javascript|vbscript|data:text|data:application|data:image\/svg)/.test(plain) && name !== 'title' && name !== 'alt') found.push(`${name}=${plain.slice(0, 20)} on ${tag}`);
+    else if (
+      /^(javascript|vbscript|data:text|data:application|data:image\/svg)/.test(plain) &&
+      name !== 'title' &&
+      name !== 'alt'
+    )
+      found.push(`${name}=${plain.slice(0, 20)} on ${tag}`);
     else if (name === 'style' && /url\(|expression\(/.test(plain)) found.push(`style on ${tag}`);
-    else if (['srcdoc', 'data-background-iframe', 'formaction', 'action', 'xlink:href'].includes(name)) found.push(`${name} on ${tag}`);
+    else if (['srcdoc', 'data-background-iframe', 'formaction', 'action', 'xlink:href'].includes(name))
+      found.push(`${name} on ${tag}`);
   };
   const walk = (node: any): void => {
     for (const child of node.children ?? []) {
       if (child.type === 'tag' || child.type === 'script' || child.type === 'style') {
         if (forbiddenElements.has(child.name.toLowerCase()) && child.name !== 'input') found.push(`<${child.name}>`);
         if (child.name === 'input' && (child.attribs.type ?? '').toLowerCase() !== 'checkbox') found.push('<input>');
-        for (const [name, value] of Object.entries(child.attribs as Record<string, string>)) checkAttribute(child.name, name.toLowerCase(), value);
+        for (const [name, value] of Object.entries(child.attribs as Record<string, string>))
+          checkAttribute(child.name, name.toLowerCase(), value);
       }
       walk(child);
     }
@@ -52,10 +88,14 @@ describe('the sanitiser against public vector lists', () => {
 
   it('reports what it removes: a warning for nearly every vector that carried something to run', () => {
     const carrying = allVectors.filter((vector) => {
-      const comments = [...vector.matchAll(/<!--\s*\.(?:slide|element):([\s\S]*?)-->/g)].map((m) => `<b ${m[1]}></b>`).join('');
+      const comments = [...vector.matchAll(/<!--\s*\.(?:slide|element):([\s\S]*?)-->/g)]
+        .map((m) => `<b ${m[1]}></b>`)
+        .join('');
       return dangersIn(vector + comments).length > 0;
     });
-    const silent = carrying.filter((vector) => !modelOf(`## V\n\n${vector}\n`).warnings.some((w) => w.code === 'HTML_REMOVED'));
+    const silent = carrying.filter(
+      (vector) => !modelOf(`## V\n\n${vector}\n`).warnings.some((w) => w.code === 'HTML_REMOVED'),
+    );
     // Those left are written so that Markdown keeps them as text, escaped: nothing was removed.
     for (const vector of silent) expect(modelOf(`## V\n\n${vector}\n`).stacks[0]!.slides[0]!.body).toContain('&lt;');
     expect(silent.length).toBeLessThan(carrying.length * 0.15);
@@ -105,13 +145,14 @@ describe('templates cannot reach prototypes', () => {
       'templates/p/template.yaml': 'name: p\nextends: default\n',
       'templates/p/partials/header.hbs':
         '<header>[{{constructor}}][{{constructor.name}}][{{lookup this "constructor"}}][{{__proto__}}][{{#with __proto__}}w{{/with}}][{{__lookupGetter__}}][{{lookup (lookup this "constructor") "prototype"}}][{{deck.meta.title.constructor.name}}][{{#each __proto__}}e{{/each}}]</header>\n',
-      'decks/d.md': '---\ntemplate: p\ntitle: "{{constructor.constructor(\'return process\')()}}"\n---\n\n## Use {{this}} and {{#each x}}{{/each}}\n\n{{constructor.constructor("return 1")()}} and {{> header}}\n',
+      'decks/d.md':
+        '---\ntemplate: p\ntitle: "{{constructor.constructor(\'return process\')()}}"\n---\n\n## Use {{this}} and {{#each x}}{{/each}}\n\n{{constructor.constructor("return 1")()}} and {{> header}}\n',
     });
     const out = mkdtempSync(join(tmpdir(), 'lectern-proto-'));
     const { decks } = await buildAll({ projectDir: dir, outDir: out, pdf: false });
     const html = (await import('node:fs')).readFileSync(join(out, 'd', 'index.html'), 'utf8');
     expect(html).toContain('<header>[][][][][][][][][]</header>');
-    expect(html).toContain("<h1 class=\"deck-title\">{{constructor.constructor(&#39;return process&#39;)()}}</h1>");
+    expect(html).toContain('<h1 class="deck-title">{{constructor.constructor(&#39;return process&#39;)()}}</h1>');
     expect(html).toContain('Use {{this}} and {{#each x}}{{/each}}');
     expect(html).toContain('{{constructor.constructor("return 1")()}} and {{&gt; header}}');
     expect(decks[0]!.deck.slideCount).toBe(2);
@@ -122,8 +163,13 @@ describe('templates cannot reach prototypes', () => {
   it('refuses helperMissing, blockHelperMissing and log in templates', () => {
     for (const name of ['helperMissing', 'blockHelperMissing', 'log']) {
       const template = loadTemplate('default', { projectDir: repoRoot });
-      const broken = { ...template, partials: { ...template.partials, header: { file: 'header.hbs', source: `{{${name} "x"}}` } } };
-      expect(() => compileTemplate(broken)).toThrow(expect.objectContaining({ code: 'TEMPLATE_HELPER_ARGS', pos: { file: 'header.hbs', line: 1, column: 1 } }));
+      const broken = {
+        ...template,
+        partials: { ...template.partials, header: { file: 'header.hbs', source: `{{${name} "x"}}` } },
+      };
+      expect(() => compileTemplate(broken)).toThrow(
+        expect.objectContaining({ code: 'TEMPLATE_HELPER_ARGS', pos: { file: 'header.hbs', line: 1, column: 1 } }),
+      );
     }
   });
 });
@@ -161,10 +207,32 @@ describe('pathological Markdown', () => {
 
 describe('properties (fast-check)', () => {
   const line = fc.oneof(
-    fc.constantFrom('# Section', '## Slide', '### Sub', '---', '----', 'Note: said', '+ item', '- item', '> quote', '```', '<!-- layout: two-column -->', '<!-- column -->', '<!-- layout: nope -->', '<div>', '</div>', '![i](i.png)', '| a | b |', '|---|---|', ''),
+    fc.constantFrom(
+      '# Section',
+      '## Slide',
+      '### Sub',
+      '---',
+      '----',
+      'Note: said',
+      '+ item',
+      '- item',
+      '> quote',
+      '```',
+      '<!-- layout: two-column -->',
+      '<!-- column -->',
+      '<!-- layout: nope -->',
+      '<div>',
+      '</div>',
+      '![i](i.png)',
+      '| a | b |',
+      '|---|---|',
+      '',
+    ),
     fc.string({ maxLength: 40 }),
   );
-  const outline = fc.tuple(fc.boolean(), fc.array(line, { maxLength: 40 })).map(([front, lines]) => (front ? '---\ntitle: T\n---\n' : '') + lines.join('\n'));
+  const outline = fc
+    .tuple(fc.boolean(), fc.array(line, { maxLength: 40 }))
+    .map(([front, lines]) => (front ? '---\ntitle: T\n---\n' : '') + lines.join('\n'));
   const template = compileTemplate(loadTemplate('default', { projectDir: repoRoot }));
 
   it('any outline gives a model whose slides point inside the file, or a DeckError', () => {
@@ -173,14 +241,22 @@ describe('properties (fast-check)', () => {
         const lines = text.split('\n').length;
         try {
           const deck = modelOf(text);
-          for (const stack of deck.stacks) for (const slide of stack.slides) {
-            expect(slide.pos.line).toBeGreaterThanOrEqual(1);
-            expect(slide.pos.line).toBeLessThanOrEqual(lines);
-          }
+          for (const stack of deck.stacks)
+            for (const slide of stack.slides) {
+              expect(slide.pos.line).toBeGreaterThanOrEqual(1);
+              expect(slide.pos.line).toBeLessThanOrEqual(lines);
+            }
           for (const warning of deck.warnings) expect(warning.pos.line ?? 1).toBeLessThanOrEqual(lines);
         } catch (err) {
-          if (!(err instanceof DeckError || (err instanceof DeckErrors && err.errors.every((e) => e instanceof DeckError)))) throw err;
-          for (const e of err instanceof DeckErrors ? err.errors : [err]) expect(e.pos?.line ?? 1).toBeLessThanOrEqual(lines);
+          if (
+            !(
+              err instanceof DeckError ||
+              (err instanceof DeckErrors && err.errors.every((e) => e instanceof DeckError))
+            )
+          )
+            throw err;
+          for (const e of err instanceof DeckErrors ? err.errors : [err])
+            expect(e.pos?.line ?? 1).toBeLessThanOrEqual(lines);
         }
       }),
       { numRuns: 300 },
@@ -208,7 +284,10 @@ describe('properties (fast-check)', () => {
 describe('a 5,000-slide deck', () => {
   let dir: string;
   beforeAll(() => {
-    const slides = Array.from({ length: 5000 }, (_, i) => `## Slide ${i + 1}\n\n- one\n- two\n${i % 7 === 0 ? '\nNote: n\n' : ''}`);
+    const slides = Array.from(
+      { length: 5000 },
+      (_, i) => `## Slide ${i + 1}\n\n- one\n- two\n${i % 7 === 0 ? '\nNote: n\n' : ''}`,
+    );
     dir = makeProject({ 'decks/big.md': `---\ntitle: Big\n---\n\n${slides.join('\n')}` });
   });
   afterAll(() => undefined);
@@ -232,7 +311,9 @@ describe('a 5,000-slide deck', () => {
       expect(run.stdout).toMatch(/pdf decks\/big\.md -> dist\/big\/big\.pdf \(5001 pages/);
     } else {
       expect(run.code).toBe(4);
-      expect(run.stderr.split('\n')[0]).toMatch(/^decks\/big\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for /);
+      expect(run.stderr.split('\n')[0]).toMatch(
+        /^decks\/big\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for /,
+      );
     }
     expect(chromiumOf(run.tmp)).toEqual([]);
     const { readdirSync } = await import('node:fs');

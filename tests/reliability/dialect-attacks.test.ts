@@ -8,7 +8,10 @@ import { runLectern } from './invariants.js';
 
 // The attacks found on reading other tools' decks and on the asset rules that came with them,
 // each through the real CLI, each closed by a change of mechanism.
-const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==', 'base64');
+const pixel = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('decks of other tools and their files, attacked', () => {
   let log: LoggingServer;
@@ -18,11 +21,16 @@ describe('decks of other tools and their files, attacked', () => {
   afterAll(async () => log?.close());
 
   it('a stylesheet in UTF-16 (read otherwise by the browser) is never linked', async () => {
-    const css = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`⨯{}body{background:url(${log.url}/css-utf16)}⼪{}`, 'utf16le')]);
+    const css = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`⨯{}body{background:url(${log.url}/css-utf16)}⼪{}`, 'utf16le'),
+    ]);
     const dir = makeProject({ 'decks/a.md': '---\ncss: evil.css\n---\n\n## A\n', 'decks/evil.css': css });
     const run = await runLectern(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('decks/a.md:2:1: warning[HTML_REMOVED]: stylesheet "evil.css" is not linked: it is not UTF-8 text');
+    expect(run.stderr).toContain(
+      'decks/a.md:2:1: warning[HTML_REMOVED]: stylesheet "evil.css" is not linked: it is not UTF-8 text',
+    );
     const html = readFileSync(join(dir, 'dist/a/index.html'), 'utf8');
     expect(html).not.toContain('evil.css');
     expect(existsSync(join(dir, 'dist/a/evil.css'))).toBe(false);
@@ -30,7 +38,8 @@ describe('decks of other tools and their files, attacked', () => {
 
   it('no file but media leaves the project from outside the deck folder, and nothing hidden', async () => {
     const dir = makeProject({
-      'Downloads/talk/deck.md': '## Slide\n\n![](../../.ssh/id_rsa)\n\n<img src="../../.env" alt="">\n\n![](../../notes.txt)\n\n![](../../.cache/x.png)\n',
+      'Downloads/talk/deck.md':
+        '## Slide\n\n![](../../.ssh/id_rsa)\n\n<img src="../../.env" alt="">\n\n![](../../notes.txt)\n\n![](../../.cache/x.png)\n',
       '.ssh/id_rsa': 'PRIVATE KEY',
       '.env': 'TOKEN=1',
       'notes.txt': 'private',
@@ -38,7 +47,9 @@ describe('decks of other tools and their files, attacked', () => {
     });
     const run = await runLectern(['build', 'Downloads/talk/deck.md', '--no-pdf'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g)).toHaveLength(4);
+    expect(
+      run.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g),
+    ).toHaveLength(4);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
@@ -55,7 +66,9 @@ describe('decks of other tools and their files, attacked', () => {
     const root = await runLectern(['build', 'root.md', '--no-pdf'], dir);
     expect(root.code).toBe(1);
     // A text file named .png is left to `lectern check` (IMAGE_BROKEN): its name is all a deck controls.
-    expect(root.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g)).toHaveLength(3);
+    expect(
+      root.stderr.match(/error\[ASSET_OUTSIDE\]: "[^"]+" is not an image, video or audio file the deck may carry/g),
+    ).toHaveLength(3);
     const linked = await runLectern(['build', 'decks/talk/talk.md', '--no-pdf'], dir);
     expect(linked.code).toBe(1);
     expect(linked.stderr.match(/error\[ASSET_OUTSIDE\]/g)).toHaveLength(3);
@@ -64,7 +77,11 @@ describe('decks of other tools and their files, attacked', () => {
 
   it('an SVG with script is not carried by a safe deck, as an image, a link or a download', async () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("${log.url}/svg")</script></svg>`;
-    const dir = makeProject({ 'decks/a.md': '## A\n\n![fig](x.svg)\n', 'decks/b.md': '## B\n\n[open the figure](x.svg)\n', 'decks/x.svg': svg });
+    const dir = makeProject({
+      'decks/a.md': '## A\n\n![fig](x.svg)\n',
+      'decks/b.md': '## B\n\n[open the figure](x.svg)\n',
+      'decks/x.svg': svg,
+    });
     const image = await runLectern(['build', 'decks/a.md', '--no-pdf'], dir);
     expect(image.code).toBe(1);
     expect(image.stderr).toContain('decks/a.md:3:1: error[ASSET_UNSAFE]: "x.svg" is an SVG with a <script>');
@@ -95,7 +112,9 @@ describe('decks of other tools and their files, attacked', () => {
     symlinkSync(elsewhere, join(linked, '.lectern-cache'));
     const second = await runLectern(['build', '--no-pdf'], linked);
     expect(second.code).toBe(0);
-    expect(second.stderr).toContain('could not be downloaded (.lectern-cache must be a folder of the project, not a link)');
+    expect(second.stderr).toContain(
+      'could not be downloaded (.lectern-cache must be a folder of the project, not a link)',
+    );
     expect(readdirSync(elsewhere)).toEqual([]);
   });
 
@@ -104,8 +123,13 @@ describe('decks of other tools and their files, attacked', () => {
     const run = await runLectern(['build', '--no-pdf'], dir, 30_000);
     expect(run.signal).toBeNull();
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/error\[FRONT_MATTER_INVALID\]: the pattern "\(a\|a\)\+b.*" takes more than 2 s on this deck/);
-    const nested = makeProject({ 'decks/a.md': '# A\n', 'decks/reveal-md.json': '{"notesSeparator":"^(\\\\w+\\\\s?)+$"}' });
+    expect(run.stderr).toMatch(
+      /error\[FRONT_MATTER_INVALID\]: the pattern "\(a\|a\)\+b.*" takes more than 2 s on this deck/,
+    );
+    const nested = makeProject({
+      'decks/a.md': '# A\n',
+      'decks/reveal-md.json': '{"notesSeparator":"^(\\\\w+\\\\s?)+$"}',
+    });
     const refused = await runLectern(['build', '--no-pdf'], nested, 30_000);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('a pattern with a repeated group inside a repetition');
@@ -119,7 +143,9 @@ describe('decks of other tools and their files, attacked', () => {
     });
     const run = await runLectern(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('decks/reveal-md.json:1:1: warning[OPTION_IGNORED]: "html" in decks/reveal-md.json is ignored');
+    expect(run.stderr).toContain(
+      'decks/reveal-md.json:1:1: warning[OPTION_IGNORED]: "html" in decks/reveal-md.json is ignored',
+    );
     expect(run.stderr).toContain('warning[HTML_REMOVED]: removed onerror on <img> (event handler)');
     expect(readFileSync(join(dir, 'dist/a/index.html'), 'utf8')).not.toContain('onerror');
   });

@@ -43,13 +43,30 @@ describe('output faults', () => {
     ['a read-only folder', 'EROFS'],
     ['permission denied', 'EACCES'],
   ])('%s: OUTPUT_WRITE, the previous output intact, no temporary files', async (_name, code) => {
-    const dir = makeProject({ 'dist/a/index.html': 'old', 'dist/a/a.pdf': 'old pdf', 'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }) });
+    const dir = makeProject({
+      'dist/a/index.html': 'old',
+      'dist/a/a.pdf': 'old pdf',
+      'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }),
+    });
     const before = hashTree(join(dir, 'dist'));
     for (const after of [0, 1, 3]) {
       await expect(
-        writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'new' }, { path: 'deck.json', content: '{}' }], copies: [] }], {
-          fs: failing(code, after),
-        }),
+        writeDecks(
+          join(dir, 'dist'),
+          [
+            {
+              name: 'a',
+              files: [
+                { path: 'index.html', content: 'new' },
+                { path: 'deck.json', content: '{}' },
+              ],
+              copies: [],
+            },
+          ],
+          {
+            fs: failing(code, after),
+          },
+        ),
       ).rejects.toMatchObject({ code: 'OUTPUT_WRITE', exitCode: 5 });
       expect(hashTree(join(dir, 'dist'))).toBe(before);
       expect(readdirSync(join(dir, 'dist'))).toEqual(['.lectern-output.json', 'a']);
@@ -72,10 +89,15 @@ describe('output faults', () => {
 
   it('a stale lock from a dead process is taken over, with a warning', async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
-    const dir = makeProject({ 'decks/d.md': good, 'dist/.lectern-lock': JSON.stringify({ pid: dead, since: '2026-01-01T00:00:00Z' }) });
+    const dir = makeProject({
+      'decks/d.md': good,
+      'dist/.lectern-lock': JSON.stringify({ pid: dead, since: '2026-01-01T00:00:00Z' }),
+    });
     const run = await cli(['build', '--no-pdf'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`dist/.lectern-lock: warning[LOCK_RECLAIMED]: took over a lock left by a Lectern that no longer runs (pid ${dead})`);
+    expect(run.stderr).toContain(
+      `dist/.lectern-lock: warning[LOCK_RECLAIMED]: took over a lock left by a Lectern that no longer runs (pid ${dead})`,
+    );
     expect(existsSync(join(dir, 'dist/.lectern-lock'))).toBe(false);
   });
 });
@@ -96,7 +118,11 @@ describe.skipIf(!browserPath)('browser faults', () => {
 
   it('a missing browser: exit 3, nothing written', async () => {
     const dir = makeProject({ 'decks/d.md': good });
-    await expectCleanFailure(dir, ['build', '--browser-path', '/no/such/chromium'], { code: 3, first: /^lectern: error\[BROWSER_NOT_FOUND\]/, withinMs: 10_000 });
+    await expectCleanFailure(dir, ['build', '--browser-path', '/no/such/chromium'], {
+      code: 3,
+      first: /^lectern: error\[BROWSER_NOT_FOUND\]/,
+      withinMs: 10_000,
+    });
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
@@ -104,26 +130,48 @@ describe.skipIf(!browserPath)('browser faults', () => {
     const dir = makeProject({ 'decks/good.md': good });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
     writeFileSync(join(dir, 'decks/stuck.md'), stuck);
-    await expectCleanFailure(dir, ['build', 'decks/stuck.md', '--timeout', '5'], { code: 4, first: /^decks\/stuck\.md: error\[RENDER_TIMEOUT\]: .*pdf-ready/, withinMs: 25_000 });
+    await expectCleanFailure(dir, ['build', 'decks/stuck.md', '--timeout', '5'], {
+      code: 4,
+      first: /^decks\/stuck\.md: error\[RENDER_TIMEOUT\]: .*pdf-ready/,
+      withinMs: 25_000,
+    });
   });
 
   it('an asset from a server that never answers: exit 4, naming the wait', async () => {
     const dir = makeProject({ 'decks/good.md': good });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
-    writeFileSync(join(dir, 'decks/slow.md'), `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`);
-    await expectCleanFailure(dir, ['build', 'decks/slow.md', '--allow-remote', '--timeout', '5'], { code: 4, first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for loading the deck/, withinMs: 25_000 });
+    writeFileSync(
+      join(dir, 'decks/slow.md'),
+      `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`,
+    );
+    await expectCleanFailure(dir, ['build', 'decks/slow.md', '--allow-remote', '--timeout', '5'], {
+      code: 4,
+      first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for loading the deck/,
+      withinMs: 25_000,
+    });
   });
 
   it('check: an asset that never answers is a timeout naming the wait, and nothing is written', async () => {
-    const dir = makeProject({ 'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n` });
-    await expectCleanFailure(dir, ['check', '--allow-remote', '--timeout', '5'], { code: 4, first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: checking timed out while waiting for loading the deck/, withinMs: 25_000 });
+    const dir = makeProject({
+      'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`,
+    });
+    await expectCleanFailure(dir, ['check', '--allow-remote', '--timeout', '5'], {
+      code: 4,
+      first: /^decks\/slow\.md: error\[RENDER_TIMEOUT\]: checking timed out while waiting for loading the deck/,
+      withinMs: 25_000,
+    });
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
   it('SIGINT during a check: exit 130 at once, browser closed, nothing written', async () => {
-    const dir = makeProject({ 'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n` });
+    const dir = makeProject({
+      'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`,
+    });
     const tmp = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'lectern-sig-'));
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'check', '--allow-remote'], { cwd: dir, env: { ...process.env, TMPDIR: tmp } });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'check', '--allow-remote'], {
+      cwd: dir,
+      env: { ...process.env, TMPDIR: tmp },
+    });
     onTestFinished(() => reap(child, tmp));
     const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
     const until = Date.now() + 20_000;
@@ -143,28 +191,37 @@ describe.skipIf(!browserPath)('browser faults', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 130],
-  ] as const)('%s during a PDF export: browser closed, partial files removed, previous output intact, exit %i', async (signal, code) => {
-    const dir = makeProject({ 'decks/good.md': good });
-    expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
-    const before = hashTree(join(dir, 'dist'));
-    writeFileSync(join(dir, 'decks/stuck.md'), stuck);
-    const tmp = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'lectern-sig-'));
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'build'], { cwd: dir, env: { ...process.env, TMPDIR: tmp } });
-    onTestFinished(() => reap(child, tmp));
-    const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-    const until = Date.now() + 20_000;
-    while (!(readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')) && chromiumOf(tmp).length > 0) && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill(signal);
-    expect(await exited).toBe(code);
-    expect(hashTree(join(dir, 'dist'))).toBe(before);
-    const until2 = Date.now() + 10_000;
-    while (chromiumOf(tmp).length > 0 && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
-    expect(chromiumOf(tmp)).toEqual([]);
-    expect(readdirSync(tmp)).toEqual([]);
-  });
+  ] as const)(
+    '%s during a PDF export: browser closed, partial files removed, previous output intact, exit %i',
+    async (signal, code) => {
+      const dir = makeProject({ 'decks/good.md': good });
+      expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
+      const before = hashTree(join(dir, 'dist'));
+      writeFileSync(join(dir, 'decks/stuck.md'), stuck);
+      const tmp = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'lectern-sig-'));
+      const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'build'], {
+        cwd: dir,
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      onTestFinished(() => reap(child, tmp));
+      const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+      const until = Date.now() + 20_000;
+      while (
+        !(readdirSync(join(dir, 'dist')).some((f) => f.startsWith('.lectern-tmp')) && chromiumOf(tmp).length > 0) &&
+        Date.now() < until
+      ) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      expect(hashTree(join(dir, 'dist'))).toBe(before);
+      const until2 = Date.now() + 10_000;
+      while (chromiumOf(tmp).length > 0 && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+      expect(chromiumOf(tmp)).toEqual([]);
+      expect(readdirSync(tmp)).toEqual([]);
+    },
+  );
 });
 
 describe('the preview server under load', () => {
@@ -178,14 +235,17 @@ describe('the preview server under load', () => {
   const get = (path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
       const url = new URL(session.url);
-      const req = request({ host: url.hostname, port: url.port, path, agent: false, headers: { host: url.host, ...headers } }, (res) => {
-        let body = '';
-        res.on('data', (d) => {
-          body += d;
-          if (res.headers['content-type']?.startsWith('text/event-stream')) res.destroy();
-        });
-        res.on('close', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        { host: url.hostname, port: url.port, path, agent: false, headers: { host: url.host, ...headers } },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+            if (res.headers['content-type']?.startsWith('text/event-stream')) res.destroy();
+          });
+          res.on('close', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -199,20 +259,49 @@ describe('the preview server under load', () => {
     await new Promise((r) => setTimeout(r, 200));
     const fdsBefore = openFds();
     const streams = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-          const url = new URL(session.url);
-          const req = request({ host: url.hostname, port: url.port, path: '/__lectern/events?deck=d', agent: false, headers: { host: url.host } }, resolve);
-          req.on('error', reject);
-          req.end();
-        }),
+      Array.from(
+        { length: 50 },
+        () =>
+          new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+            const url = new URL(session.url);
+            const req = request(
+              {
+                host: url.hostname,
+                port: url.port,
+                path: '/__lectern/events?deck=d',
+                agent: false,
+                headers: { host: url.host },
+              },
+              resolve,
+            );
+            req.on('error', reject);
+            req.end();
+          }),
       ),
     );
     expect(streams.every((s) => s.statusCode === 200)).toBe(true);
-    const paths = ['/d/index.html', '/index.html', '/d/_lectern/reveal/reveal.css', '/../etc/passwd', '/d/%2e%2e/%2e%2e/etc/passwd', '/nope'];
-    const expected: Record<string, number> = { '/d/index.html': 200, '/index.html': 200, '/d/_lectern/reveal/reveal.css': 200, '/../etc/passwd': 403, '/d/%2e%2e/%2e%2e/etc/passwd': 403, '/nope': 404 };
+    const paths = [
+      '/d/index.html',
+      '/index.html',
+      '/d/_lectern/reveal/reveal.css',
+      '/../etc/passwd',
+      '/d/%2e%2e/%2e%2e/etc/passwd',
+      '/nope',
+    ];
+    const expected: Record<string, number> = {
+      '/d/index.html': 200,
+      '/index.html': 200,
+      '/d/_lectern/reveal/reveal.css': 200,
+      '/../etc/passwd': 403,
+      '/d/%2e%2e/%2e%2e/etc/passwd': 403,
+      '/nope': 404,
+    };
     for (let batch = 0; batch < 20; batch++) {
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => get(paths[(batch + i) % paths.length]!).then((r) => [paths[(batch + i) % paths.length]!, r] as const)));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          get(paths[(batch + i) % paths.length]!).then((r) => [paths[(batch + i) % paths.length]!, r] as const),
+        ),
+      );
       for (const [path, res] of results) {
         expect(res.status, path).toBe(expected[path]);
         if (path === '/d/index.html') expect(res.body).toContain('<section');
@@ -220,7 +309,10 @@ describe('the preview server under load', () => {
       }
     }
     // Every stream hears a reload.
-    const heard = streams.map((s) => new Promise<boolean>((resolve) => s.on('data', (d) => String(d).includes('event: reload') && resolve(true))));
+    const heard = streams.map(
+      (s) =>
+        new Promise<boolean>((resolve) => s.on('data', (d) => String(d).includes('event: reload') && resolve(true))),
+    );
     session.server.send({ type: 'reload', deck: 'd' });
     expect(await Promise.all(heard)).toEqual(streams.map(() => true));
     for (const s of streams) s.destroy();

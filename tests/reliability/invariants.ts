@@ -16,11 +16,19 @@ export interface RunResult {
 }
 
 /** Runs the real `lectern` process with a private TMPDIR, killing it past `limitMs`. */
-export function runLectern(args: string[], cwd: string, limitMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export function runLectern(
+  args: string[],
+  cwd: string,
+  limitMs = 60_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
   const tmp = mkdtempSync(join(tmpdir(), 'lectern-rel-'));
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lectern.js'), ...args], { cwd, env: { ...process.env, ...env, TMPDIR: tmp } });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lectern.js'), ...args], {
+      cwd,
+      env: { ...process.env, ...env, TMPDIR: tmp },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -56,7 +64,12 @@ export interface Expected {
  * The invariants of every failure: the documented exit code, stderr naming the place, dist/
  * byte-identical, no temporary files, no Chromium left, and an end within the time bound.
  */
-export async function expectCleanFailure(dir: string, args: string[], expected: Expected, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export async function expectCleanFailure(
+  dir: string,
+  args: string[],
+  expected: Expected,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
   const dist = join(dir, 'dist');
   const before = existsSync(dist) ? hashTree(dist) : null;
   const limit = expected.withinMs ?? 30_000;

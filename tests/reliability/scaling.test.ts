@@ -9,32 +9,78 @@ import { runLectern } from './invariants.js';
  * quadratic work quadruples. No absolute time is asserted.
  */
 const shapes: [string, number, (n: number) => string][] = [
-  ['link reference definitions', 20_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `[r${i}]: /x${i}`).join('\n')}\n\n[r1] [r2]`],
+  [
+    'link reference definitions',
+    20_000,
+    (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `[r${i}]: /x${i}`).join('\n')}\n\n[r1] [r2]`,
+  ],
   ['short paragraphs', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `p ${i}`).join('\n\n')}`],
   ['HTML tags in one block', 20_000, (n) => `## A\n\n<div>\n${'<span>x</span>\n'.repeat(n)}</div>`],
   ['slides', 4_000, (n) => Array.from({ length: n }, (_, i) => `## S${i}\n\ntext ${i}`).join('\n\n')],
   ['list items', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `- item *${i}*`).join('\n')}`],
-  ['paragraphs of emphasis just under the limit', 100, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(450)).join('\n\n')}`],
-  ['table rows', 10_000, (n) => `## A\n\n| a | b |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | *x* |`).join('\n')}`],
-  ['lines of emphasis in one paragraph (refused)', 4_000, (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(499)).join('\n')}`],
+  [
+    'paragraphs of emphasis just under the limit',
+    100,
+    (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(450)).join('\n\n')}`,
+  ],
+  [
+    'table rows',
+    10_000,
+    (n) => `## A\n\n| a | b |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | *x* |`).join('\n')}`,
+  ],
+  [
+    'lines of emphasis in one paragraph (refused)',
+    4_000,
+    (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(499)).join('\n')}`,
+  ],
   ['removed elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<script>x</script>\n'.repeat(n)}</div>`],
   ['comments in one block', 10_000, (n) => `## A\n\n<div>\n${'<!-- c -->\n'.repeat(n)}</div>`],
   ['unwrapped elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<font>x</font>\n'.repeat(n)}</div>`],
   ['quotes with lazy continuation lines (refused past 1,000 lines)', 200_000, (n) => `## A\n\n${'> a\nb\n'.repeat(n)}`],
-  ['notes inside notes', 300, (n) => `## A\n\n<div data-notes="${Array.from({ length: n }, (_, d) => `&lt;b data-notes=&quot;${'&amp;'.repeat(d % 5)}x&quot;&gt;y&lt;/b&gt;`).join('')}">z</div>`],
+  [
+    'notes inside notes',
+    300,
+    (n) =>
+      `## A\n\n<div data-notes="${Array.from({ length: n }, (_, d) => `&lt;b data-notes=&quot;${'&amp;'.repeat(d % 5)}x&quot;&gt;y&lt;/b&gt;`).join('')}">z</div>`,
+  ],
   ['unclosed links', 20_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
   // The other tools' dialects.
-  ['Pandoc divs, spans, pauses and notes', 3_000, (n) => `% T\n\n## A {.x}\n\n${'::: {.box}\ntext [w]{.alert} ![i](i.png){width=5%}\n\n. . .\n\n::: notes\nsay\n:::\n:::\n\n'.repeat(n)}`],
+  [
+    'Pandoc divs, spans, pauses and notes',
+    3_000,
+    (n) =>
+      `% T\n\n## A {.x}\n\n${'::: {.box}\ntext [w]{.alert} ![i](i.png){width=5%}\n\n. . .\n\n::: notes\nsay\n:::\n:::\n\n'.repeat(n)}`,
+  ],
   ['Pandoc slides and sections', 3_000, (n) => `% T\n\n${'# S\n\n## A\n\ntext\n\n---\n\nmore\n\n'.repeat(n)}`],
-  ['Marp slides, directives and notes', 3_000, (n) => `---\nmarp: true\n---\n\n${'<!-- _class: lead -->\n<!-- a note -->\n# A\n\n* one\n\n---\n\n'.repeat(n)}`],
-  ['reveal-md separators and notes', 5_000, (n) => `---\nrevealOptions: {}\n---\n${'# A\ntext\nNote: say\n---\nb\n----\n'.repeat(n)}`],
+  [
+    'Marp slides, directives and notes',
+    3_000,
+    (n) => `---\nmarp: true\n---\n\n${'<!-- _class: lead -->\n<!-- a note -->\n# A\n\n* one\n\n---\n\n'.repeat(n)}`,
+  ],
+  [
+    'reveal-md separators and notes',
+    5_000,
+    (n) => `---\nrevealOptions: {}\n---\n${'# A\ntext\nNote: say\n---\nb\n----\n'.repeat(n)}`,
+  ],
   ['a deck read as Marp with comments never closed', 20_000, (n) => `---\nmarp: true\n---\n# A\n${'<!--\n'.repeat(n)}`],
-  ['a reveal-md slide of notes asides never closed', 20_000, (n) => `---\nrevealOptions: {}\n---\n# A\n${'<aside class="notes">x\n'.repeat(n)}`],
+  [
+    'a reveal-md slide of notes asides never closed',
+    20_000,
+    (n) => `---\nrevealOptions: {}\n---\n# A\n${'<aside class="notes">x\n'.repeat(n)}`,
+  ],
   ['a reveal-md slide of notes markers', 20_000, (n) => `# A\n---\n## B\n${'Note: x\n'.repeat(n)}`],
-  ['image and span openers on one Pandoc line', 40_000, (n) => `% T\n\n## A\n\n${'!['.repeat(n)}{x} ${'[a'.repeat(n)}]{.b}\n`],
+  [
+    'image and span openers on one Pandoc line',
+    40_000,
+    (n) => `% T\n\n## A\n\n${'!['.repeat(n)}{x} ${'[a'.repeat(n)}]{.b}\n`,
+  ],
   ['attribute braces on a Pandoc heading', 20_000, (n) => `% T\n\n## A${' {'.repeat(n)} {.x}\n`],
   ['one long comment line, dialect unknown', 8_000, (n) => `## A\n\n<!--${'a'.repeat(n)}\n`],
-  ['code fences never closed, longest first', 200, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => '\`'.repeat(3 + n - i)).join('\n\n')}\n`],
+  [
+    'code fences never closed, longest first',
+    200,
+    (n) => `## A\n\n${Array.from({ length: n }, (_, i) => '\`'.repeat(3 + n - i)).join('\n\n')}\n`,
+  ],
 ];
 
 /** CPU time, not wall time: other test files share the cores, and waiting for one is not work. */
@@ -52,21 +98,25 @@ function timeOnce(markdown: string): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe('near-linear work on pathological input', () => {
-  it.each(shapes)('%s: twice the input takes well under four times as long', (_name, n, make) => {
-    const small = make(n);
-    const large = make(2 * n);
-    timeOnce(small);
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      a.push(timeOnce(small));
-      b.push(timeOnce(large));
-    }
-    // The fastest of the interleaved runs, in CPU time: other test files share the two cores.
-    // Below a few milliseconds timer noise dominates, and no size grows quadratically there.
-    const ratio = Math.min(...b) / Math.max(Math.min(...a), 5);
-    expect(ratio).toBeLessThan(3);
-  }, 120_000);
+  it.each(shapes)(
+    '%s: twice the input takes well under four times as long',
+    (_name, n, make) => {
+      const small = make(n);
+      const large = make(2 * n);
+      timeOnce(small);
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        a.push(timeOnce(small));
+        b.push(timeOnce(large));
+      }
+      // The fastest of the interleaved runs, in CPU time: other test files share the two cores.
+      // Below a few milliseconds timer noise dominates, and no size grows quadratically there.
+      const ratio = Math.min(...b) / Math.max(Math.min(...a), 5);
+      expect(ratio).toBeLessThan(3);
+    },
+    120_000,
+  );
 });
 
 describe('bounded work through the real CLI', () => {
@@ -88,7 +138,8 @@ describe('bounded work through the real CLI', () => {
 
   it('HTML nested in data-notes at any depth is an error or a model, never INTERNAL', async () => {
     let value = 'x';
-    for (let d = 0; d < 700; d++) value = `<b data-notes="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">y</b>`;
+    for (let d = 0; d < 700; d++)
+      value = `<b data-notes="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">y</b>`;
     const dir = makeProject({ 'decks/deep.md': `## A\n\n<div>${value}</div>\n` });
     const run = await runLectern(['build', '--no-pdf'], dir);
     expect(run.stderr).not.toContain('INTERNAL');
@@ -96,28 +147,59 @@ describe('bounded work through the real CLI', () => {
   }, 60_000);
 
   it('320 lines of 499 emphasis pairs in one paragraph: an error at the line that crosses the limit', async () => {
-    const dir = makeProject({ 'decks/e.md': `## A\n\n${Array.from({ length: 320 }, () => '*a'.repeat(499)).join('\n')}\n` });
+    const dir = makeProject({
+      'decks/e.md': `## A\n\n${Array.from({ length: 320 }, () => '*a'.repeat(499)).join('\n')}\n`,
+    });
     const run = await runLectern(['build', '--no-pdf'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr.split('\n')[0]).toBe('decks/e.md:5:1: error[MARKDOWN_TOO_COMPLEX]: a paragraph with more than 1000 emphasis markers (* _ ~), from line 3 to here');
+    expect(run.stderr.split('\n')[0]).toBe(
+      'decks/e.md:5:1: error[MARKDOWN_TOO_COMPLEX]: a paragraph with more than 1000 emphasis markers (* _ ~), from line 3 to here',
+    );
   });
 
   it('a deck over 5 MB is refused at its first line, before it is parsed', async () => {
     const dir = makeProject({ 'decks/big.md': `## A\n\n${'word '.repeat(1_100_000)}\n` });
     const run = await runLectern(['build', '--no-pdf'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr.split('\n')[0]).toBe('decks/big.md:1:1: error[SOURCE_TOO_LARGE]: the file is 5.2 MB; a deck may be 5 MB at most');
+    expect(run.stderr.split('\n')[0]).toBe(
+      'decks/big.md:1:1: error[SOURCE_TOO_LARGE]: the file is 5.2 MB; a deck may be 5 MB at most',
+    );
   });
 
   it('YAML alias bombs and prototype names in front matter are errors at their line (exit 1), never INTERNAL', async () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    ].join('\n');
     const cases: [string, string, RegExp][] = [
       ['bomb', bomb, /^decks\/bomb\.md:3:8: error\[FRONT_MATTER_INVALID\]: YAML aliases expand too far/],
-      ['constructor', 'theme:\n  constructor: red', /^decks\/constructor\.md:3:3: error\[FRONT_MATTER_INVALID\]: "constructor" cannot be an option name$/],
-      ['proto', 'theme:\n  __proto__: red', /^decks\/proto\.md:3:3: error\[FRONT_MATTER_INVALID\]: "__proto__" cannot be an option name$/],
-      ['proto-top', '__proto__:\n  html: unsafe', /^decks\/proto-top\.md:2:1: error\[FRONT_MATTER_INVALID\]: "__proto__" cannot be an option name$/],
-      ['tostring', 'theme:\n  toString: red', /^decks\/tostring\.md:3:3: error\[THEME_UNKNOWN\]: template "default" has no theme variable "toString"$/],
-      ['hasown', 'theme:\n  hasOwnProperty: red', /^decks\/hasown\.md:3:3: error\[THEME_UNKNOWN\]: template "default" has no theme variable "hasOwnProperty"$/],
+      [
+        'constructor',
+        'theme:\n  constructor: red',
+        /^decks\/constructor\.md:3:3: error\[FRONT_MATTER_INVALID\]: "constructor" cannot be an option name$/,
+      ],
+      [
+        'proto',
+        'theme:\n  __proto__: red',
+        /^decks\/proto\.md:3:3: error\[FRONT_MATTER_INVALID\]: "__proto__" cannot be an option name$/,
+      ],
+      [
+        'proto-top',
+        '__proto__:\n  html: unsafe',
+        /^decks\/proto-top\.md:2:1: error\[FRONT_MATTER_INVALID\]: "__proto__" cannot be an option name$/,
+      ],
+      [
+        'tostring',
+        'theme:\n  toString: red',
+        /^decks\/tostring\.md:3:3: error\[THEME_UNKNOWN\]: template "default" has no theme variable "toString"$/,
+      ],
+      [
+        'hasown',
+        'theme:\n  hasOwnProperty: red',
+        /^decks\/hasown\.md:3:3: error\[THEME_UNKNOWN\]: template "default" has no theme variable "hasOwnProperty"$/,
+      ],
     ];
     for (const [name, yaml, expected] of cases) {
       const dir = makeProject({ [`decks/${name}.md`]: `---\n${yaml}\n---\n\n## A\n` });
@@ -130,6 +212,8 @@ describe('bounded work through the real CLI', () => {
     const dir = makeProject({ 'lectern.config.yaml': 'theme:\n  __proto__: red\n', 'decks/d.md': '## A\n' });
     const run = await runLectern(['build', '--no-pdf'], dir);
     expect(run.code).toBe(2);
-    expect(run.stderr.split('\n')[0]).toBe('lectern.config.yaml:2:3: error[CONFIG_INVALID]: "__proto__" cannot be an option name');
+    expect(run.stderr.split('\n')[0]).toBe(
+      'lectern.config.yaml:2:3: error[CONFIG_INVALID]: "__proto__" cannot be an option name',
+    );
   });
 });

@@ -10,7 +10,8 @@ describe('template inheritance', () => {
   it('overrides exactly the partial, layout and variables it names', async () => {
     const dir = makeProject({
       'decks/d.md': deck,
-      'templates/child/template.yaml': 'name: child\ndescription: test child\nextends: default\ntheme:\n  stripe: { css: --child-stripe, type: color }\n',
+      'templates/child/template.yaml':
+        'name: child\ndescription: test child\nextends: default\ntheme:\n  stripe: { css: --child-stripe, type: color }\n',
       'templates/child/layouts/bullets.hbs': '<div class="child-bullets">{{{title}}}</div>{{{body}}}\n',
       'templates/child/partials/footer.hbs': '<footer class="child-footer">child footer</footer>\n',
       'templates/child/assets/theme.css': ':root { --lectern-accent: #7c2d12; }\n',
@@ -63,14 +64,17 @@ describe('template inheritance', () => {
 describe('theme values in front matter', () => {
   it('sets declared variables, a logo and a footer without CSS', async () => {
     const dir = makeProject({
-      'decks/d.md': '---\ntitle: Themed\ntheme:\n  accent: "#c2410c"\n  font: "Georgia, serif"\n  logo: images/logo.png\n  footer: ACME internal\n---\n\n## One\n\ntext\n',
+      'decks/d.md':
+        '---\ntitle: Themed\ntheme:\n  accent: "#c2410c"\n  font: "Georgia, serif"\n  logo: images/logo.png\n  footer: ACME internal\n---\n\n## One\n\ntext\n',
       'decks/images/logo.png': png,
       'lectern.config.yaml': 'theme:\n  accent: "#000000"\n  size: 30px\n',
     });
     const run = await cli(['build', '--no-pdf', '--quiet'], dir);
     expect(run.stderr).toBe('');
     const html = readFileSync(join(dir, 'dist/d/index.html'), 'utf8');
-    expect(html).toContain('<style>:root {\n  --lectern-accent: #c2410c;\n  --lectern-size: 30px;\n  --lectern-font: Georgia, serif;\n}</style>');
+    expect(html).toContain(
+      '<style>:root {\n  --lectern-accent: #c2410c;\n  --lectern-size: 30px;\n  --lectern-font: Georgia, serif;\n}</style>',
+    );
     expect(html).toContain('<img class="slide-logo" src="images/logo.png" alt="">');
     expect(html.match(/<footer class="slide-footer">ACME internal<\/footer>/g)).toHaveLength(1);
     expect(existsSync(join(dir, 'dist/d/images/logo.png'))).toBe(true);
@@ -93,7 +97,17 @@ describe('scaffolding', () => {
     expect(run.stdout).toContain('created decks/first-talk.md');
     expect(run.stdout).toContain('built decks/first-talk.md -> dist/first-talk/index.html (13 slides)');
     const html = readFileSync(join(dir, 'dist/first-talk/index.html'), 'utf8');
-    for (const layout of ['title', 'section', 'bullets', 'quote', 'two-column', 'image', 'code', 'statement', 'closing']) {
+    for (const layout of [
+      'title',
+      'section',
+      'bullets',
+      'quote',
+      'two-column',
+      'image',
+      'code',
+      'statement',
+      'closing',
+    ]) {
       expect(html).toContain(`data-layout="${layout}"`);
     }
     expect(html).toMatch(/<li data-line="\d+" class="fragment">/);
@@ -109,7 +123,9 @@ describe('scaffolding', () => {
     const run = await cli(['new', 'template', 'brand', '--from', 'keynote'], dir);
     expect(run.code).toBe(0);
     expect(readFileSync(join(dir, 'templates/brand/template.yaml'), 'utf8')).toContain('extends: keynote');
-    expect(readFileSync(join(dir, 'templates/brand/assets/theme.css'), 'utf8')).toContain('/* --lectern-bg: #0d1117; */');
+    expect(readFileSync(join(dir, 'templates/brand/assets/theme.css'), 'utf8')).toContain(
+      '/* --lectern-bg: #0d1117; */',
+    );
     const build = await cli(['build', '--no-pdf', '--quiet'], dir);
     expect(build.stderr).toBe('');
     const html = readFileSync(join(dir, 'dist/d/index.html'), 'utf8');
@@ -119,7 +135,9 @@ describe('scaffolding', () => {
   });
 
   it('lectern templates lists name, origin, what each extends and its description', async () => {
-    const dir = makeProject({ 'templates/mine/template.yaml': 'name: mine\ndescription: Mine alone\nextends: handout\n' });
+    const dir = makeProject({
+      'templates/mine/template.yaml': 'name: mine\ndescription: Mine alone\nextends: handout\n',
+    });
     const run = await cli(['templates'], dir);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('mine (extends handout) [project] templates/mine\n    Mine alone\n');

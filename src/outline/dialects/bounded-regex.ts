@@ -29,18 +29,35 @@ const program = `texts.map((text) => {
   return out;
 })`;
 
-export function boundedMatches(source: string, flags: string, texts: string[], pos: SourcePos, also: string | null = null, budgetMs = REGEX_BUDGET_MS): Match[][] {
+export function boundedMatches(
+  source: string,
+  flags: string,
+  texts: string[],
+  pos: SourcePos,
+  also: string | null = null,
+  budgetMs = REGEX_BUDGET_MS,
+): Match[][] {
   let raw: [number, number, boolean][][];
   try {
-    raw = runInNewContext(program, { texts, source, flags, alsoSource: also }, { timeout: budgetMs }) as [number, number, boolean][][];
+    raw = runInNewContext(program, { texts, source, flags, alsoSource: also }, { timeout: budgetMs }) as [
+      number,
+      number,
+      boolean,
+    ][][];
   } catch (err) {
     if ((err as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
-    throw new DeckError('FRONT_MATTER_INVALID', `the pattern "${source.slice(0, 60)}" takes more than ${budgetMs / 1000} s on this deck`, {
-      pos,
-      hint: 'a pattern with nested repetition backtracks without end: write the separator as a plain line, such as ^---$',
-      cause: err,
-    });
+    throw new DeckError(
+      'FRONT_MATTER_INVALID',
+      `the pattern "${source.slice(0, 60)}" takes more than ${budgetMs / 1000} s on this deck`,
+      {
+        pos,
+        hint: 'a pattern with nested repetition backtracks without end: write the separator as a plain line, such as ^---$',
+        cause: err,
+      },
+    );
   }
   // Plain data back from the other context.
-  return raw.map((list) => Array.from(list, ([index, length, hit]) => ({ index: Number(index), length: Number(length), also: hit === true })));
+  return raw.map((list) =>
+    Array.from(list, ([index, length, hit]) => ({ index: Number(index), length: Number(length), also: hit === true })),
+  );
 }

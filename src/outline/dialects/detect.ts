@@ -24,12 +24,79 @@ export function dialectName(choice: DialectChoice): string {
 
 /** Front-matter keys that only one tool's users write. */
 const keysOf: Record<Exclude<Dialect, 'lectern'>, readonly string[]> = {
-  'reveal-md': ['revealOptions', 'separator', 'verticalSeparator', 'notesSeparator', 'highlightTheme', 'scripts', 'preprocessor', 'listingTemplate', 'staticDirs', 'absoluteUrl', 'featuredSlide'],
-  pandoc: ['format', 'institute', 'slide-level', 'incremental', 'revealjs-url', 'title-slide-attributes', 'affiliation', 'header-includes', 'include-before', 'include-after', 'execute', 'jupyter', 'engine', 'knitr', 'bibliography', 'toc', 'editor', 'filters', 'self-contained', 'embed-resources', 'date-format', 'abstract'],
-  marp: ['marp', 'paginate', 'headingDivider', 'backgroundColor', 'backgroundImage', 'backgroundPosition', 'backgroundRepeat', 'backgroundSize', 'header', 'footer', 'class', 'size', 'math', 'color', 'style', '_class', '_paginate', '_header', '_footer', '_backgroundColor', '_color'],
+  'reveal-md': [
+    'revealOptions',
+    'separator',
+    'verticalSeparator',
+    'notesSeparator',
+    'highlightTheme',
+    'scripts',
+    'preprocessor',
+    'listingTemplate',
+    'staticDirs',
+    'absoluteUrl',
+    'featuredSlide',
+  ],
+  pandoc: [
+    'format',
+    'institute',
+    'slide-level',
+    'incremental',
+    'revealjs-url',
+    'title-slide-attributes',
+    'affiliation',
+    'header-includes',
+    'include-before',
+    'include-after',
+    'execute',
+    'jupyter',
+    'engine',
+    'knitr',
+    'bibliography',
+    'toc',
+    'editor',
+    'filters',
+    'self-contained',
+    'embed-resources',
+    'date-format',
+    'abstract',
+  ],
+  marp: [
+    'marp',
+    'paginate',
+    'headingDivider',
+    'backgroundColor',
+    'backgroundImage',
+    'backgroundPosition',
+    'backgroundRepeat',
+    'backgroundSize',
+    'header',
+    'footer',
+    'class',
+    'size',
+    'math',
+    'color',
+    'style',
+    '_class',
+    '_paginate',
+    '_header',
+    '_footer',
+    '_backgroundColor',
+    '_color',
+  ],
 };
 /** Keys only Lectern reads. */
-const lecternKeys = ['template', 'slideLevel', 'aspect', 'verticalSections', 'html', 'checks', 'slideNumber', 'transition', 'reveal'];
+const lecternKeys = [
+  'template',
+  'slideLevel',
+  'aspect',
+  'verticalSections',
+  'html',
+  'checks',
+  'slideNumber',
+  'transition',
+  'reveal',
+];
 
 /** Lines of the body outside fenced code, for syntax checks that must not look into code. */
 function proseLines(body: string): string[] {
@@ -54,15 +121,22 @@ interface DetectInput {
 export function detectDialect(input: DetectInput): DialectChoice {
   const qmd = /\.qmd$/i.test(input.file);
   const format = input.keys.format;
-  const quartoFormat = (typeof format === 'string' && /revealjs/.test(format)) || (format !== null && typeof format === 'object' && 'revealjs' in (format as object));
+  const quartoFormat =
+    (typeof format === 'string' && /revealjs/.test(format)) ||
+    (format !== null && typeof format === 'object' && 'revealjs' in (format as object));
   const quarto = qmd || quartoFormat;
   if (input.chosen) {
     const name = input.chosen.dialect === 'quarto' ? 'pandoc' : (input.chosen.dialect as Dialect);
-    return { dialect: name, quarto: quarto || input.chosen.dialect === 'quarto', reason: `${input.chosen.from} says \`dialect: ${input.chosen.dialect}\`` };
+    return {
+      dialect: name,
+      quarto: quarto || input.chosen.dialect === 'quarto',
+      reason: `${input.chosen.from} says \`dialect: ${input.chosen.dialect}\``,
+    };
   }
   if (qmd) return { dialect: 'pandoc', quarto: true, reason: 'a .qmd file is Quarto' };
   if (input.keys.marp === true) return { dialect: 'marp', quarto: false, reason: 'front matter has `marp: true`' };
-  if (input.toolConfig) return { dialect: 'reveal-md', quarto: false, reason: `${input.toolConfig} is reveal-md's config` };
+  if (input.toolConfig)
+    return { dialect: 'reveal-md', quarto: false, reason: `${input.toolConfig} is reveal-md's config` };
 
   const keys = Object.keys(input.keys);
   const lectern = keys.filter((k) => lecternKeys.includes(k) && !(k === 'theme'));
@@ -70,24 +144,54 @@ export function detectDialect(input: DetectInput): DialectChoice {
   for (const dialect of ['reveal-md', 'marp', 'pandoc'] as const) {
     const own = keys.filter((k) => keysOf[dialect].includes(k));
     if (own.length > 0 && lectern.length === 0) {
-      return { dialect, quarto: dialect === 'pandoc' && quarto, reason: `front matter has ${own.slice(0, 3).map((k) => `\`${k}\``).join(', ')}, which ${dialect === 'pandoc' ? (quarto ? 'Quarto' : 'Pandoc') : dialect} reads` };
+      return {
+        dialect,
+        quarto: dialect === 'pandoc' && quarto,
+        reason: `front matter has ${own
+          .slice(0, 3)
+          .map((k) => `\`${k}\``)
+          .join(', ')}, which ${dialect === 'pandoc' ? (quarto ? 'Quarto' : 'Pandoc') : dialect} reads`,
+      };
     }
   }
-  if (lectern.length > 0) return { dialect: 'lectern', quarto: false, reason: `front matter has ${lectern.slice(0, 3).map((k) => `\`${k}\``).join(', ')}, which only Lectern reads` };
+  if (lectern.length > 0)
+    return {
+      dialect: 'lectern',
+      quarto: false,
+      reason: `front matter has ${lectern
+        .slice(0, 3)
+        .map((k) => `\`${k}\``)
+        .join(', ')}, which only Lectern reads`,
+    };
   if (Array.isArray(input.keys.author) && input.keys.author.some((a) => a !== null && typeof a === 'object')) {
-    return { dialect: 'pandoc', quarto, reason: 'front matter lists authors with affiliations, as Pandoc and Quarto do' };
+    return {
+      dialect: 'pandoc',
+      quarto,
+      reason: 'front matter lists authors with affiliations, as Pandoc and Quarto do',
+    };
   }
 
-  if (/^%[ \t]/.test(input.text)) return { dialect: 'pandoc', quarto: false, reason: 'the file opens with a `%` title block' };
+  if (/^%[ \t]/.test(input.text))
+    return { dialect: 'pandoc', quarto: false, reason: 'the file opens with a `%` title block' };
   const lines = proseLines(input.body);
   const has = (re: RegExp) => lines.findIndex((line) => re.test(line));
-  if (has(/^<!--\s*(layout:|column\s*-->|check-ignore:)/i) !== -1) return { dialect: 'lectern', quarto: false, reason: 'the slides use Lectern directives (`<!-- layout: -->`, `<!-- column -->`)' };
-  if (has(/^<!--\s*_?(class|paginate|header|footer|backgroundColor|backgroundImage|color|headingDivider)\s*:/) !== -1 || has(/!\[[^\]\n]{0,200}?\bbg\b[^\]\n]{0,200}\]\(/) !== -1) {
+  if (has(/^<!--\s*(layout:|column\s*-->|check-ignore:)/i) !== -1)
+    return {
+      dialect: 'lectern',
+      quarto: false,
+      reason: 'the slides use Lectern directives (`<!-- layout: -->`, `<!-- column -->`)',
+    };
+  if (
+    has(/^<!--\s*_?(class|paginate|header|footer|backgroundColor|backgroundImage|color|headingDivider)\s*:/) !== -1 ||
+    has(/!\[[^\]\n]{0,200}?\bbg\b[^\]\n]{0,200}\]\(/) !== -1
+  ) {
     return { dialect: 'marp', quarto: false, reason: 'the slides use Marp directives or `![bg]` images' };
   }
-  if (has(/^:{3,}\s*(\{|[A-Za-z])/) !== -1) return { dialect: 'pandoc', quarto, reason: 'the slides use `:::` fenced divs' };
+  if (has(/^:{3,}\s*(\{|[A-Za-z])/) !== -1)
+    return { dialect: 'pandoc', quarto, reason: 'the slides use `:::` fenced divs' };
   if (has(/^\. \. \.\s*$/) !== -1) return { dialect: 'pandoc', quarto, reason: 'the slides use `. . .` pauses' };
-  if (lines.some(hasHeadingAttributes)) return { dialect: 'pandoc', quarto, reason: 'headings carry `{#id .class}` attributes' };
+  if (lines.some(hasHeadingAttributes))
+    return { dialect: 'pandoc', quarto, reason: 'headings carry `{#id .class}` attributes' };
   const setext = lines.findIndex((line, i) => /^={3,}\s*$/.test(line) && i > 0 && lines[i - 1]!.trim() !== '');
   if (setext !== -1) return { dialect: 'pandoc', quarto, reason: 'headings are underlined with `===`' };
   const separators = lines.filter((line) => /^---\s*$/.test(line)).length;
@@ -99,16 +203,25 @@ export function detectDialect(input: DetectInput): DialectChoice {
     // (and Lectern) stack slides with `----`.
     const vertical = lines.some((line) => /^----\s*$/.test(line));
     if (!vertical && has(/^notes?:/i) === -1 && lines.some(isProseComment)) {
-      return { dialect: 'marp', quarto: false, reason: `slides are split by \`---\` and carry their notes in HTML comments, as Marp's do` };
+      return {
+        dialect: 'marp',
+        quarto: false,
+        reason: `slides are split by \`---\` and carry their notes in HTML comments, as Marp's do`,
+      };
     }
-    return { dialect: 'reveal-md', quarto: false, reason: `slides are split by ${separators} \`---\` line${separators === 1 ? '' : 's'}` };
+    return {
+      dialect: 'reveal-md',
+      quarto: false,
+      reason: `slides are split by ${separators} \`---\` line${separators === 1 ? '' : 's'}`,
+    };
   }
   // Headings whose slides sit at another level than Lectern's 2 are read as Pandoc infers them.
   const anyHeading = lines.some((line) => /^#{1,6}\s/.test(line));
   // Headings as any Markdown reads them: a Lectern deck need not put blank lines before them.
   const bodyLines = input.body.split('\n');
   const level = anyHeading ? inferSlideLevel(bodyLines, undefined, false) : 2;
-  if (level !== 2) return { dialect: 'pandoc', quarto, reason: `its slides are its level-${level} headings, as Pandoc reads them` };
+  if (level !== 2)
+    return { dialect: 'pandoc', quarto, reason: `its slides are its level-${level} headings, as Pandoc reads them` };
   return { dialect: 'lectern', quarto: false, reason: 'nothing in the file belongs to another tool' };
 }
 

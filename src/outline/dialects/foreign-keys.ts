@@ -21,16 +21,48 @@ interface MappedFrontMatter {
   origins: Map<string, (string | number)[]>;
 }
 
-const darkThemes = new Set(['black', 'night', 'league', 'blood', 'moon', 'dracula', 'dark', 'cyborg', 'darkly', 'slate', 'superhero', 'solarized-dark', 'uncover-invert', 'black-contrast']);
+const darkThemes = new Set([
+  'black',
+  'night',
+  'league',
+  'blood',
+  'moon',
+  'dracula',
+  'dark',
+  'cyborg',
+  'darkly',
+  'slate',
+  'superhero',
+  'solarized-dark',
+  'uncover-invert',
+  'black-contrast',
+]);
 /** Theme names of reveal.js, Quarto and Marp; each maps to the closest built-in template. */
-const knownThemes = new Set([...darkThemes, 'white', 'beige', 'sky', 'serif', 'simple', 'solarized', 'white-contrast', 'default', 'uncover', 'gaia', 'simple', 'league', 'moon', 'sky', 'serif']);
+const knownThemes = new Set([
+  ...darkThemes,
+  'white',
+  'beige',
+  'sky',
+  'serif',
+  'simple',
+  'solarized',
+  'white-contrast',
+  'default',
+  'uncover',
+  'gaia',
+  'simple',
+  'league',
+  'moon',
+  'sky',
+  'serif',
+]);
 
 /** Keys of other tools that concern their own machinery, not the deck: dropped with a warning. */
 const ignoredKeys: Record<string, string> = {
-  highlightTheme: 'code is highlighted in the template\'s colours',
-  scripts: 'Lectern never runs a deck\'s scripts',
+  highlightTheme: "code is highlighted in the template's colours",
+  scripts: "Lectern never runs a deck's scripts",
   preprocessor: 'Lectern runs no preprocessor code',
-  listingTemplate: 'the index page is Lectern\'s own',
+  listingTemplate: "the index page is Lectern's own",
   staticDirs: 'files a deck uses are found from its Markdown',
   absoluteUrl: 'decks use relative links',
   featuredSlide: 'the index shows a thumbnail of the first slide',
@@ -54,34 +86,34 @@ const ignoredKeys: Record<string, string> = {
   'self-contained': 'Lectern decks are offline already',
   'embed-resources': 'Lectern decks are offline already',
   'date-format': 'the date is shown as written',
-  'title-slide-attributes': 'the title slide is the template\'s',
+  'title-slide-attributes': "the title slide is the template's",
   abstract: 'not shown on slides',
   math: 'math is not rendered yet',
-  style: 'a deck\'s own CSS goes in a stylesheet named by `css:`',
+  style: "a deck's own CSS goes in a stylesheet named by `css:`",
   marp: 'the deck is read as Marp',
   description: 'kept for the page only',
   url: 'not used',
   image: 'not used',
-  mainfont: 'fonts are the template\'s (set them with `theme:` values)',
-  monofont: 'fonts are the template\'s (set them with `theme:` values)',
-  fontsize: 'type sizes are the template\'s',
+  mainfont: "fonts are the template's (set them with `theme:` values)",
+  monofont: "fonts are the template's (set them with `theme:` values)",
+  fontsize: "type sizes are the template's",
   'code-line-numbers': 'code has no line numbers',
   'code-copy': 'code has no copy button',
-  'highlight-style': 'code is highlighted in the template\'s colours',
-  logo: 'set a logo with the template\'s `theme: { logo: … }` value',
+  'highlight-style': "code is highlighted in the template's colours",
+  logo: "set a logo with the template's `theme: { logo: … }` value",
   'footer-text': 'not used',
-  'chalkboard': 'no chalkboard plugin',
-  'multiplex': 'no multiplex plugin',
+  chalkboard: 'no chalkboard plugin',
+  multiplex: 'no multiplex plugin',
   'preview-links': 'links open in a new tab',
-  'menu': 'no menu plugin',
+  menu: 'no menu plugin',
   'pdf-separate-fragments': 'use `lectern build --pdf-fragments`',
   'link-external-newwindow': 'links open in a new tab',
-  'smaller': 'type sizes are the template\'s',
-  'scrollable': 'slides do not scroll; `lectern check` reports overflow',
-  'history': 'kept as reveal.js default',
-  'width': 'slides are 16:9 (1280×720) or 4:3: set `aspect:`',
-  'height': 'slides are 16:9 (1280×720) or 4:3: set `aspect:`',
-  'self_contained': 'Lectern decks are offline already',
+  smaller: "type sizes are the template's",
+  scrollable: 'slides do not scroll; `lectern check` reports overflow',
+  history: 'kept as reveal.js default',
+  width: 'slides are 16:9 (1280×720) or 4:3: set `aspect:`',
+  height: 'slides are 16:9 (1280×720) or 4:3: set `aspect:`',
+  self_contained: 'Lectern decks are offline already',
   output: 'an R Markdown setting',
   params: 'Lectern runs no code cells',
   'number-sections': 'sections are not numbered',
@@ -127,7 +159,12 @@ const revealNames: Record<string, string> = {
 
 const revealKeys = Object.keys(revealOptionsSchema.shape);
 
-export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, locate: (path: (string | number)[]) => SourcePos, quarto = false): MappedFrontMatter {
+export function mapForeignKeys(
+  data: Record<string, unknown>,
+  dialect: Dialect,
+  locate: (path: (string | number)[]) => SourcePos,
+  quarto = false,
+): MappedFrontMatter {
   const layer: Record<string, unknown> = {};
   const dialectKeys: DialectKeys = {};
   const warnings: Finding[] = [];
@@ -146,7 +183,16 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
     for (const [rawKey, value] of Object.entries(options)) {
       const key = (Object.hasOwn(revealNames, rawKey) ? revealNames[rawKey] : undefined) ?? rawKey;
       const path = [...base, rawKey];
-      if (key === 'transition' || key === 'slideNumber' || key === 'incremental' || key === 'theme' || key === 'slide-level' || key === 'css' || key === 'logo' || key === 'footer') {
+      if (
+        key === 'transition' ||
+        key === 'slideNumber' ||
+        key === 'incremental' ||
+        key === 'theme' ||
+        key === 'slide-level' ||
+        key === 'css' ||
+        key === 'logo' ||
+        key === 'footer'
+      ) {
         // Options Lectern keeps at the deck level.
         mapTop(key, value, path);
       } else if (revealKeys.includes(key)) {
@@ -166,27 +212,45 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
         // Quarto: `theme: [default, custom.scss]`: the name first, then its own Sass (not read).
         if (Array.isArray(value)) {
           const [name, ...own] = value.filter((v): v is string => typeof v === 'string');
-          if (own.length) warn(path, `the theme's own styles (${own.join(', ')}) are ignored: Sass is not compiled`, 'put CSS in a stylesheet named by `css:`');
+          if (own.length)
+            warn(
+              path,
+              `the theme's own styles (${own.join(', ')}) are ignored: Sass is not compiled`,
+              'put CSS in a stylesheet named by `css:`',
+            );
           if (name) mapTop('theme', name, path);
           return;
         }
         if (typeof value === 'string') {
-          const name = value.replace(/^.*\//, '').replace(/\.css$/, '').toLowerCase();
+          const name = value
+            .replace(/^.*\//, '')
+            .replace(/\.css$/, '')
+            .toLowerCase();
           const template = darkThemes.has(name) ? 'keynote' : 'default';
           set('template', template, path);
           // A known theme maps onto the closest template; only a name Lectern cannot place is worth a warning.
-          if (!knownThemes.has(name)) warn(path, `theme "${value}" is not one Lectern knows: the deck uses the "${template}" template`, 'set `template:` to choose a Lectern template, and `theme:` values for its colours');
+          if (!knownThemes.has(name))
+            warn(
+              path,
+              `theme "${value}" is not one Lectern knows: the deck uses the "${template}" template`,
+              'set `template:` to choose a Lectern template, and `theme:` values for its colours',
+            );
           return;
         }
         set('theme', value, path);
         return;
       case 'slideNumber':
       case 'slide-number':
-        if (value === true || value === false || typeof value === 'string') set('slideNumber', value === 'true' ? true : value === 'false' ? false : value, path);
+        if (value === true || value === false || typeof value === 'string')
+          set('slideNumber', value === 'true' ? true : value === 'false' ? false : value, path);
         return;
       case 'transition':
         if (typeof value === 'string' && !(transitions as readonly string[]).includes(value)) {
-          warn(path, `transition "${value}" is not one reveal.js has: the deck uses "slide"`, `transitions: ${transitions.join(', ')}`);
+          warn(
+            path,
+            `transition "${value}" is not one reveal.js has: the deck uses "slide"`,
+            `transitions: ${transitions.join(', ')}`,
+          );
           return;
         }
         set('transition', value, path);
@@ -197,7 +261,12 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
       case 'slide-level':
         // Quarto reads it from the document; Pandoc only from its command line.
         if (quarto || dialect !== 'pandoc') set('slideLevel', value, path);
-        else warn(path, '`slide-level` in the document is ignored, as Pandoc ignores it (it reads `--slide-level` only)', 'set `slideLevel:` to choose the slide level in Lectern');
+        else
+          warn(
+            path,
+            '`slide-level` in the document is ignored, as Pandoc ignores it (it reads `--slide-level` only)',
+            'set `slideLevel:` to choose the slide level in Lectern',
+          );
         return;
       case 'incremental':
         set('incremental', value, path);
@@ -207,7 +276,7 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
         // Quarto's footer and logo are the default template's theme values of the same names.
         if (dialect === 'marp' && key === 'footer') dialectKeys.footer = value;
         else if (typeof value === 'string') set('theme', { ...((layer.theme as object) ?? {}), [key]: value }, path);
-        else warn(path, `"${key}" is ignored`, 'set it through the template\'s `theme:` values');
+        else warn(path, `"${key}" is ignored`, "set it through the template's `theme:` values");
         return;
     }
   };
@@ -215,13 +284,18 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
   for (const [key, value] of Object.entries(data)) {
     const path = [key];
     if (key === 'revealOptions' || key === 'reveal_options') {
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) takeReveal(value as Record<string, unknown>, path);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        takeReveal(value as Record<string, unknown>, path);
       else warn(path, '`revealOptions` is not a map of options; ignored');
     } else if (key === 'format') {
       // Quarto: `format: revealjs` or `format: { revealjs: { … } }`.
-      const revealjs = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).revealjs : undefined;
-      if (revealjs !== null && typeof revealjs === 'object') takeReveal(revealjs as Record<string, unknown>, [key, 'revealjs']);
-      for (const other of value !== null && typeof value === 'object' ? Object.keys(value as object).filter((k) => k !== 'revealjs') : []) {
+      const revealjs =
+        value !== null && typeof value === 'object' ? (value as Record<string, unknown>).revealjs : undefined;
+      if (revealjs !== null && typeof revealjs === 'object')
+        takeReveal(revealjs as Record<string, unknown>, [key, 'revealjs']);
+      for (const other of value !== null && typeof value === 'object'
+        ? Object.keys(value as object).filter((k) => k !== 'revealjs')
+        : []) {
         warn([key, other], `output format "${other}" is ignored; Lectern makes reveal.js decks`);
       }
     } else if (key === 'author' || key === 'authors') {
@@ -229,41 +303,72 @@ export function mapForeignKeys(data: Record<string, unknown>, dialect: Dialect, 
         if (typeof entry === 'string' || typeof entry === 'number') authors.push(String(entry));
         else if (entry !== null && typeof entry === 'object') {
           const person = entry as Record<string, unknown>;
-          if (person.name !== undefined) authors.push(typeof person.name === 'object' && person.name !== null ? Object.values(person.name).join(' ') : String(person.name));
+          if (person.name !== undefined)
+            authors.push(
+              typeof person.name === 'object' && person.name !== null
+                ? Object.values(person.name).join(' ')
+                : String(person.name),
+            );
           for (const aff of [person.affiliation, person.affiliations].flat()) {
             if (typeof aff === 'string') affiliations.push(aff);
-            else if (aff !== null && typeof aff === 'object' && 'name' in aff) affiliations.push(String((aff as { name: unknown }).name));
+            else if (aff !== null && typeof aff === 'object' && 'name' in aff)
+              affiliations.push(String((aff as { name: unknown }).name));
           }
         }
       }
       origins.set('author', path);
     } else if (key === 'institute' || key === 'affiliation') {
-      for (const entry of Array.isArray(value) ? value : [value]) if (typeof entry === 'string') affiliations.push(entry);
+      for (const entry of Array.isArray(value) ? value : [value])
+        if (typeof entry === 'string') affiliations.push(entry);
     } else if (key === 'dialect' || (key === 'marp' && dialect === 'marp')) {
       // Read by detection already.
-    } else if (key === 'theme' || key === 'slide-number' || key === 'transition' || key === 'css' || key === 'slide-level' || key === 'incremental' || (key === 'slideNumber' && typeof value === 'string' && !['h.v', 'h/v', 'c', 'c/t'].includes(value))) {
+    } else if (
+      key === 'theme' ||
+      key === 'slide-number' ||
+      key === 'transition' ||
+      key === 'css' ||
+      key === 'slide-level' ||
+      key === 'incremental' ||
+      (key === 'slideNumber' && typeof value === 'string' && !['h.v', 'h/v', 'c', 'c/t'].includes(value))
+    ) {
       mapTop(key, value, path);
     } else if (Object.hasOwn(dialectKeyOwners, key) || key.startsWith('_')) {
-      const owner = (Object.hasOwn(dialectKeyOwners, key.replace(/^_/, '')) ? dialectKeyOwners[key.replace(/^_/, '')] : undefined) ?? 'marp';
+      const owner =
+        (Object.hasOwn(dialectKeyOwners, key.replace(/^_/, ''))
+          ? dialectKeyOwners[key.replace(/^_/, '')]
+          : undefined) ?? 'marp';
       if (owner === dialect) {
         if (owner === 'marp') dialectKeys[key] = value;
         else set(key === 'slide-level' ? 'slideLevel' : key, value, path);
-      }
-      else warn(path, `"${key}" is ignored: it is a ${owner} option and this deck is read as ${dialect}`, `add \`dialect: ${owner}\` to read the deck as ${owner}`);
+      } else
+        warn(
+          path,
+          `"${key}" is ignored: it is a ${owner} option and this deck is read as ${dialect}`,
+          `add \`dialect: ${owner}\` to read the deck as ${owner}`,
+        );
     } else if (Object.hasOwn(ignoredKeys, key)) {
       warn(path, `"${key}" is ignored: ${ignoredKeys[key]}`);
     } else if (key === 'template' && typeof value === 'string' && /\.html?$/i.test(value)) {
-      warn(path, `template "${value}" is an HTML page of another tool; ignored`, 'Lectern templates are folders: run `lectern templates` for the list');
+      warn(
+        path,
+        `template "${value}" is an HTML page of another tool; ignored`,
+        'Lectern templates are folders: run `lectern templates` for the list',
+      );
     } else if (key === 'size') {
       if (value === '4:3' || value === '16:9') set('aspect', value, path);
-      else warn(path, `size "${String(value)}" is ignored: slides are 16:9 or 4:3`, 'set `size: 4:3` or `aspect: "4:3"`');
+      else
+        warn(path, `size "${String(value)}" is ignored: slides are 16:9 or 4:3`, 'set `size: 4:3` or `aspect: "4:3"`');
     } else {
       set(key, value, path);
     }
   }
   if (authors.length) set('author', authors.join(', '), ['author']);
   if (affiliations.length) {
-    set('institute', [...new Set(affiliations)].join('; '), data.institute !== undefined ? ['institute'] : data.affiliation !== undefined ? ['affiliation'] : ['author']);
+    set(
+      'institute',
+      [...new Set(affiliations)].join('; '),
+      data.institute !== undefined ? ['institute'] : data.affiliation !== undefined ? ['affiliation'] : ['author'],
+    );
   }
   return { layer, dialectKeys, warnings, origins };
 }

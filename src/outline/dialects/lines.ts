@@ -26,7 +26,12 @@ export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** The warning for a code fence never closed, with what became of it. */
 export function fenceWarning(file: string, line: number, outcome: string): Finding {
-  return { code: 'FENCE_UNCLOSED', message: `this code block is never closed; ${outcome}`, pos: { file, line, column: 1 }, hint: 'close it with a line of the same backticks (```)' };
+  return {
+    code: 'FENCE_UNCLOSED',
+    message: `this code block is never closed; ${outcome}`,
+    pos: { file, line, column: 1 },
+    hint: 'close it with a line of the same backticks (```)',
+  };
 }
 
 /** Indices of the lines that open a fence no later line closes (scanning as the splitter does). */
@@ -51,7 +56,6 @@ export function unclosedFenceLines(lines: string[]): Set<number> {
   return unclosed;
 }
 
-
 /** Tracks fenced code line by line: `inside` says whether the line just fed is code. */
 export class FenceTracker {
   private open: { mark: string; line: number } | null = null;
@@ -59,7 +63,8 @@ export class FenceTracker {
   feed(line: string, lineNo: number): boolean {
     const mark = FENCE.exec(line)?.[1];
     if (this.open) {
-      if (mark && mark[0] === this.open.mark[0] && mark.length >= this.open.mark.length && line.trim() === mark) this.open = null;
+      if (mark && mark[0] === this.open.mark[0] && mark.length >= this.open.mark.length && line.trim() === mark)
+        this.open = null;
       return true;
     }
     if (mark && !(mark[0] === '`' && line.slice(line.indexOf(mark) + mark.length).includes('`'))) {
@@ -86,7 +91,8 @@ export function unclosedFences(segments: Segment[], file: string, where: string)
   for (const segment of segments) {
     const fences = new FenceTracker();
     segment.text.split('\n').forEach((line, i) => fences.feed(line, segment.line + i));
-    if (fences.openedAt !== null) warnings.push(fenceWarning(file, fences.openedAt, `it runs to the end of the ${where}`));
+    if (fences.openedAt !== null)
+      warnings.push(fenceWarning(file, fences.openedAt, `it runs to the end of the ${where}`));
   }
   return warnings;
 }

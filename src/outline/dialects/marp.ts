@@ -14,9 +14,35 @@ import { FENCE, fenceWarning, quote, unclosedFenceLines } from './lines.js';
 
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 /** Directives that hold from their slide on (and, `_`-prefixed, on one slide). */
-const localDirectives = new Set(['paginate', 'header', 'footer', 'class', 'backgroundColor', 'backgroundImage', 'backgroundPosition', 'backgroundRepeat', 'backgroundSize', 'color', 'transition']);
+const localDirectives = new Set([
+  'paginate',
+  'header',
+  'footer',
+  'class',
+  'backgroundColor',
+  'backgroundImage',
+  'backgroundPosition',
+  'backgroundRepeat',
+  'backgroundSize',
+  'color',
+  'transition',
+]);
 /** Directives for the whole deck, also allowed in comments. */
-const globalDirectives = new Set(['theme', 'style', 'headingDivider', 'size', 'math', 'title', 'author', 'description', 'keywords', 'url', 'image', 'marp', 'lang']);
+const globalDirectives = new Set([
+  'theme',
+  'style',
+  'headingDivider',
+  'size',
+  'math',
+  'title',
+  'author',
+  'description',
+  'keywords',
+  'url',
+  'image',
+  'marp',
+  'lang',
+]);
 
 type Directives = Record<string, unknown>;
 
@@ -33,7 +59,8 @@ function readComment(inner: string): Directives | null {
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
   const keys = Object.keys(data);
-  if (keys.length === 0 || !keys.every((k) => localDirectives.has(k.replace(/^_/, '')) || globalDirectives.has(k))) return null;
+  if (keys.length === 0 || !keys.every((k) => localDirectives.has(k.replace(/^_/, '')) || globalDirectives.has(k)))
+    return null;
   return data as Directives;
 }
 
@@ -61,7 +88,12 @@ interface Building {
   content: boolean;
 }
 
-export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKeys, file: string): { slides: RawSlide[]; warnings: Finding[] } {
+export function splitMarp(
+  body: string,
+  bodyLine: number,
+  frontMatter: DialectKeys,
+  file: string,
+): { slides: RawSlide[]; warnings: Finding[] } {
   const lines = body.split('\n');
   const warnings: Finding[] = [];
   const global: Directives = { headingDivider: frontMatter.headingDivider };
@@ -70,7 +102,11 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
     if (key.startsWith('_')) continue;
     if (localDirectives.has(key)) local[key] = value;
   }
-  const firstSpot: Directives = Object.fromEntries(Object.entries(frontMatter).filter(([k]) => k.startsWith('_')).map(([k, v]) => [k.slice(1), v]));
+  const firstSpot: Directives = Object.fromEntries(
+    Object.entries(frontMatter)
+      .filter(([k]) => k.startsWith('_'))
+      .map(([k, v]) => [k.slice(1), v]),
+  );
   const built: { b: Building; directives: Directives }[] = [];
   let b: Building = fresh(bodyLine, firstSpot);
   let fence: string | null = null;
@@ -132,7 +168,15 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
     let multi: { inner: string; end: number } | null = null;
     if (!comment && /^\s*<!--/.test(line) && !line.includes('-->')) {
       const end = nextClose[i + 1] ?? -1;
-      if (end !== -1 && /^\s*-->\s*$|-->\s*$/.test(lines[end]!)) multi = { inner: lines.slice(i, end + 1).join('\n').replace(/^\s*<!--/, '').replace(/-->\s*$/, ''), end };
+      if (end !== -1 && /^\s*-->\s*$|-->\s*$/.test(lines[end]!))
+        multi = {
+          inner: lines
+            .slice(i, end + 1)
+            .join('\n')
+            .replace(/^\s*<!--/, '')
+            .replace(/-->\s*$/, ''),
+          end,
+        };
     }
     if (comment || multi) {
       const inner = comment ? comment[1]! : multi!.inner;
@@ -146,7 +190,8 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
           else local[key] = value;
         }
         // Lectern's own directive comments stay in the text for the later stages.
-        if (/^\s*(\.slide:|\.element:|layout:|column\s*$|check-ignore:)/i.test(inner)) b.lines.push(line), b.map.push(bodyLine + i);
+        if (/^\s*(\.slide:|\.element:|layout:|column\s*$|check-ignore:)/i.test(inner))
+          b.lines.push(line), b.map.push(bodyLine + i);
       }
       if (multi) {
         for (let k = i; k < multi.end; k++) b.lines.push(''), b.map.push(bodyLine + k);
@@ -194,7 +239,11 @@ export function splitMarp(body: string, bodyLine: number, frontMatter: DialectKe
     if (classes) attrs.unshift(`class=${quote(classes)}`);
     const text = [...(attrs.length ? [`<!-- .slide: ${attrs.join(' ')} -->`] : []), ...slide.lines];
     const map = [...(attrs.length ? [slide.line] : []), ...slide.map];
-    const column: Segment = { text: text.join('\n'), line: map[0] ?? slide.line, lineMap: map.length ? map : [slide.line] };
+    const column: Segment = {
+      text: text.join('\n'),
+      line: map[0] ?? slide.line,
+      lineMap: map.length ? map : [slide.line],
+    };
     const chrome = {
       ...(typeof d.header === 'string' && d.header ? { header: d.header } : {}),
       ...(typeof d.footer === 'string' && d.footer ? { footer: d.footer } : {}),
@@ -225,7 +274,11 @@ function rewriteLine(line: string, b: Building, file: string, lineNo: number, wa
     if (words.includes('bg')) {
       b.backgrounds.push({ url, words });
       if (b.backgrounds.length === 2) {
-        warnings.push({ code: 'SYNTAX_UNSUPPORTED', message: 'a second `![bg]` image on one slide is dropped: a slide has one background here', pos: { file, line: lineNo, column: 1 } });
+        warnings.push({
+          code: 'SYNTAX_UNSUPPORTED',
+          message: 'a second `![bg]` image on one slide is dropped: a slide has one background here',
+          pos: { file, line: lineNo, column: 1 },
+        });
       }
       return '';
     }
@@ -234,11 +287,18 @@ function rewriteLine(line: string, b: Building, file: string, lineNo: number, wa
     for (const word of words) {
       const size = /^(w|width|h|height):(\d+(?:\.\d+)?)(px|em|rem|%|vw|vh)?$/.exec(word);
       if (size) styles.push(`${size[1]![0] === 'w' ? 'width' : 'height'}:${size[2]}${size[3] ?? 'px'}`);
-      else if (/^(blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:|$)/.test(word)) continue;
+      else if (
+        /^(blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:|$)/.test(word)
+      )
+        continue;
       else rest.push(word);
     }
     const image = `![${rest.join(' ')}](${url})`;
-    return styles.length ? `${image}<!-- .element: style=${quote(styles.join(';'))} -->` : whole === image ? whole : image;
+    return styles.length
+      ? `${image}<!-- .element: style=${quote(styles.join(';'))} -->`
+      : whole === image
+        ? whole
+        : image;
   });
   return text;
 }

@@ -12,7 +12,8 @@ export interface PandocAttributes {
   pairs: [string, string][];
 }
 
-const ATTR_TOKEN = /([#.][^\s#.}"'=]+)|([A-Za-z_][\w:.-]*)=(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s}]+))|(\S+)/g;
+const ATTR_TOKEN =
+  /([#.][^\s#.}"'=]+)|([A-Za-z_][\w:.-]*)=(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s}]+))|(\S+)/g;
 
 /** Parses the inside of `{…}`; null when it is not an attribute list. */
 export function parseAttributes(inner: string): PandocAttributes | null {
@@ -35,7 +36,8 @@ export function parseAttributes(inner: string): PandocAttributes | null {
 }
 
 /** Attribute names Pandoc and Quarto prefix with `data-` on a slide. */
-const slideDataNames = /^(background|background-[a-z-]+|transition|transition-speed|auto-animate|auto-animate-[a-z-]+|visibility|state|timing|autoslide)$/;
+const slideDataNames =
+  /^(background|background-[a-z-]+|transition|transition-speed|auto-animate|auto-animate-[a-z-]+|visibility|state|timing|autoslide)$/;
 
 /** The `<!-- .slide: … -->` comment for a slide heading's attributes (id, classes, backgrounds…). */
 export function slideDirective(attrs: PandocAttributes): string {
@@ -62,7 +64,9 @@ export function elementAttributes(attrs: PandocAttributes, media = false): strin
     } else if (key === 'style') {
       styles.push(value);
     } else if (/^[A-Za-z_][\w:.-]*$/.test(key)) {
-      parts.push(`${key.startsWith('data-') || ['title', 'lang', 'dir'].includes(key) ? key : `data-${key}`}=${quote(value)}`);
+      parts.push(
+        `${key.startsWith('data-') || ['title', 'lang', 'dir'].includes(key) ? key : `data-${key}`}=${quote(value)}`,
+      );
     }
   }
   if (styles.length) parts.push(`style=${quote(styles.join(';'))}`);
@@ -98,8 +102,10 @@ function outsideCode(line: string, rewrite: (text: string) => string): string {
 }
 
 // Bounded repetitions: on a line of a thousand `![` the search stays linear.
-const IMAGE_ATTRS = /(!\[(?:[^\]\\]|\\.){0,300}\]\((?:[^()\s]|\([^()]{0,300}\)){0,300}(?:\s+"[^"]{0,300}")?\))\{([^}\n]{0,300})\}/g;
-const LINK_ATTRS = /((?<!!)\[(?:[^\]\\]|\\.){0,300}\]\((?:[^()\s]|\([^()]{0,300}\)){0,300}(?:\s+"[^"]{0,300}")?\))\{([^}\n]{0,300})\}/g;
+const IMAGE_ATTRS =
+  /(!\[(?:[^\]\\]|\\.){0,300}\]\((?:[^()\s]|\([^()]{0,300}\)){0,300}(?:\s+"[^"]{0,300}")?\))\{([^}\n]{0,300})\}/g;
+const LINK_ATTRS =
+  /((?<!!)\[(?:[^\]\\]|\\.){0,300}\]\((?:[^()\s]|\([^()]{0,300}\)){0,300}(?:\s+"[^"]{0,300}")?\))\{([^}\n]{0,300})\}/g;
 const SPAN = /(?<![!\]\\])\[((?:[^\][\\]|\\.|\[[^\]]{0,300}\]){0,300})\]\{([^}\n]{0,300})\}/g;
 
 /** Rewrites one line of Pandoc prose: spans, image and link attributes. */

@@ -32,7 +32,11 @@ export function headingAt(lines: string[], i: number, prevBlank: boolean, strict
 }
 
 /** One pass over the top level (outside fences and divs), as every later step needs it. */
-function topLevel(lines: string[], unclosed: Set<number>, strict = true): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
+function topLevel(
+  lines: string[],
+  unclosed: Set<number>,
+  strict = true,
+): { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] {
   const blocks: { kind: 'heading' | 'rule' | 'other' | 'blank'; depth?: number; at: number }[] = [];
   let fence: string | null = null;
   let divs = 0;
@@ -89,7 +93,16 @@ export function inferSlideLevel(lines: string[], unclosed = unclosedFenceLines(l
 }
 
 /** A `%` title block (title, authors, date), read when the deck has no YAML front matter. */
-export function readTitleBlock(body: string, bodyLine: number, file: string): { meta: Record<string, unknown>; body: string; bodyLine: number; locate: (key: string) => SourcePos | undefined } | null {
+export function readTitleBlock(
+  body: string,
+  bodyLine: number,
+  file: string,
+): {
+  meta: Record<string, unknown>;
+  body: string;
+  bodyLine: number;
+  locate: (key: string) => SourcePos | undefined;
+} | null {
   if (!/^%/.test(body)) return null;
   const lines = body.split('\n');
   const fields: string[][] = [];
@@ -104,7 +117,12 @@ export function readTitleBlock(body: string, bodyLine: number, file: string): { 
   const meta: Record<string, unknown> = {};
   const at: Record<string, number> = {};
   if (title) (meta.title = title), (at.title = 0);
-  if (authors) (meta.author = authors.split(';').map((a) => a.trim()).filter(Boolean)), (at.author = 1);
+  if (authors)
+    (meta.author = authors
+      .split(';')
+      .map((a) => a.trim())
+      .filter(Boolean)),
+      (at.author = 1);
   if (date) (meta.date = date), (at.date = 2);
   return {
     meta,

@@ -2,7 +2,13 @@ import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import { FENCE, fenceWarning, unclosedFenceLines } from './lines.js';
 import { ATX, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
-import { elementAttributes, parseAttributes, rewriteInline, slideDirective, type PandocAttributes } from './pandoc-inline.js';
+import {
+  elementAttributes,
+  parseAttributes,
+  rewriteInline,
+  slideDirective,
+  type PandocAttributes,
+} from './pandoc-inline.js';
 
 /**
  * Pandoc's revealjs writer (and Quarto's revealjs format on top of it): slides split at the
@@ -37,12 +43,21 @@ interface Frame {
   close: string;
 }
 
-export function splitPandoc(body: string, bodyLine: number, options: PandocOptions): { slides: RawSlide[]; warnings: Finding[] } {
+export function splitPandoc(
+  body: string,
+  bodyLine: number,
+  options: PandocOptions,
+): { slides: RawSlide[]; warnings: Finding[] } {
   const { file } = options;
   const lines = body.split('\n');
   const warnings: Finding[] = [];
   const warn = (line: number, message: string, hint?: string) =>
-    warnings.push({ code: 'SYNTAX_UNSUPPORTED', message, pos: { file, line: bodyLine + line, column: 1 }, ...(hint ? { hint } : {}) });
+    warnings.push({
+      code: 'SYNTAX_UNSUPPORTED',
+      message,
+      pos: { file, line: bodyLine + line, column: 1 },
+      ...(hint ? { hint } : {}),
+    });
   // A fence never closed is text to Pandoc: it swallows nothing.
   const unclosed = unclosedFenceLines(lines);
   for (const i of unclosed) {
@@ -124,7 +139,11 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
         // ```{python}: a Quarto cell, shown as code; ```{.python}: Pandoc's attribute form.
         if (/^\{\s*[A-Za-z]/.test(info)) {
           cellFence = true;
-          warn(i, `a ${name || 'code'} cell is shown as code: Lectern runs no code cells`, 'its output is not on the slide; paste the result in, or keep the cell as an example');
+          warn(
+            i,
+            `a ${name || 'code'} cell is shown as code: Lectern runs no code cells`,
+            'its output is not on the slide; paste the result in, or keep the cell as an example',
+          );
         }
         lang = name.replace(/^\./, '');
       }
@@ -135,7 +154,9 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
     const divOpen = DIV_OPEN.exec(line);
     if (divOpen) {
       const spec = divOpen[2]!;
-      const attrs: PandocAttributes = spec.startsWith('{') ? (parseAttributes(spec.slice(1, -1)) ?? { classes: [], pairs: [] }) : { classes: [spec], pairs: [] };
+      const attrs: PandocAttributes = spec.startsWith('{')
+        ? (parseAttributes(spec.slice(1, -1)) ?? { classes: [], pairs: [] })
+        : { classes: [spec], pairs: [] };
       if (divOpen[3]) {
         const more = parseAttributes(divOpen[3].slice(1, -1));
         if (more) attrs.classes.push(...more.classes), attrs.pairs.push(...more.pairs);
@@ -151,12 +172,26 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
       const callout = attrs.classes.find((c) => /^callout-(note|tip|warning|caution|important)$/.test(c));
       if (callout) attrs.classes.unshift('callout');
       const width = attrs.pairs.find(([k]) => k === 'width');
-      const html = elementAttributes({ ...attrs, pairs: attrs.pairs.filter(([k]) => k !== 'width' && k !== 'title' && k !== 'collapse' && k !== 'appearance' && k !== 'icon'), ...(width ? {} : {}) });
-      const style = width ? ` style="width:${/^\d+(\.\d+)?$/.test(width[1]) ? `${width[1]}px` : width[1].replace(/["<>;]/g, '')}"` : '';
+      const html = elementAttributes({
+        ...attrs,
+        pairs: attrs.pairs.filter(
+          ([k]) => k !== 'width' && k !== 'title' && k !== 'collapse' && k !== 'appearance' && k !== 'icon',
+        ),
+        ...(width ? {} : {}),
+      });
+      const style = width
+        ? ` style="width:${/^\d+(\.\d+)?$/.test(width[1]) ? `${width[1]}px` : width[1].replace(/["<>;]/g, '')}"`
+        : '';
       emit(out, `\n<div${html ? ` ${html}` : ''}${style}>\n`, i);
       if (callout) {
-        const title = attrs.pairs.find(([k]) => k === 'title')?.[1] ?? callout.slice('callout-'.length).replace(/^./, (c) => c.toUpperCase());
-        emit(out, `<p class="callout-title"><strong>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</strong></p>\n`, i);
+        const title =
+          attrs.pairs.find(([k]) => k === 'title')?.[1] ??
+          callout.slice('callout-'.length).replace(/^./, (c) => c.toUpperCase());
+        emit(
+          out,
+          `<p class="callout-title"><strong>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</strong></p>\n`,
+          i,
+        );
       }
       frames.push({ kind: 'div', pauses: 0, close: '\n</div>\n' });
       continue;
@@ -179,7 +214,8 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
         const attrs = attrMatch ? parseAttributes(attrMatch[1]!) : null;
         if (attrMatch) text = text.slice(0, attrMatch.index);
         const section = heading.depth < slideLevel;
-        const hidden = attrs?.pairs.some(([k, v]) => (k === 'visibility' || k === 'data-visibility') && v === 'hidden') ?? false;
+        const hidden =
+          attrs?.pairs.some(([k, v]) => (k === 'visibility' || k === 'data-visibility') && v === 'hidden') ?? false;
         const join = !section && inSection && heading.depth === slideLevel;
         if (section && heading.depth === 1) inSection = slideLevel > 1;
         open(i === 0 && slides.length === 0 && !current ? 'start' : 'heading', i, {
@@ -210,7 +246,11 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
           const text = (ATX.exec(line)![2] ?? '').replace(/[ \t]+#+$/, '');
           const attrMatch = HEADING_ATTRS.exec(text);
           const attrs = attrMatch ? parseAttributes(attrMatch[1]!) : null;
-          emit(out, `${'#'.repeat(heading.depth)} ${rewriteInline(attrMatch ? text.slice(0, attrMatch.index) : text)}`, i);
+          emit(
+            out,
+            `${'#'.repeat(heading.depth)} ${rewriteInline(attrMatch ? text.slice(0, attrMatch.index) : text)}`,
+            i,
+          );
           const html = attrs ? elementAttributes(attrs) : '';
           if (html) emit(out, `<!-- .element: ${html} -->`, i);
           continue;
@@ -239,7 +279,13 @@ export function splitPandoc(body: string, bodyLine: number, options: PandocOptio
     for (const slide of slides) {
       const column = slide.columns[0]!;
       column.text = `<div class="incremental">\n\n${column.text}\n\n</div>`;
-      column.lineMap = [column.line, column.line, ...(column.lineMap ?? []), column.lineMap?.at(-1) ?? column.line, column.lineMap?.at(-1) ?? column.line];
+      column.lineMap = [
+        column.line,
+        column.line,
+        ...(column.lineMap ?? []),
+        column.lineMap?.at(-1) ?? column.line,
+        column.lineMap?.at(-1) ?? column.line,
+      ];
     }
   }
   return { slides, warnings };
@@ -257,4 +303,3 @@ function segment(out: Out): Segment {
   });
   return { text: lines.join('\n'), line: map[0] ?? 1, lineMap: map };
 }
-

@@ -1,7 +1,15 @@
 import type { SourcePos, Finding } from '../../errors.js';
 import { boundedMatches } from './bounded-regex.js';
 import type { RawSlide, Segment } from '../split.js';
-import { FenceTracker, lastAtMost, lineIndex, openingHeading, shapeSlide, takeAsideNotes, unclosedFences } from './lines.js';
+import {
+  FenceTracker,
+  lastAtMost,
+  lineIndex,
+  openingHeading,
+  shapeSlide,
+  takeAsideNotes,
+  unclosedFences,
+} from './lines.js';
 
 /**
  * reveal-md and the reveal.js Markdown plugin: the body is cut by two regular expressions run
@@ -27,7 +35,13 @@ interface RevealMdOptions {
   notesSeparator?: string;
 }
 
-export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: boolean, options: RevealMdOptions, file: string): { slides: RawSlide[]; warnings: Finding[] } {
+export function splitRevealMd(
+  body: string,
+  bodyLine: number,
+  hasFrontMatter: boolean,
+  options: RevealMdOptions,
+  file: string,
+): { slides: RawSlide[]; warnings: Finding[] } {
   const separator = options.separator ?? revealMdDefaults.separator;
   const vertical = options.verticalSeparator ?? revealMdDefaults.verticalSeparator;
   const notesSeparator = options.notesSeparator ?? revealMdDefaults.notesSeparator;
@@ -40,7 +54,12 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
   let pendingJoin = false;
   let sepLine: number | undefined;
   for (const m of found) {
-    chunks.push({ text: text.slice(last, m.index), offset: last, join: pendingJoin, ...(sepLine !== undefined ? { sepLine } : {}) });
+    chunks.push({
+      text: text.slice(last, m.index),
+      offset: last,
+      join: pendingJoin,
+      ...(sepLine !== undefined ? { sepLine } : {}),
+    });
     // The text after a vertical separator stacks below the slide before it.
     pendingJoin = !m.also;
     last = m.index + m.length;
@@ -48,8 +67,18 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
     const lead = /^[\r\n]*/.exec(text.slice(m.index, m.index + m.length))![0].length;
     sepLine = lineAt(Math.min(m.index + lead, text.length));
   }
-  chunks.push({ text: text.slice(last), offset: last, join: pendingJoin, ...(sepLine !== undefined ? { sepLine } : {}) });
-  const notesFound = boundedMatches(notesSeparator, 'mgi', chunks.map((c) => c.text), at);
+  chunks.push({
+    text: text.slice(last),
+    offset: last,
+    join: pendingJoin,
+    ...(sepLine !== undefined ? { sepLine } : {}),
+  });
+  const notesFound = boundedMatches(
+    notesSeparator,
+    'mgi',
+    chunks.map((c) => c.text),
+    at,
+  );
 
   const warnings: Finding[] = [];
   const slides = chunks.map((chunk, i): RawSlide => {
@@ -78,7 +107,8 @@ export function splitRevealMd(body: string, bodyLine: number, hasFrontMatter: bo
     const aside = takeAsideNotes(content);
     notes.push(...aside.notes);
     const shaped = shapeSlide(aside.body);
-    for (const w of unclosedFences(shaped.columns, file, 'slide (reveal-md cuts slides inside code blocks too)')) warnings.push(w);
+    for (const w of unclosedFences(shaped.columns, file, 'slide (reveal-md cuts slides inside code blocks too)'))
+      warnings.push(w);
     const depth = openingHeading(aside.body.text);
     return {
       start: chunk.join ? 'vertical' : i === 0 ? 'start' : 'horizontal',
@@ -106,13 +136,18 @@ function onlyHeading(text: string): boolean {
  * twelve spaces of indentation (the front matter's closing newline included), and with the
  * plugin's leading-whitespace normalisation applied. Lines keep their file numbers.
  */
-function pluginText(body: string, bodyLine: number, hasFrontMatter: boolean): { text: string; lineAt: (offset: number) => number } {
+function pluginText(
+  body: string,
+  bodyLine: number,
+  hasFrontMatter: boolean,
+): { text: string; lineAt: (offset: number) => number } {
   const markdown = `${hasFrontMatter ? '\n' : ''}${body}`;
   const raw = `${' '.repeat(12)}${markdown}\n${' '.repeat(10)}`;
   const leadingWs = /^\n?(\s*)/.exec(raw)![1]!.length;
   const leadingTabs = /^\n?(\t*)/.exec(raw)![1]!.length;
   let text = raw;
-  if (leadingTabs > 0) text = raw.replace(new RegExp(`\\n?\\t{${leadingTabs}}(.*)`, 'g'), (_m, p1: string) => `\n${p1}`);
+  if (leadingTabs > 0)
+    text = raw.replace(new RegExp(`\\n?\\t{${leadingTabs}}(.*)`, 'g'), (_m, p1: string) => `\n${p1}`);
   else if (leadingWs > 1) text = raw.replace(new RegExp(`\\n? {${leadingWs}}(.*)`, 'g'), (_m, p1: string) => `\n${p1}`);
   // The normalisation keeps every line but may put one newline in front of the first.
   const shift = text.startsWith('\n') && !raw.startsWith('\n') ? 1 : 0;

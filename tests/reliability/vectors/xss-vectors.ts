@@ -10,7 +10,7 @@ export const domPurifyVectors: string[] = [
   "123<a href=' javascript:alert(1)'>CLICK</a><a href='&#xA0javascript:alert(1)'>CLICK</a><a href='&#x1680;javascript:alert(1)'>CLICK</a><a href='&#x2000;javascript:alert(1)'>CLICK</a><a href='&#x200B;javascript:alert(1)'>CLICK</a><a href='&#x3000;javascript:alert(1)'>CLICK</a>",
   "<img src='javascript:while(1){}'>",
   '<a href=data:,evilnastystuff>clickme</a>',
-  "<form onmouseover='alert(1)'><input name=\"attributes\"><input name=\"attributes\">",
+  '<form onmouseover=\'alert(1)\'><input name="attributes"><input name="attributes">',
   '<a href="#some-code-here" id="location">invisible',
   '<div onclick=alert(0)><form onsubmit=alert(1)><input onfocus=alert(2) name=parentNode>123</form></div>',
   '<form onsubmit=alert(1)><input onfocus=alert(2) name=nodeName>123</form>',
