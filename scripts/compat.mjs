@@ -118,7 +118,10 @@ function countPandoc(html) {
   };
   const horizontal = top.filter((section) => {
     const inner = section.children.filter((el) => isTag(el, 'section'));
-    if (inner.length === 0) return (count(section), true);
+    if (inner.length === 0) {
+      count(section);
+      return true;
+    }
     const shown = inner.filter((el) => !hidden(el));
     shown.forEach(count);
     return shown.length > 0;

@@ -61,7 +61,7 @@ export function puppeteerCacheCandidates(
   const cache = new Cache(env.PUPPETEER_CACHE_DIR ?? join(homedir(), '.cache', 'puppeteer'));
   const platforms = cachePlatforms[platform] ?? cachePlatforms.linux!;
   const kinds: string[] = [Browser.CHROME, Browser.CHROMEHEADLESSSHELL];
-  let installed;
+  let installed: ReturnType<Cache['getInstalledBrowsers']>;
   try {
     installed = cache.getInstalledBrowsers();
   } catch {

@@ -5,7 +5,7 @@ import { DeckError } from '../errors.js';
 import { measureSlide } from '../browser/measure-slide.js';
 import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from '../browser/routed-page.js';
 
-import type { AxeSeen, DeckObservations, HeadingSeen, ImageSeen, OverflowSeen } from './observations.js';
+import type { AxeSeen, DeckObservations, OverflowSeen } from './observations.js';
 
 interface InspectOptions {
   width: number;

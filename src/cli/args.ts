@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { DeckLayer } from '../config/schema.js';
 import { DeckError } from '../errors.js';
 import { closest } from '../suggest.js';
@@ -88,32 +88,6 @@ export interface CliArgs {
 
 const commands = new Set(['build', 'pdf', 'check', 'doctor', 'templates', 'new', 'serve']);
 const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'];
-const optionNames = [
-  'out',
-  'template',
-  'unsafe-html',
-  'no-pdf',
-  'check',
-  'strict',
-  'no-browser',
-  'browser-path',
-  'browser-ws',
-  'concurrency',
-  'timeout',
-  'allow-remote',
-  'pdf-notes',
-  'pdf-fragments',
-  'quiet',
-  'json',
-  'debug',
-  'verbose',
-  'dialect',
-  'help',
-  'from',
-  'port',
-  'host',
-  'open',
-];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -126,53 +100,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       hint: 'run `lectern --help` for the commands',
     });
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        template: { type: 'string', short: 't' },
-        'unsafe-html': { type: 'boolean' },
-        'no-pdf': { type: 'boolean' },
-        check: { type: 'boolean' },
-        strict: { type: 'boolean' },
-        'no-browser': { type: 'boolean' },
-        'browser-path': { type: 'string' },
-        'browser-ws': { type: 'string' },
-        concurrency: { type: 'string' },
-        timeout: { type: 'string' },
-        'allow-remote': { type: 'boolean' },
-        'pdf-notes': { type: 'boolean' },
-        'pdf-fragments': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        json: { type: 'boolean' },
-        debug: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        dialect: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        from: { type: 'string' },
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        open: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    const message = (err as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
-    const suggestion = unknown?.startsWith('--') ? closest(unknown.slice(2), optionNames) : undefined;
-    throw new DeckError(
-      'USAGE',
-      unknown
-        ? `unknown option "${unknown}"${suggestion ? ` (did you mean "--${suggestion}"?)` : ''}`
-        : message.split('. ')[0]!,
-      {
-        hint: 'run `lectern --help` for the options',
-      },
-    );
-  }
+  const parsed = readOptions(rest);
   const { values: v, positionals } = parsed;
   if (v.help) return bare('help', argv);
   const command = first as CliArgs['command'];
@@ -293,4 +221,53 @@ function positiveNumber(flag: string, text: string, integer: boolean): number {
     });
   }
   return value;
+}
+
+/** Every option of every command, as `node:util` parses them; the names feed the "did you mean". */
+const cliOptions = {
+  out: { type: 'string', short: 'o' },
+  template: { type: 'string', short: 't' },
+  'unsafe-html': { type: 'boolean' },
+  'no-pdf': { type: 'boolean' },
+  check: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  'no-browser': { type: 'boolean' },
+  'browser-path': { type: 'string' },
+  'browser-ws': { type: 'string' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  'pdf-notes': { type: 'boolean' },
+  'pdf-fragments': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  dialect: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  from: { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  open: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const optionNames = Object.keys(cliOptions);
+
+function readOptions(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options: cliOptions });
+  } catch (err) {
+    const message = (err as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    const suggestion = unknown?.startsWith('--') ? closest(unknown.slice(2), optionNames) : undefined;
+    throw new DeckError(
+      'USAGE',
+      unknown
+        ? `unknown option "${unknown}"${suggestion ? ` (did you mean "--${suggestion}"?)` : ''}`
+        : message.split('. ')[0]!,
+      {
+        hint: 'run `lectern --help` for the options',
+      },
+    );
+  }
 }

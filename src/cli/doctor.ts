@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listTemplates, readTemplateLayer } from '../render/load-template.js';
 import { findBrowser } from '../browser/find.js';
-import { launchBrowser } from '../browser/launch.js';
+import { type LaunchedBrowser, launchBrowser } from '../browser/launch.js';
 import { fontLoads, type DeclaredFont } from '../browser/font-check.js';
 
 interface DoctorCheck {
@@ -30,7 +30,7 @@ export async function runDoctor(projectDir: string, browserPath?: string): Promi
     return checks;
   }
 
-  let launched;
+  let launched: LaunchedBrowser;
   try {
     launched = await launchBrowser(path);
     checks.push({ name: 'browser starts', ok: true, detail: await launched.browser.version() });

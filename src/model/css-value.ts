@@ -130,7 +130,7 @@ function tokenizeCss(input: string): CssToken[] {
       return (s[at + 1] !== undefined && (isNameStart(s[at + 1]!) || s[at + 1] === '-')) || validEscape(at + 1);
     return isNameStart(c) || validEscape(at);
   };
-  const escape = (): string => {
+  const readEscape = (): string => {
     // At the character after the backslash.
     let hex = '';
     while (hex.length < 6 && i < s.length && isHex(s[i]!)) hex += s[i++];
@@ -149,7 +149,7 @@ function tokenizeCss(input: string): CssToken[] {
       if (isNameChar(s[i]!)) out += s[i++];
       else if (validEscape(i)) {
         i++;
-        out += escape();
+        out += readEscape();
       } else break;
     }
     return out;

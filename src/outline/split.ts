@@ -104,8 +104,8 @@ export function splitSlides(
 
     // A fence never closed ends where its author meant: at a slide break after a blank line.
     const breaks =
-      prevBlank && (HSEP.test(text) || VSEP.test(text) || (HEADING.exec(text)?.[1]!.length ?? 7) <= slideLevel);
-    if (fence && fence.unclosed && breaks) fence = null;
+      prevBlank && (HSEP.test(text) || VSEP.test(text) || (HEADING.exec(text)?.[1]?.length ?? 7) <= slideLevel);
+    if (fence?.unclosed && breaks) fence = null;
     if (fence) {
       const m = FENCE.exec(text);
       if (m && m[1]![0] === fence.char && m[1]!.length >= fence.size && text.trim() === m[1]) fence = null;

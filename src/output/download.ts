@@ -25,7 +25,8 @@ export async function downloadRemote(cache: RemoteCache, urls: string[], signal?
       cache.failed.set(url, 'not fetched by a run that writes nothing: `lectern build` downloads it');
     return;
   }
-  const run = (cache.runDeadline ??= AbortSignal.timeout(RUN_BUDGET_MS));
+  cache.runDeadline ??= AbortSignal.timeout(RUN_BUDGET_MS);
+  const run = cache.runDeadline;
   const deadline = AbortSignal.any([AbortSignal.timeout(DECK_BUDGET_MS), run]);
   const budget = { bytes: DECK_BYTES };
   const worker = async () => {

@@ -1,5 +1,5 @@
 import type { SlideSummary } from '../model/summary.js';
-import { ParseSpeeds, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef } from 'pdf-lib';
+import { ParseSpeeds, type PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef } from 'pdf-lib';
 
 /** What the finished PDF says about itself. */
 interface PdfInfo {

@@ -81,7 +81,9 @@ async function buildWith(
   );
   if (options.check && session) {
     const found = await checkPrepared(prepared, session, options.browser ?? {}, options.signal);
-    prepared.forEach((p, i) => p.findings.push(...found[i]!));
+    prepared.forEach((p, i) => {
+      p.findings.push(...found[i]!);
+    });
     failOnFindings(found.flat());
   }
 

@@ -253,7 +253,7 @@ function listFiles(root: string): string[] {
         } catch {
           // A dangling or looping link: refused below.
         }
-        if (!real || !real.startsWith(layer + sep) || statSync(real).isDirectory()) {
+        if (!real?.startsWith(layer + sep) || statSync(real).isDirectory()) {
           throw new DeckError(
             'ASSET_OUTSIDE',
             `template asset "${rel}" is a link to ${real ? (statSync(real).isDirectory() ? 'a folder' : 'a file outside the template') : 'nothing'}`,

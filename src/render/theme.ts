@@ -9,7 +9,7 @@ const checks: Record<ThemeType, { test: (value: string) => boolean; expect: stri
   color: {
     test: (v) =>
       /^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v) ||
-      /^(rgb|rgba|hsl|hsla|oklch|oklab|lab|lch)\([0-9a-z\s.,%/+\-]+\)$/i.test(v) ||
+      /^(rgb|rgba|hsl|hsla|oklch|oklab|lab|lch)\([0-9a-z\s.,%/+-]+\)$/i.test(v) ||
       /^[a-z]{3,20}$/i.test(v),
     expect: 'a colour such as #0b6e6e, rgb(11 110 110) or teal',
   },

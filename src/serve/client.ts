@@ -130,7 +130,7 @@ function liveReload(measure: typeof measureSlide, nameClipped: typeof clippedNam
   const measureCurrent = (): void => {
     const r = reveal();
     const slide = r?.getCurrentSlide();
-    if (!r || !slide || !slide.hasAttribute('data-lectern-slide')) return;
+    if (!r || !slide?.hasAttribute('data-lectern-slide')) return;
     const m = measure(slide, r.getScale() || 1);
     const n = Number(slide.getAttribute('data-lectern-slide')) + 1;
     const line = slide.getAttribute('data-source-line');

@@ -2,7 +2,6 @@ import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs'
 import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, sep } from 'node:path';
 import { DeckError } from '../errors.js';
 import { CLIENT_PATH, EVENTS_PATH, liveReloadScript, type LiveEvent } from './client.js';
 import { contentTypeOf, resolveRequest } from '../static-files.js';
@@ -50,7 +49,10 @@ export async function startDevServer(root: string, options: { host: string; port
       return;
     }
     const rawPath = (req.url ?? '/').split('?')[0]!;
-    if (rawPath === EVENTS_PATH) return openEvents(req, res);
+    if (rawPath === EVENTS_PATH) {
+      openEvents(req, res);
+      return;
+    }
     if (rawPath === CLIENT_PATH) {
       res
         .writeHead(200, { 'content-type': contentTypeOf('client.js'), 'cache-control': 'no-cache' })

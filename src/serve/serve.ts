@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { configFileNames, loadProjectConfig } from '../config/load-config.js';
 import { projectDefaults } from '../config/schema.js';
 import { bySourcePosition, DeckErrors, formatDiagnostic, toDeckError, type SourcePos } from '../errors.js';
@@ -84,12 +84,10 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
       const deck = await rebuild(file);
       built.set(file, deck);
       if (failed.delete(file)) server?.send({ type: 'clear', deck: nameOf(file) });
-      const items = [...deck.findings]
-        .sort(bySourcePosition)
-        .map((w) => ({
-          severity: w.severity ?? ('warning' as const),
-          text: formatDiagnostic(w.severity ?? 'warning', w.code, w.message, short(w.pos), w.hint),
-        }));
+      const items = [...deck.findings].sort(bySourcePosition).map((w) => ({
+        severity: w.severity ?? ('warning' as const),
+        text: formatDiagnostic(w.severity ?? 'warning', w.code, w.message, short(w.pos), w.hint),
+      }));
       for (const item of items) problem(item.text);
       findings.set(file, items);
       server?.send({ type: 'findings', deck: nameOf(file), file: shown(file), items });
@@ -154,7 +152,7 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
       causes.add(path);
     };
     for (const path of paths) {
-      if (configFileNames.some((n) => path === join(projectDir, n))) current.forEach((f) => hit(f, path));
+      if (configFileNames.some((n) => path === join(projectDir, n))) for (const f of current) hit(f, path);
       if (current.includes(path)) hit(path, path);
       for (const [file, deck] of built) {
         if (deck.sources.assets.includes(path)) hit(file, path);

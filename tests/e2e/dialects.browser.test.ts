@@ -53,7 +53,9 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
         const seen = await page.evaluate(() => {
           const R = (window as any).Reveal;
           const slides = document.querySelector('.reveal .slides')!.cloneNode(true) as HTMLElement;
-          slides.querySelectorAll('pre, code, aside.notes').forEach((n) => n.remove());
+          slides.querySelectorAll('pre, code, aside.notes').forEach((n) => {
+            n.remove();
+          });
           return {
             total: R.getTotalSlides(),
             horizontal: R.getHorizontalSlides().length,

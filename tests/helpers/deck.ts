@@ -1,7 +1,7 @@
 import type { DeckLayer } from '../../src/config/schema.js';
 import { deckFrom, readOutline } from '../../src/model/read-deck.js';
 import type { Deck } from '../../src/model/types.js';
-import { DeckError, DeckErrors } from '../../src/errors.js';
+import { type DeckError, DeckErrors } from '../../src/errors.js';
 import { decodeSource } from '../../src/outline/read.js';
 
 export const defaultLayouts = [

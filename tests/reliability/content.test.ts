@@ -176,15 +176,15 @@ describe('templates cannot reach prototypes', () => {
 
 describe('pathological Markdown', () => {
   const cases: [string, string][] = [
-    ['5,000-deep quotes', '>'.repeat(5000) + ' deep'],
-    ['5,000-deep lists', Array.from({ length: 5000 }, (_, i) => '  '.repeat(i) + '- x').join('\n')],
-    ['5,000-deep HTML', '<div>'.repeat(5000) + 'x'],
+    ['5,000-deep quotes', `${'>'.repeat(5000)} deep`],
+    ['5,000-deep lists', Array.from({ length: 5000 }, (_, i) => `${'  '.repeat(i)}- x`).join('\n')],
+    ['5,000-deep HTML', `${'<div>'.repeat(5000)}x`],
     ['100,000-character line', 'word '.repeat(20_000)],
     ['100,000 brackets', '['.repeat(100_000)],
     ['emphasis markers that backtrack', '*a'.repeat(30_000)],
     ['underscores that backtrack', '_a'.repeat(30_000)],
     ['unclosed links', '[a]('.repeat(20_000)],
-    ['backticks', '`'.repeat(50_000) + 'x'],
+    ['backticks', `${'`'.repeat(50_000)}x`],
     ['nested brackets and parens', '[('.repeat(20_000) + ')]'.repeat(20_000)],
     ['table with 10,000 columns', `${'|a'.repeat(10_000)}|\n${'|-'.repeat(10_000)}|\n${'|b'.repeat(10_000)}|`],
   ];
@@ -266,7 +266,7 @@ describe('properties (fast-check)', () => {
   it('rendering any model gives as many slide sections as the model has slides', () => {
     fc.assert(
       fc.property(outline, (text) => {
-        let deck;
+        let deck: ReturnType<typeof modelOf>;
         try {
           deck = modelOf(text);
         } catch (err) {
@@ -316,7 +316,6 @@ describe('a 5,000-slide deck', () => {
       );
     }
     expect(chromiumOf(run.tmp)).toEqual([]);
-    const { readdirSync } = await import('node:fs');
     expect(leftovers(join(dir, 'dist', 'big'))).toEqual([]);
   }, 180_000);
 });

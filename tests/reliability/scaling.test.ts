@@ -79,7 +79,7 @@ const shapes: [string, number, (n: number) => string][] = [
   [
     'code fences never closed, longest first',
     200,
-    (n) => `## A\n\n${Array.from({ length: n }, (_, i) => '\`'.repeat(3 + n - i)).join('\n\n')}\n`,
+    (n) => `## A\n\n${Array.from({ length: n }, (_, i) => '`'.repeat(3 + n - i)).join('\n\n')}\n`,
   ],
 ];
 

@@ -90,7 +90,9 @@ export function unclosedFences(segments: Segment[], file: string, where: string)
   const warnings: Finding[] = [];
   for (const segment of segments) {
     const fences = new FenceTracker();
-    segment.text.split('\n').forEach((line, i) => fences.feed(line, segment.line + i));
+    segment.text.split('\n').forEach((line, i) => {
+      fences.feed(line, segment.line + i);
+    });
     if (fences.openedAt !== null)
       warnings.push(fenceWarning(file, fences.openedAt, `it runs to the end of the ${where}`));
   }
@@ -181,4 +183,16 @@ export function openingHeading(text: string): number | undefined {
  */
 export function quote(value: string): string {
   return `"${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`;
+}
+
+/** Text rewritten line by line, each line remembering the line of the file it stands for. */
+export interface MappedLines {
+  lines: string[];
+  map: number[];
+}
+
+/** Adds a line of rewritten text and the file line it stands for. */
+export function pushLine(out: MappedLines, text: string, fileLine: number): void {
+  out.lines.push(text);
+  out.map.push(fileLine);
 }

@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import type { DialectKeys } from './foreign-keys.js';
-import { FENCE, fenceWarning, quote, unclosedFenceLines } from './lines.js';
+import { FENCE, fenceWarning, type MappedLines, pushLine, quote, unclosedFenceLines } from './lines.js';
 
 /**
  * Marp (Marpit): slides split at horizontal rules (`---`, `***`, `___`; a `---` under a line
@@ -77,9 +77,7 @@ function cssUrl(value: string): string {
 
 const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
-interface Building {
-  lines: string[];
-  map: number[];
+interface Building extends MappedLines {
   notes: { text: string; line: number }[];
   spot: Directives;
   backgrounds: { url: string; words: string[] }[];
@@ -139,14 +137,14 @@ export function splitMarp(
     if (fence !== null && unclosedFence && RULE.test(line) && (i === 0 || lines[i - 1]!.trim() === '')) fence = null;
     if (fence !== null) {
       if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
-      b.lines.push(line), b.map.push(bodyLine + i);
+      pushLine(b, line, bodyLine + i);
       continue;
     }
     if (mark) {
       fence = mark;
       unclosedFence = unclosed.has(i);
       b.content = true;
-      b.lines.push(line), b.map.push(bodyLine + i);
+      pushLine(b, line, bodyLine + i);
       continue;
     }
     const prev = i === 0 ? '' : lines[i - 1]!;
@@ -190,18 +188,17 @@ export function splitMarp(
           else local[key] = value;
         }
         // Lectern's own directive comments stay in the text for the later stages.
-        if (/^\s*(\.slide:|\.element:|layout:|column\s*$|check-ignore:)/i.test(inner))
-          b.lines.push(line), b.map.push(bodyLine + i);
+        if (/^\s*(\.slide:|\.element:|layout:|column\s*$|check-ignore:)/i.test(inner)) pushLine(b, line, bodyLine + i);
       }
       if (multi) {
-        for (let k = i; k < multi.end; k++) b.lines.push(''), b.map.push(bodyLine + k);
+        for (let k = i; k < multi.end; k++) pushLine(b, '', bodyLine + k);
         i = multi.end;
       }
-      b.lines.push(''), b.map.push(bodyLine + i);
+      pushLine(b, '', bodyLine + i);
       continue;
     }
     if (line.trim() !== '') b.content = true;
-    b.lines.push(rewriteLine(line, b, file, bodyLine + i, warnings)), b.map.push(bodyLine + i);
+    pushLine(b, rewriteLine(line, b, file, bodyLine + i, warnings), bodyLine + i);
   }
   finish();
 

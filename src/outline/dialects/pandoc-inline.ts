@@ -113,7 +113,7 @@ export function rewriteInline(line: string): string {
   return outsideCode(line, (text) => {
     if (!text.includes('{')) return text;
     return text
-      .replace(IMAGE_ATTRS, (whole, image: string, inner: string) => {
+      .replace(IMAGE_ATTRS, (_whole, image: string, inner: string) => {
         const attrs = parseAttributes(inner);
         const html = attrs ? elementAttributes(attrs, true) : '';
         return html ? `${image}<!-- .element: ${html} -->` : image;

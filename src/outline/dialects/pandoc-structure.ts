@@ -116,14 +116,23 @@ export function readTitleBlock(
   const [title, authors, date] = fields.map((f) => f.join(' ').trim());
   const meta: Record<string, unknown> = {};
   const at: Record<string, number> = {};
-  if (title) (meta.title = title), (at.title = 0);
-  if (authors)
-    (meta.author = authors
-      .split(';')
-      .map((a) => a.trim())
-      .filter(Boolean)),
-      (at.author = 1);
-  if (date) (meta.date = date), (at.date = 2);
+  const found: [string, unknown, string | undefined][] = [
+    ['title', title, title],
+    [
+      'author',
+      authors
+        ?.split(';')
+        .map((a) => a.trim())
+        .filter(Boolean),
+      authors,
+    ],
+    ['date', date, date],
+  ];
+  found.forEach(([key, value, written], index) => {
+    if (!written) return;
+    meta[key] = value;
+    at[key] = index;
+  });
   return {
     meta,
     body: lines.slice(i).join('\n'),

@@ -1,6 +1,6 @@
 import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
-import { FENCE, fenceWarning, unclosedFenceLines } from './lines.js';
+import { FENCE, fenceWarning, type MappedLines, pushLine, unclosedFenceLines } from './lines.js';
 import { ATX, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
 import {
   elementAttributes,
@@ -30,10 +30,7 @@ const PAUSE = /^\. \. \.[ \t]*$/;
 const HEADING_ATTRS = /(?:^|[ \t]+)\{([^}]{0,500})\}[ \t]*$/;
 const SHORTCODE = /\{\{<\s*([\w-]+)[^>]*>\}\}/g;
 
-interface Out {
-  lines: string[];
-  map: number[];
-}
+type Out = MappedLines;
 
 interface Frame {
   kind: 'div' | 'notes' | 'drop';
@@ -76,10 +73,7 @@ export function splitPandoc(
   let cellFence = false;
   let outputSlide = false;
 
-  const emit = (out: Out, text: string, i: number) => {
-    out.lines.push(text);
-    out.map.push(bodyLine + i);
-  };
+  const emit = (out: Out, text: string, i: number) => pushLine(out, text, bodyLine + i);
   const target = () => (frames.some((f) => f.kind === 'notes') ? notes : body_);
   const closeSlide = (i: number) => {
     // Pauses and divs left open close with the slide.
@@ -159,7 +153,10 @@ export function splitPandoc(
         : { classes: [spec], pairs: [] };
       if (divOpen[3]) {
         const more = parseAttributes(divOpen[3].slice(1, -1));
-        if (more) attrs.classes.push(...more.classes), attrs.pairs.push(...more.pairs);
+        if (more) {
+          attrs.classes.push(...more.classes);
+          attrs.pairs.push(...more.pairs);
+        }
       }
       if (attrs.classes.includes('notes')) {
         frames.push({ kind: 'notes', pauses: 0, close: '' });
@@ -225,7 +222,7 @@ export function splitPandoc(
           ...(hidden ? { hidden: true } : {}),
         });
         if (text.trim() !== '') emit(body_, `${'#'.repeat(heading.depth)} ${rewriteInline(text.trim())}`, i);
-        else body_.lines.push(''), body_.map.push(bodyLine + i);
+        else emit(body_, '', i);
         const directive = attrs ? slideDirective(attrs) : '';
         if (directive) emit(body_, directive, i);
         if (!atx) i++;
