@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The browser tests share one Chromium per file; two files at a time fit two cores.
     maxWorkers: 2,
+    // Every test file removes the temp folders it made; the run fails if any `lectern-*` is left.
+    setupFiles: ['tests/setup/temp-folders.ts'],
+    globalSetup: ['tests/setup/no-leftovers.ts'],
   },
 });

@@ -48,7 +48,7 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
   });
   const unsafe = input.deck.options.html === 'unsafe';
   for (const ref of input.deck.assets) {
-    const local = localPath(ref.url, ref.pos, unsafe);
+    const local = copiedPath(ref.url, ref.pos, unsafe);
     if (local === null) continue;
     const from = resolve(input.deckDir, local);
     const to = relative(input.deckDir, from);
@@ -71,7 +71,7 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
 }
 
 /** The file path a reference names, or null for references that need no file. */
-function localPath(url: string, pos: SourcePos, unsafe: boolean): string | null {
+function copiedPath(url: string, pos: SourcePos, unsafe: boolean): string | null {
   // As the browser reads a URL, so `ht<TAB>tp://…` is the http URL it will load.
   const value = browserUrl(url);
   if (value === '' || value.startsWith('#') || /^data:/i.test(value)) return null;

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
-import { DeckError, type Finding } from '../errors.js';
+import { DeckError, type ErrorCode, type Finding } from '../errors.js';
 import type { AssetRef } from '../model/types.js';
 import { projectFilesDir, remoteFilesDir, runtimeDir } from '../deck-layout.js';
 import type { FileCopy } from './plan.js';
@@ -62,6 +62,11 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     warnings.push({ code: 'ASSET_MISSING', message, pos: ref.pos, hint });
     map.set(ref.url, null);
   };
+  // A refused file is an error at its reference; the slide shows nothing in its place.
+  const refuse = (ref: AssetRef, code: ErrorCode, message: string, hint: string) => {
+    errors.push(new DeckError(code, message, { pos: ref.pos, hint }));
+    map.set(ref.url, null);
+  };
 
   for (const ref of refs) {
     if (map.has(ref.url)) continue;
@@ -71,35 +76,32 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       continue;
     }
     if (/^file:/i.test(value) || value.includes('\\')) {
-      errors.push(
-        new DeckError('ASSET_OUTSIDE', `"${ref.url}" is not a path inside the project`, {
-          pos: ref.pos,
-          hint: 'refer to images by a relative path with forward slashes, such as images/chart.png',
-        }),
+      refuse(
+        ref,
+        'ASSET_OUTSIDE',
+        `"${ref.url}" is not a path inside the project`,
+        'refer to images by a relative path with forward slashes, such as images/chart.png',
       );
-      map.set(ref.url, null);
       continue;
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^https?:/i.test(value)) {
-      errors.push(
-        new DeckError('ASSET_REMOTE', `"${ref.url}" is not a file the deck can load`, {
-          pos: ref.pos,
-          hint: 'use a relative path, or an http(s) URL Lectern can download',
-        }),
+      refuse(
+        ref,
+        'ASSET_REMOTE',
+        `"${ref.url}" is not a file the deck can load`,
+        'use a relative path, or an http(s) URL Lectern can download',
       );
-      map.set(ref.url, null);
       continue;
     }
     if (isRemote(value)) {
       const policy = ctx.unsafe && ctx.remote === 'download' ? 'link' : ctx.remote;
       if (policy === 'error') {
-        errors.push(
-          new DeckError('ASSET_REMOTE', `"${value}" would be loaded from the network`, {
-            pos: ref.pos,
-            hint: 'download it into the deck folder, or set `remote: download` to let Lectern fetch it at build time',
-          }),
+        refuse(
+          ref,
+          'ASSET_REMOTE',
+          `"${value}" would be loaded from the network`,
+          'download it into the deck folder, or set `remote: download` to let Lectern fetch it at build time',
         );
-        map.set(ref.url, null);
       } else if (policy === 'link') {
         if (!ctx.unsafe)
           warnings.push({
@@ -141,13 +143,12 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     const from = resolve(ctx.deckDir, local);
     const inProject = relative(ctx.projectDir, from);
     if (isAbsolute(local) || inProject === '' || inProject.startsWith('..') || isAbsolute(inProject)) {
-      errors.push(
-        new DeckError('ASSET_OUTSIDE', `"${ref.url}" is outside the project`, {
-          pos: ref.pos,
-          hint: `the project is the folder Lectern runs in (${ctx.projectDir}): keep images inside it, or run Lectern from a folder that holds them`,
-        }),
+      refuse(
+        ref,
+        'ASSET_OUTSIDE',
+        `"${ref.url}" is outside the project`,
+        `the project is the folder Lectern runs in (${ctx.projectDir}): keep images inside it, or run Lectern from a folder that holds them`,
       );
-      map.set(ref.url, null);
       continue;
     }
     if (!existsSync(from) || !statSync(from).isFile()) {
@@ -160,13 +161,12 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     }
     const real = realpathSync(from);
     if (!within(real, projectRoot)) {
-      errors.push(
-        new DeckError('ASSET_OUTSIDE', `"${ref.url}" links to a file outside the project`, {
-          pos: ref.pos,
-          hint: 'copy the file into the project instead of linking to it',
-        }),
+      refuse(
+        ref,
+        'ASSET_OUTSIDE',
+        `"${ref.url}" links to a file outside the project`,
+        'copy the file into the project instead of linking to it',
       );
-      map.set(ref.url, null);
       continue;
     }
     const inDeck = relative(ctx.deckDir, from);
@@ -185,26 +185,23 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       ? ctx.kinds.test(inProject) && ctx.kinds.test(real)
       : (mediaName.test(inProject) && mediaName.test(real)) || isMediaFile(real);
     if (hidden(inProject) || hidden(relative(projectRoot, real)) || !kindOk) {
-      errors.push(
-        new DeckError('ASSET_OUTSIDE', `"${shown(ref.url)}" is not an image, video or audio file the deck may carry`, {
-          pos: ref.pos,
-          hint: 'a slide loads image, video and audio files (by their names), and none from a hidden folder such as .git; link other files instead',
-        }),
+      refuse(
+        ref,
+        'ASSET_OUTSIDE',
+        `"${shown(ref.url)}" is not an image, video or audio file the deck may carry`,
+        'a slide loads image, video and audio files (by their names), and none from a hidden folder such as .git; link other files instead',
       );
-      map.set(ref.url, null);
       continue;
     }
     if (!ctx.unsafe && /\.svg$/i.test(real)) {
       const why = scriptedSvg(real);
       if (why) {
-        errors.push(
-          new DeckError(
-            'ASSET_UNSAFE',
-            `"${shown(ref.url)}" is an SVG with ${why}: opened on its own, it would run on the deck's site`,
-            { pos: ref.pos, hint: 'export the drawing without script, or set `html: unsafe` for decks you trust' },
-          ),
+        refuse(
+          ref,
+          'ASSET_UNSAFE',
+          `"${shown(ref.url)}" is an SVG with ${why}: opened on its own, it would run on the deck's site`,
+          'export the drawing without script, or set `html: unsafe` for decks you trust',
         );
-        map.set(ref.url, null);
         continue;
       }
     }
@@ -218,13 +215,12 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       to.startsWith(`${remoteFilesDir}/`) ||
       (beside && to.startsWith(`${projectFilesDir}/`))
     ) {
-      errors.push(
-        new DeckError('ASSET_OUTSIDE', `"${ref.url}" uses a name Lectern reserves for the built deck`, {
-          pos: ref.pos,
-          hint: `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's`,
-        }),
+      refuse(
+        ref,
+        'ASSET_OUTSIDE',
+        `"${ref.url}" uses a name Lectern reserves for the built deck`,
+        `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's`,
       );
-      map.set(ref.url, null);
       continue;
     }
     const stat = statSync(real);

@@ -30,14 +30,8 @@ export function checkInBrowser(
   browser: LaunchedBrowser,
   options: BrowserCheckOptions = {},
 ): Promise<Finding[][]> {
-  return runOnPages(jobs, browser, {
-    concurrency: options.concurrency,
-    signal: options.signal,
-    doing: 'checking',
-    fileOf: (job) => job.deck.file,
-    open: openInspectPage,
-    run: (page, job) => checkOne(page, job, options),
-  });
+  const pages = { doing: 'checking', fileOf: (job: CheckJob) => job.deck.file, open: openInspectPage };
+  return runOnPages(jobs, browser, { ...options, ...pages, run: (page, job) => checkOne(page, job, options) });
 }
 
 async function checkOne(

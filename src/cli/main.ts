@@ -52,14 +52,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function build(args: CliArgs, io: CliIo): Promise<number> {
-  const started = performance.now();
-  const result = await buildAll({
+/** What every run over decks takes from the command line: the project, the decks, the flags, the browser. */
+function runOf(args: CliArgs, io: CliIo) {
+  return {
     projectDir: io.cwd,
     inputs: args.inputs,
     outDir: args.out,
     flags: args.flags,
     ...(args.browser ? { browser: args.browser } : {}),
+    signal: io.signal,
+  };
+}
+
+async function build(args: CliArgs, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const result = await buildAll({
+    ...runOf(args, io),
     pdf: args.pdf,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
@@ -81,13 +89,7 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
 
 async function check(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const decks = await checkAll({
-    projectDir: io.cwd,
-    inputs: args.inputs,
-    flags: args.flags,
-    browser: args.browser,
-    signal: io.signal,
-  });
+  const decks = await checkAll({ ...runOf(args, io), browser: args.browser });
   return reportCheck(
     decks,
     { strict: args.strict ?? false, json: args.json, quiet: args.quiet, ms: performance.now() - started },
@@ -111,16 +113,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({
-    projectDir: io.cwd,
-    inputs: args.inputs,
-    outDir: args.out,
-    flags: args.flags,
-    browser: args.browser || {},
-    pdf: args.pdf,
-    signal: io.signal,
-    progress,
-  });
+  const result = await buildAll({ ...runOf(args, io), pdf: args.pdf, progress });
   finish(result, args, io, started);
   return ExitCode.ok;
 }

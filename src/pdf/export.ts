@@ -50,16 +50,8 @@ export async function exportPdfs(
   browser: LaunchedBrowser,
   options: PdfRunOptions,
 ): Promise<PdfResult[]> {
-  return runOnPages(jobs, browser, {
-    concurrency: options.concurrency,
-    signal: options.signal,
-    doing: 'printing',
-    fileOf: (job) => job.summary.file,
-    open: openPrintPage,
-    run: (page, job) => printOne(page, job, options),
-    onStart: options.onStart,
-    onResult: (result) => options.onResult?.(result),
-  });
+  const pages = { doing: 'printing', fileOf: (job: PdfJob) => job.summary.file, open: openPrintPage };
+  return runOnPages(jobs, browser, { ...options, ...pages, run: (page, job) => printOne(page, job, options) });
 }
 
 async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): Promise<PdfResult> {

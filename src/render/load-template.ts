@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseYamlLayer } from '../config/yaml-layer.js';
 import { didYouMean } from '../suggest.js';
 import { DeckError } from '../errors.js';
+import { shownPath } from '../shown.js';
 import { cleanText } from '../text.js';
 
 /** A Handlebars source and the file it came from, so errors can name it. */
@@ -138,11 +139,10 @@ export function readTemplateLayer(
   fallbackName: string,
   displayRoot: string,
 ): TemplateLayer {
-  const shown = (file: string): string => {
-    const rel = relative(displayRoot, file);
-    return rel.startsWith('..') ? file : rel.split(sep).join('/');
-  };
-  const read = (file: string): TemplateSource => ({ file: shown(file), source: readFileSync(file, 'utf8') });
+  const read = (file: string): TemplateSource => ({
+    file: shownPath(file, displayRoot),
+    source: readFileSync(file, 'utf8'),
+  });
   const hbsIn = (folder: string): Record<string, TemplateSource> => {
     const out: Record<string, TemplateSource> = {};
     const path = join(dir, folder);
@@ -152,7 +152,7 @@ export function readTemplateLayer(
     return out;
   };
   const manifestPath = join(dir, 'template.yaml');
-  const manifestFile = shown(manifestPath);
+  const manifestFile = shownPath(manifestPath, displayRoot);
   let manifest: TemplateManifest = { name: fallbackName, description: '', theme: {} };
   let extendsLine: number | undefined;
   if (existsSync(manifestPath)) {

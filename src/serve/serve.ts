@@ -119,7 +119,13 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     `built ${built.size} deck${built.size === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms${failed.size ? `, ${failed.size} with errors` : ''}`,
   );
 
-  server = await startDevServer(outDir, { host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
+  try {
+    server = await startDevServer(outDir, { host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
+  } catch (err) {
+    // A port already taken leaves no private folder behind.
+    rmSync(outDir, { recursive: true, force: true });
+    throw err;
+  }
   server.setGreeting((deck) => [
     ...[...findings]
       .filter(([file]) => nameOf(file) === deck)

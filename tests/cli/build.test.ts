@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, listFiles, makeProject, repoRoot } from '../helpers/fs.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp.js';
 
 describe('lectern build of the repository decks', () => {
   let out: string;
   let result: Awaited<ReturnType<typeof cli>>;
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'lectern-dist-'));
+    out = tempDir('dist');
     result = await cli(['build', '--no-pdf', '--out', out], repoRoot);
   });
 
@@ -59,7 +58,7 @@ describe('the talks in decks/', () => {
   const decks = ['open-source-ai', 'lightning', 'debate'];
   let out: string;
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'lectern-dist-'));
+    out = tempDir('dist');
     const { code } = await cli(['build', '--no-pdf', '--out', out, '--quiet'], repoRoot);
     expect(code).toBe(0);
   });

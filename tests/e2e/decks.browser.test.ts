@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import type { PreparedDeck } from '../../src/pipeline/prepare-deck.js';
 import { repoRoot } from '../helpers/fs.js';
 import { serveFolder } from '../helpers/static-server.js';
 import { browserForTests } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
 // Real Chromium, real HTTP on 127.0.0.1, real files.
 const browserPath = browserForTests('browser tests');
@@ -20,7 +20,7 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
   let server: Awaited<ReturnType<typeof serveFolder>>;
 
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'lectern-e2e-'));
+    out = tempDir('e2e');
     ({ decks } = await buildAll({ projectDir: repoRoot, outDir: out, pdf: false }));
     server = await serveFolder(out);
     browser = await launchBrowser(browserPath!);

@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
@@ -9,6 +8,7 @@ import { browserForTests } from '../helpers/browser.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
 import { corpus, corpusDir } from '../helpers/corpus.js';
+import { tempDir } from '../helpers/temp.js';
 
 // Every deck of the dialect corpus, built by the real CLI pipeline and opened in real Chromium.
 const browserPath = browserForTests('dialect corpus browser tests');
@@ -21,7 +21,7 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
   let project: string;
 
   beforeAll(async () => {
-    project = mkdtempSync(join(tmpdir(), 'lectern-dialects-'));
+    project = tempDir('dialects');
     cpSync(corpusDir, project, { recursive: true });
     ({ decks } = await buildAll({ projectDir: project, inputs: folders, outDir: join(project, 'dist'), pdf: false }));
     server = await serveFolder(join(project, 'dist'));

@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
@@ -8,6 +7,7 @@ import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
 import { browserForTests } from '../helpers/browser.js';
 import { reap } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp.js';
 
 // Real Chromium, real PDFs read back with pdf.js.
 const browserPath = browserForTests('PDF tests');
@@ -53,7 +53,7 @@ describe.skipIf(!browserPath)('PDF export of the talks', () => {
     decks: { name: string; slides: number; pdf: string; pages: number; bytes: number; warnings: unknown[] }[];
   };
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'lectern-pdf-'));
+    out = tempDir('pdf');
     const run = await cli(['build', '--out', out, '--json'], repoRoot);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -289,7 +289,7 @@ describe.skipIf(!browserPath)('PDF failures', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'decks/stuck.md'), stuckDeck);
 
-    const privateTmp = mkdtempSync(join(tmpdir(), 'lectern-kill-'));
+    const privateTmp = tempDir('kill');
     const child = spawn(process.execPath, [bin, 'build'], { cwd: dir, env: { ...process.env, TMPDIR: privateTmp } });
     onTestFinished(() => reap(child, privateTmp));
     let stderr = '';
@@ -324,7 +324,7 @@ describe.skipIf(!browserPath)('PDF failures', () => {
     const dir = makeProject({ 'decks/stuck.md': stuckDeck, 'decks/ok.md': '## Fine\n' });
     expect((await cli(['build', '--no-pdf', '--quiet'], dir)).code).toBe(0);
     const before = hashTree(join(dir, 'dist'));
-    const privateTmp = mkdtempSync(join(tmpdir(), 'lectern-term-'));
+    const privateTmp = tempDir('term');
     const child = spawn(process.execPath, [bin, 'build'], { cwd: dir, env: { ...process.env, TMPDIR: privateTmp } });
     onTestFinished(() => reap(child, privateTmp));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -116,6 +116,7 @@ describe.skipIf(!browserPath)('lectern serve', () => {
   it('serves nothing outside its folder', async () => {
     const outside = join(dirname(session.outDir), `${basename(session.outDir)}-sibling`);
     mkdirSync(outside, { recursive: true });
+    onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
     writeFileSync(join(outside, 'secret.txt'), 'SIBLING SECRET');
     symlinkSync(outside, join(session.outDir, 'escape'));
     const paths = [

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
@@ -7,6 +6,7 @@ import { buildAll } from '../../src/pipeline/build.js';
 import { listTemplates } from '../../src/render/load-template.js';
 import { repoRoot } from '../helpers/fs.js';
 import { browserForTests } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
 // Every built-in template renders every layout in real Chromium: no console errors, nothing
 // overflowing its slide. A screenshot of each goes to test-results/templates/ for review.
@@ -25,7 +25,7 @@ describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
   afterAll(async () => browser?.close());
 
   it.each(templates)('%s renders every layout without errors or overflow', async (template) => {
-    const out = mkdtempSync(join(tmpdir(), `lectern-tpl-${template}-`));
+    const out = tempDir(`tpl-${template}`);
     const { decks } = await buildAll({
       projectDir: repoRoot,
       inputs: [fixture],

@@ -1,6 +1,4 @@
 import fc from 'fast-check';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'htmlparser2';
@@ -13,6 +11,7 @@ import { modelOf } from '../helpers/deck.js';
 import { makeProject, repoRoot } from '../helpers/fs.js';
 import { allVectors } from './vectors/xss-vectors.js';
 import { browserForTests } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
 const browserPath = browserForTests('sanitiser browser tests');
 
@@ -111,7 +110,7 @@ describe('the sanitiser against public vector lists', () => {
       'decks/y': pixel,
       'decks/1': pixel,
     });
-    const out = mkdtempSync(join(tmpdir(), 'lectern-xss-'));
+    const out = tempDir('xss');
     await buildAll({ projectDir: dir, outDir: out, pdf: false });
     const browser: LaunchedBrowser = await launchBrowser(browserPath);
     try {
@@ -148,7 +147,7 @@ describe('templates cannot reach prototypes', () => {
       'decks/d.md':
         '---\ntemplate: p\ntitle: "{{constructor.constructor(\'return process\')()}}"\n---\n\n## Use {{this}} and {{#each x}}{{/each}}\n\n{{constructor.constructor("return 1")()}} and {{> header}}\n',
     });
-    const out = mkdtempSync(join(tmpdir(), 'lectern-proto-'));
+    const out = tempDir('proto');
     const { decks } = await buildAll({ projectDir: dir, outDir: out, pdf: false });
     const html = (await import('node:fs')).readFileSync(join(out, 'd', 'index.html'), 'utf8');
     expect(html).toContain('<header>[][][][][][][][][]</header>');

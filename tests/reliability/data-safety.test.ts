@@ -1,21 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { browserForTests } from '../helpers/browser.js';
 import { hashTree, listFiles, makeProject, repoRoot } from '../helpers/fs.js';
 import { reap } from '../helpers/processes.js';
 import { chromiumOf, leftovers, runLectern } from './invariants.js';
+import { tempDir } from '../helpers/temp.js';
 
 // What a build may delete or replace: only what Lectern wrote. Every case runs the real CLI.
 const browserPath = browserForTests('data safety tests');
@@ -30,7 +21,7 @@ const stuck = `---\ntitle: Stuck\nhtml: unsafe\n---\n\n## Never ready\n\n<script
 function start(
   args: string[],
   cwd: string,
-  tmp = mkdtempSync(join(tmpdir(), 'lectern-safe-')),
+  tmp = tempDir('safe'),
 ): { child: ChildProcess; tmp: string; exited: Promise<number>; stderr: () => string } {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), ...args], {
     cwd,
@@ -399,7 +390,7 @@ describe('a stale lock is taken over by one process only', () => {
   });
 
   it('twelve processes racing for a lock left by a dead one never hold it at the same time', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lectern-lockrace-'));
+    const dir = tempDir('lockrace');
     const out = join(dir, 'dist');
     mkdirSync(out);
     const lockModule = join(repoRoot, 'lib/output/lock.js');

@@ -10,6 +10,7 @@ import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
 import { chromiumOf, expectCleanFailure, runLectern, leftovers } from './invariants.js';
 import { browserForTests } from '../helpers/browser.js';
 import { reap } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp.js';
 
 const browserPath = browserForTests('browser fault tests');
 
@@ -167,7 +168,7 @@ describe.skipIf(!browserPath)('browser faults', () => {
     const dir = makeProject({
       'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`,
     });
-    const tmp = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'lectern-sig-'));
+    const tmp = tempDir('sig');
     const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'check', '--allow-remote'], {
       cwd: dir,
       env: { ...process.env, TMPDIR: tmp },
@@ -198,7 +199,7 @@ describe.skipIf(!browserPath)('browser faults', () => {
       expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
       const before = hashTree(join(dir, 'dist'));
       writeFileSync(join(dir, 'decks/stuck.md'), stuck);
-      const tmp = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'lectern-sig-'));
+      const tmp = tempDir('sig');
       const child = spawn(process.execPath, [join(repoRoot, 'bin/lectern.js'), 'build'], {
         cwd: dir,
         env: { ...process.env, TMPDIR: tmp },

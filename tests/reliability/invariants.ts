@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { hashTree, repoRoot } from '../helpers/fs.js';
+import { tempDir } from '../helpers/temp.js';
 
 export interface RunResult {
   code: number | null;
@@ -22,7 +22,7 @@ export function runLectern(
   limitMs = 60_000,
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunResult> {
-  const tmp = mkdtempSync(join(tmpdir(), 'lectern-rel-'));
+  const tmp = tempDir('rel');
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lectern.js'), ...args], {
