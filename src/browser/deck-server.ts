@@ -69,7 +69,7 @@ async function serveDeck(lookup: Lookup): Promise<DeckServer> {
       return;
     }
     res.writeHead(200, {
-      'content-type': contentTypeOf(path.endsWith('/') ? 'index.html' : path),
+      'content-type': contentTypeOf('file' in found ? found.file : path.endsWith('/') ? 'index.html' : path),
       'cache-control': 'no-store',
     });
     if (req.method === 'HEAD') {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, Cache, getVersionComparator } from '@puppeteer/browsers';
 import { DeckError } from '../errors.js';
 
 /** Where the browser for a run comes from: a running one to connect to, or an executable to launch. */
@@ -43,7 +43,7 @@ export function browserCandidates(platform: NodeJS.Platform = process.platform):
   return list.map((path) => (path.startsWith('~/') ? join(homedir(), path.slice(2)) : path));
 }
 
-/** Puppeteer's names for the platforms a browser in its cache was built for. */
+/** Puppeteer's names for the platforms a browser in its cache was built for, preferred first. */
 const cachePlatforms: Record<string, string[]> = {
   linux: ['linux', 'linux_arm'],
   darwin: ['mac_arm', 'mac'],
@@ -52,28 +52,49 @@ const cachePlatforms: Record<string, string[]> = {
 
 /**
  * Browsers Puppeteer itself once downloaded (never downloaded by Lectern), as its cache lists
- * them: Chrome before the headless shell, newest version first.
+ * them: Chrome before the headless shell, this machine's platform first, newest build first.
+ * `@puppeteer/browsers` loads only when the usual places had no browser.
  */
 export function puppeteerCacheCandidates(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string[] {
+  const { Browser, Cache, getVersionComparator } = createRequire(import.meta.url)(
+    '@puppeteer/browsers',
+  ) as typeof import('@puppeteer/browsers');
   const cache = new Cache(env.PUPPETEER_CACHE_DIR ?? join(homedir(), '.cache', 'puppeteer'));
   const platforms = cachePlatforms[platform] ?? cachePlatforms.linux!;
   const kinds: string[] = [Browser.CHROME, Browser.CHROMEHEADLESSSHELL];
-  let installed: ReturnType<Cache['getInstalledBrowsers']>;
+  let installed: ReturnType<typeof cache.getInstalledBrowsers>;
   try {
     installed = cache.getInstalledBrowsers();
   } catch {
     return [];
   }
-  return installed
-    .filter((b) => kinds.includes(b.browser) && platforms.includes(b.platform))
+  const found: { kind: number; platform: number; build: string; browser: string; path: string }[] = [];
+  for (const b of installed) {
+    if (!kinds.includes(b.browser) || !platforms.includes(b.platform)) continue;
+    let path: string;
+    try {
+      path = b.executablePath;
+    } catch {
+      // An entry Puppeteer cannot describe (its metadata unreadable) is skipped, not fatal.
+      continue;
+    }
+    found.push({
+      kind: kinds.indexOf(b.browser),
+      platform: platforms.indexOf(b.platform),
+      build: b.buildId,
+      browser: b.browser,
+      path,
+    });
+  }
+  return found
     .sort(
       (a, b) =>
-        kinds.indexOf(a.browser) - kinds.indexOf(b.browser) || getVersionComparator(a.browser)(b.buildId, a.buildId),
+        a.kind - b.kind || a.platform - b.platform || getVersionComparator(a.browser as never)(b.build, a.build),
     )
-    .map((b) => b.executablePath);
+    .map((b) => b.path);
 }
 
 /**

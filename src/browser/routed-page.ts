@@ -15,7 +15,10 @@ interface Route {
   retired: string[];
 }
 
-/** Points a page's route at the next deck's server; requests still coming from the last one are no finding of this deck. */
+/**
+ * Points a page's route at the next deck's server; requests still coming from the last one are
+ * no finding of this deck.
+ */
 export function routeTo(route: Route, origin: string, allowRemote: boolean): void {
   if (route.origin) route.retired.push(route.origin);
   Object.assign(route, { origin, allowRemote, blocked: [] });

@@ -1,4 +1,7 @@
-/** What the in-browser half of the checks (check/observe.ts) sees of a deck: plain data, read by the rules in src/check/. */
+/**
+ * What the in-browser half of the checks (check/observe.ts) sees of a deck: plain data, read by
+ * the rules in check/findings.ts.
+ */
 
 /** Content outside a slide, or clipped inside one of its elements, in the worst fragment state. */
 export interface OverflowSeen {

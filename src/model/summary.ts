@@ -1,4 +1,7 @@
-/** What a built deck's `deck.json` keeps of its Deck: plain data for the index page, the manifest and a later PDF export. */
+/**
+ * What a built deck's `deck.json` keeps of its Deck: plain data for the index page, the manifest
+ * and a later PDF export.
+ */
 
 /** Slide summary as deck.json keeps it: enough to bookmark a PDF without the source. */
 export interface SlideSummary {

@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
-import { pdfReportsOverflow } from '../check/findings.js';
+import { pdfReportsOverflow } from '../check/pdf-overflow.js';
 import type { DeckLayer } from '../config/schema.js';
 import { DeckErrors, type Finding } from '../errors.js';
 import { lockOutput } from '../output/lock.js';
@@ -136,8 +136,7 @@ async function exportStaged(
   const final = (r: PdfResult): PdfResult => ({ ...r, path: join(outDir, r.name, basename(r.path)) });
   const [exportPdfs, browser] = await Promise.all([session.exporter!, session.browser]);
   const results = await exportPdfs(jobs, browser, {
-    ...options.browser,
-    ...options.pdf,
+    ...pdfRun(options.browser, options.pdf),
     signal: options.signal,
     onStart: (job) => options.progress?.begin?.(job.summary),
     onResult: (r) => options.progress?.done(final(r)),
@@ -149,4 +148,10 @@ async function exportStaged(
 export async function buildDeck(file: string, options: Omit<BuildOptions, 'inputs'>): Promise<PreparedDeck> {
   const result = await buildAll({ ...options, inputs: [file] });
   return result.decks[0]!;
+}
+
+/** What a PDF run takes of the browser's options and the PDF's, field by field. */
+export function pdfRun(browser: BrowserOptions = {}, pdf: PdfOptions = {}): PdfOptions & BrowserOptions {
+  const { concurrency, timeoutMs, allowRemote } = browser;
+  return { concurrency, timeoutMs, allowRemote, notes: pdf.notes, fragments: pdf.fragments };
 }

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../output/write.js';
 import type { PdfOptions, PdfResult } from '../pdf/export.js';
 import { renderIndexPage } from '../render/index-page.js';
 import { closeBrowserSession, startBrowserSession } from './browser-session.js';
-import type { PdfProgress } from './build.js';
+import { type PdfProgress, pdfRun } from './build.js';
 
 /**
  * Exports the PDF of a deck that is already built (`lectern pdf dist/<deck>`), from its
@@ -39,11 +39,10 @@ export async function exportBuiltDeck(
     options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
     const [exportPdfs, browser] = await Promise.all([session.exporter!, session.browser]);
     [result] = (await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {
-      ...options.browser,
-      ...options.pdf,
+      ...pdfRun(options.browser, options.pdf),
       signal: options.signal,
       onStart: (job) => options.progress?.begin?.(job.summary),
-      onResult: options.progress?.done,
+      onResult: (r) => options.progress?.done(r),
     })) as [PdfResult];
     if (summary.pdf !== pdfName || !summary.thumbnail) {
       writeFileAtomic(

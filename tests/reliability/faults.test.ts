@@ -127,6 +127,16 @@ describe.skipIf(!browserPath)('browser faults', () => {
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
+  it('the browser options hold without a PDF too: build --no-pdf --check with a missing browser is exit 3', async () => {
+    const dir = makeProject({ 'decks/d.md': good });
+    await expectCleanFailure(dir, ['build', '--no-pdf', '--check', '--browser-path', '/no/such/chromium'], {
+      code: 3,
+      first: /^lectern: error\[BROWSER_NOT_FOUND\]: --browser-path \/no\/such\/chromium does not exist/,
+      withinMs: 10_000,
+    });
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
   it('a page that never becomes ready: exit 4, naming the wait', async () => {
     const dir = makeProject({ 'decks/good.md': good });
     expect((await cli(['build', '--quiet'], dir)).code).toBe(0);
