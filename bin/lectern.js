@@ -22,6 +22,7 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   isTTY: Boolean(process.stderr.isTTY),
   signal: controller.signal,
+  env: process.env,
 });
 // The run is over: leave now, once what was printed has been flushed, rather than wait for
 // connections a closed browser may still hold open.

@@ -1,5 +1,6 @@
-import type { Browser } from 'puppeteer-core';
-import { serveDeckFolder } from './deck-server.js';
+import { folderFiles } from './deck-files.js';
+import type { LaunchedBrowser } from './launch.js';
+import { openRoutedPage, routeTo } from './routed-page.js';
 
 /** A font a template's stylesheet declares. */
 export interface DeclaredFont {
@@ -11,15 +12,13 @@ export interface DeclaredFont {
 }
 
 /** Whether Chromium loads a template's declared font from its own folder (for `lectern doctor`). */
-export async function fontLoads(browser: Browser, assetsDir: string, font: DeclaredFont): Promise<boolean> {
-  const server = await serveDeckFolder(assetsDir);
-  const page = await browser.newPage();
+export async function fontLoads(browser: LaunchedBrowser, assetsDir: string, font: DeclaredFont): Promise<boolean> {
+  const { page, route, close } = await openRoutedPage(browser);
   try {
     // Same origin as the stylesheet, as in a built deck: fonts are fetched with CORS rules.
-    await page.goto(`${server.origin}/${font.css}`);
-    await page.setContent(`<link rel="stylesheet" href="${server.origin}/${font.css}"><p>Lectern</p>`, {
-      waitUntil: 'load',
-    });
+    const origin = routeTo(route, assetsDir, folderFiles(assetsDir), false);
+    await page.goto(`${origin}/${font.css}`);
+    await page.setContent(`<link rel="stylesheet" href="${origin}/${font.css}"><p>Lectern</p>`, { waitUntil: 'load' });
     return await page.evaluate(
       async (f) => (await document.fonts.load(`${f.style} ${f.weight} 16px "${f.family}"`)).length > 0,
       font,
@@ -27,7 +26,6 @@ export async function fontLoads(browser: Browser, assetsDir: string, font: Decla
   } catch {
     return false;
   } finally {
-    await page.close().catch(() => undefined);
-    await server.close();
+    await close();
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 import { onExit, processAlive } from '../processes.js';
-import { findBrowser, type BrowserSource } from './find.js';
+import { findBrowser, isHeadlessShell, type BrowserSource } from './find.js';
 
 /** Launches or connects, as the source says. */
 export function openBrowser(source: BrowserSource, protocolTimeout?: number): Promise<LaunchedBrowser> {
@@ -12,7 +12,7 @@ export function openBrowser(source: BrowserSource, protocolTimeout?: number): Pr
 }
 
 /** Flags that keep a headless browser quiet, local and quick on closed or shared machines. */
-const browserArgs = [
+export const browserArgs = [
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
@@ -34,6 +34,8 @@ const browserArgs = [
 
 export interface LaunchedBrowser {
   browser: Browser;
+  /** A browser Lectern connected to (`--browser-ws`), perhaps on another machine, not one it launched. */
+  connected: boolean;
   /** Closes the browser and removes its profile folder; safe to call twice. */
   close: () => Promise<void>;
 }
@@ -64,7 +66,8 @@ export async function launchBrowser(
     browser = await launch({
       executablePath,
       protocolTimeout,
-      headless: true,
+      // The headless shell is headless Chrome's older, leaner build: Puppeteer's `shell` mode.
+      headless: isHeadlessShell(executablePath) ? 'shell' : true,
       userDataDir: profile,
       args: [...browserArgs, ...(root ? ['--no-sandbox'] : [])],
       // Over a pipe, Chromium ends when its parent does, however the parent ends (kill -9 included).
@@ -104,7 +107,7 @@ export async function launchBrowser(
     killGroup();
     rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
   });
-  return closingOnce(browser, async () => {
+  return closingOnce(browser, false, async () => {
     try {
       // A busy or hung browser gets a few seconds to close, then is killed: none outlives a run.
       let timer: NodeJS.Timeout | undefined;
@@ -144,10 +147,11 @@ function removeDeadProfiles(): void {
 }
 
 /** Wraps a browser with a close that runs `finish` once, however often it is called. */
-function closingOnce(browser: Browser, finish: () => Promise<void>): LaunchedBrowser {
+function closingOnce(browser: Browser, connected: boolean, finish: () => Promise<void>): LaunchedBrowser {
   let closing: Promise<void> | null = null;
   return {
     browser,
+    connected,
     close: () => (closing ??= finish()),
   };
 }
@@ -169,5 +173,5 @@ async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_0
     );
   }
   // Someone else's browser: let go of it, leave it running.
-  return closingOnce(browser, () => browser.disconnect());
+  return closingOnce(browser, true, () => browser.disconnect());
 }

@@ -1,11 +1,11 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { BrowserContext, Page } from 'puppeteer-core';
+import type { LaunchedBrowser } from './launch.js';
 import { connect, type Socket } from 'node:net';
 import { listenOnLoopback } from './loopback.js';
 
-/** What a page may reach: its deck's own server, and http(s) when remote loads are allowed. */
+/** What a page may reach past its interception: http(s), when remote loads are allowed. */
 interface GatePolicy {
-  origin: string;
   allowRemote: boolean;
   /** Everything refused, as the page asked for it. */
   blocked: string[];
@@ -23,7 +23,8 @@ interface NetworkGate {
  * The only way out of a page's browser context: a proxy on 127.0.0.1 that every connection of
  * the context goes through (loopback included), so requests the page's own interception never
  * sees (WebSockets, workers, popups, beacons, prefetches) are refused too, and reported.
- * Requests for the deck's own origin are passed to its server; nothing else leaves.
+ * The deck's own files never get here (interception answers them); only remote loads, when
+ * allowed, leave.
  */
 async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
   const refuse = (what: string): void => {
@@ -38,8 +39,7 @@ async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
       res.writeHead(400).end();
       return;
     }
-    const own = policy.origin !== '' && url.origin === policy.origin;
-    if (!own && !(policy.allowRemote && url.protocol === 'http:')) {
+    if (!(policy.allowRemote && url.protocol === 'http:')) {
       refuse(url.href);
       res
         .writeHead(403, { 'content-type': 'text/plain' })
@@ -107,17 +107,34 @@ function splitHostPort(target: string): [string, string] {
 interface GatedPage {
   page: Page;
   context: BrowserContext;
-  /** What the gate lets through and what it refused: the page's route. */
-  policy: GatePolicy;
-  gate: NetworkGate;
+  /** Closes the page's gate (nothing for a browser Lectern connected to). */
+  closeGate: () => Promise<void>;
 }
 
-export async function openGatedPage(browser: Browser): Promise<GatedPage> {
-  const policy: GatePolicy = { origin: '', allowRemote: false, blocked: [], retired: [] };
-  const gate = await openNetworkGate(policy);
+/**
+ * A proxy no connection gets through: the way out of a page in a browser Lectern connected to.
+ * Such a browser may be on another machine and cannot reach a gate on this one; its pages get
+ * their deck over the DevTools connection and nothing else.
+ */
+const NO_WAY_OUT = 'http://127.0.0.1:1';
+
+/**
+ * Opens a page in a window of its own. A browser Lectern launched gets a gate on 127.0.0.1 per
+ * window, which refuses and reports what interception cannot see; a browser it connected to
+ * gets no way out at all (or, with remote loads allowed, its own network).
+ */
+export async function openGatedPage(
+  launched: LaunchedBrowser,
+  policy: GatePolicy,
+  allowRemote: boolean,
+): Promise<GatedPage> {
+  const gate = launched.connected ? null : await openNetworkGate(policy);
   try {
     // `<-loopback>` sends 127.0.0.1 through the gate too: "remote" may be another local port.
-    const context = await browser.createBrowserContext({ proxyServer: gate.proxy, proxyBypassList: ['<-loopback>'] });
+    const proxyServer = gate ? gate.proxy : allowRemote ? undefined : NO_WAY_OUT;
+    const context = await launched.browser.createBrowserContext(
+      proxyServer ? { proxyServer, proxyBypassList: ['<-loopback>'] } : {},
+    );
     // Popups are closed at once, and reported.
     context.on('targetcreated', (target) => {
       if (!target.opener()) return;
@@ -128,9 +145,9 @@ export async function openGatedPage(browser: Browser): Promise<GatedPage> {
         () => undefined,
       );
     });
-    return { page: await context.newPage(), context, policy, gate };
+    return { page: await context.newPage(), context, closeGate: () => gate?.close() ?? Promise.resolve() };
   } catch (err) {
-    await gate.close();
+    await gate?.close();
     throw err;
   }
 }

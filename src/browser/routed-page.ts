@@ -1,5 +1,6 @@
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import type { LaunchedBrowser } from './launch.js';
+import { type DeckFiles, deckOrigin } from './deck-files.js';
 import { openGatedPage } from './network-gate.js';
 import { DeckError, interrupted, type Finding } from '../errors.js';
 
@@ -8,23 +9,27 @@ export type BrowserPage = Page;
 
 /** What a page may load, and what it tried to load outside that. */
 interface Route {
+  /** The deck's made-up origin (`deckOrigin`), answered from `files`. */
   origin: string;
+  files: DeckFiles;
   allowRemote: boolean;
   blocked: string[];
-  /** Servers of decks this page showed before: their late requests are refused, not reported. */
+  /** Origins of decks this page showed before: their late requests are refused, not reported. */
   retired: string[];
 }
 
 /**
- * Points a page's route at the next deck's server; requests still coming from the last one are
- * no finding of this deck.
+ * Points a page's route at the next deck: its origin and its files. Requests still coming from
+ * the last one are no finding of this deck.
  */
-export function routeTo(route: Route, origin: string, allowRemote: boolean): void {
+export function routeTo(route: Route, deckFile: string, files: DeckFiles, allowRemote: boolean): string {
   if (route.origin) route.retired.push(route.origin);
-  Object.assign(route, { origin, allowRemote, blocked: [] });
+  const origin = deckOrigin(deckFile);
+  Object.assign(route, { origin, files, allowRemote, blocked: [] });
+  return origin;
 }
 
-/** A page that may load only the current deck's own server, and a bounded close. */
+/** A page that may load only the current deck's own files, and a bounded close. */
 interface RoutedPage {
   page: Page;
   /** Set with `routeTo` before each deck; `blocked` collects what was refused. */
@@ -33,14 +38,16 @@ interface RoutedPage {
 }
 
 /**
- * Opens a page whose requests go through `routeRequest`, in a browser context (a window) whose
- * every connection passes a network gate of its own, which catches what interception cannot see.
+ * Opens a page whose requests go through `routeRequest`, which answers the deck's own requests
+ * from its files over the DevTools connection, in a browser context (a window) whose every
+ * connection passes a network gate of its own, which catches what interception cannot see.
  * Pages working side by side need their own window anyway: headless Chromium pauses animation
  * frames, and so Reveal's layout, in a page that shares one with a busy page.
  * Popups the deck opens are closed at once and reported.
  */
-export async function openRoutedPage(launched: LaunchedBrowser): Promise<RoutedPage> {
-  const { page, context, policy: route, gate } = await openGatedPage(launched.browser);
+export async function openRoutedPage(launched: LaunchedBrowser, allowRemote = false): Promise<RoutedPage> {
+  const route: Route = { origin: '', files: () => null, allowRemote, blocked: [], retired: [] };
+  const { page, context, closeGate } = await openGatedPage(launched, route, allowRemote);
   await page.setRequestInterception(true);
   page.on('request', (request) => routeRequest(request, route));
   page.on('console', (message) => {
@@ -65,7 +72,7 @@ export async function openRoutedPage(launched: LaunchedBrowser): Promise<RoutedP
       const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
       return Promise.race([context.close().catch(() => undefined), gaveUp]).finally(() => {
         clearTimeout(timer);
-        return gate.close();
+        return closeGate();
       });
     },
   };
@@ -100,16 +107,27 @@ export function blockedRequests(blocked: string[], deckFile: string): Finding[] 
   }));
 }
 
-/** Lets the deck's own origin (and, when allowed, http(s)) through; refuses and records the rest. */
-function routeRequest(request: HTTPRequest, { origin, allowRemote, blocked, retired }: Route): void {
+/**
+ * Answers the deck's own origin from its files (404 for anything else there), lets `data:`,
+ * `blob:` and, when allowed, http(s) through; refuses and records the rest.
+ */
+function routeRequest(request: HTTPRequest, { origin, files, allowRemote, blocked, retired }: Route): void {
   if (request.isInterceptResolutionHandled()) return;
   const url = request.url();
   if (retired.some((old) => url.startsWith(`${old}/`))) {
     void request.abort('aborted');
     return;
   }
-  const own = url === origin || url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:');
-  if (own || (allowRemote && /^https?:\/\//i.test(url))) {
+  if (origin && (url === origin || url.startsWith(`${origin}/`))) {
+    const found = request.method() === 'GET' || request.method() === 'HEAD' ? files(new URL(url).pathname) : null;
+    void request.respond(
+      found
+        ? { status: 200, contentType: found.type, headers: { 'cache-control': 'no-store' }, body: found.body }
+        : { status: 404, contentType: 'text/plain', body: 'Not found' },
+    );
+    return;
+  }
+  if (url.startsWith('data:') || url.startsWith('blob:') || (allowRemote && /^https?:\/\//i.test(url))) {
     void request.continue();
     return;
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { DeckFiles } from '../browser/deck-files.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { DeckError } from '../errors.js';
 import { measureSlide } from '../browser/measure-slide.js';
@@ -21,7 +22,7 @@ interface InspectOptions {
 
 /** A page set up for inspecting decks, reused deck after deck like a print page. */
 export interface InspectPage {
-  inspect: (origin: string, deckFile: string, options: InspectOptions) => Promise<DeckObservations>;
+  inspect: (files: DeckFiles, deckFile: string, options: InspectOptions) => Promise<DeckObservations>;
   close: () => Promise<void>;
 }
 
@@ -41,13 +42,13 @@ function axeScript(): string {
  * Opens a page that shows decks as the audience sees them (screen mode, at the deck's own size)
  * and walks every slide in every fragment state.
  */
-export async function openInspectPage(browser: LaunchedBrowser): Promise<InspectPage> {
-  const { page, route, close } = await openRoutedPage(browser);
+export async function openInspectPage(browser: LaunchedBrowser, allowRemote = false): Promise<InspectPage> {
+  const { page, route, close } = await openRoutedPage(browser, allowRemote);
   const axe = axeScript();
   return {
     close,
-    async inspect(origin, deckFile, options) {
-      routeTo(route, origin, options.allowRemote);
+    async inspect(files, deckFile, options) {
+      const origin = routeTo(route, deckFile, files, options.allowRemote);
       const step = deckSteps(options, deckFile, 'checking');
       await step('setting the page size', page.setViewport({ width: options.width, height: options.height }));
       await step('loading the deck', page.goto(`${origin}/index.html`, { waitUntil: 'load', timeout: 0 }));

@@ -6,7 +6,7 @@ import type { AssetRef, Deck } from '../model/types.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { DeckOutput } from '../output/write.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
-import { serveDeckOutput } from '../browser/deck-server.js';
+import { outputFiles } from '../browser/deck-files.js';
 import { openInspectPage, type InspectPage } from './observe.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { blockedRequests } from '../browser/routed-page.js';
@@ -23,14 +23,18 @@ type BrowserCheckOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'a
 
 /**
  * Runs the browser rules (overflow, accessibility, images) on decks built in memory, each served
- * from a private 127.0.0.1 server, in one open browser. Returns each deck's findings in order.
+ * to its page over the browser's own connection, in one open browser. Returns each deck's findings in order.
  */
 export function checkInBrowser(
   jobs: CheckJob[],
   browser: LaunchedBrowser,
   options: BrowserCheckOptions = {},
 ): Promise<Finding[][]> {
-  const pages = { doing: 'checking', fileOf: (job: CheckJob) => job.deck.file, open: openInspectPage };
+  const pages = {
+    doing: 'checking',
+    fileOf: (job: CheckJob) => job.deck.file,
+    open: (b: LaunchedBrowser) => openInspectPage(b, options.allowRemote),
+  };
   return runOnPages(jobs, browser, { ...options, ...pages, run: (page, job) => checkOne(page, job, options) });
 }
 
@@ -39,10 +43,9 @@ async function checkOne(
   { deck, assets, output }: CheckJob,
   options: BrowserCheckOptions,
 ): Promise<Finding[]> {
-  const server = await serveDeckOutput(output);
-  try {
+  {
     const rules = axeRulesFor(deck);
-    const seen = await page.inspect(server.origin, deck.file, {
+    const seen = await page.inspect(outputFiles(output), deck.file, {
       width: deck.width,
       height: deck.height,
       slideRules: rules.slide,
@@ -61,7 +64,5 @@ async function checkOne(
       }
     };
     return [...blockedRequests(seen.blocked, deck.file), ...browserFindings(deck, seen, bytesOf, assets)];
-  } finally {
-    await server.close();
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listTemplates, readTemplateLayer } from '../render/load-template.js';
-import { findBrowser } from '../browser/find.js';
+import { locateBrowser } from '../browser/find.js';
 import { type LaunchedBrowser, launchBrowser } from '../browser/launch.js';
 import { fontLoads, type DeclaredFont } from '../browser/font-check.js';
 
@@ -22,8 +22,9 @@ export async function runDoctor(projectDir: string, browserPath?: string): Promi
   const checks: DoctorCheck[] = [];
   let path: string;
   try {
-    path = findBrowser(browserPath);
-    checks.push({ name: 'browser', ok: true, detail: path });
+    const found = locateBrowser(browserPath);
+    path = found.path;
+    checks.push({ name: 'browser', ok: true, detail: `${path} (${found.why})` });
   } catch (err) {
     const e = err as Error & { hint?: string };
     checks.push({ name: 'browser', ok: false, detail: e.message, fix: e.hint });
@@ -58,7 +59,7 @@ export async function runDoctor(projectDir: string, browserPath?: string): Promi
             });
             continue;
           }
-          const loaded = await fontLoads(launched.browser, join(template.dir, 'assets'), font);
+          const loaded = await fontLoads(launched, join(template.dir, 'assets'), font);
           checks.push(
             loaded
               ? { name: label, ok: true, detail: font.file }

@@ -1,6 +1,7 @@
 import { shownPath } from '../shown.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { BrowserOptions } from '../browser/find.js';
 import { ExitCode } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
 import type { PdfResult } from '../pdf/export.js';
@@ -53,21 +54,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** What every run over decks takes from the command line: the project, the decks, the flags, the browser. */
-function runOf(args: CliArgs, io: CliIo) {
+async function runOf(args: CliArgs, io: CliIo) {
+  const browser = args.browser ? await browserOf(args.browser, io) : undefined;
   return {
     projectDir: io.cwd,
     inputs: args.inputs,
     outDir: args.out,
     flags: args.flags,
-    ...(args.browser ? { browser: args.browser } : {}),
+    ...(browser ? { browser } : {}),
     signal: io.signal,
   };
+}
+
+/**
+ * The browser of a run: `--browser-ws` or `--browser-path` as given, else `LECTERN_BROWSER_WS`,
+ * else the config's `browserWs`, else one found on this machine.
+ */
+async function browserOf(browser: BrowserOptions, io: CliIo): Promise<BrowserOptions> {
+  if (browser.browserWs || browser.browserPath) return browser;
+  const fromEnv = io.env?.LECTERN_BROWSER_WS;
+  if (fromEnv) return { ...browser, browserWs: fromEnv };
+  const { loadProjectConfig } = await import('../config/load-config.js');
+  const fromConfig = loadProjectConfig(io.cwd).config.browserWs;
+  return fromConfig ? { ...browser, browserWs: fromConfig } : browser;
 }
 
 async function build(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
   const result = await buildAll({
-    ...runOf(args, io),
+    ...(await runOf(args, io)),
     pdf: args.pdf,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
@@ -89,7 +104,8 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
 
 async function check(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const decks = await checkAll({ ...runOf(args, io), browser: args.browser });
+  const run = await runOf(args, io);
+  const decks = await checkAll({ ...run, browser: args.browser ? run.browser : false });
   return reportCheck(
     decks,
     { strict: args.strict ?? false, json: args.json, quiet: args.quiet, ms: performance.now() - started },
@@ -103,7 +119,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   const progress = pdfProgress(io, args.quiet || args.json);
   if (existsSync(target) && statSync(target).isDirectory()) {
     const result = await exportBuiltDeck(target, {
-      browser: args.browser || {},
+      browser: await browserOf(args.browser || {}, io),
       pdf: args.pdf || {},
       signal: io.signal,
       progress,
@@ -113,7 +129,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({ ...runOf(args, io), pdf: args.pdf, progress });
+  const result = await buildAll({ ...(await runOf(args, io)), pdf: args.pdf, progress });
   finish(result, args, io, started);
   return ExitCode.ok;
 }

@@ -11,6 +11,8 @@ export interface CliIo {
   /** Whether stderr is a terminal: progress bars there, plain lines otherwise. */
   isTTY?: boolean;
   signal?: AbortSignal;
+  /** The environment, for `LECTERN_BROWSER_WS`; none in tests unless given. */
+  env?: Record<string, string | undefined>;
 }
 
 function shortPos(pos: SourcePos | undefined, cwd: string): SourcePos | undefined {

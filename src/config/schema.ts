@@ -153,6 +153,8 @@ export const projectConfigSchema = deckLayerSchema
   .extend({
     decks: z.string().min(1),
     out: z.string().min(1),
+    /** A running browser to print and check in (`ws://…`), as `--browser-ws` gives it. */
+    browserWs: z.string().regex(/^wss?:\/\/\S+$/, 'a DevTools WebSocket URL, ws://host:port/devtools/browser/…'),
   })
   .partial()
   .strict();

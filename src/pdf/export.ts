@@ -6,7 +6,7 @@ import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { clippedName } from '../browser/measure-slide.js';
 import { blockedRequests } from '../browser/routed-page.js';
-import { serveDeckFolder } from '../browser/deck-server.js';
+import { folderFiles } from '../browser/deck-files.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './finish.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { openPrintPage, type PrintPage } from './print.js';
@@ -50,16 +50,19 @@ export async function exportPdfs(
   browser: LaunchedBrowser,
   options: PdfRunOptions,
 ): Promise<PdfResult[]> {
-  const pages = { doing: 'printing', fileOf: (job: PdfJob) => job.summary.file, open: openPrintPage };
+  const pages = {
+    doing: 'printing',
+    fileOf: (job: PdfJob) => job.summary.file,
+    open: (b: LaunchedBrowser) => openPrintPage(b, options.allowRemote),
+  };
   return runOnPages(jobs, browser, { ...options, ...pages, run: (page, job) => printOne(page, job, options) });
 }
 
 async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): Promise<PdfResult> {
   const started = performance.now();
   const { summary } = job;
-  const server = await serveDeckFolder(job.folder);
-  try {
-    const printed = await page.print(server.origin, summary.file, {
+  {
+    const printed = await page.print(folderFiles(job.folder), summary.file, {
       notes: options.notes ?? false,
       fragments: options.fragments ?? false,
       allowRemote: options.allowRemote ?? false,
@@ -120,7 +123,5 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
       ms: performance.now() - started,
       warnings,
     };
-  } finally {
-    await server.close();
   }
 }

@@ -1,3 +1,4 @@
+import type { DeckFiles } from '../browser/deck-files.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { measureSlide } from '../browser/measure-slide.js';
 import {
@@ -41,7 +42,7 @@ interface PrintedDeck {
 
 /** A browser page set up once for printing and reused deck after deck. */
 export interface PrintPage {
-  print: (origin: string, deckFile: string, options: PrintOptions) => Promise<PrintedDeck>;
+  print: (files: DeckFiles, deckFile: string, options: PrintOptions) => Promise<PrintedDeck>;
   close: () => Promise<void>;
 }
 
@@ -50,8 +51,8 @@ export interface PrintPage {
  * and lets Chromium reuse what it compiled; a page that failed a deck should be closed and a
  * new one opened, since it may still be busy.
  */
-export async function openPrintPage(browser: LaunchedBrowser): Promise<PrintPage> {
-  const { page, route, close } = await openRoutedPage(browser);
+export async function openPrintPage(browser: LaunchedBrowser, allowRemote = false): Promise<PrintPage> {
+  const { page, route, close } = await openRoutedPage(browser, allowRemote);
 
   return {
     close,
@@ -59,8 +60,8 @@ export async function openPrintPage(browser: LaunchedBrowser): Promise<PrintPage
      * Prints one served deck. Waits for signals, never for a fixed time: Reveal's print layout
      * (`pdf-ready`), `document.fonts.ready`, every image decoded.
      */
-    async print(origin, deckFile, options) {
-      routeTo(route, origin, options.allowRemote);
+    async print(files, deckFile, options) {
+      const origin = routeTo(route, deckFile, files, options.allowRemote);
       const query = new URLSearchParams({
         pdfSeparateFragments: String(options.fragments),
         pdfMaxPagesPerSlide: '1',

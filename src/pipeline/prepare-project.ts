@@ -38,7 +38,12 @@ export async function prepareProject(
   ]);
   const projectDir = resolve(options.projectDir);
   const { config, locate: locateConfig } = loadProjectConfig(projectDir);
-  const { decks: decksDir = projectDefaults.decks, out = projectDefaults.out, ...configDeckLayer } = config;
+  const {
+    decks: decksDir = projectDefaults.decks,
+    out = projectDefaults.out,
+    browserWs: _ws,
+    ...configDeckLayer
+  } = config;
   const outDir = resolve(projectDir, options.outDir ?? out);
   const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
   const templates = options.templates ?? new Map<string, CompiledTemplate>();
