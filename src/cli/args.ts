@@ -14,6 +14,8 @@ Usage:
                                                  problems (in the browser too); writes nothing
   lectern serve [deck or folder] [--port N] [--host H] [--open]
                                                  preview with live reload (127.0.0.1:8000)
+  lectern index [--out <dir>]                    write the index page of an output folder
+                                                 (after sharded builds)
   lectern templates                              list the templates decks can use
   lectern new deck <name> [build options]        write a starter deck into decks/ and build it
   lectern new template <name> [--from <name>]    create templates/<name> extending another
@@ -27,6 +29,9 @@ Build options:
       --no-pdf             HTML only: no browser needed
       --check              run the browser checks too (content checks always run)
       --strict             exit 1 on warnings too (for CI)
+      --force              build every deck, even those unchanged since their last build
+      --shard <k>/<n>      build only shard k of n (by a stable hash of each deck's path);
+                           the index page is left to \`lectern index\`
       --dialect <name>     read decks as lectern, reveal-md, pandoc, quarto or marp
                            (default: detected from each file; --verbose says which)
 
@@ -61,7 +66,7 @@ Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (brows
 `;
 
 export interface CliArgs {
-  command: 'build' | 'pdf' | 'check' | 'doctor' | 'templates' | 'new' | 'serve' | 'help' | 'version';
+  command: 'build' | 'pdf' | 'check' | 'doctor' | 'templates' | 'new' | 'serve' | 'index' | 'help' | 'version';
   inputs: string[];
   /** For `new template`: the template to extend. */
   from?: string;
@@ -74,6 +79,10 @@ export interface CliArgs {
   check?: boolean;
   /** `check --strict`: warnings fail too. */
   strict?: boolean;
+  /** `build --force`: unchanged decks are built too. */
+  force?: boolean;
+  /** `build --shard k/n`. */
+  shard?: { index: number; count: number };
   flags: DeckLayer;
   /** How the run finds and drives its browser; false with --no-browser. */
   browser: BrowserOptions | false;
@@ -86,7 +95,7 @@ export interface CliArgs {
   verbose?: boolean;
 }
 
-const commands = new Set(['build', 'pdf', 'check', 'doctor', 'templates', 'new', 'serve']);
+const commands = new Set(['build', 'pdf', 'check', 'doctor', 'templates', 'new', 'serve', 'index']);
 const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
@@ -132,6 +141,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new DeckError('USAGE', '--strict goes with `lectern build` and `lectern check`', {
       hint: 'lectern build --strict',
     });
+  if ((v.force || v.shard) && command !== 'build')
+    throw new DeckError('USAGE', '--force and --shard go with `lectern build`', { hint: 'lectern build --shard 1/4' });
   if (v['no-browser'] && command !== 'check')
     throw new DeckError('USAGE', '--no-browser goes with `lectern check`', { hint: 'lectern check --no-browser' });
   if (v.dialect !== undefined && !dialectNames.includes(v.dialect)) {
@@ -180,6 +191,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.out ? { out: v.out } : {}),
     ...(v.check ? { check: true } : {}),
     ...(v.strict ? { strict: true } : {}),
+    ...(v.force ? { force: true } : {}),
+    ...(v.shard ? { shard: shardOption(v.shard) } : {}),
     flags,
     browser: v['no-browser'] ? false : browser,
     pdf: v['no-pdf'] || v['no-browser'] ? false : pdf,
@@ -188,6 +201,19 @@ export function parseCliArgs(argv: string[]): CliArgs {
     debug: v.debug ?? false,
     verbose: v.verbose ?? false,
   };
+}
+
+/** `--shard k/n`: shard k (1 to n) of n. */
+function shardOption(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new DeckError('USAGE', `--shard takes k/n with 1 ≤ k ≤ n, not "${value}"`, {
+      hint: 'lectern build --shard 2/4 (in a Kubernetes Indexed Job: --shard $((JOB_COMPLETION_INDEX + 1))/N)',
+    });
+  }
+  return { index, count };
 }
 
 function bare(command: CliArgs['command'], argv: string[]): CliArgs {
@@ -249,6 +275,8 @@ const cliOptions = {
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
   open: { type: 'boolean' },
+  force: { type: 'boolean' },
+  shard: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const optionNames = Object.keys(cliOptions);

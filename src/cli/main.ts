@@ -6,7 +6,7 @@ import { ExitCode } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
 import type { PdfResult } from '../pdf/export.js';
 import { checkAll } from '../pipeline/check.js';
-import { buildAll, type BuildResult } from '../pipeline/build.js';
+import { buildAll, buildIndex, type BuildResult } from '../pipeline/build.js';
 import { exportBuiltDeck } from '../pipeline/export-built.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { reportCheck } from './check-report.js';
@@ -46,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await build(args, io);
       case 'check':
         return await check(args, io);
+      case 'index':
+        return await index(args, io);
     }
   } catch (err) {
     if (argv.includes('--json')) io.stdout(`${JSON.stringify({ decks: [], errors: errorsJson(err, io) }, null, 2)}\n`);
@@ -86,6 +88,8 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     pdf: args.pdf,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
+    ...(args.force ? { force: true } : {}),
+    ...(args.shard ? { shard: args.shard } : {}),
     signal: io.signal,
     progress: pdfProgress(io, args.quiet || args.json),
     onLockWait: (pid) =>
@@ -148,6 +152,7 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
           ? { dialect: dialectName(built.deck.dialect), dialectReason: built.deck.dialect.reason }
           : {}),
         ...(pdf ? pdfJson(pdf, io) : {}),
+        ...(result.skipped.includes(built.deck.name) ? { unchanged: true } : {}),
         warnings: [...built.findings, ...(pdf?.warnings ?? [])].map((w) => ({
           ...w,
           pos: { ...w.pos, file: shownPath(w.pos.file, io.cwd) },
@@ -159,8 +164,9 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   }
   if (args.quiet) return;
   for (const built of result.decks) {
+    const verb = result.skipped.includes(built.deck.name) ? 'unchanged' : 'built';
     io.stdout(
-      `built ${built.deck.file} -> ${shownPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slide${built.deck.slideCount === 1 ? '' : 's'})\n`,
+      `${verb} ${built.deck.file} -> ${shownPath(built.dir, io.cwd)}/index.html (${built.deck.slideCount} slide${built.deck.slideCount === 1 ? '' : 's'})\n`,
     );
     const d = built.deck.dialect;
     if (args.verbose && d) io.stdout(`  read as ${dialectName(d)}: ${d.reason}\n`);
@@ -168,8 +174,9 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   const ms = Math.round(performance.now() - started);
   const n = result.decks.length;
   const pdfs = result.pdfs.length ? `, ${result.pdfs.length} PDF${result.pdfs.length === 1 ? '' : 's'}` : '';
+  const skipped = result.skipped.length ? ` (${result.skipped.length} unchanged, skipped; --force builds them)` : '';
   io.stdout(
-    `${n} deck${n === 1 ? '' : 's'}${pdfs} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
+    `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
   );
 }
 
@@ -248,6 +255,13 @@ async function scaffold(args: CliArgs, io: CliIo): Promise<number> {
   const file = createDeck(io.cwd, name);
   if (!args.quiet) io.stdout(`created ${shownPath(file, io.cwd)}\n`);
   return build({ ...args, inputs: [file] }, io);
+}
+
+async function index(args: CliArgs, io: CliIo): Promise<number> {
+  const { outDir, decks } = await buildIndex({ projectDir: io.cwd, outDir: args.out, signal: io.signal });
+  if (!args.quiet)
+    io.stdout(`index of ${decks} deck${decks === 1 ? '' : 's'} -> ${shownPath(outDir, io.cwd)}/index.html\n`);
+  return ExitCode.ok;
 }
 
 async function doctor(args: CliArgs, io: CliIo): Promise<number> {

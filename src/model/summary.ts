@@ -30,4 +30,10 @@ export interface DeckSummary {
   pdf?: string;
   /** A PNG of the title slide inside the deck folder, written with the PDF. */
   thumbnail?: string;
+  /**
+   * A digest of everything the deck was built from, as built: its page, its summary, the
+   * content of every file it carries, the PDF's options and Lectern's version. The same digest
+   * next time means there is nothing to build.
+   */
+  build?: string;
 }

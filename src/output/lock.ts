@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DeckError, type Finding, interrupted } from '../errors.js';
 import { onExit, processAlive } from '../processes.js';
 
@@ -137,8 +137,12 @@ function tryCreate(path: string, outDir: string): boolean {
  */
 function reclaimStale(path: string, stale: { pid?: number; ino: number }): boolean {
   const claim = `${path}.reclaim-${stale.ino}`;
+  // The claim appears whole, with its pid inside (written aside, then linked), so no other
+  // process can read it empty and take the claimant for dead while it works.
+  const aside = join(dirname(path), `${LOCK_NAME}-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    writeFileSync(claim, String(process.pid), { flag: 'wx' });
+    writeFileSync(aside, String(process.pid), { flag: 'wx' });
+    linkSync(aside, claim);
   } catch {
     // Another process is reclaiming it; if that one died doing so, its claim is stale too.
     try {
@@ -148,6 +152,8 @@ function reclaimStale(path: string, stale: { pid?: number; ino: number }): boole
       // Gone already.
     }
     return false;
+  } finally {
+    rmSync(aside, { force: true });
   }
   try {
     const now = readLock(path);

@@ -1,8 +1,10 @@
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
 import type { DeckLayer } from '../config/schema.js';
-import { DeckErrors, type Finding } from '../errors.js';
+import { DeckError, DeckErrors, type Finding } from '../errors.js';
+import { assertOwned, readOutputRecord } from '../output/ownership.js';
 import { lockOutput } from '../output/lock.js';
 import { collectSummaries } from '../output/manifest.js';
 import { writeDecks, writeFileAtomic } from '../output/write.js';
@@ -30,6 +32,13 @@ export interface BuildOptions {
   check?: boolean;
   /** Warnings fail the build too, before anything is written (`build --strict`, for CI). */
   strict?: boolean;
+  /** Build every deck, even those whose build digest says nothing changed (`--force`). */
+  force?: boolean;
+  /**
+   * Only the decks of shard `index` of `count` (`--shard K/N`); the index page is left to a
+   * final `lectern index`.
+   */
+  shard?: { index: number; count: number };
   signal?: AbortSignal;
   progress?: PdfProgress;
   /** Called once when the output folder has been held by another Lectern for a second. */
@@ -47,6 +56,8 @@ export interface PdfProgress {
 export interface BuildResult {
   outDir: string;
   decks: PreparedDeck[];
+  /** Decks whose last build is still theirs (same build digest, files in place): not written again. */
+  skipped: string[];
   pdfs: PdfResult[];
   warnings: Finding[];
 }
@@ -72,7 +83,8 @@ async function buildWith(
   pdf: PdfOptions | false,
   session: BrowserSession | null,
 ): Promise<BuildResult> {
-  const { outDir, prepared, errors } = await prepareProject({ ...options, pdf: Boolean(pdf) });
+  const buildTag = `${lecternVersion()}|${pdf ? JSON.stringify({ notes: pdf.notes ?? false, fragments: pdf.fragments ?? false }) : 'html'}`;
+  const { outDir, prepared, errors } = await prepareProject({ ...options, pdf: Boolean(pdf), buildTag });
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);
   // Check findings at `error` stop the build before anything is written.
@@ -88,27 +100,33 @@ async function buildWith(
   }
 
   let pdfs: PdfResult[] = [];
+  let skipped: string[] = [];
   const lock = await lockOutput(outDir, 60_000, options.signal, options.onLockWait);
   try {
+    skipped = options.force
+      ? []
+      : prepared.filter((p) => alreadyBuilt(outDir, p, Boolean(pdf))).map((p) => p.deck.name);
+    const changed = prepared.filter((p) => !skipped.includes(p.deck.name));
     await writeDecks(
       outDir,
-      prepared.map((p) => p.output),
+      changed.map((p) => p.output),
       {
         signal: options.signal,
         // The PDFs are printed from the staged decks, so they are swapped in with them, or not at all.
         beforeSwap: async (staged) => {
-          if (pdf && session?.exporter)
-            pdfs = await exportStaged(prepared, staged, outDir, session, { ...options, pdf });
+          if (pdf && session?.exporter && changed.length)
+            pdfs = await exportStaged(changed, staged, outDir, session, { ...options, pdf });
         },
       },
     );
-    writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+    if (!options.shard) writeIndex(outDir);
   } finally {
     lock.release();
   }
   return {
     outDir,
     decks: prepared,
+    skipped,
     pdfs,
     warnings: [
       ...(lock.reclaimed ? [lock.reclaimed] : []),
@@ -142,6 +160,64 @@ async function exportStaged(
     onResult: (r) => options.progress?.done(final(r)),
   });
   return results.map(final);
+}
+
+/** The index page of an output folder, from the deck.json of every deck in it. */
+function writeIndex(outDir: string): void {
+  writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+}
+
+/**
+ * `lectern index`: the index page of an output folder that sharded builds filled (one shard per
+ * machine, their folders put together), from the decks' deck.json files. Returns how many decks
+ * it lists.
+ */
+export async function buildIndex(options: {
+  projectDir: string;
+  outDir?: string;
+  signal?: AbortSignal;
+}): Promise<{ outDir: string; decks: number }> {
+  const { loadProjectConfig } = await import('../config/load-config.js');
+  const outDir = resolve(
+    options.projectDir,
+    options.outDir ?? loadProjectConfig(resolve(options.projectDir)).config.out ?? 'dist',
+  );
+  if (!existsSync(outDir)) {
+    throw new DeckError('INPUT_MISSING', `${outDir} does not exist: there is nothing to index`, {
+      hint: 'build the decks first (lectern build --shard k/n on each machine), then put their output folders together',
+    });
+  }
+  const lock = await lockOutput(outDir, 60_000, options.signal);
+  try {
+    assertOwned(outDir, readOutputRecord(outDir), [], ['index.html']);
+    writeIndex(outDir);
+    return { outDir, decks: collectSummaries(outDir).length };
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Whether a deck's last build is still in place and still its build: the same digest in its
+ * deck.json, the same page on disk, and the PDF and thumbnail there when the build makes them.
+ */
+function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
+  const dir = join(outDir, p.deck.name);
+  try {
+    const before = JSON.parse(readFileSync(join(dir, 'deck.json'), 'utf8')) as { build?: unknown };
+    if (before.build !== p.summary.build) return false;
+    const page = p.output.files.find((f) => f.path === 'index.html')!;
+    if (readFileSync(join(dir, 'index.html'), 'utf8') !== page.content) return false;
+    return !pdf || (existsSync(join(dir, p.summary.pdf!)) && existsSync(join(dir, p.summary.thumbnail!)));
+  } catch {
+    return false;
+  }
+}
+
+/** Lectern's version, part of every build digest: a new Lectern builds every deck again. */
+function lecternVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }
 
 /** Builds one deck file (and refreshes the index). */

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import { linkedFiles, linkTargets } from '../assets/linked-files.js';
-import { planAssets } from '../assets/plan.js';
+import { type FileCopy, planAssets } from '../assets/plan.js';
 import type { RemoteCache } from '../assets/remote-cache.js';
 import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
 import { deckStylesheets } from '../assets/stylesheets.js';
@@ -65,6 +67,8 @@ interface PrepareContext {
   templates: Map<string, CompiledTemplate>;
   revealDir: string;
   pdf: boolean;
+  /** What else decides the built files: Lectern's version and the PDF's options. */
+  buildTag: string;
   /** Downloaded remote files, and the downloads that failed in this run. */
   remote: RemoteCache;
 }
@@ -182,6 +186,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
       .map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
     ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
+  summary.build = buildDigest(ctx.buildTag, html, summary, copies);
   return {
     pending: resolved?.pending ?? [],
     prepared: {
@@ -205,6 +210,24 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
       },
     },
   };
+}
+
+/**
+ * The digest of a deck as built. The deck's own files count by their content; Lectern's runtime
+ * and template files (no source position) by path, size and time, since they change only with
+ * Lectern or the template.
+ */
+function buildDigest(tag: string, html: string, summary: DeckSummary, copies: FileCopy[]): string {
+  const hash = createHash('sha256').update(tag).update('\0').update(html).update('\0').update(JSON.stringify(summary));
+  for (const copy of [...copies].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
+    hash.update(`\0${copy.to}\0`);
+    if (copy.pos) hash.update(readFileSync(copy.from));
+    else {
+      const stat = statSync(copy.from);
+      hash.update(`${copy.from}|${stat.size}|${stat.mtimeMs}`);
+    }
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** A template that is not found is pointed at where the deck (or config) names it. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { assertOutputApart, reservedDeckName } from '../output/ownership.js';
@@ -18,6 +19,10 @@ interface ProjectInput {
   flags?: DeckLayer;
   /** Whether the decks get a PDF (their summaries name it then). */
   pdf: boolean;
+  /** What else decides the built files (Lectern's version, the PDF's options), for the build digest. */
+  buildTag?: string;
+  /** Only the decks of shard `index` (1-based) of `count`, by a stable hash of their path. */
+  shard?: { index: number; count: number };
   /** Compiled templates to reuse; the caller clears the map when a template's files change. */
   templates?: Map<string, CompiledTemplate>;
   signal?: AbortSignal;
@@ -45,7 +50,9 @@ export async function prepareProject(
     ...configDeckLayer
   } = config;
   const outDir = resolve(projectDir, options.outDir ?? out);
-  const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
+  const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]).filter(
+    (file) => !options.shard || shardOf(shownPath(file, projectDir), options.shard.count) === options.shard.index,
+  );
   const templates = options.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
   const remote = remoteCache(projectDir, options.writes !== false);
@@ -91,6 +98,7 @@ export async function prepareProject(
         templates,
         revealDir,
         pdf: options.pdf,
+        buildTag: options.buildTag ?? '',
         remote,
       };
       let deck = prepareDeck(file, ctx);
@@ -150,6 +158,14 @@ export async function prepareProject(
       ) === i,
   );
   return { outDir, prepared, errors: unique };
+}
+
+/**
+ * The shard (1 to `count`) a deck belongs to: a hash of its path in the project, so every
+ * machine that runs shard K of N takes the same decks, and the N shards take each deck once.
+ */
+export function shardOf(deckPath: string, count: number): number {
+  return (createHash('sha256').update(deckPath).digest().readUInt32BE(0) % count) + 1;
 }
 
 /** Where a deck file that links out of its own folder leads, or null when it stays inside. */

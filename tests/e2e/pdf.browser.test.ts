@@ -361,3 +361,30 @@ describe.skipIf(!browserPath)('lectern doctor', () => {
     expect(run.stdout).toContain('fix: ');
   });
 });
+
+describe.skipIf(!browserPath)('an incremental build with PDFs', () => {
+  it('prints only the decks that changed; a missing PDF or other PDF options print again', async () => {
+    const dir = makeProject({
+      'decks/a.md': '---\ntitle: A\ndate: 2026-02-01\n---\n\n## One\n\nNote: a note\n',
+      'decks/b.md': '---\ntitle: B\ndate: 2026-02-01\n---\n\n## Two\n',
+    });
+    const first = await cli(['build'], dir);
+    expect(first.stdout).toMatch(/^2 decks, 2 PDFs in/m);
+    const before = readFileSync(join(dir, 'dist/a/a.pdf'));
+    const again = await cli(['build'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^2 decks \(2 unchanged, skipped; --force builds them\) in \d+ ms, 0 warnings$/m);
+    expect(again.stdout).not.toContain('pdf ');
+    expect(readFileSync(join(dir, 'dist/a/a.pdf')).equals(before)).toBe(true);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, 'dist/b/b.pdf'));
+    const missing = await cli(['build'], dir);
+    expect(missing.stdout).toMatch(/^2 decks \(1 unchanged, skipped; --force builds them\), 1 PDF in/m);
+    expect(existsSync(join(dir, 'dist/b/b.pdf'))).toBe(true);
+    const notes = await cli(['build', '--pdf-notes'], dir);
+    expect(notes.stdout).toMatch(/^2 decks, 2 PDFs in/m);
+    expect((await readPdf(join(dir, 'dist/a/a.pdf'))).pages).toBeGreaterThan(
+      (await readPdf(join(dir, 'dist/b/b.pdf'))).pages,
+    );
+  });
+});

@@ -111,7 +111,8 @@ describe.skipIf(!browserPath || !isolated)('a browser on another machine (no net
     const io = { cwd: dir, stdout: () => undefined, stderr: () => undefined, env: { LECTERN_BROWSER_WS: remote.ws } };
     const { runCli } = await import('../../src/cli/main.js');
     expect(await runCli(['build', '--quiet'], io)).toBe(0);
-    const wrong = { ...io, env: { LECTERN_BROWSER_WS: 'ws://127.0.0.1:1/devtools/browser/none' } };
+    // A deck not built yet, so the run needs the browser the environment names.
+    const wrong = { ...io, cwd: project(), env: { LECTERN_BROWSER_WS: 'ws://127.0.0.1:1/devtools/browser/none' } };
     let err = '';
     expect(await runCli(['build', '--quiet'], { ...wrong, stderr: (t: string) => (err += t) })).toBe(3);
     expect(err).toContain('error[BROWSER_LAUNCH]: could not connect to ws://127.0.0.1:1/devtools/browser/none');
