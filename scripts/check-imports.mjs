@@ -21,6 +21,7 @@ const order = [
   'browser',
   'check',
   'pdf',
+  'png',
   'pipeline',
   'serve',
   'scaffold',

@@ -10,6 +10,8 @@ export const HELP = `lectern — Markdown outlines to offline Reveal.js decks an
 Usage:
   lectern build [files or folders…] [options]   build decks and their PDFs (default: decks/ into dist/)
   lectern pdf <deck.md | dist/<deck>> [options]  export one deck's PDF
+  lectern png <decks or dist/<deck>…> [--scale 2] [--fragments]
+                                                 a PNG of every slide, into <deck>/slides/
   lectern check [files or folders…] [--strict]   find overflow, accessibility, link and content
                                                  problems (in the browser too); writes nothing
   lectern serve [deck or folder] [--port N] [--host H] [--open]
@@ -66,7 +68,7 @@ Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (brows
 `;
 
 export interface CliArgs {
-  command: 'build' | 'pdf' | 'check' | 'doctor' | 'templates' | 'new' | 'serve' | 'index' | 'help' | 'version';
+  command: 'build' | 'pdf' | 'png' | 'check' | 'doctor' | 'templates' | 'new' | 'serve' | 'index' | 'help' | 'version';
   inputs: string[];
   /** For `new template`: the template to extend. */
   from?: string;
@@ -83,6 +85,8 @@ export interface CliArgs {
   force?: boolean;
   /** `build --shard k/n`. */
   shard?: { index: number; count: number };
+  /** `png --scale`, `--fragments`. */
+  png?: { scale: 1 | 2; fragments: boolean };
   flags: DeckLayer;
   /** How the run finds and drives its browser; false with --no-browser. */
   browser: BrowserOptions | false;
@@ -95,7 +99,7 @@ export interface CliArgs {
   verbose?: boolean;
 }
 
-const commands = new Set(['build', 'pdf', 'check', 'doctor', 'templates', 'new', 'serve', 'index']);
+const commands = new Set(['build', 'pdf', 'png', 'check', 'doctor', 'templates', 'new', 'serve', 'index']);
 const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
@@ -140,6 +144,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (v.strict && command !== 'check' && command !== 'build')
     throw new DeckError('USAGE', '--strict goes with `lectern build` and `lectern check`', {
       hint: 'lectern build --strict',
+    });
+  if ((v.scale || v.fragments) && command !== 'png')
+    throw new DeckError('USAGE', '--scale and --fragments go with `lectern png`', {
+      hint: 'lectern png decks/talk.md --scale 2',
+    });
+  if (v.scale && v.scale !== '1' && v.scale !== '2')
+    throw new DeckError('USAGE', `--scale takes 1 or 2, not "${v.scale}"`, {
+      hint: 'lectern png decks/talk.md --scale 2',
     });
   if ((v.force || v.shard) && command !== 'build')
     throw new DeckError('USAGE', '--force and --shard go with `lectern build`', { hint: 'lectern build --shard 1/4' });
@@ -193,6 +205,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.strict ? { strict: true } : {}),
     ...(v.force ? { force: true } : {}),
     ...(v.shard ? { shard: shardOption(v.shard) } : {}),
+    ...(command === 'png' ? { png: { scale: v.scale === '2' ? 2 : 1, fragments: v.fragments ?? false } } : {}),
     flags,
     browser: v['no-browser'] ? false : browser,
     pdf: v['no-pdf'] || v['no-browser'] ? false : pdf,
@@ -277,6 +290,8 @@ const cliOptions = {
   open: { type: 'boolean' },
   force: { type: 'boolean' },
   shard: { type: 'string' },
+  scale: { type: 'string' },
+  fragments: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const optionNames = Object.keys(cliOptions);

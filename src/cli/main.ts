@@ -5,6 +5,7 @@ import type { BrowserOptions } from '../browser/find.js';
 import { ExitCode } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
 import type { PdfResult } from '../pdf/export.js';
+import type { PngResult } from '../png/export.js';
 import { checkAll } from '../pipeline/check.js';
 import { buildAll, buildIndex, type BuildResult } from '../pipeline/build.js';
 import { exportBuiltDeck } from '../pipeline/export-built.js';
@@ -48,6 +49,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await check(args, io);
       case 'index':
         return await index(args, io);
+      case 'png':
+        return await png(args, io);
     }
   } catch (err) {
     if (argv.includes('--json')) io.stdout(`${JSON.stringify({ decks: [], errors: errorsJson(err, io) }, null, 2)}\n`);
@@ -83,9 +86,13 @@ async function browserOf(browser: BrowserOptions, io: CliIo): Promise<BrowserOpt
 
 async function build(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
+  // `formats:` in the config says what a build makes; --no-pdf still has the last word.
+  const { loadProjectConfig } = await import('../config/load-config.js');
+  const formats = loadProjectConfig(io.cwd).config.formats;
   const result = await buildAll({
     ...(await runOf(args, io)),
-    pdf: args.pdf,
+    pdf: formats && !formats.includes('pdf') ? false : args.pdf,
+    png: formats?.includes('png') && args.pdf !== false ? { scale: 1, fragments: false } : false,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
     ...(args.force ? { force: true } : {}),
@@ -153,6 +160,10 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
           : {}),
         ...(pdf ? pdfJson(pdf, io) : {}),
         ...(result.skipped.includes(built.deck.name) ? { unchanged: true } : {}),
+        ...pngJson(
+          result.pngs.find((p) => p.name === built.deck.name),
+          io,
+        ),
         warnings: [...built.findings, ...(pdf?.warnings ?? [])].map((w) => ({
           ...w,
           pos: { ...w.pos, file: shownPath(w.pos.file, io.cwd) },
@@ -174,10 +185,18 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   const ms = Math.round(performance.now() - started);
   const n = result.decks.length;
   const pdfs = result.pdfs.length ? `, ${result.pdfs.length} PDF${result.pdfs.length === 1 ? '' : 's'}` : '';
+  const pictures = result.pngs.reduce((n, r) => n + r.files.length, 0);
+  const pngs = result.pngs.length ? `, ${pictures} slide picture${pictures === 1 ? '' : 's'}` : '';
   const skipped = result.skipped.length ? ` (${result.skipped.length} unchanged, skipped; --force builds them)` : '';
   io.stdout(
-    `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
+    `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs}${pngs} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
   );
+}
+
+function pngJson(png: PngResult | undefined, io: CliIo): Record<string, unknown> {
+  return png
+    ? { slidesDir: shownPath(png.dir, io.cwd), pictures: png.files.length, pictureSize: [png.width, png.height] }
+    : {};
 }
 
 function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {
@@ -255,6 +274,54 @@ async function scaffold(args: CliArgs, io: CliIo): Promise<number> {
   const file = createDeck(io.cwd, name);
   if (!args.quiet) io.stdout(`created ${shownPath(file, io.cwd)}\n`);
   return build({ ...args, inputs: [file] }, io);
+}
+
+async function png(args: CliArgs, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const isBuilt = (input: string): boolean => existsSync(resolve(io.cwd, input, 'deck.json'));
+  const built = args.inputs.filter(isBuilt).map((input) => resolve(io.cwd, input));
+  const sources = args.inputs.filter((input) => !isBuilt(input));
+  const run = await runOf(args, io);
+  // Deck files are built first (HTML only; unchanged decks are kept), then pictured.
+  if (sources.length || args.inputs.length === 0) {
+    const result = await buildAll({ ...run, inputs: sources, pdf: false });
+    reportWarnings(result.warnings, io);
+    built.push(...result.decks.map((d) => d.dir));
+  }
+  const { exportPngsOf } = await import('../pipeline/export-png.js');
+  const results = await exportPngsOf(built, {
+    ...(run.browser ? { browser: run.browser } : {}),
+    ...(args.png ? { png: args.png } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
+    onResult: (r) => {
+      if (!args.quiet && !args.json)
+        io.stdout(
+          `png ${r.file} -> ${shownPath(r.dir, io.cwd)}/ (${r.files.length} picture${r.files.length === 1 ? '' : 's'}, ${r.width}×${r.height}, ${Math.round(r.ms)} ms)\n`,
+        );
+    },
+  });
+  reportWarnings(
+    results.flatMap((r) => r.warnings),
+    io,
+  );
+  if (args.json) {
+    const decks = results.map((r) => ({
+      name: r.name,
+      file: r.file,
+      dir: shownPath(r.dir, io.cwd),
+      pictures: r.files.length,
+      width: r.width,
+      height: r.height,
+      ms: Math.round(r.ms),
+    }));
+    io.stdout(`${JSON.stringify({ decks, errors: [] }, null, 2)}\n`);
+  } else if (!args.quiet) {
+    const n = results.reduce((sum, r) => sum + r.files.length, 0);
+    io.stdout(
+      `${n} picture${n === 1 ? '' : 's'} of ${results.length} deck${results.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms\n`,
+    );
+  }
+  return ExitCode.ok;
 }
 
 async function index(args: CliArgs, io: CliIo): Promise<number> {

@@ -40,9 +40,24 @@ interface PrintedDeck {
   overflows: { slide: number; by: number; line: number | null; clipped?: string }[];
 }
 
+/** Pictures of a deck's slides, one per printed page. */
+export interface PicturedDeck {
+  pngs: Uint8Array[];
+  /** The deck's page size in CSS pixels; the pictures are this times their scale. */
+  width: number;
+  height: number;
+  blocked: string[];
+}
+
+export interface PictureOptions extends Omit<PrintOptions, 'notes'> {
+  scale: number;
+}
+
 /** A browser page set up once for printing and reused deck after deck. */
 export interface PrintPage {
   print: (files: DeckFiles, deckFile: string, options: PrintOptions) => Promise<PrintedDeck>;
+  /** A PNG of every page the PDF would print (notes left out), at `scale` device pixels per pixel. */
+  pictures: (files: DeckFiles, deckFile: string, options: PictureOptions) => Promise<PicturedDeck>;
   close: () => Promise<void>;
 }
 
@@ -54,6 +69,36 @@ export interface PrintPage {
 export async function openPrintPage(browser: LaunchedBrowser, allowRemote = false): Promise<PrintPage> {
   const { page, route, close } = await openRoutedPage(browser, allowRemote);
 
+  /**
+   * Loads a deck in Reveal's print layout and waits for it, on signals, never for a fixed time:
+   * the layout (`pdf-ready`), `document.fonts.ready`, every image decoded. Returns the deck's
+   * step runner for what follows.
+   */
+  const loadPrintLayout = async (files: DeckFiles, deckFile: string, options: PrintOptions, verb: 'printing') => {
+    const origin = routeTo(route, deckFile, files, options.allowRemote);
+    const query = new URLSearchParams({
+      pdfSeparateFragments: String(options.fragments),
+      pdfMaxPagesPerSlide: '1',
+      showNotes: options.notes ? 'separate-page' : 'false',
+    });
+    const step = deckSteps(options, deckFile, verb);
+    await step(
+      'loading the deck',
+      page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }),
+    );
+    await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
+    // The last page must not force a break after it, or notes pages leave a blank page at the end.
+    await page.addStyleTag({
+      content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }',
+    });
+    await step(
+      'web fonts (document.fonts.ready)',
+      page.evaluate(() => document.fonts.ready.then(() => undefined)),
+    );
+    await step('images to decode', page.evaluate(decodeImages));
+    return step;
+  };
+
   return {
     close,
     /**
@@ -61,28 +106,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
      * (`pdf-ready`), `document.fonts.ready`, every image decoded.
      */
     async print(files, deckFile, options) {
-      const origin = routeTo(route, deckFile, files, options.allowRemote);
-      const query = new URLSearchParams({
-        pdfSeparateFragments: String(options.fragments),
-        pdfMaxPagesPerSlide: '1',
-        showNotes: options.notes ? 'separate-page' : 'false',
-      });
-      const step = deckSteps(options, deckFile, 'printing');
-
-      await step(
-        'loading the deck',
-        page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }),
-      );
-      await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
-      // The last page must not force a break after it, or notes pages leave a blank page at the end.
-      await page.addStyleTag({
-        content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }',
-      });
-      await step(
-        'web fonts (document.fonts.ready)',
-        page.evaluate(() => document.fonts.ready.then(() => undefined)),
-      );
-      await step('images to decode', page.evaluate(decodeImages));
+      const step = await loadPrintLayout(files, deckFile, options, 'printing');
       // The same measure as `lectern check` and the preview panel: what is visible past the edge.
       await page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`);
       const layout = await step('reading the page layout', page.evaluate(readLayout));
@@ -92,6 +116,36 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
         page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
       );
       return { pdf, thumbnail, pages: layout.pages, overflows: layout.overflows, blocked: [...route.blocked] };
+    },
+    async pictures(files, deckFile, options) {
+      const step = await loadPrintLayout(files, deckFile, { ...options, notes: false }, 'printing');
+      const { boxes, width, height } = await step('reading the page layout', page.evaluate(pageBoxes));
+      const pngs: Uint8Array[] = [];
+      for (const box of boxes) {
+        // The printed page is the slide with Reveal's margin around it, as on screen. Its picture
+        // is the largest part of it in the deck's aspect ratio, in whole pixels (Puppeteer rounds
+        // a clip to them), from its middle, scaled to the deck's own size.
+        const unit = gcd(width, height);
+        const n = Math.floor(Math.min(box.width / (width / unit), box.height / (height / unit)));
+        const w = (n * width) / unit;
+        const h = (n * height) / unit;
+        // (A hundredth of a pixel over, so rounding never loses the last column.)
+        const scale = (options.scale * width + 0.01) / w;
+        const clip = {
+          x: Math.round(box.x + (box.width - w) / 2),
+          y: Math.round(box.y + (box.height - h) / 2),
+          width: w,
+          height: h,
+          scale,
+        };
+        pngs.push(
+          await step(
+            `the picture of page ${pngs.length + 1}`,
+            page.screenshot({ type: 'png', clip, captureBeyondViewport: true }),
+          ),
+        );
+      }
+      return { pngs, width, height, blocked: [...route.blocked] };
     },
   };
 }
@@ -155,4 +209,24 @@ function readLayout(): { pages: PrintedPage[]; overflows: PrintedDeck['overflows
     if (target) link.setAttribute('href', `#${target.id}`);
   }
   return { pages, overflows };
+}
+
+/** Runs inside the page: where each printed slide page is, in document coordinates, and the deck's size. */
+function pageBoxes(): {
+  boxes: { x: number; y: number; width: number; height: number }[];
+  width: number;
+  height: number;
+} {
+  const config = (
+    window as unknown as { Reveal: { getConfig: () => { width: number; height: number } } }
+  ).Reveal.getConfig();
+  const boxes = Array.from(document.querySelectorAll('.reveal .slides > .pdf-page')).map((el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+  });
+  return { boxes, width: Number(config.width), height: Number(config.height) };
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }

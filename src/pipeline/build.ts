@@ -9,6 +9,7 @@ import { lockOutput } from '../output/lock.js';
 import { collectSummaries } from '../output/manifest.js';
 import { writeDecks, writeFileAtomic } from '../output/write.js';
 import type { PdfJob, PdfOptions, PdfResult } from '../pdf/export.js';
+import type { PngOptions, PngResult } from '../png/export.js';
 import { renderIndexPage } from '../render/index-page.js';
 import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
 import { checkPrepared, failOnFindings } from './check.js';
@@ -28,6 +29,8 @@ export interface BuildOptions {
   browser?: BrowserOptions;
   /** Export `<deck>.pdf` beside each deck (false: HTML only). */
   pdf?: PdfOptions | false;
+  /** A picture of every slide into `<deck>/slides/` too (`formats: [png]`). */
+  png?: PngOptions | false;
   /** Run the browser checks too (`build --check`); the content checks always run. */
   check?: boolean;
   /** Warnings fail the build too, before anything is written (`build --strict`, for CI). */
@@ -58,6 +61,8 @@ export interface BuildResult {
   decks: PreparedDeck[];
   /** Decks whose last build is still theirs (same build digest, files in place): not written again. */
   skipped: string[];
+  /** Slide pictures made (for `formats: [png]`). */
+  pngs: PngResult[];
   pdfs: PdfResult[];
   warnings: Finding[];
 }
@@ -70,7 +75,7 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   // A missing browser is known before anything is read or written; a found one starts
   // launching now, while the decks are built.
   const pdf = options.pdf === undefined ? {} : options.pdf;
-  const session = pdf || options.check ? startBrowserSession(options.browser ?? {}, Boolean(pdf)) : null;
+  const session = pdf || options.check || options.png ? startBrowserSession(options.browser ?? {}, Boolean(pdf)) : null;
   try {
     return await buildWith(options, pdf, session);
   } finally {
@@ -123,15 +128,26 @@ async function buildWith(
   } finally {
     lock.release();
   }
+  // Pictures of the decks written now, and of kept ones that have none.
+  let pngs: PngResult[] = [];
+  if (options.png && session) {
+    const folders = prepared
+      .filter((p) => !skipped.includes(p.deck.name) || !existsSync(join(p.dir, 'slides')))
+      .map((p) => p.dir);
+    const { exportPngsOf } = await import('./export-png.js');
+    pngs = await exportPngsOf(folders, { browser: options.browser, png: options.png, signal: options.signal, session });
+  }
   return {
     outDir,
     decks: prepared,
     skipped,
+    pngs,
     pdfs,
     warnings: [
       ...(lock.reclaimed ? [lock.reclaimed] : []),
       ...prepared.flatMap((p) => p.findings),
       ...pdfs.flatMap((r) => r.warnings),
+      ...pngs.flatMap((r) => r.warnings),
     ],
   };
 }

@@ -47,6 +47,7 @@ export async function prepareProject(
     decks: decksDir = projectDefaults.decks,
     out = projectDefaults.out,
     browserWs: _ws,
+    formats: _formats,
     ...configDeckLayer
   } = config;
   const outDir = resolve(projectDir, options.outDir ?? out);
