@@ -20,6 +20,22 @@ function version(): string {
   return pkg.version;
 }
 
+/** What each command does, by its name. */
+const commands: Record<
+  Exclude<CliArgs['command'], 'help' | 'version'>,
+  (args: CliArgs, io: CliIo) => Promise<number>
+> = {
+  doctor: (args, io) => doctor(args, io),
+  templates: (_args, io) => templates(io),
+  new: (args, io) => scaffold(args, io),
+  serve: (args, io) => serve(args, io),
+  pdf: (args, io) => pdf(args, io),
+  png: (args, io) => png(args, io),
+  build: (args, io) => build(args, io),
+  check: (args, io) => check(args, io),
+  index: (args, io) => index(args, io),
+};
+
 /** Runs the command line and returns the exit status. Never calls process.exit itself. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let debug = argv.includes('--debug');
@@ -33,24 +49,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'version':
         io.stdout(`${version()}\n`);
         return ExitCode.ok;
-      case 'doctor':
-        return await doctor(args, io);
-      case 'templates':
-        return await templates(io);
-      case 'new':
-        return await scaffold(args, io);
-      case 'serve':
-        return await serve(args, io);
-      case 'pdf':
-        return await pdf(args, io);
-      case 'build':
-        return await build(args, io);
-      case 'check':
-        return await check(args, io);
-      case 'index':
-        return await index(args, io);
-      case 'png':
-        return await png(args, io);
+      default:
+        return await commands[args.command](args, io);
     }
   } catch (err) {
     if (argv.includes('--json')) io.stdout(`${JSON.stringify({ decks: [], errors: errorsJson(err, io) }, null, 2)}\n`);
