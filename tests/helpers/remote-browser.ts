@@ -42,8 +42,13 @@ export async function startRemoteBrowser(executable: string): Promise<RemoteBrow
     `exec ${quoted(process.execPath)} ${quoted(join(import.meta.dirname, 'netns-bridge.mjs'))} ${quoted(socketPath)} 9222`,
   ].join('\n');
   const child: ChildProcess = spawn('unshare', ['-n', 'sh', '-c', script], { detached: true, stdio: 'ignore' });
+  const open = new Set<{ destroy: () => void }>();
   const forward: Server = createServer((client) => {
     const upstream = connect(socketPath);
+    open.add(client);
+    open.add(upstream);
+    client.on('close', () => open.delete(client));
+    upstream.on('close', () => open.delete(upstream));
     client.pipe(upstream).pipe(client);
     const end = (): void => {
       client.destroy();
@@ -60,6 +65,8 @@ export async function startRemoteBrowser(executable: string): Promise<RemoteBrow
     } catch {
       // already gone
     }
+    // Connections still open (a client that did not hang up) must not keep the close waiting.
+    for (const socket of open) socket.destroy();
     await new Promise<void>((resolve) => forward.close(() => resolve()));
   };
   const until = Date.now() + 20_000;
