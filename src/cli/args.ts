@@ -32,6 +32,7 @@ Build options:
       --check              run the browser checks too (content checks always run)
       --strict             exit 1 on warnings too (for CI)
       --force              build every deck, even those unchanged since their last build
+                           (also with \`lectern pdf\` and \`lectern png\`)
       --shard <k>/<n>      build only shard k of n (by a stable hash of each deck's path);
                            the index page is left to \`lectern index\`
       --dialect <name>     read decks as lectern, reveal-md, pandoc, quarto or marp
@@ -153,8 +154,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new DeckError('USAGE', `--scale takes 1 or 2, not "${v.scale}"`, {
       hint: 'lectern png decks/talk.md --scale 2',
     });
-  if ((v.force || v.shard) && command !== 'build')
-    throw new DeckError('USAGE', '--force and --shard go with `lectern build`', { hint: 'lectern build --shard 1/4' });
+  if (v.shard && command !== 'build')
+    throw new DeckError('USAGE', '--shard goes with `lectern build`', { hint: 'lectern build --shard 1/4' });
+  if (v.force && !['build', 'pdf', 'png'].includes(command))
+    throw new DeckError('USAGE', '--force goes with `lectern build`, `lectern pdf` and `lectern png`', {
+      hint: 'lectern build --force',
+    });
   if (v['no-browser'] && command !== 'check')
     throw new DeckError('USAGE', '--no-browser goes with `lectern check`', { hint: 'lectern check --no-browser' });
   if (v.dialect !== undefined && !dialectNames.includes(v.dialect)) {

@@ -67,6 +67,7 @@ async function runOf(args: CliArgs, io: CliIo) {
     outDir: args.out,
     flags: args.flags,
     ...(browser ? { browser } : {}),
+    ...(args.force ? { force: true } : {}),
     signal: io.signal,
   };
 }
@@ -95,7 +96,6 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     png: formats?.includes('png') && args.pdf !== false ? { scale: 1, fragments: false } : false,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
-    ...(args.force ? { force: true } : {}),
     ...(args.shard ? { shard: args.shard } : {}),
     signal: io.signal,
     progress: pdfProgress(io, args.quiet || args.json),
