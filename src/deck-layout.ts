@@ -25,3 +25,25 @@ export function templateAssetDirs(chain: readonly { name: string }[]): string[] 
     return `${runtimeDir}/templates/${name}`;
   });
 }
+
+/**
+ * Whether a path inside a built deck folder is one Lectern writes itself: the page, its summary,
+ * the PDF and its thumbnail, the slide pictures and the runtime. A deck file of that name would
+ * be written over.
+ */
+export function reservedInDeck(path: string, deckName: string): boolean {
+  return (
+    path === 'index.html' ||
+    path === 'deck.json' ||
+    path === 'thumbnail.png' ||
+    (deckName !== '' && path === `${deckName}.pdf`) ||
+    path === 'slides' ||
+    path.startsWith('slides/') ||
+    path.startsWith(`${runtimeDir}/`)
+  );
+}
+
+/** The names `reservedInDeck` keeps, as errors list them. */
+export function reservedNames(deckName: string): string {
+  return `index.html, deck.json, thumbnail.png, ${deckName ? `${deckName}.pdf, ` : ''}slides/ and ${runtimeDir}/`;
+}

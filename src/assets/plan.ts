@@ -1,7 +1,7 @@
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type SourcePos } from '../errors.js';
 import type { Deck } from '../model/types.js';
-import { runtimeDir, templateAssetDirs } from '../deck-layout.js';
+import { reservedInDeck, reservedNames, runtimeDir, templateAssetDirs } from '../deck-layout.js';
 import type { Template } from '../render/load-template.js';
 import { browserUrl } from './resolve.js';
 
@@ -59,10 +59,10 @@ export function planAssets(input: AssetPlanInput): FileCopy[] {
       });
     }
     const dest = to.split(sep).join('/');
-    if (dest === 'index.html' || dest === 'deck.json' || dest.startsWith(`${runtimeDir}/`)) {
+    if (reservedInDeck(dest, input.deck.name)) {
       throw new DeckError('ASSET_OUTSIDE', `"${ref.url}" uses a name Lectern reserves for the built deck`, {
         pos: ref.pos,
-        hint: `rename it: index.html, deck.json and ${runtimeDir}/ are Lectern's`,
+        hint: `rename it: ${reservedNames(input.deck.name)} are Lectern's`,
       });
     }
     add({ from, to: dest, pos: ref.pos });

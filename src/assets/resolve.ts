@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } fro
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { DeckError, type ErrorCode, type Finding } from '../errors.js';
 import type { AssetRef } from '../model/types.js';
-import { projectFilesDir, remoteFilesDir, runtimeDir } from '../deck-layout.js';
+import { projectFilesDir, remoteFilesDir, reservedInDeck, reservedNames } from '../deck-layout.js';
 import type { FileCopy } from './plan.js';
 import { cachedRemote, sniffMedia, type RemoteCache } from './remote-cache.js';
 import { scriptedSvg } from './scripted.js';
@@ -25,6 +25,8 @@ export interface ResolveContext {
   cache: RemoteCache;
   /** The kinds of file the references may name, by name (default: image, video and audio). */
   kinds?: RegExp;
+  /** The deck's name: its PDF's name is Lectern's in its folder. */
+  deckName?: string;
 }
 
 export interface ResolvedAssets {
@@ -209,9 +211,7 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       ? inDeck.split(sep).join('/')
       : `${projectFilesDir}/${relative(projectRoot, real).split(sep).join('/')}`;
     if (
-      to === 'index.html' ||
-      to === 'deck.json' ||
-      to.startsWith(`${runtimeDir}/`) ||
+      reservedInDeck(to, ctx.deckName ?? '') ||
       to.startsWith(`${remoteFilesDir}/`) ||
       (beside && to.startsWith(`${projectFilesDir}/`))
     ) {
@@ -219,7 +219,7 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
         ref,
         'ASSET_OUTSIDE',
         `"${ref.url}" uses a name Lectern reserves for the built deck`,
-        `rename it: index.html, deck.json, ${runtimeDir}/, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's`,
+        `rename it: ${reservedNames(ctx.deckName ?? '').replace(' and ', ', ')}, ${projectFilesDir}/ and ${remoteFilesDir}/ are Lectern's`,
       );
       continue;
     }

@@ -157,12 +157,24 @@ function closingOnce(browser: Browser, connected: boolean, finish: () => Promise
 }
 
 /** Connects to a browser that is already running (a pool on another machine, say). */
+/** How long a running browser has to answer a connection. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
 async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_000): Promise<LaunchedBrowser> {
   const { connect } = await import('puppeteer-core');
   let browser: Browser;
+  let timer: NodeJS.Timeout | undefined;
+  // An endpoint that takes the connection and never answers must not hold the run (and its lock).
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+  });
+  const connecting = connect({ browserWSEndpoint, protocolTimeout });
   try {
-    browser = await connect({ browserWSEndpoint, protocolTimeout });
+    browser = await Promise.race([connecting, gaveUp]);
   } catch (err) {
+    // A connection that comes in after all is let go of at once.
+    clearTimeout(timer);
+    void connecting.then((late) => late.disconnect()).catch(() => undefined);
     throw new DeckError(
       'BROWSER_LAUNCH',
       `could not connect to ${browserWSEndpoint}: ${(err as Error).message.split('\n')[0]}`,
@@ -172,6 +184,7 @@ async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_0
       },
     );
   }
+  clearTimeout(timer);
   // Someone else's browser: let go of it, leave it running.
   return closingOnce(browser, true, () => browser.disconnect());
 }

@@ -31,6 +31,7 @@ async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
     if (policy.retired.some((old) => what.startsWith(`${old}/`) || what === old)) return;
     if (!policy.blocked.includes(what)) policy.blocked.push(what);
   };
+  const tunnels = new Set<Socket>();
   const server = createServer((req, res) => {
     let url: URL;
     try {
@@ -63,8 +64,21 @@ async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
       upstream.pipe(socket);
       socket.pipe(upstream);
     });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
+    // A tunnel ends whole when either end goes, and with the gate: a remote end that never
+    // hangs up must not keep the gate (and so the run) open.
+    tunnels.add(socket);
+    tunnels.add(upstream);
+    const end = (): void => {
+      socket.destroy();
+      upstream.destroy();
+      tunnels.delete(socket);
+      tunnels.delete(upstream);
+    };
+    for (const side of [socket, upstream]) {
+      side.on('error', end);
+      side.on('end', end);
+      side.on('close', end);
+    }
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
     refuse((req.url ?? '').replace(/^http/, 'ws'));
@@ -72,7 +86,14 @@ async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
   });
   server.on('clientError', (_err, socket) => socket.destroy());
   const { origin, close } = await listenOnLoopback(server);
-  return { proxy: origin, close };
+  return {
+    proxy: origin,
+    close: () => {
+      for (const side of tunnels) side.destroy();
+      tunnels.clear();
+      return close();
+    },
+  };
 }
 
 function forward(req: IncomingMessage, res: ServerResponse, url: URL): void {

@@ -55,6 +55,20 @@ export async function openRoutedPage(launched: LaunchedBrowser, allowRemote = fa
     const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
     if (local && !route.blocked.includes(local[1]!)) route.blocked.push(local[1]!);
   });
+  // WebRTC's UDP passes no proxy. A browser Lectern launched is kept from sending it by its
+  // profile; in one it connected to, the API is taken away before any deck script runs, in
+  // every frame.
+  if (launched.connected) {
+    await page.evaluateOnNewDocument(() => {
+      for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel', 'RTCIceTransport']) {
+        try {
+          Object.defineProperty(window, name, { value: undefined, writable: false, configurable: false });
+        } catch {
+          // Not there in this browser.
+        }
+      }
+    });
+  }
   // Reveal's print layout says when it is done with a `pdf-ready` event: catch it from the start.
   await page.evaluateOnNewDocument(() => {
     const w = window as unknown as { __lecternPrinted: Promise<void> };

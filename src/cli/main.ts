@@ -284,7 +284,15 @@ async function png(args: CliArgs, io: CliIo): Promise<number> {
   const run = await runOf(args, io);
   // Deck files are built first (HTML only; unchanged decks are kept), then pictured.
   if (sources.length || args.inputs.length === 0) {
-    const result = await buildAll({ ...run, inputs: sources, pdf: false });
+    // Built as `lectern build` builds them (the PDF too, unless the config leaves it out), so
+    // the two keep each other's output.
+    const { loadProjectConfig } = await import('../config/load-config.js');
+    const formats = loadProjectConfig(io.cwd).config.formats;
+    const result = await buildAll({
+      ...run,
+      inputs: sources,
+      pdf: formats && !formats.includes('pdf') ? false : args.pdf,
+    });
     reportWarnings(result.warnings, io);
     built.push(...result.decks.map((d) => d.dir));
   }

@@ -56,6 +56,8 @@ export function assertOwned(
 ): void {
   for (const name of decks) {
     const path = join(outDir, name);
+    // Written into, a deck folder that is a link would take the writes wherever it leads.
+    if (options.requireDecks && isLink(path)) throw notOurs(path, `${name} is a link, not a folder Lectern wrote`);
     // A folder that is not there is refused too when it is to be written into, not replaced.
     if (
       (!options.requireDecks && !lstatSafe(path)) ||
@@ -77,6 +79,14 @@ function notOurs(path: string, what: string): DeckError {
     pos: { file: path },
     hint: 'move it out of the way, or build into a folder of its own with --out; Lectern replaces only what it wrote',
   });
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function lstatSafe(path: string): boolean {

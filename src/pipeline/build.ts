@@ -88,7 +88,8 @@ async function buildWith(
   pdf: PdfOptions | false,
   session: BrowserSession | null,
 ): Promise<BuildResult> {
-  const buildTag = `${lecternVersion()}|${pdf ? JSON.stringify({ notes: pdf.notes ?? false, fragments: pdf.fragments ?? false }) : 'html'}`;
+  const pdfTag = pdf ? JSON.stringify({ notes: pdf.notes ?? false, fragments: pdf.fragments ?? false }) : 'html';
+  const buildTag = `${lecternVersion()}|${pdfTag}|remote:${options.browser?.allowRemote ?? false}`;
   const { outDir, prepared, errors } = await prepareProject({ ...options, pdf: Boolean(pdf), buildTag });
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);
@@ -202,6 +203,15 @@ export async function buildIndex(options: {
     throw new DeckError('INPUT_MISSING', `${outDir} does not exist: there is nothing to index`, {
       hint: 'build the decks first (lectern build --shard k/n on each machine), then put their output folders together',
     });
+  }
+  if (existsSync(join(outDir, 'deck.json'))) {
+    throw new DeckError(
+      'OUTPUT_NOT_OURS',
+      `${outDir} is a deck's folder, not an output folder: its index.html is the deck`,
+      {
+        hint: 'give the folder that holds the deck folders, such as --out dist',
+      },
+    );
   }
   const lock = await lockOutput(outDir, 60_000, options.signal);
   try {

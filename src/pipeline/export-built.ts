@@ -44,12 +44,10 @@ export async function exportBuiltDeck(
       onStart: (job) => options.progress?.begin?.(job.summary),
       onResult: (r) => options.progress?.done(r),
     })) as [PdfResult];
-    if (summary.pdf !== pdfName || !summary.thumbnail) {
-      writeFileAtomic(
-        manifest,
-        `${JSON.stringify({ ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' }, null, 2)}\n`,
-      );
-    }
+    // The folder is no longer exactly what its build made (this PDF has options of its own), so
+    // the next build builds it again rather than keep it.
+    const { build: _digest, ...kept } = { ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' };
+    writeFileAtomic(manifest, `${JSON.stringify(kept, null, 2)}\n`);
     writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   } finally {
     lock.release();

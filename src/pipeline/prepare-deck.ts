@@ -123,6 +123,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
         remote: options.remote,
         unsafe,
         cache: ctx.remote,
+        deckName: name,
       });
       const kept = resolved.remoteKept;
       return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
@@ -142,7 +143,15 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
           ? outline.locateValue(['css', ...key])
           : outline.locate(['css'])
         : ctx.locateConfig(['css', ...key]),
-    { deckDir, projectDir: ctx.projectDir, remote: 'error', unsafe, cache: ctx.remote, kinds: /\.css$/i },
+    {
+      deckDir,
+      projectDir: ctx.projectDir,
+      remote: 'error',
+      unsafe,
+      cache: ctx.remote,
+      kinds: /\.css$/i,
+      deckName: name,
+    },
   );
   append(findings, stylesheets.warnings);
   // Theme images (a logo, say) are deck files like any other image.
@@ -186,7 +195,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
       .map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
     ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
-  summary.build = buildDigest(ctx.buildTag, html, summary, copies);
+  summary.build = buildDigest(ctx.buildTag, html, summary, copies, ctx.revealDir);
   return {
     pending: resolved?.pending ?? [],
     prepared: {
@@ -213,15 +222,14 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
 }
 
 /**
- * The digest of a deck as built. The deck's own files count by their content; Lectern's runtime
- * and template files (no source position) by path, size and time, since they change only with
- * Lectern or the template.
+ * The digest of a deck as built. Every file it carries counts by its content, but Reveal.js's
+ * own, which change only with the installed package: those by path, size and time.
  */
-function buildDigest(tag: string, html: string, summary: DeckSummary, copies: FileCopy[]): string {
+function buildDigest(tag: string, html: string, summary: DeckSummary, copies: FileCopy[], revealDir: string): string {
   const hash = createHash('sha256').update(tag).update('\0').update(html).update('\0').update(JSON.stringify(summary));
   for (const copy of [...copies].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
     hash.update(`\0${copy.to}\0`);
-    if (copy.pos) hash.update(readFileSync(copy.from));
+    if (!copy.from.startsWith(revealDir)) hash.update(readFileSync(copy.from));
     else {
       const stat = statSync(copy.from);
       hash.update(`${copy.from}|${stat.size}|${stat.mtimeMs}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, extname, resolve, sep } from 'node:path';
+import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import { assertOutputApart, reservedDeckName } from '../output/ownership.js';
 import { remoteCache } from '../assets/remote-cache.js';
 import { downloadRemote } from '../output/download.js';
@@ -51,15 +51,40 @@ export async function prepareProject(
     ...configDeckLayer
   } = config;
   const outDir = resolve(projectDir, options.outDir ?? out);
-  const files = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]).filter(
-    (file) => !options.shard || shardOf(shownPath(file, projectDir), options.shard.count) === options.shard.index,
+  const allFiles = findDeckFiles(projectDir, options.inputs?.length ? options.inputs : [decksDir]);
+  // A shard is chosen by the deck's path from the project, the same wherever it is checked out.
+  const shardKey = (file: string): string => relative(projectDir, file).split(sep).join('/');
+  const files = allFiles.filter(
+    (file) => !options.shard || shardOf(shardKey(file), options.shard.count) === options.shard.index,
   );
+  // Two decks that would share a folder clash even when different shards would build them.
+  const clashes: DeckError[] = [];
+  if (options.shard) {
+    const byName = new Map<string, string>();
+    for (const file of allFiles) {
+      const name = basename(file, extname(file));
+      const other = byName.get(name);
+      if (other && (files.includes(file) || files.includes(other))) {
+        clashes.push(
+          new DeckError(
+            'DECK_NAME_CLASH',
+            `two decks would be written to ${name}/: ${shownPath(other, projectDir)} and ${shownPath(file, projectDir)}`,
+            {
+              pos: { file: shownPath(file, projectDir) },
+              hint: 'rename one of the deck files (shards of one build share one output)',
+            },
+          ),
+        );
+      }
+      byName.set(name, file);
+    }
+  }
   const templates = options.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
   const remote = remoteCache(projectDir, options.writes !== false);
 
   const prepared: PreparedDeck[] = [];
-  const errors: DeckError[] = [];
+  const errors: DeckError[] = [...clashes];
   for (const file of files) {
     const name = basename(file, extname(file));
     if (reservedDeckName(name)) {

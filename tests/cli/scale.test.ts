@@ -115,3 +115,40 @@ describe('an incremental build', () => {
     expect(await json(['build', '--no-pdf', '--template', 'keynote'], dir)).toEqual([]);
   });
 });
+
+describe('what sharded and incremental builds refuse', () => {
+  it('two decks that share a folder clash in every shard that builds one of them', async () => {
+    const dir = makeProject({ 'decks/a.md': '## A\n', 'decks/a.qmd': '## A too\n' });
+    for (const k of [1, 2]) {
+      const run = await cli(['build', '--no-pdf', '--shard', `${k}/2`], dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('error[DECK_NAME_CLASH]: two decks would be written to a/');
+    }
+  });
+
+  it('a deck file named like what Lectern writes into the deck folder is refused, not overwritten', async () => {
+    for (const name of ['thumbnail.png', 'talk.pdf', 'slides/001.png']) {
+      const dir = makeProject({
+        'decks/talk.md': `## Talk\n\n![A picture](${name})\n`,
+        [`decks/${name}`]: Buffer.from(
+          'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+          'base64',
+        ),
+      });
+      const run = await cli(['build', '--no-pdf'], dir);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(`"${name}" uses a name Lectern reserves for the built deck`);
+      expect(run.stderr).toContain('thumbnail.png, talk.pdf, slides/');
+    }
+  });
+
+  it('lectern index refuses a deck folder: its index.html is the deck', async () => {
+    const dir = makeProject({ 'decks/a.md': '## A\n' });
+    expect((await cli(['build', '--no-pdf', '--quiet'], dir)).code).toBe(0);
+    const page = readFileSync(join(dir, 'dist/a/index.html'), 'utf8');
+    const run = await cli(['index', '--out', 'dist/a'], dir);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain("is a deck's folder, not an output folder");
+    expect(readFileSync(join(dir, 'dist/a/index.html'), 'utf8')).toBe(page);
+  });
+});

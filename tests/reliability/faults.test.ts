@@ -162,6 +162,27 @@ describe.skipIf(!browserPath)('browser faults', () => {
     });
   });
 
+  it('a --browser-ws endpoint that takes the connection and never answers: exit 3, naming it, lock let go', async () => {
+    const dir = makeProject({ 'decks/d.md': good });
+    const ws = hangUrl.replace('http:', 'ws:');
+    await expectCleanFailure(dir, ['build', '--browser-ws', `${ws}/devtools/browser/x`], {
+      code: 3,
+      first:
+        /^lectern: error\[BROWSER_LAUNCH\]: could not connect to ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\/x: no answer in 15 s/,
+      withinMs: 25_000,
+    });
+  });
+
+  it('a WebSocket to a server that never answers, with --allow-remote: the export still ends', async () => {
+    const dir = makeProject({
+      'decks/ws.md': `---\ntitle: Socket\nhtml: unsafe\n---\n\n## Opens a socket\n\n<script>new WebSocket('${hangUrl.replace('http:', 'ws:')}/x')</script>\n`,
+    });
+    const run = await runLectern(['build', '--allow-remote', '--quiet'], dir, 40_000);
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(0);
+    expect(run.ms).toBeLessThan(30_000);
+  });
+
   it('check: an asset that never answers is a timeout naming the wait, and nothing is written', async () => {
     const dir = makeProject({
       'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`,
