@@ -88,9 +88,12 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
     );
     await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
     // The last page must not force a break after it, or notes pages leave a blank page at the end.
-    await page.addStyleTag({
-      content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }',
-    });
+    await step(
+      'the print style',
+      page.addStyleTag({
+        content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }',
+      }),
+    );
     await step(
       'web fonts (document.fonts.ready)',
       page.evaluate(() => document.fonts.ready.then(() => undefined)),
@@ -108,7 +111,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
     async print(files, deckFile, options) {
       const step = await loadPrintLayout(files, deckFile, options, 'printing');
       // The same measure as `lectern check` and the preview panel: what is visible past the edge.
-      await page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`);
+      await step('loading the measuring code', page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`));
       const layout = await step('reading the page layout', page.evaluate(readLayout));
       const thumbnail = await step('the title slide thumbnail', thumbnailOf(page));
       const pdf = await step(

@@ -183,6 +183,17 @@ describe.skipIf(!browserPath)('browser faults', () => {
     expect(run.ms).toBeLessThan(30_000);
   });
 
+  it("a deck that busy-loops once laid out: exit 4 within the deck's time limit, not the browser's", async () => {
+    const dir = makeProject({
+      'decks/busy.md': `---\ntitle: Busy\nhtml: unsafe\n---\n\n## Loops\n\n<script>window.addEventListener('pdf-ready', () => setTimeout(() => { for (;;) {} }, 0));</script>\n`,
+    });
+    await expectCleanFailure(dir, ['build', '--timeout', '5'], {
+      code: 4,
+      first: /^decks\/busy\.md: error\[RENDER_TIMEOUT\]: printing timed out while waiting for /,
+      withinMs: 20_000,
+    });
+  });
+
   it('check: an asset that never answers is a timeout naming the wait, and nothing is written', async () => {
     const dir = makeProject({
       'decks/slow.md': `---\ntitle: Slow\nhtml: unsafe\n---\n\n## Waits\n\n<img src="${hangUrl}/never.png" alt="never">\n`,
