@@ -1,24 +1,20 @@
 import { shownPath } from '../shown.js';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
+import type { ProjectConfigLayer } from '../config/schema.js';
 import { ExitCode } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
 import type { PdfResult } from '../pdf/export.js';
-import type { PngResult } from '../png/export.js';
+import type { PngOptions, PngResult } from '../png/export.js';
 import { checkAll } from '../pipeline/check.js';
-import { buildAll, buildIndex, type BuildResult } from '../pipeline/build.js';
+import { buildAll, buildIndex, type BuildResult, lecternVersion } from '../pipeline/build.js';
 import { exportBuiltDeck } from '../pipeline/export-built.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { reportCheck } from './check-report.js';
 import { errorsJson, pdfProgress, reportFailure, reportWarnings, type CliIo } from './report.js';
 
 export type { CliIo } from './report.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** What each command does, by its name. */
 const commands: Record<
@@ -47,7 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(HELP);
         return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
       case 'version':
-        io.stdout(`${version()}\n`);
+        io.stdout(`${lecternVersion()}\n`);
         return ExitCode.ok;
       default:
         return await commands[args.command](args, io);
@@ -58,17 +54,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** What every run over decks takes from the command line: the project, the decks, the flags, the browser. */
+/** The project's config file, read once for a command (the build reads it again for itself). */
+async function projectConfig(io: CliIo): Promise<ProjectConfigLayer> {
+  const { loadProjectConfig } = await import('../config/load-config.js');
+  return loadProjectConfig(io.cwd).config;
+}
+
+/**
+ * What every run over decks takes from the command line and the config: the project, the decks,
+ * the flags, the browser, and what a build makes (`formats:`; --no-pdf still has the last word).
+ */
 async function runOf(args: CliArgs, io: CliIo) {
-  const browser = args.browser ? await browserOf(args.browser, io) : undefined;
+  const config = await projectConfig(io);
+  const browser = args.browser ? browserOf(args.browser, io, config) : undefined;
+  const { formats } = config;
+  const png: PngOptions | false =
+    formats?.includes('png') && args.pdf !== false ? { scale: 1, fragments: false } : false;
   return {
-    projectDir: io.cwd,
-    inputs: args.inputs,
-    outDir: args.out,
-    flags: args.flags,
-    ...(browser ? { browser } : {}),
-    ...(args.force ? { force: true } : {}),
-    signal: io.signal,
+    run: {
+      projectDir: io.cwd,
+      inputs: args.inputs,
+      outDir: args.out,
+      flags: args.flags,
+      ...(browser ? { browser } : {}),
+      ...(args.force ? { force: true } : {}),
+      signal: io.signal,
+    },
+    pdf: formats && !formats.includes('pdf') ? false : args.pdf,
+    png,
   };
 }
 
@@ -76,24 +89,20 @@ async function runOf(args: CliArgs, io: CliIo) {
  * The browser of a run: `--browser-ws` or `--browser-path` as given, else `LECTERN_BROWSER_WS`,
  * else the config's `browserWs`, else one found on this machine.
  */
-async function browserOf(browser: BrowserOptions, io: CliIo): Promise<BrowserOptions> {
+function browserOf(browser: BrowserOptions, io: CliIo, config: ProjectConfigLayer): BrowserOptions {
   if (browser.browserWs || browser.browserPath) return browser;
   const fromEnv = io.env?.LECTERN_BROWSER_WS;
   if (fromEnv) return { ...browser, browserWs: fromEnv };
-  const { loadProjectConfig } = await import('../config/load-config.js');
-  const fromConfig = loadProjectConfig(io.cwd).config.browserWs;
-  return fromConfig ? { ...browser, browserWs: fromConfig } : browser;
+  return config.browserWs ? { ...browser, browserWs: config.browserWs } : browser;
 }
 
 async function build(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  // `formats:` in the config says what a build makes; --no-pdf still has the last word.
-  const { loadProjectConfig } = await import('../config/load-config.js');
-  const formats = loadProjectConfig(io.cwd).config.formats;
+  const { run, pdf, png } = await runOf(args, io);
   const result = await buildAll({
-    ...(await runOf(args, io)),
-    pdf: formats && !formats.includes('pdf') ? false : args.pdf,
-    png: formats?.includes('png') && args.pdf !== false ? { scale: 1, fragments: false } : false,
+    ...run,
+    pdf,
+    png,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
     ...(args.shard ? { shard: args.shard } : {}),
@@ -115,7 +124,7 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
 
 async function check(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const run = await runOf(args, io);
+  const { run } = await runOf(args, io);
   const decks = await checkAll({ ...run, browser: args.browser ? run.browser : false });
   return reportCheck(
     decks,
@@ -130,7 +139,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   const progress = pdfProgress(io, args.quiet || args.json);
   if (existsSync(target) && statSync(target).isDirectory()) {
     const result = await exportBuiltDeck(target, {
-      browser: await browserOf(args.browser || {}, io),
+      browser: browserOf(args.browser || {}, io, await projectConfig(io)),
       pdf: args.pdf || {},
       signal: io.signal,
       progress,
@@ -140,7 +149,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({ ...(await runOf(args, io)), pdf: args.pdf, progress });
+  const result = await buildAll({ ...(await runOf(args, io)).run, pdf: args.pdf, progress });
   finish(result, args, io, started);
   return ExitCode.ok;
 }
@@ -281,18 +290,11 @@ async function png(args: CliArgs, io: CliIo): Promise<number> {
   const isBuilt = (input: string): boolean => existsSync(resolve(io.cwd, input, 'deck.json'));
   const built = args.inputs.filter(isBuilt).map((input) => resolve(io.cwd, input));
   const sources = args.inputs.filter((input) => !isBuilt(input));
-  const run = await runOf(args, io);
-  // Deck files are built first (HTML only; unchanged decks are kept), then pictured.
+  const { run, pdf } = await runOf(args, io);
+  // Deck files are built first, as `lectern build` builds them (the PDF too, unless the config
+  // leaves it out, so the two keep each other's output; unchanged decks are kept), then pictured.
   if (sources.length || args.inputs.length === 0) {
-    // Built as `lectern build` builds them (the PDF too, unless the config leaves it out), so
-    // the two keep each other's output.
-    const { loadProjectConfig } = await import('../config/load-config.js');
-    const formats = loadProjectConfig(io.cwd).config.formats;
-    const result = await buildAll({
-      ...run,
-      inputs: sources,
-      pdf: formats && !formats.includes('pdf') ? false : args.pdf,
-    });
+    const result = await buildAll({ ...run, inputs: sources, pdf });
     reportWarnings(result.warnings, io);
     built.push(...result.decks.map((d) => d.dir));
   }

@@ -240,8 +240,8 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
   }
 }
 
-/** Lectern's version, part of every build digest: a new Lectern builds every deck again. */
-function lecternVersion(): string {
+/** Lectern's version (`lectern --version`), part of every build digest: a new Lectern builds every deck again. */
+export function lecternVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
     .version;
 }
