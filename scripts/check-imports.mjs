@@ -22,6 +22,7 @@ const order = [
   'check',
   'pdf',
   'png',
+  'single',
   'pipeline',
   'serve',
   'scaffold',

@@ -103,6 +103,8 @@ const errorCodes = {
   REQUEST_BLOCKED: ExitCode.render,
   PDF_DATE: ExitCode.render,
   LOCK_RECLAIMED: ExitCode.output,
+  SINGLE_FILE_LARGE: ExitCode.output,
+  SINGLE_FILE_INCOMPLETE: ExitCode.output,
   // Findings of `lectern check` whose rule is set to `error`.
   ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<
     CheckCode,
@@ -117,6 +119,10 @@ type FindingCode =
   | 'REQUEST_BLOCKED'
   | 'PDF_DATE'
   | 'LOCK_RECLAIMED'
+  /** A single-file deck over the size Lectern warns at, and what made it large. */
+  | 'SINGLE_FILE_LARGE'
+  /** A single-file deck that still loads a file of the deck folder (a frame, a background list). */
+  | 'SINGLE_FILE_INCOMPLETE'
   /** Another tool's option that Lectern does not honour. */
   | 'OPTION_IGNORED'
   /** Syntax of another tool that needs an engine Lectern does not have: shown as code or dropped. */

@@ -33,6 +33,8 @@ Build options:
       --strict             exit 1 on warnings too (for CI)
       --force              build every deck, even those unchanged since their last build
                            (also with \`lectern pdf\` and \`lectern png\`)
+      --single-file        also each deck as one HTML file, dist/<deck>.html, that opens
+                           offline with nothing beside it (fonts and images written in)
       --shard <k>/<n>      build only shard k of n (by a stable hash of each deck's path);
                            the index page is left to \`lectern index\`
       --dialect <name>     read decks as lectern, reveal-md, pandoc, quarto or marp
@@ -82,6 +84,8 @@ export interface CliArgs {
   check?: boolean;
   /** `check --strict`: warnings fail too. */
   strict?: boolean;
+  /** `build --single-file`: each deck as one HTML file too. */
+  singleFile?: boolean;
   /** `build --force`: unchanged decks are built too. */
   force?: boolean;
   /** `build --shard k/n`. */
@@ -154,6 +158,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new DeckError('USAGE', `--scale takes 1 or 2, not "${v.scale}"`, {
       hint: 'lectern png decks/talk.md --scale 2',
     });
+  if (v['single-file'] && command !== 'build')
+    throw new DeckError('USAGE', '--single-file goes with `lectern build`', { hint: 'lectern build --single-file' });
   if (v.shard && command !== 'build')
     throw new DeckError('USAGE', '--shard goes with `lectern build`', { hint: 'lectern build --shard 1/4' });
   if (v.force && !['build', 'pdf', 'png'].includes(command))
@@ -209,6 +215,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.check ? { check: true } : {}),
     ...(v.strict ? { strict: true } : {}),
     ...(v.force ? { force: true } : {}),
+    ...(v['single-file'] ? { singleFile: true } : {}),
     ...(v.shard ? { shard: shardOption(v.shard) } : {}),
     ...(command === 'png' ? { png: { scale: v.scale === '2' ? 2 : 1, fragments: v.fragments ?? false } } : {}),
     flags,
@@ -294,6 +301,7 @@ const cliOptions = {
   host: { type: 'string' },
   open: { type: 'boolean' },
   force: { type: 'boolean' },
+  'single-file': { type: 'boolean' },
   shard: { type: 'string' },
   scale: { type: 'string' },
   fragments: { type: 'boolean' },

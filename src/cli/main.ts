@@ -1,4 +1,4 @@
-import { shownPath } from '../shown.js';
+import { formatBytes, shownPath } from '../shown.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
@@ -7,6 +7,7 @@ import { ExitCode } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
 import type { PdfResult } from '../pdf/export.js';
 import type { PngOptions, PngResult } from '../png/export.js';
+import type { WrittenSingleFile } from '../pipeline/export-single.js';
 import { checkAll } from '../pipeline/check.js';
 import { buildAll, buildIndex, type BuildResult, lecternVersion } from '../pipeline/build.js';
 import { exportBuiltDeck } from '../pipeline/export-built.js';
@@ -82,6 +83,7 @@ async function runOf(args: CliArgs, io: CliIo) {
     },
     pdf: formats && !formats.includes('pdf') ? false : args.pdf,
     png,
+    singleFile: args.singleFile || (formats?.includes('single-file') && args.pdf !== false) || false,
   };
 }
 
@@ -98,11 +100,12 @@ function browserOf(browser: BrowserOptions, io: CliIo, config: ProjectConfigLaye
 
 async function build(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const { run, pdf, png } = await runOf(args, io);
+  const { run, pdf, png, singleFile } = await runOf(args, io);
   const result = await buildAll({
     ...run,
     pdf,
     png,
+    singleFile,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
     ...(args.shard ? { shard: args.shard } : {}),
@@ -173,6 +176,10 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
           result.pngs.find((p) => p.name === built.deck.name),
           io,
         ),
+        ...singleFileJson(
+          result.singleFiles.find((p) => p.name === built.deck.name),
+          io,
+        ),
         warnings: [...built.findings, ...(pdf?.warnings ?? [])].map((w) => ({
           ...w,
           pos: { ...w.pos, file: shownPath(w.pos.file, io.cwd) },
@@ -190,15 +197,20 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
     );
     const d = built.deck.dialect;
     if (args.verbose && d) io.stdout(`  read as ${dialectName(d)}: ${d.reason}\n`);
+    const single = result.singleFiles.find((f) => f.name === built.deck.name);
+    if (single) io.stdout(`  one file -> ${shownPath(single.path, io.cwd)} (${formatBytes(single.bytes)})\n`);
   }
   const ms = Math.round(performance.now() - started);
   const n = result.decks.length;
   const pdfs = result.pdfs.length ? `, ${result.pdfs.length} PDF${result.pdfs.length === 1 ? '' : 's'}` : '';
   const pictures = result.pngs.reduce((n, r) => n + r.files.length, 0);
   const pngs = result.pngs.length ? `, ${pictures} slide picture${pictures === 1 ? '' : 's'}` : '';
+  const singles = result.singleFiles.length
+    ? `, ${result.singleFiles.length} single-file deck${result.singleFiles.length === 1 ? '' : 's'}`
+    : '';
   const skipped = result.skipped.length ? ` (${result.skipped.length} unchanged, skipped; --force builds them)` : '';
   io.stdout(
-    `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs}${pngs} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
+    `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs}${pngs}${singles} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
   );
 }
 
@@ -206,6 +218,10 @@ function pngJson(png: PngResult | undefined, io: CliIo): Record<string, unknown>
   return png
     ? { slidesDir: shownPath(png.dir, io.cwd), pictures: png.files.length, pictureSize: [png.width, png.height] }
     : {};
+}
+
+function singleFileJson(single: WrittenSingleFile | undefined, io: CliIo): Record<string, unknown> {
+  return single ? { singleFile: shownPath(single.path, io.cwd), singleFileBytes: single.bytes } : {};
 }
 
 function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {

@@ -168,6 +168,20 @@ export function updateDecks(outDir: string, decks: DeckOutput[]): void {
   }
 }
 
+/**
+ * Writes one file of Lectern's own beside the deck folders (a deck's single-file HTML), under the
+ * output lock: refused when a file of that name is there that Lectern did not write, and
+ * recorded as Lectern's once written.
+ */
+export function writeOwnedFile(outDir: string, name: string, content: string | Uint8Array): void {
+  const record = readOutputRecord(outDir);
+  assertOwned(outDir, record, [], [name]);
+  writeFileAtomic(join(outDir, name), content);
+  const updated = addToRecord(record, [], [name]);
+  if (JSON.stringify(updated) !== JSON.stringify(record))
+    writeFileAtomic(join(outDir, OUTPUT_RECORD), `${JSON.stringify(updated, null, 2)}\n`);
+}
+
 /** A failed write as the error Lectern reports (DeckErrors pass through as they are). */
 function writeError(outDir: string, err: unknown): DeckError {
   if (err instanceof DeckError) return err;

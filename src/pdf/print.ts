@@ -58,6 +58,15 @@ export interface PrintPage {
   print: (files: DeckFiles, deckFile: string, options: PrintOptions) => Promise<PrintedDeck>;
   /** A PNG of every page the PDF would print (notes left out), at `scale` device pixels per pixel. */
   pictures: (files: DeckFiles, deckFile: string, options: PictureOptions) => Promise<PicturedDeck>;
+  /**
+   * Lays a deck out for print with its notes shown, every slide and note at once, and says which
+   * of its files the page asked for: the fonts among them are the faces the deck uses.
+   */
+  requested: (
+    files: DeckFiles,
+    deckFile: string,
+    options: Omit<PrintOptions, 'notes' | 'fragments'>,
+  ) => Promise<{ paths: string[]; blocked: string[] }>;
   close: () => Promise<void>;
 }
 
@@ -119,6 +128,15 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
         page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
       );
       return { pdf, thumbnail, pages: layout.pages, overflows: layout.overflows, blocked: [...route.blocked] };
+    },
+    async requested(files, deckFile, options) {
+      const paths = new Set<string>();
+      const logged: DeckFiles = (path) => {
+        paths.add(path);
+        return files(path);
+      };
+      await loadPrintLayout(logged, deckFile, { ...options, notes: true, fragments: false }, 'printing');
+      return { paths: [...paths], blocked: [...route.blocked] };
     },
     async pictures(files, deckFile, options) {
       const step = await loadPrintLayout(files, deckFile, { ...options, notes: false }, 'printing');

@@ -11,6 +11,7 @@ import { writeDecks, writeFileAtomic } from '../output/write.js';
 import type { PdfJob, PdfOptions, PdfResult } from '../pdf/export.js';
 import type { PngOptions, PngResult } from '../png/export.js';
 import { renderIndexPage } from '../render/index-page.js';
+import type { WrittenSingleFile } from './export-single.js';
 import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
 import { checkPrepared, failOnFindings } from './check.js';
 import type { PreparedDeck } from './prepare-deck.js';
@@ -31,6 +32,8 @@ export interface BuildOptions {
   pdf?: PdfOptions | false;
   /** A picture of every slide into `<deck>/slides/` too (`formats: [png]`). */
   png?: PngOptions | false;
+  /** Each deck as one HTML file beside its folder too (`--single-file`, `formats: [single-file]`). */
+  singleFile?: boolean;
   /** Run the browser checks too (`build --check`); the content checks always run. */
   check?: boolean;
   /** Warnings fail the build too, before anything is written (`build --strict`, for CI). */
@@ -63,6 +66,8 @@ export interface BuildResult {
   skipped: string[];
   /** Slide pictures made (for `formats: [png]`). */
   pngs: PngResult[];
+  /** Single-file decks written (for `--single-file`). */
+  singleFiles: WrittenSingleFile[];
   pdfs: PdfResult[];
   warnings: Finding[];
 }
@@ -75,7 +80,10 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   // A missing browser is known before anything is read or written; a found one starts
   // launching now, while the decks are built.
   const pdf = options.pdf === undefined ? {} : options.pdf;
-  const session = pdf || options.check || options.png ? startBrowserSession(options.browser ?? {}, Boolean(pdf)) : null;
+  const session =
+    pdf || options.check || options.png || options.singleFile
+      ? startBrowserSession(options.browser ?? {}, Boolean(pdf))
+      : null;
   try {
     return await buildWith(options, pdf, session);
   } finally {
@@ -97,6 +105,10 @@ async function buildWith(
   failOnFindings(
     prepared.flatMap((p) => p.findings).map((w) => (options.strict ? { ...w, severity: 'error' as const } : w)),
   );
+  if (options.singleFile) {
+    const { assertSingleFileName } = await import('./export-single.js');
+    for (const p of prepared) assertSingleFileName(p.deck.name, p.deck.file);
+  }
   if (options.check && session) {
     const found = await checkPrepared(prepared, session, options.browser ?? {}, options.signal);
     prepared.forEach((p, i) => {
@@ -138,17 +150,28 @@ async function buildWith(
     const { exportPngsOf } = await import('./export-png.js');
     pngs = await exportPngsOf(folders, { browser: options.browser, png: options.png, signal: options.signal, session });
   }
+  // One-file decks of the decks written now, and of kept ones that have none.
+  let singleFiles: WrittenSingleFile[] = [];
+  if (options.singleFile && session) {
+    const folders = prepared
+      .filter((p) => !skipped.includes(p.deck.name) || !existsSync(join(outDir, `${p.deck.name}.html`)))
+      .map((p) => p.dir);
+    const { exportSingleFilesOf } = await import('./export-single.js');
+    singleFiles = await exportSingleFilesOf(folders, { browser: options.browser, signal: options.signal, session });
+  }
   return {
     outDir,
     decks: prepared,
     skipped,
     pngs,
+    singleFiles,
     pdfs,
     warnings: [
       ...(lock.reclaimed ? [lock.reclaimed] : []),
       ...prepared.flatMap((p) => p.findings),
       ...pdfs.flatMap((r) => r.warnings),
       ...pngs.flatMap((r) => r.warnings),
+      ...singleFiles.flatMap((r) => r.warnings),
     ],
   };
 }

@@ -228,6 +228,51 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
       expect(out).toMatch(/data-background(-image|-video)?="a\.(png\?|mp4)"/);
     },
   );
+  it('a single-file deck is the same safe deck: written-in stylesheets and notes end no element early, and it requests nothing', async () => {
+    const L = log.url;
+    const css = [
+      `.slide-title::after { content: "</style><script>fetch('${L}/css-string')</script>"; }`,
+      `/* </style><img src=x onerror="fetch('${L}/css-comment')"> */`,
+      `.slide-body { color: #123456; } /* </STYLE ><script>fetch('${L}/css-upper')</script> */`,
+      '',
+    ].join('\n');
+    const deck = [
+      '---',
+      'title: One-file attack',
+      'css: own.css',
+      '---',
+      '',
+      '## Breakout',
+      '',
+      `Words </script><script>fetch('${L}/text')</script> and <!-- <script>fetch('${L}/comment')</script> -->`,
+      '',
+      `Note: </script><script>fetch('${L}/notes')</script> <!--`,
+      '',
+    ].join('\n');
+    const dir = makeProject({ 'decks/attack.md': deck, 'decks/own.css': css });
+    const build = await runLectern(['build', '--single-file', '--no-pdf'], dir);
+    expect(build.code, build.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'dist/attack.html'), 'utf8');
+    expect(html).not.toMatch(/<\/style\s*>\s*<(script|img)/i);
+    const dialogs: string[] = [];
+    const page = await walkFromDisk(join(dir, 'dist/attack.html'), dialogs);
+    // One script element for reveal.js, one for the notes plugin, one that starts the deck.
+    expect(await page.evaluate(() => document.scripts.length)).toBe(3);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    try {
+      // The deck's own rule still applies: the stylesheet was not cut short.
+      expect(await page.evaluate(() => getComputedStyle(document.querySelector('.slide-body')!).color)).toBe(
+        'rgb(18, 52, 86)',
+      );
+      await page.reload({ waitUntil: 'load' });
+      expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+    expect(dialogs).toEqual([]);
+    expect(log.hits).toEqual([]);
+  });
 });
 
 describe.skipIf(!browserPath)('PDF export and check reach nothing but the deck', () => {
@@ -266,6 +311,7 @@ fetch(L + '/fetch');
   it.each([
     ['build', ['build']],
     ['build --pdf-notes --pdf-fragments', ['build', '--pdf-notes', '--pdf-fragments']],
+    ['build --single-file', ['build', '--single-file']],
     ['check', ['check']],
   ])(
     '%s: WebSocket, workers, popups, beacons, WebRTC and fetches are refused and reported, none arrives',
