@@ -23,6 +23,7 @@ const order = [
   'pdf',
   'png',
   'single',
+  'pptx',
   'pipeline',
   'serve',
   'scaffold',

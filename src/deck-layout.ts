@@ -28,7 +28,7 @@ export function templateAssetDirs(chain: readonly { name: string }[]): string[] 
 
 /**
  * Whether a path inside a built deck folder is one Lectern writes itself: the page, its summary,
- * the PDF and its thumbnail, the slide pictures and the runtime. A deck file of that name would
+ * the PDF and its thumbnail, the PowerPoint file, the slide pictures and the runtime. A deck file of that name would
  * be written over.
  */
 export function reservedInDeck(path: string, deckName: string): boolean {
@@ -36,7 +36,7 @@ export function reservedInDeck(path: string, deckName: string): boolean {
     path === 'index.html' ||
     path === 'deck.json' ||
     path === 'thumbnail.png' ||
-    (deckName !== '' && path === `${deckName}.pdf`) ||
+    (deckName !== '' && (path === `${deckName}.pdf` || path === `${deckName}.pptx`)) ||
     path === 'slides' ||
     path.startsWith('slides/') ||
     path.startsWith(`${runtimeDir}/`)
@@ -45,5 +45,5 @@ export function reservedInDeck(path: string, deckName: string): boolean {
 
 /** The names `reservedInDeck` keeps, as errors list them. */
 export function reservedNames(deckName: string): string {
-  return `index.html, deck.json, thumbnail.png, ${deckName ? `${deckName}.pdf, ` : ''}slides/ and ${runtimeDir}/`;
+  return `index.html, deck.json, thumbnail.png, ${deckName ? `${deckName}.pdf, ${deckName}.pptx, ` : ''}slides/ and ${runtimeDir}/`;
 }

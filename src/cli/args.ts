@@ -12,6 +12,8 @@ Usage:
   lectern pdf <deck.md | dist/<deck>> [options]  export one deck's PDF
   lectern png <decks or dist/<deck>…> [--scale 2] [--fragments]
                                                  a PNG of every slide, into <deck>/slides/
+  lectern pptx <decks or dist/<deck>…>           a PowerPoint file, <deck>/<deck>.pptx: a slide per
+                                                 slide, its notes, titles and bullets as text
   lectern check [files or folders…] [--strict]   find overflow, accessibility, link and content
                                                  problems (in the browser too); writes nothing
   lectern serve [deck or folder] [--port N] [--host H] [--open]
@@ -32,7 +34,7 @@ Build options:
       --check              run the browser checks too (content checks always run)
       --strict             exit 1 on warnings too (for CI)
       --force              build every deck, even those unchanged since their last build
-                           (also with \`lectern pdf\` and \`lectern png\`)
+                           (also with \`lectern pdf\`, \`png\` and \`pptx\`)
       --single-file        also each deck as one HTML file, dist/<deck>.html, that opens
                            offline with nothing beside it (fonts and images written in)
       --shard <k>/<n>      build only shard k of n (by a stable hash of each deck's path);
@@ -71,7 +73,19 @@ Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (brows
 `;
 
 export interface CliArgs {
-  command: 'build' | 'pdf' | 'png' | 'check' | 'doctor' | 'templates' | 'new' | 'serve' | 'index' | 'help' | 'version';
+  command:
+    | 'build'
+    | 'pdf'
+    | 'png'
+    | 'pptx'
+    | 'check'
+    | 'doctor'
+    | 'templates'
+    | 'new'
+    | 'serve'
+    | 'index'
+    | 'help'
+    | 'version';
   inputs: string[];
   /** For `new template`: the template to extend. */
   from?: string;
@@ -104,7 +118,7 @@ export interface CliArgs {
   verbose?: boolean;
 }
 
-const commands = new Set(['build', 'pdf', 'png', 'check', 'doctor', 'templates', 'new', 'serve', 'index']);
+const commands = new Set(['build', 'pdf', 'png', 'pptx', 'check', 'doctor', 'templates', 'new', 'serve', 'index']);
 const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
@@ -162,8 +176,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new DeckError('USAGE', '--single-file goes with `lectern build`', { hint: 'lectern build --single-file' });
   if (v.shard && command !== 'build')
     throw new DeckError('USAGE', '--shard goes with `lectern build`', { hint: 'lectern build --shard 1/4' });
-  if (v.force && !['build', 'pdf', 'png'].includes(command))
-    throw new DeckError('USAGE', '--force goes with `lectern build`, `lectern pdf` and `lectern png`', {
+  if (v.force && !['build', 'pdf', 'png', 'pptx'].includes(command))
+    throw new DeckError('USAGE', '--force goes with `lectern build`, `lectern pdf`, `lectern png` and `lectern pptx`', {
       hint: 'lectern build --force',
     });
   if (v['no-browser'] && command !== 'check')

@@ -8,6 +8,7 @@ import { dialectName } from '../outline/dialects/detect.js';
 import type { PdfResult } from '../pdf/export.js';
 import type { PngOptions, PngResult } from '../png/export.js';
 import type { WrittenSingleFile } from '../pipeline/export-single.js';
+import type { PptxResult } from '../pptx/export.js';
 import { checkAll } from '../pipeline/check.js';
 import { buildAll, buildIndex, type BuildResult, lecternVersion } from '../pipeline/build.js';
 import { exportBuiltDeck } from '../pipeline/export-built.js';
@@ -28,6 +29,7 @@ const commands: Record<
   serve: (args, io) => serve(args, io),
   pdf: (args, io) => pdf(args, io),
   png: (args, io) => png(args, io),
+  pptx: (args, io) => pptx(args, io),
   build: (args, io) => build(args, io),
   check: (args, io) => check(args, io),
   index: (args, io) => index(args, io),
@@ -83,6 +85,7 @@ async function runOf(args: CliArgs, io: CliIo) {
     },
     pdf: formats && !formats.includes('pdf') ? false : args.pdf,
     png,
+    pptx: (formats?.includes('pptx') && args.pdf !== false) || false,
     singleFile: args.singleFile || (formats?.includes('single-file') && args.pdf !== false) || false,
   };
 }
@@ -100,11 +103,12 @@ function browserOf(browser: BrowserOptions, io: CliIo, config: ProjectConfigLaye
 
 async function build(args: CliArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const { run, pdf, png, singleFile } = await runOf(args, io);
+  const { run, pdf, png, pptx, singleFile } = await runOf(args, io);
   const result = await buildAll({
     ...run,
     pdf,
     png,
+    pptx,
     singleFile,
     check: args.check ?? false,
     ...(args.strict ? { strict: true } : {}),
@@ -176,6 +180,10 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
           result.pngs.find((p) => p.name === built.deck.name),
           io,
         ),
+        ...pptxJson(
+          result.pptxs.find((p) => p.name === built.deck.name),
+          io,
+        ),
         ...singleFileJson(
           result.singleFiles.find((p) => p.name === built.deck.name),
           io,
@@ -197,6 +205,8 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
     );
     const d = built.deck.dialect;
     if (args.verbose && d) io.stdout(`  read as ${dialectName(d)}: ${d.reason}\n`);
+    const pptxFile = result.pptxs.find((f) => f.name === built.deck.name);
+    if (pptxFile) io.stdout(`  pptx -> ${shownPath(pptxFile.path, io.cwd)} (${pptxLine(pptxFile)})\n`);
     const single = result.singleFiles.find((f) => f.name === built.deck.name);
     if (single) io.stdout(`  one file -> ${shownPath(single.path, io.cwd)} (${formatBytes(single.bytes)})\n`);
   }
@@ -208,9 +218,12 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   const singles = result.singleFiles.length
     ? `, ${result.singleFiles.length} single-file deck${result.singleFiles.length === 1 ? '' : 's'}`
     : '';
+  const pptxs = result.pptxs.length
+    ? `, ${result.pptxs.length} PowerPoint file${result.pptxs.length === 1 ? '' : 's'}`
+    : '';
   const skipped = result.skipped.length ? ` (${result.skipped.length} unchanged, skipped; --force builds them)` : '';
   io.stdout(
-    `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs}${pngs}${singles} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
+    `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs}${pngs}${pptxs}${singles} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
   );
 }
 
@@ -301,22 +314,30 @@ async function scaffold(args: CliArgs, io: CliIo): Promise<number> {
   return build({ ...args, inputs: [file] }, io);
 }
 
-async function png(args: CliArgs, io: CliIo): Promise<number> {
-  const started = performance.now();
+/**
+ * The decks an export after the build works on: built deck folders as they are, deck files (or
+ * the project's decks) built first as `lectern build` builds them (the PDF too, unless the config
+ * leaves it out, so the two keep each other's output; unchanged decks are kept).
+ */
+async function builtFolders(args: CliArgs, io: CliIo): Promise<{ folders: string[]; browser?: BrowserOptions }> {
   const isBuilt = (input: string): boolean => existsSync(resolve(io.cwd, input, 'deck.json'));
-  const built = args.inputs.filter(isBuilt).map((input) => resolve(io.cwd, input));
+  const folders = args.inputs.filter(isBuilt).map((input) => resolve(io.cwd, input));
   const sources = args.inputs.filter((input) => !isBuilt(input));
   const { run, pdf } = await runOf(args, io);
-  // Deck files are built first, as `lectern build` builds them (the PDF too, unless the config
-  // leaves it out, so the two keep each other's output; unchanged decks are kept), then pictured.
   if (sources.length || args.inputs.length === 0) {
     const result = await buildAll({ ...run, inputs: sources, pdf });
     reportWarnings(result.warnings, io);
-    built.push(...result.decks.map((d) => d.dir));
+    folders.push(...result.decks.map((d) => d.dir));
   }
+  return { folders, ...(run.browser ? { browser: run.browser } : {}) };
+}
+
+async function png(args: CliArgs, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const { folders, browser } = await builtFolders(args, io);
   const { exportPngsOf } = await import('../pipeline/export-png.js');
-  const results = await exportPngsOf(built, {
-    ...(run.browser ? { browser: run.browser } : {}),
+  const results = await exportPngsOf(folders, {
+    ...(browser ? { browser } : {}),
     ...(args.png ? { png: args.png } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     onResult: (r) => {
@@ -348,6 +369,42 @@ async function png(args: CliArgs, io: CliIo): Promise<number> {
     );
   }
   return ExitCode.ok;
+}
+
+async function pptx(args: CliArgs, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const { folders, browser } = await builtFolders(args, io);
+  const { exportPptxsOf } = await import('../pipeline/export-pptx.js');
+  const results = await exportPptxsOf(folders, {
+    ...(browser ? { browser } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
+    onResult: (r) => {
+      if (!args.quiet && !args.json) io.stdout(`pptx ${r.file} -> ${shownPath(r.path, io.cwd)} (${pptxLine(r)})\n`);
+    },
+  });
+  reportWarnings(
+    results.flatMap((r) => r.warnings),
+    io,
+  );
+  if (args.json) {
+    const decks = results.map((r) => ({ name: r.name, file: r.file, ...pptxJson(r, io) }));
+    io.stdout(`${JSON.stringify({ decks, errors: [] }, null, 2)}\n`);
+  } else if (!args.quiet) {
+    io.stdout(
+      `${results.length} PowerPoint file${results.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms\n`,
+    );
+  }
+  return ExitCode.ok;
+}
+
+function pptxLine(r: PptxResult): string {
+  return `${r.slides} slide${r.slides === 1 ? '' : 's'}, ${r.textSlides} with editable text, ${formatBytes(r.bytes)}, ${Math.round(r.ms)} ms`;
+}
+
+function pptxJson(r: PptxResult | undefined, io: CliIo): Record<string, unknown> {
+  return r
+    ? { pptx: shownPath(r.path, io.cwd), pptxSlides: r.slides, pptxTextSlides: r.textSlides, pptxBytes: r.bytes }
+    : {};
 }
 
 async function index(args: CliArgs, io: CliIo): Promise<number> {

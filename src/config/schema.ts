@@ -155,7 +155,7 @@ export const projectConfigSchema = deckLayerSchema
     out: z.string().min(1),
     /** A running browser to print and check in (`ws://…`), as `--browser-ws` gives it. */
     /** What `lectern build` makes of every deck: its page always, and its PDF and slide pictures. */
-    formats: z.array(z.enum(['html', 'pdf', 'png', 'single-file'])).min(1),
+    formats: z.array(z.enum(['html', 'pdf', 'png', 'pptx', 'single-file'])).min(1),
     browserWs: z.string().regex(/^wss?:\/\/\S+$/, 'a DevTools WebSocket URL, ws://host:port/devtools/browser/…'),
   })
   .partial()

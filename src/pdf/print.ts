@@ -1,6 +1,7 @@
 import type { DeckFiles } from '../browser/deck-files.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { measureSlide } from '../browser/measure-slide.js';
+import { readSlideText, type SlideText, type TextBox } from '../browser/slide-text.js';
 import {
   decodeImages,
   deckSteps,
@@ -43,6 +44,8 @@ interface PrintedDeck {
 /** Pictures of a deck's slides, one per printed page. */
 export interface PicturedDeck {
   pngs: Uint8Array[];
+  /** With `textOf`: each page's editable text, left out of its picture, and its notes. */
+  texts: SlideText[];
   /** The deck's page size in CSS pixels; the pictures are this times their scale. */
   width: number;
   height: number;
@@ -51,6 +54,8 @@ export interface PicturedDeck {
 
 export interface PictureOptions extends Omit<PrintOptions, 'notes'> {
   scale: number;
+  /** Read the slides' text and leave it out of the pictures (`readSlideText`): title and body of `layouts`, no text of `pictureOnly`, titles of the rest. */
+  textOf?: { layouts: string[]; pictureOnly: string[] };
 }
 
 /** A browser page set up once for printing and reused deck after deck. */
@@ -141,6 +146,12 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
     async pictures(files, deckFile, options) {
       const step = await loadPrintLayout(files, deckFile, { ...options, notes: false }, 'printing');
       const { boxes, width, height } = await step('reading the page layout', page.evaluate(pageBoxes));
+      const texts = options.textOf
+        ? await step(
+            'reading the slides’ text',
+            page.evaluate(readSlideText, options.textOf.layouts, options.textOf.pictureOnly),
+          )
+        : [];
       const pngs: Uint8Array[] = [];
       for (const box of boxes) {
         // The printed page is the slide with Reveal's margin around it, as on screen. Its picture
@@ -159,6 +170,8 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
           height: h,
           scale,
         };
+        const text = texts[pngs.length];
+        if (text) Object.assign(text, onPicture(text, clip.x, clip.y, width / w));
         pngs.push(
           await step(
             `the picture of page ${pngs.length + 1}`,
@@ -166,9 +179,22 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
           ),
         );
       }
-      return { pngs, width, height, blocked: [...route.blocked] };
+      return { pngs, texts, width, height, blocked: [...route.blocked] };
     },
   };
+}
+
+/** A page's text boxes in the deck pixels of its picture, which starts at (x, y) on the page and scales it by `f`. */
+function onPicture(text: SlideText, x: number, y: number, f: number): Pick<SlideText, 'title' | 'body'> {
+  const map = (box: TextBox | null): TextBox | null =>
+    box && {
+      x: (box.x - x) * f,
+      y: (box.y - y) * f,
+      w: box.w * f,
+      h: box.h * f,
+      paragraphs: box.paragraphs.map((p) => ({ ...p, runs: p.runs.map((r) => ({ ...r, size: r.size * f })) })),
+    };
+  return { title: map(text.title), body: map(text.body) };
 }
 
 /** The first printed page as a small PNG, for the index of decks. */

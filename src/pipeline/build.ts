@@ -10,6 +10,7 @@ import { collectSummaries } from '../output/manifest.js';
 import { writeDecks, writeFileAtomic } from '../output/write.js';
 import type { PdfJob, PdfOptions, PdfResult } from '../pdf/export.js';
 import type { PngOptions, PngResult } from '../png/export.js';
+import type { PptxResult } from '../pptx/export.js';
 import { renderIndexPage } from '../render/index-page.js';
 import type { WrittenSingleFile } from './export-single.js';
 import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   pdf?: PdfOptions | false;
   /** A picture of every slide into `<deck>/slides/` too (`formats: [png]`). */
   png?: PngOptions | false;
+  /** A PowerPoint file into each deck's folder too (`formats: [pptx]`). */
+  pptx?: boolean;
   /** Each deck as one HTML file beside its folder too (`--single-file`, `formats: [single-file]`). */
   singleFile?: boolean;
   /** Run the browser checks too (`build --check`); the content checks always run. */
@@ -66,6 +69,8 @@ export interface BuildResult {
   skipped: string[];
   /** Slide pictures made (for `formats: [png]`). */
   pngs: PngResult[];
+  /** PowerPoint files written (for `formats: [pptx]`). */
+  pptxs: PptxResult[];
   /** Single-file decks written (for `--single-file`). */
   singleFiles: WrittenSingleFile[];
   pdfs: PdfResult[];
@@ -81,7 +86,7 @@ export async function buildAll(options: BuildOptions): Promise<BuildResult> {
   // launching now, while the decks are built.
   const pdf = options.pdf === undefined ? {} : options.pdf;
   const session =
-    pdf || options.check || options.png || options.singleFile
+    pdf || options.check || options.png || options.pptx || options.singleFile
       ? startBrowserSession(options.browser ?? {}, Boolean(pdf))
       : null;
   try {
@@ -150,6 +155,15 @@ async function buildWith(
     const { exportPngsOf } = await import('./export-png.js');
     pngs = await exportPngsOf(folders, { browser: options.browser, png: options.png, signal: options.signal, session });
   }
+  // PowerPoint files of the decks written now, and of kept ones that have none.
+  let pptxs: PptxResult[] = [];
+  if (options.pptx && session) {
+    const folders = prepared
+      .filter((p) => !skipped.includes(p.deck.name) || !existsSync(join(p.dir, `${p.deck.name}.pptx`)))
+      .map((p) => p.dir);
+    const { exportPptxsOf } = await import('./export-pptx.js');
+    pptxs = await exportPptxsOf(folders, { browser: options.browser, signal: options.signal, session });
+  }
   // One-file decks of the decks written now, and of kept ones that have none.
   let singleFiles: WrittenSingleFile[] = [];
   if (options.singleFile && session) {
@@ -164,6 +178,7 @@ async function buildWith(
     decks: prepared,
     skipped,
     pngs,
+    pptxs,
     singleFiles,
     pdfs,
     warnings: [
@@ -171,6 +186,7 @@ async function buildWith(
       ...prepared.flatMap((p) => p.findings),
       ...pdfs.flatMap((r) => r.warnings),
       ...pngs.flatMap((r) => r.warnings),
+      ...pptxs.flatMap((r) => r.warnings),
       ...singleFiles.flatMap((r) => r.warnings),
     ],
   };

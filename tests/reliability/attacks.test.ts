@@ -230,6 +230,7 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
   );
   it('a single-file deck is the same safe deck: written-in stylesheets and notes end no element early, and it requests nothing', async () => {
     const L = log.url;
+    const before = log.hits.length;
     const css = [
       `.slide-title::after { content: "</style><script>fetch('${L}/css-string')</script>"; }`,
       `/* </style><img src=x onerror="fetch('${L}/css-comment')"> */`,
@@ -271,7 +272,7 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
       await page.close();
     }
     expect(dialogs).toEqual([]);
-    expect(log.hits).toEqual([]);
+    expect(log.hits.slice(before)).toEqual([]);
   });
 });
 

@@ -1,0 +1,163 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { browserForTests } from '../helpers/browser.js';
+import { cli, makeProject } from '../helpers/fs.js';
+import { officeConvert, officeForTests, officeToPdf } from '../helpers/office.js';
+import { readPdf } from '../helpers/pdf.js';
+
+const browserPath = browserForTests('PowerPoint tests');
+const soffice = officeForTests('PowerPoint tests');
+
+/** A talk with every kind of slide the export treats apart. */
+const talk = (aspect: string) => `---
+title: Open weights in practice
+subtitle: What changes when anyone can run the model
+author: A speaker
+aspect: "${aspect}"
+---
+
+# Running it yourself
+
+The first part
+
+## What you need
+
+- A machine with a **recent GPU**
+- The weights, downloaded once
+  - and checked against their hash
+- An afternoon
+
+Note: Ask who has run a model locally. Keep this under a minute.
+
+## Open weights change who decides
+
+<!-- layout: statement -->
+
+## A command
+
+\`\`\`sh
+ollama run llama3.1
+\`\`\`
+
+Note: Type it live if the network allows.
+`;
+
+describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
+  it('writes one slide per slide, titles and bullets as text LibreOffice reads, code as a picture, notes in the notes pane', async () => {
+    const dir = makeProject({ 'decks/talk.md': talk('16:9') });
+    const run = await cli(['pptx', 'decks/talk.md', '--json'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [json] = JSON.parse(run.stdout).decks;
+    expect(json).toMatchObject({ name: 'talk', pptx: 'dist/talk/talk.pptx', pptxSlides: 5, pptxTextSlides: 5 });
+    const file = join(dir, 'dist/talk/talk.pptx');
+    expect(readFileSync(file).subarray(0, 2).toString()).toBe('PK');
+
+    const pdf = await readPdf(officeToPdf(soffice!, file));
+    expect(pdf.pages).toBe(5);
+    // Widescreen: 13.333 × 7.5 inches.
+    expect(pdf.size.map(Math.round)).toEqual([960, 540]);
+    const [title, section, bullets, statement, code] = pdf.text;
+    expect(title).toContain('Open weights in practice');
+    expect(title).toContain('What changes when anyone can run the model');
+    expect(section).toContain('Running it yourself');
+    expect(section).toContain('The first part');
+    for (const line of [
+      'What you need',
+      'A machine with a',
+      'recent GPU',
+      'and checked against their hash',
+      'An afternoon',
+    ])
+      expect(bullets).toContain(line);
+    expect(statement).toContain('Open weights change who decides');
+    // A code slide's title is text; its code is part of the picture.
+    expect(code).toContain('A command');
+    expect(code).not.toContain('ollama');
+
+    // The text is in the slides' title and body placeholders, as LibreOffice reads them back: a
+    // title on every slide, a body (LibreOffice's outline) on the title, section and bullets slides.
+    const flat = readFileSync(officeConvert(soffice!, file, 'fodp', 'fodp'), 'utf8');
+    const drawn = flat.slice(flat.indexOf('<office:presentation>'));
+    const frames = (kind: string): string[] =>
+      [...drawn.matchAll(new RegExp(`<draw:frame[^>]*presentation:class="${kind}"[\\s\\S]*?</draw:frame>`, 'g'))].map(
+        (m) =>
+          m[0]
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim(),
+      );
+    expect(frames('title')).toEqual([
+      'Open weights in practice',
+      'Running it yourself',
+      'What you need',
+      'Open weights change who decides',
+      'A command',
+    ]);
+    expect(frames('outline').filter(Boolean)).toHaveLength(3);
+    expect(frames('outline').join(' ')).toContain('An afternoon');
+
+    // With its notes pages: the slides, then a notes page for each.
+    const withNotes = await readPdf(officeToPdf(soffice!, file, true));
+    expect(withNotes.pages).toBe(10);
+    const notes = withNotes.text.join('\n');
+    expect(notes).toContain('Ask who has run a model locally. Keep this under a minute.');
+    expect(notes).toContain('Type it live if the network allows.');
+  });
+
+  it('takes the slide size from the aspect ratio, and comes with formats: [pptx] in a build', async () => {
+    const dir = makeProject({ 'decks/square.md': talk('4:3'), 'lectern.config.yaml': 'formats: [html, pptx]\n' });
+    const run = await cli(['build'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/pptx -> dist\/square\/square\.pptx \(5 slides, 5 with editable text, \d+ kB, \d+ ms\)/);
+    expect(run.stdout).toMatch(/1 deck, 1 PowerPoint file in \d+ ms, 0 warnings/);
+    expect(existsSync(join(dir, 'dist/square/square.pdf'))).toBe(false);
+    const pdf = await readPdf(officeToPdf(soffice!, join(dir, 'dist/square/square.pptx')));
+    expect(pdf.pages).toBe(5);
+    // 4:3 at 96 pixels an inch: 1024 × 768 pixels is 10.667 × 8 inches.
+    expect(pdf.size.map(Math.round)).toEqual([768, 576]);
+    // An unchanged deck keeps its file: nothing is written again.
+    const again = await cli(['build'], dir);
+    expect(again.stdout).toMatch(/1 deck \(1 unchanged, skipped; --force builds them\) in \d+ ms/);
+  });
+
+  it('writes text XML cannot hold (control characters) as the reader can read it, markup and all', async () => {
+    const deck = [
+      '---',
+      'title: "R&D <b>not bold</b> \\"quoted\\""',
+      '---',
+      '',
+      '## Title & \x0b tab \x01 control',
+      '',
+      '- ünïcödé and & <kbd>keys</kbd>',
+      '- ]]> and \x1f',
+      '',
+      'Note: notes with ]]> & \x02 a control',
+      '',
+    ].join('\n');
+    const dir = makeProject({ 'decks/odd.md': deck });
+    const run = await cli(['pptx', 'decks/odd.md', '--no-pdf'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const pdf = await readPdf(officeToPdf(soffice!, join(dir, 'dist/odd/odd.pptx'), true));
+    // A slide whose XML a reader cannot parse comes back empty: every one must have its text.
+    // (The slides come first, then their notes pages.)
+    expect(pdf.pages).toBe(4);
+    expect(pdf.text[0]).toContain('R&D <b>not bold</b> "quoted"');
+    expect(pdf.text[1]).toContain('Title & tab control');
+    expect(pdf.text[1]).toContain('ünïcödé and & keys');
+    expect(pdf.text[1]).toContain(']]> and');
+    expect(pdf.text[3]).toContain('notes with ]]> & a control');
+  });
+
+  it('refuses a deck file of the name the PowerPoint file takes', async () => {
+    const dir = makeProject({
+      'decks/talk.md': '---\ntitle: Clash\n---\n\n## Clash\n\n[the slides](talk.pptx)\n',
+      'decks/talk.pptx': 'not a deck file',
+    });
+    const run = await cli(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('talk.pptx');
+  });
+});
