@@ -5,10 +5,13 @@ import { connect } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserForTests } from '../helpers/browser.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
+import { officeForTests, officeToPdf } from '../helpers/office.js';
+import { readPdf } from '../helpers/pdf.js';
 import { canIsolateNetwork, type RemoteBrowser, startRemoteBrowser } from '../helpers/remote-browser.js';
 
 const browserPath = browserForTests('remote-browser tests');
 const isolated = canIsolateNetwork();
+const soffice = officeForTests('remote-browser PowerPoint check');
 if (browserPath && !isolated)
   console.warn('remote-browser tests skipped: `unshare -n` is not allowed here (needs root on Linux)');
 
@@ -95,6 +98,43 @@ describe.skipIf(!browserPath || !isolated)('a browser on another machine (no net
     expect(
       readFileSync(join(far, 'dist/far/thumbnail.png')).equals(readFileSync(join(local, 'dist/far/thumbnail.png'))),
     ).toBe(true);
+    expect(hits).toBe(0);
+  });
+
+  it('makes the slide pictures, the one-file deck and the PowerPoint file there as here', async () => {
+    const formats = 'formats: [html, pdf, png, pptx, single-file]\n';
+    const local = project();
+    const far = project();
+    writeFileSync(join(local, 'lectern.config.yaml'), formats);
+    writeFileSync(join(far, 'lectern.config.yaml'), formats);
+    const here = await cli(['build', '--quiet'], local);
+    expect(here.stderr).toBe('');
+    expect(here.code).toBe(0);
+    const there = await cli(['build', '--quiet', '--browser-ws', remote.ws], far);
+    expect(there.stderr).toBe('');
+    expect(there.code).toBe(0);
+    const same = (path: string): void => {
+      const b = readFileSync(join(far, path));
+      expect(b.length, path).toBeGreaterThan(1000);
+      expect(b.equals(readFileSync(join(local, path))), path).toBe(true);
+    };
+    for (const path of [
+      'dist/far/slides/001.png',
+      'dist/far/slides/002.png',
+      'dist/far/slides/003.png',
+      'dist/far.html',
+    ])
+      same(path);
+    expect(readFileSync(join(far, 'dist/far.html'), 'utf8')).toContain('data:image/svg+xml;base64,');
+    // The PowerPoint file carries the time it was written; what a reader shows of it is the same.
+    if (soffice) {
+      const read = async (dir: string) =>
+        (await readPdf(officeToPdf(soffice, join(dir, 'dist/far/far.pptx'), true))).text;
+      const farText = await read(far);
+      expect(farText.length).toBe(6);
+      expect(farText.join(' ')).toContain('said from another machine.');
+      expect(farText).toEqual(await read(local));
+    }
     expect(hits).toBe(0);
   });
 
