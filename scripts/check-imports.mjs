@@ -40,6 +40,7 @@ const leaves = new Set([
   'shown.ts',
   'static-files.ts',
   'text.ts',
+  'timings.ts',
 ]);
 
 /**

@@ -29,14 +29,20 @@ const findBrowser = () => candidates.find((p) => existsSync(p));
 run('npm', ['ci', '--no-audit', '--no-fund']);
 
 let browser = findBrowser();
-if (!browser) {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-  if (isRoot && hasApt) {
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core']);
-    browser = findBrowser();
-  }
+// Debian's headless shell (chromium-headless-shell) starts four times faster than Chromium and
+// prints about twice as fast: installed beside Chromium where apt can, and preferred.
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+const hasShell = () => candidates.some((p) => /headless-shell$/.test(p) && existsSync(p));
+if (isRoot && hasApt && (!browser || (!hasShell() && !process.env.CHROME_PATH))) {
+  run('apt-get', ['update', '-qq']);
+  if (!browser) run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core']);
+  // Not every distribution has it: without it Chromium does the work.
+  const shell = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium-headless-shell'], {
+    stdio: 'inherit',
+  });
+  if (shell.status !== 0) console.warn('setup: note: no chromium-headless-shell package here; Chromium is used');
+  browser = findBrowser();
 }
 if (browser) {
   let version = '';

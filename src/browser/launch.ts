@@ -36,6 +36,11 @@ export interface LaunchedBrowser {
   browser: Browser;
   /** A browser Lectern connected to (`--browser-ws`), perhaps on another machine, not one it launched. */
   connected: boolean;
+  /**
+   * Its profile cannot keep a deck from sending WebRTC's UDP (a browser Lectern connected to,
+   * and the headless shell, which has no such policy): the pages take the API away instead.
+   */
+  guardPages: boolean;
   /** Closes the browser and removes its profile folder; safe to call twice. */
   close: () => Promise<void>;
 }
@@ -107,23 +112,23 @@ export async function launchBrowser(
     killGroup();
     rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
   });
-  return closingOnce(browser, false, async () => {
+  return closingOnce(browser, false, isHeadlessShell(executablePath), async () => {
     try {
-      // A busy or hung browser gets a few seconds to close, then is killed: none outlives a run.
-      let timer: NodeJS.Timeout | undefined;
-      const closed = await Promise.race([
-        browser.close().then(
-          () => true,
-          () => false,
-        ),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
-      ]);
-      clearTimeout(timer);
-      if (!closed) child?.kill('SIGKILL');
-      // The helpers hold our pipes open: end the group and let go of the pipes, so nothing
-      // outlives the run.
+      // Nothing of the browser is kept (its profile is thrown away), so it is not asked to shut
+      // down, which takes it a tenth of a second and more: it and its helpers are ended at once.
+      const exited =
+        child && child.exitCode === null && child.signalCode === null
+          ? new Promise<void>((resolve) => child.once('exit', () => resolve()))
+          : Promise.resolve();
+      if (!child) await browser.close().catch(() => undefined);
+      child?.kill('SIGKILL');
       killGroup();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+      clearTimeout(timer);
+      // The helpers hold our pipes open: let go of them, so nothing outlives the run.
       for (const stream of [child?.stdin, child?.stdout, child?.stderr]) stream?.destroy();
+      browser.disconnect().catch(() => undefined);
     } finally {
       rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
       forget();
@@ -147,11 +152,17 @@ function removeDeadProfiles(): void {
 }
 
 /** Wraps a browser with a close that runs `finish` once, however often it is called. */
-function closingOnce(browser: Browser, connected: boolean, finish: () => Promise<void>): LaunchedBrowser {
+function closingOnce(
+  browser: Browser,
+  connected: boolean,
+  guardPages: boolean,
+  finish: () => Promise<void>,
+): LaunchedBrowser {
   let closing: Promise<void> | null = null;
   return {
     browser,
     connected,
+    guardPages,
     close: () => (closing ??= finish()),
   };
 }
@@ -186,5 +197,5 @@ async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_0
   }
   clearTimeout(timer);
   // Someone else's browser: let go of it, leave it running.
-  return closingOnce(browser, true, () => browser.disconnect());
+  return closingOnce(browser, true, true, () => browser.disconnect());
 }

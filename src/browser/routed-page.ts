@@ -3,6 +3,7 @@ import type { LaunchedBrowser } from './launch.js';
 import { type DeckFiles, deckOrigin } from './deck-files.js';
 import { openGatedPage } from './network-gate.js';
 import { DeckError, interrupted, type Finding } from '../errors.js';
+import { timed } from '../timings.js';
 
 /** A browser tab, as the code that drives decks in it sees it. */
 export type BrowserPage = Page;
@@ -56,9 +57,9 @@ export async function openRoutedPage(launched: LaunchedBrowser, allowRemote = fa
     if (local && !route.blocked.includes(local[1]!)) route.blocked.push(local[1]!);
   });
   // WebRTC's UDP passes no proxy. A browser Lectern launched is kept from sending it by its
-  // profile; in one it connected to, the API is taken away before any deck script runs, in
-  // every frame.
-  if (launched.connected) {
+  // profile; in one it connected to, and in the headless shell (which reads no such policy),
+  // the API is taken away before any deck script runs, in every frame.
+  if (launched.guardPages) {
     await page.evaluateOnNewDocument(() => {
       for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel', 'RTCIceTransport']) {
         try {
@@ -101,7 +102,7 @@ export function deckSteps(
   const pending = new Pending(verb);
   return (name, work) => {
     pending.step = name;
-    return withDeadline(work, options, pending, deckFile);
+    return withDeadline(timed(name, work), options, pending, deckFile);
   };
 }
 

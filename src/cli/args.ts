@@ -67,6 +67,7 @@ Output:
       --verbose            say how each deck was read (its dialect, and why)
       --json               print a JSON summary of every deck on stdout
       --debug              print stack traces
+      --timings            where the run's time went, phase by phase (milliseconds, on stderr)
 
 Exit codes: 0 ok, 1 content error, 2 usage or config error, 3 environment (browser missing),
 4 render or PDF failure, 5 output I/O, 130 interrupted.
@@ -98,6 +99,8 @@ export interface CliArgs {
   check?: boolean;
   /** `check --strict`: warnings fail too. */
   strict?: boolean;
+  /** `--timings`: where the run's time went, phase by phase, on stderr at the end. */
+  timings?: boolean;
   /** `build --single-file`: each deck as one HTML file too. */
   singleFile?: boolean;
   /** `build --force`: unchanged decks are built too. */
@@ -230,6 +233,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.strict ? { strict: true } : {}),
     ...(v.force ? { force: true } : {}),
     ...(v['single-file'] ? { singleFile: true } : {}),
+    ...(v.timings ? { timings: true } : {}),
     ...(v.shard ? { shard: shardOption(v.shard) } : {}),
     ...(command === 'png' ? { png: { scale: v.scale === '2' ? 2 : 1, fragments: v.fragments ?? false } } : {}),
     flags,
@@ -316,6 +320,7 @@ const cliOptions = {
   open: { type: 'boolean' },
   force: { type: 'boolean' },
   'single-file': { type: 'boolean' },
+  timings: { type: 'boolean' },
   shard: { type: 'string' },
   scale: { type: 'string' },
   fragments: { type: 'boolean' },

@@ -1,4 +1,5 @@
 import { formatBytes, shownPath } from '../shown.js';
+import { phaseTimes, recordTimings } from '../timings.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
@@ -48,8 +49,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'version':
         io.stdout(`${lecternVersion()}\n`);
         return ExitCode.ok;
-      default:
-        return await commands[args.command](args, io);
+      default: {
+        recordTimings(args.timings ?? false);
+        const started = performance.now();
+        try {
+          return await commands[args.command](args, io);
+        } finally {
+          if (args.timings)
+            io.stderr(
+              `lectern: timings (ms): ${JSON.stringify({ total: Math.round(performance.now() - started), ...phaseTimes() })}\n`,
+            );
+        }
+      }
     }
   } catch (err) {
     if (argv.includes('--json')) io.stdout(`${JSON.stringify({ decks: [], errors: errorsJson(err, io) }, null, 2)}\n`);

@@ -10,6 +10,7 @@ import { folderFiles } from '../browser/deck-files.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './finish.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { openPrintPage, type PrintPage } from './print.js';
+import { timed, timedSync } from '../timings.js';
 
 /** What the PDF holds, beyond one page per slide. */
 export interface PdfOptions {
@@ -100,20 +101,25 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
     printed.pages.forEach((page, index) => {
       if (page.kind === 'slide' && !firstPage.has(page.slide)) firstPage.set(page.slide, index);
     });
-    const finished = await finishPdf(
-      printed.pdf,
-      {
-        title: summary.title,
-        author: summary.author,
-        subject: summary.subtitle,
-        keywords: summary.keywords,
-        lang: summary.lang,
-        date,
-      },
-      bookmarksFor(summary.slides, (slide) => firstPage.get(slide)),
+    // The thumbnail is being taken meanwhile; both are awaited before the page prints the next deck.
+    const finishing = timed(
+      'PDF finish (metadata, bookmarks)',
+      finishPdf(
+        printed.pdf,
+        {
+          title: summary.title,
+          author: summary.author,
+          subject: summary.subtitle,
+          keywords: summary.keywords,
+          lang: summary.lang,
+          date,
+        },
+        bookmarksFor(summary.slides, (slide) => firstPage.get(slide)),
+      ),
     );
-    writeFileAtomic(job.output, finished.bytes);
-    if (summary.thumbnail) writeFileAtomic(join(dirname(job.output), summary.thumbnail), printed.thumbnail);
+    const [finished, thumbnail] = await Promise.all([finishing, printed.thumbnail]);
+    timedSync('PDF write', () => writeFileAtomic(job.output, finished.bytes));
+    if (summary.thumbnail) writeFileAtomic(join(dirname(job.output), summary.thumbnail), thumbnail);
     return {
       name: summary.name,
       file: summary.file,

@@ -1,33 +1,31 @@
 import type { SlideSummary } from '../model/summary.js';
-import { ParseSpeeds, type PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef } from 'pdf-lib';
+import type { PDFDict, PDFDocument, PDFRef } from 'pdf-lib';
+import { appendFinish, type Bookmark, type PdfInfo } from './append.js';
 
-/** What the finished PDF says about itself. */
-interface PdfInfo {
-  title: string;
-  author: string;
-  subject: string;
-  keywords: string[];
-  lang: string;
-  /** Creation and modification date; a fixed date makes the same deck give the same bytes. */
-  date: Date;
-}
+type PdfLib = typeof import('pdf-lib');
+let pdfLib: Promise<PdfLib> | null = null;
 
-/** One bookmark: a title, the 0-based page it opens, and bookmarks below it. */
-interface Bookmark {
-  title: string;
-  page: number;
-  children: Bookmark[];
+/** pdf-lib, loaded once, and only for a PDF that `appendFinish` cannot finish. */
+function loadPdfLib(): Promise<PdfLib> {
+  pdfLib ??= import('pdf-lib');
+  return pdfLib;
 }
 
 /**
  * Adds metadata and bookmarks to the PDF Chromium printed. Chromium's own output is the same
- * for the same page; only its dates vary, and they are replaced here.
+ * for the same page; only its dates vary, and they are replaced here. A file shaped as Chromium
+ * writes it gets an appended update (`appendFinish`); any other is rewritten whole by pdf-lib.
  */
 export async function finishPdf(
   raw: Uint8Array,
   info: PdfInfo,
   bookmarks: Bookmark[],
 ): Promise<{ bytes: Uint8Array; pages: number }> {
+  // Chromium's file as it is, with an update appended: no parse of the whole, no pdf-lib.
+  const appended = appendFinish(raw, info, bookmarks);
+  if (appended) return appended;
+  const lib = await loadPdfLib();
+  const { PDFDocument, ParseSpeeds } = lib;
   // Fastest: parse without yielding to the event loop every few objects.
   const doc = await PDFDocument.load(raw, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   doc.setTitle(info.title, { showInWindowTitleBar: true });
@@ -36,14 +34,14 @@ export async function finishPdf(
   if (info.keywords.length) doc.setKeywords(info.keywords);
   doc.setLanguage(info.lang);
   doc.setCreator('Lectern');
-  doc.setProducer('Lectern with Chromium and pdf-lib');
+  doc.setProducer('Lectern with Chromium');
   doc.setCreationDate(info.date);
   doc.setModificationDate(info.date);
-  if (bookmarks.length) addBookmarks(doc, bookmarks);
+  if (bookmarks.length) addBookmarks(doc, bookmarks, lib);
   return { bytes: await doc.save({ useObjectStreams: true }), pages: doc.getPageCount() };
 }
 
-function addBookmarks(doc: PDFDocument, bookmarks: Bookmark[]): void {
+function addBookmarks(doc: PDFDocument, bookmarks: Bookmark[], { PDFHexString, PDFName, PDFNumber }: PdfLib): void {
   const context = doc.context;
   const pages = doc.getPages();
   const rootRef = context.nextRef();

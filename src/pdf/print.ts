@@ -10,6 +10,7 @@ import {
   routeTo,
   type BrowserPage,
 } from '../browser/routed-page.js';
+import { timed } from '../timings.js';
 
 interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
@@ -32,8 +33,8 @@ interface PrintedPage {
 
 interface PrintedDeck {
   pdf: Uint8Array;
-  /** A PNG of the first page (the title slide), 480 pixels wide. */
-  thumbnail: Uint8Array;
+  /** A PNG of the first page (the title slide), 480 pixels wide, being taken: await it before the page is used again. */
+  thumbnail: Promise<Uint8Array>;
   pages: PrintedPage[];
   /** Requests refused because they left the deck's own server. */
   blocked: string[];
@@ -81,7 +82,9 @@ export interface PrintPage {
  * new one opened, since it may still be busy.
  */
 export async function openPrintPage(browser: LaunchedBrowser, allowRemote = false): Promise<PrintPage> {
-  const { page, route, close } = await openRoutedPage(browser, allowRemote);
+  const { page, route, close } = await timed('page open (context, gate)', openRoutedPage(browser, allowRemote));
+  // The print style is there before Reveal lays the deck out for print: no second layout for it.
+  await timed('page open (context, gate)', page.evaluateOnNewDocument(addPrintStyle));
 
   /**
    * Loads a deck in Reveal's print layout and waits for it, on signals, never for a fixed time:
@@ -101,13 +104,6 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }),
     );
     await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
-    // The last page must not force a break after it, or notes pages leave a blank page at the end.
-    await step(
-      'the print style',
-      page.addStyleTag({
-        content: '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }',
-      }),
-    );
     await step(
       'web fonts (document.fonts.ready)',
       page.evaluate(() => document.fonts.ready.then(() => undefined)),
@@ -127,11 +123,14 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       // The same measure as `lectern check` and the preview panel: what is visible past the edge.
       await step('loading the measuring code', page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`));
       const layout = await step('reading the page layout', page.evaluate(readLayout));
-      const thumbnail = await step('the title slide thumbnail', thumbnailOf(page));
       const pdf = await step(
         'Chromium writing the PDF',
         page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
       );
+      // After the PDF (it hides the other pages to paint the first one alone), while the caller
+      // finishes the PDF.
+      const thumbnail = step('the title slide thumbnail', thumbnailOf(page));
+      thumbnail.catch(() => undefined);
       return { pdf, thumbnail, pages: layout.pages, overflows: layout.overflows, blocked: [...route.blocked] };
     },
     async requested(files, deckFile, options) {
@@ -201,6 +200,9 @@ function onPicture(text: SlideText, x: number, y: number, f: number): Pick<Slide
 async function thumbnailOf(page: BrowserPage): Promise<Uint8Array> {
   const box = await page.evaluate(() => {
     const first = document.querySelector('.reveal .slides .pdf-page');
+    // Printed already: the other pages need no painting for the picture of the first.
+    for (const other of Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides > *')))
+      if (other !== first) other.style.setProperty('content-visibility', 'hidden');
     const rect = first?.getBoundingClientRect();
     return rect
       ? { x: rect.left + window.scrollX, y: rect.top + window.scrollY, width: rect.width, height: rect.height }
@@ -210,7 +212,24 @@ async function thumbnailOf(page: BrowserPage): Promise<Uint8Array> {
   return page.screenshot({ type: 'png', clip: { ...box, scale: 480 / box.width } });
 }
 
-/* The function below runs inside the page. */
+/* The functions below run inside the page. */
+
+/**
+ * The last page must not force a break after it, or notes pages leave a blank page at the end.
+ * Runs as each deck's document starts, before its own scripts.
+ */
+function addPrintStyle(): void {
+  const style = document.createElement('style');
+  style.textContent =
+    '.reveal .slides > :last-child { break-after: auto !important; page-break-after: auto !important; }';
+  if (document.documentElement) document.documentElement.append(style);
+  else
+    new MutationObserver((_, observer) => {
+      if (!document.documentElement) return;
+      observer.disconnect();
+      document.documentElement.append(style);
+    }).observe(document, { childList: true });
+}
 
 /** Reads which slide each PDF page shows, and points links between slides at their pages. */
 function readLayout(): { pages: PrintedPage[]; overflows: PrintedDeck['overflows'] } {

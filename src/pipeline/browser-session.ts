@@ -1,5 +1,6 @@
 import { resolveBrowser, type BrowserOptions } from '../browser/find.js';
 import { openBrowser, type LaunchedBrowser } from '../browser/launch.js';
+import { timed } from '../timings.js';
 
 /** The run's one browser being opened, and for runs that print the exporter being loaded, while other work goes on. */
 export interface BrowserSession {
@@ -16,7 +17,7 @@ export function startBrowserSession(options: BrowserOptions, print: boolean): Br
   const source = resolveBrowser(options);
   const session: BrowserSession = {
     // No single browser call may outlast the deck's own deadline, which reports what it waited for.
-    browser: openBrowser(source, (options.timeoutMs ?? 60_000) + 60_000),
+    browser: timed('browser start', openBrowser(source, (options.timeoutMs ?? 60_000) + 60_000)),
     exporter: print ? import('../pdf/export.js').then((m) => m.exportPdfs) : null,
   };
   // Failures surface where these are awaited; until then they must not go unhandled.
@@ -28,5 +29,5 @@ export function startBrowserSession(options: BrowserOptions, print: boolean): Br
 /** The browser of a run is closed on every path, whether or not it was ever used. */
 export async function closeBrowserSession(session: BrowserSession): Promise<void> {
   const browser = await session.browser.catch(() => null);
-  await browser?.close().catch(() => undefined);
+  await timed('browser close', browser?.close().catch(() => undefined) ?? Promise.resolve());
 }

@@ -17,6 +17,7 @@ import { closeBrowserSession, startBrowserSession, type BrowserSession } from '.
 import { checkPrepared, failOnFindings } from './check.js';
 import type { PreparedDeck } from './prepare-deck.js';
 import { prepareProject } from './prepare-project.js';
+import { timed } from '../timings.js';
 
 export interface BuildOptions {
   /** The project root: config file, `templates/`, and the base of relative paths. */
@@ -103,7 +104,10 @@ async function buildWith(
 ): Promise<BuildResult> {
   const pdfTag = pdf ? JSON.stringify({ notes: pdf.notes ?? false, fragments: pdf.fragments ?? false }) : 'html';
   const buildTag = `${lecternVersion()}|${pdfTag}|remote:${options.browser?.allowRemote ?? false}`;
-  const { outDir, prepared, errors } = await prepareProject({ ...options, pdf: Boolean(pdf), buildTag });
+  const { outDir, prepared, errors } = await timed(
+    'read, model, render, content checks',
+    prepareProject({ ...options, pdf: Boolean(pdf), buildTag }),
+  );
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);
   // Check findings at `error` stop the build before anything is written.

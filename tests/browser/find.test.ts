@@ -5,16 +5,16 @@ import { browserCandidates, findBrowser, puppeteerCacheCandidates } from '../../
 import { makeProject } from '../helpers/fs.js';
 
 describe('finding a browser', () => {
-  it("looks in Puppeteer's cache, newest version first", () => {
+  it("looks in Puppeteer's cache, the headless shell first, newest version first", () => {
     const cache = makeProject({
       'chrome/linux-120.0.1/chrome-linux64/chrome': '#!/bin/sh\n',
       'chrome/linux-131.0.2/chrome-linux64/chrome': '#!/bin/sh\n',
       'chrome-headless-shell/linux-131.0.2/chrome-headless-shell-linux64/chrome-headless-shell': '#!/bin/sh\n',
     });
     expect(puppeteerCacheCandidates({ PUPPETEER_CACHE_DIR: cache }, 'linux')).toEqual([
+      join(cache, 'chrome-headless-shell/linux-131.0.2/chrome-headless-shell-linux64/chrome-headless-shell'),
       join(cache, 'chrome/linux-131.0.2/chrome-linux64/chrome'),
       join(cache, 'chrome/linux-120.0.1/chrome-linux64/chrome'),
-      join(cache, 'chrome-headless-shell/linux-131.0.2/chrome-headless-shell-linux64/chrome-headless-shell'),
     ]);
   });
 
@@ -42,7 +42,12 @@ describe('finding a browser', () => {
   });
 
   it('knows the usual places on each platform', () => {
-    expect(browserCandidates('linux')).toContain('/usr/bin/chromium');
+    const linux = browserCandidates('linux');
+    expect(linux).toContain('/usr/bin/chromium');
+    // The headless shell first, and each real binary before the start-up script that runs it.
+    expect(linux[0]).toBe('/usr/lib/chromium/chromium-headless-shell');
+    expect(linux.indexOf('/usr/lib/chromium/chromium')).toBeLessThan(linux.indexOf('/usr/bin/chromium'));
+    expect(linux.indexOf('/opt/google/chrome/chrome')).toBeLessThan(linux.indexOf('/usr/bin/google-chrome'));
     expect(browserCandidates('darwin')[0]).toBe('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
     const saved = process.env.PROGRAMFILES;
     process.env.PROGRAMFILES = 'C:\\Program Files';

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserCandidates, isHeadlessShell } from '../../src/browser/find.js';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { browserForTests } from '../helpers/browser.js';
 import { makeProject } from '../helpers/fs.js';
@@ -11,6 +12,11 @@ import { runLectern } from './invariants.js';
 // Attacks on "safe by default", each through the real CLI and, where a browser is involved,
 // real Chromium, with a logging server on 127.0.0.1 standing in for "remote".
 const browserPath = browserForTests('attack tests');
+const otherBrowser = browserPath
+  ? browserCandidates()
+      .filter((p) => existsSync(p) && isHeadlessShell(p) !== isHeadlessShell(browserPath))
+      .slice(0, 1)
+  : [];
 const pixel = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==',
   'base64',
@@ -301,9 +307,20 @@ new SharedWorker(URL.createObjectURL(new Blob(["fetch('" + L + "/shared-worker')
 window.open(L + '/popup');
 navigator.sendBeacon(L + '/beacon', 'x');
 new EventSource(L + '/event-source');
-const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${udp}' }] });
-pc.createDataChannel('x');
-pc.createOffer().then((o) => pc.setLocalDescription(o));
+const stun = (RTC) => {
+  const pc = new RTC({ iceServers: [{ urls: 'stun:127.0.0.1:${udp}' }] });
+  pc.createDataChannel('x');
+  pc.createOffer().then((o) => pc.setLocalDescription(o));
+};
+try { stun(RTCPeerConnection); } catch {}
+// The API taken from a frame made now, before anything ran in it, and from a frame of its own.
+const frame = document.createElement('iframe');
+document.body.append(frame);
+try { stun(frame.contentWindow.RTCPeerConnection); } catch {}
+try { stun(frame.contentWindow.webkitRTCPeerConnection); } catch {}
+const own = document.createElement('iframe');
+own.srcdoc = "<script>try { const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${udp}' }] }); pc.createDataChannel('x'); pc.createOffer().then((o) => pc.setLocalDescription(o)); } catch {}<\\/script>";
+document.body.append(own);
 const link = document.createElement('link'); link.rel = 'prefetch'; link.href = L + '/prefetch'; document.head.append(link);
 fetch(L + '/fetch');
 </script>
@@ -313,6 +330,12 @@ fetch(L + '/fetch');
     ['build', ['build']],
     ['build --pdf-notes --pdf-fragments', ['build', '--pdf-notes', '--pdf-fragments']],
     ['build --single-file', ['build', '--single-file']],
+    // The other kind of browser than the one found: the headless shell guards its pages, a
+    // full Chromium has its profile's WebRTC policy.
+    ...otherBrowser.map((path): [string, string[]] => [
+      `build --browser-path ${path}`,
+      ['build', '--browser-path', path],
+    ]),
     ['check', ['check']],
   ])(
     '%s: WebSocket, workers, popups, beacons, WebRTC and fetches are refused and reported, none arrives',
