@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // `npm run bench [-- --compare] [-- --runs N]`: times Lectern on synthetic decks of 10, 50 and
 // 200 slides, whole process each time (node start included), and in the same run the floor: a
-// bare puppeteer-core script printing the same slides once. Prints medians, min-max and peak
-// memory. With --compare, Marp CLI and reveal-md are installed into a scratch folder and timed
-// on the same slides, so every ratio comes from one run on one machine.
+// bare puppeteer-core script printing the same built deck once, with the same browser binary.
+// Prints medians, min-max and peak memory, then where the time goes, phase by phase, for
+// Lectern (`--timings`) and the floor. Both binaries are timed where both are installed (the
+// headless shell Lectern prefers, and full Chromium). With --compare, Marp CLI and reveal-md are
+// installed into a scratch folder and timed on the same slides (PDF, PNG, PPTX), so every ratio
+// comes from one run on one machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +18,11 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const compare = args.includes('--compare');
 const bin = join(root, 'bin', 'lectern.js');
-const locations = JSON.parse(readFileSync(join(root, 'scripts', 'browser-locations.json'), 'utf8'));
-const chrome = [process.env.CHROME_PATH, process.env.PUPPETEER_EXECUTABLE_PATH, ...locations.linux].find(
-  (p) => p && existsSync(p),
-);
+const { browserCandidates, findBrowser, isHeadlessShell } = await import(join(root, 'lib', 'browser', 'find.js'));
+// The browser Lectern picks, and the other kind where it is installed too.
+const chrome = findBrowser();
+const other = browserCandidates().find((p) => existsSync(p) && isHeadlessShell(p) !== isHeadlessShell(chrome));
+const kindOf = (path) => (isHeadlessShell(path) ? 'headless shell' : 'Chromium');
 const hasTime = spawnSync('sh', ['-c', 'command -v /usr/bin/time || command -v time'], {
   encoding: 'utf8',
 }).stdout.trim();
@@ -45,7 +49,9 @@ function timed(cmd, cmdArgs, cwd, env = {}) {
   const seconds = (performance.now() - started) / 1000;
   if (res.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${res.stderr}`);
   const kb = hasTime ? Number(res.stderr.trim().split('\n').pop()) : NaN;
-  return { seconds, mb: kb / 1024 };
+  // Phases: Lectern's --timings line on stderr, or the floor's JSON on stdout.
+  const line = /lectern: timings \(ms\): (\{.*\})/.exec(res.stderr)?.[1] ?? /^\{.*\}$/m.exec(res.stdout ?? '')?.[0];
+  return { seconds, mb: kb / 1024, phases: line ? JSON.parse(line) : null };
 }
 
 function measure(label, fn) {
@@ -58,7 +64,16 @@ function record(label, samples) {
   const secs = samples.map((s) => s.seconds).sort((a, b) => a - b);
   const mid = Math.floor(secs.length / 2);
   const median = secs.length % 2 ? secs[mid] : (secs[mid - 1] + secs[mid]) / 2;
-  const row = { label, median, min: secs[0], max: secs.at(-1), mb: Math.max(...samples.map((s) => s.mb)) };
+  // The phases of the run closest to the median.
+  const mid2 = samples.reduce((best, s) => (Math.abs(s.seconds - median) < Math.abs(best.seconds - median) ? s : best));
+  const row = {
+    label,
+    median,
+    min: secs[0],
+    max: secs.at(-1),
+    mb: Math.max(...samples.map((s) => s.mb)),
+    phases: mid2.phases,
+  };
   rows.push(row);
   process.stderr.write(`  ${label}: ${median.toFixed(2)} s\n`);
   return row;
@@ -66,25 +81,41 @@ function record(label, samples) {
 
 const rows = [];
 const ratios = [];
+const phaseRows = [];
 const work = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
 try {
   if (!chrome) throw new Error('no Chromium found: run `npm run setup` first');
   const floorScript = join(work, 'floor.mjs');
-  // The floor: launch the same Chromium, open Reveal's print view, page.pdf() once.
+  // The floor: launch the same browser, open Reveal's print view, page.pdf() once; its phases on stdout.
   writeFileSync(
     floorScript,
     `import { launch } from ${JSON.stringify(join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js'))};
-const [url, out] = process.argv.slice(2);
-const browser = await launch({ executablePath: ${JSON.stringify(chrome)}, headless: true,
+const [bin, url, out] = process.argv.slice(2);
+const phases = {};
+let last = performance.now();
+const lap = (name) => { const now = performance.now(); phases[name] = now - last; last = now; };
+const browser = await launch({ executablePath: bin, headless: /headless[-_]shell$/.test(bin) ? 'shell' : true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+lap('launch');
 const page = await browser.newPage();
 await page.evaluateOnNewDocument(() => { window.__ready = new Promise((r) => addEventListener('pdf-ready', r, { once: true })); });
 await page.goto(url + '?print-pdf&pdfSeparateFragments=false', { waitUntil: 'load' });
+lap('load');
 await page.evaluate(() => window.__ready);
+lap('layout');
 await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true });
+lap('print');
 await browser.close();
+lap('close');
+console.log(JSON.stringify(phases));
 `,
   );
+  const floorOf = (bin, n, dir) => () =>
+    timed(
+      process.execPath,
+      [floorScript, bin, `file://${join(dir, 'dist', `s${n}`, 'index.html')}`, join(work, 'floor.pdf')],
+      dir,
+    );
 
   const oneDeck = {};
   for (const n of [10, 50, 200]) {
@@ -93,27 +124,54 @@ await browser.close();
     writeFileSync(join(dir, 'decks', `s${n}.md`), syntheticDeck(n));
     process.stderr.write(`${n} slides\n`);
     const html = measure(`HTML build, ${n} slides`, () =>
-      timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet'], dir),
+      timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet', '--force'], dir),
     );
-    const pdf = measure(`PDF export, ${n} slides`, () =>
-      timed(process.execPath, [bin, 'pdf', `decks/s${n}.md`, '--quiet'], dir),
-    );
-    const floor = measure(`floor (bare puppeteer-core), ${n} slides`, () =>
+    // PDF export: the built deck printed again, as the floor prints it; and the whole way from Markdown.
+    const pdf = measure(`PDF export of the built deck, ${n} slides (${kindOf(chrome)})`, () =>
       timed(
         process.execPath,
-        [floorScript, `file://${join(dir, 'dist', `s${n}`, 'index.html')}`, join(work, 'floor.pdf')],
+        [bin, 'pdf', `dist/s${n}`, '--quiet', '--force', '--timings', '--browser-path', chrome],
         dir,
       ),
+    );
+    phaseRows.push([`Lectern, PDF export, ${n} slides`, pdf.phases]);
+    const floor = measure(`floor (bare puppeteer-core), ${n} slides (${kindOf(chrome)})`, floorOf(chrome, n, dir));
+    phaseRows.push([`floor, ${n} slides`, floor.phases]);
+    const whole = measure(`Markdown to PDF, ${n} slides (${kindOf(chrome)})`, () =>
+      timed(
+        process.execPath,
+        [bin, 'pdf', `decks/s${n}.md`, '--quiet', '--force', '--timings', '--browser-path', chrome],
+        dir,
+      ),
+    );
+    phaseRows.push([`Lectern, Markdown to PDF, ${n} slides`, whole.phases]);
+    ratios.push([`PDF export / floor, ${n} slides, ${kindOf(chrome)} (target ≤ 1.15)`, pdf.median / floor.median]);
+    ratios.push([`Markdown to PDF / floor, ${n} slides`, whole.median / floor.median]);
+    if (other) {
+      const pdfOther = measure(`PDF export of the built deck, ${n} slides (${kindOf(other)})`, () =>
+        timed(process.execPath, [bin, 'pdf', `dist/s${n}`, '--quiet', '--force', '--browser-path', other], dir),
+      );
+      const floorOther = measure(`floor (bare puppeteer-core), ${n} slides (${kindOf(other)})`, floorOf(other, n, dir));
+      ratios.push([
+        `PDF export / floor, ${n} slides, ${kindOf(other)} (target ≤ 1.15)`,
+        pdfOther.median / floorOther.median,
+      ]);
+      ratios.push([`${kindOf(other)} / ${kindOf(chrome)}, PDF export, ${n} slides`, pdfOther.median / pdf.median]);
+    }
+    const png = measure(`PNG of every slide from Markdown, ${n} slides`, () =>
+      timed(process.execPath, [bin, 'png', `decks/s${n}.md`, '--no-pdf', '--quiet', '--force'], dir),
+    );
+    const pptx = measure(`PPTX from Markdown, ${n} slides`, () =>
+      timed(process.execPath, [bin, 'pptx', `decks/s${n}.md`, '--no-pdf', '--quiet', '--force'], dir),
     );
     // The synthetic slides are meant to be checked clean except for what they overflow; a
     // check run that fails (exit 1) would stop the bench, so its findings are warnings here.
     const check = measure(`check (browser rules), ${n} slides`, () =>
       timed(process.execPath, [bin, 'check', '--quiet'], dir),
     );
-    ratios.push([`PDF ${n} slides / floor`, pdf.median / floor.median]);
     ratios.push([`check / PDF export, ${n} slides`, check.median / pdf.median]);
     if (n === 200) ratios.push(['HTML build of 200 slides (target < 0.5 s)', html.median]);
-    oneDeck[n] = { html, pdf };
+    oneDeck[n] = { html, pdf, whole, png, pptx };
   }
 
   // Ten 20-slide decks in one run against one 20-slide deck.
@@ -125,10 +183,10 @@ await browser.close();
   for (let i = 0; i < 10; i++) writeFileSync(join(ten, 'decks', `d${i}.md`), syntheticDeck(20));
   process.stderr.write('ten decks\n');
   const single = measure('build + PDF, one 20-slide deck', () =>
-    timed(process.execPath, [bin, 'build', '--quiet'], one),
+    timed(process.execPath, [bin, 'build', '--quiet', '--force'], one),
   );
   const many = measure('build + PDF, ten 20-slide decks', () =>
-    timed(process.execPath, [bin, 'build', '--quiet'], ten),
+    timed(process.execPath, [bin, 'build', '--quiet', '--force'], ten),
   );
   ratios.push(['ten decks / one deck (target < 3)', many.median / single.median]);
 
@@ -151,7 +209,7 @@ await browser.close();
     );
     const browser = await launch({
       executablePath: chrome,
-      headless: true,
+      headless: isHeadlessShell(chrome) ? 'shell' : true,
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -201,21 +259,22 @@ await browser.close();
       },
     );
     if (install.status !== 0) throw new Error(`npm install of the comparison tools failed:\n${install.stderr}`);
+    // Each tool gets the browser binary Lectern uses; Marp and reveal-md start it as they do.
     const env = { CHROME_PATH: chrome, PUPPETEER_EXECUTABLE_PATH: chrome, CHROME_NO_SANDBOX: '1' };
+    const marpBin = join(tools, 'node_modules', '.bin', 'marp');
+    const marp = (dir, args) =>
+      timed(marpBin, [...args, '--allow-local-files', '--browser-path', chrome, 'marp.md'], dir, env);
     for (const n of [10, 50, 200]) {
       const dir = join(work, `cmp${n}`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'marp.md'), syntheticDeck(n, 'marp'));
       writeFileSync(join(dir, 'reveal.md'), syntheticDeck(n, 'reveal-md'));
       process.stderr.write(`${n} slides, other tools\n`);
-      const marp = measure(`Marp CLI PDF, ${n} slides`, () =>
-        timed(
-          join(tools, 'node_modules', '.bin', 'marp'),
-          ['--pdf', '--allow-local-files', '--browser-path', chrome, 'marp.md', '-o', 'marp.pdf'],
-          dir,
-          env,
-        ),
+      const marpPdf = measure(`Marp CLI PDF, ${n} slides`, () => marp(dir, ['--pdf', '-o', 'marp.pdf']));
+      const marpPng = measure(`Marp CLI PNG of every slide, ${n} slides`, () =>
+        marp(dir, ['--images', 'png', '-o', 'marp.png']),
       );
+      const marpPptx = measure(`Marp CLI PPTX, ${n} slides`, () => marp(dir, ['--pptx', '-o', 'marp.pptx']));
       const revealMd = measure(`reveal-md PDF, ${n} slides`, () =>
         timed(
           join(tools, 'node_modules', '.bin', 'reveal-md'),
@@ -231,21 +290,42 @@ await browser.close();
           env,
         ),
       );
-      ratios.push([`Lectern PDF / Marp CLI, ${n} slides`, oneDeck[n].pdf.median / marp.median]);
-      ratios.push([`Lectern PDF / reveal-md, ${n} slides`, oneDeck[n].pdf.median / revealMd.median]);
+      const mine = oneDeck[n];
+      ratios.push([`Lectern Markdown to PDF / Marp CLI PDF, ${n} slides`, mine.whole.median / marpPdf.median]);
+      ratios.push([`Lectern Markdown to PDF / reveal-md PDF, ${n} slides`, mine.whole.median / revealMd.median]);
+      ratios.push([`Lectern PNG / Marp CLI PNG, ${n} slides`, mine.png.median / marpPng.median]);
+      ratios.push([`Lectern PPTX / Marp CLI PPTX, ${n} slides`, mine.pptx.median / marpPptx.median]);
     }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log(`\nmedians of ${runs} runs (10 saves for live reload), whole process (node start included)\n`);
+console.log(
+  `\nmedians of ${runs} runs (10 saves for live reload), whole process (node start included); browser: ${chrome}${other ? `, and ${other}` : ''}\n`,
+);
 console.log('| case | median s | min s | max s | peak MB |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const r of rows)
   console.log(
     `| ${r.label} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${Number.isFinite(r.mb) ? r.mb.toFixed(0) : '-'} |`,
   );
+if (phaseRows.length) {
+  // Where the time goes: every phase of the median run, in milliseconds. Lectern's phases may
+  // overlap (the browser starts while the deck is built); the floor's are one after the other.
+  console.log('\n| where the time goes (ms) | phases |');
+  console.log('| --- | --- |');
+  for (const [label, phases] of phaseRows)
+    console.log(
+      `| ${label} | ${
+        phases
+          ? Object.entries(phases)
+              .map(([k, v]) => `${k} ${Math.round(v)}`)
+              .join(', ')
+          : '-'
+      } |`,
+    );
+}
 console.log('\n| ratio | value |');
 console.log('| --- | ---: |');
 for (const [label, value] of ratios) console.log(`| ${label} | ${value.toFixed(2)} |`);
