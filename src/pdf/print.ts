@@ -152,7 +152,11 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
           )
         : [];
       const pngs: Uint8Array[] = [];
-      for (const box of boxes) {
+      for (const [index, laidOut] of boxes.entries()) {
+        // Only the page pictured is shown: the picture then paints one page, not the whole deck
+        // (each picture of a long deck took as long as all of them otherwise). The text read
+        // above is placed by the page as it was laid out; the picture is taken where it is now.
+        const box = await step(`showing page ${index + 1} alone`, page.evaluate(showPageAlone, index));
         // The printed page is the slide with Reveal's margin around it, as on screen. Its picture
         // is the largest part of it in the deck's aspect ratio, in whole pixels (Puppeteer rounds
         // a clip to them), from its middle, scaled to the deck's own size.
@@ -170,7 +174,11 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
           scale,
         };
         const text = texts[pngs.length];
-        if (text) Object.assign(text, onPicture(text, clip.x, clip.y, width / w));
+        if (text)
+          Object.assign(
+            text,
+            onPicture(text, clip.x - box.x + laidOut.x, clip.y - box.y + laidOut.y, width / w),
+          );
         pngs.push(
           await step(
             `the picture of page ${pngs.length + 1}`,
@@ -291,6 +299,17 @@ function pageBoxes(): {
     return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
   });
   return { boxes, width: Number(config.width), height: Number(config.height) };
+}
+
+/** Runs inside the page: hides every printed page but one, and says where that one is now. */
+function showPageAlone(index: number): { x: number; y: number; width: number; height: number } {
+  const pages = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides > .pdf-page'));
+  pages.forEach((el, i) => {
+    if (i === index) el.style.removeProperty('display');
+    else el.style.setProperty('display', 'none', 'important');
+  });
+  const r = pages[index]!.getBoundingClientRect();
+  return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
 }
 
 function gcd(a: number, b: number): number {

@@ -8,6 +8,7 @@ import type { Finding } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
 import { writeFileAtomic } from '../output/write.js';
 import { openPrintPage, type PrintPage } from '../pdf/print.js';
+import { timed } from '../timings.js';
 import { writePptx } from './write.js';
 
 /**
@@ -65,16 +66,19 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
     deadline: Date.now() + (options.timeoutMs ?? 60_000),
     signal: options.signal,
   });
-  const bytes = await writePptx({
-    title: summary.title,
-    author: summary.author || undefined,
-    width: shot.width,
-    height: shot.height,
-    slides: shot.pngs.map((png, i) => ({
-      png,
-      text: shot.texts[i] ?? { layout: '', title: null, body: null, notes: '' },
-    })),
-  });
+  const bytes = await timed(
+    'the PowerPoint file (pptxgenjs)',
+    writePptx({
+      title: summary.title,
+      author: summary.author || undefined,
+      width: shot.width,
+      height: shot.height,
+      slides: shot.pngs.map((png, i) => ({
+        png,
+        text: shot.texts[i] ?? { layout: '', title: null, body: null, notes: '' },
+      })),
+    }),
+  );
   const path = join(job.folder, `${summary.name}.pptx`);
   writeFileAtomic(path, bytes);
   return {
