@@ -175,10 +175,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
         };
         const text = texts[pngs.length];
         if (text)
-          Object.assign(
-            text,
-            onPicture(text, clip.x - box.x + laidOut.x, clip.y - box.y + laidOut.y, width / w),
-          );
+          Object.assign(text, onPicture(text, clip.x - box.x + laidOut.x, clip.y - box.y + laidOut.y, width / w));
         pngs.push(
           await step(
             `the picture of page ${pngs.length + 1}`,
