@@ -141,3 +141,18 @@ describe('the lectern binary', () => {
     expect(run.stderr).not.toContain('    at ');
   });
 });
+
+describe('lectern --timings', () => {
+  it('says where the run’s time went, phase by phase, on stderr, and nothing without it', async () => {
+    const dir = makeProject({ 'decks/t.md': '---\ntitle: Timed\n---\n\n## One\n\nWords.\n' });
+    const timed = await cli(['build', '--no-pdf', '--timings'], dir);
+    expect(timed.code).toBe(0);
+    const line = /^lectern: timings \(ms\): (\{.*\})$/m.exec(timed.stderr);
+    expect(line).not.toBeNull();
+    const phases = JSON.parse(line![1]!) as Record<string, number>;
+    expect(Object.keys(phases)).toEqual(['total', 'read, model, render, content checks']);
+    expect(phases.total).toBeGreaterThanOrEqual(phases['read, model, render, content checks']!);
+    const plain = await cli(['build', '--no-pdf', '--force'], dir);
+    expect(plain.stderr).toBe('');
+  });
+});
