@@ -74,7 +74,10 @@ async function singleFile(
       code: 'SINGLE_FILE_INCOMPLETE',
       message: `the single-file deck still loads ${ref} (${why})`,
       pos: { file: job.file },
-      hint: 'the single file opens offline only beside the deck folder; use one image per background, and no frames',
+      hint:
+        why === 'a remote file'
+          ? 'the single file needs the network for it: download it into the project (or its template) and link it there'
+          : 'the single file opens offline only beside the deck folder; use one image per background, and no frames',
     });
   }
   if (bytes > SINGLE_FILE_WARN_BYTES) {

@@ -92,9 +92,15 @@ function read(path: string, ctx: Context): { body: Buffer; type: string } | null
   return { body: file.body, type: file.type.split(';')[0]!.trim() };
 }
 
+/** A reference that leaves the file: the one file would still load it, so it is reported. */
+function remote(ref: string, ctx: Context): null {
+  if (/^\s*(https?:)?\/\//i.test(ref)) ctx.notInlined.push({ ref: ref.trim(), why: 'a remote file' });
+  return null;
+}
+
 function dataUrl(ref: string, base: string, ctx: Context): string | null {
   const path = localPath(ref, base);
-  if (path === null) return null;
+  if (path === null) return remote(ref, ctx);
   const file = read(path, ctx);
   if (!file) {
     ctx.notInlined.push({ ref, why: 'not a file of the built deck' });
@@ -169,7 +175,10 @@ function inlineLink(node: Element, ctx: Context): void {
   const href = node.attribs.href;
   if (href === undefined) return;
   const path = localPath(href, '/index.html');
-  if (path === null) return;
+  if (path === null) {
+    if (rel.includes('stylesheet') || rel.includes('icon')) remote(href, ctx);
+    return;
+  }
   if (rel.includes('stylesheet')) {
     const file = read(path, ctx);
     if (!file) {
@@ -197,7 +206,10 @@ function inlineScript(node: Element, ctx: Context): void {
   const src = node.attribs.src;
   if (src === undefined) return;
   const path = localPath(src, '/index.html');
-  if (path === null) return;
+  if (path === null) {
+    remote(src, ctx);
+    return;
+  }
   const file = read(path, ctx);
   if (!file) {
     ctx.notInlined.push({ ref: src, why: 'not a file of the built deck' });
@@ -246,7 +258,10 @@ function inlineCss(css: string, base: string, ctx: Context, seen: string[], shee
       const ref = groups.slice(0, 5).find((g) => g !== undefined) ?? '';
       const media = (groups[5] ?? '').trim();
       const path = localPath(ref, base);
-      if (path === null) return whole;
+      if (path === null) {
+        remote(ref, ctx);
+        return whole;
+      }
       const file = read(path, ctx);
       if (!file || seen.includes(path) || seen.length > 16) {
         ctx.notInlined.push({ ref, why: file ? 'an @import loop' : 'not a file of the built deck' });

@@ -216,6 +216,20 @@ describe.skipIf(!browserPath)('lectern build --single-file', () => {
     expect(statSync(join(project, 'dist/heavy.html')).size).toBeGreaterThan(14 * 1024 * 1024);
   });
 
+  it('reports what it cannot write in: a template stylesheet that imports a remote font', async () => {
+    const project = makeProject({
+      'decks/remote.md': '---\ntitle: Remote\ntemplate: brand\n---\n\n## Remote\n\nWords.\n',
+      'templates/brand/template.yaml': 'name: brand\nextends: default\n',
+      'templates/brand/assets/theme.css':
+        "@import url('https://fonts.example.test/css?family=Brand');\n.slide-title { font-family: Brand, sans-serif; }\n",
+    });
+    const run = await cli(['build', '--single-file', '--no-pdf'], project);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(
+      /decks\/remote\.md: warning\[SINGLE_FILE_INCOMPLETE\]: the single-file deck still loads https:\/\/fonts\.example\.test\/css\?family=Brand \(a remote file\)/,
+    );
+  });
+
   it('refuses a deck named index (its file would be the index page), before writing anything', async () => {
     const project = makeProject({ 'decks/index.md': '---\ntitle: Home\n---\n\n## Home\n' });
     const refused = await cli(['build', '--single-file', '--no-pdf'], project);
