@@ -102,7 +102,8 @@ export function deckSteps(
   const pending = new Pending(verb);
   return (name, work) => {
     pending.step = name;
-    return withDeadline(timed(name, work), options, pending, deckFile);
+    // Timed as one phase for every page (`the picture of page N`).
+    return withDeadline(timed(name.replace(/\d+/g, 'N'), work), options, pending, deckFile);
   };
 }
 
