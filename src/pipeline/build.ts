@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
@@ -277,6 +277,9 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
     if (before.build !== p.summary.build) return false;
     const page = p.output.files.find((f) => f.path === 'index.html')!;
     if (readFileSync(join(dir, 'index.html'), 'utf8') !== page.content) return false;
+    // Every other file still there at its size: one deleted or cut short since is written again.
+    for (const f of p.output.files) if (statSync(join(dir, f.path)).size !== Buffer.byteLength(f.content)) return false;
+    for (const c of p.output.copies) if (statSync(join(dir, c.to)).size !== statSync(c.from).size) return false;
     return !pdf || (existsSync(join(dir, p.summary.pdf!)) && existsSync(join(dir, p.summary.thumbnail!)));
   } catch {
     return false;

@@ -97,9 +97,14 @@ describe('an incremental build', () => {
     expect(await json(['build', '--no-pdf'], dir)).toEqual(['talk-4']);
     expect(readFileSync(join(dir, 'dist/talk-4/images/chart.svg'), 'utf8')).toContain('width="20"');
 
-    // A built page changed by hand is built again; so is everything under other options.
+    // A built page changed by hand is built again; so is a deck missing a file it carries, or
+    // one cut short; and everything under other options.
     writeFileSync(join(dir, 'dist/talk-3/index.html'), 'tampered');
     expect(await json(['build', '--no-pdf'], dir)).toEqual(['talk-3']);
+    rmSync(join(dir, 'dist/talk-4/images/chart.svg'));
+    writeFileSync(join(dir, 'dist/talk-1/_lectern/reveal/reveal.js'), '');
+    expect(await json(['build', '--no-pdf'], dir)).toEqual(['talk-1', 'talk-4']);
+    expect(readFileSync(join(dir, 'dist/talk-4/images/chart.svg'), 'utf8')).toContain('width="20"');
     expect(await json(['build', '--no-pdf', '--template', 'keynote'], dir)).toEqual([
       'talk-1',
       'talk-2',
