@@ -17,6 +17,26 @@ interface Route {
   blocked: string[];
   /** Origins of decks this page showed before: their late requests are refused, not reported. */
   retired: string[];
+  /** Rejected when the deck's page is left for another (a script set `location`): no signal will come. */
+  left: Promise<never>;
+  leave: (url: string) => void;
+}
+
+/** A `left` that rejects only when the page leaves the deck, and no unhandled rejection till then. */
+function leaving(): Pick<Route, 'left' | 'leave'> {
+  let leave!: (url: string) => void;
+  const left = new Promise<never>((_, reject) => {
+    leave = (url) => reject(new LeftPage(url));
+  });
+  left.catch(() => undefined);
+  return { left, leave };
+}
+
+/** The deck's page was replaced by another: what the step that waited reports. */
+class LeftPage extends Error {
+  constructor(readonly url: string) {
+    super(url);
+  }
 }
 
 /**
@@ -26,7 +46,7 @@ interface Route {
 export function routeTo(route: Route, deckFile: string, files: DeckFiles, allowRemote: boolean): string {
   if (route.origin) route.retired.push(route.origin);
   const origin = deckOrigin(deckFile);
-  Object.assign(route, { origin, files, allowRemote, blocked: [] });
+  Object.assign(route, { origin, files, allowRemote, blocked: [], ...leaving() });
   return origin;
 }
 
@@ -47,10 +67,16 @@ interface RoutedPage {
  * Popups the deck opens are closed at once and reported.
  */
 export async function openRoutedPage(launched: LaunchedBrowser, allowRemote = false): Promise<RoutedPage> {
-  const route: Route = { origin: '', files: () => null, allowRemote, blocked: [], retired: [] };
+  const route: Route = { origin: '', files: () => null, allowRemote, blocked: [], retired: [], ...leaving() };
   const { page, context, closeGate } = await openGatedPage(launched, route, allowRemote);
   await page.setRequestInterception(true);
   page.on('request', (request) => routeRequest(request, route));
+  // A deck's script that sends the page elsewhere (`location = …`) ends what the page waits for.
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame() || !route.origin) return;
+    const url = frame.url();
+    if (url !== 'about:blank' && !url.startsWith(`${route.origin}/index.html`)) route.leave(url);
+  });
   page.on('console', (message) => {
     // Chromium refuses file: URLs from an http page itself, before any request is made.
     const local = /Not allowed to load local resource: (\S+)/.exec(message.text());
@@ -98,13 +124,29 @@ export function deckSteps(
   options: { deadline: number; signal?: AbortSignal },
   deckFile: string,
   verb: Pending['verb'],
+  route?: Pick<Route, 'left'>,
 ): <T>(name: string, work: Promise<T>) => Promise<T> {
   const pending = new Pending(verb);
   return (name, work) => {
     pending.step = name;
+    if (route)
+      work = Promise.race([work, route.left.catch((err) => Promise.reject(leftError(err, pending, deckFile)))]);
     // Timed as one phase for every page (`the picture of page N`).
     return withDeadline(timed(name.replace(/\d+/g, 'N'), work), options, pending, deckFile);
   };
+}
+
+/** The deck's page left for another while a step waited: the failure that says so. */
+function leftError(err: unknown, pending: Pending, deckFile: string): unknown {
+  if (!(err instanceof LeftPage)) return err;
+  return new DeckError(
+    pending.verb === 'printing' ? 'PDF_FAILED' : 'CHECK_FAILED',
+    `${pending.verb} stopped while waiting for ${pending.step}: the deck's page went to ${err.url}`,
+    {
+      pos: { file: deckFile },
+      hint: 'a script in the deck changes `location` (or submits a form); take it out, or guard it so it does not run in print',
+    },
+  );
 }
 
 /** Tracks what step a page is waiting on, so a timeout can say. */

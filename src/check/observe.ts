@@ -49,7 +49,7 @@ export async function openInspectPage(browser: LaunchedBrowser, allowRemote = fa
     close,
     async inspect(files, deckFile, options) {
       const origin = routeTo(route, deckFile, files, options.allowRemote);
-      const step = deckSteps(options, deckFile, 'checking');
+      const step = deckSteps(options, deckFile, 'checking', route);
       await step('setting the page size', page.setViewport({ width: options.width, height: options.height }));
       await step('loading the deck', page.goto(`${origin}/index.html`, { waitUntil: 'load', timeout: 0 }));
       await step('Reveal.js to start (ready)', page.evaluate(revealReady));

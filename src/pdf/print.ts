@@ -98,7 +98,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       pdfMaxPagesPerSlide: '1',
       showNotes: options.notes ? 'separate-page' : 'false',
     });
-    const step = deckSteps(options, deckFile, verb);
+    const step = deckSteps(options, deckFile, verb, route);
     await step(
       'loading the deck',
       page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }),

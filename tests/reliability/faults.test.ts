@@ -183,6 +183,25 @@ describe.skipIf(!browserPath)('browser faults', () => {
     expect(run.ms).toBeLessThan(30_000);
   });
 
+  it.each([
+    ['build', ['build'], 'printing'],
+    ['check', ['check'], 'checking'],
+  ])(
+    '%s: a deck whose script sends its page elsewhere fails at once, saying where it went, not at the time limit',
+    async (_name, args, verb) => {
+      const dir = makeProject({
+        'decks/away.md': `---\ntitle: Away\nhtml: unsafe\n---\n\n## Leaves\n\n<script>setTimeout(() => { location.href = 'elsewhere.html'; }, 0);</script>\n`,
+      });
+      await expectCleanFailure(dir, [...args, '--timeout', '30'], {
+        code: 4,
+        first: new RegExp(
+          `^decks/away\\.md: error\\[(PDF|CHECK)_FAILED\\]: ${verb} stopped while waiting for .*: the deck's page went to http://d[0-9a-f]+\\.lectern\\.localhost/elsewhere\\.html`,
+        ),
+        withinMs: 15_000,
+      });
+    },
+  );
+
   it("a deck that busy-loops once laid out: exit 4 within the deck's time limit, not the browser's", async () => {
     const dir = makeProject({
       'decks/busy.md': `---\ntitle: Busy\nhtml: unsafe\n---\n\n## Loops\n\n<script>window.addEventListener('pdf-ready', () => setTimeout(() => { for (;;) {} }, 0));</script>\n`,
