@@ -128,18 +128,22 @@ export function locateBrowser(explicit?: string, env: NodeJS.ProcessEnv = proces
     if (existsSync(path)) return { path, why: label };
     tried.push(`${label}=${path} (missing)`);
   }
+  // A variable naming a browser that is not there is said, not passed over in silence.
+  const missing = tried.length ? `; ${tried.join(', ')}` : '';
   for (const path of browserCandidates()) {
     if (existsSync(path))
       return {
         path,
-        why: isHeadlessShell(path)
-          ? 'the headless shell, preferred where it is installed: it starts and prints faster'
-          : 'the first of the usual places that exists (no headless shell installed)',
+        why: `${
+          isHeadlessShell(path)
+            ? 'the headless shell, preferred where it is installed: it starts and prints faster'
+            : 'the first of the usual places that exists (no headless shell installed)'
+        }${missing}`,
       };
     tried.push(path);
   }
   for (const path of puppeteerCacheCandidates(env)) {
-    if (existsSync(path)) return { path, why: "Puppeteer's browser cache" };
+    if (existsSync(path)) return { path, why: `Puppeteer's browser cache${missing}` };
     tried.push(path);
   }
   tried.push(`${env.PUPPETEER_CACHE_DIR ?? '~/.cache/puppeteer'} (Puppeteer's cache)`);

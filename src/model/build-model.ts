@@ -4,7 +4,7 @@ import { aspects, type DeckOptions } from '../config/schema.js';
 import { append, DeckError, DeckErrors, type SourcePos, type Finding } from '../errors.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
-import { finishHtml, type MediaRewrite } from './html-dom.js';
+import { finishHtml, htmlText, type MediaRewrite } from './html-dom.js';
 import { inferLayout, isVisible } from './layout.js';
 import { escapeHtml } from '../html.js';
 import { didYouMean } from '../suggest.js';
@@ -154,7 +154,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     (raw.stack === undefined || (heading as Tokens.Heading).depth === raw.headingDepth)
   ) {
     title = finishHtml(renderInline((heading as Tokens.Heading).tokens), unsafe).html.trim();
-    titleText = (heading as Tokens.Heading).text.replace(/<[^>]*>/g, '').trim();
+    titleText = htmlText(title);
     first.splice(headingAt, 1);
   }
   const section =

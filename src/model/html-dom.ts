@@ -24,6 +24,27 @@ function decodeHTML(value: string): string {
   return text && isText(text) ? text.data : value;
 }
 
+/**
+ * The text finished HTML shows, entities decoded, white space folded: what an outline or an
+ * index names a slide by (never the Markdown it came from, escapes and all).
+ */
+export function htmlText(html: string): string {
+  const doc = parseDocument(html, { decodeEntities: true });
+  let text = '';
+  const visit = (nodes: AnyNode[]): void => {
+    for (const node of nodes) {
+      if (isText(node)) text += node.data;
+      else if (isTag(node)) {
+        // A line break is a space; what the browser does not show is no text.
+        if (node.name === 'br') text += ' ';
+        else if (node.name !== 'script' && node.name !== 'style' && node.name !== 'template') visit(node.children);
+      }
+    }
+  };
+  visit(doc.children);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** Parses the attribute list of a `.element:` or `.slide:` comment. */
 export function parseDirectiveAttributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};

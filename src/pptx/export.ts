@@ -7,6 +7,7 @@ import { blockedRequests } from '../browser/routed-page.js';
 import type { Finding } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
 import { writeFileAtomic } from '../output/write.js';
+import { parseDeckDate } from '../pdf/finish.js';
 import { openPrintPage, type PrintPage } from '../pdf/print.js';
 import { timed } from '../timings.js';
 import { writePptx } from './write.js';
@@ -71,6 +72,9 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
     writePptx({
       title: summary.title,
       author: summary.author || undefined,
+      subject: summary.subtitle || undefined,
+      lang: summary.lang || 'en',
+      date: (summary.date ? parseDeckDate(summary.date) : null) ?? undefined,
       width: shot.width,
       height: shot.height,
       slides: shot.pngs.map((png, i) => ({

@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import pptxgenjs from 'pptxgenjs';
 import type { SlideText, TextBox, TextParagraph } from '../browser/slide-text.js';
 
@@ -22,6 +23,11 @@ export interface PptxSlide {
 export interface PptxDeck {
   title: string;
   author?: string;
+  subject?: string;
+  /** The deck's language (`lang`), on every run of text. */
+  lang: string;
+  /** The deck's date: the file's dates, so a dated deck gives the same bytes every time. */
+  date?: Date;
   /** The deck's size in pixels (its aspect ratio is the slides'). */
   width: number;
   height: number;
@@ -32,8 +38,8 @@ export interface PptxDeck {
  * A PowerPoint file from pictures and text. Each slide's picture is its background; where the
  * slide gave text, the text is real PowerPoint text in the title and body placeholders of a slide
  * layout made for it (slides with the same layout and boxes share one), so PowerPoint's outline
- * view, search and editing see it. Notes go to the notes pane. Pure, and the same bytes for the
- * same input.
+ * view, search and editing see it. Notes go to the notes pane. Pure: the same bytes for the
+ * same input and date.
  */
 export async function writePptx(deck: PptxDeck): Promise<Uint8Array> {
   const pptx = new PptxGenJS();
@@ -42,7 +48,7 @@ export async function writePptx(deck: PptxDeck): Promise<Uint8Array> {
   pptx.title = xmlText(deck.title);
   if (deck.author) pptx.author = xmlText(deck.author);
   pptx.company = '';
-  pptx.subject = '';
+  pptx.subject = xmlText(deck.subject ?? '');
 
   const masters = new Map<string, string>();
   const masterFor = (text: SlideText): string | null => {
@@ -66,12 +72,63 @@ export async function writePptx(deck: PptxDeck): Promise<Uint8Array> {
     const master = masterFor(text);
     const slide = master ? pptx.addSlide({ masterName: master }) : pptx.addSlide();
     slide.background = { data: `image/png;base64,${Buffer.from(png).toString('base64')}` };
-    if (text.title) slide.addText(runs(text.title.paragraphs), { placeholder: 'title', ...boxStyle(text.title) });
-    if (text.body) slide.addText(runs(text.body.paragraphs), { placeholder: 'body', ...boxStyle(text.body) });
+    if (text.title)
+      slide.addText(runs(text.title.paragraphs, deck.lang), {
+        placeholder: 'title',
+        lang: xmlText(deck.lang),
+        ...boxStyle(text.title),
+      });
+    if (text.body)
+      slide.addText(runs(text.body.paragraphs, deck.lang), {
+        placeholder: 'body',
+        lang: xmlText(deck.lang),
+        ...boxStyle(text.body),
+      });
     if (text.notes) slide.addNotes(xmlText(text.notes));
   }
-  const out = (await pptx.write({ outputType: 'uint8array', compression: true })) as Uint8Array;
-  return out;
+  const written = (await pptx.write({ outputType: 'uint8array', compression: false })) as Uint8Array;
+  return settle(written, deck.date ?? new Date());
+}
+
+/**
+ * The file pptxgenjs wrote, made right and repeatable: one paragraph property element a paragraph
+ * (it writes one a run, and a run after the first says "no bullet, no indent", which readers take
+ * for the paragraph's), and the deck's date in its properties and on every part, so a dated deck
+ * gives the same bytes every time.
+ */
+async function settle(written: Uint8Array, date: Date): Promise<Uint8Array> {
+  const zip = await JSZip.loadAsync(written);
+  const when = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const out = new JSZip();
+  for (const name of Object.keys(zip.files).sort()) {
+    const entry = zip.files[name]!;
+    if (entry.dir) continue;
+    let data: string | Uint8Array;
+    if (/^ppt\/(slides|slideLayouts|slideMasters|notesSlides)\/[^/]+\.xml$/.test(name)) {
+      data = oneParagraphProperty(await entry.async('string'));
+    } else if (name === 'docProps/core.xml') {
+      data = (await entry.async('string')).replace(
+        /(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g,
+        (_m, open: string, _k: string, close: string) => `${open}${when}${close}`,
+      );
+    } else data = await entry.async('uint8array');
+    // Pictures are compressed already; the XML is worth compressing.
+    out.file(name, data, { date, compression: /\.(png|jpe?g)$/i.test(name) ? 'STORE' : 'DEFLATE' });
+  }
+  return out.generateAsync({ type: 'uint8array', platform: 'UNIX' });
+}
+
+/** Keeps the first `<a:pPr>` of every `<a:p>` and drops the others. */
+export function oneParagraphProperty(xml: string): string {
+  return xml.replace(/<a:p>([\s\S]*?)<\/a:p>/g, (_whole, inner: string) => {
+    let seen = false;
+    const kept = inner.replace(/<a:pPr\b[^>]*?(?:\/>|>[\s\S]*?<\/a:pPr>)/g, (pPr: string) => {
+      if (seen) return '';
+      seen = true;
+      return pPr;
+    });
+    return `<a:p>${kept}</a:p>`;
+  });
 }
 
 /**
@@ -102,7 +159,7 @@ function boxStyle(box: TextBox): TextPropsOptions {
 }
 
 /** Paragraphs as pptxgenjs runs: each run its style, the last run of a paragraph ending its line. */
-function runs(paragraphs: TextParagraph[]): TextProps[] {
+function runs(paragraphs: TextParagraph[], lang: string): TextProps[] {
   const out: TextProps[] = [];
   paragraphs.forEach((paragraph, p) => {
     const last = paragraph.runs.length - 1;
@@ -115,6 +172,7 @@ function runs(paragraphs: TextParagraph[]): TextProps[] {
           color: run.color.replace('#', ''),
           fontSize: Math.round(run.size * PT_PER_PX * 10) / 10,
           fontFace: xmlText(run.font),
+          lang: xmlText(lang),
           align: paragraph.align,
           ...(i === 0 && paragraph.bullet
             ? {

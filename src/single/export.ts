@@ -8,6 +8,14 @@ import { openPrintPage, type PrintPage } from '../pdf/print.js';
 import { formatBytes } from '../shown.js';
 import { type InlinedPart, inlineDeck } from './inline.js';
 
+/** What to do about a file the single file still loads, by why it was not written in. */
+const incompleteHint: Record<string, string> = {
+  'a remote file':
+    'the single file needs the network for it: download it into the project (or its template) and link it there',
+  'not a file of the built deck': 'the built deck has no such file: check the path where it is linked',
+  'an @import loop': 'two stylesheets import each other: take one of the imports out',
+};
+
 /** Above this a single-file deck is reported as large, with what made it so. */
 export const SINGLE_FILE_WARN_BYTES = 10 * 1024 * 1024;
 
@@ -75,9 +83,8 @@ async function singleFile(
       message: `the single-file deck still loads ${ref} (${why})`,
       pos: { file: job.file },
       hint:
-        why === 'a remote file'
-          ? 'the single file needs the network for it: download it into the project (or its template) and link it there'
-          : 'the single file opens offline only beside the deck folder; use one image per background, and no frames',
+        incompleteHint[why] ??
+        'the single file opens offline only beside the deck folder; use one image per background, and no frames',
     });
   }
   if (bytes > SINGLE_FILE_WARN_BYTES) {

@@ -1,7 +1,8 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserCandidates, findBrowser, puppeteerCacheCandidates } from '../../src/browser/find.js';
+import { browserCandidates, findBrowser, locateBrowser, puppeteerCacheCandidates } from '../../src/browser/find.js';
+import { browserForTests } from '../helpers/browser.js';
 import { makeProject } from '../helpers/fs.js';
 
 describe('finding a browser', () => {
@@ -59,5 +60,13 @@ describe('finding a browser', () => {
       if (saved === undefined) delete process.env.PROGRAMFILES;
       else process.env.PROGRAMFILES = saved;
     }
+  });
+});
+
+describe.skipIf(!browserForTests('browser choice tests'))('why a browser was chosen', () => {
+  it('says when CHROME_PATH names a browser that is not there, and what it took instead', () => {
+    const found = locateBrowser(undefined, { CHROME_PATH: '/no/such/chrome' });
+    expect(found.why).toContain('CHROME_PATH=/no/such/chrome (missing)');
+    expect(found.path).not.toBe('/no/such/chrome');
   });
 });

@@ -151,6 +151,54 @@ describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
     expect(pdf.text[3]).toContain('notes with ]]> & a control');
   });
 
+  it('keeps each bullet and its level however many runs it has, and gives a dated deck the same bytes every time', async () => {
+    const deck = [
+      '---',
+      'title: Runs',
+      'subtitle: Bold, italic and code in bullets',
+      'date: 2026-03-14',
+      'lang: de',
+      '---',
+      '',
+      '## Mixed runs',
+      '',
+      '- A machine with a **recent GPU**',
+      '- Plain',
+      '  - nested with *italic* and `code`',
+      '- Last',
+      '',
+    ].join('\n');
+    const dir = makeProject({ 'decks/runs.md': deck });
+    expect((await cli(['pptx', 'decks/runs.md', '--no-pdf'], dir)).code).toBe(0);
+    const file = join(dir, 'dist/runs/runs.pptx');
+    const first = readFileSync(file);
+    expect((await cli(['pptx', 'dist/runs', '--force'], dir)).code).toBe(0);
+    expect(readFileSync(file).equals(first)).toBe(true);
+    // LibreOffice reads the body as a list of four items, the third one level down.
+    const flat = readFileSync(officeConvert(soffice!, file, 'fodp', 'fodp'), 'utf8');
+    const body = [
+      ...flat
+        .slice(flat.indexOf('<office:presentation>'))
+        .matchAll(/<draw:frame[^>]*presentation:class="outline"[\s\S]*?<\/draw:frame>/g),
+    ]
+      .map((m) => m[0])
+      .find((frame) => frame.includes('recent GPU'))!;
+    const paragraphs = [...body.matchAll(/<text:p[^>]*>([\s\S]*?)<\/text:p>/g)].map((m) =>
+      m[1]!.replace(/<[^>]+>/g, ''),
+    );
+    expect(paragraphs).toEqual(['A machine with a recent GPU', 'Plain', 'nested with italic and code', 'Last']);
+    // Each a list item (a bullet), the nested one in a list inside a list.
+    expect(body.match(/<text:list-item>\s*<text:p/g)).toHaveLength(4);
+    expect(body).toMatch(
+      /<text:list-item>\s*<text:list[^>]*>\s*<text:list-item>\s*<text:p[^>]*>(<text:span[^>]*>)?nested with/,
+    );
+    const pdf = await readPdf(officeToPdf(soffice!, file));
+    expect(pdf.text[1]).toMatch(/• A machine with a recent GPU • Plain .?\s*nested with italic and code • Last/);
+    // The document's properties come from the front matter.
+    expect(flat).toContain('<dc:subject>Bold, italic and code in bullets</dc:subject>');
+    expect(flat).toContain('<meta:creation-date>2026-03-14T00:00:00');
+  });
+
   it('refuses a deck file of the name the PowerPoint file takes', async () => {
     const dir = makeProject({
       'decks/talk.md': '---\ntitle: Clash\n---\n\n## Clash\n\n[the slides](talk.pptx)\n',

@@ -34,8 +34,18 @@ describe('deck model', () => {
   it('takes the heading as the slide title, HTML-escaped, and keeps {{ }} literally', () => {
     const [slide] = slidesOf(modelOf('## Use `{{ name }}` & <b>more</b>\n\nBody {{ x }}\n'));
     expect(slide!.title).toBe('Use <code>{{ name }}</code> &amp; <b>more</b>');
-    expect(slide!.titleText).toBe('Use `{{ name }}` & more');
+    // The text the slide shows, for bookmarks and the index: not the Markdown it was written in.
+    expect(slide!.titleText).toBe('Use {{ name }} & more');
     expect(slide!.body).toContain('<p data-line="3">Body {{ x }}</p>');
+  });
+
+  it('names a slide by the text its heading shows: escapes undone, entities decoded, removed HTML gone', () => {
+    const titles = slidesOf(
+      modelOf(
+        '## \\) <b>bold</b> &lt;tag&gt; &amp;amp;\n\nA\n\n## Bullets </script><script>alert(1)</script>\n\nB\n\n## Line<br>break\n\nC\n',
+      ),
+    ).map((s) => s.titleText);
+    expect(titles).toEqual([') bold <tag> &amp;', 'Bullets', 'Line break']);
   });
 
   it('turns + lists into fragments and counts .element fragments', () => {
