@@ -104,6 +104,9 @@ export async function launchBrowser(
   }
   // A process made to exit at once (a second Ctrl-C) still takes its browser with it.
   const child = browser.process();
+  // Its pipes (DevTools on 3 and 4, and stdio) may report a reset when it is ended: that is no
+  // error of the run, at any time, whoever listens to them then.
+  for (const stream of child?.stdio ?? []) stream?.on('error', () => undefined);
   const killGroup = (): void => {
     // Helper processes Chromium started (zygote, renderers) share its process group.
     if (!child?.pid || process.platform === 'win32') return;
@@ -134,8 +137,8 @@ export async function launchBrowser(
       await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
       clearTimeout(timer);
       // The helpers hold our pipes open: let go of them, so nothing outlives the run.
-      for (const stream of [child?.stdin, child?.stdout, child?.stderr]) stream?.destroy();
       browser.disconnect().catch(() => undefined);
+      for (const stream of child?.stdio ?? []) stream?.destroy();
     } finally {
       rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
       forget();
