@@ -113,7 +113,11 @@ async function settle(written: Uint8Array, date: Date): Promise<Uint8Array> {
       );
     } else data = await entry.async('uint8array');
     // Pictures are compressed already; the XML is worth compressing.
-    out.file(name, data, { date, compression: /\.(png|jpe?g)$/i.test(name) ? 'STORE' : 'DEFLATE' });
+    out.file(name, data, {
+      date,
+      createFolders: false,
+      compression: /\.(png|jpe?g)$/i.test(name) ? 'STORE' : 'DEFLATE',
+    });
   }
   return out.generateAsync({ type: 'uint8array', platform: 'UNIX' });
 }
