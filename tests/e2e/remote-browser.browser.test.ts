@@ -61,6 +61,22 @@ describe.skipIf(!browserPath || !isolated)('a browser on another machine (no net
     return dir;
   };
 
+  /** The same project built twice, with a browser here and with the one there; both clean. */
+  const buildHereAndThere = async (config?: string): Promise<{ local: string; far: string }> => {
+    const local = project();
+    const far = project();
+    for (const dir of config ? [local, far] : []) writeFileSync(join(dir, 'lectern.config.yaml'), config!);
+    for (const [dir, extra] of [
+      [local, []],
+      [far, ['--browser-ws', remote.ws]],
+    ] as const) {
+      const run = await cli(['build', '--quiet', ...extra], dir);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+    return { local, far };
+  };
+
   it('cannot reach a server on this machine itself', async () => {
     const browser = await connect({ browserWSEndpoint: remote.ws });
     try {
@@ -82,14 +98,7 @@ describe.skipIf(!browserPath || !isolated)('a browser on another machine (no net
   });
 
   it('prints the PDF byte for byte as a browser on this machine does, the deck delivered over DevTools', async () => {
-    const local = project();
-    const far = project();
-    const here = await cli(['build', '--quiet'], local);
-    expect(here.stderr).toBe('');
-    expect(here.code).toBe(0);
-    const there = await cli(['build', '--quiet', '--browser-ws', remote.ws], far);
-    expect(there.stderr).toBe('');
-    expect(there.code).toBe(0);
+    const { local, far } = await buildHereAndThere();
     const a = readFileSync(join(local, 'dist/far/far.pdf'));
     const b = readFileSync(join(far, 'dist/far/far.pdf'));
     expect(b.subarray(0, 5).toString()).toBe('%PDF-');
@@ -102,17 +111,7 @@ describe.skipIf(!browserPath || !isolated)('a browser on another machine (no net
   });
 
   it('makes the slide pictures, the one-file deck and the PowerPoint file there as here', async () => {
-    const formats = 'formats: [html, pdf, png, pptx, single-file]\n';
-    const local = project();
-    const far = project();
-    writeFileSync(join(local, 'lectern.config.yaml'), formats);
-    writeFileSync(join(far, 'lectern.config.yaml'), formats);
-    const here = await cli(['build', '--quiet'], local);
-    expect(here.stderr).toBe('');
-    expect(here.code).toBe(0);
-    const there = await cli(['build', '--quiet', '--browser-ws', remote.ws], far);
-    expect(there.stderr).toBe('');
-    expect(there.code).toBe(0);
+    const { local, far } = await buildHereAndThere('formats: [html, pdf, png, pptx, single-file]\n');
     const same = (path: string): void => {
       const b = readFileSync(join(far, path));
       expect(b.length, path).toBeGreaterThan(1000);
