@@ -82,8 +82,10 @@ async function runOf(args: CliArgs, io: CliIo) {
   const config = await projectConfig(io);
   const browser = args.browser ? browserOf(args.browser, io, config) : undefined;
   const { formats } = config;
-  const png: PngOptions | false =
-    formats?.includes('png') && args.pdf !== false ? { scale: 1, fragments: false } : false;
+  // A browser format of `formats:` is made unless --no-pdf (HTML only) is given.
+  const made = (format: NonNullable<typeof formats>[number]): boolean =>
+    Boolean(formats?.includes(format)) && args.pdf !== false;
+  const png: PngOptions | false = made('png') ? { scale: 1, fragments: false } : false;
   return {
     run: {
       projectDir: io.cwd,
@@ -96,8 +98,8 @@ async function runOf(args: CliArgs, io: CliIo) {
     },
     pdf: formats && !formats.includes('pdf') ? false : args.pdf,
     png,
-    pptx: (formats?.includes('pptx') && args.pdf !== false) || false,
-    singleFile: args.singleFile || (formats?.includes('single-file') && args.pdf !== false) || false,
+    pptx: made('pptx'),
+    singleFile: Boolean(args.singleFile) || made('single-file'),
   };
 }
 

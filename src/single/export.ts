@@ -41,7 +41,6 @@ export interface SingleFileResult {
 
 export type SingleFileRunOptions = Pick<BrowserOptions, 'concurrency' | 'timeoutMs' | 'allowRemote'> & {
   signal?: AbortSignal;
-  onResult?: (result: SingleFileResult) => void;
 };
 
 /**
