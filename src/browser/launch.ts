@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { DeckError } from '../errors.js';
 import { onExit, processAlive } from '../processes.js';
 import { findBrowser, isHeadlessShell, type BrowserSource } from './find.js';
+import { openNetworkGate, type GatePolicy } from './network-gate.js';
 
 /** Launches or connects, as the source says. */
 export function openBrowser(source: BrowserSource, protocolTimeout?: number): Promise<LaunchedBrowser> {
@@ -48,6 +49,12 @@ export interface LaunchedBrowser {
    * and the headless shell, which has no such policy): the pages take the API away instead.
    */
   guardPages: boolean;
+  /**
+   * The window a launched browser started with, behind the gate it was started with, for the
+   * first page opened (null after that, and for a browser Lectern connected to): its page, from
+   * now on under `policy`.
+   */
+  takeFirstWindow?: (policy: GatePolicy) => Promise<Page | undefined> | null;
   /** Closes the browser and removes its profile folder; safe to call twice. */
   close: () => Promise<void>;
 }
@@ -73,6 +80,10 @@ export async function launchBrowser(
     JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp', udp_port_range: '1-1' } }),
   );
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  // The window the browser starts with goes through a gate like every other window; until its
+  // page is given a policy, the gate refuses everything (and tells no one).
+  let firstPolicy: GatePolicy = { allowRemote: false, blocked: [], retired: [] };
+  const gate = await openNetworkGate(() => firstPolicy);
   let browser: Browser;
   try {
     browser = await launch({
@@ -81,7 +92,14 @@ export async function launchBrowser(
       // The headless shell is headless Chrome's older, leaner build: Puppeteer's `shell` mode.
       headless: isHeadlessShell(executablePath) ? 'shell' : true,
       userDataDir: profile,
-      args: [...browserArgs, ...(isHeadlessShell(executablePath) ? shellArgs : []), ...(root ? ['--no-sandbox'] : [])],
+      args: [
+        ...browserArgs,
+        ...(isHeadlessShell(executablePath) ? shellArgs : []),
+        ...(root ? ['--no-sandbox'] : []),
+        // `<-loopback>` sends 127.0.0.1 through the gate too: "remote" may be another local port.
+        `--proxy-server=${gate.proxy}`,
+        '--proxy-bypass-list=<-loopback>',
+      ],
       // Over a pipe, Chromium ends when its parent does, however the parent ends (kill -9 included).
       pipe: true,
       // Chromium's own temporary files live in the profile, so they go with it however it ends.
@@ -93,6 +111,7 @@ export async function launchBrowser(
     });
   } catch (err) {
     rmSync(profile, { recursive: true, force: true });
+    await gate.close();
     throw new DeckError(
       'BROWSER_LAUNCH',
       `the browser at ${executablePath} did not start: ${(err as Error).message.split('\n')[0]}`,
@@ -122,7 +141,14 @@ export async function launchBrowser(
     killGroup();
     rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
   });
-  return closingOnce(browser, false, isHeadlessShell(executablePath), async () => {
+  let firstTaken = false;
+  const takeFirstWindow = (policy: GatePolicy): Promise<Page | undefined> | null => {
+    if (firstTaken) return null;
+    firstTaken = true;
+    firstPolicy = policy;
+    return browser.pages().then((pages) => pages[0]);
+  };
+  const launched = closingOnce(browser, false, isHeadlessShell(executablePath), async () => {
     try {
       // Nothing of the browser is kept (its profile is thrown away), so it is not asked to shut
       // down, which takes it a tenth of a second and more: it and its helpers are ended at once.
@@ -140,10 +166,12 @@ export async function launchBrowser(
       browser.disconnect().catch(() => undefined);
       for (const stream of child?.stdio ?? []) stream?.destroy();
     } finally {
+      await gate.close();
       rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
       forget();
     }
   });
+  return { ...launched, takeFirstWindow };
 }
 
 /** Profiles of runs that died (their pid is gone) are removed; their browsers ended with them. */

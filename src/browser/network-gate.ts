@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { listenOnLoopback } from './loopback.js';
 
 /** What a page may reach past its interception: http(s), when remote loads are allowed. */
-interface GatePolicy {
+export interface GatePolicy {
   allowRemote: boolean;
   /** Everything refused, as the page asked for it. */
   blocked: string[];
@@ -13,7 +13,7 @@ interface GatePolicy {
   retired: string[];
 }
 
-interface NetworkGate {
+export interface NetworkGate {
   /** The proxy a browser context is pointed at: `http://127.0.0.1:PORT`. */
   proxy: string;
   close: () => Promise<void>;
@@ -24,10 +24,12 @@ interface NetworkGate {
  * the context goes through (loopback included), so requests the page's own interception never
  * sees (WebSockets, workers, popups, beacons, prefetches) are refused too, and reported.
  * The deck's own files never get here (interception answers them); only remote loads, when
- * allowed, leave.
+ * allowed, leave. `policyOf` names the policy of the moment: a gate opened with the browser
+ * serves the window it started with, whose page learns its policy later.
  */
-async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
+export async function openNetworkGate(policyOf: () => GatePolicy): Promise<NetworkGate> {
   const refuse = (what: string): void => {
+    const policy = policyOf();
     if (policy.retired.some((old) => what.startsWith(`${old}/`) || what === old)) return;
     if (!policy.blocked.includes(what)) policy.blocked.push(what);
   };
@@ -40,7 +42,7 @@ async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
       res.writeHead(400).end();
       return;
     }
-    if (!(policy.allowRemote && url.protocol === 'http:')) {
+    if (!(policyOf().allowRemote && url.protocol === 'http:')) {
       refuse(url.href);
       res
         .writeHead(403, { 'content-type': 'text/plain' })
@@ -53,7 +55,7 @@ async function openNetworkGate(policy: GatePolicy): Promise<NetworkGate> {
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const target = req.url ?? '';
     const [host, port] = splitHostPort(target);
-    if (!policy.allowRemote || !host) {
+    if (!policyOf().allowRemote || !host) {
       refuse(`${target} (a WebSocket or https connection)`);
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
@@ -127,9 +129,8 @@ function splitHostPort(target: string): [string, string] {
 /** A page in a browser context of its own, every connection of which passes its own gate. */
 interface GatedPage {
   page: Page;
-  context: BrowserContext;
-  /** Closes the page's gate (nothing for a browser Lectern connected to). */
-  closeGate: () => Promise<void>;
+  /** Closes the page's window and then its gate (a connected browser's pages have none). */
+  close: () => Promise<void>;
 }
 
 /**
@@ -139,34 +140,58 @@ interface GatedPage {
  */
 const NO_WAY_OUT = 'http://127.0.0.1:1';
 
+/** Closes a window, bounded: a page stuck mid-work must not hold up a failing run. */
+async function closeBounded(closing: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
+  await Promise.race([closing.catch(() => undefined), gaveUp]);
+  clearTimeout(timer);
+}
+
+/** Popups are closed at once, and reported. */
+function closePopups(context: BrowserContext, policy: GatePolicy): void {
+  context.on('targetcreated', (target) => {
+    if (!target.opener()) return;
+    if (target.url() && target.url() !== 'about:blank' && !policy.blocked.includes(target.url()))
+      policy.blocked.push(target.url());
+    void target.page().then(
+      (popup) => popup?.close(),
+      () => undefined,
+    );
+  });
+}
+
 /**
  * Opens a page in a window of its own. A browser Lectern launched gets a gate on 127.0.0.1 per
  * window, which refuses and reports what interception cannot see; a browser it connected to
- * gets no way out at all (or, with remote loads allowed, its own network).
+ * gets no way out at all (or, with remote loads allowed, its own network). The first page of a
+ * launched browser is the window it started with, behind the gate it was started with: a new
+ * window costs full Chromium a fifth of a second to open and its first deck more to load.
  */
 export async function openGatedPage(
   launched: LaunchedBrowser,
   policy: GatePolicy,
   allowRemote: boolean,
 ): Promise<GatedPage> {
-  const gate = launched.connected ? null : await openNetworkGate(policy);
+  const first = launched.takeFirstWindow?.(policy);
+  if (first) {
+    const context = launched.browser.defaultBrowserContext();
+    closePopups(context, policy);
+    const page = (await first) ?? (await context.newPage());
+    return { page, close: () => closeBounded(page.close()) };
+  }
+  const gate = launched.connected ? null : await openNetworkGate(() => policy);
   try {
     // `<-loopback>` sends 127.0.0.1 through the gate too: "remote" may be another local port.
     const proxyServer = gate ? gate.proxy : allowRemote ? undefined : NO_WAY_OUT;
     const context = await launched.browser.createBrowserContext(
       proxyServer ? { proxyServer, proxyBypassList: ['<-loopback>'] } : {},
     );
-    // Popups are closed at once, and reported.
-    context.on('targetcreated', (target) => {
-      if (!target.opener()) return;
-      if (target.url() && target.url() !== 'about:blank' && !policy.blocked.includes(target.url()))
-        policy.blocked.push(target.url());
-      void target.page().then(
-        (popup) => popup?.close(),
-        () => undefined,
-      );
-    });
-    return { page: await context.newPage(), context, closeGate: () => gate?.close() ?? Promise.resolve() };
+    closePopups(context, policy);
+    return {
+      page: await context.newPage(),
+      close: () => closeBounded(context.close()).finally(() => gate?.close()),
+    };
   } catch (err) {
     await gate?.close();
     throw err;

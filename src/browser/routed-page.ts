@@ -68,7 +68,7 @@ interface RoutedPage {
  */
 export async function openRoutedPage(launched: LaunchedBrowser, allowRemote = false): Promise<RoutedPage> {
   const route: Route = { origin: '', files: () => null, allowRemote, blocked: [], retired: [], ...leaving() };
-  const { page, context, closeGate } = await openGatedPage(launched, route, allowRemote);
+  const { page, close } = await openGatedPage(launched, route, allowRemote);
   await page.setRequestInterception(true);
   page.on('request', (request) => routeRequest(request, route));
   // A deck's script that sends the page elsewhere (`location = …`) ends what the page waits for.
@@ -106,16 +106,7 @@ export async function openRoutedPage(launched: LaunchedBrowser, allowRemote = fa
   return {
     page,
     route,
-    // Bounded: a page stuck mid-work must not hold up an interrupted or failing run; the
-    // browser itself is closed (or killed) right after.
-    close: () => {
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
-      return Promise.race([context.close().catch(() => undefined), gaveUp]).finally(() => {
-        clearTimeout(timer);
-        return closeGate();
-      });
-    },
+    close,
   };
 }
 

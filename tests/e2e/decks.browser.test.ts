@@ -7,7 +7,7 @@ import { buildAll } from '../../src/pipeline/build.js';
 import type { PreparedDeck } from '../../src/pipeline/prepare-deck.js';
 import { repoRoot } from '../helpers/fs.js';
 import { serveFolder } from '../helpers/static-server.js';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
 
 // Real Chromium, real HTTP on 127.0.0.1, real files.
@@ -32,7 +32,7 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
 
   /** Opens a URL, recording console errors, page errors and every request made. */
   async function open(url: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-    const page = await browser.browser.newPage();
+    const page = await testPage(browser);
     const errors: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { buildAll } from '../../src/pipeline/build.js';
 import type { PreparedDeck } from '../../src/pipeline/prepare-deck.js';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
 import { corpus, corpusDir } from '../helpers/corpus.js';
@@ -40,7 +40,7 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
     "%s: Reveal counts the model's slides, with no console error and no other tool's syntax on screen",
     async (file) => {
       const built = decks.find((d) => d.deck.file === file)!;
-      const page = await browser.browser.newPage();
+      const page = await testPage(browser);
       const errors: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());

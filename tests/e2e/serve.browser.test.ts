@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
 import { reap } from '../helpers/processes.js';
 
 const browserPath = browserForTests('serve browser tests');
@@ -47,7 +47,7 @@ describe.skipIf(!browserPath)('lectern serve', () => {
     dir = makeProject({ 'decks/live.md': deckText('third, as first written') });
     session = await serveDecks({ projectDir: dir, port: 0, log: (l) => logs.push(l), problem: (l) => logs.push(l) });
     browser = await launchBrowser(browserPath!);
-    page = await browser.browser.newPage();
+    page = await testPage(browser);
     await page.goto(`${session.url}live/index.html#/3`, { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).Reveal?.isReady());
   });
@@ -250,7 +250,7 @@ describe.skipIf(!browserPath)('lectern serve shows check findings in the page', 
     dir = makeProject({ 'decks/panel.md': crowded });
     session = await serveDecks({ projectDir: dir, port: 0 });
     browser = await launchBrowser(browserPath!);
-    page = await browser.browser.newPage();
+    page = await testPage(browser);
     await page.setViewport({ width: 1280, height: 720 });
     await page.goto(`${session.url}panel/index.html#/0`, { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).Reveal?.isReady());

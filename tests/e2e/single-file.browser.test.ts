@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -87,7 +87,7 @@ describe.skipIf(!browserPath)('lectern build --single-file', () => {
   async function openFile(path: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
     const requests: string[] = [];
     const errors: string[] = [];
-    const page = await browser.browser.newPage();
+    const page = await testPage(browser);
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {

@@ -5,7 +5,7 @@ import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js
 import { buildAll } from '../../src/pipeline/build.js';
 import { listTemplates } from '../../src/render/load-template.js';
 import { repoRoot } from '../helpers/fs.js';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
 
 // Every built-in template renders every layout in real Chromium: no console errors, nothing
@@ -36,7 +36,7 @@ describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
     const slides = decks[0]!.deck.stacks.flatMap((s) => s.slides);
     expect(slides.map((s) => s.layout).sort()).toEqual([...layouts].sort());
 
-    const page = await browser.browser.newPage();
+    const page = await testPage(browser);
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());

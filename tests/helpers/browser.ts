@@ -1,3 +1,5 @@
+import type { Page } from 'puppeteer-core';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { findBrowser } from '../../src/browser/find.js';
 
 /**
@@ -12,4 +14,13 @@ export function browserForTests(suite: string): string | null {
     console.warn(`${suite} skipped: ${(err as Error).message}`);
     return null;
   }
+}
+
+/**
+ * A page of a test's own, free to reach the test's servers on 127.0.0.1: a browser Lectern
+ * launched sends every window it did not open itself through a gate that refuses everything.
+ */
+export async function testPage(launched: LaunchedBrowser): Promise<Page> {
+  const context = await launched.browser.createBrowserContext({ proxyServer: 'direct://' });
+  return context.newPage();
 }

@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserCandidates, isHeadlessShell } from '../../src/browser/find.js';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
 import { makeProject } from '../helpers/fs.js';
 import { startLoggingServer, type LoggingServer } from '../helpers/logging-server.js';
 import { runLectern } from './invariants.js';
@@ -36,7 +36,7 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
 
   /** Opens a built deck from disk, shows every slide and fragment, and returns the page. */
   async function walkFromDisk(file: string, dialogs: string[]): Promise<Page> {
-    const page = await browser.browser.newPage();
+    const page = await testPage(browser);
     page.on('dialog', async (d) => {
       dialogs.push(d.message());
       await d.dismiss();
@@ -330,6 +330,9 @@ fetch(L + '/fetch');
     ['build', ['build']],
     ['build --pdf-notes --pdf-fragments', ['build', '--pdf-notes', '--pdf-fragments']],
     ['build --single-file', ['build', '--single-file']],
+    // Two decks side by side: the second page is a window of its own with a gate of its own (the
+    // first is the window the browser started with, behind the gate it started with).
+    ['build --concurrency 2, two decks', ['build', '--concurrency', '2']],
     // The other kind of browser than the one found: the headless shell guards its pages, a
     // full Chromium has its profile's WebRTC policy.
     ...otherBrowser.map((path): [string, string[]] => [
@@ -340,7 +343,11 @@ fetch(L + '/fetch');
   ])(
     '%s: WebSocket, workers, popups, beacons, WebRTC and fetches are refused and reported, none arrives',
     async (_name, args) => {
-      const dir = makeProject({ 'decks/egress.md': egressDeck(log.url, log.udpPort) });
+      const two = args.includes('--concurrency');
+      const dir = makeProject({
+        'decks/egress.md': egressDeck(log.url, log.udpPort),
+        ...(two ? { 'decks/egress-too.md': egressDeck(log.url, log.udpPort) } : {}),
+      });
       const connections = log.connections();
       const run = await runLectern(args, dir);
       expect(run.code, run.stderr).toBe(0);
@@ -362,11 +369,13 @@ fetch(L + '/fetch');
               '/fetch',
               `127.0.0.1:${log.port} (a WebSocket`,
             ];
-      for (const what of seen) {
-        expect(
-          blocked.some((l) => l.includes(what)),
-          `${what} in\n${blocked.join('\n')}`,
-        ).toBe(true);
+      for (const deck of two ? ['decks/egress.md', 'decks/egress-too.md'] : ['decks/egress.md']) {
+        for (const what of seen) {
+          expect(
+            blocked.some((l) => l.startsWith(`${deck}:`) && l.includes(what)),
+            `${deck}: ${what} in\n${blocked.join('\n')}`,
+          ).toBe(true);
+        }
       }
     },
   );

@@ -10,7 +10,7 @@ import { loadTemplate } from '../../src/render/load-template.js';
 import { modelOf } from '../helpers/deck.js';
 import { makeProject, repoRoot } from '../helpers/fs.js';
 import { allVectors } from './vectors/xss-vectors.js';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
 
 const browserPath = browserForTests('sanitiser browser tests');
@@ -114,7 +114,7 @@ describe('the sanitiser against public vector lists', () => {
     await buildAll({ projectDir: dir, outDir: out, pdf: false });
     const browser: LaunchedBrowser = await launchBrowser(browserPath);
     try {
-      const page = await browser.browser.newPage();
+      const page = await testPage(browser);
       const dialogs: string[] = [];
       page.on('dialog', async (d) => {
         dialogs.push(d.message());
