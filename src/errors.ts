@@ -105,6 +105,8 @@ const errorCodes = {
   LOCK_RECLAIMED: ExitCode.output,
   SINGLE_FILE_LARGE: ExitCode.output,
   SINGLE_FILE_INCOMPLETE: ExitCode.output,
+  MATH_ERROR: ExitCode.content,
+  FOOTNOTE_MISSING: ExitCode.content,
   // Findings of `lectern check` whose rule is set to `error`.
   ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<
     CheckCode,
@@ -128,6 +130,10 @@ type FindingCode =
   /** Syntax of another tool that needs an engine Lectern does not have: shown as code or dropped. */
   | 'SYNTAX_UNSUPPORTED'
   | 'FENCE_UNCLOSED'
+  /** TeX that KaTeX cannot set: its source is shown instead. */
+  | 'MATH_ERROR'
+  /** A `[^label]` with no `[^label]:` on its slide. */
+  | 'FOOTNOTE_MISSING'
   /** A raw <section> inside a slide, unwrapped so each slide stays one page. */
   | 'SECTION_UNWRAPPED'
   | 'ASSET_MISSING'

@@ -39,7 +39,8 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
     return Number.isInteger(line) && line > 0 ? line : null;
   };
   const extend = (r: DOMRect, el: Element): void => {
-    if (r.width <= 0 && r.height <= 0) return;
+    // A box without width or height shows nothing (set math holds struts of no width).
+    if (r.width <= 0 || r.height <= 0) return;
     const y0 = (r.top - box.top) / scale;
     const x0 = (r.left - box.left) / scale;
     const y1 = (r.bottom - box.top) / scale;
@@ -77,6 +78,13 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
       if (node.localName === 'aside' && node.classList.contains('notes')) continue;
       const style = getComputedStyle(node);
       if (style.display === 'none') continue;
+      // Text for screen readers only (a clipped box of a pixel: set math's MathML) shows nothing.
+      const offscreen =
+        (style.position === 'absolute' || style.position === 'fixed') &&
+        (style.clip !== 'auto' || style.clipPath !== 'none') &&
+        (node as HTMLElement).offsetWidth <= 1 &&
+        (node as HTMLElement).offsetHeight <= 1;
+      if (offscreen) continue;
       const shown = style.visibility === 'visible' && Number(style.opacity) > 0;
       if (replaced.has(node.localName)) {
         if (shown) extend(node.getBoundingClientRect(), node);

@@ -157,17 +157,32 @@ export function measureText(html: string): { bullets: number; words: number } {
   let bullets = 0;
   let words = 0;
   let inPre = 0;
+  // Set math (KaTeX's elements, open inside it) is one word however it is drawn.
+  let inMath = 0;
   const parser = new HtmlParser(
     {
-      onopentag(name) {
+      onopentag(name, attribs) {
+        if (inMath > 0) {
+          inMath++;
+          return;
+        }
+        if (/(^|\s)katex(\s|$)/.test(attribs.class ?? '')) {
+          inMath = 1;
+          words++;
+          return;
+        }
         if (name === 'li') bullets++;
         if (name === 'pre') inPre++;
       },
       onclosetag(name) {
+        if (inMath > 0) {
+          inMath--;
+          return;
+        }
         if (name === 'pre') inPre--;
       },
       ontext(text) {
-        if (inPre === 0) words += text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+        if (inPre === 0 && inMath === 0) words += text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
       },
     },
     { decodeEntities: true },

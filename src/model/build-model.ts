@@ -2,13 +2,14 @@ import { Lexer, type Tokens } from 'marked';
 import { ruleNames } from '../config/check-rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
 import { append, DeckError, DeckErrors, type SourcePos, type Finding } from '../errors.js';
+import { markdownOptions } from '../outline/extensions.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml, htmlText, type MediaRewrite } from './html-dom.js';
 import { inferLayout, isVisible } from './layout.js';
 import { escapeHtml } from '../html.js';
 import { didYouMean } from '../suggest.js';
-import { renderInline, renderTokens, scanTokens } from './markdown.js';
+import { renderFootnotes, renderInline, renderState, renderTokens, scanTokens } from './markdown.js';
 import type { AssetRef, Deck, Slide, Stack } from './types.js';
 
 export interface ModelInput {
@@ -26,6 +27,7 @@ export interface ModelInput {
 
 type SlideDraft = Omit<Slide, 'h' | 'v'> & {
   start: OutlineSlide['start'];
+  mathClasses?: Set<string>;
   stack?: OutlineSlide['stack'];
   section: boolean;
   removed: string[];
@@ -109,6 +111,7 @@ export function buildModel(input: ModelInput): Deck {
     });
   }
 
+  const math = new Set(drafts.flatMap((d) => [...(d.mathClasses ?? [])]));
   const stacks = stackSlides(drafts, options.verticalSections);
   const { width, height } = aspects[options.aspect];
   return {
@@ -123,6 +126,7 @@ export function buildModel(input: ModelInput): Deck {
     assets,
     links,
     warnings,
+    ...(math.size ? { mathClasses: [...math].sort() } : {}),
   };
 }
 
@@ -144,6 +148,8 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   const pos = { file: input.file, line: raw.line, column: 1 };
   const columnTokens = raw.columnTokens.map((tokens) => [...tokens]);
   const first = columnTokens[0]!;
+  // Footnote ids carry the slide's line: unique in the deck.
+  const state = renderState(columnTokens.flat(), `s${raw.line}`);
   let title = '';
   let titleText = '';
   const headingAt = first.findIndex(isVisible);
@@ -153,7 +159,13 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     heading?.type === 'heading' &&
     (raw.stack === undefined || (heading as Tokens.Heading).depth === raw.headingDepth)
   ) {
-    title = finishHtml(renderInline((heading as Tokens.Heading).tokens), unsafe).html.trim();
+    title = finishHtml(
+      renderInline((heading as Tokens.Heading).tokens, state),
+      unsafe,
+      false,
+      undefined,
+      state.pieces,
+    ).html.trim();
     titleText = htmlText(title);
     first.splice(headingAt, 1);
   }
@@ -166,15 +178,29 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   const removed: string[] = [];
   let fragments = 0;
   const columns = columnTokens.map((tokens) => {
-    const done = finishHtml(renderTokens(tokens), unsafe, false, media);
+    const done = finishHtml(renderTokens(tokens, state), unsafe, false, media, state.pieces);
     Object.assign(attributes, done.slideAttributes);
     fragments += done.fragments;
     append(removed, done.removed);
     return done.html;
   });
-  const notesDone = raw.noteTokens ? finishHtml(renderTokens(raw.noteTokens), unsafe, false, media) : null;
+  const footnotesHtml = renderFootnotes(state);
+  const footnotes = footnotesHtml ? finishHtml(footnotesHtml, unsafe, false, media, state.pieces) : null;
+  append(removed, footnotes?.removed ?? []);
+  const notesState = raw.noteTokens ? renderState(raw.noteTokens, `n${raw.line}`) : null;
+  const notesDone =
+    raw.noteTokens && notesState
+      ? finishHtml(
+          renderTokens(raw.noteTokens, notesState) + renderFootnotes(notesState),
+          unsafe,
+          false,
+          media,
+          notesState.pieces,
+        )
+      : null;
   removed.push(...(notesDone?.removed ?? []));
   const notes = notesDone?.html ?? '';
+  for (const name of notesState?.mathClasses ?? []) state.mathClasses.add(name);
 
   let layout = inferLayout(columnTokens.flat() as LinedToken[], columns.length, section);
   // A template need not offer every inferred layout: bullets is the general-purpose one.
@@ -219,6 +245,8 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     body: columns.join('\n'),
     columns,
     notes: notes.trim(),
+    ...(footnotes ? { footnotes: footnotes.html } : {}),
+    ...(state.mathClasses.size ? { mathClasses: state.mathClasses } : {}),
     fragments,
     attributes,
     ...(checksOff?.length ? { checksOff } : {}),
@@ -230,8 +258,11 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
 /** Marp's header and footer are Markdown: rendered inline, and sanitised like the slide. */
 function chromeHtml(chrome: NonNullable<OutlineSlide['chrome']>, unsafe: boolean): NonNullable<Slide['chrome']> {
   // Markdown only: raw HTML in a header is shown as text, as Marp does without its html option.
-  const inline = (text: string) =>
-    finishHtml(renderInline(new Lexer({ gfm: true }).inlineTokens(text.replace(/</g, '&lt;'))), unsafe).html.trim();
+  const inline = (text: string) => {
+    const state = renderState([], 'chrome');
+    const tokens = new Lexer(markdownOptions).inlineTokens(text.replace(/</g, '&lt;'));
+    return finishHtml(renderInline(tokens, state), unsafe, false, undefined, state.pieces).html.trim();
+  };
   return {
     ...(chrome.header !== undefined ? { header: inline(chrome.header) } : {}),
     ...(chrome.footer !== undefined ? { footer: inline(chrome.footer) } : {}),
@@ -246,7 +277,7 @@ function chromeHtml(chrome: NonNullable<OutlineSlide['chrome']>, unsafe: boolean
 function stackSlides(drafts: SlideDraft[], verticalSections: boolean): Stack[] {
   const stacks: Slide[][] = [];
   let inSection = false;
-  for (const { start, stack, section, removed: _removed, ...slide } of drafts) {
+  for (const { start, stack, section, removed: _removed, mathClasses: _math, ...slide } of drafts) {
     const last = stacks[stacks.length - 1];
     if (stack !== undefined) {
       // The dialect said how the slide stacks.

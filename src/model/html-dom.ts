@@ -37,12 +37,31 @@ export function htmlText(html: string): string {
       else if (isTag(node)) {
         // A line break is a space; what the browser does not show is no text.
         if (node.name === 'br') text += ' ';
+        // Set math reads as its TeX (MathML's annotation); the drawing of it is no text.
+        else if (/(^|\s)katex-html(\s|$)/.test(node.attribs.class ?? '')) continue;
+        else if (node.name === 'math') text += annotationOf(node);
         else if (node.name !== 'script' && node.name !== 'style' && node.name !== 'template') visit(node.children);
       }
     }
   };
   visit(doc.children);
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The TeX source a MathML element carries, or its text when it has none. */
+function annotationOf(math: Element): string {
+  let tex: string | null = null;
+  let all = '';
+  const visit = (nodes: AnyNode[], inAnnotation: boolean): void => {
+    for (const node of nodes) {
+      if (isText(node)) {
+        if (inAnnotation) tex = (tex ?? '') + node.data;
+        else all += node.data;
+      } else if (isTag(node)) visit(node.children, inAnnotation || node.name === 'annotation');
+    }
+  };
+  visit(math.children, false);
+  return tex ?? all;
 }
 
 /** Parses the attribute list of a `.element:` or `.slide:` comment. */
@@ -61,7 +80,13 @@ export function parseDirectiveAttributes(text: string): Record<string, string> {
  * and `.slide:` comments the way the Reveal.js Markdown plugin does, then, unless `unsafe`,
  * holds every element and attribute to the allowlist. Pure.
  */
-export function finishHtml(html: string, unsafe: boolean, nested = false, media?: MediaRewrite): FinishedHtml {
+export function finishHtml(
+  html: string,
+  unsafe: boolean,
+  nested = false,
+  media?: MediaRewrite,
+  pieces: readonly string[] = [],
+): FinishedHtml {
   const doc = parseDocument(html, { decodeEntities: true });
   const slideAttributes: Record<string, string> = {};
   const removed: string[] = [];
@@ -97,7 +122,13 @@ export function finishHtml(html: string, unsafe: boolean, nested = false, media?
   walk(doc, (node) => {
     if (isTag(node) && /(^|\s)fragment(\s|$)/.test(node.attribs.class ?? '')) fragments++;
   });
-  return { html: render(doc, { encodeEntities: 'utf8' }), slideAttributes, fragments, removed };
+  const out = render(doc, { encodeEntities: 'utf8' });
+  return { html: pieces.length ? fillPieces(out, pieces) : out, slideAttributes, fragments, removed };
+}
+
+/** Puts Lectern's own HTML (set math) where the renderer left its places, after sanitising. */
+function fillPieces(html: string, pieces: readonly string[]): string {
+  return html.replace(/<span data-lectern-piece="(\d+)"><\/span>/g, (place, n: string) => pieces[Number(n)] ?? place);
 }
 
 /**

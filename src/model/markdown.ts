@@ -1,8 +1,10 @@
 import hljs from 'highlight.js/lib/common';
 import { Parser as HtmlParser, parseDocument } from 'htmlparser2';
-import { Parser, Renderer, type Token, type Tokens } from 'marked';
+import { Parser, Renderer, type MarkedOptions, type Token, type Tokens } from 'marked';
 import { DeckError, type Finding } from '../errors.js';
+import type { FootnoteRefToken, FootnoteToken, MathToken } from '../outline/extensions.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
+import { mathClasses, renderMath } from './math.js';
 import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isHtmlAttribute, isSafeUrl, mediaItems, refuseAttribute } from './html-policy.js';
 import type { AssetRef } from './types.js';
@@ -51,14 +53,85 @@ class SlideRenderer extends Renderer {
   }
 }
 
-/** Renders lexed tokens to HTML. Pure: no options are shared between calls. */
-export function renderTokens(tokens: Token[]): string {
-  return Parser.parse(tokens, { renderer: new SlideRenderer(), gfm: true });
+/** What the slide's parts share while they are rendered: its footnotes and its set formulas. */
+export interface RenderState {
+  /**
+   * HTML Lectern made itself (KaTeX's), put in after the slide is sanitised, in the place of
+   * `<span data-lectern-piece="N"></span>`: math needs elements raw HTML may not have.
+   */
+  pieces: string[];
+  /** KaTeX's class names on the slide: which of its fonts the deck needs. */
+  mathClasses: Set<string>;
+  /** The slide's footnote definitions by label, and the labels in the order first referred to. */
+  footnotes: { defs: Map<string, Token[]>; order: string[]; prefix: string };
+}
+
+/** A fresh state for one slide (or its notes); `prefix` keeps its footnotes' ids apart. */
+export function renderState(tokens: Token[], prefix: string): RenderState {
+  const defs = new Map<string, Token[]>();
+  walkTokens(tokens, (token) => {
+    if (token.type === 'footnote' && !defs.has((token as unknown as FootnoteToken).label))
+      defs.set((token as unknown as FootnoteToken).label, (token as unknown as FootnoteToken).tokens as Token[]);
+  });
+  return { pieces: [], mathClasses: new Set(), footnotes: { defs, order: [], prefix } };
+}
+
+function parserOptions(state: RenderState): MarkedOptions {
+  const { footnotes } = state;
+  return {
+    renderer: new SlideRenderer(),
+    gfm: true,
+    extensions: {
+      renderers: {
+        math(token) {
+          const set = renderMath(token as MathToken);
+          if (!set.error) mathClasses(set.html, state.mathClasses);
+          state.pieces.push(set.html);
+          return `<span data-lectern-piece="${state.pieces.length - 1}"></span>`;
+        },
+        footnoteRef(token) {
+          const { label, raw } = token as FootnoteRefToken;
+          if (!footnotes.defs.has(label)) return escapeHtml(raw);
+          let n = footnotes.order.indexOf(label) + 1;
+          const first = n === 0;
+          if (first) n = footnotes.order.push(label);
+          const id = first ? ` id="${footnotes.prefix}-ref-${n}"` : '';
+          return `<sup class="footnote-ref"><a href="#${footnotes.prefix}-fn-${n}"${id}>${n}</a></sup>`;
+        },
+        // Definitions are shown at the foot of the slide, by `renderFootnotes`.
+        footnote: () => '',
+      },
+      childTokens: {},
+    },
+  };
+}
+
+/** Renders lexed tokens to HTML. Pure: nothing is shared between calls but `state`. */
+export function renderTokens(tokens: Token[], state: RenderState): string {
+  return Parser.parse(tokens, parserOptions(state));
 }
 
 /** Inline HTML of a heading's text, with no wrapping element. */
-export function renderInline(tokens: Token[]): string {
-  return new Parser({ renderer: new SlideRenderer(), gfm: true }).parseInline(tokens);
+export function renderInline(tokens: Token[], state: RenderState): string {
+  return new Parser(parserOptions(state)).parseInline(tokens);
+}
+
+/**
+ * The footnotes the slide referred to, numbered in the order of their first reference, each
+ * with a link back to it; empty when there are none.
+ */
+export function renderFootnotes(state: RenderState): string {
+  const { defs, order, prefix } = state.footnotes;
+  const items: string[] = [];
+  // A footnote may refer to another one, which joins the end of the list.
+  for (let i = 0; i < order.length; i++) {
+    const n = i + 1;
+    const back = ` <a href="#${prefix}-ref-${n}" class="footnote-back" aria-label="back to the text">\u21a9\ufe0e</a>`;
+    const body = renderTokens(defs.get(order[i]!)!, state).trim();
+    const withBack = /<\/p>$/.test(body) ? body.replace(/<\/p>$/, `${back}</p>`) : `${body}${back}`;
+    items.push(`<li id="${prefix}-fn-${n}">${withBack}</li>`);
+  }
+  return items.length ? `<ol class="footnotes-list">${items.join('')}</ol>` : '';
 }
 
 /** Elements one piece of raw HTML may nest: the HTML tree is walked recursively later. */
@@ -89,8 +162,42 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
     });
   };
 
+  const refs: { label: string; pos: Pos }[] = [];
+  const defs = new Set<string>();
   walkTokens(tokens, (token: LinedToken) => {
-    if (token.type === 'image') {
+    if (token.type === 'math') {
+      const math = token as unknown as MathToken & LinedToken;
+      const { error, refused } = renderMath(math);
+      if (refused) {
+        warnings.push({
+          code: 'MATH_ERROR',
+          message: `${refused.join(', ')} ${refused.length === 1 ? 'is' : 'are'} turned off: set math links to nothing, loads nothing and adds no HTML`,
+          pos: { file, line: math.line, column: math.column },
+          hint: 'write the link or the picture in Markdown beside the formula',
+        });
+      }
+      if (error) {
+        const before = math.text.slice(0, error.at);
+        const lines = before.split('\n');
+        const pos =
+          lines.length === 1
+            ? { line: math.line, column: math.column + math.offset + before.length }
+            : { line: math.line + lines.length - 1, column: lines.at(-1)!.length + 1 };
+        warnings.push({
+          code: 'MATH_ERROR',
+          message: `this TeX does not parse: ${error.message}`,
+          pos: { file, ...pos },
+          hint: 'fix the formula (KaTeX sets it at build time, and shows its source until then); a literal dollar is written \\$',
+        });
+      }
+    } else if (token.type === 'footnoteRef') {
+      refs.push({
+        label: (token as unknown as FootnoteRefToken).label,
+        pos: { line: token.line, column: token.column },
+      });
+    } else if (token.type === 'footnote') {
+      defs.add((token as unknown as FootnoteToken).label);
+    } else if (token.type === 'image') {
       const image = token as Tokens.Image;
       // The file the browser will load: character references in the written URL decoded.
       assets.push({
@@ -116,6 +223,15 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
       );
     }
   });
+  for (const ref of refs) {
+    if (defs.has(ref.label)) continue;
+    warnings.push({
+      code: 'FOOTNOTE_MISSING',
+      message: `no footnote [^${ref.label}] on this slide: the reference is shown as written`,
+      pos: { file, ...ref.pos },
+      hint: `define it on the same slide, on a line of its own: [^${ref.label}]: the note's text`,
+    });
+  }
   return { assets, links, warnings };
 }
 

@@ -29,6 +29,8 @@ export interface Slide {
   columns: string[];
   /** Speaker notes HTML, empty when there are none. */
   notes: string;
+  /** The slide's footnotes, an `<ol>` for its foot; absent when it has none. */
+  footnotes?: string;
   /** How many fragments the slide reveals one by one. */
   fragments: number;
   /** Attributes for the slide's <section>, from `<!-- .slide: … -->` comments. */
@@ -70,6 +72,8 @@ export interface Deck {
   /** Link targets in slides and notes, with where they were written. */
   links: AssetRef[];
   warnings: Finding[];
+  /** KaTeX's class names in the deck's set math (which of its fonts it needs); absent without math. */
+  mathClasses?: string[];
   /** The tool whose rules the deck was read by, and why. */
   dialect?: DialectChoice;
 }

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import { linkedFiles, linkTargets } from '../assets/linked-files.js';
+import { mathFontFiles } from '../assets/math-fonts.js';
 import { type FileCopy, planAssets } from '../assets/plan.js';
 import type { RemoteCache } from '../assets/remote-cache.js';
 import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
@@ -26,6 +27,7 @@ import type { DeckSummary } from '../model/summary.js';
 import type { AssetRef, Deck } from '../model/types.js';
 import { readDeckFile } from '../outline/read.js';
 import type { DeckOutput } from '../output/write.js';
+import { runtimeDir } from '../deck-layout.js';
 import { shownPath } from '../shown.js';
 import { compileTemplate, type CompiledTemplate } from '../render/compile-template.js';
 import { loadTemplate } from '../render/load-template.js';
@@ -165,7 +167,11 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   const linkTarget = linkTargets(deckDir);
   const reported = capWarnings(append(findings, checkContent({ deck, linkTarget })));
   const linked = linkedFiles(deck, deckDir, linkTarget, unsafe);
-  const html = compiled.render(deck, { stylesheets: stylesheets.links });
+  const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
+  const html = compiled.render(deck, {
+    stylesheets: stylesheets.links,
+    ...(math ? { runtimeStyles: [math.css] } : {}),
+  });
   // Slide images were resolved with the model; theme images and linked files are planned here.
   const planned = planAssets({
     deck: { ...deck, assets: [...themeAssets, ...linked] },
@@ -176,6 +182,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   checkCopies(planned, deckDir);
   const copies = [
     ...planned,
+    ...(math?.copies ?? []),
     ...[...(resolved?.copies ?? []), ...stylesheets.copies].filter(
       (c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i,
     ),
@@ -195,7 +202,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
       .map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
     ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
-  summary.build = buildDigest(ctx.buildTag, html, summary, copies, ctx.revealDir);
+  summary.build = buildDigest(ctx.buildTag, html, summary, copies, [ctx.revealDir, ...(math ? [math.dir] : [])]);
   return {
     pending: resolved?.pending ?? [],
     prepared: {
@@ -225,11 +232,17 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
  * The digest of a deck as built. Every file it carries counts by its content, but Reveal.js's
  * own, which change only with the installed package: those by path, size and time.
  */
-function buildDigest(tag: string, html: string, summary: DeckSummary, copies: FileCopy[], revealDir: string): string {
+function buildDigest(
+  tag: string,
+  html: string,
+  summary: DeckSummary,
+  copies: FileCopy[],
+  packageDirs: string[],
+): string {
   const hash = createHash('sha256').update(tag).update('\0').update(html).update('\0').update(JSON.stringify(summary));
   for (const copy of [...copies].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
     hash.update(`\0${copy.to}\0`);
-    if (!copy.from.startsWith(revealDir)) hash.update(readFileSync(copy.from));
+    if (!packageDirs.some((dir) => copy.from.startsWith(dir))) hash.update(readFileSync(copy.from));
     else {
       const stat = statSync(copy.from);
       hash.update(`${copy.from}|${stat.size}|${stat.mtimeMs}`);
@@ -262,6 +275,34 @@ function templateFor(name: string, deckDir: string, ctx: PrepareContext): Compil
     ctx.templates.set(key, compiled);
   }
   return compiled;
+}
+
+/** KaTeX's stylesheet and the font files a deck's math uses, from the installed package. */
+function mathCopies(classes: string[]): { css: string; copies: FileCopy[]; dir: string } {
+  const dir = katexDir();
+  katexCss ??= readFileSync(join(dir, 'katex.min.css'), 'utf8');
+  const to = `${runtimeDir}/katex`;
+  return {
+    css: `${to}/katex.min.css`,
+    dir,
+    copies: [
+      { from: join(dir, 'katex.min.css'), to: `${to}/katex.min.css` },
+      ...mathFontFiles(katexCss, classes).map((file) => ({ from: join(dir, file), to: `${to}/${file}` })),
+    ],
+  };
+}
+
+let katexCss: string | undefined;
+
+function katexDir(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('katex/package.json')), 'dist');
+  } catch (err) {
+    throw new DeckError('RUNTIME_MISSING', 'the katex package is not installed', {
+      hint: 'run `npm run setup` (or `npm ci`) in the Lectern folder',
+      cause: err,
+    });
+  }
 }
 
 export function findReveal(): string {

@@ -7,6 +7,8 @@ import { themeCss } from './theme.js';
 export interface DeckView {
   /** The deck's own stylesheets, linked after the template's. */
   stylesheets?: string[];
+  /** Stylesheets of what Lectern set in the deck (KaTeX's), linked before the template's. */
+  runtimeStyles?: string[];
 }
 
 /** JSON safe inside a <script> element. */
@@ -55,6 +57,7 @@ export function templateContext(deck: Deck, template: Template, view: DeckView =
       ...runtimePaths,
       template: dirs[dirs.length - 1],
       styles: [
+        ...(view.runtimeStyles ?? []),
         ...template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])),
         ...(view.stylesheets ?? []),
       ],

@@ -1,0 +1,60 @@
+import katex from 'katex';
+import { escapeHtml } from '../html.js';
+import type { MathToken } from '../outline/extensions.js';
+
+/** TeX set at build time: KaTeX's HTML (what is seen) and MathML (what is read aloud). */
+export interface RenderedMath {
+  html: string;
+  /** KaTeX's message and where in the TeX it stopped, when the TeX does not parse. */
+  error?: { message: string; at: number };
+  /** Commands that would link, load or add HTML (`\\href`, `\\includegraphics`): shown, not run. */
+  refused?: string[];
+}
+
+/** Formulas already set in this process: a deck's slides are rendered and scanned both. */
+const memo = new Map<string, RenderedMath>();
+const MEMO_LIMIT = 2000;
+
+/**
+ * Sets one formula. No script, no link and no file: KaTeX's `trust` stays off (no `\href`,
+ * `\includegraphics` or `\htmlClass`), macros expand a bounded number of times, and the source
+ * of a formula that does not parse is shown in its place.
+ */
+export function renderMath(token: Pick<MathToken, 'text' | 'display' | 'raw'>): RenderedMath {
+  const key = `${token.display ? 'D' : 'I'}${token.text}`;
+  const known = memo.get(key);
+  if (known) return known;
+  let result: RenderedMath;
+  const refused: string[] = [];
+  try {
+    result = {
+      html: katex.renderToString(token.text, {
+        displayMode: token.display,
+        output: 'htmlAndMathml',
+        throwOnError: true,
+        strict: 'ignore',
+        trust: (context: { command: string }) => {
+          if (!refused.includes(context.command)) refused.push(context.command);
+          return false;
+        },
+        maxExpand: 1000,
+        maxSize: 50,
+      }),
+      ...(refused.length ? { refused } : {}),
+    };
+  } catch (err) {
+    const e = err as { rawMessage?: string; message?: string; position?: number };
+    result = {
+      html: `<code class="math-error">${escapeHtml(token.raw)}</code>`,
+      error: { message: e.rawMessage ?? e.message ?? String(err), at: e.position ?? 0 },
+    };
+  }
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, result);
+  return result;
+}
+
+/** The class names of KaTeX's HTML: which of its fonts a deck needs follows from them. */
+export function mathClasses(html: string, into: Set<string>): void {
+  for (const m of html.matchAll(/class="([^"]*)"/g)) for (const name of m[1]!.split(/\s+/)) if (name) into.add(name);
+}

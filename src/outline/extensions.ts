@@ -1,0 +1,144 @@
+import { Marked, type MarkedOptions, type TokenizerExtension, type Tokens } from 'marked';
+
+/**
+ * The Markdown Lectern reads beyond GFM, as tokens for the model to render: TeX math and
+ * footnotes. Each token keeps its raw text, so lines and columns are found like any other's.
+ */
+
+/** `$…$`, `\(…\)` (inline) or `$$…$$`, `\[…\]` (display): the TeX between the delimiters. */
+export interface MathToken extends Tokens.Generic {
+  type: 'math';
+  raw: string;
+  /** The TeX source. */
+  text: string;
+  display: boolean;
+  /** Characters of `raw` before the TeX starts: a TeX error's column is counted from there. */
+  offset: number;
+}
+
+/** `[^label]` in text. */
+export interface FootnoteRefToken extends Tokens.Generic {
+  type: 'footnoteRef';
+  raw: string;
+  label: string;
+}
+
+/** `[^label]: text`, with indented lines after it: the note's own Markdown. */
+export interface FootnoteToken extends Tokens.Generic {
+  type: 'footnote';
+  raw: string;
+  label: string;
+  tokens: Tokens.Generic[];
+}
+
+/**
+ * Inline math as Pandoc reads it: the opening `$` has no space after it, the closing one no
+ * space before it and no digit after it, and a `$` in between ends the try (`$5 and $10` is
+ * text). `$$…$$` is display math, also in the middle of a line.
+ */
+const DISPLAY_DOLLARS = /^\$\$(?!\$)((?:\\[\s\S]|[^\\$]|\$(?!\$))+?)\$\$/;
+const INLINE_DOLLARS = /^\$(?![\s$])((?:\\[\s\S]|[^\\$])+?)(?<!\s)\$(?!\d)/;
+const PAREN = /^\\\(([\s\S]+?)\\\)/;
+const BRACKET = /^\\\[([\s\S]+?)\\\]/;
+/** A `$$` block on lines of its own, no blank line inside: nothing in it is read as Markdown. */
+const BLOCK_DOLLARS = /^ {0,3}\$\$(?!\$)((?:[^$\n]|\$(?!\$)|\n(?![ \t]*\n))*?)\$\$[ \t]*(?:\n|$)/;
+
+const inlineMath: TokenizerExtension = {
+  name: 'math',
+  level: 'inline',
+  // Every `\` too: an escaped `\$` must reach the escape rule whole.
+  start: (src) => {
+    const at = src.search(/[$\\]/);
+    return at === -1 ? undefined : at;
+  },
+  tokenizer(src) {
+    for (const [re, display, open] of [
+      [DISPLAY_DOLLARS, true, 2],
+      [INLINE_DOLLARS, false, 1],
+      [PAREN, false, 2],
+      [BRACKET, true, 2],
+    ] as const) {
+      const m = re.exec(src);
+      if (m && m[1]!.trim() !== '') return mathToken(m[0], m[1]!, display, open);
+    }
+    return undefined;
+  },
+};
+
+// No `start`: as in Pandoc, a `$$` line does not end the paragraph it continues (the inline rule
+// sets it there); after a blank line it opens a block of its own.
+const blockMath: TokenizerExtension = {
+  name: 'math',
+  level: 'block',
+  tokenizer(src) {
+    const m = BLOCK_DOLLARS.exec(src);
+    if (!m || m[1]!.trim() === '') return undefined;
+    return mathToken(m[0], m[1]!, true, m[0].indexOf('$$') + 2);
+  },
+};
+
+function mathToken(raw: string, text: string, display: boolean, offset: number): MathToken {
+  return { type: 'math', raw, text, display, offset };
+}
+
+const FOOTNOTE_LABEL = /^\[\^([^\]\s]+)\]/;
+
+const footnoteRef: TokenizerExtension = {
+  name: 'footnoteRef',
+  level: 'inline',
+  start: (src) => {
+    const at = src.indexOf('[^');
+    return at === -1 ? undefined : at;
+  },
+  tokenizer(src) {
+    const m = FOOTNOTE_LABEL.exec(src);
+    // `[^1]: …` at the start of a line is a definition, read by the block rule.
+    if (!m) return undefined;
+    const token: FootnoteRefToken = { type: 'footnoteRef', raw: m[0], label: m[1]! };
+    return token;
+  },
+};
+
+/** `[^label]: text`, and the lines after it that are indented or continue its paragraph. */
+const FOOTNOTE_DEF =
+  /^ {0,3}\[\^([^\]\s]+)\]:[ \t]*([^\n]*(?:\n(?:[ \t]+[^\n]*|(?![ \t]*\n)(?! {0,3}\[\^[^\]\s]+\]:)[^\n]+))*)(?:\n|$)/;
+
+const footnoteDef: TokenizerExtension = {
+  name: 'footnote',
+  level: 'block',
+  start: (src) => {
+    const at = src.search(/^ {0,3}\[\^[^\]\s]+\]:/m);
+    return at === -1 ? undefined : at;
+  },
+  tokenizer(src) {
+    const m = FOOTNOTE_DEF.exec(src);
+    if (!m) return undefined;
+    const body = m[2]!
+      .split('\n')
+      .map((line, i) => (i === 0 ? line : line.replace(/^(?: {1,4}|\t)/, '')))
+      .join('\n');
+    const token: FootnoteToken = { type: 'footnote', raw: m[0], label: m[1]!, tokens: [] };
+    this.lexer.blockTokens(body, token.tokens);
+    return token;
+  },
+};
+
+/**
+ * Masks the TeX of inline math for emphasis: `*` and `_` inside `$…$` open or close nothing.
+ * Same length, so marked's offsets stay right.
+ */
+function maskMath(src: string): string {
+  return src.replace(
+    /\\\$|\$\$[\s\S]+?\$\$|\$(?![\s$])(?:\\[\s\S]|[^\\$])+?(?<!\s)\$(?!\d)|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]/g,
+    (m) => (m.startsWith('\\$') ? m : `${m[0]}${'a'.repeat(m.length - 2)}${m.at(-1)}`),
+  );
+}
+
+const marked = new Marked({
+  gfm: true,
+  extensions: [blockMath, footnoteDef, inlineMath, footnoteRef],
+  hooks: { emStrongMask: maskMath } as never,
+});
+
+/** The options every Lexer and Parser of Lectern's Markdown runs with. */
+export const markdownOptions: MarkedOptions = marked.defaults;

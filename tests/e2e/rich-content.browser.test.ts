@@ -1,0 +1,162 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import { browserForTests, testPage } from '../helpers/browser.js';
+import { cli, makeProject } from '../helpers/fs.js';
+import { readPdf } from '../helpers/pdf.js';
+import { serveFolder } from '../helpers/static-server.js';
+
+const browserPath = browserForTests('rich content tests');
+
+/** A technical talk as its speaker writes it: formulas, footnotes, prices that are no math. */
+const talk = `---
+title: Scaling laws, briefly
+date: 2026-03-01
+---
+
+## Loss falls as a power law
+
+The fitted curve is $L(N) = (N_c / N)^{\\alpha_N}$ with $\\alpha_N \\approx 0.076$[^kaplan].
+
+$$
+\\hat{\\theta} = \\arg\\min_\\theta \\sum_{i=1}^{n} \\ell(f_\\theta(x_i), y_i)
+$$
+
+A run costs $5 and a cluster $10 an hour: those dollars stay text[^cost].
+
+[^kaplan]: Fitted on language models; the exponent is an example.
+[^cost]: Prices are made up.
+
+Note: Explain $N$ as the parameter count.
+
+## Second slide
+
+Another note[^one] here.
+
+[^one]: Numbered from one again.
+`;
+
+describe.skipIf(!browserPath)('rich content in Chromium and the PDF', () => {
+  let browser: LaunchedBrowser;
+  let dir: string;
+  let server: Awaited<ReturnType<typeof serveFolder>>;
+  let build: Awaited<ReturnType<typeof cli>>;
+
+  beforeAll(async () => {
+    dir = makeProject({ 'decks/talk.md': talk });
+    build = await cli(['build', '--quiet'], dir);
+    server = await serveFolder(join(dir, 'dist'));
+    browser = await launchBrowser(browserPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(url: string): Promise<{ page: Page; failed: string[]; requests: string[] }> {
+    const page = await testPage(browser);
+    const failed: string[] = [];
+    const requests: string[] = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    page.on('request', (r) => requests.push(r.url()));
+    await page.setViewport({ width: 1280, height: 720 });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as any).Reveal?.isReady());
+    await page.evaluate(() => document.fonts.ready);
+    return { page, failed, requests };
+  }
+
+  it('builds without a warning and ships KaTeX’s stylesheet with only the fonts used', () => {
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stderr).toBe('');
+    const fonts = readdirSync(join(dir, 'dist/talk/_lectern/katex/fonts')).sort();
+    expect(fonts).toEqual(['KaTeX_Main-Regular.woff2', 'KaTeX_Math-Italic.woff2', 'KaTeX_Size2-Regular.woff2']);
+    const html = readFileSync(join(dir, 'dist/talk/index.html'), 'utf8');
+    expect(html).toContain('<link rel="stylesheet" href="_lectern/katex/katex.min.css">');
+    // No script sets the math: it is in the page as HTML and MathML already.
+    expect(html).not.toMatch(/<script[^>]*(katex|mathjax)/i);
+  });
+
+  it('draws the formulas with KaTeX’s fonts, loads nothing else, and asks for no file it lacks', async () => {
+    const { page, failed, requests } = await open(`${server.url}/talk/index.html#/1`);
+    try {
+      expect(failed).toEqual([]);
+      expect(requests.every((u) => u.startsWith(`${server.url}/talk/`) || u.startsWith('data:'))).toBe(true);
+      const seen = await page.evaluate(() => {
+        const slide = (window as any).Reveal.getCurrentSlide() as HTMLElement;
+        const display = slide.querySelector('.katex-display') as HTMLElement;
+        return {
+          math: slide.querySelectorAll('math').length,
+          annotations: [...slide.querySelectorAll('annotation')].map((a) => a.textContent),
+          mathFont: getComputedStyle(slide.querySelector('.mathnormal')!).fontFamily,
+          loaded: [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family.replace(/"/g, '')),
+          displayWidth: display.getBoundingClientRect().width,
+          displayHeight: display.getBoundingClientRect().height,
+        };
+      });
+      // Two inline formulas, one display formula, and the one in the notes.
+      expect(seen.math).toBe(4);
+      expect(seen.annotations[0]).toBe('L(N) = (N_c / N)^{\\alpha_N}');
+      expect(seen.mathFont).toContain('KaTeX_Math');
+      expect(seen.loaded).toEqual(expect.arrayContaining(['KaTeX_Main', 'KaTeX_Math']));
+      expect(seen.displayHeight).toBeGreaterThan(30);
+      expect(seen.displayWidth).toBeGreaterThan(200);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows footnotes at the foot of their slide, numbered per slide, linked both ways, on the same slide', async () => {
+    const { page } = await open(`${server.url}/talk/index.html#/1`);
+    try {
+      const feet = await page.evaluate(() => {
+        const slide = (window as any).Reveal.getCurrentSlide() as HTMLElement;
+        const notes = slide.querySelector('.footnotes') as HTMLElement;
+        const box = slide.getBoundingClientRect();
+        const foot = notes.getBoundingClientRect();
+        const refs = [...slide.querySelectorAll('sup.footnote-ref a')] as HTMLAnchorElement[];
+        return {
+          refs: refs.map((a) => a.textContent),
+          targets: refs.map((a) => !!document.getElementById(a.hash.slice(1))),
+          backs: [...notes.querySelectorAll('a.footnote-back')].map(
+            (a) => document.getElementById((a as HTMLAnchorElement).hash.slice(1))?.textContent,
+          ),
+          items: [...notes.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s*\u21a9\ufe0e?$/, '')),
+          bottomGap: (box.bottom - foot.bottom) / (window as any).Reveal.getScale(),
+          belowBody: foot.top >= (slide.querySelector('.slide-body') as HTMLElement).getBoundingClientRect().bottom - 1,
+        };
+      });
+      expect(feet.refs).toEqual(['1', '2']);
+      expect(feet.targets).toEqual([true, true]);
+      expect(feet.backs).toEqual(['1', '2']);
+      expect(feet.items).toEqual(['Fitted on language models; the exponent is an example.', 'Prices are made up.']);
+      expect(feet.bottomGap).toBeGreaterThanOrEqual(0);
+      expect(feet.bottomGap).toBeLessThan(40);
+      expect(feet.belowBody).toBe(true);
+      // Following a footnote link stays on the slide.
+      await page.click('sup.footnote-ref a');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await page.evaluate(() => (window as any).Reveal.getIndices().h)).toBe(1);
+      await page.evaluate(() => (window as any).Reveal.slide(2));
+      expect(
+        await page.evaluate(() => (window as any).Reveal.getCurrentSlide().querySelector('.footnotes li').id),
+      ).toMatch(/-fn-1$/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('prints formulas and footnotes into the PDF', async () => {
+    const pdf = await readPdf(join(dir, 'dist/talk/talk.pdf'));
+    expect(pdf.pages).toBe(3);
+    expect(pdf.text[1]).toContain('Prices are made up.');
+    expect(pdf.text[1]).toContain('A run costs $5 and a cluster $10 an hour');
+    expect(pdf.text[2]).toContain('Numbered from one again.');
+    expect(existsSync(join(dir, 'dist/talk/thumbnail.png'))).toBe(true);
+  });
+});
