@@ -107,6 +107,7 @@ const errorCodes = {
   SINGLE_FILE_INCOMPLETE: ExitCode.output,
   MATH_ERROR: ExitCode.content,
   FOOTNOTE_MISSING: ExitCode.content,
+  CODE_STEP_RANGE: ExitCode.content,
   // Findings of `lectern check` whose rule is set to `error`.
   ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<
     CheckCode,
@@ -134,6 +135,8 @@ type FindingCode =
   | 'MATH_ERROR'
   /** A `[^label]` with no `[^label]:` on its slide. */
   | 'FOOTNOTE_MISSING'
+  /** A code line step that names a line the block does not have. */
+  | 'CODE_STEP_RANGE'
   /** A raw <section> inside a slide, unwrapped so each slide stays one page. */
   | 'SECTION_UNWRAPPED'
   | 'ASSET_MISSING'

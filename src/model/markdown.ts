@@ -4,6 +4,7 @@ import { Parser, Renderer, type MarkedOptions, type Token, type Tokens } from 'm
 import { DeckError, type Finding } from '../errors.js';
 import type { FootnoteRefToken, FootnoteToken, MathToken } from '../outline/extensions.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
+import { linesOutOfRange, parseCodeSteps, renderCodeSteps, splitHighlightedLines } from './code-steps.js';
 import { mathClasses, renderMath } from './math.js';
 import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isHtmlAttribute, isSafeUrl, mediaItems, refuseAttribute } from './html-policy.js';
@@ -45,11 +46,13 @@ class SlideRenderer extends Renderer {
 
   override code(token: Tokens.Code): string {
     const { text, lang } = token;
-    const language = (lang ?? '').match(/^\S*/)?.[0] ?? '';
+    const steps = parseCodeSteps(lang ?? '');
+    const language = steps ? steps.language : ((lang ?? '').match(/^\S*/)?.[0] ?? '');
     const known = language !== '' && hljs.getLanguage(language) !== undefined;
     const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
-    const cls = language ? ` class="hljs language-${escapeHtml(language)}"` : ' class="hljs"';
-    return withLine(`<pre><code${cls}>${body}\n</code></pre>\n`, token);
+    const cls = language ? `hljs language-${escapeHtml(language)}` : 'hljs';
+    if (steps) return withLine(renderCodeSteps(splitHighlightedLines(body), steps, cls), token);
+    return withLine(`<pre><code class="${cls}">${body}\n</code></pre>\n`, token);
   }
 }
 
@@ -188,6 +191,20 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
           message: `this TeX does not parse: ${error.message}`,
           pos: { file, ...pos },
           hint: 'fix the formula (KaTeX sets it at build time, and shows its source until then); a literal dollar is written \\$',
+        });
+      }
+    } else if (token.type === 'code') {
+      const code = token as Tokens.Code & LinedToken;
+      const steps = parseCodeSteps(code.lang ?? '');
+      const outside = steps ? linesOutOfRange(steps, code.text.split('\n').length) : [];
+      if (steps && outside.length) {
+        const first = code.raw.split('\n')[0]!;
+        const lines = code.text.split('\n').length;
+        warnings.push({
+          code: 'CODE_STEP_RANGE',
+          message: `the line steps name line${outside.length === 1 ? '' : 's'} ${outside.join(', ')} of a ${lines}-line code block`,
+          pos: { file, line: code.line, column: code.column + Math.max(0, first.indexOf(code.lang ?? '')) + steps.at },
+          hint: `number the lines from 1 to ${lines}, as they stand in the block`,
         });
       }
     } else if (token.type === 'footnoteRef') {

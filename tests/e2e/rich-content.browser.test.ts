@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +9,7 @@ import { browserForTests, testPage } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
+import { tempDir } from '../helpers/temp.js';
 
 const browserPath = browserForTests('rich content tests');
 
@@ -158,5 +161,106 @@ describe.skipIf(!browserPath)('rich content in Chromium and the PDF', () => {
     expect(pdf.text[1]).toContain('A run costs $5 and a cluster $10 an hour');
     expect(pdf.text[2]).toContain('Numbered from one again.');
     expect(existsSync(join(dir, 'dist/talk/thumbnail.png'))).toBe(true);
+  });
+});
+
+/** Fenced code with line steps as reveal.js users write them. */
+const fences = [
+  '```js [1|2-3|5]\nfunction add(a, b) {\n  const sum = a + b;\n  return sum;\n}\nadd(1, 2);\n```',
+  '```js [2,4]\na\nb\nc\nd\n```',
+  '```python [1-2|3|1,3]\nx = 1\ny = 2\nprint(x + y)\n```',
+  '```js [10: 1|2]\nfirst();\nsecond();\n```',
+  '```sh []\nnpm run setup\nnpm test\n```',
+];
+
+describe.skipIf(!browserPath)('code line steps against reveal.js’s own highlight plugin', () => {
+  let browser: LaunchedBrowser;
+  let server: Awaited<ReturnType<typeof serveFolder>>;
+
+  beforeAll(async () => {
+    // reveal.js with its Markdown and highlight plugins, reading the same fences in the browser.
+    const root = tempDir('reveal-steps');
+    const dist = join(dirname(createRequire(import.meta.url).resolve('reveal.js')), '..', 'dist');
+    cpSync(dist, join(root, 'reveal'), { recursive: true });
+    writeFileSync(
+      join(root, 'index.html'),
+      `<!doctype html><html><head><link rel="stylesheet" href="reveal/reveal.css"></head><body>
+<div class="reveal"><div class="slides"><section data-markdown data-separator="^---$"><textarea data-template>
+${fences.join('\n\n---\n\n')}
+</textarea></section></div></div>
+<script src="reveal/reveal.js"></script><script src="reveal/plugin/markdown.js"></script><script src="reveal/plugin/highlight.js"></script>
+<script>Reveal.initialize({ hash: true, plugins: [RevealMarkdown, RevealHighlight] });</script></body></html>`,
+    );
+    const dir = makeProject({ 'decks/steps.md': `## Steps\n\n${fences.join('\n\n---\n\n')}\n` });
+    const built = await cli(['build', '--no-pdf', '--quiet'], dir);
+    expect(built.code, built.stderr).toBe(0);
+    cpSync(join(dir, 'dist', 'steps'), join(root, 'lectern'), { recursive: true });
+    server = await serveFolder(root);
+    browser = await launchBrowser(browserPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Per slide, per step: the first line number shown and the numbers of the lit lines. */
+  async function stepsIn(url: string, kind: 'reveal' | 'lectern'): Promise<[string, number[]][][]> {
+    const page = await testPage(browser);
+    try {
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as any).Reveal?.isReady());
+      return await page.evaluate((which) => {
+        const slides = [
+          ...document.querySelectorAll('.reveal .slides > section, .reveal .slides > section > section'),
+        ].filter((s) => s.querySelector('pre'));
+        return slides.map((slide) =>
+          [...slide.querySelectorAll('pre code')].map((code): [string, number[]] => {
+            const rows = which === 'reveal' ? [...code.querySelectorAll('tr')] : [...code.querySelectorAll('.line')];
+            const first =
+              which === 'reveal'
+                ? (rows[0]?.querySelector('[data-line-number]')?.getAttribute('data-line-number') ?? '')
+                : (rows[0]?.querySelector('.ln')?.textContent ?? '');
+            return [first, rows.flatMap((row, i) => (row.classList.contains('highlight-line') ? [i + 1] : []))];
+          }),
+        );
+      }, kind);
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('light the same lines at every step, numbered from the same line', async () => {
+    const theirs = await stepsIn(`${server.url}/index.html`, 'reveal');
+    const mine = await stepsIn(`${server.url}/lectern/index.html`, 'lectern');
+    expect(theirs.length).toBe(fences.length);
+    expect(theirs.flat().length).toBe(10);
+    expect(mine).toEqual(theirs);
+  });
+
+  it('show one step at a time: each fragment takes the place of the one before', async () => {
+    const page = await testPage(browser);
+    try {
+      await page.setViewport({ width: 1280, height: 720 });
+      await page.goto(`${server.url}/lectern/index.html#/0`, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as any).Reveal?.isReady());
+      const shown = async () =>
+        page.evaluate(() => {
+          const codes = [...(window as any).Reveal.getCurrentSlide().querySelectorAll('pre code')] as HTMLElement[];
+          const boxes = codes.map((c) => c.getBoundingClientRect().top);
+          return {
+            visible: codes.flatMap((c, i) =>
+              getComputedStyle(c).visibility === 'visible' && Number(getComputedStyle(c).opacity) > 0 ? [i] : [],
+            ),
+            samePlace: boxes.every((top) => Math.abs(top - boxes[0]!) < 1),
+          };
+        });
+      expect(await shown()).toEqual({ visible: [0], samePlace: true });
+      await page.evaluate(() => (window as any).Reveal.next());
+      expect((await shown()).visible).toEqual([1]);
+      await page.evaluate(() => (window as any).Reveal.next());
+      expect((await shown()).visible).toEqual([2]);
+    } finally {
+      await page.close();
+    }
   });
 });
