@@ -202,6 +202,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   const notes = notesDone?.html ?? '';
   for (const name of notesState?.mathClasses ?? []) state.mathClasses.add(name);
 
+  const columnWidths = raw.columnWidths ? widthsOf(raw.columnWidths, columns.length, input.file) : undefined;
   let layout = inferLayout(columnTokens.flat() as LinedToken[], columns.length, section);
   // A template need not offer every inferred layout: bullets is the general-purpose one.
   if (!input.layouts.includes(layout) && input.layouts.includes('bullets')) layout = 'bullets';
@@ -244,6 +245,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     titleText,
     body: columns.join('\n'),
     columns,
+    ...(columnWidths ? { columnWidths } : {}),
     notes: notes.trim(),
     ...(footnotes ? { footnotes: footnotes.html } : {}),
     ...(state.mathClasses.size ? { mathClasses: state.mathClasses } : {}),
@@ -253,6 +255,30 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     pos,
     removed,
   };
+}
+
+/**
+ * The share of the slide's width each column takes, in percent: the widths the markers gave, and
+ * what is left split evenly between the others.
+ */
+function widthsOf(given: NonNullable<OutlineSlide['columnWidths']>, count: number, file: string): number[] {
+  const widths: (number | undefined)[] = [];
+  for (let i = 0; i < count; i++) {
+    const width = given[i];
+    if (!width) continue;
+    const m = /^(\d+(?:\.\d+)?)\s*%?$/.exec(width.text.trim());
+    if (!m || Number(m[1]) <= 0 || Number(m[1]) > 100) {
+      throw new DeckError('DIRECTIVE_INVALID', `"${width.text}" is no column width`, {
+        pos: { file, line: width.line, column: width.column },
+        hint: 'give the share of the slide the column takes, between 1% and 100%: <!-- column: 40% -->',
+      });
+    }
+    widths[i] = Number(m[1]);
+  }
+  const set = widths.filter((w): w is number => w !== undefined);
+  const rest = count - set.length;
+  const share = rest > 0 ? Math.max(5, (100 - set.reduce((a, b) => a + b, 0)) / rest) : 0;
+  return Array.from({ length: count }, (_, i) => Math.round((widths[i] ?? share) * 100) / 100);
 }
 
 /** Marp's header and footer are Markdown: rendered inline, and sanitised like the slide. */

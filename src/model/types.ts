@@ -27,6 +27,8 @@ export interface Slide {
   body: string;
   /** Body HTML per column; two or more for column layouts. */
   columns: string[];
+  /** Each column's share of the width in percent, when `<!-- column: 40% -->` gave one; absent otherwise. */
+  columnWidths?: number[];
   /** Speaker notes HTML, empty when there are none. */
   notes: string;
   /** The slide's footnotes, an `<ol>` for its foot; absent when it has none. */

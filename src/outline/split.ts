@@ -6,7 +6,18 @@
  */
 
 import type { Finding } from '../errors.js';
-import { CHECK_IGNORE, COLUMN, FENCE, fenceWarning, LAYOUT, unclosedFenceLines } from './dialects/lines.js';
+import {
+  CHECK_IGNORE,
+  COLUMN,
+  type ColumnWidth,
+  columnWidth,
+  FENCE,
+  fenceWarning,
+  LAYOUT,
+  nothingYet,
+  unclosedFenceLines,
+} from './dialects/lines.js';
+import { rewriteImageAttributes } from './dialects/pandoc-inline.js';
 
 /** A run of source lines with the file line it starts on. */
 export interface Segment {
@@ -41,6 +52,8 @@ export interface RawSlide {
   checkIgnore?: { rules: string[]; line: number; column: number };
   /** File lines of `<!-- column -->` markers, for error messages. */
   columnBreaks: number[];
+  /** The widths markers gave (`<!-- column: 40% -->`), by column; absent when none did. */
+  columnWidths?: (ColumnWidth | undefined)[];
 }
 
 const HEADING = /^ {0,3}(#{1,6})(?=[ \t]|$)/;
@@ -159,9 +172,18 @@ export function splitSlides(
       current.lines.push('');
       return;
     }
-    if (COLUMN.test(text) && !current.inNotes) {
+    const column = COLUMN.exec(text);
+    if (column && !current.inNotes) {
+      const width = columnWidth(column, line);
+      if (current.slide.columns.length === 0 && nothingYet(current.lines)) {
+        // Before any content: the marker gives the first column its width and opens no other.
+        if (width) current.slide.columnWidths = [width];
+        current.lines.push('');
+        return;
+      }
       current.slide.columns.push(flushSegment(current));
       current.slide.columnBreaks.push(line);
+      if (width) (current.slide.columnWidths ??= [])[current.slide.columns.length] = width;
       current.lines = [];
       current.lineStart = line + 1;
       return;
@@ -176,7 +198,8 @@ export function splitSlides(
     }
 
     if (text.trim() !== '') current.fresh = false;
-    current.lines.push(text);
+    // Pandoc's image attributes (`![](a.png){width=50%}`, `{.contain}`) are Lectern's too.
+    current.lines.push(text.includes('](') ? rewriteImageAttributes(text) : text);
   });
   close(current);
   return { slides, warnings };

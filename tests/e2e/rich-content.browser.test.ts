@@ -264,3 +264,121 @@ ${fences.join('\n\n---\n\n')}
     }
   });
 });
+
+// A one-pixel PNG and the smallest JPEG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const JPEG = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  'base64',
+);
+
+const layoutDeck = `## Three columns
+
+- One
+
+<!-- column -->
+
+- Two
+
+<!-- column -->
+
+- Three
+
+## Widths
+
+<!-- column: 60% -->
+
+The wide column.
+
+<!-- column: 40% -->
+
+![A chart](chart.png)
+
+## A screenshot
+
+![The settings screen](screen.png)
+
+## A photograph
+
+![The hall](hall.jpg)
+
+## Chosen
+
+![The hall, whole](hall.jpg){.contain}
+`;
+
+describe.skipIf(!browserPath)('columns and images in Chromium', () => {
+  let browser: LaunchedBrowser;
+  let server: Awaited<ReturnType<typeof serveFolder>>;
+
+  beforeAll(async () => {
+    const dir = makeProject({
+      'decks/layout.md': layoutDeck,
+      'decks/chart.png': PNG,
+      'decks/screen.png': PNG,
+      'decks/hall.jpg': JPEG,
+    });
+    const built = await cli(['build', '--no-pdf', '--quiet'], dir);
+    expect(built.code, built.stderr).toBe(0);
+    server = await serveFolder(join(dir, 'dist'));
+    browser = await launchBrowser(browserPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('puts every column side by side at its share of the width, and a picture whole across its column', async () => {
+    const page = await testPage(browser);
+    try {
+      await page.setViewport({ width: 1280, height: 720 });
+      await page.goto(`${server.url}/layout/index.html`, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as any).Reveal?.isReady());
+      const measure = (h: number) =>
+        page.evaluate((index) => {
+          const R = (window as any).Reveal;
+          R.slide(index);
+          const scale = R.getScale();
+          return [...R.getCurrentSlide().querySelectorAll('.columns > .column')].map((c: Element) => {
+            const r = c.getBoundingClientRect();
+            const img = c.querySelector('img')?.getBoundingClientRect();
+            return { top: r.top, width: r.width / scale, img: img ? img.width / scale : null };
+          });
+        }, h);
+      const three = await measure(0);
+      expect(three.length).toBe(3);
+      expect(new Set(three.map((c) => Math.round(c.top))).size).toBe(1);
+      expect(Math.abs(three[0]!.width - three[2]!.width)).toBeLessThan(1);
+      const widths = await measure(1);
+      expect(widths[0]!.width / widths[1]!.width).toBeCloseTo(1.5, 1);
+      expect(widths[1]!.img).toBeCloseTo(widths[1]!.width, 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a screenshot whole and fills the slide with a photograph, unless the deck says otherwise', async () => {
+    const page = await testPage(browser);
+    try {
+      await page.goto(`${server.url}/layout/index.html`, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as any).Reveal?.isReady());
+      const fits = await page.evaluate(() =>
+        [2, 3, 4].map((h) => {
+          (window as any).Reveal.slide(h);
+          const slide = (window as any).Reveal.getCurrentSlide() as HTMLElement;
+          return [slide.dataset.layout, getComputedStyle(slide.querySelector('img')!).objectFit];
+        }),
+      );
+      expect(fits).toEqual([
+        ['image', 'contain'],
+        ['image', 'cover'],
+        ['image', 'contain'],
+      ]);
+    } finally {
+      await page.close();
+    }
+  });
+});

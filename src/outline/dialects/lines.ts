@@ -128,11 +128,34 @@ export function takeAsideNotes(segment: Segment): { body: Segment; notes: Segmen
 /** Lectern's slide directives, read in every dialect. */
 export const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
 export const CHECK_IGNORE = /^(\s*)<!--\s*check-ignore:\s*([^>]*?)\s*-->\s*$/i;
-export const COLUMN = /^\s*<!--\s*column\s*-->\s*$/i;
+/** `<!-- column -->`, or `<!-- column: 40% -->` with the width of the column it opens. */
+export const COLUMN = /^(\s*)<!--\s*column(?:\s*:\s*([^>]*?))?\s*-->\s*$/i;
+
+/** A column marker's width, as written, and where. */
+export interface ColumnWidth {
+  text: string;
+  line: number;
+  column: number;
+}
+
+/** The width a column marker gives, if it gives one. */
+export function columnWidth(m: RegExpExecArray, line: number): ColumnWidth | undefined {
+  return m[2] ? { text: m[2], line, column: m[1]!.length + 1 } : undefined;
+}
+
+/** Whether a column's lines so far hold nothing but its heading: a marker there opens the first column. */
+export function nothingYet(lines: string[]): boolean {
+  return lines.every((l) => l.trim() === '' || /^ {0,3}#{1,6}([ \t]|$)/.test(l));
+}
 
 /** Lectern's own slide directives (layout, column breaks, check-ignore), honoured in every dialect. */
-export function shapeSlide(segment: Segment): Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks'> {
-  const out: Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks'> = { columns: [], columnBreaks: [] };
+export function shapeSlide(
+  segment: Segment,
+): Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks' | 'columnWidths'> {
+  const out: Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks' | 'columnWidths'> = {
+    columns: [],
+    columnBreaks: [],
+  };
   const fences = new FenceTracker();
   let lines: string[] = [];
   let start = segment.line;
@@ -151,8 +174,16 @@ export function shapeSlide(segment: Segment): Pick<RawSlide, 'columns' | 'layout
       out.checkIgnore = { rules: ignore[2]!.split(/[\s,]+/).filter(Boolean), line, column: ignore[1]!.length + 1 };
       lines.push('');
     } else if (COLUMN.test(text)) {
+      const width = columnWidth(COLUMN.exec(text)!, line);
+      if (out.columns.length === 0 && nothingYet(lines)) {
+        // Before any content: the marker gives the first column its width and opens no other.
+        if (width) out.columnWidths = [width];
+        lines.push('');
+        return;
+      }
       out.columns.push({ text: lines.join('\n'), line: start });
       out.columnBreaks.push(line);
+      if (width) (out.columnWidths ??= [])[out.columns.length] = width;
       lines = [];
       start = line + 1;
     } else {

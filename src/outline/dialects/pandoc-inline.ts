@@ -108,16 +108,23 @@ const LINK_ATTRS =
   /((?<!!)\[(?:[^\]\\]|\\.){0,300}\]\((?:[^()\s]|\([^()]{0,300}\)){0,300}(?:\s+"[^"]{0,300}")?\))\{([^}\n]{0,300})\}/g;
 const SPAN = /(?<![!\]\\])\[((?:[^\][\\]|\\.|\[[^\]]{0,300}\]){0,300})\]\{([^}\n]{0,300})\}/g;
 
+/** Rewrites the image attributes of a line only (`![](a.png){width=50% .contain}`), code left alone. */
+export function rewriteImageAttributes(line: string): string {
+  return outsideCode(line, (text) => (text.includes('{') ? text.replace(IMAGE_ATTRS, imageWithAttributes) : text));
+}
+
+function imageWithAttributes(_whole: string, image: string, inner: string): string {
+  const attrs = parseAttributes(inner);
+  const html = attrs ? elementAttributes(attrs, true) : '';
+  return html ? `${image}<!-- .element: ${html} -->` : image;
+}
+
 /** Rewrites one line of Pandoc prose: spans, image and link attributes. */
 export function rewriteInline(line: string): string {
   return outsideCode(line, (text) => {
     if (!text.includes('{')) return text;
     return text
-      .replace(IMAGE_ATTRS, (_whole, image: string, inner: string) => {
-        const attrs = parseAttributes(inner);
-        const html = attrs ? elementAttributes(attrs, true) : '';
-        return html ? `${image}<!-- .element: ${html} -->` : image;
-      })
+      .replace(IMAGE_ATTRS, imageWithAttributes)
       .replace(LINK_ATTRS, (_whole, link: string, inner: string) => {
         const attrs = parseAttributes(inner);
         const html = attrs ? elementAttributes({ ...attrs, pairs: attrs.pairs.filter(([k]) => k !== 'target') }) : '';
