@@ -2,7 +2,7 @@ import hljs from 'highlight.js/lib/common';
 import { Parser as HtmlParser, parseDocument } from 'htmlparser2';
 import { Parser, Renderer, type MarkedOptions, type Token, type Tokens } from 'marked';
 import { DeckError, type Finding } from '../errors.js';
-import type { FootnoteRefToken, FootnoteToken, MathToken } from '../outline/extensions.js';
+import type { EmojiToken, FootnoteRefToken, FootnoteToken, MathToken } from '../outline/extensions.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
 import { linesOutOfRange, parseCodeSteps, renderCodeSteps, splitHighlightedLines } from './code-steps.js';
 import { mathClasses, renderMath } from './math.js';
@@ -101,6 +101,7 @@ function parserOptions(state: RenderState): MarkedOptions {
           const id = first ? ` id="${footnotes.prefix}-ref-${n}"` : '';
           return `<sup class="footnote-ref"><a href="#${footnotes.prefix}-fn-${n}"${id}>${n}</a></sup>`;
         },
+        emoji: (token) => escapeHtml((token as EmojiToken).unicode),
         // Definitions are shown at the foot of the slide, by `renderFootnotes`.
         footnote: () => '',
       },

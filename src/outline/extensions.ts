@@ -1,4 +1,5 @@
 import { Marked, type MarkedOptions, type TokenizerExtension, type Tokens } from 'marked';
+import { emojiFor } from './emoji.js';
 
 /**
  * The Markdown Lectern reads beyond GFM, as tokens for the model to render: TeX math and
@@ -14,6 +15,14 @@ export interface MathToken extends Tokens.Generic {
   display: boolean;
   /** Characters of `raw` before the TeX starts: a TeX error's column is counted from there. */
   offset: number;
+}
+
+/** `:rocket:`: a shortcode that names an emoji. */
+export interface EmojiToken extends Tokens.Generic {
+  type: 'emoji';
+  raw: string;
+  name: string;
+  unicode: string;
 }
 
 /** `[^label]` in text. */
@@ -81,6 +90,25 @@ function mathToken(raw: string, text: string, display: boolean, offset: number):
   return { type: 'math', raw, text, display, offset };
 }
 
+const SHORTCODE = /^:([a-z0-9_+-]{1,60}):/;
+
+/** A shortcode no emoji has (`:30:` of a time, `:foo:`) stays text. */
+const emoji: TokenizerExtension = {
+  name: 'emoji',
+  level: 'inline',
+  start: (src) => {
+    const at = src.search(/:[a-z0-9_+-]+:/);
+    return at === -1 ? undefined : at;
+  },
+  tokenizer(src) {
+    const m = SHORTCODE.exec(src);
+    const unicode = m ? emojiFor(m[1]!) : undefined;
+    if (!m || !unicode) return undefined;
+    const token: EmojiToken = { type: 'emoji', raw: m[0], name: m[1]!, unicode };
+    return token;
+  },
+};
+
 const FOOTNOTE_LABEL = /^\[\^([^\]\s]+)\]/;
 
 const footnoteRef: TokenizerExtension = {
@@ -136,7 +164,7 @@ function maskMath(src: string): string {
 
 const marked = new Marked({
   gfm: true,
-  extensions: [blockMath, footnoteDef, inlineMath, footnoteRef],
+  extensions: [blockMath, footnoteDef, inlineMath, footnoteRef, emoji],
   hooks: { emStrongMask: maskMath } as never,
 });
 

@@ -53,3 +53,17 @@ describe('image attributes', () => {
     expect(fitted!.body).toContain('<code>![x](y.png){.cover}</code>');
   });
 });
+
+describe('emoji shortcodes', () => {
+  it('become the emoji GitHub and Slack name, in titles and text; unknown names, times and code stay', () => {
+    const [slide] = slidesOf(
+      modelOf(
+        '## Ship it :rocket:\n\n- :+1: and :tada: and :slightly_smiling_face:\n- at 10:30:00, :notanemoji:\n- `:rocket:`\n',
+      ),
+    );
+    expect(slide!.title).toBe('Ship it \u{1F680}');
+    expect(slide!.body).toContain('\u{1F44D}\uFE0F and \u{1F389} and \u{1F642}');
+    expect(slide!.body).toContain('at 10:30:00, :notanemoji:');
+    expect(slide!.body).toContain('<code>:rocket:</code>');
+  });
+});
