@@ -34,8 +34,19 @@ let browser = findBrowser();
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 const hasShell = () => candidates.some((p) => /headless-shell$/.test(p) && existsSync(p));
+// Emoji and Chinese, Japanese and Korean text need fonts of their own, or they show as boxes.
+const fontFiles = [
+  '/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+];
+const missingFonts = !fontFiles.every((f) => existsSync(f));
+let updated = false;
+const update = () => {
+  if (!updated) run('apt-get', ['update', '-qq']);
+  updated = true;
+};
 if (isRoot && hasApt && (!browser || (!hasShell() && !process.env.CHROME_PATH))) {
-  run('apt-get', ['update', '-qq']);
+  update();
   if (!browser) run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core']);
   // Not every distribution has it: without it Chromium does the work.
   const shell = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium-headless-shell'], {
@@ -43,6 +54,15 @@ if (isRoot && hasApt && (!browser || (!hasShell() && !process.env.CHROME_PATH)))
   });
   if (shell.status !== 0) console.warn('setup: note: no chromium-headless-shell package here; Chromium is used');
   browser = findBrowser();
+}
+if (isRoot && hasApt && process.platform === 'linux' && missingFonts) {
+  update();
+  const fonts = spawnSync(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', 'fonts-noto-color-emoji', 'fonts-noto-cjk'],
+    { stdio: 'inherit' },
+  );
+  if (fonts.status !== 0) console.warn('setup: note: the Noto emoji and CJK fonts could not be installed');
 }
 if (browser) {
   let version = '';

@@ -36,6 +36,7 @@ const checkCodes = [
   'SLIDE_TOO_MANY_WORDS',
   'NOTES_MISSING',
   'TITLE_DUPLICATE',
+  'MISSING_GLYPHS',
 ] as const;
 export type CheckCode = (typeof checkCodes)[number];
 

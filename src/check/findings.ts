@@ -1,7 +1,7 @@
 import type { SourcePos, Finding } from '../errors.js';
 import { clippedName } from '../browser/measure-slide.js';
 import { formatBytes } from '../shown.js';
-import type { DeckObservations } from './observations.js';
+import type { DeckObservations, GlyphsSeen } from './observations.js';
 import type { AssetRef, Deck } from '../model/types.js';
 import { ignoredAt, slideName } from './content.js';
 import { resolveRules, type RuleName } from '../config/check-rules.js';
@@ -150,6 +150,11 @@ export function browserFindings(
     );
   }
 
+  for (const g of seen.glyphs ?? []) {
+    const { message, hint } = missingGlyphs(g, nameOf(g.slide));
+    report('missing-glyphs', at(g.line, g.slide), message, hint);
+  }
+
   for (const img of seen.images) {
     const pos = imagePos(img.src, img.slide);
     if (img.broken) {
@@ -181,4 +186,26 @@ export function browserFindings(
     );
   }
   return findings;
+}
+
+/** The finding for characters no font draws on a slide: `check` and the PDF export say it alike. */
+export function missingGlyphs(g: GlyphsSeen, slideName: string): { message: string; hint: string } {
+  const code = (c: string) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const more = g.chars.length > 12 ? ` and ${g.chars.length - 12} more` : '';
+  return {
+    message: `${slideName}: no font draws ${g.chars.slice(0, 12).map(code).join(', ')}${more}; they show as boxes (fonts: ${g.fonts})`,
+    hint: glyphFix(g.chars),
+  };
+}
+
+/** What to install (Debian's packages) or name in the template for the characters missing. */
+function glyphFix(chars: string[]): string {
+  const packages = new Set<string>();
+  for (const c of chars) {
+    if (/\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(c)) packages.add('fonts-noto-color-emoji');
+    else if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]/u.test(c))
+      packages.add('fonts-noto-cjk');
+    else packages.add('fonts-noto-core');
+  }
+  return `install fonts that have them (Debian: apt-get install ${[...packages].sort().join(' ')}), or add such a font to the template's font stack`;
 }

@@ -50,12 +50,17 @@ export interface HeadingSeen {
   to: { level: number; text: string; line: number | null };
 }
 
+export type { GlyphsSeen } from '../browser/glyph-probe.js';
+import type { GlyphsSeen } from '../browser/glyph-probe.js';
+
 /** What a deck does in a real browser at its own size. */
 export interface DeckObservations {
   overflows: OverflowSeen[];
   axe: AxeSeen[];
   images: ImageSeen[];
   headings: HeadingSeen[];
+  /** Characters no font of their element's stack draws, per slide. */
+  glyphs: GlyphsSeen[];
   /** Requests refused because they left the deck's own server. */
   blocked: string[];
 }

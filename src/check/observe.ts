@@ -3,6 +3,13 @@ import { createRequire } from 'node:module';
 import type { DeckFiles } from '../browser/deck-files.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { DeckError } from '../errors.js';
+import {
+  BLANK_ADVANCE_EM,
+  BLANK_FAMILY,
+  blankFontBase64,
+  installBlankFont,
+  probeGlyphs,
+} from '../browser/glyph-probe.js';
 import { measureSlide } from '../browser/measure-slide.js';
 import { decodeImages, deckSteps, openRoutedPage, printLayoutReady, routeTo } from '../browser/routed-page.js';
 
@@ -60,6 +67,12 @@ export async function openInspectPage(browser: LaunchedBrowser, allowRemote = fa
       await step('images to decode', page.evaluate(decodeImages));
       await step('loading the measuring code', page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`));
       const seen = await step('walking the slides', page.evaluate(walkSlides));
+      // Every fragment is shown now: the characters no font draws, slide by slide.
+      if (await step('loading the glyph probe', page.evaluate(installBlankFont, blankFontBase64(), BLANK_FAMILY)))
+        seen.glyphs = await step(
+          'finding characters without a font',
+          page.evaluate(probeGlyphs, BLANK_FAMILY, BLANK_ADVANCE_EM),
+        );
       // axe-core once over every slide at once: Reveal's print layout shows them all, each with
       // its background and every fragment, at the deck's size. Once per slide would cost as
       // many passes over the whole page as there are slides.
@@ -109,7 +122,7 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     getScale: () => number;
   };
   const reveal = (window as unknown as { Reveal: RevealApi }).Reveal;
-  const out: Omit<DeckObservations, 'blocked'> = { overflows: [], axe: [], images: [], headings: [] };
+  const out: Omit<DeckObservations, 'blocked'> = { overflows: [], axe: [], images: [], headings: [], glyphs: [] };
   const sections = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides section[data-lectern-slide]'));
   const snippetOf = (el: Element): string => {
     const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim();

@@ -3,13 +3,15 @@ import { dirname, join } from 'node:path';
 import { listTemplates, readTemplateLayer } from '../render/load-template.js';
 import { locateBrowser } from '../browser/find.js';
 import { type LaunchedBrowser, launchBrowser } from '../browser/launch.js';
-import { fontLoads, type DeclaredFont } from '../browser/font-check.js';
+import { fontLoads, scriptCoverage, scriptSamples, type DeclaredFont } from '../browser/font-check.js';
 
 interface DoctorCheck {
   name: string;
   ok: boolean;
   detail: string;
   fix?: string;
+  /** Not a failure of the setup: only decks that need it are hurt (a script without a font). */
+  warn?: boolean;
 }
 
 /** A font a template declares with @font-face. */
@@ -42,6 +44,21 @@ export async function runDoctor(projectDir: string, browserPath?: string): Promi
   }
 
   try {
+    const missing = await scriptCoverage(launched);
+    for (const script of Object.keys(scriptSamples)) {
+      const lacking = missing[script] ?? [];
+      checks.push(
+        lacking.length === 0
+          ? { name: `fonts for ${script}`, ok: true, detail: 'drawn' }
+          : {
+              name: `fonts for ${script}`,
+              ok: false,
+              warn: true,
+              detail: `no font draws ${lacking.join(' ')}: text in ${script} shows as boxes`,
+              fix: `Debian: apt-get install ${script === 'emoji' ? 'fonts-noto-color-emoji' : script === 'CJK' ? 'fonts-noto-cjk' : 'fonts-noto-core'}`,
+            },
+      );
+    }
     for (const found of listTemplates({ projectDir })) {
       const template = readTemplateLayer(found.dir, found.origin, found.name, projectDir);
       const name = found.name;

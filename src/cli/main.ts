@@ -431,10 +431,16 @@ async function doctor(args: CliArgs, io: CliIo): Promise<number> {
   const { runDoctor } = await import('./doctor.js');
   const checks = await runDoctor(io.cwd, args.browser ? args.browser.browserPath : undefined);
   for (const check of checks) {
-    io.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
+    io.stdout(`${check.ok ? 'ok  ' : check.warn ? 'warn' : 'FAIL'} ${check.name}: ${check.detail}\n`);
     if (check.fix) io.stdout(`     fix: ${check.fix}\n`);
   }
-  const failed = checks.filter((c) => !c.ok).length;
-  io.stdout(failed ? `${failed} problem${failed === 1 ? '' : 's'} found\n` : 'everything Lectern needs is here\n');
+  const failed = checks.filter((c) => !c.ok && !c.warn).length;
+  const warned = checks.filter((c) => c.warn).map((c) => c.name.replace(/^fonts for /, ''));
+  const fonts = warned.length ? `; no font here for ${warned.join(', ')}: decks in them show boxes` : '';
+  io.stdout(
+    failed
+      ? `${failed} problem${failed === 1 ? '' : 's'} found${fonts}\n`
+      : `everything Lectern needs is here${fonts}\n`,
+  );
   return failed ? ExitCode.environment : ExitCode.ok;
 }

@@ -27,6 +27,12 @@ export const rules = {
     stage: 'browser',
     about: 'a heading more than one level below the one before it, inside a slide',
   },
+  'missing-glyphs': {
+    code: 'MISSING_GLYPHS',
+    severity: 'warning',
+    stage: 'browser',
+    about: 'characters that no font of their font stack draws (they show as boxes)',
+  },
   'image-broken': {
     code: 'IMAGE_BROKEN',
     severity: 'error',

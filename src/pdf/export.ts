@@ -5,6 +5,7 @@ import type { DeckSummary } from '../model/summary.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { clippedName } from '../browser/measure-slide.js';
+import { missingGlyphs } from '../check/findings.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import { folderFiles } from '../browser/deck-files.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './finish.js';
@@ -85,6 +86,16 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
         hint: overflow.clipped
           ? 'shorten the long lines, or split the block over two slides'
           : 'split the slide, or shorten its content',
+      });
+    }
+    for (const g of job.reportOverflow === false ? [] : printed.glyphs) {
+      const slide = summary.slides[g.slide];
+      const { message, hint } = missingGlyphs(g, `slide ${g.slide + 1}${slide?.title ? ` "${slide.title}"` : ''}`);
+      warnings.push({
+        code: 'MISSING_GLYPHS',
+        message: `${message} in the PDF`,
+        pos: { file: summary.file, line: g.line ?? slide?.line ?? 1, column: 1 },
+        hint,
       });
     }
     let date = summary.date ? parseDeckDate(summary.date) : null;

@@ -1,5 +1,13 @@
 import type { DeckFiles } from '../browser/deck-files.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
+import {
+  BLANK_ADVANCE_EM,
+  BLANK_FAMILY,
+  blankFontBase64,
+  type GlyphsSeen,
+  installBlankFont,
+  probeGlyphs,
+} from '../browser/glyph-probe.js';
 import { measureSlide } from '../browser/measure-slide.js';
 import { readSlideText, type SlideText, type TextBox } from '../browser/slide-text.js';
 import {
@@ -40,6 +48,8 @@ interface PrintedDeck {
   blocked: string[];
   /** Slides whose content is taller or wider than the page, by how many pixels, and from which source line. */
   overflows: { slide: number; by: number; line: number | null; clipped?: string }[];
+  /** Characters no font draws, per slide (none looked for in a deck of plain ASCII). */
+  glyphs: GlyphsSeen[];
 }
 
 /** Pictures of a deck's slides, one per printed page. */
@@ -123,6 +133,12 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       // The same measure as `lectern check` and the preview panel: what is visible past the edge.
       await step('loading the measuring code', page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`));
       const layout = await step('reading the page layout', page.evaluate(readLayout));
+      const glyphs = (await step(
+        'loading the glyph probe',
+        page.evaluate(installBlankFont, blankFontBase64(), BLANK_FAMILY),
+      ))
+        ? await step('finding characters without a font', page.evaluate(probeGlyphs, BLANK_FAMILY, BLANK_ADVANCE_EM))
+        : [];
       const pdf = await step(
         'Chromium writing the PDF',
         page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
@@ -131,7 +147,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       // finishes the PDF.
       const thumbnail = step('the title slide thumbnail', thumbnailOf(page));
       thumbnail.catch(() => undefined);
-      return { pdf, thumbnail, pages: layout.pages, overflows: layout.overflows, blocked: [...route.blocked] };
+      return { pdf, thumbnail, pages: layout.pages, overflows: layout.overflows, glyphs, blocked: [...route.blocked] };
     },
     async requested(files, deckFile, options) {
       const paths = new Set<string>();

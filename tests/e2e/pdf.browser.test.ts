@@ -347,6 +347,16 @@ describe.skipIf(!browserPath)('lectern doctor', () => {
     expect(run.stdout).toContain(`ok   browser: ${browserPath}`);
     expect(run.stdout).toMatch(/ok {3}browser starts: (Headless)?Chrome\/\d+/);
     expect(run.stdout).toContain('ok   font Inter 700 normal (template default)');
+    // One line per script, drawn or not; a script without a font is a warning, not a failure.
+    for (const script of ['Latin', 'Cyrillic', 'Greek', 'CJK', 'Arabic', 'Hebrew', 'Devanagari', 'emoji'])
+      expect(run.stdout).toMatch(new RegExp(`^(ok  |warn) fonts for ${script}: `, 'm'));
+    expect(run.stdout).toContain('ok   fonts for Latin: drawn');
+    const lacking = [...run.stdout.matchAll(/^warn fonts for (\S+): no font draws /gm)].map((m) => m[1]);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe(
+      lacking.length
+        ? `everything Lectern needs is here; no font here for ${lacking.join(', ')}: decks in them show boxes`
+        : 'everything Lectern needs is here',
+    );
   });
 
   it('names a font that does not load, with a fix', async () => {
