@@ -183,7 +183,10 @@ export function splitSlides(
       }
       current.slide.columns.push(flushSegment(current));
       current.slide.columnBreaks.push(line);
-      if (width) (current.slide.columnWidths ??= [])[current.slide.columns.length] = width;
+      if (width) {
+        current.slide.columnWidths ??= [];
+        current.slide.columnWidths[current.slide.columns.length] = width;
+      }
       current.lines = [];
       current.lineStart = line + 1;
       return;

@@ -19,9 +19,19 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/** Languages written right to left, by their primary subtag. */
+const rightToLeft = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ku', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+
+/** Whether a deck's language (`lang:`) is written right to left. */
+export function isRightToLeft(lang: string): boolean {
+  return rightToLeft.has(lang.toLowerCase().split(/[-_]/)[0]!);
+}
+
 /** The Reveal.js configuration a deck starts with. */
 function revealConfig(deck: Deck): Record<string, unknown> {
   return {
+    // Right-to-left decks: Reveal.js mirrors its navigation (the next slide is to the left).
+    ...(isRightToLeft(deck.meta.lang) ? { rtl: true } : {}),
     width: deck.width,
     height: deck.height,
     margin: 0.04,
@@ -48,10 +58,11 @@ export function templateContext(deck: Deck, template: Template, view: DeckView =
       height: deck.height,
       aspect: deck.options.aspect,
       slideCount: deck.slideCount,
+      rtl: isRightToLeft(deck.meta.lang),
     },
     stacks: deck.stacks.map((stack) => ({
       vertical: stack.slides.length > 1,
-      slides: stack.slides.map((slide) => slideView(slide, number++)),
+      slides: stack.slides.map((slide) => slideView(slide, number++, isRightToLeft(deck.meta.lang))),
     })),
     paths: {
       ...runtimePaths,
@@ -71,7 +82,7 @@ export function templateContext(deck: Deck, template: Template, view: DeckView =
   };
 }
 
-function slideView(slide: Slide, index: number): Record<string, unknown> {
+function slideView(slide: Slide, index: number, rtl: boolean): Record<string, unknown> {
   const extraClass = slide.attributes.class ? ` ${slide.attributes.class}` : '';
   return {
     ...slide,
@@ -80,6 +91,8 @@ function slideView(slide: Slide, index: number): Record<string, unknown> {
       ...slide.attributes,
       class: `layout-${slide.layout}${extraClass}`,
       'data-layout': slide.layout,
+      // Each slide reads right to left; the page itself stays as Reveal.js lays it out.
+      ...(rtl && slide.attributes.dir === undefined ? { dir: 'rtl' } : {}),
       'data-source-line': slide.pos.line,
       // Reading-order index and Reveal indices: PDF export maps pages and links with them.
       'data-lectern-slide': index,

@@ -382,3 +382,69 @@ describe.skipIf(!browserPath)('columns and images in Chromium', () => {
     }
   });
 });
+
+describe.skipIf(!browserPath)('right-to-left decks', () => {
+  let browser: LaunchedBrowser;
+  let server: Awaited<ReturnType<typeof serveFolder>>;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = makeProject({
+      'decks/ar.md':
+        '---\ntitle: النماذج المفتوحة\nlang: ar\n---\n\n## لماذا الانفتاح\n\n- يمكن لأي شخص تشغيل النموذج\n- الشفافية تبني الثقة\n\n```js\nconst open = true;\n```\n',
+      'decks/en.md': '---\ntitle: Open models\n---\n\n## Why open\n\n- Anyone can run it\n',
+    });
+    const built = await cli(['build', '--no-pdf', '--quiet'], dir);
+    expect(built.code, built.stderr).toBe(0);
+    server = await serveFolder(join(dir, 'dist'));
+    browser = await launchBrowser(browserPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('read right to left from the slide’s right edge, on screen and in the print layout, code left to right', async () => {
+    const page = await testPage(browser);
+    try {
+      await page.setViewport({ width: 1280, height: 720 });
+      for (const query of ['', '?print-pdf']) {
+        await page.goto(`${server.url}/ar/index.html${query}#/1`, { waitUntil: 'load' });
+        await page.waitForFunction(() => (window as any).Reveal?.isReady());
+        if (query) await page.evaluate(() => (window as any).__lecternPrinted ?? null);
+        const seen = await page.evaluate(() => {
+          const section = document.querySelectorAll<HTMLElement>('.slides section[data-lectern-slide]')[1]!;
+          const s = section.getBoundingClientRect();
+          const ul = section.querySelector('ul')!.getBoundingClientRect();
+          const li = section.querySelector('li')!;
+          const range = document.createRange();
+          range.selectNodeContents(li);
+          const text = range.getBoundingClientRect();
+          return {
+            dir: section.getAttribute('dir'),
+            direction: getComputedStyle(li).direction,
+            code: getComputedStyle(section.querySelector('pre')!).direction,
+            // Text hugs the right edge, far from the left one.
+            fromRight: s.right - text.right,
+            fromLeft: text.left - s.left,
+            ulInside: ul.right <= s.right + 1,
+          };
+        });
+        expect(seen.dir, query).toBe('rtl');
+        expect(seen.direction).toBe('rtl');
+        expect(seen.code).toBe('ltr');
+        expect(seen.fromRight, query).toBeLessThan(90);
+        expect(seen.fromLeft, query).toBeGreaterThan(400);
+        expect(seen.ulInside).toBe(true);
+      }
+      // Reveal.js mirrors its navigation; a left-to-right deck is untouched.
+      expect(await page.evaluate(() => (window as any).Reveal.getConfig().rtl)).toBe(true);
+      await page.goto(`${server.url}/en/index.html#/1`, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as any).Reveal?.isReady());
+      expect(await page.evaluate(() => (window as any).Reveal.getConfig().rtl)).toBe(false);
+      expect(await page.evaluate(() => document.querySelectorAll('[dir]').length)).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+});

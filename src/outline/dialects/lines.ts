@@ -183,7 +183,10 @@ export function shapeSlide(
       }
       out.columns.push({ text: lines.join('\n'), line: start });
       out.columnBreaks.push(line);
-      if (width) (out.columnWidths ??= [])[out.columns.length] = width;
+      if (width) {
+        out.columnWidths ??= [];
+        out.columnWidths[out.columns.length] = width;
+      }
       lines = [];
       start = line + 1;
     } else {
