@@ -37,6 +37,7 @@ const checkCodes = [
   'NOTES_MISSING',
   'TITLE_DUPLICATE',
   'MISSING_GLYPHS',
+  'SLIDE_SHRUNK',
 ] as const;
 export type CheckCode = (typeof checkCodes)[number];
 

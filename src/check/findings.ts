@@ -150,6 +150,17 @@ export function browserFindings(
     );
   }
 
+  for (const s of seen.shrunk ?? []) {
+    const percent = Math.round(s.scale * 100);
+    if (percent >= active['fit-shrink'].limit) continue;
+    report(
+      'fit-shrink',
+      slidePos(s.slide),
+      `${nameOf(s.slide)} is shrunk to ${percent}% of its size to fit (the limit is ${active['fit-shrink'].limit}%)`,
+      'nobody reads text that small from the back of the room: split the slide with a `---` line, or move text into the notes',
+    );
+  }
+
   for (const g of seen.glyphs ?? []) {
     const { message, hint } = missingGlyphs(g, nameOf(g.slide));
     report('missing-glyphs', at(g.line, g.slide), message, hint);

@@ -59,6 +59,8 @@ export interface DeckObservations {
   axe: AxeSeen[];
   images: ImageSeen[];
   headings: HeadingSeen[];
+  /** Slides `fit: shrink` scaled down, and to what share of their size. */
+  shrunk: { slide: number; scale: number }[];
   /** Characters no font of their element's stack draws, per slide. */
   glyphs: GlyphsSeen[];
   /** Requests refused because they left the deck's own server. */

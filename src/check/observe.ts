@@ -122,7 +122,14 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
     getScale: () => number;
   };
   const reveal = (window as unknown as { Reveal: RevealApi }).Reveal;
-  const out: Omit<DeckObservations, 'blocked'> = { overflows: [], axe: [], images: [], headings: [], glyphs: [] };
+  const out: Omit<DeckObservations, 'blocked'> = {
+    overflows: [],
+    axe: [],
+    images: [],
+    headings: [],
+    glyphs: [],
+    shrunk: [],
+  };
   const sections = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides section[data-lectern-slide]'));
   const snippetOf = (el: Element): string => {
     const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -176,6 +183,8 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
       fragment++;
     }
     for (const seen of worst.values()) out.overflows.push({ ...seen, fragments: fragment + 1 });
+    const fitted = Number(section.dataset.lecternFitScale);
+    if (fitted > 0 && fitted < 1) out.shrunk.push({ slide, scale: fitted });
 
     // Every fragment is shown now: headings and images are read in the slide's final state.
     let previous: { level: number; text: string } | null = null;

@@ -13,6 +13,13 @@ export const rules = {
     stage: 'browser',
     about: 'content taller or wider than the slide, in any fragment state; clipped or scrolling code blocks',
   },
+  'fit-shrink': {
+    code: 'SLIDE_SHRUNK',
+    severity: 'warning',
+    stage: 'browser',
+    about: 'slides that `fit: shrink` scaled below the limit (percent of their size) to fit',
+    limit: 70,
+  },
   'image-alt': { code: 'IMAGE_ALT', severity: 'warning', stage: 'browser', about: 'images without alternative text' },
   'color-contrast': {
     code: 'COLOR_CONTRAST',

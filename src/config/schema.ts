@@ -123,6 +123,8 @@ const deckFields = {
   institute: text,
   /** Lists reveal their items one at a time. */
   incremental: z.boolean(),
+  /** `shrink`: a slide's text that overflows is scaled down until it fits (a slide may say `none`). */
+  fit: z.enum(['none', 'shrink']),
 };
 
 /** One layer of deck options: any subset, unknown keys refused. */

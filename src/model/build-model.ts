@@ -220,6 +220,20 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     layout = raw.layout.name;
   }
 
+  if (raw.fit && raw.fit.value !== 'shrink' && raw.fit.value !== 'none') {
+    throw new DeckError(
+      'DIRECTIVE_INVALID',
+      `unknown fit "${raw.fit.value}"${didYouMean(raw.fit.value, ['shrink', 'none'])}`,
+      {
+        pos: { file: input.file, line: raw.fit.line, column: raw.fit.column },
+        hint: '<!-- fit: shrink --> scales the text down until it fits; <!-- fit: none --> leaves it as it is',
+      },
+    );
+  }
+  // Scaled down in the browser until it fits, by the script the deck then carries (fit.js).
+  if ((raw.fit?.value ?? input.options.fit) === 'shrink' && !section && layout !== 'image')
+    attributes['data-fit'] = 'shrink';
+
   const checksOff = raw.checkIgnore?.rules;
   for (const rule of checksOff ?? []) {
     if (!(ruleNames as readonly string[]).includes(rule)) {

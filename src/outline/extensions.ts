@@ -41,6 +41,19 @@ export interface FootnoteToken extends Tokens.Generic {
 }
 
 /**
+ * Where the next of a rule's characters may start, looked for in the next 256 characters only:
+ * marked asks at every stop in the text, so a search of the whole rest would make long text
+ * quadratic. Past the window the text is cut there, which only splits a text run. `pattern`
+ * matches one character, so nothing that starts in the window is cut in two.
+ */
+function startWithin(src: string, pattern: RegExp): number | undefined {
+  const window = src.length > 256 ? src.slice(0, 256) : src;
+  const at = window.search(pattern);
+  if (at !== -1) return at;
+  return src.length > 256 ? 256 : undefined;
+}
+
+/**
  * Inline math as Pandoc reads it: the opening `$` has no space after it, the closing one no
  * space before it and no digit after it, and a `$` in between ends the try (`$5 and $10` is
  * text). `$$…$$` is display math, also in the middle of a line.
@@ -56,10 +69,7 @@ const inlineMath: TokenizerExtension = {
   name: 'math',
   level: 'inline',
   // Every `\` too: an escaped `\$` must reach the escape rule whole.
-  start: (src) => {
-    const at = src.search(/[$\\]/);
-    return at === -1 ? undefined : at;
-  },
+  start: (src) => startWithin(src, /[$\\]/),
   tokenizer(src) {
     for (const [re, display, open] of [
       [DISPLAY_DOLLARS, true, 2],
@@ -96,10 +106,7 @@ const SHORTCODE = /^:([a-z0-9_+-]{1,60}):/;
 const emoji: TokenizerExtension = {
   name: 'emoji',
   level: 'inline',
-  start: (src) => {
-    const at = src.search(/:[a-z0-9_+-]+:/);
-    return at === -1 ? undefined : at;
-  },
+  start: (src) => startWithin(src, /:/),
   tokenizer(src) {
     const m = SHORTCODE.exec(src);
     const unicode = m ? emojiFor(m[1]!) : undefined;
@@ -114,10 +121,7 @@ const FOOTNOTE_LABEL = /^\[\^([^\]\s]+)\]/;
 const footnoteRef: TokenizerExtension = {
   name: 'footnoteRef',
   level: 'inline',
-  start: (src) => {
-    const at = src.indexOf('[^');
-    return at === -1 ? undefined : at;
-  },
+  start: (src) => startWithin(src, /\[/),
   tokenizer(src) {
     const m = FOOTNOTE_LABEL.exec(src);
     // `[^1]: …` at the start of a line is a definition, read by the block rule.

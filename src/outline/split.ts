@@ -12,6 +12,7 @@ import {
   type ColumnWidth,
   columnWidth,
   FENCE,
+  FIT,
   fenceWarning,
   LAYOUT,
   nothingYet,
@@ -50,6 +51,8 @@ export interface RawSlide {
   layout?: { name: string; line: number; column: number };
   /** Check rules turned off for this slide by `<!-- check-ignore: rule, rule -->`. */
   checkIgnore?: { rules: string[]; line: number; column: number };
+  /** `<!-- fit: shrink -->` or `<!-- fit: none -->`, as written. */
+  fit?: { value: string; line: number; column: number };
   /** File lines of `<!-- column -->` markers, for error messages. */
   columnBreaks: number[];
   /** The widths markers gave (`<!-- column: 40% -->`), by column; absent when none did. */
@@ -159,6 +162,12 @@ export function splitSlides(
     const layout = LAYOUT.exec(text);
     if (layout && !current.inNotes) {
       current.slide.layout = { name: layout[2]!, line, column: layout[1]!.length + 1 };
+      current.lines.push('');
+      return;
+    }
+    const fit = FIT.exec(text);
+    if (fit && !current.inNotes) {
+      current.slide.fit = { value: fit[2]!, line, column: fit[1]!.length + 1 };
       current.lines.push('');
       return;
     }

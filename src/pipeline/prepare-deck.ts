@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import { linkedFiles, linkTargets } from '../assets/linked-files.js';
 import { mathFontFiles } from '../assets/math-fonts.js';
+import { fitScript } from '../browser/fit-script.js';
 import { type FileCopy, planAssets } from '../assets/plan.js';
 import type { RemoteCache } from '../assets/remote-cache.js';
 import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
@@ -168,9 +169,11 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   const reported = capWarnings(append(findings, checkContent({ deck, linkTarget })));
   const linked = linkedFiles(deck, deckDir, linkTarget, unsafe);
   const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
+  const fits = deck.stacks.some((stack) => stack.slides.some((slide) => slide.attributes['data-fit'] === 'shrink'));
   const html = compiled.render(deck, {
     stylesheets: stylesheets.links,
     ...(math ? { runtimeStyles: [math.css] } : {}),
+    ...(fits ? { runtimeScripts: [fitScriptPath] } : {}),
   });
   // Slide images were resolved with the model; theme images and linked files are planned here.
   const planned = planAssets({
@@ -220,6 +223,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
         name,
         files: [
           { path: 'index.html', content: html },
+          ...(fits ? [{ path: fitScriptPath, content: fitScript() }] : []),
           { path: 'deck.json', content: `${JSON.stringify(summary, null, 2)}\n` },
         ],
         copies,
@@ -293,6 +297,9 @@ function mathCopies(classes: string[]): { css: string; copies: FileCopy[]; dir: 
 }
 
 let katexCss: string | undefined;
+
+/** Where a deck with `fit: shrink` slides finds the script that fits them. */
+const fitScriptPath = `${runtimeDir}/fit.js`;
 
 function katexDir(): string {
   try {

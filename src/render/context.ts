@@ -9,6 +9,8 @@ export interface DeckView {
   stylesheets?: string[];
   /** Stylesheets of what Lectern set in the deck (KaTeX's), linked before the template's. */
   runtimeStyles?: string[];
+  /** Lectern's own scripts the deck needs (fit.js for `fit: shrink`), run after Reveal.js starts. */
+  runtimeScripts?: string[];
 }
 
 /** JSON safe inside a <script> element. */
@@ -72,6 +74,7 @@ export function templateContext(deck: Deck, template: Template, view: DeckView =
         ...template.chain.flatMap((layer, i) => (layer.assets.includes('theme.css') ? [`${dirs[i]}/theme.css`] : [])),
         ...(view.stylesheets ?? []),
       ],
+      scripts: view.runtimeScripts ?? [],
     },
     theme: {
       ...values,

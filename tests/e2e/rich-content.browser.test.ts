@@ -411,7 +411,8 @@ describe.skipIf(!browserPath)('right-to-left decks', () => {
       for (const query of ['', '?print-pdf']) {
         await page.goto(`${server.url}/ar/index.html${query}#/1`, { waitUntil: 'load' });
         await page.waitForFunction(() => (window as any).Reveal?.isReady());
-        if (query) await page.evaluate(() => (window as any).__lecternPrinted ?? null);
+        // The print layout puts each slide on a page of its own once Reveal.js is ready.
+        if (query) await page.waitForFunction(() => document.querySelectorAll('.pdf-page').length >= 2);
         const seen = await page.evaluate(() => {
           const section = document.querySelectorAll<HTMLElement>('.slides section[data-lectern-slide]')[1]!;
           const s = section.getBoundingClientRect();
@@ -446,5 +447,94 @@ describe.skipIf(!browserPath)('right-to-left decks', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+/** Slides a little too full, and one far too full, as speakers write them the night before. */
+const fullDeck = `---
+fit: shrink
+---
+
+## Slightly too full
+
+${Array.from({ length: 14 }, (_, i) => `- Point ${i + 1}: a line of text that says something worth saying`).join('\n')}
+
+## Fits as it is
+
+- One short point
+
+## Far too full
+
+${Array.from({ length: 40 }, (_, i) => `- Point ${i + 1} that goes on and on`).join('\n')}
+
+## Left alone
+
+<!-- fit: none -->
+
+${Array.from({ length: 14 }, (_, i) => `- Point ${i + 1}: a line of text that says something worth saying`).join('\n')}
+`;
+
+describe.skipIf(!browserPath)('fit: shrink', () => {
+  let browser: LaunchedBrowser;
+  let server: Awaited<ReturnType<typeof serveFolder>>;
+  let dir: string;
+  let build: Awaited<ReturnType<typeof cli>>;
+
+  beforeAll(async () => {
+    dir = makeProject({ 'decks/full.md': fullDeck });
+    build = await cli(['build'], dir);
+    server = await serveFolder(join(dir, 'dist'));
+    browser = await launchBrowser(browserPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('scales an overflowing slide down until it fits, on screen, and leaves the others', async () => {
+    const page = await testPage(browser);
+    try {
+      await page.setViewport({ width: 1280, height: 720 });
+      await page.goto(`${server.url}/full/index.html`, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as any).Reveal?.isReady());
+      await page.evaluate(() => document.fonts.ready);
+      const seen = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('section[data-lectern-slide]')].map((s, i) => {
+          (window as any).Reveal.slide(i);
+          const last = [...s.querySelectorAll('li')].at(-1)!.getBoundingClientRect();
+          const box = s.getBoundingClientRect();
+          return { scale: s.dataset.lecternFitScale ?? null, inside: last.bottom <= box.bottom + 1 };
+        }),
+      );
+      expect(Number(seen[0]!.scale)).toBeGreaterThan(0.7);
+      expect(Number(seen[0]!.scale)).toBeLessThan(1);
+      expect(seen[0]!.inside).toBe(true);
+      expect(seen[1]!.scale).toBe('1');
+      expect(Number(seen[2]!.scale)).toBeLessThan(0.7);
+      expect(seen[3]!.scale).toBeNull();
+      expect(seen[3]!.inside).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('prints the shrunk slides whole, and the check reports the one shrunk below its limit', async () => {
+    expect(build.code, build.stderr).toBe(0);
+    // Only the slide left alone is cut off in the PDF.
+    const overflow = `${build.stdout}${build.stderr}`.split('\n').filter((l) => l.includes('SLIDE_OVERFLOW'));
+    expect(overflow.length).toBe(1);
+    expect(overflow[0]).toContain('slide 4 "Left alone"');
+    const pdf = await readPdf(join(dir, 'dist/full/full.pdf'));
+    expect(pdf.pages).toBe(4);
+    expect(pdf.text[0]).toContain('Point 14: a line of text');
+    expect(pdf.text[2]).toContain('Point 40 that goes on and on');
+    const check = await cli(['check'], dir);
+    const lines = `${check.stdout}${check.stderr}`.split('\n');
+    const shrunk = lines.filter((l) => l.includes('SLIDE_SHRUNK'));
+    expect(shrunk.length).toBe(1);
+    expect(shrunk[0]).toMatch(
+      /^decks\/full\.md:\d+:1: warning\[SLIDE_SHRUNK\]: slide 3 "Far too full" is shrunk to \d+% of its size to fit \(the limit is 70%\)$/,
+    );
+    expect(lines.filter((l) => l.includes('SLIDE_OVERFLOW')).length).toBe(1);
   });
 });

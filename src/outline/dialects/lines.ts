@@ -128,6 +128,8 @@ export function takeAsideNotes(segment: Segment): { body: Segment; notes: Segmen
 /** Lectern's slide directives, read in every dialect. */
 export const LAYOUT = /^(\s*)<!--\s*layout:\s*([^\s>]*)\s*-->\s*$/i;
 export const CHECK_IGNORE = /^(\s*)<!--\s*check-ignore:\s*([^>]*?)\s*-->\s*$/i;
+/** `<!-- fit: shrink -->` (or `none`): whether the slide's text is scaled down until it fits. */
+export const FIT = /^(\s*)<!--\s*fit:\s*([^\s>]*)\s*-->\s*$/i;
 /** `<!-- column -->`, or `<!-- column: 40% -->` with the width of the column it opens. */
 export const COLUMN = /^(\s*)<!--\s*column(?:\s*:\s*([^>]*?))?\s*-->\s*$/i;
 
@@ -151,8 +153,8 @@ export function nothingYet(lines: string[]): boolean {
 /** Lectern's own slide directives (layout, column breaks, check-ignore), honoured in every dialect. */
 export function shapeSlide(
   segment: Segment,
-): Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks' | 'columnWidths'> {
-  const out: Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks' | 'columnWidths'> = {
+): Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks' | 'columnWidths' | 'fit'> {
+  const out: Pick<RawSlide, 'columns' | 'layout' | 'checkIgnore' | 'columnBreaks' | 'columnWidths' | 'fit'> = {
     columns: [],
     columnBreaks: [],
   };
@@ -167,7 +169,11 @@ export function shapeSlide(
     }
     const layout = LAYOUT.exec(text);
     const ignore = CHECK_IGNORE.exec(text);
-    if (layout) {
+    const fit = FIT.exec(text);
+    if (fit) {
+      out.fit = { value: fit[2]!, line, column: fit[1]!.length + 1 };
+      lines.push('');
+    } else if (layout) {
       out.layout = { name: layout[2]!, line, column: layout[1]!.length + 1 };
       lines.push('');
     } else if (ignore) {
