@@ -135,13 +135,11 @@ const footnoteRef: TokenizerExtension = {
 const FOOTNOTE_DEF =
   /^ {0,3}\[\^([^\]\s]+)\]:[ \t]*([^\n]*(?:\n(?:[ \t]+[^\n]*|(?![ \t]*\n)(?! {0,3}\[\^[^\]\s]+\]:)[^\n]+))*)(?:\n|$)/;
 
+// No `start`, as for a link definition: a footnote does not end the paragraph above it without a
+// blank line (a search for it from every paragraph would also make long decks quadratic).
 const footnoteDef: TokenizerExtension = {
   name: 'footnote',
   level: 'block',
-  start: (src) => {
-    const at = src.search(/^ {0,3}\[\^[^\]\s]+\]:/m);
-    return at === -1 ? undefined : at;
-  },
   tokenizer(src) {
     const m = FOOTNOTE_DEF.exec(src);
     if (!m) return undefined;
