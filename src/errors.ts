@@ -110,6 +110,8 @@ const errorCodes = {
   MATH_ERROR: ExitCode.content,
   FOOTNOTE_MISSING: ExitCode.content,
   CODE_STEP_RANGE: ExitCode.content,
+  DIAGRAM_ERROR: ExitCode.content,
+  DIAGRAM_UNDRAWN: ExitCode.render,
   // Findings of `lectern check` whose rule is set to `error`.
   ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<
     CheckCode,
@@ -139,6 +141,10 @@ type FindingCode =
   | 'FOOTNOTE_MISSING'
   /** A code line step that names a line the block does not have. */
   | 'CODE_STEP_RANGE'
+  /** A diagram mermaid cannot parse: its source is shown. */
+  | 'DIAGRAM_ERROR'
+  /** A diagram no browser was there to draw, and none drawn before: shown as code. */
+  | 'DIAGRAM_UNDRAWN'
   /** A raw <section> inside a slide, unwrapped so each slide stays one page. */
   | 'SECTION_UNWRAPPED'
   | 'ASSET_MISSING'

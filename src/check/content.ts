@@ -157,7 +157,7 @@ export function measureText(html: string): { bullets: number; words: number } {
   let bullets = 0;
   let words = 0;
   let inPre = 0;
-  // Set math (KaTeX's elements, open inside it) is one word however it is drawn.
+  // Set math (KaTeX's elements, open inside it) is one word however it is drawn; an SVG none.
   let inMath = 0;
   const parser = new HtmlParser(
     {
@@ -169,6 +169,11 @@ export function measureText(html: string): { bullets: number; words: number } {
         if (/(^|\s)katex(\s|$)/.test(attribs.class ?? '')) {
           inMath = 1;
           words++;
+          return;
+        }
+        // A drawn diagram's labels are a picture's, not words to read off the slide.
+        if (name === 'svg') {
+          inMath = 1;
           return;
         }
         if (name === 'li') bullets++;

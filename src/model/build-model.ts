@@ -9,7 +9,14 @@ import { finishHtml, htmlText, type MediaRewrite } from './html-dom.js';
 import { inferLayout, isVisible } from './layout.js';
 import { escapeHtml } from '../html.js';
 import { didYouMean } from '../suggest.js';
-import { renderFootnotes, renderInline, renderState, renderTokens, scanTokens } from './markdown.js';
+import {
+  type DiagramLookup,
+  renderFootnotes,
+  renderInline,
+  renderState,
+  renderTokens,
+  scanTokens,
+} from './markdown.js';
 import type { AssetRef, Deck, Slide, Stack } from './types.js';
 
 export interface ModelInput {
@@ -23,6 +30,8 @@ export interface ModelInput {
   titleSlide?: boolean;
   /** Given every file the slides load, says what each becomes in the built deck. */
   media?: (assets: AssetRef[]) => MediaRewrite;
+  /** The diagrams drawn so far (by an earlier build, or this one's browser). */
+  diagrams?: DiagramLookup;
 }
 
 type SlideDraft = Omit<Slide, 'h' | 'v'> & {
@@ -42,11 +51,14 @@ export function buildModel(input: ModelInput): Deck {
   const links: AssetRef[] = [];
 
   const scans = input.slides.map((raw) =>
-    withinStack(() => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe), {
-      file,
-      line: raw.line,
-      column: 1,
-    }),
+    withinStack(
+      () => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe, input.diagrams),
+      {
+        file,
+        line: raw.line,
+        column: 1,
+      },
+    ),
   );
   const media = input.media?.(scans.flatMap((scan) => scan.assets));
   // Every slide's problems are collected, so one run reports them all.
@@ -127,6 +139,7 @@ export function buildModel(input: ModelInput): Deck {
     links,
     warnings,
     ...(math.size ? { mathClasses: [...math].sort() } : {}),
+    ...(scans.some((scan) => scan.diagrams.length) ? { diagrams: scans.flatMap((scan) => scan.diagrams) } : {}),
   };
 }
 
@@ -149,7 +162,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   const columnTokens = raw.columnTokens.map((tokens) => [...tokens]);
   const first = columnTokens[0]!;
   // Footnote ids carry the slide's line: unique in the deck.
-  const state = renderState(columnTokens.flat(), `s${raw.line}`);
+  const state = renderState(columnTokens.flat(), `s${raw.line}`, input.diagrams);
   let title = '';
   let titleText = '';
   const headingAt = first.findIndex(isVisible);

@@ -6,6 +6,18 @@ import type { EmojiToken, FootnoteRefToken, FootnoteToken, MathToken } from '../
 import { walkTokens, type LinedToken } from '../outline/lex.js';
 import { linesOutOfRange, parseCodeSteps, renderCodeSteps, splitHighlightedLines } from './code-steps.js';
 import { mathClasses, renderMath } from './math.js';
+import { cleanSvg } from './svg.js';
+
+/** A fenced ```` ```mermaid ```` block: a diagram, drawn at build time. */
+export function isDiagram(lang: string | undefined): boolean {
+  return /^mermaid(\s|$)/.test(lang ?? '');
+}
+
+/**
+ * What the build knows of a diagram's drawing: its SVG, mermaid's error, or nothing yet (the
+ * build draws it in its browser, then renders the deck again).
+ */
+export type DiagramLookup = (code: string) => { svg: string } | { error: string } | null;
 import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isHtmlAttribute, isSafeUrl, mediaItems, refuseAttribute } from './html-policy.js';
 import type { AssetRef } from './types.js';
@@ -67,16 +79,23 @@ export interface RenderState {
   mathClasses: Set<string>;
   /** The slide's footnote definitions by label, and the labels in the order first referred to. */
   footnotes: { defs: Map<string, Token[]>; order: string[]; prefix: string };
+  /** The diagrams drawn so far. */
+  diagrams?: DiagramLookup;
 }
 
 /** A fresh state for one slide (or its notes); `prefix` keeps its footnotes' ids apart. */
-export function renderState(tokens: Token[], prefix: string): RenderState {
+export function renderState(tokens: Token[], prefix: string, diagrams?: DiagramLookup): RenderState {
   const defs = new Map<string, Token[]>();
   walkTokens(tokens, (token) => {
     if (token.type === 'footnote' && !defs.has((token as unknown as FootnoteToken).label))
       defs.set((token as unknown as FootnoteToken).label, (token as unknown as FootnoteToken).tokens as Token[]);
   });
-  return { pieces: [], mathClasses: new Set(), footnotes: { defs, order: [], prefix } };
+  return {
+    pieces: [],
+    mathClasses: new Set(),
+    footnotes: { defs, order: [], prefix },
+    ...(diagrams ? { diagrams } : {}),
+  };
 }
 
 function parserOptions(state: RenderState): MarkedOptions {
@@ -102,6 +121,15 @@ function parserOptions(state: RenderState): MarkedOptions {
           return `<sup class="footnote-ref"><a href="#${footnotes.prefix}-fn-${n}"${id}>${n}</a></sup>`;
         },
         emoji: (token) => escapeHtml((token as EmojiToken).unicode),
+        // A drawn diagram is its SVG; one not drawn (or that did not parse) stays code.
+        code(token) {
+          const code = token as Tokens.Code & Partial<LinedToken>;
+          const drawn = isDiagram(code.lang) ? state.diagrams?.(code.text) : null;
+          if (!drawn || !('svg' in drawn)) return false;
+          state.pieces.push(cleanSvg(drawn.svg));
+          const line = code.line === undefined ? '' : ` data-line="${code.line}"`;
+          return `<figure class="diagram"${line}><span data-lectern-piece="${state.pieces.length - 1}"></span></figure>\n`;
+        },
         // Definitions are shown at the foot of the slide, by `renderFootnotes`.
         footnote: () => '',
       },
@@ -142,6 +170,8 @@ export function renderFootnotes(state: RenderState): string {
 const MAX_HTML_DEPTH = 200;
 
 interface TokenScan {
+  /** Diagram sources not drawn yet. */
+  diagrams: string[];
   assets: AssetRef[];
   /** Every link target, as written (Markdown links and `<a href>`). */
   links: AssetRef[];
@@ -153,7 +183,8 @@ interface TokenScan {
  * background images) and, in safe mode, every piece of raw HTML the sanitiser will remove.
  * Works on parsed tokens and a real HTML tokenizer, never on regular expressions over text.
  */
-export function scanTokens(tokens: Token[], file: string, unsafe: boolean): TokenScan {
+export function scanTokens(tokens: Token[], file: string, unsafe: boolean, drawn?: DiagramLookup): TokenScan {
+  const diagrams: string[] = [];
   const assets: AssetRef[] = [];
   const links: AssetRef[] = [];
   const warnings: Finding[] = [];
@@ -192,6 +223,25 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
           message: `this TeX does not parse: ${error.message}`,
           pos: { file, ...pos },
           hint: 'fix the formula (KaTeX sets it at build time, and shows its source until then); a literal dollar is written \\$',
+        });
+      }
+    } else if (token.type === 'code' && isDiagram((token as Tokens.Code).lang)) {
+      const code = token as Tokens.Code & LinedToken;
+      const known = drawn?.(code.text);
+      if (known && 'error' in known) {
+        warnings.push({
+          code: 'DIAGRAM_ERROR',
+          message: `this diagram does not parse: ${known.error}`,
+          pos: { file, line: code.line, column: code.column },
+          hint: 'fix the diagram (mermaid draws it at build time); until then its source is shown',
+        });
+      } else if (!known) {
+        diagrams.push(code.text);
+        warnings.push({
+          code: 'DIAGRAM_UNDRAWN',
+          message: 'this diagram is shown as code: drawing it needs a browser, and none is here',
+          pos: { file, line: code.line, column: code.column },
+          hint: 'install Chromium (npm run setup) or set CHROME_PATH; a drawn diagram is kept in .lectern-cache/ for later builds',
         });
       }
     } else if (token.type === 'code') {
@@ -250,7 +300,7 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean): Toke
       hint: `define it on the same slide, on a line of its own: [^${ref.label}]: the note's text`,
     });
   }
-  return { assets, links, warnings };
+  return { assets, links, warnings, diagrams };
 }
 
 interface Pos {

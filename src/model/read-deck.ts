@@ -40,6 +40,7 @@ export function deckFrom(
   configLayer: DeckLayer = {},
   flags: DeckLayer = {},
   media?: ModelInput['media'],
+  diagrams?: ModelInput['diagrams'],
 ): Deck {
   const slideLevel = flags.slideLevel ?? outline.frontMatter.slideLevel ?? configLayer.slideLevel;
   const split = lexOutline(outline, options, slideLevel);
@@ -51,6 +52,7 @@ export function deckFrom(
     layouts,
     titleSlide: titleSlideFor(outline, options),
     ...(media ? { media } : {}),
+    ...(diagrams ? { diagrams } : {}),
   });
   deck.dialect = outline.dialect;
   deck.warnings = append(

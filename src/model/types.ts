@@ -74,6 +74,8 @@ export interface Deck {
   /** Link targets in slides and notes, with where they were written. */
   links: AssetRef[];
   warnings: Finding[];
+  /** Diagram sources no drawing is known for yet (the build draws them); absent when none. */
+  diagrams?: string[];
   /** KaTeX's class names in the deck's set math (which of its fonts it needs); absent without math. */
   mathClasses?: string[];
   /** The tool whose rules the deck was read by, and why. */

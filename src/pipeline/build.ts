@@ -16,6 +16,7 @@ import type { WrittenSingleFile } from './export-single.js';
 import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
 import { checkPrepared, failOnFindings } from './check.js';
 import type { PreparedDeck } from './prepare-deck.js';
+import { diagramDrawer } from './diagrams.js';
 import { prepareProject } from './prepare-project.js';
 import { timed } from '../timings.js';
 
@@ -106,7 +107,12 @@ async function buildWith(
   const buildTag = `${lecternVersion()}|${pdfTag}|remote:${options.browser?.allowRemote ?? false}`;
   const { outDir, prepared, errors } = await timed(
     'read, model, render, content checks',
-    prepareProject({ ...options, pdf: Boolean(pdf), buildTag }),
+    prepareProject({
+      ...options,
+      pdf: Boolean(pdf),
+      buildTag,
+      drawDiagrams: diagramDrawer(session, options.browser ?? {}),
+    }),
   );
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeckErrors(errors);

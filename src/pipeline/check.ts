@@ -4,6 +4,7 @@ import { DeckError, DeckErrors, type ErrorCode, type Finding } from '../errors.j
 import { dialectName } from '../outline/dialects/detect.js';
 import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
 import type { PreparedDeck } from './prepare-deck.js';
+import { diagramDrawer } from './diagrams.js';
 import { prepareProject } from './prepare-project.js';
 
 /** Findings whose rule is set to `error` fail the run, as errors at their lines. */
@@ -63,6 +64,7 @@ export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
       pdf: false,
       writes: false,
       signal: options.signal,
+      drawDiagrams: diagramDrawer(session, browserOptions || {}),
     });
     const found =
       session && prepared.length ? await checkPrepared(prepared, session, browserOptions || {}, options.signal) : [];

@@ -6,6 +6,7 @@ import { linkedFiles, linkTargets } from '../assets/linked-files.js';
 import { mathFontFiles } from '../assets/math-fonts.js';
 import { fitScript } from '../browser/fit-script.js';
 import { type FileCopy, planAssets } from '../assets/plan.js';
+import type { DiagramCache } from '../assets/diagram-cache.js';
 import type { RemoteCache } from '../assets/remote-cache.js';
 import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
 import { deckStylesheets } from '../assets/stylesheets.js';
@@ -74,10 +75,15 @@ interface PrepareContext {
   buildTag: string;
   /** Downloaded remote files, and the downloads that failed in this run. */
   remote: RemoteCache;
+  /** Diagrams drawn by earlier builds, and by this one. */
+  diagrams?: DiagramCache;
 }
 
 /** One deck file through every stage up to the files to write; reads, never writes. */
-export function prepareDeck(path: string, ctx: PrepareContext): { prepared: PreparedDeck; pending: string[] } {
+export function prepareDeck(
+  path: string,
+  ctx: PrepareContext,
+): { prepared: PreparedDeck; pending: string[]; diagrams: { code: string; theme: string }[] } {
   const file = shownPath(path, ctx.projectDir);
   const deckDir = dirname(path);
   const { outline, options } = readOutline(
@@ -119,18 +125,27 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   let resolved: ResolvedAssets | undefined;
   let deck: Deck;
   try {
-    deck = deckFrom(outline, options, name, compiled.layoutNames, ctx.configDeckLayer, ctx.flags, (assets) => {
-      resolved = resolveAssets(assets, {
-        deckDir,
-        projectDir: ctx.projectDir,
-        remote: options.remote,
-        unsafe,
-        cache: ctx.remote,
-        deckName: name,
-      });
-      const kept = resolved.remoteKept;
-      return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
-    });
+    deck = deckFrom(
+      outline,
+      options,
+      name,
+      compiled.layoutNames,
+      ctx.configDeckLayer,
+      ctx.flags,
+      (assets) => {
+        resolved = resolveAssets(assets, {
+          deckDir,
+          projectDir: ctx.projectDir,
+          remote: options.remote,
+          unsafe,
+          cache: ctx.remote,
+          deckName: name,
+        });
+        const kept = resolved.remoteKept;
+        return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
+      },
+      ctx.diagrams?.lookup(compiled.template.diagramTheme),
+    );
   } catch (err) {
     append(problems, resolved?.errors ?? []);
     return fail(err);
@@ -208,6 +223,7 @@ export function prepareDeck(path: string, ctx: PrepareContext): { prepared: Prep
   summary.build = buildDigest(ctx.buildTag, html, summary, copies, [ctx.revealDir, ...(math ? [math.dir] : [])]);
   return {
     pending: resolved?.pending ?? [],
+    diagrams: (deck.diagrams ?? []).map((code) => ({ code, theme: compiled.template.diagramTheme })),
     prepared: {
       deck,
       findings: reported,

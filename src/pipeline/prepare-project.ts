@@ -10,6 +10,9 @@ import { findDeckFiles } from '../outline/find-decks.js';
 import { shownPath } from '../shown.js';
 import type { CompiledTemplate } from '../render/compile-template.js';
 import type { PreparedDeck } from './prepare-deck.js';
+import { diagramCache } from '../assets/diagram-cache.js';
+import type { DiagramJob } from '../browser/diagrams.js';
+import { mermaidPackage } from '../browser/mermaid-package.js';
 
 /** What a run reads: the project, the decks asked for, and the options that shape them. */
 interface ProjectInput {
@@ -28,6 +31,11 @@ interface ProjectInput {
   signal?: AbortSignal;
   /** False for runs that write nothing (check): the output folder is not looked at. */
   writes?: boolean;
+  /**
+   * Draws diagrams no earlier build drew, all of the run's at once (null: no browser to draw
+   * with); the decks that have them are then prepared again.
+   */
+  drawDiagrams?: (jobs: DiagramJob[]) => Promise<({ svg: string } | { error: string })[] | null>;
 }
 
 /** Every deck of a run through every stage up to the files to write; nothing is written. */
@@ -82,6 +90,8 @@ export async function prepareProject(
   const templates = options.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
   const remote = remoteCache(projectDir, options.writes !== false);
+  const diagrams = diagramCache(projectDir, `mermaid ${mermaidPackage().version}`, options.writes !== false);
+  const undrawn = new Map<string, { index: number; jobs: DiagramJob[]; ctx: Parameters<typeof prepareDeck>[1] }>();
 
   const prepared: PreparedDeck[] = [];
   const errors: DeckError[] = [...clashes];
@@ -126,6 +136,7 @@ export async function prepareProject(
         pdf: options.pdf,
         buildTag: options.buildTag ?? '',
         remote,
+        diagrams,
       };
       let deck = prepareDeck(file, ctx);
       if (deck.pending.length > 0) {
@@ -133,10 +144,29 @@ export async function prepareProject(
         await downloadRemote(remote, deck.pending, options.signal);
         deck = prepareDeck(file, ctx);
       }
+      if (deck.diagrams.length) undrawn.set(file, { index: prepared.length, jobs: deck.diagrams, ctx });
       prepared.push(deck.prepared);
     } catch (err) {
       for (const one of err instanceof DeckErrors ? err.errors : [err])
         errors.push(withPosition(toDeckError(one), { file: shownPath(file, projectDir) }));
+    }
+  }
+  // Diagrams no earlier build drew: all of the run's in one page, then their decks again.
+  if (undrawn.size && options.drawDiagrams) {
+    const jobs = [
+      ...new Map([...undrawn.values()].flatMap((d) => d.jobs).map((j) => [`${j.theme}\0${j.code}`, j])).values(),
+    ];
+    const drawn = await options.drawDiagrams(jobs);
+    if (drawn) {
+      for (const [i, job] of jobs.entries()) diagrams.store(job.code, job.theme, drawn[i]!);
+      for (const [file, { index, ctx }] of undrawn) {
+        try {
+          prepared[index] = prepareDeck(file, ctx).prepared;
+        } catch (err) {
+          for (const one of err instanceof DeckErrors ? err.errors : [err])
+            errors.push(withPosition(toDeckError(one), { file: shownPath(file, projectDir) }));
+        }
+      }
     }
   }
   const names = new Map<string, string>();

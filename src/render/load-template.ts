@@ -30,12 +30,17 @@ const themeVarSchema = z
   .strict();
 export type ThemeVar = z.infer<typeof themeVarSchema>;
 
+/** Mermaid's own themes. */
+export const diagramThemes = ['default', 'dark', 'neutral', 'forest', 'base'] as const;
+
 const manifestSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().default(''),
     extends: z.string().min(1).optional(),
     theme: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), themeVarSchema).default({}),
+    /** The mermaid theme diagrams are drawn in (a dark template wants `dark`). */
+    diagrams: z.enum(diagramThemes).optional(),
   })
   .strict();
 type TemplateManifest = z.infer<typeof manifestSchema>;
@@ -68,6 +73,8 @@ export interface Template {
   layouts: Record<string, TemplateSource>;
   partials: Record<string, TemplateSource>;
   theme: Record<string, ThemeVar>;
+  /** The mermaid theme of the nearest layer that names one (`default` when none does). */
+  diagramTheme: (typeof diagramThemes)[number];
 }
 
 /** The templates that ship with Lectern. */
@@ -233,6 +240,7 @@ export function loadTemplate(name: string, roots: TemplateRoots): Template {
     layouts: Object.assign({}, ...chain.map((l) => l.layouts)),
     partials: Object.assign({}, ...chain.map((l) => l.partials)),
     theme: Object.assign({}, ...chain.map((l) => l.manifest.theme)),
+    diagramTheme: [...chain].reverse().find((l) => l.manifest.diagrams)?.manifest.diagrams ?? 'default',
   };
 }
 

@@ -9,6 +9,7 @@ import { collectSummaries } from '../output/manifest.js';
 import { updateDecks, writeFileAtomic } from '../output/write.js';
 import { shownPath } from '../shown.js';
 import type { PreparedDeck } from '../pipeline/prepare-deck.js';
+import { diagramDrawer } from '../pipeline/diagrams.js';
 import { prepareProject } from '../pipeline/prepare-project.js';
 import type { CompiledTemplate } from '../render/compile-template.js';
 import { renderIndexPage } from '../render/index-page.js';
@@ -69,7 +70,14 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
    * (the open pages keep loading from it) and the index refreshed. Findings are shown, not fatal.
    */
   async function rebuild(file: string): Promise<PreparedDeck> {
-    const { prepared, errors } = await prepareProject({ projectDir, inputs: [file], outDir, pdf: false, templates });
+    const { prepared, errors } = await prepareProject({
+      projectDir,
+      inputs: [file],
+      outDir,
+      pdf: false,
+      templates,
+      drawDiagrams: diagramDrawer(null, {}),
+    });
     if (errors.length) throw errors.length === 1 ? errors[0] : new DeckErrors(errors);
     updateDecks(
       outDir,

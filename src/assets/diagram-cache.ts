@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DiagramLookup } from '../model/markdown.js';
+
+/**
+ * Drawn diagrams, kept in the project (`.lectern-cache/diagrams/`) by the hash of what decides
+ * the drawing: the source, the template's mermaid theme and mermaid's version. A build without a
+ * browser (`--no-pdf` on a machine without one), `serve` and every later build use them.
+ */
+export interface DiagramCache {
+  /** What is known of a diagram in this theme. */
+  lookup: (theme: string) => DiagramLookup;
+  /** Keeps a drawing (or mermaid's error) for later builds. */
+  store: (code: string, theme: string, drawn: { svg: string } | { error: string }) => void;
+}
+
+export function diagramCache(projectDir: string, engine: string, writes = true): DiagramCache {
+  const dir = join(projectDir, '.lectern-cache', 'diagrams');
+  const key = (code: string, theme: string): string =>
+    createHash('sha256').update(`${engine}\0${theme}\0${code}`).digest('hex').slice(0, 32);
+  // Drawn in this run but not written (a run that writes nothing, such as `check`).
+  const held = new Map<string, { svg: string } | { error: string }>();
+  return {
+    lookup: (theme) => (code) => {
+      const k = key(code, theme);
+      const known = held.get(k);
+      if (known) return known;
+      try {
+        return { svg: readFileSync(join(dir, `${k}.svg`), 'utf8') };
+      } catch {
+        try {
+          return { error: readFileSync(join(dir, `${k}.error`), 'utf8') };
+        } catch {
+          return null;
+        }
+      }
+    },
+    store: (code, theme, drawn) => {
+      const k = key(code, theme);
+      held.set(k, drawn);
+      if (!writes) return;
+      try {
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, `${k}.${'svg' in drawn ? 'svg' : 'error'}`);
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, 'svg' in drawn ? drawn.svg : drawn.error);
+        renameSync(tmp, file);
+      } catch {
+        // A cache that cannot be written only costs a drawing next time.
+      }
+    },
+  };
+}
