@@ -5,6 +5,10 @@
  * takes its place. Pure.
  */
 
+/** Steps one block may have, and lines times steps it may write: more is cut, with a warning. */
+export const MAX_STEPS = 100;
+export const MAX_STEP_LINES = 20_000;
+
 export interface CodeSteps {
   /** The language, as the first word of a plain info string would give it. */
   language: string;
@@ -14,6 +18,8 @@ export interface CodeSteps {
   start: number;
   /** Where the step list starts in the info string, for warnings. */
   at: number;
+  /** Steps the list asked for beyond those kept. */
+  dropped?: number;
 }
 
 const REVEAL = /\[\s*(?:(\d+)\s*:)?\s*([\d\s,|-]*)\]/;
@@ -29,7 +35,7 @@ export function parseCodeSteps(info: string): CodeSteps | null {
   }
   const language = /^[^\s[{]*/.exec(info)?.[0] ?? '';
   const reveal = REVEAL.exec(info);
-  if (reveal) return withSteps(language, reveal[2]!, reveal[1] ? Number(reveal[1]) : 1, reveal.index);
+  if (reveal) return withSteps(language, reveal[2]!, reveal[1] ? Math.min(Number(reveal[1]), 1_000_000) : 1, reveal.index);
   const slidev = SLIDEV.exec(info);
   if (slidev && !/^\s*\./.test(slidev[1]!)) return withSteps(language, slidev[1]!, 1, slidev.index);
   return null;
@@ -51,6 +57,13 @@ function withSteps(language: string, spec: string, start: number, at: number): C
   });
   if (!/[\d|]|all|none/.test(spec) && spec.trim() !== '') return null;
   return { language, steps, start, at };
+}
+
+/** The steps a block of `lineCount` lines keeps: at most MAX_STEPS, and MAX_STEP_LINES lines written. */
+export function keptSteps(steps: CodeSteps, lineCount: number): CodeSteps {
+  const keep = Math.max(1, Math.min(MAX_STEPS, Math.floor(MAX_STEP_LINES / Math.max(1, lineCount))));
+  if (steps.steps.length <= keep) return steps;
+  return { ...steps, steps: steps.steps.slice(0, keep), dropped: steps.steps.length - keep };
 }
 
 /** Lines named by a step that the block does not have. */

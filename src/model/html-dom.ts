@@ -1,6 +1,7 @@
 import render from 'dom-serializer';
 import { isComment, isTag, isText, type AnyNode, type ChildNode, type Element, type ParentNode } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { PIECE_NONCE } from './pieces.js';
 import { droppedWithContent, isAllowedTag, isHtmlAttribute, mediaItems, refuseAttribute } from './html-policy.js';
 
 interface FinishedHtml {
@@ -126,9 +127,17 @@ export function finishHtml(
   return { html: pieces.length ? fillPieces(out, pieces) : out, slideAttributes, fragments, removed };
 }
 
-/** Puts Lectern's own HTML (set math) where the renderer left its places, after sanitising. */
+/**
+ * Puts Lectern's own HTML (set math, drawn diagrams) where the renderer left its places, after
+ * sanitising. A place that a comment gave attributes (`<!-- .element: class="fragment" -->`)
+ * keeps them on a span around the piece.
+ */
 function fillPieces(html: string, pieces: readonly string[]): string {
-  return html.replace(/<span data-lectern-piece="(\d+)"><\/span>/g, (place, n: string) => pieces[Number(n)] ?? place);
+  const place = new RegExp(`<span data-lectern-piece="${PIECE_NONCE}-(\\d+)"([^>]*)><\\/span>`, 'g');
+  return html.replace(place, (_whole, n: string, attributes: string) => {
+    const piece = pieces[Number(n)] ?? '';
+    return attributes.trim() ? `<span${attributes}>${piece}</span>` : piece;
+  });
 }
 
 /**

@@ -4,8 +4,16 @@ import { Parser, Renderer, type MarkedOptions, type Token, type Tokens } from 'm
 import { DeckError, type Finding } from '../errors.js';
 import type { EmojiToken, FootnoteRefToken, FootnoteToken, MathToken } from '../outline/extensions.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
-import { linesOutOfRange, parseCodeSteps, renderCodeSteps, splitHighlightedLines } from './code-steps.js';
+import {
+  keptSteps,
+  linesOutOfRange,
+  MAX_STEPS,
+  parseCodeSteps,
+  renderCodeSteps,
+  splitHighlightedLines,
+} from './code-steps.js';
 import { mathClasses, renderMath } from './math.js';
+import { piecePlace } from './pieces.js';
 import { cleanSvg } from './svg.js';
 
 /** A fenced ```` ```mermaid ```` block: a diagram, drawn at build time. */
@@ -56,9 +64,22 @@ class SlideRenderer extends Renderer {
     return withLine(super.table(token), token);
   }
 
+  /** An image's alt text is text: math as its TeX, an emoji as itself, no footnote number. */
+  override image(token: Tokens.Image): string {
+    const plain = (tokens: Token[] | undefined): Token[] | undefined =>
+      tokens?.flatMap((t): Token[] => {
+        if (t.type === 'math') return [{ type: 'text', raw: t.raw, text: (t as unknown as MathToken).text }];
+        if (t.type === 'emoji') return [{ type: 'text', raw: t.raw, text: (t as unknown as EmojiToken).unicode }];
+        if (t.type === 'footnoteRef') return [];
+        return [{ ...t, ...('tokens' in t && t.tokens ? { tokens: plain(t.tokens as Token[]) } : {}) } as Token];
+      });
+    return super.image({ ...token, tokens: plain(token.tokens) ?? [] });
+  }
+
   override code(token: Tokens.Code): string {
     const { text, lang } = token;
-    const steps = parseCodeSteps(lang ?? '');
+    const parsed = parseCodeSteps(lang ?? '');
+    const steps = parsed ? keptSteps(parsed, text.split('\n').length) : null;
     const language = steps ? steps.language : ((lang ?? '').match(/^\S*/)?.[0] ?? '');
     const known = language !== '' && hljs.getLanguage(language) !== undefined;
     const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
@@ -109,7 +130,7 @@ function parserOptions(state: RenderState): MarkedOptions {
           const set = renderMath(token as MathToken);
           if (!set.error) mathClasses(set.html, state.mathClasses);
           state.pieces.push(set.html);
-          return `<span data-lectern-piece="${state.pieces.length - 1}"></span>`;
+          return piecePlace(state.pieces.length - 1);
         },
         footnoteRef(token) {
           const { label, raw } = token as FootnoteRefToken;
@@ -128,7 +149,7 @@ function parserOptions(state: RenderState): MarkedOptions {
           if (!drawn || !('svg' in drawn)) return false;
           state.pieces.push(cleanSvg(drawn.svg));
           const line = code.line === undefined ? '' : ` data-line="${code.line}"`;
-          return `<figure class="diagram"${line}><span data-lectern-piece="${state.pieces.length - 1}"></span></figure>\n`;
+          return `<figure class="diagram"${line}>${piecePlace(state.pieces.length - 1)}</figure>\n`;
         },
         // Definitions are shown at the foot of the slide, by `renderFootnotes`.
         footnote: () => '',
@@ -248,14 +269,27 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean, drawn
       const code = token as Tokens.Code & LinedToken;
       const steps = parseCodeSteps(code.lang ?? '');
       const outside = steps ? linesOutOfRange(steps, code.text.split('\n').length) : [];
+      const first = code.raw.split('\n')[0]!;
+      const lines = code.text.split('\n').length;
+      const pos = steps
+        ? { file, line: code.line, column: code.column + Math.max(0, first.indexOf(code.lang ?? '')) + steps.at }
+        : undefined;
       if (steps && outside.length) {
-        const first = code.raw.split('\n')[0]!;
-        const lines = code.text.split('\n').length;
+        const named = outside.length > 8 ? `${outside.slice(0, 8).join(', ')} and ${outside.length - 8} more` : outside.join(', ');
         warnings.push({
           code: 'CODE_STEP_RANGE',
-          message: `the line steps name line${outside.length === 1 ? '' : 's'} ${outside.join(', ')} of a ${lines}-line code block`,
-          pos: { file, line: code.line, column: code.column + Math.max(0, first.indexOf(code.lang ?? '')) + steps.at },
+          message: `the line steps name line${outside.length === 1 ? '' : 's'} ${named} of a ${lines}-line code block`,
+          pos: pos!,
           hint: `number the lines from 1 to ${lines}, as they stand in the block`,
+        });
+      }
+      const kept = steps ? keptSteps(steps, lines) : null;
+      if (kept?.dropped) {
+        warnings.push({
+          code: 'CODE_STEP_RANGE',
+          message: `${steps!.steps.length} line steps: only the first ${kept.steps.length} are shown`,
+          pos: pos!,
+          hint: `a block takes at most ${MAX_STEPS} steps (fewer for a long block): split the walk-through over slides`,
         });
       }
     } else if (token.type === 'footnoteRef') {
@@ -295,12 +329,17 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean, drawn
     if (defs.has(ref.label)) continue;
     warnings.push({
       code: 'FOOTNOTE_MISSING',
-      message: `no footnote [^${ref.label}] on this slide: the reference is shown as written`,
+      message: `no footnote [^${shortLabel(ref.label)}] on this slide: the reference is shown as written`,
       pos: { file, ...ref.pos },
-      hint: `define it on the same slide, on a line of its own: [^${ref.label}]: the note's text`,
+      hint: `define it on the same slide, on a line of its own: [^${shortLabel(ref.label)}]: the note's text`,
     });
   }
   return { assets, links, warnings, diagrams };
+}
+
+/** A label as findings show it: cut short past 40 characters. */
+function shortLabel(label: string): string {
+  return label.length > 40 ? `${label.slice(0, 39)}…` : label;
 }
 
 interface Pos {

@@ -1,6 +1,6 @@
 import katex from 'katex';
 import { escapeHtml } from '../html.js';
-import type { MathToken } from '../outline/extensions.js';
+import { MAX_TEX, type MathToken } from '../outline/extensions.js';
 
 /** TeX set at build time: KaTeX's HTML (what is seen) and MathML (what is read aloud). */
 export interface RenderedMath {
@@ -26,6 +26,19 @@ export function renderMath(token: Pick<MathToken, 'text' | 'display' | 'raw'>): 
   if (known) return known;
   let result: RenderedMath;
   const refused: string[] = [];
+  // A macro defined in a formula can be made to expand into megabytes from a few hundred
+  // characters: formulas define none (KaTeX's own macros stay).
+  const defines = /\\(def|gdef|edef|xdef|let|futurelet|newcommand|renewcommand|providecommand|global)(?![a-zA-Z])/.exec(token.text);
+  if (defines || token.text.length > MAX_TEX) {
+    result = {
+      html: `<code class="math-error">${escapeHtml(token.raw)}</code>`,
+      error: defines
+        ? { message: `\\${defines[1]} is turned off: a formula defines no macro`, at: defines.index }
+        : { message: `the formula is longer than ${MAX_TEX} characters`, at: 0 },
+    };
+    memo.set(key, result);
+    return result;
+  }
   try {
     result = {
       html: katex.renderToString(token.text, {

@@ -62,6 +62,13 @@ const DISPLAY_DOLLARS = /^\$\$(?!\$)((?:\\[\s\S]|[^\\$]|\$(?!\$))+?)\$\$/;
 const INLINE_DOLLARS = /^\$(?![\s$])((?:\\[\s\S]|[^\\$])+?)(?<!\s)\$(?!\d)/;
 const PAREN = /^\\\(([\s\S]+?)\\\)/;
 const BRACKET = /^\\\[([\s\S]+?)\\\]/;
+/** Longer TeX than this is no formula of a slide: its delimiters are looked for this far only. */
+export const MAX_TEX = 4000;
+
+/** The text a formula starting here may span: bounded, so a lone `\(` costs no scan to the end. */
+function texWindow(src: string): string {
+  return src.length > MAX_TEX + 4 ? src.substring(0, MAX_TEX + 4) : src;
+}
 /** A `$$` block on lines of its own, no blank line inside: nothing in it is read as Markdown. */
 const BLOCK_DOLLARS = /^ {0,3}\$\$(?!\$)((?:[^$\n]|\$(?!\$)|\n(?![ \t]*\n))*?)\$\$[ \t]*(?:\n|$)/;
 
@@ -77,7 +84,13 @@ const inlineMath: TokenizerExtension = {
       [PAREN, false, 2],
       [BRACKET, true, 2],
     ] as const) {
-      const m = re.exec(src);
+      let text = src;
+      if (re === PAREN || re === BRACKET) {
+        if (!src.startsWith(re === PAREN ? '\\(' : '\\[')) continue;
+        text = texWindow(src);
+        if (text.indexOf(re === PAREN ? '\\)' : '\\]', 2) === -1) continue;
+      }
+      const m = re.exec(text);
       if (m && m[1]!.trim() !== '') return mathToken(m[0], m[1]!, display, open);
     }
     return undefined;
@@ -116,7 +129,8 @@ const emoji: TokenizerExtension = {
   },
 };
 
-const FOOTNOTE_LABEL = /^\[\^([^\]\s]+)\]/;
+// Labels are short: a bounded label keeps a run of `[^` from being scanned to its end each time.
+const FOOTNOTE_LABEL = /^\[\^([^\]\s]{1,100})\]/;
 
 const footnoteRef: TokenizerExtension = {
   name: 'footnoteRef',
@@ -133,7 +147,7 @@ const footnoteRef: TokenizerExtension = {
 
 /** `[^label]: text`, and the lines after it that are indented or continue its paragraph. */
 const FOOTNOTE_DEF =
-  /^ {0,3}\[\^([^\]\s]+)\]:[ \t]*([^\n]*(?:\n(?:[ \t]+[^\n]*|(?![ \t]*\n)(?! {0,3}\[\^[^\]\s]+\]:)[^\n]+))*)(?:\n|$)/;
+  /^ {0,3}\[\^([^\]\s]{1,100})\]:[ \t]*([^\n]*(?:\n(?:[ \t]+[^\n]*|(?![ \t]*\n)(?! {0,3}\[\^[^\]\s]{1,100}\]:)[^\n]+))*)(?:\n|$)/;
 
 // No `start`, as for a link definition: a footnote does not end the paragraph above it without a
 // blank line (a search for it from every paragraph would also make long decks quadratic).
@@ -158,10 +172,29 @@ const footnoteDef: TokenizerExtension = {
  * Same length, so marked's offsets stay right.
  */
 function maskMath(src: string): string {
-  return src.replace(
-    /\\\$|\$\$[\s\S]+?\$\$|\$(?![\s$])(?:\\[\s\S]|[^\\$])+?(?<!\s)\$(?!\d)|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]/g,
+  const masked = src.replace(
+    /\\\$|\$\$[\s\S]+?\$\$|\$(?![\s$])(?:\\[\s\S]|[^\\$])+?(?<!\s)\$(?!\d)/g,
     (m) => (m.startsWith('\\$') ? m : `${m[0]}${'a'.repeat(m.length - 2)}${m.at(-1)}`),
   );
+  if (!masked.includes('\\(') && !masked.includes('\\[')) return masked;
+  // `\(…\)` and `\[…\]`, left to right, each closed within MAX_TEX or not math.
+  let out = '';
+  let i = 0;
+  while (i < masked.length) {
+    const open = masked.slice(i).search(/\\[([]/);
+    if (open === -1) break;
+    const at = i + open;
+    const close = masked[at + 1] === '(' ? '\\)' : '\\]';
+    const end = texWindow(masked.slice(at)).indexOf(close, 2);
+    if (end === -1) {
+      out += masked.slice(i, at + 2);
+      i = at + 2;
+      continue;
+    }
+    out += `${masked.slice(i, at + 2)}${'a'.repeat(end - 2)}${close}`;
+    i = at + end + 2;
+  }
+  return out + masked.slice(i);
 }
 
 const marked = new Marked({

@@ -148,7 +148,22 @@ describe('math in the model', () => {
     const deck = modelOf('## T\n\n<span data-lectern-piece="0"></span> <script>alert(1)</script> $x$\n');
     const [slide] = slidesOf(deck);
     expect(slide!.body).not.toContain('<script');
-    expect(slide!.body.match(/class="katex"/g)?.length).toBe(2);
+    // The deck's own span asks for nothing: one formula, once.
+    expect(slide!.body.match(/class="katex"/g)?.length).toBe(1);
+    expect(slide!.body).toContain('<span data-lectern-piece="0"></span>');
+  });
+
+  it('keeps a formula a comment makes a fragment, and refuses macro definitions and overlong TeX', () => {
+    const deck = modelOf(
+      `## T\n\n$x$<!-- .element: class="fragment" -->\n\n$\\def\\a{xxxx}\\a\\a$\n\n$${'x'.repeat(4100)}$\n`,
+    );
+    const [slide] = slidesOf(deck);
+    expect(slide!.body).toMatch(/<span class="fragment"><span class="katex">/);
+    expect(slide!.fragments).toBe(1);
+    expect(deck.warnings.map((w) => w.message)).toEqual([
+      'this TeX does not parse: \\def is turned off: a formula defines no macro',
+      'this TeX does not parse: the formula is longer than 4000 characters',
+    ]);
   });
 
   it('ships only the KaTeX fonts the formulas use', () => {

@@ -76,6 +76,12 @@ const shapes: [string, number, (n: number) => string][] = [
   ],
   ['attribute braces on a Pandoc heading', 20_000, (n) => `% T\n\n## A${' {'.repeat(n)} {.x}\n`],
   ['one long comment line, dialect unknown', 8_000, (n) => `## A\n\n<!--${'a'.repeat(n)}\n`],
+  // The Markdown Lectern reads beyond GFM: footnotes, math, emoji, none of them closed.
+  ['footnote openers never closed', 20_000, (n) => `## A\n\n${'[^'.repeat(n)}\n`],
+  ['footnote labels never closed', 10_000, (n) => `## A\n\n${'[^a'.repeat(n)}\n`],
+  ['math openers \\( never closed', 20_000, (n) => `## A\n\n${'\\('.repeat(n)}\n`],
+  ['math openers \\[ never closed, with emphasis', 10_000, (n) => `## A\n\n${'\\[*'.repeat(n)}\n`],
+  ['dollars and colons', 20_000, (n) => `## A\n\n${'$a :b '.repeat(n)}\n`],
   [
     'code fences never closed, longest first',
     200,

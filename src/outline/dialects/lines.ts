@@ -1,4 +1,5 @@
 import type { Finding } from '../../errors.js';
+import { rewriteImageAttributes } from './pandoc-inline.js';
 import type { RawSlide, Segment } from '../split.js';
 
 /** Shared pieces of the dialect splitters: positions of offsets, fences, notes in HTML. Pure. */
@@ -196,7 +197,8 @@ export function shapeSlide(
       lines = [];
       start = line + 1;
     } else {
-      lines.push(text);
+      // Pandoc's image attributes (`![](a.png){width=50%}`) are read in these decks too.
+      lines.push(text.includes('](') ? rewriteImageAttributes(text) : text);
     }
   });
   out.columns.push({ text: lines.join('\n'), line: start });
