@@ -1,3 +1,13 @@
+import hljs from 'highlight.js/lib/common';
+import { escapeHtml } from '../html.js';
+
+/** Highlighted HTML of code in a language highlight.js knows, escaped text otherwise. */
+export function highlightCode(text: string, language: string): string {
+  return language !== '' && hljs.getLanguage(language) !== undefined
+    ? hljs.highlight(text, { language, ignoreIllegals: true }).value
+    : escapeHtml(text);
+}
+
 /**
  * Code line steps, set at build time: ```` ```js [1|2-3|5] ```` (reveal.js; `[10: 1|2]` numbers
  * the lines from 10), ```` ```js {1|3|all} ```` (Slidev) and `{.js code-line-numbers="1|2"}`
@@ -28,6 +38,9 @@ const QUARTO = /code-line-numbers\s*=\s*"([^"]*)"/;
 
 /** The steps an info string asks for, or null for a plain code block. */
 export function parseCodeSteps(info: string): CodeSteps | null {
+  const html = /^\s*<html>\s*([^\s]*)\s*<start>\s*(\d*)\s*<steps>([\s\S]*)$/.exec(info);
+  // reveal.js's HTML: <code class="language-js" data-line-numbers="1|2" data-ln-start-from="10">.
+  if (html) return withSteps(html[1]!, html[3]!, html[2] ? Math.min(Number(html[2]), 1_000_000) : 1, 0);
   const quarto = QUARTO.exec(info);
   if (quarto) {
     const language = /\{\s*\.([\w+#-]+)/.exec(info)?.[1] ?? '';
@@ -35,7 +48,8 @@ export function parseCodeSteps(info: string): CodeSteps | null {
   }
   const language = /^[^\s[{]*/.exec(info)?.[0] ?? '';
   const reveal = REVEAL.exec(info);
-  if (reveal) return withSteps(language, reveal[2]!, reveal[1] ? Math.min(Number(reveal[1]), 1_000_000) : 1, reveal.index);
+  if (reveal)
+    return withSteps(language, reveal[2]!, reveal[1] ? Math.min(Number(reveal[1]), 1_000_000) : 1, reveal.index);
   const slidev = SLIDEV.exec(info);
   if (slidev && !/^\s*\./.test(slidev[1]!)) return withSteps(language, slidev[1]!, 1, slidev.index);
   return null;

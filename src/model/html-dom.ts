@@ -1,6 +1,7 @@
 import render from 'dom-serializer';
 import { isComment, isTag, isText, type AnyNode, type ChildNode, type Element, type ParentNode } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { highlightCode, keptSteps, parseCodeSteps, renderCodeSteps, splitHighlightedLines } from './code-steps.js';
 import { PIECE_NONCE } from './pieces.js';
 import { droppedWithContent, isAllowedTag, isHtmlAttribute, mediaItems, refuseAttribute } from './html-policy.js';
 
@@ -118,6 +119,7 @@ export function finishHtml(
     sanitizeAttributes('section', slideAttributes, removed, nested, media);
   }
 
+  stepHtmlCode(doc);
   markIncremental(doc, false);
   let fragments = 0;
   walk(doc, (node) => {
@@ -295,6 +297,43 @@ function sanitizeAttributes(
       attribs[name] = inner.html;
     }
   }
+}
+
+/**
+ * Code written as reveal.js's HTML, `<pre><code data-line-numbers="1|2-3">`, gets the line steps
+ * of a fenced block with `[1|2-3]`: highlighted and stepped at build time.
+ */
+function stepHtmlCode(parent: ParentNode): void {
+  walk(parent, (node) => {
+    if (!isTag(node) || node.name !== 'pre') return;
+    const elements = node.children.filter(isTag);
+    const code = elements.length === 1 && elements[0]!.name === 'code' ? elements[0]! : null;
+    if (!code || code.attribs['data-line-numbers'] === undefined) return;
+    const language = /(?:^|\s)(?:language|lang)-([\w+#-]+)/.exec(code.attribs.class ?? '')?.[1] ?? '';
+    const parsed = parseCodeSteps(
+      `<html>${language}<start>${code.attribs['data-ln-start-from'] ?? ''}<steps>${code.attribs['data-line-numbers']}`,
+    );
+    if (!parsed) return;
+    const trimmed = textOf(code).replace(/^\n/, '').replace(/\n$/, '');
+    const lines = trimmed.split('\n');
+    const steps = keptSteps(parsed, lines.length);
+    const html = renderCodeSteps(
+      splitHighlightedLines(highlightCode(trimmed, language)),
+      steps,
+      language ? `hljs language-${language}` : 'hljs',
+    );
+    const stepped = parseDocument(html, { decodeEntities: true }).children[0] as Element;
+    if (node.attribs['data-line']) stepped.attribs['data-line'] = node.attribs['data-line'];
+    const siblings = node.parent!.children;
+    siblings.splice(siblings.indexOf(node), 1, stepped);
+    replaceChildren(node.parent!, siblings);
+  });
+}
+
+/** The text of an element as written, line breaks and all. */
+function textOf(node: AnyNode): string {
+  if (isText(node)) return node.data;
+  return 'children' in node ? node.children.map(textOf).join('') : '';
 }
 
 /** Pandoc's and Quarto's incremental lists: items inside `.incremental` (not `.nonincremental`) reveal one by one. */

@@ -1,10 +1,10 @@
-import hljs from 'highlight.js/lib/common';
 import { Parser as HtmlParser, parseDocument } from 'htmlparser2';
 import { Parser, Renderer, type MarkedOptions, type Token, type Tokens } from 'marked';
 import { DeckError, type Finding } from '../errors.js';
 import type { EmojiToken, FootnoteRefToken, FootnoteToken, MathToken } from '../outline/extensions.js';
 import { walkTokens, type LinedToken } from '../outline/lex.js';
 import {
+  highlightCode,
   keptSteps,
   linesOutOfRange,
   MAX_STEPS,
@@ -81,8 +81,7 @@ class SlideRenderer extends Renderer {
     const parsed = parseCodeSteps(lang ?? '');
     const steps = parsed ? keptSteps(parsed, text.split('\n').length) : null;
     const language = steps ? steps.language : ((lang ?? '').match(/^\S*/)?.[0] ?? '');
-    const known = language !== '' && hljs.getLanguage(language) !== undefined;
-    const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
+    const body = highlightCode(text, language);
     const cls = language ? `hljs language-${escapeHtml(language)}` : 'hljs';
     if (steps) return withLine(renderCodeSteps(splitHighlightedLines(body), steps, cls), token);
     return withLine(`<pre><code class="${cls}">${body}\n</code></pre>\n`, token);
@@ -275,7 +274,8 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean, drawn
         ? { file, line: code.line, column: code.column + Math.max(0, first.indexOf(code.lang ?? '')) + steps.at }
         : undefined;
       if (steps && outside.length) {
-        const named = outside.length > 8 ? `${outside.slice(0, 8).join(', ')} and ${outside.length - 8} more` : outside.join(', ');
+        const named =
+          outside.length > 8 ? `${outside.slice(0, 8).join(', ')} and ${outside.length - 8} more` : outside.join(', ');
         warnings.push({
           code: 'CODE_STEP_RANGE',
           message: `the line steps name line${outside.length === 1 ? '' : 's'} ${named} of a ${lines}-line code block`,

@@ -28,7 +28,9 @@ export function renderMath(token: Pick<MathToken, 'text' | 'display' | 'raw'>): 
   const refused: string[] = [];
   // A macro defined in a formula can be made to expand into megabytes from a few hundred
   // characters: formulas define none (KaTeX's own macros stay).
-  const defines = /\\(def|gdef|edef|xdef|let|futurelet|newcommand|renewcommand|providecommand|global)(?![a-zA-Z])/.exec(token.text);
+  const defines = /\\(def|gdef|edef|xdef|let|futurelet|newcommand|renewcommand|providecommand|global)(?![a-zA-Z])/.exec(
+    token.text,
+  );
   if (defines || token.text.length > MAX_TEX) {
     result = {
       html: `<code class="math-error">${escapeHtml(token.raw)}</code>`,

@@ -172,9 +172,8 @@ const footnoteDef: TokenizerExtension = {
  * Same length, so marked's offsets stay right.
  */
 function maskMath(src: string): string {
-  const masked = src.replace(
-    /\\\$|\$\$[\s\S]+?\$\$|\$(?![\s$])(?:\\[\s\S]|[^\\$])+?(?<!\s)\$(?!\d)/g,
-    (m) => (m.startsWith('\\$') ? m : `${m[0]}${'a'.repeat(m.length - 2)}${m.at(-1)}`),
+  const masked = src.replace(/\\\$|\$\$[\s\S]+?\$\$|\$(?![\s$])(?:\\[\s\S]|[^\\$])+?(?<!\s)\$(?!\d)/g, (m) =>
+    m.startsWith('\\$') ? m : `${m[0]}${'a'.repeat(m.length - 2)}${m.at(-1)}`,
   );
   if (!masked.includes('\\(') && !masked.includes('\\[')) return masked;
   // `\(…\)` and `\[…\]`, left to right, each closed within MAX_TEX or not math.

@@ -55,4 +55,19 @@ describe('code line steps', () => {
     );
     expect(slide!.body).not.toContain('code-step');
   });
+
+  it('step reveal.js’s HTML form too: <pre><code data-line-numbers>, with its start line', () => {
+    const deck = modelOf(
+      '---\nhtml: unsafe\n---\n\n## Code\n\n<pre><code class="language-js" data-line-numbers="1|2" data-ln-start-from="5">const a = 1;\nconst b = 2;\n</code></pre>\n',
+    );
+    const [slide] = slidesOf(deck);
+    expect(slide!.body.match(/<code class="hljs language-js code-step/g)?.length).toBe(2);
+    expect(slide!.body).toContain(
+      '<span class="line highlight-line"><span class="ln">5</span><span class="hljs-keyword">const</span>',
+    );
+    expect(slide!.fragments).toBe(1);
+    // In safe mode too: the attributes are data-*, the elements Markdown's own.
+    const [safe] = slidesOf(modelOf('## Code\n\n<pre><code data-line-numbers="2">a\nb\n</code></pre>\n'));
+    expect(safe!.body).toContain('<span class="line highlight-line"><span class="ln">2</span>b</span>');
+  });
 });
