@@ -1,4 +1,5 @@
-import katex from 'katex';
+import { createRequire } from 'node:module';
+import type KatexModule from 'katex';
 import { escapeHtml } from '../html.js';
 import { MAX_TEX, type MathToken } from '../outline/extensions.js';
 
@@ -10,6 +11,9 @@ export interface RenderedMath {
   /** Commands that would link, load or add HTML (`\\href`, `\\includegraphics`): shown, not run. */
   refused?: string[];
 }
+
+/** KaTeX, loaded the first time a deck has a formula: a deck without math never pays for it. */
+let katex: typeof KatexModule | undefined;
 
 /** Formulas already set in this process: a deck's slides are rendered and scanned both. */
 const memo = new Map<string, RenderedMath>();
@@ -41,6 +45,7 @@ export function renderMath(token: Pick<MathToken, 'text' | 'display' | 'raw'>): 
     memo.set(key, result);
     return result;
   }
+  katex ??= createRequire(import.meta.url)('katex') as typeof KatexModule;
   try {
     result = {
       html: katex.renderToString(token.text, {
