@@ -95,6 +95,17 @@ export async function prepareProject(
 
   const prepared: PreparedDeck[] = [];
   const errors: DeckError[] = [...clashes];
+  // An error of no deck's own making (`--template nope`, a config value) would be the same for
+  // every deck: it is said once, at the first deck it stopped.
+  const said = new Set<string>();
+  const report = (err: DeckError, file: string): void => {
+    const at = err.pos ? `${err.pos.file}:${err.pos.line}:${err.pos.column}` : '';
+    const key = `${err.code}|${err.message}|${at}`;
+    const ownDeck = err.pos?.file === shownPath(file, projectDir);
+    if (!ownDeck && said.has(key)) return;
+    said.add(key);
+    errors.push(withPosition(err, { file: shownPath(file, projectDir) }));
+  };
   for (const file of files) {
     const name = basename(file, extname(file));
     if (reservedDeckName(name)) {
@@ -147,8 +158,7 @@ export async function prepareProject(
       if (deck.diagrams.length) undrawn.set(file, { index: prepared.length, jobs: deck.diagrams, ctx });
       prepared.push(deck.prepared);
     } catch (err) {
-      for (const one of err instanceof DeckErrors ? err.errors : [err])
-        errors.push(withPosition(toDeckError(one), { file: shownPath(file, projectDir) }));
+      for (const one of err instanceof DeckErrors ? err.errors : [err]) report(toDeckError(one), file);
     }
   }
   // Diagrams no earlier build drew: all of the run's in one page, then their decks again.
@@ -163,8 +173,7 @@ export async function prepareProject(
         try {
           prepared[index] = prepareDeck(file, ctx).prepared;
         } catch (err) {
-          for (const one of err instanceof DeckErrors ? err.errors : [err])
-            errors.push(withPosition(toDeckError(one), { file: shownPath(file, projectDir) }));
+          for (const one of err instanceof DeckErrors ? err.errors : [err]) report(toDeckError(one), file);
         }
       }
     }

@@ -90,8 +90,13 @@ function searchRoots(roots: TemplateRoots): [string, TemplateOrigin][] {
   const list: [string, TemplateOrigin][] = [];
   if (roots.deckDir) list.push([join(roots.deckDir, 'templates'), 'deck']);
   list.push([join(roots.projectDir, 'templates'), 'project'], [builtinTemplatesDir, 'builtin']);
-  // The same folder can be reached twice (a project whose templates/ is Lectern's own).
-  return list.filter(([dir], i) => list.findIndex(([other]) => resolve(other) === resolve(dir)) === i);
+  // The same folder can be reached twice (a project whose templates/ is Lectern's own): the
+  // built-in templates are called built-in wherever they are reached from.
+  const named = list.map(([dir, origin]): [string, TemplateOrigin] => [
+    dir,
+    resolve(dir) === resolve(builtinTemplatesDir) ? 'builtin' : origin,
+  ]);
+  return named.filter(([dir], i) => named.findIndex(([other]) => resolve(other) === resolve(dir)) === i);
 }
 
 /**

@@ -1,16 +1,26 @@
 import { didYouMean } from '../suggest.js';
+import { namedColors } from './css-colors.js';
 import { DeckError, type SourcePos } from '../errors.js';
 import type { ThemeType, ThemeVar } from './load-template.js';
 
 /** Where each theme value was written, so a bad one can be pointed at. */
 export type Locate = (path: (string | number)[]) => SourcePos;
 
+/** An example of each type, for hints. */
+const examples: Record<ThemeType, string> = {
+  color: '"#0b6e6e"',
+  font: `"'Inter', sans-serif"`,
+  length: '34px',
+  image: 'images/logo.svg',
+  text: '"Open Source Summit 2026"',
+};
+
 const checks: Record<ThemeType, { test: (value: string) => boolean; expect: string }> = {
   color: {
     test: (v) =>
       /^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v) ||
-      /^(rgb|rgba|hsl|hsla|oklch|oklab|lab|lch)\([0-9a-z\s.,%/+-]+\)$/i.test(v) ||
-      /^[a-z]{3,20}$/i.test(v),
+      /^(rgb|rgba|hsl|hsla|hwb|oklch|oklab|lab|lch)\([0-9a-z\s.,%/+-]+\)$/i.test(v) ||
+      namedColors.includes(v.toLowerCase()),
     expect: 'a colour such as #0b6e6e, rgb(11 110 110) or teal',
   },
   font: {
@@ -58,9 +68,12 @@ export function checkThemeValues(
     }
     const value = String(raw).trim();
     if (!checks[variable.type].test(value)) {
-      throw new DeckError('THEME_INVALID', `theme.${name} "${value}" is not ${checks[variable.type].expect}`, {
+      // A name close to one of CSS's colours is most likely that colour misspelt.
+      const near =
+        variable.type === 'color' && /^[a-z]+$/i.test(value) ? didYouMean(value.toLowerCase(), namedColors) : '';
+      throw new DeckError('THEME_INVALID', `theme.${name} "${value}" is not ${checks[variable.type].expect}${near}`, {
         pos: locate(['theme', name]),
-        hint: variable.description ?? `"${name}" takes ${checks[variable.type].expect}`,
+        hint: `write it as, for example, theme: { ${name}: ${examples[variable.type]} }`,
       });
     }
   }

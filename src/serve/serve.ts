@@ -120,9 +120,17 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     }
   };
 
-  // First build: every deck on its own, so one broken deck does not hide the others.
+  // First build: every deck on its own, so one broken deck does not hide the others. A deck or
+  // folder that is not there is INPUT_MISSING, as for `build`, before anything is served.
   const started = performance.now();
-  for (const file of deckFiles()) await buildOne(file);
+  let first: string[];
+  try {
+    first = findDeckFiles(projectDir, inputs());
+  } catch (err) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw err;
+  }
+  for (const file of first) await buildOne(file);
   log(
     `built ${built.size} deck${built.size === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms${failed.size ? `, ${failed.size} with errors` : ''}`,
   );

@@ -288,3 +288,57 @@ describe('--json', () => {
     });
   });
 });
+
+describe('first-run mistakes', () => {
+  it('serve with a deck that is not there is INPUT_MISSING (exit 2), as build, check and pdf are', async () => {
+    const dir = makeProject({ 'decks/talk.md': good, 'decks/ok.png': png });
+    for (const command of ['serve', 'build', 'check']) {
+      const run = await cli(
+        [command, 'decks/typo.md', '--no-pdf'].filter((a) => command !== 'check' || a !== '--no-pdf'),
+        dir,
+      );
+      expect(run.code, `${command}: ${run.stderr}`).toBe(2);
+      expect(run.stderr.split('\n')[0]).toMatch(/error\[INPUT_MISSING\]: no such file or folder: decks\/typo\.md$/);
+    }
+  });
+
+  it('--template nope says so once, not once per deck', async () => {
+    const dir = makeProject({ 'decks/a.md': good, 'decks/b.md': good, 'decks/c.md': good, 'decks/ok.png': png });
+    const run = await cli(['build', '--no-pdf', '--template', 'nope'], dir);
+    expect(run.code).toBe(2);
+    const errors = run.stderr.split('\n').filter((l) => l.includes('error[TEMPLATE_UNKNOWN]'));
+    expect(errors).toEqual([
+      expect.stringMatching(/^decks\/a\.md: error\[TEMPLATE_UNKNOWN\]: template "nope" not found/),
+    ]);
+    // A config that names it is reported once too, at its own line.
+    writeFileSync(join(dir, 'lectern.config.yaml'), 'template: nope\n');
+    const again = await cli(['build', '--no-pdf'], dir);
+    expect(again.stderr.split('\n').filter((l) => l.includes('error[TEMPLATE_UNKNOWN]'))).toEqual([
+      expect.stringMatching(/^lectern\.config\.yaml:1:\d+: error\[TEMPLATE_UNKNOWN\]: template "nope" not found/),
+    ]);
+  });
+
+  it('lectern templates calls Lectern’s own templates built-in, in Lectern’s own folder too', async () => {
+    const run = await cli(['templates'], join(import.meta.dirname, '..', '..'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^default \[builtin\]/m);
+    expect(run.stdout).not.toContain('[project]');
+  });
+
+  it('refuses a theme colour CSS has no name for, with the near name and an example value', async () => {
+    const deck = (accent: string) => `---\ntitle: T\ntheme:\n  accent: "${accent}"\n---\n\n## A\n`;
+    const dir = makeProject({ 'decks/a.md': deck('reddish') });
+    const run = await cli(['build', '--no-pdf'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n').slice(0, 2)).toEqual([
+      'decks/a.md:4:3: error[THEME_INVALID]: theme.accent "reddish" is not a colour such as #0b6e6e, rgb(11 110 110) or teal',
+      '  hint: write it as, for example, theme: { accent: "#0b6e6e" }',
+    ]);
+    writeFileSync(join(dir, 'decks/a.md'), deck('tael'));
+    expect((await cli(['build', '--no-pdf'], dir)).stderr).toContain('or teal (did you mean "teal"?)');
+    for (const good of ['rebeccapurple', 'Teal', '#0b6e6e', 'rgb(11 110 110)', 'oklch(0.5 0.1 200)']) {
+      writeFileSync(join(dir, 'decks/a.md'), deck(good));
+      expect((await cli(['build', '--no-pdf'], dir)).code, good).toBe(0);
+    }
+  });
+});
