@@ -15,7 +15,7 @@ import { buildAll, buildIndex, type BuildResult, lecternVersion } from '../pipel
 import { exportBuiltDeck } from '../pipeline/export-built.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { reportCheck } from './check-report.js';
-import { errorsJson, pdfProgress, reportFailure, reportWarnings, type CliIo } from './report.js';
+import { errorsJson, pdfLine, pdfProgress, reportFailure, reportWarnings, type CliIo } from './report.js';
 
 export type { CliIo } from './report.js';
 
@@ -127,7 +127,7 @@ async function build(args: CliArgs, io: CliIo): Promise<number> {
     ...(args.strict ? { strict: true } : {}),
     ...(args.shard ? { shard: args.shard } : {}),
     signal: io.signal,
-    progress: pdfProgress(io, args.quiet || args.json),
+    progress: pdfProgress(io, args.quiet || args.json, true),
     onLockWait: (pid) =>
       io.stderr(`lectern: waiting for another Lectern (pid ${pid}) to finish writing the output folder\n`),
   });
@@ -169,7 +169,11 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
-  const result = await buildAll({ ...(await runOf(args, io)).run, pdf: args.pdf, progress });
+  const result = await buildAll({
+    ...(await runOf(args, io)).run,
+    pdf: args.pdf,
+    progress: pdfProgress(io, args.quiet || args.json, true),
+  });
   finish(result, args, io, started);
   return ExitCode.ok;
 }
@@ -218,6 +222,8 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
     );
     const d = built.deck.dialect;
     if (args.verbose && d) io.stdout(`  read as ${dialectName(d)}: ${d.reason}\n`);
+    // Piped output: the deck's PDFs after the deck (a terminal showed them on the progress bar).
+    if (!io.isTTY) for (const p of result.pdfs.filter((p) => p.name === built.deck.name)) io.stdout(pdfLine(p, io));
     const pptxFile = result.pptxs.find((f) => f.name === built.deck.name);
     if (pptxFile) io.stdout(`  pptx -> ${shownPath(pptxFile.path, io.cwd)} (${pptxLine(pptxFile)})\n`);
     const single = result.singleFiles.find((f) => f.name === built.deck.name);

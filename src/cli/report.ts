@@ -58,6 +58,11 @@ function causeChain(err: unknown): string {
   return parts.join('\ncaused by: ');
 }
 
+/** The line a written PDF gets: where, how many pages, how large, how long. */
+export function pdfLine(result: PdfResult, io: CliIo): string {
+  return `pdf ${result.file} -> ${shownPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`;
+}
+
 /** Decks this large announce their start when output is piped. */
 const LARGE_DECK = 300;
 
@@ -65,7 +70,7 @@ const LARGE_DECK = 300;
  * PDF progress: on a terminal one bar, redrawn in place (decks and slides done, elapsed time);
  * otherwise one line per finished deck with its pages, size and time.
  */
-export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
+export function pdfProgress(io: CliIo, quiet: boolean, deferLines = false): PdfProgress {
   const started = performance.now();
   let totalDecks = 0;
   let totalSlides = 0;
@@ -102,10 +107,8 @@ export function pdfProgress(io: CliIo, quiet: boolean): PdfProgress {
       slidesDone += slidesOf.get(result.name) ?? 0;
       if (quiet) return;
       if (io.isTTY) draw();
-      else
-        io.stdout(
-          `pdf ${result.file} -> ${shownPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`,
-        );
+      // A build prints each PDF's line under its deck's, in the order things happened.
+      else if (!deferLines) io.stdout(pdfLine(result, io));
     },
   };
 }

@@ -380,6 +380,15 @@ describe.skipIf(!browserPath)('an incremental build with PDFs', () => {
     });
     const first = await cli(['build'], dir);
     expect(first.stdout).toMatch(/^2 decks, 2 PDFs in/m);
+    // In the order things happen: each deck, then its PDF.
+    expect(first.stdout.split('\n').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'built decks/a.md',
+      'pdf decks/a.md',
+      'built decks/b.md',
+      'pdf decks/b.md',
+      '2 decks,',
+      '',
+    ]);
     const before = readFileSync(join(dir, 'dist/a/a.pdf'));
     const again = await cli(['build'], dir);
     expect(again.code).toBe(0);
