@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -154,5 +154,17 @@ describe('lectern --timings', () => {
     expect(phases.total).toBeGreaterThanOrEqual(phases['read, model, render, content checks']!);
     const plain = await cli(['build', '--no-pdf', '--force'], dir);
     expect(plain.stderr).toBe('');
+  });
+});
+
+describe('the README', () => {
+  it('names only decks and built folders that the repository has', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const usage = /## Using it\n\n```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+    const decks = [...usage.matchAll(/\bdecks\/([\w-]+)\.md\b/g)].map((m) => m[1]!);
+    const built = [...usage.matchAll(/\bdist\/([\w-]+)(?=[\s/])/g)].map((m) => m[1]!);
+    expect(decks.length).toBeGreaterThan(2);
+    for (const name of new Set([...decks, ...built]))
+      expect(existsSync(join(repoRoot, 'decks', `${name}.md`)), name).toBe(true);
   });
 });
