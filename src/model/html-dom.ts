@@ -119,7 +119,8 @@ export function finishHtml(
     sanitizeAttributes('section', slideAttributes, removed, nested, media);
   }
 
-  stepHtmlCode(doc);
+  // Only slides that have reveal.js's stepped code pay for the walk.
+  if (html.includes('data-line-numbers')) stepHtmlCode(doc);
   markIncremental(doc, false);
   let fragments = 0;
   walk(doc, (node) => {
