@@ -2,7 +2,7 @@ import { Lexer, type Tokens } from 'marked';
 import { ruleNames } from '../config/check-rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
 import { append, DeckError, DeckErrors, type SourcePos, type Finding } from '../errors.js';
-import { markdownOptions } from '../outline/extensions.js';
+import { markdownOptionsFor } from '../outline/extensions.js';
 import type { LinedToken } from '../outline/lex.js';
 import type { OutlineSlide } from '../outline/parse-outline.js';
 import { finishHtml, htmlText, type MediaRewrite } from './html-dom.js';
@@ -313,7 +313,7 @@ function chromeHtml(chrome: NonNullable<OutlineSlide['chrome']>, unsafe: boolean
   // Markdown only: raw HTML in a header is shown as text, as Marp does without its html option.
   const inline = (text: string) => {
     const state = renderState([], 'chrome');
-    const tokens = new Lexer(markdownOptions).inlineTokens(text.replace(/</g, '&lt;'));
+    const tokens = new Lexer(markdownOptionsFor(text)).inlineTokens(text.replace(/</g, '&lt;'));
     return finishHtml(renderInline(tokens, state), unsafe, false, undefined, state.pieces).html.trim();
   };
   return {

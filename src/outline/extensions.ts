@@ -196,11 +196,22 @@ function maskMath(src: string): string {
   return out + masked.slice(i);
 }
 
-const marked = new Marked({
-  gfm: true,
-  extensions: [blockMath, footnoteDef, inlineMath, footnoteRef, emoji],
-  hooks: { emStrongMask: maskMath } as never,
-});
+const extensions = [blockMath, footnoteDef, inlineMath, footnoteRef, emoji];
 
 /** The options every Lexer and Parser of Lectern's Markdown runs with. */
-export const markdownOptions: MarkedOptions = marked.defaults;
+export const markdownOptions: MarkedOptions = new Marked({ gfm: true, extensions }).defaults;
+
+/**
+ * The same, with math masked for emphasis: only for text that may hold math, since with the
+ * hook marked masks every run of inline text, emphasis or not.
+ */
+const withMathMask: MarkedOptions = new Marked({
+  gfm: true,
+  extensions,
+  hooks: { emStrongMask: maskMath } as never,
+}).defaults;
+
+/** The options to lex `text` with. */
+export function markdownOptionsFor(text: string): MarkedOptions {
+  return text.includes('$') || text.includes('\\(') || text.includes('\\[') ? withMathMask : markdownOptions;
+}

@@ -1,6 +1,6 @@
 import { Lexer, type Token, type Tokens } from 'marked';
 import { DeckError } from '../errors.js';
-import { markdownOptions } from './extensions.js';
+import { markdownOptionsFor } from './extensions.js';
 import type { Segment } from './split.js';
 
 /** A marked token with the file line and column it starts on (marked itself keeps no positions). */
@@ -15,7 +15,7 @@ export function lexSegment(segment: Segment, file = ''): LinedToken[] {
   const fileLine = (index: number) =>
     map ? (map[Math.min(index, map.length - 1)] ?? segment.line) : segment.line + index;
   checkNesting(segment, file, fileLine);
-  const tokens = new Lexer(markdownOptions).lex(segment.text);
+  const tokens = new Lexer(markdownOptionsFor(segment.text)).lex(segment.text);
   annotate(tokens, segment.text, map ? 0 : segment.line, 1);
   if (map) walkTokens(tokens, (token) => (token.line = fileLine(token.line)));
   return [...tokens] as unknown as LinedToken[];
