@@ -1,14 +1,8 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { browserForTests } from '../helpers/browser.js';
+import { browserForTests, hasNotoFonts } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 
 const browserPath = browserForTests('glyph tests');
-
-/** `npm run setup` installs these where it installs Chromium; CI has them. */
-const hasFonts =
-  existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf') &&
-  existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
 
 /** A deck in three scripts, with emoji: what a conference in Shanghai or Seoul brings. */
 const deck = `---
@@ -28,7 +22,7 @@ lang: zh
 `;
 
 describe.skipIf(!browserPath)('characters no font draws', () => {
-  it.skipIf(!hasFonts && !process.env.CI)(
+  it.skipIf(!hasNotoFonts && !process.env.CI)(
     'are none with the built-in template on a machine with the Noto fonts',
     async () => {
       const dir = makeProject({ 'decks/zh.md': deck });

@@ -1,17 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, hasNotoFonts, testPage } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
 
 const browserPath = browserForTests('kitchen-sink tests');
-/** `npm run setup` installs these where it installs Chromium; CI has them. */
-const hasFonts =
-  existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf') &&
-  existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
 
 /** One technical talk with every feature of rich content in it. */
 const deck = `---
@@ -98,7 +94,7 @@ describe.skipIf(!browserPath)('a deck with every rich feature', () => {
     expect(pdf.text[3]).toContain('tune("data")');
     expect(pdf.text[4]).toContain('Ελληνικά');
     // The same deck checked in the browser: nothing to report on a machine with the fonts.
-    if (!hasFonts && !process.env.CI) return;
+    if (!hasNotoFonts && !process.env.CI) return;
     const check = await cli(['check'], dir);
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout + check.stderr).not.toContain('warning[');

@@ -13,6 +13,31 @@ import { tempDir } from '../helpers/temp.js';
 
 const browserPath = browserForTests('rich content tests');
 
+/**
+ * A project built with the CLI, served over HTTP and a browser to open it in, for one describe
+ * block: made before its tests, closed after them. `mustBuild` fails the block on a failed build.
+ */
+function builtProject(files: Record<string, string | Buffer>, args: string[], mustBuild = false) {
+  const project = {} as {
+    dir: string;
+    build: Awaited<ReturnType<typeof cli>>;
+    server: Awaited<ReturnType<typeof serveFolder>>;
+    browser: LaunchedBrowser;
+  };
+  beforeAll(async () => {
+    project.dir = makeProject(files);
+    project.build = await cli(args, project.dir);
+    if (mustBuild) expect(project.build.code, project.build.stderr).toBe(0);
+    project.server = await serveFolder(join(project.dir, 'dist'));
+    project.browser = await launchBrowser(browserPath!);
+  });
+  afterAll(async () => {
+    await project.browser?.close();
+    await project.server?.close();
+  });
+  return project;
+}
+
 /** A technical talk as its speaker writes it: formulas, footnotes, prices that are no math. */
 const talk = `---
 title: Scaling laws, briefly
@@ -42,24 +67,10 @@ Another note[^one] here.
 `;
 
 describe.skipIf(!browserPath)('rich content in Chromium and the PDF', () => {
-  let browser: LaunchedBrowser;
-  let dir: string;
-  let server: Awaited<ReturnType<typeof serveFolder>>;
-  let build: Awaited<ReturnType<typeof cli>>;
-
-  beforeAll(async () => {
-    dir = makeProject({ 'decks/talk.md': talk });
-    build = await cli(['build', '--quiet'], dir);
-    server = await serveFolder(join(dir, 'dist'));
-    browser = await launchBrowser(browserPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const project = builtProject({ 'decks/talk.md': talk }, ['build', '--quiet']);
 
   async function open(url: string): Promise<{ page: Page; failed: string[]; requests: string[] }> {
-    const page = await testPage(browser);
+    const page = await testPage(project.browser);
     const failed: string[] = [];
     const requests: string[] = [];
     page.on('requestfailed', (r) => failed.push(r.url()));
@@ -75,21 +86,21 @@ describe.skipIf(!browserPath)('rich content in Chromium and the PDF', () => {
   }
 
   it('builds without a warning and ships KaTeX’s stylesheet with only the fonts used', () => {
-    expect(build.code, build.stderr).toBe(0);
-    expect(build.stderr).toBe('');
-    const fonts = readdirSync(join(dir, 'dist/talk/_lectern/katex/fonts')).sort();
+    expect(project.build.code, project.build.stderr).toBe(0);
+    expect(project.build.stderr).toBe('');
+    const fonts = readdirSync(join(project.dir, 'dist/talk/_lectern/katex/fonts')).sort();
     expect(fonts).toEqual(['KaTeX_Main-Regular.woff2', 'KaTeX_Math-Italic.woff2', 'KaTeX_Size2-Regular.woff2']);
-    const html = readFileSync(join(dir, 'dist/talk/index.html'), 'utf8');
+    const html = readFileSync(join(project.dir, 'dist/talk/index.html'), 'utf8');
     expect(html).toContain('<link rel="stylesheet" href="_lectern/katex/katex.min.css">');
     // No script sets the math: it is in the page as HTML and MathML already.
     expect(html).not.toMatch(/<script[^>]*(katex|mathjax)/i);
   });
 
   it('draws the formulas with KaTeX’s fonts, loads nothing else, and asks for no file it lacks', async () => {
-    const { page, failed, requests } = await open(`${server.url}/talk/index.html#/1`);
+    const { page, failed, requests } = await open(`${project.server.url}/talk/index.html#/1`);
     try {
       expect(failed).toEqual([]);
-      expect(requests.every((u) => u.startsWith(`${server.url}/talk/`) || u.startsWith('data:'))).toBe(true);
+      expect(requests.every((u) => u.startsWith(`${project.server.url}/talk/`) || u.startsWith('data:'))).toBe(true);
       const seen = await page.evaluate(() => {
         const slide = (window as any).Reveal.getCurrentSlide() as HTMLElement;
         const display = slide.querySelector('.katex-display') as HTMLElement;
@@ -115,7 +126,7 @@ describe.skipIf(!browserPath)('rich content in Chromium and the PDF', () => {
   });
 
   it('shows footnotes at the foot of their slide, numbered per slide, linked both ways, on the same slide', async () => {
-    const { page } = await open(`${server.url}/talk/index.html#/1`);
+    const { page } = await open(`${project.server.url}/talk/index.html#/1`);
     try {
       const feet = await page.evaluate(() => {
         const slide = (window as any).Reveal.getCurrentSlide() as HTMLElement;
@@ -155,12 +166,12 @@ describe.skipIf(!browserPath)('rich content in Chromium and the PDF', () => {
   });
 
   it('prints formulas and footnotes into the PDF', async () => {
-    const pdf = await readPdf(join(dir, 'dist/talk/talk.pdf'));
+    const pdf = await readPdf(join(project.dir, 'dist/talk/talk.pdf'));
     expect(pdf.pages).toBe(3);
     expect(pdf.text[1]).toContain('Prices are made up.');
     expect(pdf.text[1]).toContain('A run costs $5 and a cluster $10 an hour');
     expect(pdf.text[2]).toContain('Numbered from one again.');
-    expect(existsSync(join(dir, 'dist/talk/thumbnail.png'))).toBe(true);
+    expect(existsSync(join(project.dir, 'dist/talk/thumbnail.png'))).toBe(true);
   });
 });
 
@@ -311,31 +322,17 @@ The wide column.
 `;
 
 describe.skipIf(!browserPath)('columns and images in Chromium', () => {
-  let browser: LaunchedBrowser;
-  let server: Awaited<ReturnType<typeof serveFolder>>;
-
-  beforeAll(async () => {
-    const dir = makeProject({
-      'decks/layout.md': layoutDeck,
-      'decks/chart.png': PNG,
-      'decks/screen.png': PNG,
-      'decks/hall.jpg': JPEG,
-    });
-    const built = await cli(['build', '--no-pdf', '--quiet'], dir);
-    expect(built.code, built.stderr).toBe(0);
-    server = await serveFolder(join(dir, 'dist'));
-    browser = await launchBrowser(browserPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const project = builtProject(
+    { 'decks/layout.md': layoutDeck, 'decks/chart.png': PNG, 'decks/screen.png': PNG, 'decks/hall.jpg': JPEG },
+    ['build', '--no-pdf', '--quiet'],
+    true,
+  );
 
   it('puts every column side by side at its share of the width, and a picture whole across its column', async () => {
-    const page = await testPage(browser);
+    const page = await testPage(project.browser);
     try {
       await page.setViewport({ width: 1280, height: 720 });
-      await page.goto(`${server.url}/layout/index.html`, { waitUntil: 'load' });
+      await page.goto(`${project.server.url}/layout/index.html`, { waitUntil: 'load' });
       await page.waitForFunction(() => (window as any).Reveal?.isReady());
       const measure = (h: number) =>
         page.evaluate((index) => {
@@ -361,9 +358,9 @@ describe.skipIf(!browserPath)('columns and images in Chromium', () => {
   });
 
   it('shows a screenshot whole and fills the slide with a photograph, unless the deck says otherwise', async () => {
-    const page = await testPage(browser);
+    const page = await testPage(project.browser);
     try {
-      await page.goto(`${server.url}/layout/index.html`, { waitUntil: 'load' });
+      await page.goto(`${project.server.url}/layout/index.html`, { waitUntil: 'load' });
       await page.waitForFunction(() => (window as any).Reveal?.isReady());
       const fits = await page.evaluate(() =>
         [2, 3, 4].map((h) => {
@@ -384,32 +381,22 @@ describe.skipIf(!browserPath)('columns and images in Chromium', () => {
 });
 
 describe.skipIf(!browserPath)('right-to-left decks', () => {
-  let browser: LaunchedBrowser;
-  let server: Awaited<ReturnType<typeof serveFolder>>;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = makeProject({
+  const project = builtProject(
+    {
       'decks/ar.md':
         '---\ntitle: النماذج المفتوحة\nlang: ar\n---\n\n## لماذا الانفتاح\n\n- يمكن لأي شخص تشغيل النموذج\n- الشفافية تبني الثقة\n\n```js\nconst open = true;\n```\n',
       'decks/en.md': '---\ntitle: Open models\n---\n\n## Why open\n\n- Anyone can run it\n',
-    });
-    const built = await cli(['build', '--no-pdf', '--quiet'], dir);
-    expect(built.code, built.stderr).toBe(0);
-    server = await serveFolder(join(dir, 'dist'));
-    browser = await launchBrowser(browserPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+    },
+    ['build', '--no-pdf', '--quiet'],
+    true,
+  );
 
   it('read right to left from the slide’s right edge, on screen and in the print layout, code left to right', async () => {
-    const page = await testPage(browser);
+    const page = await testPage(project.browser);
     try {
       await page.setViewport({ width: 1280, height: 720 });
       for (const query of ['', '?print-pdf']) {
-        await page.goto(`${server.url}/ar/index.html${query}#/1`, { waitUntil: 'load' });
+        await page.goto(`${project.server.url}/ar/index.html${query}#/1`, { waitUntil: 'load' });
         await page.waitForFunction(() => (window as any).Reveal?.isReady());
         // The print layout puts each slide on a page of its own once Reveal.js is ready.
         if (query) await page.waitForFunction(() => document.querySelectorAll('.pdf-page').length >= 2);
@@ -440,7 +427,7 @@ describe.skipIf(!browserPath)('right-to-left decks', () => {
       }
       // Reveal.js mirrors its navigation; a left-to-right deck is untouched.
       expect(await page.evaluate(() => (window as any).Reveal.getConfig().rtl)).toBe(true);
-      await page.goto(`${server.url}/en/index.html#/1`, { waitUntil: 'load' });
+      await page.goto(`${project.server.url}/en/index.html#/1`, { waitUntil: 'load' });
       await page.waitForFunction(() => (window as any).Reveal?.isReady());
       expect(await page.evaluate(() => (window as any).Reveal.getConfig().rtl)).toBe(false);
       expect(await page.evaluate(() => document.querySelectorAll('[dir]').length)).toBe(0);
@@ -475,27 +462,13 @@ ${Array.from({ length: 14 }, (_, i) => `- Point ${i + 1}: a line of text that sa
 `;
 
 describe.skipIf(!browserPath)('fit: shrink', () => {
-  let browser: LaunchedBrowser;
-  let server: Awaited<ReturnType<typeof serveFolder>>;
-  let dir: string;
-  let build: Awaited<ReturnType<typeof cli>>;
-
-  beforeAll(async () => {
-    dir = makeProject({ 'decks/full.md': fullDeck });
-    build = await cli(['build'], dir);
-    server = await serveFolder(join(dir, 'dist'));
-    browser = await launchBrowser(browserPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const project = builtProject({ 'decks/full.md': fullDeck }, ['build']);
 
   it('scales an overflowing slide down until it fits, on screen, and leaves the others', async () => {
-    const page = await testPage(browser);
+    const page = await testPage(project.browser);
     try {
       await page.setViewport({ width: 1280, height: 720 });
-      await page.goto(`${server.url}/full/index.html`, { waitUntil: 'load' });
+      await page.goto(`${project.server.url}/full/index.html`, { waitUntil: 'load' });
       await page.waitForFunction(() => (window as any).Reveal?.isReady());
       await page.evaluate(() => document.fonts.ready);
       const seen = await page.evaluate(() =>
@@ -519,16 +492,18 @@ describe.skipIf(!browserPath)('fit: shrink', () => {
   });
 
   it('prints the shrunk slides whole, and the check reports the one shrunk below its limit', async () => {
-    expect(build.code, build.stderr).toBe(0);
+    expect(project.build.code, project.build.stderr).toBe(0);
     // Only the slide left alone is cut off in the PDF.
-    const overflow = `${build.stdout}${build.stderr}`.split('\n').filter((l) => l.includes('SLIDE_OVERFLOW'));
+    const overflow = `${project.build.stdout}${project.build.stderr}`
+      .split('\n')
+      .filter((l) => l.includes('SLIDE_OVERFLOW'));
     expect(overflow.length).toBe(1);
     expect(overflow[0]).toContain('slide 4 "Left alone"');
-    const pdf = await readPdf(join(dir, 'dist/full/full.pdf'));
+    const pdf = await readPdf(join(project.dir, 'dist/full/full.pdf'));
     expect(pdf.pages).toBe(4);
     expect(pdf.text[0]).toContain('Point 14: a line of text');
     expect(pdf.text[2]).toContain('Point 40 that goes on and on');
-    const check = await cli(['check'], dir);
+    const check = await cli(['check'], project.dir);
     const lines = `${check.stdout}${check.stderr}`.split('\n');
     const shrunk = lines.filter((l) => l.includes('SLIDE_SHRUNK'));
     expect(shrunk.length).toBe(1);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { findBrowser } from '../../src/browser/find.js';
@@ -24,3 +25,8 @@ export async function testPage(launched: LaunchedBrowser): Promise<Page> {
   const context = await launched.browser.createBrowserContext({ proxyServer: 'direct://' });
   return context.newPage();
 }
+
+/** The Noto emoji and CJK fonts, which `npm run setup` installs where it installs Chromium (CI has them). */
+export const hasNotoFonts =
+  existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf') &&
+  existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
