@@ -5,83 +5,85 @@ import { runLectern } from './invariants.js';
 
 /**
  * Every stage is near-linear in its input: each pathological input is modelled at two sizes,
- * n and 2n, interleaved, and the fastest times compared in the same run. Linear work doubles;
- * quadratic work quadruples. No absolute time is asserted.
+ * n and 4n, interleaved, and the fastest times compared in the same run, per character. Linear
+ * work grows as the text does; quadratic work four times faster. Quadrupling, not doubling,
+ * leaves a factor of two either side for the noise of a shared machine. No absolute time is
+ * asserted.
  */
 const shapes: [string, number, (n: number) => string][] = [
   [
     'link reference definitions',
-    20_000,
+    10_000,
     (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `[r${i}]: /x${i}`).join('\n')}\n\n[r1] [r2]`,
   ],
-  ['short paragraphs', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `p ${i}`).join('\n\n')}`],
-  ['HTML tags in one block', 20_000, (n) => `## A\n\n<div>\n${'<span>x</span>\n'.repeat(n)}</div>`],
-  ['slides', 4_000, (n) => Array.from({ length: n }, (_, i) => `## S${i}\n\ntext ${i}`).join('\n\n')],
-  ['list items', 10_000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `- item *${i}*`).join('\n')}`],
+  ['short paragraphs', 5000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `p ${i}`).join('\n\n')}`],
+  ['HTML tags in one block', 10_000, (n) => `## A\n\n<div>\n${'<span>x</span>\n'.repeat(n)}</div>`],
+  ['slides', 2000, (n) => Array.from({ length: n }, (_, i) => `## S${i}\n\ntext ${i}`).join('\n\n')],
+  ['list items', 5000, (n) => `## A\n\n${Array.from({ length: n }, (_, i) => `- item *${i}*`).join('\n')}`],
   [
     'paragraphs of emphasis just under the limit',
-    100,
+    50,
     (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(450)).join('\n\n')}`,
   ],
   [
     'table rows',
-    10_000,
+    5000,
     (n) => `## A\n\n| a | b |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | *x* |`).join('\n')}`,
   ],
   [
     'lines of emphasis in one paragraph (refused)',
-    4_000,
+    2000,
     (n) => `## A\n\n${Array.from({ length: n }, () => '*a'.repeat(499)).join('\n')}`,
   ],
-  ['removed elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<script>x</script>\n'.repeat(n)}</div>`],
-  ['comments in one block', 10_000, (n) => `## A\n\n<div>\n${'<!-- c -->\n'.repeat(n)}</div>`],
-  ['unwrapped elements in one block', 10_000, (n) => `## A\n\n<div>\n${'<font>x</font>\n'.repeat(n)}</div>`],
-  ['quotes with lazy continuation lines (refused past 1,000 lines)', 200_000, (n) => `## A\n\n${'> a\nb\n'.repeat(n)}`],
+  ['removed elements in one block', 5000, (n) => `## A\n\n<div>\n${'<script>x</script>\n'.repeat(n)}</div>`],
+  ['comments in one block', 5000, (n) => `## A\n\n<div>\n${'<!-- c -->\n'.repeat(n)}</div>`],
+  ['unwrapped elements in one block', 5000, (n) => `## A\n\n<div>\n${'<font>x</font>\n'.repeat(n)}</div>`],
+  ['quotes with lazy continuation lines (refused past 1,000 lines)', 100_000, (n) => `## A\n\n${'> a\nb\n'.repeat(n)}`],
   [
     'notes inside notes',
-    300,
+    1000,
     (n) =>
       `## A\n\n<div data-notes="${Array.from({ length: n }, (_, d) => `&lt;b data-notes=&quot;${'&amp;'.repeat(d % 5)}x&quot;&gt;y&lt;/b&gt;`).join('')}">z</div>`,
   ],
-  ['unclosed links', 20_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
+  ['unclosed links', 10_000, (n) => `## A\n\n${'[a]('.repeat(n)}`],
   // The other tools' dialects.
   [
     'Pandoc divs, spans, pauses and notes',
-    3_000,
+    1500,
     (n) =>
       `% T\n\n## A {.x}\n\n${'::: {.box}\ntext [w]{.alert} ![i](i.png){width=5%}\n\n. . .\n\n::: notes\nsay\n:::\n:::\n\n'.repeat(n)}`,
   ],
-  ['Pandoc slides and sections', 3_000, (n) => `% T\n\n${'# S\n\n## A\n\ntext\n\n---\n\nmore\n\n'.repeat(n)}`],
+  ['Pandoc slides and sections', 1500, (n) => `% T\n\n${'# S\n\n## A\n\ntext\n\n---\n\nmore\n\n'.repeat(n)}`],
   [
     'Marp slides, directives and notes',
-    3_000,
+    1500,
     (n) => `---\nmarp: true\n---\n\n${'<!-- _class: lead -->\n<!-- a note -->\n# A\n\n* one\n\n---\n\n'.repeat(n)}`,
   ],
   [
     'reveal-md separators and notes',
-    5_000,
+    2500,
     (n) => `---\nrevealOptions: {}\n---\n${'# A\ntext\nNote: say\n---\nb\n----\n'.repeat(n)}`,
   ],
-  ['a deck read as Marp with comments never closed', 20_000, (n) => `---\nmarp: true\n---\n# A\n${'<!--\n'.repeat(n)}`],
+  ['a deck read as Marp with comments never closed', 10_000, (n) => `---\nmarp: true\n---\n# A\n${'<!--\n'.repeat(n)}`],
   [
     'a reveal-md slide of notes asides never closed',
-    20_000,
+    10_000,
     (n) => `---\nrevealOptions: {}\n---\n# A\n${'<aside class="notes">x\n'.repeat(n)}`,
   ],
-  ['a reveal-md slide of notes markers', 20_000, (n) => `# A\n---\n## B\n${'Note: x\n'.repeat(n)}`],
+  ['a reveal-md slide of notes markers', 10_000, (n) => `# A\n---\n## B\n${'Note: x\n'.repeat(n)}`],
   [
     'image and span openers on one Pandoc line',
-    40_000,
+    20_000,
     (n) => `% T\n\n## A\n\n${'!['.repeat(n)}{x} ${'[a'.repeat(n)}]{.b}\n`,
   ],
-  ['attribute braces on a Pandoc heading', 20_000, (n) => `% T\n\n## A${' {'.repeat(n)} {.x}\n`],
-  ['one long comment line, dialect unknown', 8_000, (n) => `## A\n\n<!--${'a'.repeat(n)}\n`],
+  ['attribute braces on a Pandoc heading', 10_000, (n) => `% T\n\n## A${' {'.repeat(n)} {.x}\n`],
+  ['one long comment line, dialect unknown', 4000, (n) => `## A\n\n<!--${'a'.repeat(n)}\n`],
   // The Markdown Lectern reads beyond GFM: footnotes, math, emoji, none of them closed.
   ['footnote openers never closed', 20_000, (n) => `## A\n\n${'[^'.repeat(n)}\n`],
   ['footnote labels never closed', 10_000, (n) => `## A\n\n${'[^a'.repeat(n)}\n`],
-  ['math openers \\( never closed', 20_000, (n) => `## A\n\n${'\\('.repeat(n)}\n`],
-  ['math openers \\[ never closed, with emphasis', 10_000, (n) => `## A\n\n${'\\[*'.repeat(n)}\n`],
-  ['dollars and colons', 20_000, (n) => `## A\n\n${'$a :b '.repeat(n)}\n`],
+  ['math openers \\( never closed', 10_000, (n) => `## A\n\n${'\\('.repeat(n)}\n`],
+  ['math openers \\[ never closed, with emphasis', 5000, (n) => `## A\n\n${'\\[*'.repeat(n)}\n`],
+  ['dollars and colons', 10_000, (n) => `## A\n\n${'$a :b '.repeat(n)}\n`],
   [
     'code fences never closed, longest first',
     200,
@@ -105,10 +107,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 describe('near-linear work on pathological input', () => {
   it.each(shapes)(
-    '%s: twice the input takes well under four times as long',
+    '%s: four times the input takes well under sixteen times as long',
     (_name, n, make) => {
       const small = make(n);
-      const large = make(2 * n);
+      const large = make(4 * n);
       timeOnce(small);
       const a: number[] = [];
       const b: number[] = [];
@@ -118,8 +120,10 @@ describe('near-linear work on pathological input', () => {
       }
       // The fastest of the interleaved runs, in CPU time: other test files share the two cores.
       // Below a few milliseconds timer noise dominates, and no size grows quadratically there.
-      const ratio = Math.min(...b) / Math.max(Math.min(...a), 5);
-      expect(ratio).toBeLessThan(3);
+      const timeRatio = Math.min(...b) / Math.max(Math.min(...a), 5);
+      // Some shapes grow faster than n (fences of n lengths): the time is held to the text's growth.
+      const growth = timeRatio / (large.length / small.length);
+      expect(growth).toBeLessThan(2);
     },
     120_000,
   );
