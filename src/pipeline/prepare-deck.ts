@@ -11,6 +11,7 @@ import type { RemoteCache } from '../assets/remote-cache.js';
 import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
 import { deckStylesheets } from '../assets/stylesheets.js';
 import { checkCopies } from '../assets/verify-copies.js';
+import { checkColours } from '../check/colours.js';
 import { checkContent } from '../check/content.js';
 import type { DeckLayer } from '../config/schema.js';
 import { readToolConfig } from '../config/tool-config.js';
@@ -32,8 +33,9 @@ import type { DeckOutput } from '../output/write.js';
 import { runtimeDir } from '../deck-layout.js';
 import { shownPath } from '../shown.js';
 import { compileTemplate, type CompiledTemplate } from '../render/compile-template.js';
-import { loadTemplate } from '../render/load-template.js';
-import { checkThemeValues, type Locate } from '../render/theme.js';
+import { loadTemplate, type Template } from '../render/load-template.js';
+import { checkThemeValues, type Locate, themeProperties } from '../render/theme.js';
+import { dependsOn } from '../render/palette.js';
 
 /**
  * One deck through every stage up to the files to write: the model as `buildModel` made it,
@@ -181,7 +183,9 @@ export function prepareDeck(
   }
   // Local files the slides link to travel with the deck, like its images; the check reports the rest.
   const linkTarget = linkTargets(deckDir);
-  const reported = capWarnings(append(findings, checkContent({ deck, linkTarget })));
+  append(findings, checkContent({ deck, linkTarget }));
+  append(findings, checkColours({ deck, ...themeColours(compiled.template, options.theme, outline, ctx) }));
+  const reported = capWarnings(findings);
   const linked = linkedFiles(deck, deckDir, linkTarget, unsafe);
   const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
   const fits = deck.stacks.some((stack) => stack.slides.some((slide) => slide.attributes['data-fit'] === 'shrink'));
@@ -344,4 +348,33 @@ export function findReveal(): string {
 export function withPosition(err: DeckError, pos: SourcePos): DeckError {
   if (err.pos) return err;
   return new DeckError(err.code, err.message, { pos, hint: err.hint, cause: err.cause ?? err });
+}
+
+/**
+ * The template's colours with the deck's theme values over them, and where a deck or the config
+ * set the value a colour comes from (the theme's own are the template's, checked by its tests).
+ */
+function themeColours(
+  template: Template,
+  values: Record<string, string>,
+  outline: { frontMatter: { theme?: Record<string, unknown> }; locate: Locate },
+  ctx: PrepareContext,
+): { variables: Record<string, string>; themeAt: (property: string) => { name: string; pos: SourcePos } | undefined } {
+  const set = themeProperties(values, template.theme);
+  const variables = { ...template.variables, ...Object.fromEntries(set.map((p) => [p.property, p.value])) };
+  const byProperty = new Map(set.map((p) => [p.property, p.name]));
+  const names = new Set(byProperty.keys());
+  return {
+    variables,
+    themeAt: (property) => {
+      const found = dependsOn(template.variables, property, names);
+      const name = found && byProperty.get(found);
+      if (!name) return undefined;
+      const pos =
+        outline.frontMatter.theme?.[name] !== undefined
+          ? outline.locate(['theme', name])
+          : ctx.locateConfig(['theme', name]);
+      return { name, pos };
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { didYouMean } from '../suggest.js';
 import { DeckError } from '../errors.js';
 import { shownPath } from '../shown.js';
 import { cleanText } from '../text.js';
+import { rootVariables } from './palette.js';
 
 /** A Handlebars source and the file it came from, so errors can name it. */
 export interface TemplateSource {
@@ -75,6 +76,8 @@ export interface Template {
   theme: Record<string, ThemeVar>;
   /** The mermaid theme of the nearest layer that names one (`default` when none does). */
   diagramTheme: (typeof diagramThemes)[number];
+  /** The custom properties the `:root` rules of the chain's `theme.css` files set (colours, fonts, sizes). */
+  variables: Record<string, string>;
 }
 
 /** The templates that ship with Lectern. */
@@ -246,6 +249,11 @@ export function loadTemplate(name: string, roots: TemplateRoots): Template {
     partials: Object.assign({}, ...chain.map((l) => l.partials)),
     theme: Object.assign({}, ...chain.map((l) => l.manifest.theme)),
     diagramTheme: [...chain].reverse().find((l) => l.manifest.diagrams)?.manifest.diagrams ?? 'default',
+    variables: rootVariables(
+      chain.flatMap((l) =>
+        l.assets.includes('theme.css') ? [readFileSync(join(l.dir, 'assets', 'theme.css'), 'utf8')] : [],
+      ),
+    ),
   };
 }
 

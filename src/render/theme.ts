@@ -79,11 +79,23 @@ export function checkThemeValues(
   }
 }
 
+/** The custom properties a deck's theme values set, with the theme name that set each. */
+export function themeProperties(
+  values: Record<string, string>,
+  declared: Record<string, ThemeVar>,
+): { property: string; name: string; value: string }[] {
+  return Object.entries(values)
+    .filter(([name]) => Object.hasOwn(declared, name) && declared[name]!.css && declared[name]!.type !== 'image')
+    .map(([name, value]) => ({
+      property: declared[name]!.css!,
+      name,
+      value: cssValue(value.trim(), declared[name]!.type),
+    }));
+}
+
 /** The `:root { … }` rule that applies a deck's theme values, or '' when there are none. */
 export function themeCss(values: Record<string, string>, declared: Record<string, ThemeVar>): string {
-  const lines = Object.entries(values)
-    .filter(([name]) => Object.hasOwn(declared, name) && declared[name]!.css && declared[name]!.type !== 'image')
-    .map(([name, value]) => `  ${declared[name]!.css}: ${cssValue(value.trim(), declared[name]!.type)};`);
+  const lines = themeProperties(values, declared).map(({ property, value }) => `  ${property}: ${value};`);
   return lines.length ? `:root {\n${lines.join('\n')}\n}` : '';
 }
 

@@ -17,6 +17,58 @@ const shots = join(repoRoot, 'test-results', 'templates');
 const templates = listTemplates({ projectDir: repoRoot }).map((t) => t.name);
 const layouts = ['title', 'section', 'bullets', 'quote', 'two-column', 'image', 'code', 'statement', 'closing'];
 
+const viewports: [number, number][] = [
+  [1280, 720],
+  [1024, 768],
+];
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Overlapping area of two boxes, in square pixels. */
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+  const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** In the page: the shown slide's layout and overflow, Reveal's visible arrows and slide number, and the slide's bottom line. */
+function cornerBoxes() {
+  const box = (e: Element) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+  };
+  const shown = (e: Element) => {
+    const style = getComputedStyle(e);
+    const r = e.getBoundingClientRect();
+    return (
+      style.display !== 'none' &&
+      style.visibility !== 'hidden' &&
+      Number(style.opacity) > 0 &&
+      r.width > 0 &&
+      r.height > 0
+    );
+  };
+  const s = (window as any).Reveal.getCurrentSlide() as HTMLElement;
+  const number = document.querySelector('.reveal > .slide-number');
+  const text = number?.querySelector('a') ?? number;
+  return {
+    layout: s.dataset.layout,
+    over: Math.max(s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth),
+    // Enabled arrows fade in: where they will be, whatever their opacity now.
+    arrows: [...document.querySelectorAll('.reveal .controls button.enabled')].map(box),
+    number: number && shown(number) ? box(number) : null,
+    numberUnderlined: text ? getComputedStyle(text).textDecorationLine.includes('underline') : false,
+    chrome: [...s.querySelectorAll('.caption, .slide-footer, .footnotes, .slide-page')]
+      .filter(shown)
+      .map((e) => [e.className, box(e)] as [string, ReturnType<typeof box>]),
+  };
+}
+
 describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
   let browser: LaunchedBrowser;
   beforeAll(async () => {
@@ -43,26 +95,53 @@ describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
     });
     page.on('pageerror', (e) => errors.push(String(e)));
     try {
-      await page.setViewport({ width: 1280, height: 720 });
-      await page.goto(`file://${join(out, 'every-layout', 'index.html')}`, { waitUntil: 'load' });
-      await page.waitForFunction(() => (window as any).Reveal?.isReady());
-      await page.evaluate(() => {
-        (window as any).Reveal.configure({ transition: 'none', backgroundTransition: 'none', fragments: false });
-        return document.fonts.ready.then(() => undefined);
-      });
       mkdirSync(join(shots, template), { recursive: true });
-      for (const slide of slides) {
-        await page.evaluate((h, v) => (window as any).Reveal.slide(h, v), slide.h, slide.v);
-        const size = await page.evaluate(() => {
-          const s = (window as any).Reveal.getCurrentSlide() as HTMLElement;
-          return {
-            layout: s.dataset.layout,
-            over: Math.max(s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth),
-          };
+      // A laptop's 16:9 and a projector's 4:3, where the 16:9 slide is letterboxed.
+      for (const [width, height] of viewports) {
+        await page.setViewport({ width, height });
+        await page.goto(`file://${join(out, 'every-layout', 'index.html')}`, { waitUntil: 'load' });
+        await page.waitForFunction(() => (window as any).Reveal?.isReady());
+        await page.evaluate(() => {
+          (window as any).Reveal.configure({ transition: 'none', backgroundTransition: 'none', fragments: false });
+          return document.fonts.ready.then(() => undefined);
         });
-        expect(size.layout).toBe(slide.layout);
-        expect(size.over, `${template}/${slide.layout} overflows by ${size.over}px`).toBeLessThanOrEqual(1);
-        writeFileSync(join(shots, template, `${slide.layout}.png`), await page.screenshot());
+        for (const slide of slides) {
+          await page.evaluate((h, v) => (window as any).Reveal.slide(h, v), slide.h, slide.v);
+          const seen = await page.evaluate(cornerBoxes);
+          expect(seen.layout).toBe(slide.layout);
+          expect(seen.over, `${template}/${slide.layout} overflows by ${seen.over}px`).toBeLessThanOrEqual(1);
+          expect(seen.arrows.length, 'the slide has arrows to show').toBeGreaterThan(0);
+          expect(seen.number, 'the slide number is shown').not.toBeNull();
+          // Reveal's arrows and the slide number cover nothing of the slide's own bottom line.
+          for (const [name, box] of [
+            ...seen.arrows.map((a) => ['an arrow', a] as const),
+            ['the slide number', seen.number!] as const,
+          ]) {
+            for (const [what, other] of seen.chrome) {
+              expect(
+                overlap(box, other),
+                `${template}/${slide.layout} at ${width}x${height}: ${name} over ${what}`,
+              ).toBe(0);
+            }
+          }
+          // Nor do the caption bar, the footer and footnotes cover each other.
+          seen.chrome.forEach(([what, box], i) => {
+            for (const [other, second] of seen.chrome.slice(i + 1)) {
+              expect(
+                overlap(box, second),
+                `${template}/${slide.layout} at ${width}x${height}: ${what} over ${other}`,
+              ).toBe(0);
+            }
+          });
+          for (const arrow of seen.arrows) {
+            expect(
+              overlap(arrow, seen.number!),
+              `${template}/${slide.layout} at ${width}x${height}: an arrow over the number`,
+            ).toBe(0);
+          }
+          expect(seen.numberUnderlined, 'the slide number is not underlined as a link').toBe(false);
+          writeFileSync(join(shots, template, `${slide.layout}-${width}x${height}.png`), await page.screenshot());
+        }
       }
       expect(errors).toEqual([]);
     } finally {
