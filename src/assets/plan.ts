@@ -27,8 +27,8 @@ interface AssetPlanInput {
   revealDir: string;
 }
 
-/** Only the Reveal.js files a deck needs: core, its stylesheet, and the speaker-notes plugin. */
-const revealFiles = ['dist/reveal.js', 'dist/reveal.css', 'dist/plugin/notes.js'];
+/** Only the Reveal.js files a deck needs: core and its stylesheet (the notes plugin is written, see speaker-view.ts). */
+const revealFiles = ['dist/reveal.js', 'dist/reveal.css'];
 
 /**
  * Decides which files a built deck needs and where they go. Pure: it reads nothing, so

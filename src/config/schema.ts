@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checksSchema, mergeChecks, type ChecksLayer } from './check-rules.js';
+import { parseDuration } from './duration.js';
 
 /**
  * The one schema for deck options. Every layer (config file, front matter, CLI flags) is
@@ -26,6 +27,16 @@ const regex = z
     (source) => !/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)/.test(source),
     'a pattern with a repeated group inside a repetition (such as (a+)+), which can take exponential time',
   );
+
+/** A duration in seconds (Reveal.js's unit), or as a speaker writes it: `20m`, `1h 15m`, `1:30`. */
+const duration = z.union([z.number().min(0), z.string()]).transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'a duration such as 20m, 90s, 1:30 or a number of seconds' });
+    return z.NEVER;
+  }
+  return seconds;
+});
 
 export const transitions = ['none', 'fade', 'slide', 'convex', 'concave', 'zoom'] as const;
 export const aspects = { '16:9': { width: 1280, height: 720 }, '4:3': { width: 1024, height: 768 } } as const;
@@ -70,6 +81,10 @@ export const revealOptionsSchema = z
     pdfMaxPagesPerSlide: z.number().int().min(1),
     pdfSeparateFragments: z.boolean(),
     showSlideNumber: z.enum(['all', 'print', 'speaker']),
+    /** The speaker view's pacing timer: the talk's length, a slide's default, and the least a slide may get. */
+    totalTime: duration,
+    defaultTiming: duration,
+    minimumTimePerSlide: duration,
   })
   .partial()
   .strict();

@@ -1,4 +1,5 @@
 import { Lexer, type Tokens } from 'marked';
+import { parseDuration } from '../config/duration.js';
 import { ruleNames } from '../config/check-rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
 import { append, DeckError, DeckErrors, type SourcePos, type Finding } from '../errors.js';
@@ -246,6 +247,18 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   // Scaled down in the browser until it fits, by the script the deck then carries (fit.js).
   if ((raw.fit?.value ?? input.options.fit) === 'shrink' && !section && layout !== 'image')
     attributes['data-fit'] = 'shrink';
+
+  if (raw.timing) {
+    const seconds = parseDuration(raw.timing.value);
+    if (seconds === undefined || seconds === 0) {
+      throw new DeckError('DIRECTIVE_INVALID', `"Time: ${raw.timing.value}" is not a duration`, {
+        pos: { file: input.file, line: raw.timing.line, column: raw.timing.column },
+        hint: 'write how long the slide takes, such as Time: 2m, Time: 90s or Time: 1:30',
+      });
+    }
+    // Reveal.js's speaker view paces the talk by each slide's data-timing, in seconds.
+    attributes['data-timing'] = String(seconds);
+  }
 
   const checksOff = raw.checkIgnore?.rules;
   for (const rule of checksOff ?? []) {

@@ -10,7 +10,7 @@ import { readTitleBlock } from './dialects/pandoc-structure.js';
 import { splitRevealMd } from './dialects/reveal-md.js';
 import { splitFrontMatter } from './front-matter.js';
 import { lexSegment, type LinedToken } from './lex.js';
-import { splitSlides, type RawSlide } from './split.js';
+import { type Segment, splitSlides, type RawSlide } from './split.js';
 
 /** A deck file after its front matter is read: options plus the Markdown body. */
 export interface Outline {
@@ -39,6 +39,8 @@ export interface Outline {
 export interface OutlineSlide extends RawSlide {
   columnTokens: LinedToken[][];
   noteTokens?: LinedToken[];
+  /** A `Time: 2m` line of the notes (taken out of them): how long the speaker means to spend on the slide. */
+  timing?: { value: string; line: number; column: number };
 }
 
 /** Where an explicit dialect may come from besides the front matter. */
@@ -197,10 +199,36 @@ export function lexOutline(
     default:
       split = splitSlides(outline.body, outline.bodyLine, options.slideLevel, file);
   }
-  const slides = split.slides.map((raw) => ({
-    ...raw,
-    columnTokens: raw.columns.map((segment) => lexSegment(segment, file)),
-    ...(raw.notes?.length ? { noteTokens: raw.notes.flatMap((segment) => lexSegment(segment, file)) } : {}),
-  }));
+  const slides = split.slides.map((raw): OutlineSlide => {
+    const timed = raw.notes?.length ? takeTiming(raw.notes) : undefined;
+    const notes = timed?.notes ?? raw.notes;
+    return {
+      ...raw,
+      ...(notes ? { notes } : {}),
+      columnTokens: raw.columns.map((segment) => lexSegment(segment, file)),
+      ...(notes?.length ? { noteTokens: notes.flatMap((segment) => lexSegment(segment, file)) } : {}),
+      ...(timed?.timing ? { timing: timed.timing } : {}),
+    };
+  });
   return { slides, warnings: split.warnings };
+}
+
+// A value that starts with a digit: `Time: is short` is a note like any other.
+const TIME_LINE = /^([ \t]*time:[ \t]*)(\d.*?)[ \t]*$/im;
+
+/**
+ * The first `Time: …` line of a slide's notes, and the notes without it (the line left blank, so
+ * the lines after it keep their numbers).
+ */
+function takeTiming(segments: Segment[]): { notes: Segment[]; timing?: OutlineSlide['timing'] } {
+  for (const [i, segment] of segments.entries()) {
+    const m = TIME_LINE.exec(segment.text);
+    if (!m) continue;
+    const index = segment.text.slice(0, m.index).split('\n').length - 1;
+    const line = segment.lineMap?.[index] ?? segment.line + index;
+    const text = segment.text.slice(0, m.index) + segment.text.slice(m.index + m[0].length);
+    const notes = segments.map((s, j) => (j === i ? { ...s, text } : s)).filter((s) => s.text.trim() !== '');
+    return { notes, timing: { value: m[2]!, line, column: m[1]!.length + 1 } };
+  }
+  return { notes: segments };
 }

@@ -30,7 +30,8 @@ import type { DeckSummary } from '../model/summary.js';
 import type { AssetRef, Deck } from '../model/types.js';
 import { readDeckFile } from '../outline/read.js';
 import type { DeckOutput } from '../output/write.js';
-import { runtimeDir } from '../deck-layout.js';
+import { runtimeDir, runtimePaths } from '../deck-layout.js';
+import { notesPlugin } from '../assets/speaker-view.js';
 import { shownPath } from '../shown.js';
 import { compileTemplate, type CompiledTemplate } from '../render/compile-template.js';
 import { loadTemplate, type Template } from '../render/load-template.js';
@@ -243,6 +244,7 @@ export function prepareDeck(
         name,
         files: [
           { path: 'index.html', content: html },
+          { path: runtimePaths.notesJs, content: notesPlugin(ctx.revealDir) },
           ...(fits ? [{ path: fitScriptPath, content: fitScript() }] : []),
           { path: 'deck.json', content: `${JSON.stringify(summary, null, 2)}\n` },
         ],

@@ -43,8 +43,19 @@ function revealConfig(deck: Deck): Record<string, unknown> {
     hash: true,
     transition: deck.options.transition,
     slideNumber: deck.options.slideNumber,
+    ...pacing(deck),
     ...deck.options.reveal,
   };
+}
+
+/**
+ * The speaker view shows its pacing timer only with a total or a default time: a deck whose
+ * slides say how long they take (`Time: 2m`) gets two minutes for each of the others.
+ */
+function pacing(deck: Deck): Record<string, number> {
+  const { totalTime, defaultTiming } = deck.options.reveal ?? {};
+  const timed = deck.stacks.some((stack) => stack.slides.some((slide) => slide.attributes['data-timing']));
+  return timed && totalTime === undefined && defaultTiming === undefined ? { defaultTiming: 120 } : {};
 }
 
 /** What a template sees: the deck model plus view fields derived from it. Documented in docs/templates.md. */

@@ -133,6 +133,21 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
       const text = await speaker.evaluate(() => document.body.innerText);
       expect(text).toContain('Open by saying this is a reading');
       expect(text).toMatch(/\d\d:\d\d:\d\d/);
+      // The `Time: 1m` line is the slide's timing, not a note.
+      expect(text).not.toContain('Time: 1m');
+      // The pacing timer: 25 minutes (totalTime: 25m) shared by the slides without a Time: line
+      // (1m, 30s and 1:30 take 3 of them), so the first two take 22m / 25 + 1m = 1:52 together.
+      await speaker.waitForFunction(() => document.querySelector<HTMLElement>('.pacing')?.style.display !== 'none');
+      const pacing = await speaker.evaluate(() => document.querySelector<HTMLElement>('.pacing')!.innerText);
+      expect(pacing).toMatch(/^00:01:(4\d|5[0-3])$/);
+      // "Upcoming" is a line above the next slide, not over its title.
+      await speaker.waitForSelector('#upcoming-slide iframe');
+      const boxes = await speaker.evaluate(() => {
+        const box = (s: string) => document.querySelector(s)!.getBoundingClientRect().toJSON();
+        return { label: box('#upcoming-slide .label'), frame: box('#upcoming-slide iframe') };
+      });
+      expect(boxes.label.bottom).toBeLessThanOrEqual(boxes.frame.top);
+      expect(boxes.frame.height).toBeGreaterThan(100);
       await speaker.close();
     } finally {
       await page.close();
