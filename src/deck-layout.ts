@@ -26,6 +26,27 @@ export function templateAssetDirs(chain: readonly { name: string }[]): string[] 
   });
 }
 
+/** What a PDF of a deck holds beside its slides: notes pages, one page for each fragment step. */
+export interface PdfKind {
+  notes?: boolean;
+  fragments?: boolean;
+}
+
+/** Each kind of PDF has a name of its own, so printing one never writes over another. */
+export function pdfFileName(deckName: string, kind: PdfKind = {}): string {
+  return `${deckName}${kind.notes ? '-notes' : ''}${kind.fragments ? '-fragments' : ''}.pdf`;
+}
+
+/** Every PDF a deck folder may hold, with what the index calls it. */
+export function pdfFiles(deckName: string): { file: string; label: string; kind: PdfKind }[] {
+  return [
+    { kind: {}, label: 'PDF' },
+    { kind: { notes: true }, label: 'PDF with notes' },
+    { kind: { fragments: true }, label: 'PDF, a page per step' },
+    { kind: { notes: true, fragments: true }, label: 'PDF with notes, a page per step' },
+  ].map((k) => ({ ...k, file: pdfFileName(deckName, k.kind) }));
+}
+
 /**
  * Whether a path inside a built deck folder is one Lectern writes itself: the page, its summary,
  * the PDF and its thumbnail, the PowerPoint file, the slide pictures and the runtime. A deck file of that name would
@@ -36,7 +57,7 @@ export function reservedInDeck(path: string, deckName: string): boolean {
     path === 'index.html' ||
     path === 'deck.json' ||
     path === 'thumbnail.png' ||
-    (deckName !== '' && (path === `${deckName}.pdf` || path === `${deckName}.pptx`)) ||
+    (deckName !== '' && (pdfFiles(deckName).some((p) => p.file === path) || path === `${deckName}.pptx`)) ||
     path === 'slides' ||
     path.startsWith('slides/') ||
     path.startsWith(`${runtimeDir}/`)
@@ -45,5 +66,7 @@ export function reservedInDeck(path: string, deckName: string): boolean {
 
 /** The names `reservedInDeck` keeps, as errors list them. */
 export function reservedNames(deckName: string): string {
-  return `index.html, deck.json, thumbnail.png, ${deckName ? `${deckName}.pdf, ${deckName}.pptx, ` : ''}slides/ and ${runtimeDir}/`;
+  const files = deckName ? [...pdfFiles(deckName).map((p) => p.file), `${deckName}.pptx`] : [];
+  const own = files.map((f) => `${f}, `).join('');
+  return `index.html, deck.json, thumbnail.png, ${own}slides/ and ${runtimeDir}/`;
 }

@@ -78,6 +78,7 @@ const errorCodes = {
   TEMPLATE_PARTIAL_MISSING: ExitCode.render,
   TEMPLATE_PARTIAL_CYCLE: ExitCode.render,
   TEMPLATE_HELPER_ARGS: ExitCode.render,
+  TEMPLATE_FIELD_UNKNOWN: ExitCode.render,
   TEMPLATE_CYCLE: ExitCode.render,
   TEMPLATE_MANIFEST: ExitCode.render,
   THEME_UNKNOWN: ExitCode.content,

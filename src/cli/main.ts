@@ -193,6 +193,7 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
           : {}),
         ...(pdf ? pdfJson(pdf, io) : {}),
         ...(result.skipped.includes(built.deck.name) ? { unchanged: true } : {}),
+        ...removedOf(result, built.dir, io),
         ...pngJson(
           result.pngs.find((p) => p.name === built.deck.name),
           io,
@@ -228,6 +229,9 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
     if (pptxFile) io.stdout(`  pptx -> ${shownPath(pptxFile.path, io.cwd)} (${pptxLine(pptxFile)})\n`);
     const single = result.singleFiles.find((f) => f.name === built.deck.name);
     if (single) io.stdout(`  one file -> ${shownPath(single.path, io.cwd)} (${formatBytes(single.bytes)})\n`);
+    const gone = removedOf(result, built.dir, io).removed;
+    // Never silently: what went, and why.
+    if (gone) io.stdout(`  removed ${gone.join(', ')}: made from the deck before this change\n`);
   }
   const ms = Math.round(performance.now() - started);
   const n = result.decks.length;
@@ -244,6 +248,12 @@ function finish(result: BuildResult, args: CliArgs, io: CliIo, started: number):
   io.stdout(
     `${n} deck${n === 1 ? '' : 's'}${skipped}${pdfs}${pngs}${pptxs}${singles} in ${ms} ms, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
   );
+}
+
+/** The out-of-date PDFs and thumbnail the build removed from a deck's folder, as shown paths. */
+function removedOf(result: BuildResult, dir: string, io: CliIo): { removed?: string[] } {
+  const gone = result.removed.filter((path) => path.startsWith(`${dir}/`)).map((path) => shownPath(path, io.cwd));
+  return gone.length ? { removed: gone } : {};
 }
 
 function pngJson(png: PngResult | undefined, io: CliIo): Record<string, unknown> {

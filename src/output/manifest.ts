@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pdfFiles } from '../deck-layout.js';
 import { DeckError } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
 
@@ -43,9 +44,12 @@ export function readSummary(manifest: string): DeckSummary {
   return summary as DeckSummary;
 }
 
-/** Summaries of every deck in the output folder, built now or before. */
-export function collectSummaries(outDir: string): DeckSummary[] {
-  const out: DeckSummary[] = [];
+/** A deck as the index lists it: its summary, and every file made of it that is there to download. */
+export type IndexedDeck = DeckSummary & { downloads: { label: string; path: string }[] };
+
+/** Summaries of every deck in the output folder, built now or before, with what was exported of each. */
+export function collectSummaries(outDir: string): IndexedDeck[] {
+  const out: IndexedDeck[] = [];
   for (const entry of readdirSync(outDir)) {
     const manifest = join(outDir, entry, 'deck.json');
     if (!existsSync(manifest)) continue;
@@ -59,7 +63,13 @@ export function collectSummaries(outDir: string): DeckSummary[] {
       // The index links a PDF only when it is really there.
       if (summary.pdf && !existsSync(join(outDir, entry, summary.pdf))) delete summary.pdf;
       if (summary.thumbnail && !existsSync(join(outDir, entry, summary.thumbnail))) delete summary.thumbnail;
-      out.push(summary);
+      // Every kind of PDF, the PowerPoint file and the one-file deck beside the folder, when there.
+      const downloads = [
+        ...pdfFiles(entry).map((p) => ({ label: p.label, path: `${entry}/${p.file}` })),
+        { label: 'PowerPoint', path: `${entry}/${entry}.pptx` },
+        { label: 'one file', path: `${entry}.html` },
+      ].filter((d) => existsSync(join(outDir, d.path)));
+      out.push({ ...summary, downloads });
     } catch {
       // A damaged manifest of an old build only drops that deck from the index.
     }

@@ -114,6 +114,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }),
     );
     await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
+    if (options.notes) await step('the notes pages', page.evaluate(handoutPages));
     await step(
       'web fonts (document.fonts.ready)',
       page.evaluate(() => document.fonts.ready.then(() => undefined)),
@@ -250,6 +251,61 @@ function addPrintStyle(): void {
       observer.disconnect();
       document.documentElement.append(style);
     }).observe(document, { childList: true });
+}
+
+/**
+ * Makes each notes page a handout page a speaker can print: the slide's number and title, a
+ * picture of the slide (a copy of its printed page, zoomed out, its text still text), then the
+ * notes. The copy sits inside the notes page and holds no ids nor slide numbers, so the page list,
+ * links and bookmarks still find only the slide's own page.
+ */
+function handoutPages(): void {
+  const pages = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides > .pdf-page'));
+  const total = new Set(
+    pages.map((p) => p.querySelector<HTMLElement>('section[data-lectern-slide]')?.dataset.lecternSlide),
+  ).size;
+  for (const notes of Array.from(
+    document.querySelectorAll<HTMLElement>('.reveal .slides > .speaker-notes-pdf[data-layout="separate-page"]'),
+  )) {
+    let page = notes.previousElementSibling as HTMLElement | null;
+    while (page && !page.classList.contains('pdf-page')) page = page.previousElementSibling as HTMLElement | null;
+    if (!page) continue;
+    const section = page.querySelector<HTMLElement>('section[data-lectern-slide]');
+    const heading = section?.querySelector('.slide-title, .section-title, .deck-title, h1, h2, h3');
+    // The printed page, margin and all: in print the page's margin is the slide's padding.
+    const scale = 0.45;
+    // Still a .pdf-page, for Reveal's print rules to lay it out as the page; no break of its own.
+    const copy = page.cloneNode(true) as HTMLElement;
+    for (const el of [copy, ...Array.from(copy.querySelectorAll('[id], [data-lectern-slide]'))]) {
+      el.removeAttribute('id');
+      el.removeAttribute('data-lectern-slide');
+    }
+    copy.setAttribute('aria-hidden', 'true');
+    Object.assign(copy.style, {
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      margin: '0',
+      width: `${page.offsetWidth}px`,
+      height: `${page.offsetHeight}px`,
+      zoom: String(scale),
+      breakAfter: 'auto',
+      breakBefore: 'auto',
+    });
+    const picture = document.createElement('div');
+    picture.className = 'lectern-notes-slide';
+    picture.style.width = `${page.offsetWidth * scale}px`;
+    picture.style.height = `${page.offsetHeight * scale}px`;
+    picture.append(copy);
+    const title = document.createElement('p');
+    title.className = 'lectern-notes-title';
+    const number = section ? Number(section.dataset.lecternSlide) + 1 : 0;
+    title.textContent = `${number ? `${number} / ${total}  ` : ''}${heading?.textContent?.trim() ?? ''}`;
+    const text = document.createElement('div');
+    text.className = 'lectern-notes-text';
+    text.append(...Array.from(notes.childNodes));
+    notes.append(title, picture, text);
+  }
 }
 
 /** Reads which slide each PDF page shows, and points links between slides at their pages. */

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
 import type { DeckLayer } from '../config/schema.js';
+import { type PdfKind, pdfFiles } from '../deck-layout.js';
 import { DeckError, DeckErrors, type Finding } from '../errors.js';
 import { assertOwned, readOutputRecord } from '../output/ownership.js';
 import { lockOutput } from '../output/lock.js';
@@ -76,6 +77,8 @@ export interface BuildResult {
   /** Single-file decks written (for `--single-file`). */
   singleFiles: WrittenSingleFile[];
   pdfs: PdfResult[];
+  /** PDFs (and thumbnails) of decks that changed, printed from what they were before: removed. */
+  removed: string[];
   warnings: Finding[];
 }
 
@@ -103,13 +106,14 @@ async function buildWith(
   pdf: PdfOptions | false,
   session: BrowserSession | null,
 ): Promise<BuildResult> {
-  const pdfTag = pdf ? JSON.stringify({ notes: pdf.notes ?? false, fragments: pdf.fragments ?? false }) : 'html';
-  const buildTag = `${lecternVersion()}|${pdfTag}|remote:${options.browser?.allowRemote ?? false}`;
+  // The kind of PDF is no part of the digest: each kind has its own file, kept while the deck is unchanged.
+  const buildTag = `${lecternVersion()}|remote:${options.browser?.allowRemote ?? false}`;
+  const pdfKind: PdfKind | false = pdf ? { notes: pdf.notes ?? false, fragments: pdf.fragments ?? false } : false;
   const { outDir, prepared, errors } = await timed(
     'read, model, render, content checks',
     prepareProject({
       ...options,
-      pdf: Boolean(pdf),
+      pdf: pdfKind,
       buildTag,
       drawDiagrams: diagramDrawer(session, options.browser ?? {}),
     }),
@@ -134,12 +138,14 @@ async function buildWith(
 
   let pdfs: PdfResult[] = [];
   let skipped: string[] = [];
+  const removed: string[] = [];
   const lock = await lockOutput(outDir, 60_000, options.signal, options.onLockWait);
   try {
     skipped = options.force
       ? []
       : prepared.filter((p) => alreadyBuilt(outDir, p, Boolean(pdf))).map((p) => p.deck.name);
     const changed = prepared.filter((p) => !skipped.includes(p.deck.name));
+    const earlier = changed.map((p) => earlierFiles(outDir, p));
     await writeDecks(
       outDir,
       changed.map((p) => p.output),
@@ -147,8 +153,15 @@ async function buildWith(
         signal: options.signal,
         // The PDFs are printed from the staged decks, so they are swapped in with them, or not at all.
         beforeSwap: async (staged) => {
+          // What an unchanged deck printed before stays with it; a changed deck's is out of date.
+          changed.forEach((p, i) => {
+            for (const file of earlier[i]!.keep) copyFileSync(join(p.dir, file), join(staged(p.deck.name), file));
+          });
           if (pdf && session?.exporter && changed.length)
             pdfs = await exportStaged(changed, staged, outDir, session, { ...options, pdf });
+          changed.forEach((p, i) => {
+            for (const file of earlier[i]!.stale) removed.push(join(p.dir, file));
+          });
         },
       },
     );
@@ -191,6 +204,7 @@ async function buildWith(
     pptxs,
     singleFiles,
     pdfs,
+    removed,
     warnings: [
       ...(lock.reclaimed ? [lock.reclaimed] : []),
       ...prepared.flatMap((p) => p.findings),
@@ -284,12 +298,35 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
     const page = p.output.files.find((f) => f.path === 'index.html')!;
     if (readFileSync(join(dir, 'index.html'), 'utf8') !== page.content) return false;
     // Every other file still there at its size: one deleted or cut short since is written again.
-    for (const f of p.output.files) if (statSync(join(dir, f.path)).size !== Buffer.byteLength(f.content)) return false;
+    // (deck.json but for its digest names the PDF of the build that wrote it: not compared.)
+    for (const f of p.output.files) {
+      if (f.path !== 'deck.json' && statSync(join(dir, f.path)).size !== Buffer.byteLength(f.content)) return false;
+    }
     for (const c of p.output.copies) if (statSync(join(dir, c.to)).size !== statSync(c.from).size) return false;
     return !pdf || (existsSync(join(dir, p.summary.pdf!)) && existsSync(join(dir, p.summary.thumbnail!)));
   } catch {
     return false;
   }
+}
+
+/**
+ * The PDFs (and the thumbnail) a deck's folder holds from earlier builds, for a deck built again
+ * now: kept when they were printed from the same deck (the same digest) and this build prints
+ * none of that name, out of date otherwise. The one this build prints is neither: it is new.
+ */
+function earlierFiles(outDir: string, p: PreparedDeck): { keep: string[]; stale: string[] } {
+  const dir = join(outDir, p.deck.name);
+  let digest: unknown;
+  try {
+    digest = (JSON.parse(readFileSync(join(dir, 'deck.json'), 'utf8')) as { build?: unknown }).build;
+  } catch {
+    return { keep: [], stale: [] };
+  }
+  const printing = new Set([p.summary.pdf, p.summary.thumbnail].filter((f): f is string => Boolean(f)));
+  const there = [...pdfFiles(p.deck.name).map((f) => f.file), 'thumbnail.png'].filter(
+    (f) => !printing.has(f) && existsSync(join(dir, f)),
+  );
+  return digest === p.summary.build ? { keep: there, stale: [] } : { keep: [], stale: there };
 }
 
 /** Lectern's version (`lectern --version`), part of every build digest: a new Lectern builds every deck again. */

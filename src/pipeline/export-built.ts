@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
+import { pdfFileName } from '../deck-layout.js';
 import { DeckError } from '../errors.js';
 import { lockOutput } from '../output/lock.js';
 import { collectSummaries, readSummary } from '../output/manifest.js';
@@ -27,7 +28,7 @@ export async function exportBuiltDeck(
   }
   // Nothing read from a built folder is a path: the deck's name is its folder's.
   const name = basename(resolve(folder));
-  const pdfName = `${name}.pdf`;
+  const pdfName = pdfFileName(name, options.pdf);
   const summary = { ...readSummary(manifest), name, thumbnail: 'thumbnail.png' };
   const session = startBrowserSession(options.browser ?? {}, true);
   const outDir = dirname(folder);
@@ -44,10 +45,9 @@ export async function exportBuiltDeck(
       onStart: (job) => options.progress?.begin?.(job.summary),
       onResult: (r) => options.progress?.done(r),
     })) as [PdfResult];
-    // The folder is no longer exactly what its build made (this PDF has options of its own), so
-    // the next build builds it again rather than keep it.
-    const { build: _digest, ...kept } = { ...summary, pdf: pdfName, thumbnail: 'thumbnail.png' };
-    writeFileAtomic(manifest, `${JSON.stringify(kept, null, 2)}\n`);
+    // Each kind of PDF has its own name: the deck is still what its build made, and a build of
+    // the unchanged deck keeps this PDF.
+    writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName }, null, 2)}\n`);
     writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
   } finally {
     lock.release();

@@ -30,7 +30,7 @@ import type { DeckSummary } from '../model/summary.js';
 import type { AssetRef, Deck } from '../model/types.js';
 import { readDeckFile } from '../outline/read.js';
 import type { DeckOutput } from '../output/write.js';
-import { runtimeDir, runtimePaths } from '../deck-layout.js';
+import { type PdfKind, pdfFileName, runtimeDir, runtimePaths } from '../deck-layout.js';
 import { notesPlugin } from '../assets/speaker-view.js';
 import { shownPath } from '../shown.js';
 import { compileTemplate, type CompiledTemplate } from '../render/compile-template.js';
@@ -73,7 +73,8 @@ interface PrepareContext {
   /** Compiled templates, kept by the caller for as long as their files stay unchanged. */
   templates: Map<string, CompiledTemplate>;
   revealDir: string;
-  pdf: boolean;
+  /** The kind of PDF the build prints, if any. */
+  pdf: PdfKind | false;
   /** What else decides the built files: Lectern's version and the PDF's options. */
   buildTag: string;
   /** Downloaded remote files, and the downloads that failed in this run. */
@@ -223,9 +224,10 @@ export function prepareDeck(
     slides: deck.stacks
       .flatMap((s) => s.slides)
       .map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
-    ...(ctx.pdf ? { pdf: `${name}.pdf`, thumbnail: 'thumbnail.png' } : {}),
   };
+  // The digest is of the deck, whatever PDF a build prints of it: PDFs of an unchanged deck stay.
   summary.build = buildDigest(ctx.buildTag, html, summary, copies, [ctx.revealDir, ...(math ? [math.dir] : [])]);
+  if (ctx.pdf) Object.assign(summary, { pdf: pdfFileName(name, ctx.pdf), thumbnail: 'thumbnail.png' });
   return {
     pending: resolved?.pending ?? [],
     diagrams: (deck.diagrams ?? []).map((code) => ({ code, theme: compiled.template.diagramTheme })),

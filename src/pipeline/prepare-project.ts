@@ -1,3 +1,4 @@
+import type { PdfKind } from '../deck-layout.js';
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
@@ -20,8 +21,8 @@ interface ProjectInput {
   inputs?: string[];
   outDir?: string;
   flags?: DeckLayer;
-  /** Whether the decks get a PDF (their summaries name it then). */
-  pdf: boolean;
+  /** The kind of PDF the decks get, if any (their summaries name it then). */
+  pdf: PdfKind | false;
   /** What else decides the built files (Lectern's version, the PDF's options), for the build digest. */
   buildTag?: string;
   /** Only the decks of shard `index` (1-based) of `count`, by a stable hash of their path. */

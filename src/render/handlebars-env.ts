@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { DeckError, type SourcePos } from '../errors.js';
 import type { Template, TemplateSource } from './load-template.js';
+import { checkFields } from './template-fields.js';
 
 type Env = typeof Handlebars;
 type Delegate = Handlebars.TemplateDelegate;
@@ -50,9 +51,17 @@ export function compileHandlebars(template: Template, helpers: Record<string, He
   }
 
   const references = new Map<string, PartialRef[]>();
+  const helperNames = new Set([...Object.keys(helpers), ...Object.keys(builtinHelpers)]);
   const compile = (name: string, src: TemplateSource): Delegate => {
     const ast = parseSource(hb, src);
     references.set(name, checkProgram(ast, src, known, helpers, template));
+    checkFields(
+      ast,
+      src,
+      name === '(page)' ? 'page' : name.startsWith('layouts/') ? 'layout' : 'partial',
+      template,
+      helperNames,
+    );
     const fn = hb.compile(ast, { strict: false, preventIndent: true });
     return ((context: unknown, options?: Handlebars.RuntimeOptions) => {
       // Partials chosen at run time can still call each other in a circle: stop it with the chain.

@@ -1,13 +1,18 @@
 import type { DeckSummary } from '../model/summary.js';
+
+/** A deck as the index lists it: its summary and the files made of it, by path from the index. */
+type Listed = DeckSummary & { downloads?: { label: string; path: string }[] };
 import { escapeHtml } from '../html.js';
 
 /** The page at `dist/index.html` that lists every built deck. Pure. */
-export function renderIndexPage(decks: DeckSummary[]): string {
+export function renderIndexPage(decks: Listed[]): string {
   const sorted = [...decks].sort((a, b) => a.title.localeCompare(b.title));
   const items = sorted
     .map((d) => {
       const href = `${encodeURIComponent(d.name)}/index.html`;
-      const pdf = d.pdf ? ` · <a href="${encodeURIComponent(d.name)}/${escapeHtml(d.pdf)}">PDF</a>` : '';
+      const pdf = (d.downloads ?? [])
+        .map((f) => ` · <a href="${f.path.split('/').map(encodeURIComponent).join('/')}">${escapeHtml(f.label)}</a>`)
+        .join('');
       const byline = [d.author, d.date].filter(Boolean).map(escapeHtml).join(' · ');
       const thumb = d.thumbnail
         ? `<a class="thumb" href="${href}"><img src="${encodeURIComponent(d.name)}/${escapeHtml(d.thumbnail)}" alt="Title slide of ${escapeHtml(d.title)}" width="240"></a>\n      `

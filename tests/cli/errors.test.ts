@@ -128,6 +128,29 @@ const cases: Case[] = [
     line: 'templates/mine/partials/footer.hbs:1:7: error[TEMPLATE_HELPER_ARGS]: helper "eq" takes 2 arguments, given 1',
   },
   {
+    name: 'a deck field read in a layout, where only the slide is',
+    files: {
+      'decks/bad.md': '---\ntemplate: mine\n---\n## A\n',
+      'templates/mine/template.yaml': 'name: mine\nextends: default\n',
+      'templates/mine/layouts/bullets.hbs': '<h2>{{{title}}}</h2>\n<p>{{deck.meta.title}}</p>\n',
+    },
+    code: 4,
+    line: 'templates/mine/layouts/bullets.hbs:2:6: error[TEMPLATE_FIELD_UNKNOWN]: unknown field "deck" in {{deck.meta.title}}: it would render as nothing',
+    hint: /a layout sees one slide; the deck's fields are under @root: \{\{@root\.deck\.meta\.title\}\}/,
+  },
+  {
+    name: 'a misspelt field in the page, and every other one of the file in the same run',
+    files: {
+      'decks/bad.md': '---\ntemplate: mine\n---\n## A\n',
+      'templates/mine/template.yaml': 'name: mine\nextends: default\n',
+      'templates/mine/layout.hbs':
+        '<title>{{deck.meta.titel}}</title>\n{{#each stacks}}{{#each slides}}{{numbr}}{{/each}}{{/each}}\n{{#each paths.styles}}{{this}}{{/each}}\n',
+    },
+    code: 4,
+    line: 'templates/mine/layout.hbs:1:10: error[TEMPLATE_FIELD_UNKNOWN]: unknown field "titel" in {{deck.meta.titel}} (did you mean "title"?): it would render as nothing',
+    hint: /fields here: author, date, institute, lang, subtitle, title[\s\S]*layout\.hbs:2:35: error\[TEMPLATE_FIELD_UNKNOWN\]: unknown field "numbr" in \{\{numbr\}\} \(did you mean "number"\?\)[\s\S]*2 errors; nothing was written/,
+  },
+  {
     name: 'helper given the wrong kind of argument',
     files: {
       'decks/bad.md': '---\ntemplate: mine\n---\n## A\n',

@@ -132,7 +132,7 @@ describe('what sharded and incremental builds refuse', () => {
   });
 
   it('a deck file named like what Lectern writes into the deck folder is refused, not overwritten', async () => {
-    for (const name of ['thumbnail.png', 'talk.pdf', 'talk.pptx', 'slides/001.png']) {
+    for (const name of ['thumbnail.png', 'talk.pdf', 'talk-notes.pdf', 'talk.pptx', 'slides/001.png']) {
       const dir = makeProject({
         'decks/talk.md': `## Talk\n\n![A picture](${name})\n`,
         [`decks/${name}`]: Buffer.from(
@@ -143,7 +143,9 @@ describe('what sharded and incremental builds refuse', () => {
       const run = await cli(['build', '--no-pdf'], dir);
       expect(run.code).not.toBe(0);
       expect(run.stderr).toContain(`"${name}" uses a name Lectern reserves for the built deck`);
-      expect(run.stderr).toContain('thumbnail.png, talk.pdf, talk.pptx, slides/');
+      expect(run.stderr).toContain(
+        'thumbnail.png, talk.pdf, talk-notes.pdf, talk-fragments.pdf, talk-notes-fragments.pdf, talk.pptx, slides/',
+      );
     }
   });
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
@@ -127,15 +127,25 @@ describe.skipIf(!browserPath)('PDF options', () => {
     });
     const notes = await cli(['build', '--pdf-notes', '--quiet'], dir);
     expect(notes.code).toBe(0);
-    let pdf = await readPdf(join(dir, 'dist/d/d.pdf'));
+    let pdf = await readPdf(join(dir, 'dist/d/d-notes.pdf'));
     expect(pdf.pages).toBe(4 + 2);
+    // A handout page: the slide's number and title, a picture of the slide (its text still text), the notes.
+    expect(pdf.text[2]).toMatch(/^2 \/ 4\s+One\b/);
     expect(pdf.text[2]).toContain('first notes');
+    expect(pdf.text[2]).toMatch(/\ba b c\b/);
+    expect(pdf.text[5]).toMatch(/^4 \/ 4\s+Three\b/);
     expect(pdf.text[5]).toContain('third notes');
+    expect(pdf.text[5]).not.toContain('Speaker notes');
+    // The slides' own pages are still the ones bookmarks and the page list name.
+    expect(pdf.outline.map((o) => o.title)).toEqual(['Options', 'One', 'Two', 'Three']);
 
     const fragments = await cli(['build', '--pdf-fragments', '--quiet'], dir);
     expect(fragments.code).toBe(0);
-    pdf = await readPdf(join(dir, 'dist/d/d.pdf'));
+    pdf = await readPdf(join(dir, 'dist/d/d-fragments.pdf'));
     expect(pdf.pages).toBe(1 + 4 + 1 + 1);
+    // Each kind has its own file, and the deck's folder keeps them all.
+    expect(existsSync(join(dir, 'dist/d/d-notes.pdf'))).toBe(true);
+    expect(existsSync(join(dir, 'dist/d/d.pdf'))).toBe(false);
   });
 
   it('keeps links between slides working in the PDF', async () => {
@@ -400,10 +410,29 @@ describe.skipIf(!browserPath)('an incremental build with PDFs', () => {
     const missing = await cli(['build'], dir);
     expect(missing.stdout).toMatch(/^2 decks \(1 unchanged, skipped; --force builds them\), 1 PDF in/m);
     expect(existsSync(join(dir, 'dist/b/b.pdf'))).toBe(true);
+    // Another kind of PDF has a name of its own: the deck's first PDF stays as it was.
+    const plain = readFileSync(join(dir, 'dist/a/a.pdf'));
     const notes = await cli(['build', '--pdf-notes'], dir);
     expect(notes.stdout).toMatch(/^2 decks, 2 PDFs in/m);
-    expect((await readPdf(join(dir, 'dist/a/a.pdf'))).pages).toBeGreaterThan(
-      (await readPdf(join(dir, 'dist/b/b.pdf'))).pages,
+    // The title slide, the slide, and the slide's notes page.
+    expect(notes.stdout).toContain('pdf decks/a.md -> dist/a/a-notes.pdf (3 pages');
+    expect((await readPdf(join(dir, 'dist/a/a-notes.pdf'))).pages).toBe(3);
+    expect(readFileSync(join(dir, 'dist/a/a.pdf')).equals(plain)).toBe(true);
+    const index = readFileSync(join(dir, 'dist/index.html'), 'utf8');
+    expect(index).toContain('<a href="a/a.pdf">PDF</a> · <a href="a/a-notes.pdf">PDF with notes</a>');
+    // A build without PDFs keeps those of an unchanged deck, and says which of a changed one it removed.
+    writeFileSync(join(dir, 'decks/a.md'), '---\ntitle: A\ndate: 2026-02-01\n---\n\n## One, changed\n\nNote: a note\n');
+    const html = await cli(['build', '--no-pdf'], dir);
+    expect(html.code).toBe(0);
+    expect(html.stdout).toContain(
+      '  removed dist/a/a.pdf, dist/a/a-notes.pdf, dist/a/thumbnail.png: made from the deck before this change',
     );
+    expect(html.stdout, html.stdout).toMatch(/^unchanged decks\/b\.md/m);
+    expect(existsSync(join(dir, 'dist/a/a.pdf'))).toBe(false);
+    expect(existsSync(join(dir, 'dist/b/b.pdf'))).toBe(true);
+    expect(existsSync(join(dir, 'dist/b/b-notes.pdf'))).toBe(true);
+    const after = readFileSync(join(dir, 'dist/index.html'), 'utf8');
+    expect(after).not.toContain('a/a.pdf');
+    expect(after).toContain('<a href="b/b.pdf">PDF</a> · <a href="b/b-notes.pdf">PDF with notes</a>');
   });
 });
