@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listTemplates } from '../../src/render/load-template.js';
 import { browserForTests } from '../helpers/browser.js';
 import { cli, hashTree, makeProject, repoRoot } from '../helpers/fs.js';
 
@@ -346,16 +347,19 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     expect(hashTree(join(project, 'dist'))).toBe(before);
   });
 
-  it('the talks in decks/ pass check --strict, through the real command', () => {
-    const run = spawnSync(
-      process.execPath,
-      [join(repoRoot, 'bin/lectern.js'), 'check', '--strict', '--browser-path', browserPath!],
-      { cwd: repoRoot, encoding: 'utf8' },
-    );
-    expect(run.stdout).toContain('decks/open-source-ai.md: no problems');
-    expect(run.stdout).toMatch(/3 decks checked in \d+ ms: 0 errors, 0 warnings\n$/);
-    expect(run.status).toBe(0);
-  });
+  it.each(listTemplates({ projectDir: repoRoot }).map((t) => t.name))(
+    'the talks in decks/ pass check --strict in the %s template, through the real command',
+    (template) => {
+      const run = spawnSync(
+        process.execPath,
+        [join(repoRoot, 'bin/lectern.js'), 'check', '--strict', '--template', template, '--browser-path', browserPath!],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
+      expect(run.stdout).toContain('decks/open-source-ai.md: no problems');
+      expect(run.stdout, run.stdout).toMatch(/3 decks checked in \d+ ms: 0 errors, 0 warnings\n$/);
+      expect(run.status).toBe(0);
+    },
+  );
 
   it('--strict fails on warnings alone', async () => {
     const project = makeProject({ 'decks/t.md': '## Same\n\nA\n\n## Same\n\nB\n' });

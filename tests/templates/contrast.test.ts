@@ -34,8 +34,8 @@ const pairs: [string, string][] = [
 const builtins = listTemplates({ projectDir: repoRoot }).filter((t) => t.origin !== 'deck');
 
 describe('built-in templates', () => {
-  it('are at least default, a dark keynote style and a print handout style', () => {
-    expect(builtins.map((t) => t.name)).toEqual(expect.arrayContaining(['default', 'keynote', 'handout']));
+  it('are at least default, a dark keynote style, a print handout style and a conference stage style', () => {
+    expect(builtins.map((t) => t.name)).toEqual(expect.arrayContaining(['default', 'keynote', 'handout', 'stage']));
   });
 
   it('look different from each other', () => {
