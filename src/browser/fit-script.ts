@@ -17,10 +17,13 @@ function fitSlides(measure: typeof measureSlide, floor: number): void {
   document.head.append(style);
   const fit = (): void => {
     for (const section of Array.from(document.querySelectorAll<HTMLElement>('section[data-fit="shrink"]'))) {
-      const parts = Array.from(section.children).filter(
-        (el): el is HTMLElement =>
-          el instanceof HTMLElement && !(el.localName === 'aside' && el.classList.contains('notes')),
-      );
+      // The title and the body each, inside a layout's frame, as everything else of the slide.
+      const parts = Array.from(section.children)
+        .flatMap((el) => (el.classList.contains('slide-frame') ? Array.from(el.children) : [el]))
+        .filter(
+          (el): el is HTMLElement =>
+            el instanceof HTMLElement && !(el.localName === 'aside' && el.classList.contains('notes')),
+        );
       const shown = section.style.display;
       // A slide far from the current one is not displayed: it is measured displayed.
       if (getComputedStyle(section).display === 'none') section.style.display = 'block';
