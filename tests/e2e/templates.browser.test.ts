@@ -56,7 +56,24 @@ function cornerBoxes() {
   const s = (window as any).Reveal.getCurrentSlide() as HTMLElement;
   const number = document.querySelector('.reveal > .slide-number');
   const text = number?.querySelector('a') ?? number;
+  const title = s.querySelector('.slide-frame > .slide-title');
+  const body = s.querySelector('.slide-frame > .slide-body');
+  const code = s.querySelector('pre code');
+  const bodyText = s.querySelector('.slide-body li, .slide-body p');
   return {
+    // In the slide's own pixels (the slide is scaled to the window): where its title and body are, and its type sizes.
+    place:
+      title && body
+        ? {
+            scale: s.getBoundingClientRect().height / s.offsetHeight,
+            top: s.getBoundingClientRect().top,
+            bottom: s.getBoundingClientRect().bottom,
+            titleBottom: title.getBoundingClientRect().bottom,
+            body: box(body),
+          }
+        : null,
+    codePx: code ? Number.parseFloat(getComputedStyle(code).fontSize) : null,
+    textPx: bodyText ? Number.parseFloat(getComputedStyle(bodyText).fontSize) : null,
     layout: s.dataset.layout,
     over: Math.max(s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth),
     // Enabled arrows fade in: where they will be, whatever their opacity now.
@@ -140,6 +157,18 @@ describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
             ).toBe(0);
           }
           expect(seen.numberUnderlined, 'the slide number is not underlined as a link').toBe(false);
+          // Read from the back of a room: body text and code at least this big on the slide.
+          if (seen.textPx !== null) expect(seen.textPx, `${template}/${slide.layout} text`).toBeGreaterThanOrEqual(28);
+          if (seen.codePx !== null) expect(seen.codePx, `${template}/${slide.layout} code`).toBeGreaterThanOrEqual(22);
+          // The body in the middle of the room under the title, not hanging under it (handout: under it, as a page).
+          if (seen.place) {
+            const { top, bottom, titleBottom, body } = seen.place;
+            const room = bottom - titleBottom;
+            const middle = (body.top + body.bottom) / 2 - titleBottom;
+            const where = `${template}/${slide.layout} at ${width}x${height}: body centre at ${Math.round((100 * middle) / room)}% of the room under the title`;
+            if (template === 'handout') expect(body.top - titleBottom, where).toBeLessThan(0.1 * (bottom - top));
+            else expect(Math.abs(middle / room - 0.5), where).toBeLessThan(0.1);
+          }
           writeFileSync(join(shots, template, `${slide.layout}-${width}x${height}.png`), await page.screenshot());
         }
       }
