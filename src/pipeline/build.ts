@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
@@ -323,9 +323,14 @@ function earlierFiles(outDir: string, p: PreparedDeck): { keep: string[]; stale:
     return { keep: [], stale: [] };
   }
   const printing = new Set([p.summary.pdf, p.summary.thumbnail].filter((f): f is string => Boolean(f)));
-  const there = [...pdfFiles(p.deck.name).map((f) => f.file), 'thumbnail.png'].filter(
-    (f) => !printing.has(f) && existsSync(join(dir, f)),
-  );
+  // Only files Lectern wrote there: a link put in their place is neither kept nor followed.
+  const there = [...pdfFiles(p.deck.name).map((f) => f.file), 'thumbnail.png'].filter((f) => {
+    try {
+      return !printing.has(f) && lstatSync(join(dir, f)).isFile();
+    } catch {
+      return false;
+    }
+  });
   return digest === p.summary.build ? { keep: there, stale: [] } : { keep: [], stale: there };
 }
 

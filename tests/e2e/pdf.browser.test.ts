@@ -383,6 +383,19 @@ describe.skipIf(!browserPath)('lectern doctor', () => {
 });
 
 describe.skipIf(!browserPath)('an incremental build with PDFs', () => {
+  it('keeps only the PDFs Lectern wrote: a link put in the place of one is neither kept nor followed', async () => {
+    const dir = makeProject({ 'decks/a.md': '## One\n\ntext\n', 'secret.txt': 'not for the deck' });
+    expect((await cli(['build', '-q'], dir)).code).toBe(0);
+    const { rmSync, symlinkSync } = await import('node:fs');
+    rmSync(join(dir, 'dist/a/a.pdf'));
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'dist/a/a.pdf'));
+    const notes = await cli(['build', '--pdf-notes'], dir);
+    expect(notes.code, notes.stderr).toBe(0);
+    expect(existsSync(join(dir, 'dist/a/a-notes.pdf'))).toBe(true);
+    expect(existsSync(join(dir, 'dist/a/a.pdf'))).toBe(false);
+    expect(readFileSync(join(dir, 'secret.txt'), 'utf8')).toBe('not for the deck');
+  });
+
   it('prints only the decks that changed; a missing PDF or other PDF options print again', async () => {
     const dir = makeProject({
       'decks/a.md': '---\ntitle: A\ndate: 2026-02-01\n---\n\n## One\n\nNote: a note\n',
