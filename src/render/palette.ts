@@ -13,13 +13,19 @@ export interface Rgba {
   a: number;
 }
 
-/** The custom properties every `:root { … }` rule of these stylesheets sets, later ones winning. */
+/**
+ * The custom properties every `:root { … }` rule of these stylesheets sets, later ones winning,
+ * in the order of their last declaration.
+ */
 export function rootVariables(stylesheets: string[]): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const css of stylesheets) {
     const text = css.replace(/\/\*[\s\S]*?\*\//g, '');
     for (const rule of text.matchAll(/(?:^|})\s*:root\s*{([^}]*)}/g)) {
-      for (const decl of rule[1]!.matchAll(/(--[\w-]+)\s*:\s*([^;]+?)\s*(?:;|$)/g)) vars[decl[1]!] = decl[2]!;
+      for (const decl of rule[1]!.matchAll(/(--[\w-]+)\s*:\s*([^;]+?)\s*(?:;|$)/g)) {
+        delete vars[decl[1]!];
+        vars[decl[1]!] = decl[2]!;
+      }
     }
   }
   return vars;

@@ -52,18 +52,8 @@ export function createDeck(projectDir: string, name: string, now = new Date()): 
  * can change (commented out), a footer partial to start from, and a README. Pure.
  */
 function newTemplateFiles(name: string, parent: Template): NewFile[] {
-  const vars: [string, string][] = [];
-  for (const layer of parent.chain) {
-    const css = join(layer.dir, 'assets', 'theme.css');
-    if (!existsSync(css)) continue;
-    for (const rule of readFileSync(css, 'utf8').matchAll(/:root\s*{([^}]*)}/g)) {
-      for (const decl of rule[1]!.matchAll(/(--[\w-]+)\s*:\s*([^;]+);/g)) {
-        const at = vars.findIndex(([n]) => n === decl[1]);
-        if (at >= 0) vars.splice(at, 1);
-        vars.push([decl[1]!, decl[2]!.trim()]);
-      }
-    }
-  }
+  // Every variable of the parent's chain, as its :root rules leave it.
+  const vars = Object.entries(parent.variables);
   const footer = parent.partials.footer?.source ?? '';
   const themeNames = Object.entries(parent.theme).map(
     ([n, v]) => `#   ${n}: ${v.type}${v.description ? ` (${v.description})` : ''}`,
