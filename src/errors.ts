@@ -99,6 +99,7 @@ const errorCodes = {
   // Warnings, when `--strict` makes them errors.
   HTML_REMOVED: ExitCode.content,
   OPTION_IGNORED: ExitCode.content,
+  FRONT_MATTER_LOOSE: ExitCode.content,
   SYNTAX_UNSUPPORTED: ExitCode.content,
   FENCE_UNCLOSED: ExitCode.content,
   SECTION_UNWRAPPED: ExitCode.content,
@@ -133,6 +134,8 @@ type FindingCode =
   | 'SINGLE_FILE_INCOMPLETE'
   /** Another tool's option that Lectern does not honour. */
   | 'OPTION_IGNORED'
+  /** A front-matter value strict YAML refuses, read as text as the deck's own tool reads it. */
+  | 'FRONT_MATTER_LOOSE'
   /** Syntax of another tool that needs an engine Lectern does not have: shown as code or dropped. */
   | 'SYNTAX_UNSUPPORTED'
   | 'FENCE_UNCLOSED'

@@ -141,10 +141,22 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     } catch {
       // Kept as written.
     }
-    const local = normalize(decoded);
-    const from = resolve(ctx.deckDir, local);
+    // A root-absolute path (`/images/x.png`) is the site's root the deck was served from: the project.
+    const rooted = decoded.startsWith('/') && !decoded.startsWith('//');
+    const local = rooted ? normalize(`.${decoded}`) : normalize(decoded);
+    const from = resolve(rooted ? ctx.projectDir : ctx.deckDir, local);
     const inProject = relative(ctx.projectDir, from);
-    if (isAbsolute(local) || inProject === '' || inProject.startsWith('..') || isAbsolute(inProject)) {
+    const outside = isAbsolute(local) || inProject === '' || inProject.startsWith('..') || isAbsolute(inProject);
+    if (outside && !existsSync(from)) {
+      // Nothing is there to refuse: a file the deck's own repository had, and this copy lacks.
+      missing(
+        ref,
+        `image "${ref.url}" not found; a placeholder is shown`,
+        `it would be outside the project (${ctx.projectDir}) anyway: keep images inside it`,
+      );
+      continue;
+    }
+    if (outside) {
       refuse(
         ref,
         'ASSET_OUTSIDE',
@@ -157,7 +169,9 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
       missing(
         ref,
         `image "${ref.url}" not found; a placeholder is shown`,
-        `the path is relative to the deck file's folder (${ctx.deckDir})`,
+        rooted
+          ? `a path starting with / is looked up from the project's folder (${ctx.projectDir})`
+          : `the path is relative to the deck file's folder (${ctx.deckDir})`,
       );
       continue;
     }
@@ -226,7 +240,7 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
     const stat = statSync(real);
     copies.set(to, { from, to, pos: ref.pos, checked: { real, dev: stat.dev, ino: stat.ino } });
     // Beside the deck, the reference stays as written (its query and fragment too).
-    map.set(ref.url, beside ? ref.url : `${to}${value.slice(path.length)}`);
+    map.set(ref.url, beside && !rooted ? ref.url : `${to}${value.slice(path.length)}`);
   }
   return {
     rewrite: (url) => (map.has(url) ? map.get(url)! : url),

@@ -55,13 +55,13 @@ export const rules = {
   },
   'link-slide': {
     code: 'LINK_SLIDE_MISSING',
-    severity: 'error',
+    severity: 'warning',
     stage: 'content',
     about: 'links to slides that do not exist (#/3, #/2/1, #/an-id)',
   },
   'link-file': {
     code: 'LINK_FILE_MISSING',
-    severity: 'error',
+    severity: 'warning',
     stage: 'content',
     about: 'links to local files that do not exist or are outside the deck folder',
   },

@@ -44,22 +44,49 @@ export function readYamlLayer<S extends z.ZodType>(
 /** Parsed YAML before validation: a plain map, and where its keys and values were written. */
 export interface YamlData {
   data: Record<string, unknown>;
+  /** Lines whose value strict YAML refused, read as plain text (a loose read only). */
+  loosened?: SourcePos[];
   locate: (path: (string | number)[]) => SourcePos;
   /** Where the value at `path` (or its nearest written parent) starts. */
   locateValue: (path: (string | number)[]) => SourcePos;
+}
+
+/** A `key: value` line whose value is read as text when strict YAML refuses it. */
+const LOOSE_LINE = /^(\s*(?:- )?[\w$.-]+[ \t]*:[ \t]+)(\S.*?)[ \t]*$/;
+/** A value already written as a quoted string, a flow collection or a block scalar. */
+function quoted(line: string): boolean {
+  const value = LOOSE_LINE.exec(line)?.[2] ?? '';
+  return /^(["'[{|>])/.test(value) && !/^["'].*["'].+/.test(value);
 }
 
 /** The most problems of one layer reported in one run. */
 const MAX_PROBLEMS = 50;
 
 /** Parses YAML (core schema only: no custom tags, nothing executed) into a plain map. */
-export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
+export function readYamlData(src: YamlSource, codes: LayerCodes, loose = false): YamlData {
+  let lineCounter = new LineCounter();
+  const parse = (text: string) =>
+    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
+  let doc = parse(src.text);
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: src.file, line: src.firstLine + line - 1, column: col };
   };
+  const loosened: SourcePos[] = [];
+  if (loose && doc.errors.length > 0) {
+    // As the deck tools' own front-matter readers do: a `key: value` line whose value strict YAML
+    // refuses (`footer: @handle`, `title: a: b`) is read with that value as plain text.
+    const lines = src.text.split('\n');
+    for (let round = 0; round < 20 && doc.errors.length > 0; round++) {
+      const at = lineCounter.linePos(doc.errors[0]!.pos[0]).line - 1;
+      const fixed = [at, at - 1].find((i) => i >= 0 && LOOSE_LINE.test(lines[i] ?? '') && !quoted(lines[i]!));
+      if (fixed === undefined) break;
+      lines[fixed] = lines[fixed]!.replace(LOOSE_LINE, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
+      loosened.push({ file: src.file, line: src.firstLine + fixed, column: 1 });
+      lineCounter = new LineCounter();
+      doc = parse(lines.join('\n'));
+    }
+  }
 
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
@@ -121,6 +148,7 @@ export function readYamlData(src: YamlSource, codes: LayerCodes): YamlData {
   }
   return {
     data: data as Record<string, unknown>,
+    loosened,
     locate: (path) => posAt(path.length ? keyOffset(doc, path.slice(0, -1), String(path[path.length - 1])) : 0),
     locateValue: (path) => posAt(valueOffset(doc, path)),
   };
@@ -171,29 +199,78 @@ export function validateLayer<S extends z.ZodType>(
   throw collect(errors.sort(bySourcePosition));
 }
 
+/** A key a forgiving read left out, and why. */
+export interface DroppedOption {
+  /** The key as the author wrote it (through `name`). */
+  name: string;
+  pos: SourcePos;
+  /** `unknown`: no such option here; `invalid`: a value of the wrong kind. */
+  kind: 'unknown' | 'invalid';
+  /** What was wrong with the value (invalid), or the closest known key (unknown). */
+  detail?: string;
+  /** The known keys at that place (unknown). */
+  known: string[];
+}
+
 /**
- * Like validateLayer, but never throws for a bad option: the keys with problems are left out,
- * so the rest of the deck can still be read and every problem reported in the same run.
+ * Like validateLayer, but never throws for a bad option: each key with a problem is left out —
+ * only that key, however deep it sits — so the rest of the layer is kept, and each dropped key
+ * is reported once, at its line.
  */
 export function validateLayerLenient<S extends z.ZodType>(
   data: Record<string, unknown>,
   schema: S,
   where: Parameters<typeof validateLayer>[2],
-  codes: LayerCodes,
-): { value: z.infer<S>; errors: DeckError[] } {
-  try {
-    return { value: validateLayer(data, schema, where, codes), errors: [] };
-  } catch (err) {
-    const errors = err instanceof DeckErrors ? err.errors : [err as DeckError];
-    const bad = new Set<string>();
-    for (const issue of schema.safeParse(data).error?.issues ?? []) {
-      if (issue.path.length > 0) bad.add(String(issue.path[0]));
-      else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) bad.add(key);
+): { value: z.infer<S>; dropped: DroppedOption[] } {
+  const name = where.name ?? ((path: (string | number)[]) => path.join('.'));
+  const dropped: DroppedOption[] = [];
+  let current: unknown = structuredClone(data);
+  // Each round removes every key the schema names; a value inside a removed one is not looked at again.
+  for (let round = 0; round < 8; round++) {
+    const result = schema.safeParse(current);
+    if (result.success) return { value: result.data, dropped };
+    let removed = 0;
+    for (const issue of result.error.issues) {
+      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      if (issue.code === 'unrecognized_keys') {
+        const known = knownKeys(schema, path);
+        for (const key of issue.keys) {
+          const suggestion = closest(key, known);
+          dropped.push({
+            name: name([...path, key]),
+            pos: where.locate([...path, key]),
+            kind: 'unknown',
+            ...(suggestion ? { detail: suggestion } : {}),
+            known,
+          });
+          removed += removeAt(current, [...path, key]);
+        }
+        continue;
+      }
+      // A value inside a list or a union is dropped with the key that holds it.
+      const key = path.findIndex((p) => typeof p === 'number');
+      const at = key === -1 ? path : path.slice(0, Math.max(1, key));
+      if (at.length === 0) break;
+      dropped.push({ name: name(at), pos: where.locateValue(at), kind: 'invalid', detail: issue.message, known: [] });
+      removed += removeAt(current, at);
     }
-    const kept = Object.fromEntries(Object.entries(data).filter(([k]) => !bad.has(k)));
-    const again = schema.safeParse(kept);
-    return { value: again.success ? again.data : ({} as z.infer<S>), errors };
+    if (removed === 0) break;
   }
+  const last = schema.safeParse(current);
+  return { value: last.success ? last.data : ({} as z.infer<S>), dropped };
+}
+
+/** Deletes the value at a path of nested maps; 1 when something was there. */
+function removeAt(data: unknown, path: (string | number)[]): number {
+  let node = data;
+  for (const part of path.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return 0;
+    node = (node as Record<string, unknown>)[String(part)];
+  }
+  const last = String(path[path.length - 1]);
+  if (node === null || typeof node !== 'object' || !Object.hasOwn(node, last)) return 0;
+  delete (node as Record<string, unknown>)[last];
+  return 1;
 }
 
 /** One error as itself, several as one DeckErrors; past MAX_PROBLEMS, the last says how many more. */

@@ -1,6 +1,6 @@
 import { deckLayerSchema, type DeckLayer, type DeckOptions } from '../config/schema.js';
 import type { ToolConfig } from '../config/tool-config.js';
-import { readYamlData, validateLayer, validateLayerLenient, type YamlData } from '../config/yaml-layer.js';
+import { type DroppedOption, readYamlData, validateLayerLenient, type YamlData } from '../config/yaml-layer.js';
 import type { DeckError, SourcePos, Finding } from '../errors.js';
 import { detectDialect, type DialectChoice } from './dialects/detect.js';
 import { mapForeignKeys, type DialectKeys } from './dialects/foreign-keys.js';
@@ -8,6 +8,7 @@ import { looseYaml, splitMarp } from './dialects/marp.js';
 import { splitPandoc } from './dialects/pandoc.js';
 import { readTitleBlock } from './dialects/pandoc-structure.js';
 import { splitRevealMd } from './dialects/reveal-md.js';
+import { toolReading } from './dialects/tool-keys.js';
 import { splitFrontMatter } from './front-matter.js';
 import { lexSegment, type LinedToken } from './lex.js';
 import { type Segment, splitSlides, type RawSlide } from './split.js';
@@ -83,7 +84,7 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
   const yaml: YamlData =
     yamlText === null
       ? { data: {}, locate: () => nowhere, locateValue: () => nowhere }
-      : readYamlData({ text: yamlText, file, firstLine: split.yamlLine }, codes);
+      : readYamlData({ text: yamlText, file, firstLine: split.yamlLine }, codes, true);
   const written = typeof yaml.data.dialect === 'string' ? yaml.data.dialect : undefined;
   const chosen = overrides.flag
     ? { dialect: overrides.flag, from: '--dialect' }
@@ -129,13 +130,23 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     { ...mapped.layer, ...(written !== undefined ? { dialect: written } : {}) },
     deckLayerSchema,
     where,
-    codes,
   );
   const frontMatter: DeckLayer = checked.value;
   // reveal-md.json: the same keys, one layer below the front matter (reveal-md reads it when
   // the deck is read as reveal-md).
   let toolLayer: DeckLayer = {};
-  const warnings = [...mapped.warnings];
+  const warnings: Finding[] = [
+    ...(yaml.loosened ?? []).map(
+      (pos): Finding => ({
+        code: 'FRONT_MATTER_LOOSE',
+        message: 'this value is not valid YAML; it is read as plain text, as Marp and Slidev read it',
+        pos,
+        hint: 'put the value in quotes to make it valid YAML',
+      }),
+    ),
+    ...mapped.warnings,
+    ...checked.dropped.map((d) => droppedWarning(d, dialect.dialect)),
+  ];
   if (overrides.toolConfig && dialect.dialect === 'reveal-md') {
     const at = { file: overrides.toolConfig.file, line: 1, column: 1 };
     const tool = mapForeignKeys(overrides.toolConfig.data, 'reveal-md', () => at);
@@ -149,13 +160,9 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
         pos: at,
       });
     }
-    toolLayer = validateLayer(
-      taken,
-      deckLayerSchema,
-      { locate: () => at, locateValue: () => at },
-      { syntax: 'CONFIG_SYNTAX', invalid: 'CONFIG_INVALID', unknownKey: 'CONFIG_UNKNOWN_KEY' },
-    );
-    warnings.push(...tool.warnings);
+    const fromFile = validateLayerLenient(taken, deckLayerSchema, { locate: () => at, locateValue: () => at });
+    toolLayer = fromFile.value;
+    warnings.push(...tool.warnings, ...fromFile.dropped.map((d) => droppedWarning(d, 'reveal-md')));
   }
   return {
     file,
@@ -169,7 +176,37 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     dialectKeys: mapped.dialectKeys,
     warnings,
     toolLayer,
-    errors: checked.errors,
+    errors: [],
+  };
+}
+
+/**
+ * A front-matter key Lectern leaves out, as a warning: the deck still builds, as it does in the
+ * tool it was written for (`--strict` makes it an error).
+ */
+function droppedWarning(d: DroppedOption, dialect: string): Finding {
+  if (d.kind === 'invalid')
+    return {
+      code: 'OPTION_IGNORED',
+      message: `option "${d.name}" is ignored: ${d.detail ?? 'not a value Lectern can use'}`,
+      pos: d.pos,
+      hint: 'see docs/outline-format.md for the options and their values',
+    };
+  const tool = toolReading(d.name);
+  if (tool)
+    return {
+      code: 'OPTION_IGNORED',
+      message: `"${d.name}" is ignored: ${tool} reads it, Lectern does not`,
+      pos: d.pos,
+      hint: 'nothing to do; `--strict` makes ignored options errors',
+    };
+  return {
+    code: 'OPTION_IGNORED',
+    message: `unknown option "${d.name}" is ignored${d.detail ? ` (did you mean "${d.detail}"?)` : ''}`,
+    pos: d.pos,
+    hint: d.detail
+      ? `Lectern's options here: ${d.known.join(', ')}`
+      : `no tool Lectern knows reads it (the deck is read as ${dialect}); your own keys may stay`,
   };
 }
 

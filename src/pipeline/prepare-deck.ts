@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { linkedFiles, linkTargets } from '../assets/linked-files.js';
 import { mathFontFiles } from '../assets/math-fonts.js';
 import { fitScript } from '../browser/fit-script.js';
@@ -124,6 +124,27 @@ export function prepareDeck(
     return fail(err);
   }
   const { theme } = compiled.template;
+  const themeWhere = (key: string) =>
+    outline.frontMatter.theme?.[key] !== undefined ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]);
+  // A theme image (a logo, a title background) the project lacks is left out of the page, with a warning.
+  const earlyFindings: Finding[] = [];
+  for (const [key, value] of Object.entries(options.theme)) {
+    if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;
+    const missing = missingThemeImage(value, deckDir, ctx.projectDir);
+    if (!missing) {
+      // `/logo.png` is the project's, as the site the deck was served from had it.
+      if (/^\/(?!\/)/.test(value.trim()))
+        options.theme[key] = relative(deckDir, join(ctx.projectDir, value.trim())).split(sep).join('/');
+      continue;
+    }
+    earlyFindings.push({
+      code: 'ASSET_MISSING',
+      message: `theme image "${value}" (${key}) not found; the deck is built without it`,
+      pos: themeWhere(key),
+      hint: missing,
+    });
+    delete options.theme[key];
+  }
   const name = basename(path, extname(path));
   const unsafe = options.html === 'unsafe';
   let resolved: ResolvedAssets | undefined;
@@ -156,7 +177,7 @@ export function prepareDeck(
   }
   append(problems, resolved?.errors ?? []);
   if (problems.length) fail(undefined);
-  const findings = append([...deck.warnings], resolved?.warnings ?? []);
+  const findings = append([...earlyFindings, ...deck.warnings], resolved?.warnings ?? []);
   const stylesheets = deckStylesheets(
     options.css ?? [],
     (key) =>
@@ -180,8 +201,7 @@ export function prepareDeck(
   const themeAssets: AssetRef[] = [];
   for (const [key, value] of Object.entries(options.theme)) {
     if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;
-    const fromDeck = outline.frontMatter.theme?.[key] !== undefined;
-    themeAssets.push({ url: value, pos: fromDeck ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]) });
+    themeAssets.push({ url: value, pos: themeWhere(key) });
   }
   // Local files the slides link to travel with the deck, like its images; the check reports the rest.
   const linkTarget = linkTargets(deckDir);
@@ -381,4 +401,19 @@ function themeColours(
       return { name, pos };
     },
   };
+}
+
+/**
+ * Why a theme image's file is not there to copy, or null when it is (or is no local file: a
+ * remote or refused one is the asset plan's to report).
+ */
+function missingThemeImage(url: string, deckDir: string, projectDir: string): string | null {
+  const value = url.trim();
+  if (value === '' || /^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(value) || value.includes('\\')) return null;
+  const path = value.replace(/[?#].*$/, '');
+  const from = path.startsWith('/') ? join(projectDir, path) : join(deckDir, path);
+  if (existsSync(from)) return null;
+  return path.startsWith('/')
+    ? `a path starting with / is looked up from the project's folder (${projectDir})`
+    : `the path is relative to the deck file's folder (${deckDir})`;
 }
