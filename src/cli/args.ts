@@ -122,7 +122,7 @@ export interface CliArgs {
 }
 
 const commands = new Set(['build', 'pdf', 'png', 'pptx', 'check', 'doctor', 'templates', 'new', 'serve', 'index']);
-const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'];
+const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp', 'slidev'];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
 export function parseCliArgs(argv: string[]): CliArgs {

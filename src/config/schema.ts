@@ -117,7 +117,7 @@ const deckFields = {
   /** Severities and limits of the check rules (src/check/rules.ts), rule by rule. */
   checks: checksSchema,
   /** Which tool's rules the deck is written in (detected from the file when not given). */
-  dialect: z.enum(['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp']),
+  dialect: z.enum(['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp', 'slidev']),
   /** Whether a title slide is made from `title:` (default: as the deck's dialect does). */
   titleSlide: z.boolean(),
   /** What a remote image becomes: downloaded into the deck, kept as a link, or an error. */

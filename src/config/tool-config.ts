@@ -44,3 +44,31 @@ export function readToolConfig(deckDir: string, projectDir: string): ToolConfig 
   }
   return undefined;
 }
+
+/** Project files of other tools that say which tool the decks beside them were written for. */
+export function readProjectHints(
+  deckDir: string,
+  projectDir: string,
+  config: { slideLevel?: number; file: string | null },
+): { marpConfig?: string; quartoProject?: string; slideLevel?: string } {
+  const hints: { marpConfig?: string; quartoProject?: string; slideLevel?: string } = {};
+  for (const dir of deckDir === projectDir ? [deckDir] : [deckDir, projectDir]) {
+    const marp = marpConfigNames.find((name) => existsSync(join(dir, name)));
+    if (marp && !hints.marpConfig) hints.marpConfig = shownPath(join(dir, marp), projectDir);
+    if (!hints.quartoProject && existsSync(join(dir, '_quarto.yml')))
+      hints.quartoProject = shownPath(join(dir, '_quarto.yml'), projectDir);
+  }
+  if (config.slideLevel !== undefined && config.file) hints.slideLevel = config.file;
+  return hints;
+}
+
+const marpConfigNames = [
+  '.marprc',
+  '.marprc.yml',
+  '.marprc.yaml',
+  '.marprc.json',
+  'marp.config.js',
+  'marp.config.mjs',
+  'marp.config.cjs',
+  'marp.config.ts',
+];

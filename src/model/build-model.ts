@@ -159,7 +159,8 @@ function withinStack<T>(work: () => T, pos: SourcePos): T {
 }
 
 function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media?: MediaRewrite): SlideDraft {
-  const pos = { file: input.file, line: raw.line, column: 1 };
+  const file = raw.file ?? input.file;
+  const pos = { file, line: raw.line, column: 1 };
   const columnTokens = raw.columnTokens.map((tokens) => [...tokens]);
   const first = columnTokens[0]!;
   // Footnote ids carry the slide's line: unique in the deck.
@@ -220,13 +221,15 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
   let layout = inferLayout(columnTokens.flat() as LinedToken[], columns.length, section);
   // A template need not offer every inferred layout: bullets is the general-purpose one.
   if (!input.layouts.includes(layout) && input.layouts.includes('bullets')) layout = 'bullets';
-  if (raw.layout) {
+  if (raw.layout?.mapped && !input.layouts.includes(raw.layout.name)) {
+    // Another tool's layout the template does not have: the content decides, as without it.
+  } else if (raw.layout) {
     if (!input.layouts.includes(raw.layout.name)) {
       throw new DeckError(
         'LAYOUT_UNKNOWN',
         `unknown layout "${raw.layout.name}"${didYouMean(raw.layout.name, input.layouts)}`,
         {
-          pos: { file: input.file, line: raw.layout.line, column: raw.layout.column },
+          pos: { file, line: raw.layout.line, column: raw.layout.column },
           hint: `layouts in this template: ${input.layouts.join(', ')}`,
         },
       );
@@ -239,7 +242,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
       'DIRECTIVE_INVALID',
       `unknown fit "${raw.fit.value}"${didYouMean(raw.fit.value, ['shrink', 'none'])}`,
       {
-        pos: { file: input.file, line: raw.fit.line, column: raw.fit.column },
+        pos: { file, line: raw.fit.line, column: raw.fit.column },
         hint: '<!-- fit: shrink --> scales the text down until it fits; <!-- fit: none --> leaves it as it is',
       },
     );
@@ -252,7 +255,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
     const seconds = parseDuration(raw.timing.value);
     if (seconds === undefined || seconds === 0) {
       throw new DeckError('DIRECTIVE_INVALID', `"Time: ${raw.timing.value}" is not a duration`, {
-        pos: { file: input.file, line: raw.timing.line, column: raw.timing.column },
+        pos: { file, line: raw.timing.line, column: raw.timing.column },
         hint: 'write how long the slide takes, such as Time: 2m, Time: 90s or Time: 1:30',
       });
     }
@@ -267,7 +270,7 @@ function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media
         'DIRECTIVE_INVALID',
         `unknown check rule "${rule}" in check-ignore${didYouMean(rule, ruleNames)}`,
         {
-          pos: { file: input.file, line: raw.checkIgnore!.line, column: raw.checkIgnore!.column },
+          pos: { file, line: raw.checkIgnore!.line, column: raw.checkIgnore!.column },
           hint: `rules: ${ruleNames.join(', ')}`,
         },
       );

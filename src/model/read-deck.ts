@@ -1,5 +1,7 @@
 import { mergeDeckOptions, type DeckLayer, type DeckOptions } from '../config/schema.js';
 import type { ToolConfig } from '../config/tool-config.js';
+import type { ProjectHints } from '../outline/dialects/detect.js';
+import type { LoadImport } from '../outline/dialects/slidev.js';
 import { lexOutline, parseOutline, type Outline } from '../outline/parse-outline.js';
 import { buildModel, type ModelInput } from './build-model.js';
 import { append, type Finding } from '../errors.js';
@@ -15,11 +17,14 @@ export function readOutline(
   configLayer: DeckLayer,
   flags: DeckLayer,
   toolConfig?: ToolConfig,
+  project: { load?: LoadImport; hints?: ProjectHints } = {},
 ): { outline: Outline; options: DeckOptions } {
   const outline = parseOutline(text, file, {
     ...(flags.dialect ? { flag: flags.dialect } : {}),
     ...(configLayer.dialect ? { config: configLayer.dialect } : {}),
     ...(toolConfig ? { toolConfig } : {}),
+    ...(project.load ? { load: project.load } : {}),
+    ...(project.hints ? { projectHints: project.hints } : {}),
   });
   const options = mergeDeckOptions(configLayer, outline.toolLayer, outline.frontMatter, flags);
   options.dialect = outline.dialect.quarto && outline.dialect.dialect === 'pandoc' ? 'quarto' : outline.dialect.dialect;

@@ -2,12 +2,13 @@ import { deckLayerSchema, type DeckLayer, type DeckOptions } from '../config/sch
 import type { ToolConfig } from '../config/tool-config.js';
 import { type DroppedOption, readYamlData, validateLayerLenient, type YamlData } from '../config/yaml-layer.js';
 import type { DeckError, SourcePos, Finding } from '../errors.js';
-import { detectDialect, type DialectChoice } from './dialects/detect.js';
+import { detectDialect, type DialectChoice, type ProjectHints } from './dialects/detect.js';
 import { mapForeignKeys, type DialectKeys } from './dialects/foreign-keys.js';
 import { looseYaml, splitMarp } from './dialects/marp.js';
 import { splitPandoc } from './dialects/pandoc.js';
 import { readTitleBlock } from './dialects/pandoc-structure.js';
 import { splitRevealMd } from './dialects/reveal-md.js';
+import { type LoadImport, splitSlidev } from './dialects/slidev.js';
 import { toolReading } from './dialects/tool-keys.js';
 import { splitFrontMatter } from './front-matter.js';
 import { lexSegment, type LinedToken } from './lex.js';
@@ -34,6 +35,8 @@ export interface Outline {
   toolLayer: DeckLayer;
   /** Problems with the front matter: the deck is read without the keys they concern. */
   errors: DeckError[];
+  /** Reads the other Markdown files a deck brings in (Slidev's `src:`). */
+  load?: LoadImport;
 }
 
 /** A raw slide with its columns and notes lexed into tokens that know their lines. */
@@ -52,6 +55,10 @@ interface DialectOverrides {
   config?: string;
   /** reveal-md's `reveal-md.json` beside the deck (or in the project). */
   toolConfig?: ToolConfig;
+  /** Reads the other Markdown files a deck brings in. */
+  load?: LoadImport;
+  /** Project settings that name a tool (`.marprc.yml`, `_quarto.yml`, `lectern.config.yaml`'s `slideLevel`). */
+  projectHints?: ProjectHints;
 }
 
 /** What reveal-md.json may set, once mapped: reveal-md's own settings. */
@@ -98,8 +105,9 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     keys: yaml.data,
     body: split.body,
     text,
-    ...(chosen && ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp'].includes(chosen.dialect) ? { chosen } : {}),
+    ...(chosen && ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp', 'slidev'].includes(chosen.dialect) ? { chosen } : {}),
     ...(overrides.toolConfig ? { toolConfig: overrides.toolConfig.file } : {}),
+    ...(overrides.projectHints ? { hints: overrides.projectHints } : {}),
   });
 
   let body = split.body;
@@ -177,6 +185,7 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     warnings,
     toolLayer,
     errors: [],
+    ...(overrides.load ? { load: overrides.load } : {}),
   };
 }
 
@@ -233,6 +242,9 @@ export function lexOutline(
     case 'marp':
       split = splitMarp(outline.body, outline.bodyLine, outline.dialectKeys, file);
       break;
+    case 'slidev':
+      split = splitSlidev(outline.body, outline.bodyLine, outline.dialectKeys, outline.hasFrontMatter, file, outline.load);
+      break;
     default:
       split = splitSlides(outline.body, outline.bodyLine, options.slideLevel, file);
   }
@@ -242,8 +254,8 @@ export function lexOutline(
     return {
       ...raw,
       ...(notes ? { notes } : {}),
-      columnTokens: raw.columns.map((segment) => lexSegment(segment, file)),
-      ...(notes?.length ? { noteTokens: notes.flatMap((segment) => lexSegment(segment, file)) } : {}),
+      columnTokens: raw.columns.map((segment) => lexSegment(segment, raw.file ?? file)),
+      ...(notes?.length ? { noteTokens: notes.flatMap((segment) => lexSegment(segment, raw.file ?? file)) } : {}),
       ...(timed?.timing ? { timing: timed.timing } : {}),
     };
   });

@@ -37,6 +37,8 @@ export interface RawSlide {
   headingDepth?: number;
   /** File line of the slide's first line (its separator or heading). */
   line: number;
+  /** The file the slide was written in, when it is not the deck's own (a Slidev `src:` import). */
+  file?: string;
   /** Body columns: one unless `<!-- column -->` breaks the body. */
   columns: Segment[];
   /** Speaker notes (from the `Note:` line on; other dialects may gather several pieces). */
@@ -48,7 +50,8 @@ export interface RawSlide {
   section?: boolean;
   /** Running header and footer text and page numbering (Marp's directives). */
   chrome?: { header?: string; footer?: string; paginate?: boolean };
-  layout?: { name: string; line: number; column: number };
+  /** `mapped`: another tool's layout read as Lectern's; a template without it falls back quietly. */
+  layout?: { name: string; line: number; column: number; mapped?: boolean };
   /** Check rules turned off for this slide by `<!-- check-ignore: rule, rule -->`. */
   checkIgnore?: { rules: string[]; line: number; column: number };
   /** `<!-- fit: shrink -->` or `<!-- fit: none -->`, as written. */

@@ -14,7 +14,8 @@ import { checkCopies } from '../assets/verify-copies.js';
 import { checkColours } from '../check/colours.js';
 import { checkContent } from '../check/content.js';
 import type { DeckLayer } from '../config/schema.js';
-import { readToolConfig } from '../config/tool-config.js';
+import { readProjectHints, readToolConfig } from '../config/tool-config.js';
+import { importLoader } from '../outline/imports.js';
 import { collect } from '../config/yaml-layer.js';
 import {
   append,
@@ -90,12 +91,20 @@ export function prepareDeck(
 ): { prepared: PreparedDeck; pending: string[]; diagrams: { code: string; theme: string }[] } {
   const file = shownPath(path, ctx.projectDir);
   const deckDir = dirname(path);
+  const imported: string[] = [];
   const { outline, options } = readOutline(
     readDeckFile(path, file),
     file,
     ctx.configDeckLayer,
     ctx.flags,
     readToolConfig(deckDir, ctx.projectDir),
+    {
+      load: importLoader(ctx.projectDir, deckDir, imported),
+      hints: readProjectHints(deckDir, ctx.projectDir, {
+        ...(ctx.configDeckLayer.slideLevel !== undefined ? { slideLevel: ctx.configDeckLayer.slideLevel } : {}),
+        file: ctx.locateConfig(['slideLevel']).file ?? null,
+      }),
+    },
   );
   // Front matter, slides and files: all of a deck's problems are reported in one run.
   const problems = [...outline.errors];
@@ -260,7 +269,7 @@ export function prepareDeck(
       sources: {
         file: path,
         templateDirs: compiled.template.chain.map((l) => l.dir),
-        assets: copies.filter((c) => c.pos).map((c) => c.from),
+        assets: [...copies.filter((c) => c.pos).map((c) => c.from), ...imported],
       },
       output: {
         name,

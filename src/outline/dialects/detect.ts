@@ -6,7 +6,7 @@ import { inferSlideLevel } from './pandoc-structure.js';
  * file name, front-matter keys only one tool reads, and syntax only one tool writes. Pure.
  */
 
-export const dialects = ['lectern', 'reveal-md', 'pandoc', 'marp'] as const;
+export const dialects = ['lectern', 'reveal-md', 'pandoc', 'marp', 'slidev'] as const;
 export type Dialect = (typeof dialects)[number];
 
 export interface DialectChoice {
@@ -60,6 +60,41 @@ const keysOf: Record<Exclude<Dialect, 'lectern'>, readonly string[]> = {
     'embed-resources',
     'date-format',
     'abstract',
+  ],
+  slidev: [
+    'highlighter',
+    'drawings',
+    'info',
+    'mdc',
+    'colorSchema',
+    'titleTemplate',
+    'themeConfig',
+    'addons',
+    'fonts',
+    'lineNumbers',
+    'exportFilename',
+    'download',
+    'defaults',
+    'hideInToc',
+    'routerMode',
+    'aspectRatio',
+    'canvasWidth',
+    'favicon',
+    'seoMeta',
+    'presenter',
+    'remoteAssets',
+    'selectable',
+    'monaco',
+    'twoslash',
+    'wakeLock',
+    'record',
+    'contextMenu',
+    'browserExporter',
+    'plantUmlServer',
+    'htmlAttrs',
+    'overviewSnapshots',
+    'layout',
+    'clicks',
   ],
   marp: [
     'marp',
@@ -116,7 +151,24 @@ interface DetectInput {
   chosen?: { dialect: string; from: string };
   /** A reveal-md.json found beside the deck (its path). */
   toolConfig?: string;
+  /** What the project's settings say of the tool. */
+  hints?: ProjectHints;
 }
+
+/** Project settings that name the tool a deck was written for. */
+export interface ProjectHints {
+  /** A Marp CLI config (`.marprc.yml`, `marp.config.js`…) beside the deck or in the project. */
+  marpConfig?: string;
+  /** Quarto's project file, `_quarto.yml`. */
+  quartoProject?: string;
+  /** `slideLevel` in lectern.config.yaml: the slides are headings, as Pandoc makes them. */
+  slideLevel?: string;
+}
+
+/** Slidev's per-slide front matter: a `---` line, then one of Slidev's slide keys. */
+const SLIDEV_SLIDE_KEY =
+  /^(layout|class|background|image|transition|hide|disabled|src|clicks|level|hideInToc|routeAlias|zoom|preload|dragPos|backgroundSize|url):/;
+const SLIDEV_SYNTAX = /<v-clicks?|<v-after|v-click|^::(right|left|default|bottom)::\s*$|^\[click(:\d+)?\]/;
 
 export function detectDialect(input: DetectInput): DialectChoice {
   const qmd = /\.qmd$/i.test(input.file);
@@ -137,10 +189,27 @@ export function detectDialect(input: DetectInput): DialectChoice {
   if (input.keys.marp === true) return { dialect: 'marp', quarto: false, reason: 'front matter has `marp: true`' };
   if (input.toolConfig)
     return { dialect: 'reveal-md', quarto: false, reason: `${input.toolConfig} is reveal-md's config` };
+  if (input.hints?.marpConfig && input.keys.marp !== false)
+    return { dialect: 'marp', quarto: false, reason: `${input.hints.marpConfig} is Marp CLI's config` };
+  if (input.hints?.quartoProject)
+    return { dialect: 'pandoc', quarto: true, reason: `${input.hints.quartoProject} is a Quarto project` };
 
   const keys = Object.keys(input.keys);
   const lectern = keys.filter((k) => lecternKeys.includes(k) && !(k === 'theme'));
   if (input.keys.theme !== undefined && typeof input.keys.theme === 'object') lectern.push('theme');
+  const slidevOwn = keys.filter((k) => keysOf.slidev.includes(k));
+  // `transition` and `theme` are Slidev's headmatter keys too.
+  if (slidevOwn.length > 0 && lectern.every((k) => k === 'transition' || k === 'theme'))
+    return {
+      dialect: 'slidev',
+      quarto: false,
+      reason: `front matter has ${slidevOwn
+        .slice(0, 3)
+        .map((k) => `\`${k}\``)
+        .join(', ')}, which Slidev reads`,
+    };
+  if (input.keys.headingDivider !== undefined && lectern.length === 0)
+    return { dialect: 'marp', quarto: false, reason: 'front matter has `headingDivider`, which Marp reads' };
   for (const dialect of ['reveal-md', 'marp', 'pandoc'] as const) {
     const own = keys.filter((k) => keysOf[dialect].includes(k));
     if (own.length > 0 && lectern.length === 0) {
@@ -171,6 +240,8 @@ export function detectDialect(input: DetectInput): DialectChoice {
     };
   }
 
+  if (input.hints?.slideLevel)
+    return { dialect: 'pandoc', quarto, reason: `${input.hints.slideLevel} sets \`slideLevel\`: slides are headings, as Pandoc makes them` };
   if (/^%[ \t]/.test(input.text))
     return { dialect: 'pandoc', quarto: false, reason: 'the file opens with a `%` title block' };
   const lines = proseLines(input.body);
@@ -180,6 +251,16 @@ export function detectDialect(input: DetectInput): DialectChoice {
       dialect: 'lectern',
       quarto: false,
       reason: 'the slides use Lectern directives (`<!-- layout: -->`, `<!-- column -->`)',
+    };
+  const slideFront = lines.findIndex((line, i) => /^---\s*$/.test(line) && SLIDEV_SLIDE_KEY.test(lines[i + 1] ?? ''));
+  if (slideFront !== -1 || has(SLIDEV_SYNTAX) !== -1)
+    return {
+      dialect: 'slidev',
+      quarto: false,
+      reason:
+        slideFront !== -1
+          ? 'slides carry their own front matter (`---` then `layout:`…), as Slidev reads it'
+          : 'the slides use Slidev syntax (`<v-click>`, `::right::`, `[click]`)',
     };
   if (
     has(/^<!--\s*_?(class|paginate|header|footer|backgroundColor|backgroundImage|color|headingDivider)\s*:/) !== -1 ||
@@ -202,6 +283,8 @@ export function detectDialect(input: DetectInput): DialectChoice {
     // Marp's speaker notes are plain comments; reveal-md's are `Note:` lines, and only reveal-md
     // (and Lectern) stack slides with `----`.
     const vertical = lines.some((line) => /^----\s*$/.test(line));
+    if (!vertical && has(/^notes?:/i) === -1 && /(^|\/)slides\.md$/i.test(input.file))
+      return { dialect: 'slidev', quarto: false, reason: 'slides.md split by `---` lines is a Slidev deck' };
     if (!vertical && has(/^notes?:/i) === -1 && lines.some(isProseComment)) {
       return {
         dialect: 'marp',

@@ -1,6 +1,7 @@
 import type { SourcePos, Finding } from '../../errors.js';
 import { revealOptionsSchema, transitions } from '../../config/schema.js';
 import type { Dialect } from './detect.js';
+import { slidevTransition } from './slidev-layouts.js';
 
 /**
  * Front-matter keys of reveal-md, Pandoc, Quarto and Marp, read the way those tools read them:
@@ -159,6 +160,28 @@ const revealNames: Record<string, string> = {
 
 const revealKeys = Object.keys(revealOptionsSchema.shape);
 
+/** Slidev's per-slide keys, which its headmatter gives the first slide. */
+const slidevSlideKeys = new Set([
+  'layout',
+  'class',
+  'background',
+  'image',
+  'backgroundSize',
+  'transition',
+  'hide',
+  'disabled',
+  'src',
+  'clicks',
+  'clicksStart',
+  'level',
+  'hideInToc',
+  'routeAlias',
+  'zoom',
+  'preload',
+  'dragPos',
+  'url',
+]);
+
 export function mapForeignKeys(
   data: Record<string, unknown>,
   dialect: Dialect,
@@ -283,6 +306,15 @@ export function mapForeignKeys(
 
   for (const [key, value] of Object.entries(data)) {
     const path = [key];
+    if (dialect === 'slidev' && slidevSlideKeys.has(key)) {
+      // The headmatter is the first slide's front matter too.
+      dialectKeys[key] = value;
+      if (key === 'transition') {
+        const named = slidevTransition(value);
+        if (named) set('transition', named, path);
+      }
+      continue;
+    }
     if (key === 'revealOptions' || key === 'reveal_options') {
       if (value !== null && typeof value === 'object' && !Array.isArray(value))
         takeReveal(value as Record<string, unknown>, path);
