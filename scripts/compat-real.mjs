@@ -96,7 +96,8 @@ function slidesOf(html, parseDocument, DomUtils) {
   const visible = (el) => {
     if (el.type === 'text') return el.data;
     if (el.type !== 'tag') return '';
-    if (el.name === 'aside' || el.name === 'script' || el.name === 'style') return '';
+    // Notes, and code shown as code (which may hold any tool's syntax on purpose), are not slide text.
+    if (['aside', 'script', 'style', 'pre', 'code'].includes(el.name)) return '';
     if (el.name === 'section' && el.attribs['data-lectern-slide'] !== undefined && el !== current) return '';
     const block = /^(p|div|li|h\d|pre|tr|br|blockquote)$/.test(el.name);
     const inner = el.children.map(visible).join('');
@@ -114,7 +115,7 @@ const leaks = [
   ['notes marker', /^\s*(Notes?|NOTE):\s/m],
   ['fenced div', /^\s*:::/m],
   ['slot marker', /^\s*::[\w-]+::\s*$/m],
-  ['HTML comment', /<!--|-->/],
+  ['HTML comment', /<!--/],
   ['Vue component', /<\/?(v-clicks?|v-after|v-click-gap|v-switch|v-drag|Transform|Tweet|Youtube|SlidevVideo|Arrow|AutoFitText|RenderWhen|LightOrDark|Toc|Link)\b/],
   ['click marker', /^\s*\[click(:\d+)?\]/m],
   ['attribute block', /\{(\s*[#.][\w-]+)+(\s+[\w-]+=[^}]*)*\s*\}\s*$/m],

@@ -13,6 +13,7 @@ import { FENCE, fenceWarning, type MappedLines, pushLine, quote, unclosedFenceLi
  */
 
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+const RAW_BLOCK = /^ {0,3}<(style|script|pre|textarea)(?=[\s>]|$)/i;
 /** Directives that hold from their slide on (and, `_`-prefixed, on one slide). */
 const localDirectives = new Set([
   'paginate',
@@ -130,13 +131,19 @@ export function splitMarp(
     return false;
   };
 
+  // Lines that close a code block: a `---` right after one is a slide break, not an underline.
+  const closesFence: boolean[] = new Array(lines.length).fill(false);
+  let containers = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const mark = FENCE.exec(line)?.[1];
     // A fence never closed ends where its author meant: at a rule after a blank line.
     if (fence !== null && unclosedFence && RULE.test(line) && (i === 0 || lines[i - 1]!.trim() === '')) fence = null;
     if (fence !== null) {
-      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) {
+        fence = null;
+        closesFence[i] = true;
+      }
       pushLine(b, line, bodyLine + i);
       continue;
     }
@@ -147,8 +154,29 @@ export function splitMarp(
       pushLine(b, line, bodyLine + i);
       continue;
     }
+    // A <style>, <script>, <pre> or <textarea> block runs to its closing tag, blank lines and
+    // `---` lines included (markdown-it's first kind of HTML block); it shows nothing.
+    const raw = RAW_BLOCK.exec(line);
+    if (raw) {
+      const closing = new RegExp(`</${raw[1]!}>`, 'i');
+      let end = i;
+      while (end < lines.length - 1 && !closing.test(lines[end]!)) end++;
+      if (closing.test(lines[end]!)) {
+        for (let k = i; k <= end; k++) pushLine(b, lines[k]!, bodyLine + k);
+        if (!/^(style|script)$/i.test(raw[1]!)) b.content = true;
+        i = end;
+        continue;
+      }
+    }
     const prev = i === 0 ? '' : lines[i - 1]!;
-    const prevText = prev.trim() !== '' && !RULE.test(prev) && !/^ {0,3}(#|>|<!--)/.test(prev);
+    // A `---` underlines only an open paragraph line, as markdown-it reads it: not the close of
+    // a code block or a comment, a list item, a table row, a heading or a quote.
+    const prevText =
+      prev.trim() !== '' &&
+      !RULE.test(prev) &&
+      !/^ {0,3}(#|>|<!--|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)/.test(prev) &&
+      !/-->\s*$/.test(prev) &&
+      !(i > 0 && closesFence[i - 1]);
     if (RULE.test(line) && !(line.trim()[0] === '-' && prevText)) {
       finish();
       b = fresh(bodyLine + i + 1);
@@ -197,7 +225,26 @@ export function splitMarp(
       pushLine(b, '', bodyLine + i);
       continue;
     }
-    if (line.trim() !== '') b.content = true;
+    // Link definitions show nothing: a heading after them still opens the deck's first slide.
+    const definition =
+      /^ {0,3}\[[^\]]+\]:/.test(line) || (/^\s+\S+\s*$/.test(line) && /^ {0,3}\[[^\]]+\]:\s*$/.test(prev));
+    if (line.trim() !== '' && !definition) b.content = true;
+    // `::: name` … `:::`: the containers of markdown-it-container, the plugin Marp users add
+    // most, as a div of that class (its other words shown inside it).
+    const container = /^ {0,3}:{3,}\s*([A-Za-z][\w-]*)\s*(.*)$/.exec(line);
+    if (container) {
+      containers++;
+      pushLine(b, `<div class="${container[1]}">`, bodyLine + i);
+      pushLine(b, '', bodyLine + i);
+      if (container[2]!.trim()) pushLine(b, container[2]!.trim(), bodyLine + i);
+      continue;
+    }
+    if (containers > 0 && /^ {0,3}:{3,}\s*$/.test(line)) {
+      containers--;
+      pushLine(b, '', bodyLine + i);
+      pushLine(b, '</div>', bodyLine + i);
+      continue;
+    }
     pushLine(b, rewriteLine(line, b, file, bodyLine + i, warnings), bodyLine + i);
   }
   finish();

@@ -102,6 +102,14 @@ function sliceSlide(
       }
     }
   }
+  // A slide of nothing but Slidev's slide keys, padded with blank lines (`---`, blank, `layout:
+  // center`, blank, `---`): its author's front matter, though Slidev would show it as text.
+  const written = content.filter((l) => l.trim() !== '');
+  if (!frontMatter && written.length > 0 && written.every((l) => SLIDE_KEY_LINE.test(l))) {
+    const at = content.findIndex((l) => l.trim() !== '');
+    frontMatter = { text: written.join('\n'), line: firstLine + contentFirst + at };
+    content = [];
+  }
   return {
     ...(frontMatter ? { frontMatter } : {}),
     lines: content,
@@ -240,6 +248,9 @@ export function pickRange(total: number, range: string | undefined): number[] {
   }
   return [...picked].sort((a, b) => a - b);
 }
+
+const SLIDE_KEY_LINE =
+  /^(layout|class|background|image|transition|hide|disabled|clicks|level|hideInToc|routeAlias|zoom|preload|backgroundSize):[ \t]*\S.*$/;
 
 const SLOT = /^::\s*([\w.\-:]+)\s*::\s*$/;
 
