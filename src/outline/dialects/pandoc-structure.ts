@@ -62,7 +62,7 @@ function topLevel(
       continue;
     }
     if (divs > 0) continue;
-    const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
+    const prevBlank = blockEnded(lines, i);
     const heading = headingAt(lines, i, prevBlank, strict);
     if (heading) {
       blocks.push({ kind: 'heading', depth: heading.depth, at: i });
@@ -139,4 +139,16 @@ export function readTitleBlock(
     bodyLine: bodyLine + i,
     locate: (key) => (at[key] !== undefined ? { file, line: bodyLine + at[key]!, column: 1 } : undefined),
   };
+}
+
+/**
+ * Whether a heading may start at line `i`: Pandoc wants a blank line before one only where it
+ * would otherwise continue a paragraph, a list or a quote. After a closed code block, a fenced
+ * div's fence or a heading it needs none. (Only called outside code blocks, so a bare fence line
+ * before `i` is a closing one.)
+ */
+export function blockEnded(lines: string[], i: number): boolean {
+  if (i === 0) return true;
+  const prev = lines[i - 1]!;
+  return prev.trim() === '' || /^\s*(`{3,}|~{3,})\s*$/.test(prev) || /^:{3,}\s*$/.test(prev) || /^#{1,6}\s/.test(prev);
 }

@@ -1,7 +1,7 @@
 import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import { FENCE, fenceWarning, type MappedLines, pushLine, unclosedFenceLines } from './lines.js';
-import { ATX, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
+import { ATX, blockEnded, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
 import {
   elementAttributes,
   parseAttributes,
@@ -203,7 +203,7 @@ export function splitPandoc(
 
     if (frames.length === 0) {
       const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
-      const heading = headingAt(lines, i, prevBlank);
+      const heading = headingAt(lines, i, blockEnded(lines, i));
       if (heading && heading.depth <= slideLevel) {
         const atx = heading.lines === 1;
         let text = atx ? (ATX.exec(line)![2] ?? '').replace(/[ \t]+#+$/, '') : line.trim();
