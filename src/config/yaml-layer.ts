@@ -72,8 +72,9 @@ export function readYamlData(src: YamlSource, codes: LayerCodes, loose = false):
     const { line, col } = lineCounter.linePos(offset);
     return { file: src.file, line: src.firstLine + line - 1, column: col };
   };
-  const loosened: SourcePos[] = [];
+  let loosened: SourcePos[] = [];
   if (loose && doc.errors.length > 0) {
+    const strict = { doc, lineCounter };
     // As the deck tools' own front-matter readers do: a `key: value` line whose value strict YAML
     // refuses (`footer: @handle`, `title: a: b`) is read with that value as plain text.
     const lines = src.text.split('\n');
@@ -85,6 +86,11 @@ export function readYamlData(src: YamlSource, codes: LayerCodes, loose = false):
       loosened.push({ file: src.file, line: src.firstLine + fixed, column: 1 });
       lineCounter = new LineCounter();
       doc = parse(lines.join('\n'));
+    }
+    // Unreadable even so: the problems are told as strict YAML found them.
+    if (doc.errors.length > 0) {
+      ({ doc, lineCounter } = strict);
+      loosened = [];
     }
   }
 

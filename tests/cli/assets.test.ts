@@ -125,6 +125,20 @@ describe('images never block a first build', () => {
     expect(remote.hits.length).toBe(before);
   });
 
+  it('looks a root-absolute image up from the project, and warns of one neither there nor anywhere', async () => {
+    const dir = makeProject({
+      'talks/a.md': '## A\n\n![logo](/images/logo.png)\n\n![gone](/images/gone.png)\n\n![away](../../nowhere/x.png)\n',
+      'images/logo.png': png,
+    });
+    const run = await cli(['build', 'talks', '--no-pdf'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('talks/a.md:5:1: warning[ASSET_MISSING]: image "/images/gone.png" not found');
+    expect(run.stderr).toContain('talks/a.md:7:1: warning[ASSET_MISSING]: image "../../nowhere/x.png" not found');
+    const html = readFileSync(join(dir, 'dist/a/index.html'), 'utf8');
+    expect(html).toContain('src="_project/images/logo.png"');
+    expect(readFileSync(join(dir, 'dist/a/_project/images/logo.png'))).toEqual(png);
+  });
+
   it('copies images from elsewhere in the project, and refuses what lies outside it or links out of it', async () => {
     const dir = makeProject({
       'talks/2024/a.md':
@@ -143,13 +157,15 @@ describe('images never block a first build', () => {
     const outside = makeProject({ 'secret.png': png });
     mkdirSync(join(dir, 'talks/links'), { recursive: true });
     symlinkSync(join(outside, 'secret.png'), join(dir, 'images/out.png'));
-    writeFileSync(join(dir, 'talks/links/b.md'), '## B\n\n![a](../../images/out.png)\n\n![b](../../../x.png)\n');
+    writeFileSync(join(dir, 'talks/links/b.md'), '## B\n\n![a](../../images/out.png)\n\n![b](../../../../../../../../../../../../etc/passwd)\n');
     const bad = await cli(['build', 'talks/links', '--no-pdf'], dir);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
       'talks/links/b.md:3:1: error[ASSET_OUTSIDE]: "../../images/out.png" links to a file outside the project',
     );
-    expect(bad.stderr).toContain('talks/links/b.md:5:1: error[ASSET_OUTSIDE]: "../../../x.png" is outside the project');
+    expect(bad.stderr).toContain(
+      'talks/links/b.md:5:1: error[ASSET_OUTSIDE]: "../../../../../../../../../../../../etc/passwd" is outside the project',
+    );
     expect(bad.stderr).toContain('2 errors; nothing was written');
   });
 

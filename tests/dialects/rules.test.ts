@@ -323,9 +323,8 @@ describe('front matter of other tools', () => {
       [4, '"highlightTheme" is ignored: code is highlighted in the template\'s colours'],
       [8, '"width" is ignored: slides are 16:9 (1280×720) or 4:3: set `aspect:`'],
     ]);
-    expect(errorOf(() => modelOf('---\ntitel: T\n---\n\n## A\n'))).toMatchObject({
-      code: 'FRONT_MATTER_UNKNOWN_KEY',
-      message: 'unknown option "titel" (did you mean "title"?)',
+    expect(modelOf('---\ntitel: T\n---\n\n## A\n').warnings.find((w) => w.code === 'OPTION_IGNORED')).toMatchObject({
+      message: 'unknown option "titel" is ignored (did you mean "title"?)',
       pos: { line: 2, column: 1 },
     });
   });
@@ -348,5 +347,35 @@ describe('no silent damage', () => {
     expect(two!.body).not.toContain('<section');
     expect(two!.body).toContain('<div>');
     expect(deck.warnings.filter((w) => w.code === 'SECTION_UNWRAPPED')).toHaveLength(2);
+  });
+});
+
+describe('Slidev', () => {
+  it('reads per-slide front matter, layouts, slots, clicks and notes as Slidev does', () => {
+    const deck = modelOf(
+      '---\nhighlighter: shiki\nlayout: cover\n---\n\n# Cover\n\n---\nlayout: two-cols\nclass: tight\n---\n\n## Left\n\n::right::\n\n## Right\n\n---\n\n## Steps\n\n<v-clicks>\n\n- one\n- two\n\n</v-clicks>\n\n<!--\n[click] first\n-->\n',
+      {},
+      'slides.md',
+    );
+    expect(deck.dialect?.dialect).toBe('slidev');
+    const [cover, cols, steps] = slidesOf(deck);
+    expect(deck.slideCount).toBe(3);
+    expect(cover!.layout).toBe('statement');
+    expect(cols!.layout).toBe('two-column');
+    expect(cols!.columns.length).toBe(2);
+    expect(cols!.attributes.class).toContain('tight');
+    expect(steps!.fragments).toBe(2);
+    expect(steps!.notes).toContain('first');
+    expect(steps!.notes).not.toContain('[click]');
+    expect(JSON.stringify(deck.stacks)).not.toMatch(/::right::|v-click|layout: two-cols/);
+  });
+
+  it('warns once per ignored key and falls back from a layout of its own theme', () => {
+    const deck = modelOf('---\ninfo: x\ndrawings:\n  persist: false\n---\n\n# A\n\n---\nlayout: fancy\nzap: 1\n---\n\n## B\n');
+    const messages = deck.warnings.filter((w) => w.code === 'OPTION_IGNORED').map((w) => w.message);
+    expect(messages).toContain('"info" is ignored: Slidev reads it, Lectern does not');
+    expect(messages.some((m) => m.includes('Slidev layout "fancy"'))).toBe(true);
+    expect(messages.filter((m) => m.includes('"zap"')).length).toBe(1);
+    expect(deck.slideCount).toBe(2);
   });
 });

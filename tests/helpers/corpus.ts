@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { readToolConfig } from '../../src/config/tool-config.js';
 import { deckFrom, readOutline } from '../../src/model/read-deck.js';
+import { importLoader } from '../../src/outline/imports.js';
 import { decodeSource } from '../../src/outline/read.js';
 import { defaultLayouts } from './deck.js';
 
@@ -33,6 +34,7 @@ export function readCorpusDeck(file: string) {
     {},
     {},
     readToolConfig(dirname(path), corpusDir),
+    { load: importLoader(corpusDir, dirname(path)) },
   );
   return { outline, options, deck: deckFrom(outline, options, basename(file, extname(file)), defaultLayouts) };
 }

@@ -101,22 +101,45 @@ describe('deck model', () => {
 });
 
 describe('front matter validation', () => {
-  it('names an unknown key and its line', () => {
-    const err = errorOf(() => modelOf('---\ntitle: x\ncolour: dark\n---\n## A\n'));
-    expect(err).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', pos: { line: 3, column: 1 } });
-    expect(err.message).toContain('"colour"');
-    expect(err.hint).toContain('template');
+  it('drops an unknown key with a warning at its line, and suggests the key meant', () => {
+    const deck = modelOf('---\ntitle: x\ncolour: dark\ntemplat: keynote\n---\n## A\n');
+    const ignored = deck.warnings.filter((w) => w.code === 'OPTION_IGNORED');
+    expect(ignored.map((w) => [w.pos.line, w.pos.column])).toEqual([
+      [3, 1],
+      [4, 1],
+    ]);
+    expect(ignored[0]!.message).toBe('unknown option "colour" is ignored');
+    expect(ignored[1]!.message).toBe('unknown option "templat" is ignored (did you mean "template"?)');
+    expect(deck.meta.title).toBe('x');
   });
 
-  it('names an unknown Reveal option with its path', () => {
-    const err = errorOf(() => modelOf('---\nreveal:\n  controls: false\n  wobble: 1\n---\n## A\n'));
-    expect(err).toMatchObject({ code: 'FRONT_MATTER_UNKNOWN_KEY', pos: { line: 4, column: 3 } });
-    expect(err.message).toContain('reveal.wobble');
+  it('drops only the unknown Reveal option, keeping the others beside it', () => {
+    const deck = modelOf('---\nreveal:\n  controls: false\n  wobble: 1\n---\n## A\n');
+    const w = deck.warnings.find((x) => x.code === 'OPTION_IGNORED')!;
+    expect(w.pos).toMatchObject({ line: 4, column: 3 });
+    expect(w.message).toContain('reveal.wobble');
+    expect(deck.options.reveal).toEqual({ controls: false });
   });
 
-  it('names a wrong value and its line', () => {
-    const err = errorOf(() => modelOf('---\ntitle: x\naspect: 21:9\n---\n## A\n'));
-    expect(err).toMatchObject({ code: 'FRONT_MATTER_INVALID', pos: { line: 3, column: 9 } });
+  it('drops a wrong value with a warning at its line; the default stays', () => {
+    const deck = modelOf('---\ntitle: x\naspect: 21:9\n---\n## A\n');
+    const w = deck.warnings.find((x) => x.code === 'OPTION_IGNORED')!;
+    expect(w.pos).toMatchObject({ line: 3, column: 9 });
+    expect(w.message).toMatch(/^option "aspect" is ignored: /);
+    expect(deck.options.aspect).toBe('16:9');
+  });
+
+  it('names the tool that reads a key Lectern does not use', () => {
+    const deck = modelOf('---\ntitle: x\ncategories: [a]\nhighlighter: shiki\n---\n## A\n');
+    const messages = deck.warnings.filter((w) => w.code === 'OPTION_IGNORED').map((w) => w.message);
+    expect(messages).toContain('"categories" is ignored: Quarto reads it, Lectern does not');
+  });
+
+  it('reads a value strict YAML refuses as text, as Marp and Slidev do', () => {
+    const deck = modelOf('---\ntitle: talk by @someone\nauthor: @handle\n---\n## A\n');
+    expect(deck.meta.author).toBe('@handle');
+    const loose = deck.warnings.filter((w) => w.code === 'FRONT_MATTER_LOOSE');
+    expect(loose.map((w) => w.pos.line)).toEqual([3]);
   });
 
   it('reports YAML syntax errors at their line', () => {

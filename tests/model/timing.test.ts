@@ -61,7 +61,7 @@ describe('how long a slide and a talk take', () => {
     const bad = makeProject({ 'decks/bad.md': '---\nreveal:\n  totalTime: a while\n---\n\n## One\n' });
     const refused = await cli(['build', '--no-pdf'], bad);
     expect(refused.stderr).toMatch(
-      /decks\/bad\.md:3:14: error\[FRONT_MATTER_INVALID\]: .*a duration such as 20m, 90s, 1:30/,
+      /decks\/bad\.md:3:14: warning\[OPTION_IGNORED\]: .*a duration such as 20m, 90s, 1:30/,
     );
     const config = (name: string) => {
       const html = readFileSync(join(dir, 'dist', name, 'index.html'), 'utf8');

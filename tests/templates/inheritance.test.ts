@@ -80,11 +80,15 @@ describe('theme values in front matter', () => {
     expect(existsSync(join(dir, 'dist/d/images/logo.png'))).toBe(true);
   });
 
-  it('points at a missing logo in the front matter', async () => {
+  it('points at a missing logo in the front matter, and builds without it', async () => {
     const dir = makeProject({ 'decks/d.md': '---\ntheme:\n  logo: images/none.png\n---\n## A\n' });
     const run = await cli(['build', '--no-pdf'], dir);
-    expect(run.code).toBe(1);
-    expect(run.stderr.split('\n')[0]).toBe('decks/d.md:3:3: error[ASSET_MISSING]: image "images/none.png" not found');
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(
+      'decks/d.md:3:3: warning[ASSET_MISSING]: theme image "images/none.png" (logo) not found; the deck is built without it',
+    );
+    expect(readFileSync(join(dir, 'dist/d/index.html'), 'utf8')).not.toContain('images/none.png');
+    expect((await cli(['build', '--no-pdf', '--strict', '--force'], dir)).code).toBe(1);
   });
 });
 

@@ -120,18 +120,8 @@ const keysOf: Record<Exclude<Dialect, 'lectern'>, readonly string[]> = {
     '_color',
   ],
 };
-/** Keys only Lectern reads. */
-const lecternKeys = [
-  'template',
-  'slideLevel',
-  'aspect',
-  'verticalSections',
-  'html',
-  'checks',
-  'slideNumber',
-  'transition',
-  'reveal',
-];
+/** Keys only Lectern reads (`slideNumber` and `transition` are Pandoc's template's and Slidev's too). */
+const lecternKeys = ['template', 'slideLevel', 'aspect', 'verticalSections', 'html', 'checks', 'reveal'];
 
 /** Lines of the body outside fenced code, for syntax checks that must not look into code. */
 function proseLines(body: string): string[] {
