@@ -116,7 +116,10 @@ const leaks = [
   ['fenced div', /^\s*:::/m],
   ['slot marker', /^\s*::[\w-]+::\s*$/m],
   ['HTML comment', /<!--/],
-  ['Vue component', /<\/?(v-clicks?|v-after|v-click-gap|v-switch|v-drag|Transform|Tweet|Youtube|SlidevVideo|Arrow|AutoFitText|RenderWhen|LightOrDark|Toc|Link)\b/],
+  [
+    'Vue component',
+    /<\/?(v-clicks?|v-after|v-click-gap|v-switch|v-drag|Transform|Tweet|Youtube|SlidevVideo|Arrow|AutoFitText|RenderWhen|LightOrDark|Toc|Link)\b/,
+  ],
   ['click marker', /^\s*\[click(:\d+)?\]/m],
   ['attribute block', /\{(\s*[#.][\w-]+)+(\s+[\w-]+=[^}]*)*\s*\}\s*$/m],
   ['shortcode', /\{\{<.*>\}\}/],
@@ -127,14 +130,18 @@ const leaks = [
   ['reveal comment', /\.(slide|element):/],
 ];
 
+function countBy(values) {
+  const counts = new Map();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
 /** The rows of a real-deck run. */
 export async function runReal(dir, wanted = []) {
   const YAML = (await import('yaml')).default;
   const { parseDocument, DomUtils } = await import('htmlparser2');
   const rows = [];
-  const manifest = readManifest(dir).filter(
-    (r) => wanted.length === 0 || wanted.some((w) => r.file.includes(w)),
-  );
+  const manifest = readManifest(dir).filter((r) => wanted.length === 0 || wanted.some((w) => r.file.includes(w)));
   for (const row of manifest) {
     const settings = row.config === '-' ? {} : (YAML.parse(row.config) ?? {});
     const [dialectDir, first] = row.file.split('/');
@@ -193,9 +200,7 @@ export async function runReal(dir, wanted = []) {
         reason: deck?.dialectReason ?? '',
         leaks: found,
         errors,
-        warnings: Object.entries(
-          warnings.reduce((acc, w) => ({ ...acc, [w.code]: (acc[w.code] ?? 0) + 1 }), {}),
-        ).map(([k, n]) => `${k}×${n}`),
+        warnings: [...countBy(warnings.map((w) => w.code))].map(([k, n]) => `${k}×${n}`),
         unhonoured,
         ok: res.code === 0 && slides === Number(row.slides) && found.length === 0,
       });
@@ -212,7 +217,9 @@ export function printReal(rows) {
   for (const r of rows) {
     const why = [
       r.exit !== 0 ? r.errors.join(' | ') : '',
-      r.slides !== r.expected && r.exit === 0 ? `count ${r.slides} (${r.horizontal}H), author ${r.expected} (${r.expectedHorizontal}H)` : '',
+      r.slides !== r.expected && r.exit === 0
+        ? `count ${r.slides} (${r.horizontal}H), author ${r.expected} (${r.expectedHorizontal}H)`
+        : '',
       r.leaks.length ? `on the slides: ${r.leaks.join('; ')}` : '',
     ].filter(Boolean);
     console.log(
@@ -227,7 +234,9 @@ export function printReal(rows) {
     console.log(`${t.padEnd(10)} ${ok} of ${of.length} (${((100 * ok) / of.length).toFixed(0)} %)`);
   }
   const ok = rows.filter((r) => r.ok).length;
-  console.log(`all        ${ok} of ${rows.length} build with the author's slide count and nothing of the tool on the slides`);
+  console.log(
+    `all        ${ok} of ${rows.length} build with the author's slide count and nothing of the tool on the slides`,
+  );
   const unhonoured = rows.filter((r) => r.unhonoured.length);
   if (unhonoured.length) {
     console.log('\nsettings the author used that Lectern does not honour:');

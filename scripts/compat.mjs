@@ -15,22 +15,27 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, normalize, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = join(root, 'tests/fixtures/dialects');
 const tools = process.env.LECTERN_COMPAT_DIR ?? join(tmpdir(), 'lectern-compat');
-const versions = { 'reveal-md': '6.1.4', '@marp-team/marp-cli': '4.5.1' };
+const versions = { 'reveal-md': '6.1.4', '@marp-team/marp-cli': '4.5.1', '@slidev/parser': '52.20.1' };
 
 const { parseDocument, DomUtils } = await import('htmlparser2');
 const { readOutline, deckFrom } = await import(join(root, 'lib/model/read-deck.js'));
 const { decodeSource } = await import(join(root, 'lib/outline/read.js'));
 const { readToolConfig } = await import(join(root, 'lib/config/tool-config.js'));
 const { findBrowser } = await import(join(root, 'lib/browser/find.js'));
+const { importLoader } = await import(join(root, 'lib/outline/imports.js'));
 
 function install() {
   const bin = (name) => join(tools, 'node_modules/.bin', name);
-  if (!existsSync(bin('reveal-md')) || !existsSync(bin('marp'))) {
+  if (
+    !existsSync(bin('reveal-md')) ||
+    !existsSync(bin('marp')) ||
+    !existsSync(join(tools, 'node_modules/@slidev/parser/dist/fs.mjs'))
+  ) {
     mkdirSync(tools, { recursive: true });
     if (!existsSync(join(tools, 'package.json')))
       writeFileSync(join(tools, 'package.json'), '{"name":"lectern-compat","private":true}\n');
@@ -164,6 +169,7 @@ function lecternCounts(path) {
     {},
     {},
     readToolConfig(dirname(path), corpus),
+    { load: importLoader(corpus, dirname(path)) },
   );
   const deck = deckFrom(outline, options, basename(path, extname(path)), [
     'title',
@@ -192,9 +198,28 @@ const toolOf = {
   pandoc: 'pandoc',
   quarto: 'pandoc',
   marp: 'marp',
+  slidev: 'slidev',
 };
 
+/** Slidev's own parser: `load()` brings in `src:` imports and leaves hidden slides out. */
+async function countSlidev(path) {
+  const { load } = await import(pathToFileURL(join(tools, 'node_modules/@slidev/parser/dist/fs.mjs')).href);
+  const data = await load({ userRoot: dirname(path) }, path);
+  const notes = data.slides.filter((s) => (s.note ?? '').trim() !== '').length;
+  return { total: data.slides.length, horizontal: data.slides.length, notes };
+}
+
 async function main() {
+  // `--real <dir>`: decks nobody here wrote, built with the CLI (scripts/compat-real.mjs).
+  const real = process.argv.indexOf('--real');
+  if (real !== -1) {
+    const { runReal, printReal } = await import('./compat-real.mjs');
+    const args = process.argv.slice(real + 1).filter((a) => a !== '--json');
+    const rows = await runReal(resolve(args[0] ?? '../shared/real-decks'), args.slice(1));
+    if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
+    else printReal(rows);
+    return;
+  }
   const expected = JSON.parse(readFileSync(join(corpus, 'expected.json'), 'utf8'));
   const wanted = process.argv.slice(2).map((p) => relative(corpus, resolve(p)));
   const decks = wanted.length ? expected.filter((e) => wanted.includes(e.file)) : expected;
@@ -245,7 +270,9 @@ async function main() {
       const scratch = await mkdtemp(join(tmpdir(), 'lectern-compat-'));
       let theirs;
       try {
-        if (tool === 'reveal-md') {
+        if (tool === 'slidev') {
+          theirs = await countSlidev(path);
+        } else if (tool === 'reveal-md') {
           await run(bins.revealMd, [basename(path), '--static', scratch], dirname(path));
           theirs = await countRevealMd(scratch, page, port, mounts);
         } else if (tool === 'marp') {

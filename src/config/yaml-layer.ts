@@ -82,7 +82,10 @@ export function readYamlData(src: YamlSource, codes: LayerCodes, loose = false):
       const at = lineCounter.linePos(doc.errors[0]!.pos[0]).line - 1;
       const fixed = [at, at - 1].find((i) => i >= 0 && LOOSE_LINE.test(lines[i] ?? '') && !quoted(lines[i]!));
       if (fixed === undefined) break;
-      lines[fixed] = lines[fixed]!.replace(LOOSE_LINE, (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`);
+      lines[fixed] = lines[fixed]!.replace(
+        LOOSE_LINE,
+        (_m, key: string, value: string) => `${key}${JSON.stringify(value.trim())}`,
+      );
       loosened.push({ file: src.file, line: src.firstLine + fixed, column: 1 });
       lineCounter = new LineCounter();
       doc = parse(lines.join('\n'));
@@ -230,7 +233,7 @@ export function validateLayerLenient<S extends z.ZodType>(
 ): { value: z.infer<S>; dropped: DroppedOption[] } {
   const name = where.name ?? ((path: (string | number)[]) => path.join('.'));
   const dropped: DroppedOption[] = [];
-  let current: unknown = structuredClone(data);
+  const current: unknown = structuredClone(data);
   // Each round removes every key the schema names; a value inside a removed one is not looked at again.
   for (let round = 0; round < 8; round++) {
     const result = schema.safeParse(current);

@@ -105,7 +105,9 @@ export function parseOutline(text: string, file: string, overrides: DialectOverr
     keys: yaml.data,
     body: split.body,
     text,
-    ...(chosen && ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp', 'slidev'].includes(chosen.dialect) ? { chosen } : {}),
+    ...(chosen && ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp', 'slidev'].includes(chosen.dialect)
+      ? { chosen }
+      : {}),
     ...(overrides.toolConfig ? { toolConfig: overrides.toolConfig.file } : {}),
     ...(overrides.projectHints ? { hints: overrides.projectHints } : {}),
   });
@@ -243,7 +245,14 @@ export function lexOutline(
       split = splitMarp(outline.body, outline.bodyLine, outline.dialectKeys, file);
       break;
     case 'slidev':
-      split = splitSlidev(outline.body, outline.bodyLine, outline.dialectKeys, outline.hasFrontMatter, file, outline.load);
+      split = splitSlidev(
+        outline.body,
+        outline.bodyLine,
+        outline.dialectKeys,
+        outline.hasFrontMatter,
+        file,
+        outline.load,
+      );
       break;
     default:
       split = splitSlides(outline.body, outline.bodyLine, options.slideLevel, file);

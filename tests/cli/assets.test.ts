@@ -157,7 +157,10 @@ describe('images never block a first build', () => {
     const outside = makeProject({ 'secret.png': png });
     mkdirSync(join(dir, 'talks/links'), { recursive: true });
     symlinkSync(join(outside, 'secret.png'), join(dir, 'images/out.png'));
-    writeFileSync(join(dir, 'talks/links/b.md'), '## B\n\n![a](../../images/out.png)\n\n![b](../../../../../../../../../../../../etc/passwd)\n');
+    writeFileSync(
+      join(dir, 'talks/links/b.md'),
+      '## B\n\n![a](../../images/out.png)\n\n![b](../../../../../../../../../../../../etc/passwd)\n',
+    );
     const bad = await cli(['build', 'talks/links', '--no-pdf'], dir);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOutline } from '../../src/outline/parse-outline.js';
-import { errorOf, modelOf, slidesOf } from '../helpers/deck.js';
+import { modelOf, slidesOf } from '../helpers/deck.js';
 
 /** Each dialect's rules on literal decks, one rule at a time. */
 
@@ -371,7 +371,9 @@ describe('Slidev', () => {
   });
 
   it('warns once per ignored key and falls back from a layout of its own theme', () => {
-    const deck = modelOf('---\ninfo: x\ndrawings:\n  persist: false\n---\n\n# A\n\n---\nlayout: fancy\nzap: 1\n---\n\n## B\n');
+    const deck = modelOf(
+      '---\ninfo: x\ndrawings:\n  persist: false\n---\n\n# A\n\n---\nlayout: fancy\nzap: 1\n---\n\n## B\n',
+    );
     const messages = deck.warnings.filter((w) => w.code === 'OPTION_IGNORED').map((w) => w.message);
     expect(messages).toContain('"info" is ignored: Slidev reads it, Lectern does not');
     expect(messages.some((m) => m.includes('Slidev layout "fancy"'))).toBe(true);

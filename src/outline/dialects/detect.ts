@@ -231,7 +231,11 @@ export function detectDialect(input: DetectInput): DialectChoice {
   }
 
   if (input.hints?.slideLevel)
-    return { dialect: 'pandoc', quarto, reason: `${input.hints.slideLevel} sets \`slideLevel\`: slides are headings, as Pandoc makes them` };
+    return {
+      dialect: 'pandoc',
+      quarto,
+      reason: `${input.hints.slideLevel} sets \`slideLevel\`: slides are headings, as Pandoc makes them`,
+    };
   if (/^%[ \t]/.test(input.text))
     return { dialect: 'pandoc', quarto: false, reason: 'the file opens with a `%` title block' };
   const lines = proseLines(input.body);

@@ -328,7 +328,11 @@ function toRawSlide(
       ...c.map,
       ...(k === columns.length - 1 ? extra.map(() => fmLine) : []),
     ];
-    return { text: text.join('\n'), line: lineMap[0] ?? source.line, lineMap: lineMap.length ? lineMap : [source.line] };
+    return {
+      text: text.join('\n'),
+      line: lineMap[0] ?? source.line,
+      lineMap: lineMap.length ? lineMap : [source.line],
+    };
   });
   const heading = lines.find((l) => /^#{1,6}\s/.test(l));
   return {
@@ -363,8 +367,12 @@ function clickLine(line: string, depth: number): { lines: string[]; depth: numbe
     .replace(/<\/v-(click|after)>/g, '</span>')
     .replace(/<v-clicks\b[^>]*>|<\/v-clicks>/g, '')
     // `v-click` on an element of the author's own: a fragment too.
-    .replace(/(<[a-zA-Z][\w-]*)([^<>]*?)\s+v-(?:click|after)(?:\.[\w.]+)?(?:=(?:"[^"]*"|'[^']*'))?(?=[\s/>])/g, (_m, tag: string, attrs: string) =>
-      /\bclass="/.test(attrs) ? `${tag}${attrs.replace(/\bclass="/, 'class="fragment ')}` : `${tag} class="fragment"${attrs}`,
+    .replace(
+      /(<[a-zA-Z][\w-]*)([^<>]*?)\s+v-(?:click|after)(?:\.[\w.]+)?(?:=(?:"[^"]*"|'[^']*'))?(?=[\s/>])/g,
+      (_m, tag: string, attrs: string) =>
+        /\bclass="/.test(attrs)
+          ? `${tag}${attrs.replace(/\bclass="/, 'class="fragment ')}`
+          : `${tag} class="fragment"${attrs}`,
     );
   d = Math.max(0, d);
   return { lines: [text], depth: d };

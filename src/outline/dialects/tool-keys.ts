@@ -92,8 +92,15 @@ const quarto = [
   'title-block-banner',
   'warning',
 ];
-const quartoPrefixes = /^(fig|tbl|code|callout|toc|link|title-block|citation|cap|crossref|reference|html|pdf|revealjs)-/;
-const revealMd = ['revealOptions', 'parallaxBackgroundImage', 'parallaxBackgroundSize', 'enableChalkboard', 'enableMenu'];
+const quartoPrefixes =
+  /^(fig|tbl|code|callout|toc|link|title-block|citation|cap|crossref|reference|html|pdf|revealjs)-/;
+const revealMd = [
+  'revealOptions',
+  'parallaxBackgroundImage',
+  'parallaxBackgroundSize',
+  'enableChalkboard',
+  'enableMenu',
+];
 const marp = ['inlineSVG', 'lang', 'looseYAML', 'headingDivider', 'math'];
 
 const owners = new Map<string, string>();
