@@ -142,15 +142,23 @@ export function prepareDeck(
     const missing = missingThemeImage(value, deckDir, ctx.projectDir);
     if (!missing) {
       // `/logo.png` is the project's, as the site the deck was served from had it.
-      if (/^\/(?!\/)/.test(value.trim()))
-        options.theme[key] = relative(deckDir, join(ctx.projectDir, value.trim())).split(sep).join('/');
-      continue;
+      if (!/^\/(?!\/)/.test(value.trim())) continue;
+      const inProject = relative(ctx.projectDir, join(ctx.projectDir, value.trim()));
+      // Outside the project it stays as written, for the asset plan to refuse.
+      if (inProject.startsWith('..')) continue;
+      const beside = relative(deckDir, join(ctx.projectDir, value.trim())).split(sep).join('/');
+      if (!beside.startsWith('../')) {
+        options.theme[key] = beside;
+        continue;
+      }
     }
     earlyFindings.push({
       code: 'ASSET_MISSING',
-      message: `theme image "${value}" (${key}) not found; the deck is built without it`,
+      message: missing
+        ? `theme image "${value}" (${key}) not found; the deck is built without it`
+        : `theme image "${value}" (${key}) is outside the deck's folder; the deck is built without it`,
       pos: themeWhere(key),
-      hint: missing,
+      hint: missing ?? "a template's images travel from the deck's folder: move the file there",
     });
     delete options.theme[key];
   }

@@ -92,10 +92,10 @@ describe.skipIf(!browserPath)('lectern serve', () => {
   });
 
   it('keeps the last good deck and shows the error on a broken save, until a good one', async () => {
-    writeFileSync(join(dir, 'decks/live.md'), `---\ntitle: Live\nbogus: 1\n---\n\n## One\n`);
+    writeFileSync(join(dir, 'decks/live.md'), `---\ntitle: Live\n---\n\n## One\n<!-- layout: nope -->\n`);
     await page.waitForSelector('#lectern-error', { timeout: 10_000 });
     const overlay = await page.$eval('#lectern-error', (el) => el.textContent ?? '');
-    expect(overlay).toContain('decks/live.md:3:1: error[FRONT_MATTER_UNKNOWN_KEY]: unknown option "bogus"');
+    expect(overlay).toContain('decks/live.md:6:1: error[LAYOUT_UNKNOWN]: unknown layout "nope"');
     expect(await currentText()).toContain('third, rename save 3');
     expect(readFileSync(join(session.outDir, 'live/index.html'), 'utf8')).toContain('third, rename save 3');
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject } from '../helpers/fs.js';
 import { startLoggingServer, type LoggingServer } from '../helpers/logging-server.js';
@@ -165,5 +165,45 @@ describe('decks of other tools and their files, attacked', () => {
     expect(run.code).toBe(0);
     expect(run.stderr.match(/warning\[SYNTAX_UNSUPPORTED\]/g)).toHaveLength(51);
     expect(run.stderr).toContain('149950 more SYNTAX_UNSUPPORTED warnings in this deck are not shown');
+  });
+
+  it("a Slidev import reads only Markdown inside the project, nothing hidden, whatever a link's name says", async () => {
+    const slidev = (src: string) => `---\nhighlighter: shiki\n---\n\n# Title\n\n---\nsrc: ${src}\n---\n`;
+    const dir = makeProject({
+      '.env': 'SECRET_DOTENV=hunter2\n',
+      '.env.md': '# SECRET_HIDDEN_MD\n',
+      'keys.txt': 'SECRET_TEXT_FILE\n',
+      'decks/one.md': slidev('./parts/envlink.md'),
+      'decks/two.md': slidev('./parts/hiddenlink.md'),
+      'decks/three.md': slidev('./parts/textlink.md'),
+      'decks/five.md': slidev('/../.env.md'),
+    });
+    const elsewhere = makeProject({ 'outside.md': '# SECRET_OUTSIDE\n' });
+    writeFileSync(join(dir, 'decks/four.md'), slidev(relative(join(dir, 'decks'), join(elsewhere, 'outside.md'))));
+    mkdirSync(join(dir, 'decks/parts'));
+    symlinkSync('../../.env', join(dir, 'decks/parts/envlink.md'));
+    symlinkSync('../../.env.md', join(dir, 'decks/parts/hiddenlink.md'));
+    symlinkSync('../../keys.txt', join(dir, 'decks/parts/textlink.md'));
+    const run = await runLectern(['build', '--no-pdf'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.match(/warning\[ASSET_MISSING\]: imported slides/g)).toHaveLength(5);
+    for (const deck of ['one', 'two', 'three', 'four', 'five']) {
+      const html = readFileSync(join(dir, 'dist', deck, 'index.html'), 'utf8');
+      expect(html).not.toMatch(/SECRET_/);
+    }
+  });
+
+  it('imports cannot multiply a small deck into an endless one', async () => {
+    const big = Array.from({ length: 2000 }, (_, i) => `# S${i}`).join('\n\n---\n\n');
+    const many = Array.from({ length: 199 }, () => '---\nsrc: ./big.md\n---\n').join('\n');
+    const dir = makeProject({
+      'decks/amp.md': `---\nhighlighter: shiki\n---\n\n# Start\n\n${many}`,
+      'decks/big.md': big,
+    });
+    const run = await runLectern(['build', 'decks/amp.md', '--no-pdf', '--json'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const slides = JSON.parse(run.stdout).decks[0].slides;
+    expect(slides).toBeLessThanOrEqual(5000);
+    expect(run.stderr).toContain('a deck may have 5000 slides');
   });
 });

@@ -216,7 +216,14 @@ function expand(
       });
       return;
     }
-    if (chain.length > 20) return;
+    if (chain.length > MAX_DEPTH || out.length >= MAX_SLIDES) {
+      ctx.warnings.push({
+        code: 'ASSET_MISSING',
+        message: `"${fm.src}" is left out: imports may nest ${MAX_DEPTH} deep and a deck may have ${MAX_SLIDES} slides`,
+        pos: at,
+      });
+      return;
+    }
     const { src: _src, ...rest } = fm;
     const merged = { ...rest, ...override };
     const parts = slidevSlides(loaded.text, 1, false);
@@ -226,8 +233,13 @@ function expand(
     }
     return;
   }
+  if (out.length >= MAX_SLIDES) return;
   out.push(toRawSlide(source, { ...fm, ...override }, own.line, file, out.length, ctx));
 }
+
+/** Bounded work for a deck from someone else: how deep imports nest, how many slides they make. */
+const MAX_DEPTH = 20;
+const MAX_SLIDES = 5000;
 
 function truthy(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false && value !== 0 && value !== '';
