@@ -33,10 +33,16 @@ export function importLoader(projectDir: string, deckDir: string, files: string[
     const real = realpathSync(from);
     if (real !== root && !real.startsWith(root + sep)) return { missing: 'a link out of the project: not read' };
     // What the file really is counts, links followed: a `.md` link to `.env` is `.env`.
-    if (relative(root, real).split(sep).some((part) => part.startsWith('.')))
+    if (
+      relative(root, real)
+        .split(sep)
+        .some((part) => part.startsWith('.'))
+    )
       return { missing: 'a link to a hidden file: not read' };
-    if (!/^\.(md|markdown)$/i.test(extname(real))) return { missing: 'a link to a file that is not Markdown: not read' };
-    if (bytes > MAX_IMPORT_BYTES) return { missing: `a deck may bring in ${MAX_IMPORT_BYTES / 1024 / 1024} MB at most` };
+    if (!/^\.(md|markdown)$/i.test(extname(real)))
+      return { missing: 'a link to a file that is not Markdown: not read' };
+    if (bytes > MAX_IMPORT_BYTES)
+      return { missing: `a deck may bring in ${MAX_IMPORT_BYTES / 1024 / 1024} MB at most` };
     const file = shown.split(sep).join('/');
     try {
       const text = readDeckFile(real, file);
