@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/temp.js';
 
 // Every deck of the dialect corpus, built by the real CLI pipeline and opened in real Chromium.
 const browserPath = browserForTests('dialect corpus browser tests');
-const folders = ['reveal-md', 'reveal-md/json-config', 'revealjs-plugin', 'pandoc', 'quarto', 'marp'];
+const folders = ['reveal-md', 'reveal-md/json-config', 'revealjs-plugin', 'pandoc', 'quarto', 'marp', 'slidev'];
 
 describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () => {
   let browser: LaunchedBrowser;
