@@ -193,10 +193,7 @@ export function detectDialect(input: DetectInput): DialectChoice {
     return {
       dialect: 'slidev',
       quarto: false,
-      reason: `front matter has ${slidevOwn
-        .slice(0, 3)
-        .map((k) => `\`${k}\``)
-        .join(', ')}, which Slidev reads`,
+      reason: keysReason(slidevOwn, 'Slidev reads'),
     };
   if (input.keys.headingDivider !== undefined && lectern.length === 0)
     return { dialect: 'marp', quarto: false, reason: 'front matter has `headingDivider`, which Marp reads' };
@@ -206,10 +203,7 @@ export function detectDialect(input: DetectInput): DialectChoice {
       return {
         dialect,
         quarto: dialect === 'pandoc' && quarto,
-        reason: `front matter has ${own
-          .slice(0, 3)
-          .map((k) => `\`${k}\``)
-          .join(', ')}, which ${dialect === 'pandoc' ? (quarto ? 'Quarto' : 'Pandoc') : dialect} reads`,
+        reason: keysReason(own, `${dialect === 'pandoc' ? (quarto ? 'Quarto' : 'Pandoc') : dialect} reads`),
       };
     }
   }
@@ -217,10 +211,7 @@ export function detectDialect(input: DetectInput): DialectChoice {
     return {
       dialect: 'lectern',
       quarto: false,
-      reason: `front matter has ${lectern
-        .slice(0, 3)
-        .map((k) => `\`${k}\``)
-        .join(', ')}, which only Lectern reads`,
+      reason: keysReason(lectern, 'only Lectern reads'),
     };
   if (Array.isArray(input.keys.author) && input.keys.author.some((a) => a !== null && typeof a === 'object')) {
     return {
@@ -317,4 +308,12 @@ function hasHeadingAttributes(line: string): boolean {
   if (!text.endsWith('}')) return false;
   const open = text.lastIndexOf('{');
   return open > 0 && /[#.]/.test(text[open + 1] ?? '') && !text.slice(open + 1, -1).includes('}');
+}
+
+/** "front matter has `a`, `b`, which X reads": at most three keys are named. */
+function keysReason(keys: string[], reader: string): string {
+  return `front matter has ${keys
+    .slice(0, 3)
+    .map((k) => `\`${k}\``)
+    .join(', ')}, which ${reader}`;
 }

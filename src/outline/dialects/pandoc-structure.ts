@@ -144,11 +144,11 @@ export function readTitleBlock(
 /**
  * Whether a heading may start at line `i`: Pandoc wants a blank line before one only where it
  * would otherwise continue a paragraph, a list or a quote. After a closed code block, a fenced
- * div's fence or a heading it needs none. (Only called outside code blocks, so a bare fence line
+ * div's fence (opening or closing) or a heading it needs none. (Only called outside code blocks, so a bare fence line
  * before `i` is a closing one.)
  */
 export function blockEnded(lines: string[], i: number): boolean {
   if (i === 0) return true;
   const prev = lines[i - 1]!;
-  return prev.trim() === '' || /^\s*(`{3,}|~{3,})\s*$/.test(prev) || /^:{3,}\s*$/.test(prev) || /^#{1,6}\s/.test(prev);
+  return prev.trim() === '' || /^\s*(`{3,}|~{3,})\s*$/.test(prev) || /^:{3,}/.test(prev) || /^#{1,6}\s/.test(prev);
 }

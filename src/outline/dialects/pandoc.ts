@@ -72,6 +72,8 @@ export function splitPandoc(
   let fence: string | null = null;
   let cellFence = false;
   let outputSlide = false;
+  /** Closing fences of divs read as a slide's section (see sectionDiv). */
+  const sectionCloses = new Set<number>();
 
   const emit = (out: Out, text: string, i: number) => pushLine(out, text, bodyLine + i);
   const target = () => (frames.some((f) => f.kind === 'notes') ? notes : body_);
@@ -145,7 +147,16 @@ export function splitPandoc(
       continue;
     }
 
+    if (sectionCloses.delete(i)) continue;
     const divOpen = DIV_OPEN.exec(line);
+    if (divOpen && frames.length === 0) {
+      const close = sectionDiv(lines, i, slideLevel, unclosed);
+      if (close !== null) {
+        // A div that opens with a slide heading is that heading's section: the slide.
+        sectionCloses.add(close);
+        continue;
+      }
+    }
     if (divOpen) {
       const spec = divOpen[2]!;
       const attrs: PandocAttributes = spec.startsWith('{')
@@ -299,4 +310,32 @@ function segment(out: Out): Segment {
     }
   });
   return { text: lines.join('\n'), line: map[0] ?? 1, lineMap: map };
+}
+
+/**
+ * Pandoc reads a fenced div whose first block is a heading, with no heading of that level or
+ * above later in it, as that heading's section (columns excepted). At or above the slide level it
+ * is a slide like any other. Returns the line of the div's closing fence, or null.
+ */
+function sectionDiv(lines: string[], open: number, slideLevel: number, unclosed: Set<number>): number | null {
+  if (/\bcolumns?\b/.test(lines[open]!)) return null;
+  let k = open + 1;
+  while (k < lines.length && lines[k]!.trim() === '') k++;
+  const first = k < lines.length ? headingAt(lines, k, true) : null;
+  if (!first || first.depth > slideLevel) return null;
+  let depth = 1;
+  let fence: string | null = null;
+  for (let j = k + first.lines; j < lines.length; j++) {
+    const line = lines[j]!;
+    const mark = unclosed.has(j) ? undefined : FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+      continue;
+    }
+    if (mark) fence = mark;
+    else if (DIV_OPEN.test(line)) depth++;
+    else if (DIV_CLOSE.test(line) && --depth === 0) return j;
+    else if (depth === 1 && (headingAt(lines, j, blockEnded(lines, j))?.depth ?? 7) <= first.depth) return null;
+  }
+  return null;
 }
