@@ -1,4 +1,4 @@
-import { Lexer, type Tokens } from 'marked';
+import { Lexer, type Token, type Tokens } from 'marked';
 import { parseDuration } from '../config/duration.js';
 import { ruleNames } from '../config/check-rules.js';
 import { aspects, type DeckOptions } from '../config/schema.js';
@@ -12,6 +12,7 @@ import { escapeHtml } from '../html.js';
 import { didYouMean } from '../suggest.js';
 import {
   type DiagramLookup,
+  footnoteDefinitions,
   renderFootnotes,
   renderInline,
   renderState,
@@ -51,9 +52,12 @@ export function buildModel(input: ModelInput): Deck {
   const assets: AssetRef[] = [];
   const links: AssetRef[] = [];
 
+  // A footnote may be defined on any slide, as in a document (Pandoc, Quarto, markdown-it).
+  const deckNotes = footnoteDefinitions(input.slides.flatMap((raw) => raw.columnTokens.flat()));
   const scans = input.slides.map((raw) =>
     withinStack(
-      () => scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe, input.diagrams),
+      () =>
+        scanTokens([...raw.columnTokens.flat(), ...(raw.noteTokens ?? [])], file, unsafe, input.diagrams, deckNotes),
       {
         file,
         line: raw.line,
@@ -68,7 +72,7 @@ export function buildModel(input: ModelInput): Deck {
     const scan = scans[i]!;
     let draft: SlideDraft;
     try {
-      draft = withinStack(() => draftSlide(raw, input, unsafe, media), { file, line: raw.line, column: 1 });
+      draft = withinStack(() => draftSlide(raw, input, unsafe, media, deckNotes), { file, line: raw.line, column: 1 });
     } catch (err) {
       if (!(err instanceof DeckError)) throw err;
       errors.push(err);
@@ -158,13 +162,19 @@ function withinStack<T>(work: () => T, pos: SourcePos): T {
   }
 }
 
-function draftSlide(raw: OutlineSlide, input: ModelInput, unsafe: boolean, media?: MediaRewrite): SlideDraft {
+function draftSlide(
+  raw: OutlineSlide,
+  input: ModelInput,
+  unsafe: boolean,
+  media?: MediaRewrite,
+  deckNotes?: ReadonlyMap<string, Token[]>,
+): SlideDraft {
   const file = raw.file ?? input.file;
   const pos = { file, line: raw.line, column: 1 };
   const columnTokens = raw.columnTokens.map((tokens) => [...tokens]);
   const first = columnTokens[0]!;
   // Footnote ids carry the slide's line: unique in the deck.
-  const state = renderState(columnTokens.flat(), `s${raw.line}`, input.diagrams);
+  const state = renderState(columnTokens.flat(), `s${raw.line}`, input.diagrams, deckNotes);
   let title = '';
   let titleText = '';
   const headingAt = first.findIndex(isVisible);

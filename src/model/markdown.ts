@@ -103,13 +103,28 @@ export interface RenderState {
   diagrams?: DiagramLookup;
 }
 
-/** A fresh state for one slide (or its notes); `prefix` keeps its footnotes' ids apart. */
-export function renderState(tokens: Token[], prefix: string, diagrams?: DiagramLookup): RenderState {
+/** Footnote definitions by label, the first of each label: of a slide, or of the whole deck. */
+export function footnoteDefinitions(tokens: Token[]): Map<string, Token[]> {
   const defs = new Map<string, Token[]>();
   walkTokens(tokens, (token) => {
     if (token.type === 'footnote' && !defs.has((token as unknown as FootnoteToken).label))
       defs.set((token as unknown as FootnoteToken).label, (token as unknown as FootnoteToken).tokens as Token[]);
   });
+  return defs;
+}
+
+/**
+ * A fresh state for one slide (or its notes); `prefix` keeps its footnotes' ids apart. A note
+ * defined on another slide (`deckNotes`) serves the slide's references when the slide has none
+ * of that label, as a document's footnotes do.
+ */
+export function renderState(
+  tokens: Token[],
+  prefix: string,
+  diagrams?: DiagramLookup,
+  deckNotes?: ReadonlyMap<string, Token[]>,
+): RenderState {
+  const defs = new Map([...(deckNotes ?? []), ...footnoteDefinitions(tokens)]);
   return {
     pieces: [],
     mathClasses: new Set(),
@@ -203,7 +218,13 @@ interface TokenScan {
  * background images) and, in safe mode, every piece of raw HTML the sanitiser will remove.
  * Works on parsed tokens and a real HTML tokenizer, never on regular expressions over text.
  */
-export function scanTokens(tokens: Token[], file: string, unsafe: boolean, drawn?: DiagramLookup): TokenScan {
+export function scanTokens(
+  tokens: Token[],
+  file: string,
+  unsafe: boolean,
+  drawn?: DiagramLookup,
+  deckNotes?: ReadonlyMap<string, unknown>,
+): TokenScan {
   const diagrams: string[] = [];
   const assets: AssetRef[] = [];
   const links: AssetRef[] = [];
@@ -326,12 +347,12 @@ export function scanTokens(tokens: Token[], file: string, unsafe: boolean, drawn
     }
   });
   for (const ref of refs) {
-    if (defs.has(ref.label)) continue;
+    if (defs.has(ref.label) || deckNotes?.has(ref.label)) continue;
     warnings.push({
       code: 'FOOTNOTE_MISSING',
-      message: `no footnote [^${shortLabel(ref.label)}] on this slide: the reference is shown as written`,
+      message: `no footnote [^${shortLabel(ref.label)}] in the deck: the reference is shown as written`,
       pos: { file, ...ref.pos },
-      hint: `define it on the same slide, on a line of its own: [^${shortLabel(ref.label)}]: the note's text`,
+      hint: `define it on a line of its own, on this slide or any other: [^${shortLabel(ref.label)}]: the note's text`,
     });
   }
   return { assets, links, warnings, diagrams };

@@ -205,6 +205,18 @@ describe('footnotes', () => {
     expect(deck.warnings).toEqual([]);
   });
 
+  it('takes a note defined on another slide, as a document does, and shows it where it is referred to', () => {
+    const deck = modelOf(
+      '## One\n\nWeights[^w] and code[^c].\n\n## Two\n\nNothing here.\n\n[^w]: Published.\n[^c]: Licensed.\n',
+    );
+    const [one, two] = slidesOf(deck);
+    expect(deck.warnings).toEqual([]);
+    expect(one!.footnotes).toContain('<li id="s1-fn-1"><p data-line="9">Published.');
+    expect(one!.footnotes).toContain('<li id="s1-fn-2"><p data-line="10">Licensed.');
+    expect(two!.footnotes).toBeUndefined();
+    expect(two!.body).not.toContain('Published');
+  });
+
   it('warns about a reference without its note, at its column, and shows it as written', () => {
     const deck = modelOf('## One\n\nSee this[^gone].\n');
     expect(deck.warnings.map((w) => [w.code, w.pos?.line, w.pos?.column])).toEqual([['FOOTNOTE_MISSING', 3, 9]]);

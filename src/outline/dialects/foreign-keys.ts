@@ -304,8 +304,9 @@ export function mapForeignKeys(
     }
   };
 
-  for (const [key, value] of Object.entries(data)) {
+  for (const [key, written] of Object.entries(data)) {
     const path = [key];
+    const value = quarto ? withoutShortcodes(written, path, warn) : written;
     if (dialect === 'slidev' && slidevSlideKeys.has(key)) {
       // The headmatter is the first slide's front matter too.
       dialectKeys[key] = value;
@@ -403,4 +404,32 @@ export function mapForeignKeys(
     );
   }
   return { layer, dialectKeys, warnings, origins };
+}
+
+const SHORTCODE = /\{\{<\s*([\w-]+)[^>]{0,500}>\}\}/g;
+
+/** Quarto's shortcodes (`{{< iconify … >}}`) in front-matter text: left out, one warning each. */
+function withoutShortcodes(
+  value: unknown,
+  path: (string | number)[],
+  warn: (path: (string | number)[], message: string, hint?: string) => void,
+  depth = 0,
+): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('{{<')) return value;
+    return value
+      .replace(SHORTCODE, (_whole, name: string) => {
+        warn(path, `the Quarto shortcode "${name}" is left out: Lectern has no shortcodes`);
+        return '';
+      })
+      .replace(/[ \t]{2,}/g, ' ')
+      .trim();
+  }
+  if (depth > 20 || value === null || typeof value !== 'object') return value;
+  // Only what YAML makes of maps and lists is walked: a date stays a date.
+  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (Array.isArray(value)) return value.map((v, i) => withoutShortcodes(v, [...path, i], warn, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, withoutShortcodes(v, [...path, k], warn, depth + 1)]),
+  );
 }

@@ -62,6 +62,12 @@ function topLevel(
       continue;
     }
     if (divs > 0) continue;
+    const table = tableEnd(lines, i);
+    if (table !== null) {
+      blocks.push({ kind: 'other', at: i });
+      i = table;
+      continue;
+    }
     const prevBlank = blockEnded(lines, i);
     const heading = headingAt(lines, i, prevBlank, strict);
     if (heading) {
@@ -144,11 +150,33 @@ export function readTitleBlock(
 /**
  * Whether a heading may start at line `i`: Pandoc wants a blank line before one only where it
  * would otherwise continue a paragraph, a list or a quote. After a closed code block, a fenced
- * div's fence (opening or closing) or a heading it needs none. (Only called outside code blocks, so a bare fence line
+ * div's fence (opening or closing), a heading or a horizontal rule it needs none. (Only called outside code blocks, so a bare fence line
  * before `i` is a closing one.)
  */
 export function blockEnded(lines: string[], i: number): boolean {
   if (i === 0) return true;
   const prev = lines[i - 1]!;
-  return prev.trim() === '' || /^\s*(`{3,}|~{3,})\s*$/.test(prev) || /^:{3,}/.test(prev) || /^#{1,6}\s/.test(prev);
+  return (
+    prev.trim() === '' ||
+    /^\s*(`{3,}|~{3,})\s*$/.test(prev) ||
+    /^:{3,}/.test(prev) ||
+    /^#{1,6}\s/.test(prev) ||
+    (RULE.test(prev) && (i < 2 || lines[i - 2]!.trim() === ''))
+  );
+}
+
+/**
+ * Pandoc's headerless multiline table: a line of dashes after a blank line with text right under
+ * it, running to the next line of dashes that a blank line (or the end) follows. Everything in
+ * it is table text, headings and rules included. Returns the closing line, or null.
+ */
+export function tableEnd(lines: string[], i: number): number | null {
+  const dashes = /^-{3,}[ \t]*$/;
+  if (!dashes.test(lines[i]!) || (i > 0 && lines[i - 1]!.trim() !== '')) return null;
+  const next = lines[i + 1];
+  if (next === undefined || next.trim() === '' || dashes.test(next)) return null;
+  for (let j = i + 2; j < lines.length; j++) {
+    if (dashes.test(lines[j]!) && (j + 1 === lines.length || lines[j + 1]!.trim() === '')) return j;
+  }
+  return null;
 }

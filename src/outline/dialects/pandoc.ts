@@ -1,7 +1,16 @@
 import type { Finding } from '../../errors.js';
 import type { RawSlide, Segment } from '../split.js';
 import { FENCE, fenceWarning, type MappedLines, pushLine, unclosedFenceLines } from './lines.js';
-import { ATX, blockEnded, DIV_CLOSE, DIV_OPEN, headingAt, inferSlideLevel, RULE } from './pandoc-structure.js';
+import {
+  ATX,
+  blockEnded,
+  DIV_CLOSE,
+  DIV_OPEN,
+  headingAt,
+  inferSlideLevel,
+  RULE,
+  tableEnd,
+} from './pandoc-structure.js';
 import {
   elementAttributes,
   parseAttributes,
@@ -212,6 +221,17 @@ export function splitPandoc(
     }
     if (frames.at(-1)?.kind === 'drop') continue;
 
+    const table = tableEnd(lines, i);
+    if (table !== null) {
+      warn(
+        i,
+        `lines ${bodyLine + i}–${bodyLine + table} are a table to Pandoc: a line of dashes with text right under it opens one`,
+        'for a rule (a new slide), put a blank line under the dashes',
+      );
+      emit(out, tableHtml(lines.slice(i + 1, table)), i);
+      i = table;
+      continue;
+    }
     if (frames.length === 0) {
       const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
       const heading = headingAt(lines, i, blockEnded(lines, i));
@@ -338,4 +358,19 @@ function sectionDiv(lines: string[], open: number, slideLevel: number, unclosed:
     else if (depth === 1 && (headingAt(lines, j, blockEnded(lines, j))?.depth ?? 7) <= first.depth) return null;
   }
   return null;
+}
+
+/** A one-column table of the rows between blank lines, as text: what Pandoc makes of the lines. */
+function tableHtml(lines: string[]): string {
+  const rows: string[] = [];
+  let row: string[] = [];
+  for (const line of [...lines, '']) {
+    if (line.trim() !== '') row.push(line.trim());
+    else if (row.length) {
+      rows.push(row.join(' '));
+      row = [];
+    }
+  }
+  const cell = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `\n<table class="pandoc-table"><tbody>\n${rows.map((r) => `<tr><td>${cell(r)}</td></tr>`).join('\n')}\n</tbody></table>\n`;
 }
