@@ -66,6 +66,7 @@ function writeSettings(project, deckDir, row, settings, YAML) {
   } else if (tool === 'pandoc') {
     const config = {};
     if (rest['slide-level']) config.slideLevel = Number(rest['slide-level']);
+    if (rest.to === 'html5' && rest['section-divs']) config.sectionDivs = true;
     for (const k of ['template', 'citeproc', 'bibliography', 'csl'])
       if (rest[k]) unhonoured.push(`${k} ${JSON.stringify(rest[k])}`);
     if (Object.keys(config).length) writeFileSync(join(project, 'lectern.config.yaml'), YAML.stringify(config));

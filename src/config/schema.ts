@@ -138,6 +138,11 @@ const deckFields = {
   institute: text,
   /** Lists reveal their items one at a time. */
   incremental: z.boolean(),
+  /**
+   * Pandoc decks made with `-t html5 --section-divs`: every heading opens a section, the top
+   * two levels are slides and their stacks, and a rule is only a rule.
+   */
+  sectionDivs: z.boolean(),
   /** `shrink`: a slide's text that overflows is scaled down until it fits (a slide may say `none`). */
   fit: z.enum(['none', 'shrink']),
 };

@@ -49,16 +49,17 @@ export function readToolConfig(deckDir: string, projectDir: string): ToolConfig 
 export function readProjectHints(
   deckDir: string,
   projectDir: string,
-  config: { slideLevel?: number; file: string | null },
-): { marpConfig?: string; quartoProject?: string; slideLevel?: string } {
-  const hints: { marpConfig?: string; quartoProject?: string; slideLevel?: string } = {};
+  config: { slideLevel?: number; sectionDivs?: boolean; file: string | null },
+): { marpConfig?: string; quartoProject?: string; pandocSetting?: { file: string; key: string } } {
+  const hints: { marpConfig?: string; quartoProject?: string; pandocSetting?: { file: string; key: string } } = {};
   for (const dir of deckDir === projectDir ? [deckDir] : [deckDir, projectDir]) {
     const marp = marpConfigNames.find((name) => existsSync(join(dir, name)));
     if (marp && !hints.marpConfig) hints.marpConfig = shownPath(join(dir, marp), projectDir);
     if (!hints.quartoProject && existsSync(join(dir, '_quarto.yml')))
       hints.quartoProject = shownPath(join(dir, '_quarto.yml'), projectDir);
   }
-  if (config.slideLevel !== undefined && config.file) hints.slideLevel = config.file;
+  if (config.file && (config.slideLevel !== undefined || config.sectionDivs !== undefined))
+    hints.pandocSetting = { file: config.file, key: config.slideLevel !== undefined ? 'slideLevel' : 'sectionDivs' };
   return hints;
 }
 

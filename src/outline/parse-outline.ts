@@ -239,6 +239,7 @@ export function lexOutline(
         quarto: outline.dialect.quarto,
         ...(explicitSlideLevel !== undefined ? { slideLevel: explicitSlideLevel } : {}),
         incremental: options.incremental ?? false,
+        sectionDivs: options.sectionDivs ?? false,
       });
       break;
     case 'marp':

@@ -102,7 +102,9 @@ export function prepareDeck(
       load: importLoader(ctx.projectDir, deckDir, imported),
       hints: readProjectHints(deckDir, ctx.projectDir, {
         ...(ctx.configDeckLayer.slideLevel !== undefined ? { slideLevel: ctx.configDeckLayer.slideLevel } : {}),
-        file: ctx.locateConfig(['slideLevel']).file ?? null,
+        ...(ctx.configDeckLayer.sectionDivs !== undefined ? { sectionDivs: ctx.configDeckLayer.sectionDivs } : {}),
+        file:
+          ctx.locateConfig([ctx.configDeckLayer.slideLevel !== undefined ? 'slideLevel' : 'sectionDivs']).file ?? null,
       }),
     },
   );

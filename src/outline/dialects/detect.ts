@@ -151,8 +151,8 @@ export interface ProjectHints {
   marpConfig?: string;
   /** Quarto's project file, `_quarto.yml`. */
   quartoProject?: string;
-  /** `slideLevel` in lectern.config.yaml: the slides are headings, as Pandoc makes them. */
-  slideLevel?: string;
+  /** A setting only Pandoc decks have (`slideLevel`, `sectionDivs`) in lectern.config.yaml. */
+  pandocSetting?: { file: string; key: string };
 }
 
 /** Slidev's per-slide front matter: a `---` line, then one of Slidev's slide keys. */
@@ -221,11 +221,11 @@ export function detectDialect(input: DetectInput): DialectChoice {
     };
   }
 
-  if (input.hints?.slideLevel)
+  if (input.hints?.pandocSetting)
     return {
       dialect: 'pandoc',
       quarto,
-      reason: `${input.hints.slideLevel} sets \`slideLevel\`: slides are headings, as Pandoc makes them`,
+      reason: `${input.hints.pandocSetting.file} sets \`${input.hints.pandocSetting.key}\`: slides are headings, as Pandoc makes them`,
     };
   if (/^%[ \t]/.test(input.text))
     return { dialect: 'pandoc', quarto: false, reason: 'the file opens with a `%` title block' };

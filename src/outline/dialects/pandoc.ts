@@ -33,6 +33,8 @@ interface PandocOptions {
   /** Given in front matter, config or flags; otherwise Pandoc's rule (Quarto: 2). */
   slideLevel?: number;
   incremental: boolean;
+  /** `-t html5 --section-divs`: sections by heading, the top two levels slides, rules only rules. */
+  sectionDivs?: boolean;
 }
 
 const PAUSE = /^\. \. \.[ \t]*$/;
@@ -69,7 +71,13 @@ export function splitPandoc(
   for (const i of unclosed) {
     warnings.push(fenceWarning(file, bodyLine + i, 'it is read as text'));
   }
-  const slideLevel = options.slideLevel ?? (options.quarto ? 2 : inferSlideLevel(lines, unclosed));
+  const slideLevel =
+    options.slideLevel ??
+    (options.sectionDivs ? sectionLevel(lines, unclosed) : options.quarto ? 2 : inferSlideLevel(lines, unclosed));
+  /** A section heading with nothing under it but its slides: a stack's name, not a slide of its own. */
+  let stackNext = false;
+  /** The first slide of a stack whose own section has content: it stays on that section's slide. */
+  let mergeAt = -1;
 
   const slides: RawSlide[] = [];
   let body_: Out = { lines: [], map: [] };
@@ -235,6 +243,19 @@ export function splitPandoc(
     if (frames.length === 0) {
       const prevBlank = i === 0 || lines[i - 1]!.trim() === '';
       const heading = headingAt(lines, i, blockEnded(lines, i));
+      if (heading && heading.depth <= slideLevel && i === mergeAt) {
+        // reveal.js shows a stack's own content with its first slide: one slide, as it counts them.
+        const text = heading.lines === 1 ? (ATX.exec(line)![2] ?? '').replace(/[ \t]+#+$/, '') : line.trim();
+        const attrMatch = HEADING_ATTRS.exec(text);
+        emit(
+          body_,
+          `${'#'.repeat(heading.depth)} ${rewriteInline(attrMatch ? text.slice(0, attrMatch.index) : text)}`,
+          i,
+        );
+        if (heading.lines === 2) i++;
+        mergeAt = -1;
+        continue;
+      }
       if (heading && heading.depth <= slideLevel) {
         const atx = heading.lines === 1;
         let text = atx ? (ATX.exec(line)![2] ?? '').replace(/[ \t]+#+$/, '') : line.trim();
@@ -244,8 +265,22 @@ export function splitPandoc(
         const section = heading.depth < slideLevel;
         const hidden =
           attrs?.pairs.some(([k, v]) => (k === 'visibility' || k === 'data-visibility') && v === 'hidden') ?? false;
-        const join = !section && inSection && heading.depth === slideLevel;
+        const join = !section && inSection && heading.depth === slideLevel && !stackNext;
         if (section && heading.depth === 1) inSection = slideLevel > 1;
+        stackNext = false;
+        const child = options.sectionDivs && section && !hidden ? firstChild(lines, i, heading.depth, slideLevel) : -1;
+        if (child >= 0 && lines.slice(i + heading.lines, child).every((l) => l.trim() === '')) {
+          // The stack's own section holds only its heading: reveal.js shows its slides alone.
+          closeSlide(i);
+          body_ = { lines: [], map: [] };
+          notes = { lines: [], map: [] };
+          current = null;
+          inSection = true;
+          stackNext = true;
+          if (!atx) i++;
+          continue;
+        }
+        mergeAt = child;
         open(i === 0 && slides.length === 0 && !current ? 'start' : 'heading', i, {
           headingDepth: heading.depth,
           stack: join || (section && heading.depth > 1 && inSection) ? 'join' : 'new',
@@ -259,7 +294,7 @@ export function splitPandoc(
         if (!atx) i++;
         continue;
       }
-      if (RULE.test(line) && prevBlank) {
+      if (RULE.test(line) && prevBlank && !options.sectionDivs) {
         // A rule right before a slide heading only separates; any other starts an untitled slide.
         let k = i + 1;
         while (k < lines.length && lines[k]!.trim() === '') k++;
@@ -302,6 +337,13 @@ export function splitPandoc(
     emit(out, rewriteInline(text), i);
   }
   closeSlide(lines.length - 1);
+  if (options.sectionDivs && slides.length > 1 && slides[0]!.headingDepth === undefined) {
+    // What stands before the first heading is in no section: it goes with the first slide.
+    const [lead, next] = [slides.shift()!, slides[0]!];
+    next.columns[0] = joinSegments(lead.columns[0]!, next.columns[0]!);
+    if (lead.notes) next.notes = [...lead.notes, ...(next.notes ?? [])];
+    next.start = lead.start;
+  }
 
   if (options.incremental) {
     for (const slide of slides) {
@@ -373,4 +415,53 @@ function tableHtml(lines: string[]): string {
   }
   const cell = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `\n<table class="pandoc-table"><tbody>\n${rows.map((r) => `<tr><td>${cell(r)}</td></tr>`).join('\n')}\n</tbody></table>\n`;
+}
+
+/** With section divs, the slides are the second heading level the deck uses (the top one if alone). */
+function sectionLevel(lines: string[], unclosed: Set<number>): number {
+  const depths = new Set<number>();
+  let fence: string | null = null;
+  lines.forEach((line, i) => {
+    const mark = unclosed.has(i) ? undefined : FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+      return;
+    }
+    if (mark) fence = mark;
+    else {
+      const heading = headingAt(lines, i, blockEnded(lines, i));
+      if (heading) depths.add(heading.depth);
+    }
+  });
+  const [top, second] = [...depths].sort((a, b) => a - b);
+  return second ?? top ?? 1;
+}
+
+/**
+ * The line of a section's first slide: a heading at the slide level before the next heading at
+ * the section's level or above; -1 when the section has none.
+ */
+function firstChild(lines: string[], at: number, depth: number, slideLevel: number): number {
+  let fence: string | null = null;
+  for (let k = at + 1; k < lines.length; k++) {
+    const line = lines[k]!;
+    const mark = FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+      continue;
+    }
+    if (mark) {
+      fence = mark;
+      continue;
+    }
+    const heading = headingAt(lines, k, blockEnded(lines, k));
+    if (heading && heading.depth <= depth) return -1;
+    if (heading?.depth === slideLevel) return k;
+  }
+  return -1;
+}
+
+function joinSegments(a: Segment, b: Segment): Segment {
+  const map = (seg: Segment) => seg.lineMap ?? seg.text.split('\n').map((_, k) => seg.line + k);
+  return { text: `${a.text}\n\n${b.text}`, line: a.line, lineMap: [...map(a), a.line, ...map(b)] };
 }
