@@ -111,6 +111,7 @@ const errorCodes = {
   SINGLE_FILE_INCOMPLETE: ExitCode.output,
   MATH_ERROR: ExitCode.content,
   FOOTNOTE_MISSING: ExitCode.content,
+  PAGE_NOT_PUBLISHED: ExitCode.content,
   CODE_STEP_RANGE: ExitCode.content,
   DIAGRAM_ERROR: ExitCode.content,
   DIAGRAM_UNDRAWN: ExitCode.render,
@@ -153,6 +154,8 @@ type FindingCode =
   | 'SECTION_UNWRAPPED'
   | 'ASSET_MISSING'
   | 'ASSET_REMOTE'
+  /** A linked web page (or XML document) a safe deck does not publish: the link points nowhere. */
+  | 'PAGE_NOT_PUBLISHED'
   /** Speaker notes that look like slides: a separator may be missing. */
   | 'NOTES_SUSPICIOUS';
 

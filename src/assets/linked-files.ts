@@ -3,7 +3,6 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { collect } from '../config/yaml-layer.js';
 import { DeckError } from '../errors.js';
 import type { AssetRef, Deck } from '../model/types.js';
-import { scriptedSvg } from './scripted.js';
 
 /** What a local link of a deck points at, as the checks and the copying see it. */
 export type LinkTarget = 'file' | 'deck' | 'folder' | 'missing' | 'outside';
@@ -41,15 +40,10 @@ function findLinkTarget(link: string, deckDir: string): LinkTarget {
 
 /**
  * The deck's own files its slides link to, which travel with it like its images: nothing
- * hidden, and in a safe deck no page or drawing that would run script when opened on the
- * deck's site. The links to other places are the checks' business.
+ * hidden. (What a safe deck publishes of them is src/assets/publish.ts's business; the links to
+ * other places are the checks'.)
  */
-export function linkedFiles(
-  deck: Deck,
-  deckDir: string,
-  target: (link: string) => LinkTarget,
-  unsafe: boolean,
-): AssetRef[] {
+export function linkedFiles(deck: Deck, target: (link: string) => LinkTarget): AssetRef[] {
   const linked = deck.links.filter((l) => {
     const path = linkedFilePath(l.url);
     return path !== null && !l.url.startsWith('/') && target(path) === 'file';
@@ -64,16 +58,6 @@ export function linkedFiles(
           hint: 'move the file out of the hidden folder, or link to it some other way',
         }),
       );
-    } else if (!unsafe && /\.(svg|html?|xhtml|xml)$/i.test(path)) {
-      const why = scriptedSvg(resolve(deckDir, path));
-      if (why)
-        refused.push(
-          new DeckError(
-            'ASSET_UNSAFE',
-            `"${link.url}" holds ${why}: opened from the deck, it would run on the deck's site`,
-            { pos: link.pos, hint: 'remove the script from the file, or set `html: unsafe` for decks you trust' },
-          ),
-        );
     }
   }
   if (refused.length) throw collect(refused);

@@ -15,6 +15,8 @@ export interface FileCopy {
   pos?: SourcePos;
   /** The file that was checked (set by checkCopies): the copy must read that same file. */
   checked?: { real: string; dev: number; ino: number };
+  /** What is published in place of the file's bytes: a drawing rewritten (src/assets/publish.ts). */
+  content?: Buffer;
 }
 
 interface AssetPlanInput {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { scriptIn } from './scripted.js';
 
 /**
  * Remote images a deck names, downloaded once into the project (`.lectern-cache/remote/`, by
@@ -81,7 +80,6 @@ export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
     }
     const kind = sniffMedia(head.subarray(0, read));
     if (kind !== extname(entry.name).slice(1)) return undefined;
-    if (kind === 'svg' && scriptIn(readFileSync(real, 'utf8').toLowerCase())) return undefined;
     return { name: entry.name, path, checked: { real, dev: stat.dev, ino: stat.ino } };
   } catch {
     return undefined;

@@ -5,7 +5,6 @@ import type { AssetRef } from '../model/types.js';
 import { projectFilesDir, remoteFilesDir, reservedInDeck, reservedNames } from '../deck-layout.js';
 import type { FileCopy } from './plan.js';
 import { cachedRemote, sniffMedia, type RemoteCache } from './remote-cache.js';
-import { scriptedSvg } from './scripted.js';
 
 /**
  * What each file a deck's slides load becomes in the built deck: a copy of a file inside the
@@ -208,18 +207,6 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
         'a slide loads image, video and audio files (by their names), and none from a hidden folder such as .git; link other files instead',
       );
       continue;
-    }
-    if (!ctx.unsafe && /\.svg$/i.test(real)) {
-      const why = scriptedSvg(real);
-      if (why) {
-        refuse(
-          ref,
-          'ASSET_UNSAFE',
-          `"${shown(ref.url)}" is an SVG with ${why}: opened on its own, it would run on the deck's site`,
-          'export the drawing without script, or set `html: unsafe` for decks you trust',
-        );
-        continue;
-      }
     }
     const to = beside
       ? inDeck.split(sep).join('/')

@@ -62,7 +62,7 @@ export function outputFiles(output: DeckOutput): DeckFiles {
     if (!copy) return null;
     try {
       return {
-        body: copy.checked ? readChecked(openChecked(copy)) : readFileSync(copy.from),
+        body: copy.content ?? (copy.checked ? readChecked(openChecked(copy)) : readFileSync(copy.from)),
         type: contentTypeOf(path),
       };
     } catch {

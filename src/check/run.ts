@@ -54,11 +54,11 @@ async function checkOne(
       deadline: Date.now() + (options.timeoutMs ?? 60_000),
       signal: options.signal,
     });
-    const copies = new Map(output.copies.map((c) => [c.to, c.from]));
+    const copies = new Map(output.copies.map((c) => [c.to, c]));
     const bytesOf = (src: string): number | undefined => {
-      const from = copies.get(posix.normalize(src.replace(/[?#].*$/, '')).replace(/^\.\//, ''));
+      const copy = copies.get(posix.normalize(src.replace(/[?#].*$/, '')).replace(/^\.\//, ''));
       try {
-        return from ? statSync(from).size : undefined;
+        return copy ? (copy.content?.length ?? statSync(copy.from).size) : undefined;
       } catch {
         return undefined;
       }

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedRemote, keyOf, MAX_REMOTE_BYTES, sniffMedia, type RemoteCache } from '../assets/remote-cache.js';
-import { scriptIn } from '../assets/scripted.js';
 import { writeFileAtomic } from './write.js';
 
 /**
@@ -102,10 +101,6 @@ async function fetchInto(
   const bytes = Buffer.concat(chunks);
   const ext = sniffMedia(bytes);
   if (!ext) throw new Error('not an image or media file');
-  if (ext === 'svg') {
-    const why = scriptIn(bytes.toString('utf8').toLowerCase());
-    if (why) throw new Error(`an SVG with ${why}`);
-  }
   const key = keyOf(url);
   mkdirSync(cache.dir, { recursive: true });
   writeFileAtomic(join(cache.dir, `${key}.${ext}`), bytes);

@@ -80,7 +80,8 @@ export async function writeDecks(
       }
       for (const copy of deck.copies) {
         mkdirSync(dirname(join(dir, copy.to)), { recursive: true });
-        if (copy.checked) copyChecked(copy, join(dir, copy.to));
+        if (copy.content) fs.writeFileSync(join(dir, copy.to), copy.content);
+        else if (copy.checked) copyChecked(copy, join(dir, copy.to));
         else fs.copyFileSync(copy.from, join(dir, copy.to));
       }
     }
@@ -147,6 +148,11 @@ export function updateDecks(outDir: string, decks: DeckOutput[]): void {
       for (const file of deck.files) writeFileAtomic(join(dir, file.path), file.content);
       for (const copy of deck.copies) {
         const dest = join(dir, copy.to);
+        if (copy.content) {
+          mkdirSync(dirname(dest), { recursive: true });
+          writeFileAtomic(dest, copy.content);
+          continue;
+        }
         const from = statSync(copy.from);
         const to = existsSync(dest) ? statSync(dest) : null;
         if (to && to.size === from.size && to.mtimeMs >= from.mtimeMs) continue;

@@ -302,7 +302,8 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
     for (const f of p.output.files) {
       if (f.path !== 'deck.json' && statSync(join(dir, f.path)).size !== Buffer.byteLength(f.content)) return false;
     }
-    for (const c of p.output.copies) if (statSync(join(dir, c.to)).size !== statSync(c.from).size) return false;
+    for (const c of p.output.copies)
+      if (statSync(join(dir, c.to)).size !== (c.content?.length ?? statSync(c.from).size)) return false;
     return !pdf || (existsSync(join(dir, p.summary.pdf!)) && existsSync(join(dir, p.summary.thumbnail!)));
   } catch {
     return false;

@@ -10,6 +10,7 @@ import type { DiagramCache } from '../assets/diagram-cache.js';
 import type { RemoteCache } from '../assets/remote-cache.js';
 import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
 import { deckStylesheets } from '../assets/stylesheets.js';
+import { publishCopies } from '../assets/publish.js';
 import { checkCopies } from '../assets/verify-copies.js';
 import { checkColours } from '../check/colours.js';
 import { checkContent } from '../check/content.js';
@@ -227,7 +228,7 @@ export function prepareDeck(
   append(findings, checkContent({ deck, linkTarget }));
   append(findings, checkColours({ deck, ...themeColours(compiled.template, options.theme, outline, ctx) }));
   const reported = capWarnings(findings);
-  const linked = linkedFiles(deck, deckDir, linkTarget, unsafe);
+  const linked = linkedFiles(deck, linkTarget);
   const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
   const fits = deck.stacks.some((stack) => stack.slides.some((slide) => slide.attributes['data-fit'] === 'shrink'));
   const html = compiled.render(deck, {
@@ -243,13 +244,21 @@ export function prepareDeck(
     revealDir: ctx.revealDir,
   });
   checkCopies(planned, deckDir);
-  const copies = [
-    ...planned,
-    ...(math?.copies ?? []),
-    ...[...(resolved?.copies ?? []), ...stylesheets.copies].filter(
-      (c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i,
-    ),
-  ];
+  // What the deck carries is published by what each file is: drawings rewritten, pages not at all.
+  const published = publishCopies(
+    [
+      ...planned,
+      ...(math?.copies ?? []),
+      ...[...(resolved?.copies ?? []), ...stylesheets.copies].filter(
+        (c, i, all) => !planned.some((p) => p.to === c.to) && all.findIndex((o) => o.to === c.to) === i,
+      ),
+    ],
+    unsafe,
+  );
+  if (published.errors.length)
+    fail(published.errors.length === 1 ? published.errors[0] : new DeckErrors(published.errors));
+  append(reported, capWarnings(published.warnings));
+  const copies = published.copies;
   const summary: DeckSummary = {
     name,
     file,
@@ -309,7 +318,8 @@ function buildDigest(
   const hash = createHash('sha256').update(tag).update('\0').update(html).update('\0').update(JSON.stringify(summary));
   for (const copy of [...copies].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
     hash.update(`\0${copy.to}\0`);
-    if (!packageDirs.some((dir) => copy.from.startsWith(dir))) hash.update(readFileSync(copy.from));
+    if (copy.content) hash.update(copy.content);
+    else if (!packageDirs.some((dir) => copy.from.startsWith(dir))) hash.update(readFileSync(copy.from));
     else {
       const stat = statSync(copy.from);
       hash.update(`${copy.from}|${stat.size}|${stat.mtimeMs}`);

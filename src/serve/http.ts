@@ -2,6 +2,8 @@ import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs'
 import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { relative, sep } from 'node:path';
+import { runtimeDir } from '../deck-layout.js';
 import { DeckError } from '../errors.js';
 import { CLIENT_PATH, EVENTS_PATH, liveReloadScript, type LiveEvent } from './client.js';
 import { contentTypeOf, resolveRequest } from '../static-files.js';
@@ -66,7 +68,7 @@ export async function startDevServer(root: string, options: { host: string; port
         .end(file.status === 403 ? 'Forbidden\n' : 'Not found\n');
       return;
     }
-    sendFile(req, res, file.path);
+    sendFile(req, res, file.path, rendered(relative(realRoot, file.path).split(sep).join('/')));
   }
 
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
@@ -134,10 +136,29 @@ function writeEvent(res: ServerResponse, event: LiveEvent): void {
   res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 }
 
-function sendFile(req: IncomingMessage, res: ServerResponse, path: string): void {
+/**
+ * Whether Lectern wrote the file from its own templates and code: the index, a deck's page, its
+ * single-file page, its deck.json and its runtime. Everything else in the folder a deck carries.
+ */
+function rendered(rel: string): boolean {
+  return (
+    /^[^/]+\.html$/.test(rel) ||
+    /^[^/]+\/(index\.html|deck\.json)$/.test(rel) ||
+    new RegExp(`^[^/]+/${runtimeDir}/`).test(rel)
+  );
+}
+
+/** What a deck carries is sent as a document that can run nothing and load nothing it names. */
+const carried = {
+  'content-security-policy': "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'",
+  'x-content-type-options': 'nosniff',
+};
+
+function sendFile(req: IncomingMessage, res: ServerResponse, path: string, ours: boolean): void {
   const stat = statSync(path);
   const type = contentTypeOf(path);
-  if (type.startsWith('text/html')) {
+  const guard = ours ? {} : carried;
+  if (type.startsWith('text/html') && ours) {
     // Pages get the live-reload client; they are small and rebuilt often, so never cached.
     const html = readFileSync(path, 'utf8');
     const tag = `<script src="${CLIENT_PATH}"></script>`;
@@ -150,10 +171,16 @@ function sendFile(req: IncomingMessage, res: ServerResponse, path: string): void
   }
   const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
   if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, { etag, 'cache-control': 'no-cache' }).end();
+    res.writeHead(304, { etag, 'cache-control': 'no-cache', ...guard }).end();
     return;
   }
-  res.writeHead(200, { 'content-type': type, 'content-length': stat.size, etag, 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': type,
+    'content-length': stat.size,
+    etag,
+    'cache-control': 'no-cache',
+    ...guard,
+  });
   if (req.method === 'HEAD') res.end();
   else pipeline(createReadStream(path), res, () => undefined);
 }
