@@ -19,13 +19,15 @@ export interface RemoteCache {
   fetch: boolean;
   /** The whole run's time for downloads, started by the first one. */
   runDeadline?: AbortSignal;
+  /** The project's `remoteHosts:`: where downloads may go beyond public addresses. */
+  allowedHosts: readonly string[];
 }
 
 const cacheDirName = '.lectern-cache';
 /** The largest remote file taken: a deck image, not a dataset. */
 export const MAX_REMOTE_BYTES = 25 * 1024 * 1024;
 
-export function remoteCache(projectDir: string, fetch = true): RemoteCache {
+export function remoteCache(projectDir: string, fetch = true, allowedHosts: readonly string[] = []): RemoteCache {
   const dir = join(projectDir, cacheDirName, 'remote');
   // The cache is the project's own folder: a link would let a deck read, or the build write,
   // somewhere else.
@@ -36,7 +38,7 @@ export function remoteCache(projectDir: string, fetch = true): RemoteCache {
     if (stat.isSymbolicLink() || !stat.isDirectory())
       unusable = `${cacheDirName} must be a folder of the project, not a link`;
   }
-  return { dir, unusable, failed: new Map(), fetch };
+  return { dir, unusable, failed: new Map(), fetch, allowedHosts };
 }
 
 function isLink(path: string): boolean {

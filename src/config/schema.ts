@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedHostProblem } from './address-policy.js';
 import { checksSchema, mergeChecks, type ChecksLayer } from './check-rules.js';
 import { parseDuration } from './duration.js';
 
@@ -179,6 +180,13 @@ export const projectConfigSchema = deckLayerSchema
     /** What `lectern build` makes of every deck: its page always, and its PDF and slide pictures. */
     formats: z.array(z.enum(['html', 'pdf', 'png', 'pptx', 'single-file'])).min(1),
     browserWs: z.string().regex(/^wss?:\/\/\S+$/, 'a DevTools WebSocket URL, ws://host:port/devtools/browser/…'),
+    /** Hosts and address ranges build-time downloads may reach beyond public addresses. */
+    remoteHosts: z.array(
+      z.string().superRefine((entry, ctx) => {
+        const problem = allowedHostProblem(entry);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
   })
   .partial()
   .strict();

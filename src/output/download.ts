@@ -1,6 +1,11 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { mkdirSync } from 'node:fs';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { cachedRemote, keyOf, MAX_REMOTE_BYTES, sniffMedia, type RemoteCache } from '../assets/remote-cache.js';
+import { addressPolicy, type AddressPolicy } from '../config/address-policy.js';
 import { writeFileAtomic } from './write.js';
 
 /**
@@ -71,32 +76,43 @@ async function fetchInto(
   budget: { bytes: number },
   signal: AbortSignal,
 ): Promise<void> {
-  const response = await fetch(url, {
-    signal,
-    redirect: 'follow',
-    headers: { accept: 'image/*,video/*,audio/*;q=0.8' },
-  });
-  if (!/^https?:$/.test(new URL(response.url || url).protocol)) throw new Error('redirected away from http');
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_REMOTE_BYTES) throw new Error(`${Math.round(declared / 1024 / 1024)} MB is too large`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  for (;;) {
-    const part = reader ? await reader.read() : { done: true as const, value: undefined };
-    if (part.done) break;
-    size += part.value.length;
-    budget.bytes -= part.value.length;
-    if (size > MAX_REMOTE_BYTES || budget.bytes < 0) {
-      await reader!.cancel();
-      throw new Error(
-        size > MAX_REMOTE_BYTES
-          ? `more than ${MAX_REMOTE_BYTES / 1024 / 1024} MB`
-          : `the deck's downloads came to more than ${DECK_BYTES / 1024 / 1024} MB`,
-      );
+  const policy = addressPolicy(cache.allowedHosts);
+  const chunks: Buffer[] = [];
+  let target = new URL(url);
+  for (let hop = 0; ; hop++) {
+    const response = await get(target, policy, signal);
+    const status = response.statusCode ?? 0;
+    if (status >= 300 && status < 400 && response.headers.location) {
+      response.resume();
+      if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+      target = new URL(response.headers.location, target);
+      if (!/^https?:$/.test(target.protocol)) throw new Error('redirected away from http');
+      continue;
     }
-    chunks.push(part.value);
+    if (status < 200 || status >= 300) {
+      response.resume();
+      throw new Error(`HTTP ${status}`);
+    }
+    const declared = Number(response.headers['content-length'] ?? 0);
+    if (declared > MAX_REMOTE_BYTES) {
+      response.destroy();
+      throw new Error(`${Math.round(declared / 1024 / 1024)} MB is too large`);
+    }
+    let size = 0;
+    for await (const part of response as AsyncIterable<Buffer>) {
+      size += part.length;
+      budget.bytes -= part.length;
+      if (size > MAX_REMOTE_BYTES || budget.bytes < 0) {
+        response.destroy();
+        throw new Error(
+          size > MAX_REMOTE_BYTES
+            ? `more than ${MAX_REMOTE_BYTES / 1024 / 1024} MB`
+            : `the deck's downloads came to more than ${DECK_BYTES / 1024 / 1024} MB`,
+        );
+      }
+      chunks.push(part);
+    }
+    break;
   }
   const bytes = Buffer.concat(chunks);
   const ext = sniffMedia(bytes);
@@ -108,4 +124,37 @@ async function fetchInto(
     join(cache.dir, `${key}.json`),
     `${JSON.stringify({ url, name: `${key}.${ext}`, bytes: bytes.length, fetched: new Date().toISOString() })}\n`,
   );
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * One GET, connected only where the address policy allows: an address written in the URL is
+ * checked before connecting, a name on the address it resolves to, at connection time (so a
+ * name that resolves differently later cannot slip through).
+ */
+function get(url: URL, policy: AddressPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) {
+    const why = policy.refuses(host, host);
+    if (why) return Promise.reject(new Error(`${why}: allow it with \`remoteHosts:\` in lectern.config.yaml`));
+  }
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const why = addresses.map((a) => policy.refuses(hostname, a.address)).find((w) => w !== null);
+      if (why) return callback(new Error(`${why}: allow it with \`remoteHosts:\` in lectern.config.yaml`), '', 0);
+      if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+      return callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.get(
+      url,
+      { lookup, signal, headers: { accept: 'image/*,video/*,audio/*;q=0.8', 'user-agent': 'lectern' } },
+      resolve,
+    );
+    request.on('error', reject);
+  });
 }

@@ -57,6 +57,7 @@ export async function prepareProject(
     out = projectDefaults.out,
     browserWs: _ws,
     formats: _formats,
+    remoteHosts,
     ...configDeckLayer
   } = config;
   const outDir = resolve(projectDir, options.outDir ?? out);
@@ -90,7 +91,7 @@ export async function prepareProject(
   }
   const templates = options.templates ?? new Map<string, CompiledTemplate>();
   const revealDir = findReveal();
-  const remote = remoteCache(projectDir, options.writes !== false);
+  const remote = remoteCache(projectDir, options.writes !== false, remoteHosts);
   const diagrams = diagramCache(projectDir, `mermaid ${mermaidPackage().version}`, options.writes !== false);
   const undrawn = new Map<string, { index: number; jobs: DiagramJob[]; ctx: Parameters<typeof prepareDeck>[1] }>();
 
