@@ -35,6 +35,9 @@ async function startRemote(): Promise<Remote> {
   };
 }
 
+/** The test's server is on 127.0.0.1: downloads from there must be allowed (src/config/address-policy.ts). */
+const allowTestServer = 'remoteHosts: [127.0.0.1]\n';
+
 describe('images never block a first build', () => {
   let remote: Remote;
   beforeAll(async () => {
@@ -67,6 +70,7 @@ describe('images never block a first build', () => {
 
   it('downloads a remote image into the deck, once: rebuilds use the project cache', async () => {
     const dir = makeProject({
+      'lectern.config.yaml': allowTestServer,
       'decks/a.md': `## A\n\n![pixel](${remote.url}/pixel.png)\n\n![moved](${remote.url}/moved.png)\n`,
     });
     const before = remote.hits.length;
@@ -90,6 +94,7 @@ describe('images never block a first build', () => {
 
   it('keeps a file that is no image out of the deck: a placeholder and a warning', async () => {
     const dir = makeProject({
+      'lectern.config.yaml': allowTestServer,
       'decks/a.md': `## A\n\n![page](${remote.url}/page.png)\n\n![gone](${remote.url}/gone.png)\n`,
     });
     const run = await cli(['build', '--no-pdf'], dir);

@@ -195,7 +195,8 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
       expect(run.stderr.split('\n')[0]).toMatch(/^decks\/tab\.md:[35]:\d+: error\[ASSET_REMOTE\]/);
       // By default the file is fetched at build time (here the server sends no image): the
       // deck shows a placeholder and names no remote URL.
-      const dir = makeProject(files);
+      // (The test's server is on 127.0.0.1: downloads from there must be allowed.)
+      const dir = makeProject({ ...files, 'lectern.config.yaml': 'remoteHosts: [127.0.0.1]\n' });
       const built = await runLectern(['build', '--no-pdf'], dir);
       expect(built.code).toBe(0);
       expect(built.stderr).toMatch(
