@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { folderFiles } from '../browser/deck-files.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
@@ -73,7 +73,7 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
       title: summary.title,
       author: summary.author || undefined,
       subject: summary.subtitle || undefined,
-      lang: summary.lang || 'en',
+      lang: languageTag(summary.lang),
       date: (summary.date ? parseDeckDate(summary.date) : null) ?? undefined,
       width: shot.width,
       height: shot.height,
@@ -83,10 +83,12 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
       })),
     }),
   );
-  const path = join(job.folder, `${summary.name}.pptx`);
+  // Nothing read from a built folder is a path: the file is named after the deck's folder.
+  const name = basename(resolve(job.folder));
+  const path = join(job.folder, `${name}.pptx`);
   writeFileAtomic(path, bytes);
   return {
-    name: summary.name,
+    name,
     file: summary.file,
     path,
     slides: shot.pngs.length,
@@ -95,4 +97,9 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
     ms: performance.now() - started,
     warnings: blockedRequests(shot.blocked, summary.file),
   };
+}
+
+/** The deck's language as a language tag, or `en`: deck.json is read, not trusted. */
+function languageTag(lang: unknown): string {
+  return typeof lang === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,6}$/.test(lang) ? lang : 'en';
 }

@@ -75,13 +75,13 @@ export async function writePptx(deck: PptxDeck): Promise<Uint8Array> {
     if (text.title)
       slide.addText(runs(text.title.paragraphs, deck.lang), {
         placeholder: 'title',
-        lang: xmlText(deck.lang),
+        lang: xmlAttribute(deck.lang),
         ...boxStyle(text.title),
       });
     if (text.body)
       slide.addText(runs(text.body.paragraphs, deck.lang), {
         placeholder: 'body',
-        lang: xmlText(deck.lang),
+        lang: xmlAttribute(deck.lang),
         ...boxStyle(text.body),
       });
     if (text.notes) slide.addNotes(xmlText(text.notes));
@@ -147,6 +147,19 @@ export function xmlText(text: string): string {
   );
 }
 
+/**
+ * A value pptxgenjs writes into an attribute as it is given (a font's name, a language): escaped
+ * here, so no value can end the attribute or the element.
+ */
+export function xmlAttribute(text: string): string {
+  return xmlText(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
 function inches(box: TextBox): { x: number; y: number; w: number; h: number } {
   // A little room, so text measured to fit in the browser still fits with PowerPoint's metrics.
   const spare = 0.04 * box.w;
@@ -175,8 +188,8 @@ function runs(paragraphs: TextParagraph[], lang: string): TextProps[] {
           italic: run.italic,
           color: run.color.replace('#', ''),
           fontSize: Math.round(run.size * PT_PER_PX * 10) / 10,
-          fontFace: xmlText(run.font),
-          lang: xmlText(lang),
+          fontFace: xmlAttribute(run.font),
+          lang: xmlAttribute(lang),
           align: paragraph.align,
           ...(i === 0 && paragraph.bullet
             ? {
