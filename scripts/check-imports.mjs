@@ -36,6 +36,7 @@ const leaves = new Set([
   'html.ts',
   'suggest.ts',
   'processes.ts',
+  'read-file.ts',
   'deck-layout.ts',
   'shown.ts',
   'static-files.ts',

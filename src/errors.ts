@@ -72,6 +72,7 @@ const errorCodes = {
   NEW_EXISTS: ExitCode.usage,
   PORT_IN_USE: ExitCode.usage,
   INPUT_MISSING: ExitCode.usage,
+  FILE_NOT_REGULAR: ExitCode.usage,
   TEMPLATE_UNKNOWN: ExitCode.usage,
   TEMPLATE_SYNTAX: ExitCode.render,
   TEMPLATE_RENDER: ExitCode.render,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiagramLookup } from '../model/markdown.js';
+import { readRegularText } from '../read-file.js';
 
 /**
  * Drawn diagrams, kept in the project (`.lectern-cache/diagrams/`) by the hash of what decides
@@ -27,10 +28,10 @@ export function diagramCache(projectDir: string, engine: string, writes = true):
       const known = held.get(k);
       if (known) return known;
       try {
-        return { svg: readFileSync(join(dir, `${k}.svg`), 'utf8') };
+        return { svg: readRegularText(join(dir, `${k}.svg`)) };
       } catch {
         try {
-          return { error: readFileSync(join(dir, `${k}.error`), 'utf8') };
+          return { error: readRegularText(join(dir, `${k}.error`)) };
         } catch {
           return null;
         }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, readSync, realpathSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
+import { openRegular, readRegularText } from '../read-file.js';
 
 /**
  * Remote images a deck names, downloaded once into the project (`.lectern-cache/remote/`, by
@@ -64,7 +65,7 @@ export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
   const index = join(cache.dir, `${keyOf(url)}.json`);
   if (!existsSync(index)) return undefined;
   try {
-    const entry = JSON.parse(readFileSync(index, 'utf8')) as { url: string; name: string };
+    const entry = JSON.parse(readRegularText(index)) as { url: string; name: string };
     const path = join(cache.dir, entry.name);
     if (entry.url !== url || !/^[0-9a-f]{32}\.[a-z0-9]+$/.test(entry.name) || !existsSync(path)) return undefined;
     // A cached file is trusted no more than a downloaded one: a plain file inside the cache
@@ -73,7 +74,7 @@ export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
     const real = realpathSync(path);
     if (!stat.isFile() || dirname(real) !== realpathSync(cache.dir)) return undefined;
     const head = Buffer.alloc(4096);
-    const fd = openSync(real, 'r');
+    const fd = openRegular(real);
     let read = 0;
     try {
       read = readSync(fd, head, 0, head.length, 0);

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { collect } from '../config/yaml-layer.js';
 import type { SourcePos, Finding } from '../errors.js';
 import { refuseStylesheet } from '../model/css-value.js';
 import type { FileCopy } from './plan.js';
 import { resolveAssets, type ResolveContext } from './resolve.js';
+import { readRegularFile } from '../read-file.js';
 
 /** The deck's own stylesheets, their copies, and what was said of those left out. */
 interface DeckStylesheets {
@@ -32,7 +32,7 @@ export function deckStylesheets(
   const out: DeckStylesheets = { links: [], copies: [], warnings };
   for (const copy of found.copies) {
     if (!ctx.unsafe) {
-      const why = stylesheetText(readFileSync(copy.from), refuseStylesheet);
+      const why = stylesheetText(readRegularFile(copy.from), refuseStylesheet);
       if (why) {
         warnings.push({
           code: 'HTML_REMOVED',

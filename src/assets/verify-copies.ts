@@ -47,7 +47,7 @@ export function openChecked(copy: FileCopy): number {
   const { real, dev, ino } = copy.checked!;
   let fd: number;
   try {
-    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     throw changed(copy, err);
   }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, readFileSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, realpathSync } from 'node:fs';
 import { openChecked } from '../assets/verify-copies.js';
 import type { DeckOutput } from '../output/write.js';
 import { contentTypeOf, resolveRequest } from '../static-files.js';
+import { readRegularFile } from '../read-file.js';
 
 /** One file of a deck, as the page is answered with it. */
 export interface DeckFile {
@@ -34,7 +35,7 @@ export function folderFiles(folder: string): DeckFiles {
     const found = resolveRequest(root, urlPath);
     if (found.status !== 200) return null;
     try {
-      return { body: readFileSync(found.path), type: contentTypeOf(found.path) };
+      return { body: readRegularFile(found.path), type: contentTypeOf(found.path) };
     } catch {
       return null;
     }
@@ -62,7 +63,7 @@ export function outputFiles(output: DeckOutput): DeckFiles {
     if (!copy) return null;
     try {
       return {
-        body: copy.content ?? (copy.checked ? readChecked(openChecked(copy)) : readFileSync(copy.from)),
+        body: copy.content ?? (copy.checked ? readChecked(openChecked(copy)) : readRegularFile(copy.from)),
         type: contentTypeOf(path),
       };
     } catch {

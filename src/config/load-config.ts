@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectConfigSchema, type ProjectConfigLayer } from './schema.js';
 import type { SourcePos } from '../errors.js';
 import { readYamlLayer } from './yaml-layer.js';
 import { cleanText } from '../text.js';
+import { readRegularText } from '../read-file.js';
 
 export const configFileNames = ['lectern.config.yaml', 'lectern.config.yml'];
 
@@ -19,7 +20,7 @@ export function loadProjectConfig(projectDir: string): LoadedConfig {
   for (const name of configFileNames) {
     const file = join(projectDir, name);
     if (!existsSync(file)) continue;
-    const text = cleanText(readFileSync(file, 'utf8'));
+    const text = cleanText(readRegularText(file, name));
     const layer = readYamlLayer({ text, file: name, firstLine: 1 }, projectConfigSchema, {
       syntax: 'CONFIG_SYNTAX',
       invalid: 'CONFIG_INVALID',

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeckError } from '../errors.js';
 import { shownPath } from '../shown.js';
 import { cleanText } from '../text.js';
+import { readRegularText } from '../read-file.js';
 
 /**
  * reveal-md's own config file, `reveal-md.json`, beside a deck or in the project: reveal-md
@@ -21,8 +22,9 @@ export function readToolConfig(deckDir: string, projectDir: string): ToolConfig 
     if (!existsSync(path)) continue;
     const file = shownPath(path, projectDir);
     let data: unknown;
+    const text = cleanText(readRegularText(path, file));
     try {
-      data = JSON.parse(cleanText(readFileSync(path, 'utf8')));
+      data = JSON.parse(text);
     } catch (err) {
       throw new DeckError('CONFIG_SYNTAX', `invalid JSON: ${(err as Error).message}`, {
         pos: { file, line: 1, column: 1 },

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { DeckError } from '../errors.js';
 import { cleanText } from '../text.js';
+import { readRegularFile } from '../read-file.js';
 
 /** The largest deck file read: far beyond any talk, small enough that its model fits in memory. */
 const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
@@ -57,8 +57,9 @@ export function decodeSource(bytes: Uint8Array, file: string): string {
 export function readDeckFile(path: string, display: string): string {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, display);
   } catch (err) {
+    if (err instanceof DeckError) throw err;
     throw new DeckError(
       'SOURCE_READ',
       `cannot read the deck: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,

@@ -4,7 +4,6 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -15,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { DeckError, type Finding, interrupted } from '../errors.js';
 import { onExit, processAlive } from '../processes.js';
+import { openRegular, readRegularText } from '../read-file.js';
 
 const LOCK_NAME = '.lectern-lock';
 
@@ -28,9 +28,16 @@ interface OutputLock {
 function readLock(path: string): { pid?: number; ino: number } | null {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
+    fd = openRegular(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // Something that is no lock Lectern wrote (a pipe, a folder, a file it cannot read): a
+    // lock of no live process, to be taken over like any stale one.
+    try {
+      return { ino: lstatSync(path).ino };
+    } catch {
+      return null;
+    }
   }
   try {
     const ino = fstatSync(fd).ino;
@@ -85,9 +92,8 @@ export async function lockOutput(
       return { ...(reclaimed ? { reclaimed } : {}), release };
     }
     const holder = readLock(path);
-    if (!holder) continue;
-    if (!holder.pid || !processAlive(holder.pid)) {
-      if (reclaimStale(path, holder)) {
+    if (!holder || !holder.pid || !processAlive(holder.pid)) {
+      if (holder && reclaimStale(path, holder)) {
         reclaimed = {
           code: 'LOCK_RECLAIMED',
           message: `took over a lock left by a Lectern that no longer runs${holder.pid ? ` (pid ${holder.pid})` : ''}`,
@@ -95,6 +101,9 @@ export async function lockOutput(
           hint: 'an earlier build was killed; its output was never swapped in, so nothing is lost',
         };
       }
+      if (Date.now() > until) throw lockedOut(outDir, path);
+      // Never a busy loop: a lock that cannot be taken over is looked at again shortly.
+      await new Promise((resolve) => setTimeout(resolve, 10));
       continue;
     }
     if (Date.now() > until) {
@@ -146,7 +155,7 @@ function reclaimStale(path: string, stale: { pid?: number; ino: number }): boole
   } catch {
     // Another process is reclaiming it; if that one died doing so, its claim is stale too.
     try {
-      const claimer = Number(readFileSync(claim, 'utf8'));
+      const claimer = Number(readRegularText(claim));
       if (!claimer || !processAlive(claimer)) rmSync(claim, { force: true });
     } catch {
       // Gone already.
@@ -201,4 +210,11 @@ function safeList(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+function lockedOut(outDir: string, path: string): DeckError {
+  return new DeckError('OUTPUT_LOCKED', `the lock of ${outDir} could not be taken over`, {
+    pos: { file: path },
+    hint: `remove ${path} if no Lectern is running, or build into another folder with --out`,
+  });
 }

@@ -1,14 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pdfFiles } from '../deck-layout.js';
 import { DeckError } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
+import { readRegularText } from '../read-file.js';
 
 /** Reads `deck.json` of a built deck. */
 export function readSummary(manifest: string): DeckSummary {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(manifest, 'utf8'));
+    raw = JSON.parse(readRegularText(manifest));
   } catch (err) {
     throw new DeckError('INPUT_MISSING', `cannot read ${manifest}: ${(err as Error).message}`, {
       hint: 'build the deck again with `lectern build`',

@@ -1,6 +1,7 @@
-import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DeckError } from '../errors.js';
+import { readRegularText } from '../read-file.js';
 
 /**
  * What Lectern wrote into an output folder, so it replaces nothing else: a deck folder or an
@@ -16,7 +17,7 @@ interface OutputRecord {
 
 export function readOutputRecord(outDir: string): OutputRecord {
   try {
-    const raw = JSON.parse(readFileSync(join(outDir, OUTPUT_RECORD), 'utf8')) as Partial<OutputRecord>;
+    const raw = JSON.parse(readRegularText(join(outDir, OUTPUT_RECORD))) as Partial<OutputRecord>;
     const names = (v: unknown): string[] =>
       Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [];
     return { decks: names(raw.decks), files: names(raw.files) };
@@ -41,9 +42,7 @@ function looksLikeDeckFolder(path: string): boolean {
 
 function looksLikeIndexPage(path: string): boolean {
   const stat = lstatSync(path);
-  return (
-    stat.isFile() && readFileSync(path, 'utf8').slice(0, 2000).includes('<meta name="generator" content="Lectern">')
-  );
+  return stat.isFile() && readRegularText(path).slice(0, 2000).includes('<meta name="generator" content="Lectern">');
 }
 
 /** Refuses to replace anything in `outDir` that Lectern did not write. Runs under the output lock. */

@@ -20,6 +20,7 @@ import type { PreparedDeck } from './prepare-deck.js';
 import { diagramDrawer } from './diagrams.js';
 import { prepareProject } from './prepare-project.js';
 import { timed } from '../timings.js';
+import { readRegularText } from '../read-file.js';
 
 export interface BuildOptions {
   /** The project root: config file, `templates/`, and the base of relative paths. */
@@ -293,10 +294,10 @@ export async function buildIndex(options: {
 function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
   const dir = join(outDir, p.deck.name);
   try {
-    const before = JSON.parse(readFileSync(join(dir, 'deck.json'), 'utf8')) as { build?: unknown };
+    const before = JSON.parse(readRegularText(join(dir, 'deck.json'))) as { build?: unknown };
     if (before.build !== p.summary.build) return false;
     const page = p.output.files.find((f) => f.path === 'index.html')!;
-    if (readFileSync(join(dir, 'index.html'), 'utf8') !== page.content) return false;
+    if (readRegularText(join(dir, 'index.html')) !== page.content) return false;
     // Every other file still there at its size: one deleted or cut short since is written again.
     // (deck.json but for its digest names the PDF of the build that wrote it: not compared.)
     for (const f of p.output.files) {
@@ -319,7 +320,7 @@ function earlierFiles(outDir: string, p: PreparedDeck): { keep: string[]; stale:
   const dir = join(outDir, p.deck.name);
   let digest: unknown;
   try {
-    digest = (JSON.parse(readFileSync(join(dir, 'deck.json'), 'utf8')) as { build?: unknown }).build;
+    digest = (JSON.parse(readRegularText(join(dir, 'deck.json'))) as { build?: unknown }).build;
   } catch {
     return { keep: [], stale: [] };
   }

@@ -39,6 +39,7 @@ import { compileTemplate, type CompiledTemplate } from '../render/compile-templa
 import { loadTemplate, type Template } from '../render/load-template.js';
 import { checkThemeValues, type Locate, themeProperties } from '../render/theme.js';
 import { dependsOn } from '../render/palette.js';
+import { readRegularFile } from '../read-file.js';
 
 /**
  * One deck through every stage up to the files to write: the model as `buildModel` made it,
@@ -319,7 +320,7 @@ function buildDigest(
   for (const copy of [...copies].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
     hash.update(`\0${copy.to}\0`);
     if (copy.content) hash.update(copy.content);
-    else if (!packageDirs.some((dir) => copy.from.startsWith(dir))) hash.update(readFileSync(copy.from));
+    else if (!packageDirs.some((dir) => copy.from.startsWith(dir))) hash.update(readRegularFile(copy.from));
     else {
       const stat = statSync(copy.from);
       hash.update(`${copy.from}|${stat.size}|${stat.mtimeMs}`);

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { DeckError } from '../errors.js';
 import { shownPath } from '../shown.js';
 import { cleanText } from '../text.js';
 import { rootVariables } from './palette.js';
+import { readRegularText } from '../read-file.js';
 
 /** A Handlebars source and the file it came from, so errors can name it. */
 export interface TemplateSource {
@@ -156,7 +157,7 @@ export function readTemplateLayer(
 ): TemplateLayer {
   const read = (file: string): TemplateSource => ({
     file: shownPath(file, displayRoot),
-    source: readFileSync(file, 'utf8'),
+    source: readRegularText(file),
   });
   const hbsIn = (folder: string): Record<string, TemplateSource> => {
     const out: Record<string, TemplateSource> = {};
@@ -171,7 +172,7 @@ export function readTemplateLayer(
   let manifest: TemplateManifest = { name: fallbackName, description: '', theme: {} };
   let extendsLine: number | undefined;
   if (existsSync(manifestPath)) {
-    const text = cleanText(readFileSync(manifestPath, 'utf8'));
+    const text = cleanText(readRegularText(manifestPath));
     manifest = parseYamlLayer({ text, file: manifestFile, firstLine: 1 }, manifestSchema, {
       syntax: 'TEMPLATE_MANIFEST',
       invalid: 'TEMPLATE_MANIFEST',
@@ -251,7 +252,7 @@ export function loadTemplate(name: string, roots: TemplateRoots): Template {
     diagramTheme: [...chain].reverse().find((l) => l.manifest.diagrams)?.manifest.diagrams ?? 'default',
     variables: rootVariables(
       chain.flatMap((l) =>
-        l.assets.includes('theme.css') ? [readFileSync(join(l.dir, 'assets', 'theme.css'), 'utf8')] : [],
+        l.assets.includes('theme.css') ? [readRegularText(join(l.dir, 'assets', 'theme.css'))] : [],
       ),
     ),
   };

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +7,7 @@ import { runtimeDir } from '../deck-layout.js';
 import { DeckError } from '../errors.js';
 import { CLIENT_PATH, EVENTS_PATH, liveReloadScript, type LiveEvent } from './client.js';
 import { contentTypeOf, resolveRequest } from '../static-files.js';
+import { readRegularText } from '../read-file.js';
 
 export type { LiveEvent } from './client.js';
 
@@ -160,7 +161,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, path: string, ours:
   const guard = ours ? {} : carried;
   if (type.startsWith('text/html') && ours) {
     // Pages get the live-reload client; they are small and rebuilt often, so never cached.
-    const html = readFileSync(path, 'utf8');
+    const html = readRegularText(path);
     const tag = `<script src="${CLIENT_PATH}"></script>`;
     const body = html.includes('</body>')
       ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${tag}\n</body>`)
