@@ -92,7 +92,7 @@ export async function lockOutput(
       return { ...(reclaimed ? { reclaimed } : {}), release };
     }
     const holder = readLock(path);
-    if (!holder || !holder.pid || !processAlive(holder.pid)) {
+    if (!holder?.pid || !processAlive(holder.pid)) {
       if (holder && reclaimStale(path, holder)) {
         reclaimed = {
           code: 'LOCK_RECLAIMED',

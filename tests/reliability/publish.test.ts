@@ -111,7 +111,7 @@ describe('what a safe deck publishes', () => {
 
   it('a downloaded drawing and a drawing planted in the download cache are rewritten the same way', async () => {
     const svg = drawings(log.url).prefixed;
-    const server: Server = createServer((req, res) => {
+    const server: Server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(svg);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
