@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   copyFileSync,
@@ -16,7 +16,9 @@ import { dirname, join } from 'node:path';
 import { DeckError, interrupted } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
 import { openChecked } from '../assets/verify-copies.js';
+import { runtimeDir } from '../deck-layout.js';
 import { onExit } from '../processes.js';
+import { openRegular, readRegularText } from '../read-file.js';
 import { addToRecord, assertOwned, OUTPUT_RECORD, readOutputRecord } from './ownership.js';
 
 /** The file operations output uses, replaceable so tests can inject faults (a full disk, say). */
@@ -74,16 +76,24 @@ export async function writeDecks(
       await yieldToSignals();
       checkAborted(signal);
       const dir = join(stage, 'new', deck.name);
+      const written: Record<string, string> = {};
       for (const file of deck.files) {
         mkdirSync(dirname(join(dir, file.path)), { recursive: true });
         fs.writeFileSync(join(dir, file.path), file.content);
+        written[file.path] = digestOf(file.content);
       }
       for (const copy of deck.copies) {
         mkdirSync(dirname(join(dir, copy.to)), { recursive: true });
-        if (copy.content) fs.writeFileSync(join(dir, copy.to), copy.content);
-        else if (copy.checked) copyChecked(copy, join(dir, copy.to));
-        else fs.copyFileSync(copy.from, join(dir, copy.to));
+        if (copy.content) {
+          fs.writeFileSync(join(dir, copy.to), copy.content);
+          written[copy.to] = digestOf(copy.content);
+        } else if (copy.checked) written[copy.to] = copyChecked(copy, join(dir, copy.to));
+        else {
+          fs.copyFileSync(copy.from, join(dir, copy.to));
+          written[copy.to] = digestOfFile(join(dir, copy.to))!;
+        }
       }
+      fs.writeFileSync(join(dir, WRITTEN_RECORD), `${JSON.stringify(written, null, 2)}\n`);
     }
     await yieldToSignals();
     checkAborted(signal);
@@ -122,14 +132,22 @@ export async function writeDecks(
   }
 }
 
-/** Copies a deck file from the very file that was checked (see openChecked), a chunk at a time. */
-function copyChecked(copy: FileCopy, dest: string): void {
+/**
+ * Copies a deck file from the very file that was checked (see openChecked), a chunk at a time;
+ * returns the digest of what it wrote.
+ */
+function copyChecked(copy: FileCopy, dest: string): string {
   const from = openChecked(copy);
   let to: number | undefined;
+  const hash = createHash('sha256');
   try {
     to = openSync(dest, 'w');
     const chunk = Buffer.allocUnsafe(1 << 20);
-    for (let n = readSync(from, chunk); n > 0; n = readSync(from, chunk)) writeSync(to, chunk, 0, n);
+    for (let n = readSync(from, chunk); n > 0; n = readSync(from, chunk)) {
+      writeSync(to, chunk, 0, n);
+      hash.update(chunk.subarray(0, n));
+    }
+    return hash.digest('hex');
   } finally {
     closeSync(from);
     if (to !== undefined) closeSync(to);
@@ -150,7 +168,7 @@ export function updateDecks(outDir: string, decks: DeckOutput[]): void {
         const dest = join(dir, copy.to);
         if (copy.content) {
           mkdirSync(dirname(dest), { recursive: true });
-          writeFileAtomic(dest, copy.content);
+          if (digestOfFile(dest) !== digestOf(copy.content)) writeFileAtomic(dest, copy.content);
           continue;
         }
         const from = statSync(copy.from);
@@ -168,6 +186,11 @@ export function updateDecks(outDir: string, decks: DeckOutput[]): void {
           }
         } else copyFileSync(copy.from, dest);
       }
+      // The record says what is there now, so a later build checks it as its own.
+      const written: Record<string, string> = {};
+      for (const file of deck.files) written[file.path] = digestOf(file.content);
+      for (const copy of deck.copies) written[copy.to] = digestOfFile(join(dir, copy.to)) ?? '';
+      noteWritten(dir, written);
     }
   } catch (err) {
     throw writeError(outDir, err);
@@ -183,6 +206,9 @@ export function writeOwnedFile(outDir: string, name: string, content: string | U
   const record = readOutputRecord(outDir);
   assertOwned(outDir, record, [], [name]);
   writeFileAtomic(join(outDir, name), content);
+  // Its digest goes with its deck's folder, so a damaged file is made again.
+  const deckDir = join(outDir, name.replace(/\.html$/, ''));
+  if (existsSync(join(deckDir, WRITTEN_RECORD))) noteWritten(deckDir, { [`../${name}`]: digestOf(content) });
   const updated = addToRecord(record, [], [name]);
   if (JSON.stringify(updated) !== JSON.stringify(record))
     writeFileAtomic(join(outDir, OUTPUT_RECORD), `${JSON.stringify(updated, null, 2)}\n`);
@@ -226,4 +252,71 @@ function removeQuietly(path: string): void {
 
 function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw interrupted();
+}
+
+/**
+ * Every deck folder records the digest of each file Lectern wrote into it (its pages, copies,
+ * PDFs, thumbnail, slide pictures, PowerPoint file, and its single file beside it), so a later
+ * build keeps a file only while it is byte for byte what was written: an empty PDF or a copy
+ * damaged at the same size is made again.
+ */
+export const WRITTEN_RECORD = `${runtimeDir}/written.json`;
+
+export function digestOf(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** The digest of a file as it is on disk, or null when it is missing or no regular file. */
+export function digestOfFile(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openRegular(path);
+  } catch {
+    return null;
+  }
+  try {
+    const hash = createHash('sha256');
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+    return hash.digest('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readWritten(deckDir: string): Record<string, string> {
+  try {
+    const record = JSON.parse(readRegularText(join(deckDir, WRITTEN_RECORD))) as unknown;
+    return record !== null && typeof record === 'object' && !Array.isArray(record)
+      ? (record as Record<string, string>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Adds files just written to a deck folder's record; `replacing` drops the entries under a folder first. */
+export function noteWritten(deckDir: string, entries: Record<string, string>, replacing?: string): void {
+  const record = Object.fromEntries(
+    Object.entries(readWritten(deckDir)).filter(([name]) => !replacing || !name.startsWith(replacing)),
+  );
+  writeFileAtomic(join(deckDir, WRITTEN_RECORD), `${JSON.stringify({ ...record, ...entries }, null, 2)}\n`);
+}
+
+/** Whether a file Lectern wrote into a deck folder (`../x.html` for its single file) is still what it wrote. */
+export function intact(deckDir: string, name: string): boolean {
+  const want = readWritten(deckDir)[name];
+  return typeof want === 'string' && digestOfFile(join(deckDir, name)) === want;
+}
+
+/** Whether the record names files under `folder/` (slide pictures) and every one is intact. */
+export function intactFolder(deckDir: string, folder: string): boolean {
+  const names = Object.keys(readWritten(deckDir)).filter((n) => n.startsWith(`${folder}/`));
+  return names.length > 0 && names.every((n) => intact(deckDir, n));
+}
+
+/** The digests recorded for some files of a deck folder (to carry them into a new build of it). */
+export function writtenDigests(deckDir: string, names: string[]): Record<string, string> {
+  const record = readWritten(deckDir);
+  return Object.fromEntries(names.filter((n) => typeof record[n] === 'string').map((n) => [n, record[n]!]));
 }

@@ -1,6 +1,6 @@
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../errors.js';
-import { writeFileAtomic } from '../output/write.js';
+import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
@@ -131,6 +131,10 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
     const [finished, thumbnail] = await Promise.all([finishing, printed.thumbnail]);
     timedSync('PDF write', () => writeFileAtomic(job.output, finished.bytes));
     if (summary.thumbnail) writeFileAtomic(join(dirname(job.output), summary.thumbnail), thumbnail);
+    noteWritten(dirname(job.output), {
+      [basename(job.output)]: digestOf(finished.bytes),
+      ...(summary.thumbnail ? { [summary.thumbnail]: digestOf(thumbnail) } : {}),
+    });
     return {
       name: summary.name,
       file: summary.file,

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
@@ -8,7 +8,7 @@ import { DeckError, DeckErrors, type Finding } from '../errors.js';
 import { assertOwned, readOutputRecord } from '../output/ownership.js';
 import { lockOutput } from '../output/lock.js';
 import { collectSummaries } from '../output/manifest.js';
-import { writeDecks, writeFileAtomic } from '../output/write.js';
+import { intact, intactFolder, noteWritten, writeDecks, writeFileAtomic, writtenDigests } from '../output/write.js';
 import type { PdfJob, PdfOptions, PdfResult } from '../pdf/export.js';
 import type { PngOptions, PngResult } from '../png/export.js';
 import type { PptxResult } from '../pptx/export.js';
@@ -156,7 +156,9 @@ async function buildWith(
         beforeSwap: async (staged) => {
           // What an unchanged deck printed before stays with it; a changed deck's is out of date.
           changed.forEach((p, i) => {
-            for (const file of earlier[i]!.keep) copyFileSync(join(p.dir, file), join(staged(p.deck.name), file));
+            const keep = earlier[i]!.keep.filter((file) => intact(p.dir, file));
+            for (const file of keep) copyFileSync(join(p.dir, file), join(staged(p.deck.name), file));
+            if (keep.length) noteWritten(staged(p.deck.name), writtenDigests(p.dir, keep));
           });
           if (pdf && session?.exporter && changed.length)
             pdfs = await exportStaged(changed, staged, outDir, session, { ...options, pdf });
@@ -174,7 +176,7 @@ async function buildWith(
   let pngs: PngResult[] = [];
   if (options.png && session) {
     const folders = prepared
-      .filter((p) => !skipped.includes(p.deck.name) || !existsSync(join(p.dir, 'slides')))
+      .filter((p) => !skipped.includes(p.deck.name) || !intactFolder(p.dir, 'slides'))
       .map((p) => p.dir);
     const { exportPngsOf } = await import('./export-png.js');
     pngs = await exportPngsOf(folders, { browser: options.browser, png: options.png, signal: options.signal, session });
@@ -183,7 +185,7 @@ async function buildWith(
   let pptxs: PptxResult[] = [];
   if (options.pptx && session) {
     const folders = prepared
-      .filter((p) => !skipped.includes(p.deck.name) || !existsSync(join(p.dir, `${p.deck.name}.pptx`)))
+      .filter((p) => !skipped.includes(p.deck.name) || !intact(p.dir, `${p.deck.name}.pptx`))
       .map((p) => p.dir);
     const { exportPptxsOf } = await import('./export-pptx.js');
     pptxs = await exportPptxsOf(folders, { browser: options.browser, signal: options.signal, session });
@@ -192,7 +194,7 @@ async function buildWith(
   let singleFiles: WrittenSingleFile[] = [];
   if (options.singleFile && session) {
     const folders = prepared
-      .filter((p) => !skipped.includes(p.deck.name) || !existsSync(join(outDir, `${p.deck.name}.html`)))
+      .filter((p) => !skipped.includes(p.deck.name) || !intact(p.dir, `../${p.deck.name}.html`))
       .map((p) => p.dir);
     const { exportSingleFilesOf } = await import('./export-single.js');
     singleFiles = await exportSingleFilesOf(folders, { browser: options.browser, signal: options.signal, session });
@@ -296,16 +298,15 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
   try {
     const before = JSON.parse(readRegularText(join(dir, 'deck.json'))) as { build?: unknown };
     if (before.build !== p.summary.build) return false;
-    const page = p.output.files.find((f) => f.path === 'index.html')!;
-    if (readRegularText(join(dir, 'index.html')) !== page.content) return false;
-    // Every other file still there at its size: one deleted or cut short since is written again.
-    // (deck.json but for its digest names the PDF of the build that wrote it: not compared.)
-    for (const f of p.output.files) {
-      if (f.path !== 'deck.json' && statSync(join(dir, f.path)).size !== Buffer.byteLength(f.content)) return false;
-    }
-    for (const c of p.output.copies)
-      if (statSync(join(dir, c.to)).size !== (c.content?.length ?? statSync(c.from).size)) return false;
-    return !pdf || (existsSync(join(dir, p.summary.pdf!)) && existsSync(join(dir, p.summary.thumbnail!)));
+    // Every file still byte for byte what the build wrote (its digest on record): one deleted,
+    // cut short or damaged since is written again. (deck.json names the PDF of the build that
+    // wrote it, and is rewritten with the PDF: its digest is the deck's, compared above.)
+    const names = [
+      ...p.output.files.map((f) => f.path).filter((f) => f !== 'deck.json'),
+      ...p.output.copies.map((c) => c.to),
+      ...(pdf ? [p.summary.pdf!, p.summary.thumbnail!] : []),
+    ];
+    return names.every((name) => intact(dir, name));
   } catch {
     return false;
   }

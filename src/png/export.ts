@@ -7,7 +7,7 @@ import type { LaunchedBrowser } from '../browser/launch.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import type { Finding } from '../errors.js';
-import { writeFileAtomic } from '../output/write.js';
+import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
 import { openPrintPage, type PrintPage } from '../pdf/print.js';
 
 /** What the slide pictures hold. */
@@ -68,13 +68,16 @@ async function pictureOne(page: PrintPage, job: PngJob, options: PngRunOptions):
   rmSync(staged, { recursive: true, force: true });
   mkdirSync(staged);
   const digits = Math.max(3, String(shot.pngs.length).length);
+  const digests: Record<string, string> = {};
   const files = shot.pngs.map((png, i) => {
     const name = `${String(i + 1).padStart(digits, '0')}.png`;
     writeFileAtomic(join(staged, name), png);
+    digests[`slides/${name}`] = digestOf(png);
     return name;
   });
   rmSync(dir, { recursive: true, force: true });
   renameSync(staged, dir);
+  noteWritten(job.folder, digests, 'slides/');
   return {
     name: job.name,
     file: job.file,

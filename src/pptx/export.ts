@@ -6,7 +6,7 @@ import { runOnPages } from '../browser/page-pool.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import type { Finding } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
-import { writeFileAtomic } from '../output/write.js';
+import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
 import { parseDeckDate } from '../pdf/finish.js';
 import { openPrintPage, type PrintPage } from '../pdf/print.js';
 import { timed } from '../timings.js';
@@ -87,6 +87,7 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
   const name = basename(resolve(job.folder));
   const path = join(job.folder, `${name}.pptx`);
   writeFileAtomic(path, bytes);
+  noteWritten(job.folder, { [`${name}.pptx`]: digestOf(bytes) });
   return {
     name,
     file: summary.file,
