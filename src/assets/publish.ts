@@ -51,11 +51,11 @@ interface Published {
 export function publishCopies(copies: FileCopy[], unsafe: boolean): Published {
   const out: Published = { copies: [], warnings: [], errors: [] };
   for (const copy of copies) {
-    if (unsafe || !copy.pos || copy.content !== undefined) {
+    if (unsafe || !copy.pos) {
       out.copies.push(copy);
       continue;
     }
-    const kind = documentKind(copy.to, readHead(copy));
+    const kind = documentKind(copy.to, copy.content ?? readHead(copy));
     if (kind === 'other') out.copies.push(copy);
     else if (kind === 'page') {
       out.warnings.push({
@@ -65,7 +65,12 @@ export function publishCopies(copies: FileCopy[], unsafe: boolean): Published {
         hint: 'publish the page yourself beside the built deck, or set `html: unsafe` for decks you trust',
       });
     } else {
-      const text = readWhole(copy);
+      const text =
+        copy.content === undefined
+          ? readWhole(copy)
+          : copy.content.length > MAX_DRAWING_BYTES
+            ? null
+            : copy.content.toString('utf8');
       const svg = text === null ? null : cleanSvgFile(text);
       if (svg === null) {
         out.errors.push(

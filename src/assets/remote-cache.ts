@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, readSync, realpathSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { openRegular, readRegularText } from '../read-file.js';
 
@@ -55,7 +55,9 @@ export function keyOf(url: string): string {
   return createHash('sha256').update(url).digest('hex').slice(0, 32);
 }
 
-type Hit = { name: string; path: string; checked: { real: string; dev: number; ino: number } } | { failed: string };
+type Hit =
+  | { name: string; path: string; checked: { real: string; dev: number; ino: number }; bytes: Buffer }
+  | { failed: string };
 
 /** The cached copy of a URL, its failure in this run, or undefined when it must be fetched. */
 export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
@@ -73,17 +75,25 @@ export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
     const stat = lstatSync(path);
     const real = realpathSync(path);
     if (!stat.isFile() || dirname(real) !== realpathSync(cache.dir)) return undefined;
-    const head = Buffer.alloc(4096);
-    const fd = openRegular(real);
-    let read = 0;
+    // Read whole, once: what is checked here is what the deck publishes.
+    const fd = openRegular(real, constants.O_NOFOLLOW ?? 0);
+    let bytes: Buffer;
     try {
-      read = readSync(fd, head, 0, head.length, 0);
+      const size = fstatSync(fd).size;
+      if (size > MAX_REMOTE_BYTES) return undefined;
+      bytes = Buffer.alloc(size);
+      let at = 0;
+      while (at < size) {
+        const n = readSync(fd, bytes, at, size - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      bytes = bytes.subarray(0, at);
     } finally {
       closeSync(fd);
     }
-    const kind = sniffMedia(head.subarray(0, read));
-    if (kind !== extname(entry.name).slice(1)) return undefined;
-    return { name: entry.name, path, checked: { real, dev: stat.dev, ino: stat.ino } };
+    if (sniffMedia(bytes) !== extname(entry.name).slice(1)) return undefined;
+    return { name: entry.name, path, checked: { real, dev: stat.dev, ino: stat.ino }, bytes };
   } catch {
     return undefined;
   }

@@ -127,7 +127,9 @@ export function resolveAssets(refs: AssetRef[], ctx: ResolveContext): ResolvedAs
           );
         } else {
           const to = `${remoteFilesDir}/${hit.name}`;
-          copies.set(to, { from: hit.path, to, pos: ref.pos, checked: hit.checked });
+          // The bytes checked are the bytes published: another build writing the shared cache
+          // meanwhile changes nothing of this one.
+          copies.set(to, { from: hit.path, to, pos: ref.pos, checked: hit.checked, content: hit.bytes });
           map.set(ref.url, to);
         }
       }

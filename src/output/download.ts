@@ -6,7 +6,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { cachedRemote, keyOf, MAX_REMOTE_BYTES, sniffMedia, type RemoteCache } from '../assets/remote-cache.js';
 import { addressPolicy, type AddressPolicy } from '../config/address-policy.js';
-import { writeFileAtomic } from './write.js';
+import { writeFileAtomic, writeFileOnce } from './write.js';
 
 /**
  * Downloads the remote files decks name into the project's cache. Only image and media files are
@@ -119,7 +119,7 @@ async function fetchInto(
   if (!ext) throw new Error('not an image or media file');
   const key = keyOf(url);
   mkdirSync(cache.dir, { recursive: true });
-  writeFileAtomic(join(cache.dir, `${key}.${ext}`), bytes);
+  writeFileOnce(join(cache.dir, `${key}.${ext}`), bytes);
   writeFileAtomic(
     join(cache.dir, `${key}.json`),
     `${JSON.stringify({ url, name: `${key}.${ext}`, bytes: bytes.length, fetched: new Date().toISOString() })}\n`,

@@ -3,6 +3,7 @@ import {
   closeSync,
   copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   openSync,
   readSync,
@@ -319,4 +320,31 @@ export function intactFolder(deckDir: string, folder: string): boolean {
 export function writtenDigests(deckDir: string, names: string[]): Record<string, string> {
   const record = readWritten(deckDir);
   return Object.fromEntries(names.filter((n) => typeof record[n] === 'string').map((n) => [n, record[n]!]));
+}
+
+/**
+ * Writes a file shared by runs that may work at once (the download cache): written aside, then
+ * linked into place, so it appears whole and once; a file already there with the same bytes is
+ * left as it is (another run wrote it), one with other bytes is replaced whole.
+ */
+export function writeFileOnce(path: string, content: Uint8Array): void {
+  const tmp = join(dirname(path), tmpName());
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, content);
+    try {
+      linkSync(tmp, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (digestOfFile(path) !== digestOf(content)) renameSync(tmp, path);
+    }
+  } catch (err) {
+    throw new DeckError('OUTPUT_WRITE', `could not write ${path}: ${(err as Error).message}`, {
+      pos: { file: path },
+      hint: 'check that the folder is writable and the disk has space',
+      cause: err,
+    });
+  } finally {
+    removeQuietly(tmp);
+  }
 }
