@@ -116,6 +116,7 @@ const errorCodes = {
   CODE_STEP_RANGE: ExitCode.content,
   DIAGRAM_ERROR: ExitCode.content,
   DIAGRAM_UNDRAWN: ExitCode.render,
+  DIAGRAM_TIMEOUT: ExitCode.render,
   // Findings of `lectern check` whose rule is set to `error`.
   ...(Object.fromEntries(checkCodes.map((code) => [code, ExitCode.content])) as Record<
     CheckCode,
@@ -151,6 +152,8 @@ type FindingCode =
   | 'DIAGRAM_ERROR'
   /** A diagram no browser was there to draw, and none drawn before: shown as code. */
   | 'DIAGRAM_UNDRAWN'
+  /** A diagram past Lectern's deadline for drawing: shown as code. */
+  | 'DIAGRAM_TIMEOUT'
   /** A raw <section> inside a slide, unwrapped so each slide stays one page. */
   | 'SECTION_UNWRAPPED'
   | 'ASSET_MISSING'

@@ -13,7 +13,7 @@ export interface DiagramCache {
   /** What is known of a diagram in this theme. */
   lookup: (theme: string) => DiagramLookup;
   /** Keeps a drawing (or mermaid's error) for later builds. */
-  store: (code: string, theme: string, drawn: { svg: string } | { error: string }) => void;
+  store: (code: string, theme: string, drawn: { svg: string } | { error: string } | { timeout: string }) => void;
 }
 
 export function diagramCache(projectDir: string, engine: string, writes = true): DiagramCache {
@@ -21,7 +21,7 @@ export function diagramCache(projectDir: string, engine: string, writes = true):
   const key = (code: string, theme: string): string =>
     createHash('sha256').update(`${engine}\0${theme}\0${code}`).digest('hex').slice(0, 32);
   // Drawn in this run but not written (a run that writes nothing, such as `check`).
-  const held = new Map<string, { svg: string } | { error: string }>();
+  const held = new Map<string, { svg: string } | { error: string } | { timeout: string }>();
   return {
     lookup: (theme) => (code) => {
       const k = key(code, theme);
@@ -40,7 +40,8 @@ export function diagramCache(projectDir: string, engine: string, writes = true):
     store: (code, theme, drawn) => {
       const k = key(code, theme);
       held.set(k, drawn);
-      if (!writes) return;
+      // A diagram not drawn in time is tried again by the next run.
+      if (!writes || 'timeout' in drawn) return;
       try {
         mkdirSync(dir, { recursive: true });
         const file = join(dir, `${k}.${'svg' in drawn ? 'svg' : 'error'}`);

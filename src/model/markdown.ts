@@ -25,7 +25,7 @@ export function isDiagram(lang: string | undefined): boolean {
  * What the build knows of a diagram's drawing: its SVG, mermaid's error, or nothing yet (the
  * build draws it in its browser, then renders the deck again).
  */
-export type DiagramLookup = (code: string) => { svg: string } | { error: string } | null;
+export type DiagramLookup = (code: string) => { svg: string } | { error: string } | { timeout: string } | null;
 import { parseDirectiveAttributes } from './html-dom.js';
 import { isAllowedTag, isHtmlAttribute, isSafeUrl, mediaItems, refuseAttribute } from './html-policy.js';
 import type { AssetRef } from './types.js';
@@ -275,6 +275,13 @@ export function scanTokens(
           message: `this diagram does not parse: ${known.error}`,
           pos: { file, line: code.line, column: code.column },
           hint: 'fix the diagram (mermaid draws it at build time); until then its source is shown',
+        });
+      } else if (known && 'timeout' in known) {
+        warnings.push({
+          code: 'DIAGRAM_TIMEOUT',
+          message: `this diagram is shown as code: ${known.timeout}`,
+          pos: { file, line: code.line, column: code.column },
+          hint: 'split it into smaller diagrams, or give the run more time with --timeout <seconds>',
         });
       } else if (!known) {
         diagrams.push(code.text);

@@ -1,5 +1,5 @@
 import { type BrowserOptions, resolveBrowser } from '../browser/find.js';
-import type { DiagramJob } from '../browser/diagrams.js';
+import type { DiagramJob, Drawn } from '../browser/diagrams.js';
 import { openBrowser } from '../browser/launch.js';
 import type { BrowserSession } from './browser-session.js';
 
@@ -11,12 +11,13 @@ import type { BrowserSession } from './browser-session.js';
 export function diagramDrawer(
   session: BrowserSession | null,
   options: BrowserOptions,
-): (jobs: DiagramJob[]) => Promise<({ svg: string } | { error: string })[] | null> {
+): (jobs: DiagramJob[]) => Promise<Drawn[] | null> {
   return async (jobs) => {
-    const { drawDiagrams } = await import('../browser/diagrams.js');
+    const { drawDiagrams, diagramDeadlines } = await import('../browser/diagrams.js');
+    const deadlines = diagramDeadlines(options.timeoutMs);
     if (session) {
       const browser = await session.browser.catch(() => null);
-      return browser ? drawDiagrams(browser, jobs) : null;
+      return browser ? drawDiagrams(browser, jobs, deadlines) : null;
     }
     let launched: Awaited<ReturnType<typeof openBrowser>>;
     try {
@@ -25,7 +26,7 @@ export function diagramDrawer(
       return null;
     }
     try {
-      return await drawDiagrams(launched, jobs);
+      return await drawDiagrams(launched, jobs, deadlines);
     } finally {
       await launched.close();
     }

@@ -12,7 +12,7 @@ import { shownPath } from '../shown.js';
 import type { CompiledTemplate } from '../render/compile-template.js';
 import type { PreparedDeck } from './prepare-deck.js';
 import { diagramCache } from '../assets/diagram-cache.js';
-import type { DiagramJob } from '../browser/diagrams.js';
+import type { DiagramJob, Drawn } from '../browser/diagrams.js';
 import { mermaidPackage } from '../browser/mermaid-package.js';
 
 /** What a run reads: the project, the decks asked for, and the options that shape them. */
@@ -36,7 +36,7 @@ interface ProjectInput {
    * Draws diagrams no earlier build drew, all of the run's at once (null: no browser to draw
    * with); the decks that have them are then prepared again.
    */
-  drawDiagrams?: (jobs: DiagramJob[]) => Promise<({ svg: string } | { error: string })[] | null>;
+  drawDiagrams?: (jobs: DiagramJob[]) => Promise<Drawn[] | null>;
 }
 
 /** Every deck of a run through every stage up to the files to write; nothing is written. */
