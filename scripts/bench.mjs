@@ -7,7 +7,7 @@
 // headless shell Lectern prefers, and full Chromium). With --compare, Marp CLI and reveal-md are
 // installed into a scratch folder and timed on the same slides (PDF, PNG, PPTX), so every ratio
 // comes from one run on one machine.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -297,6 +297,39 @@ console.log(JSON.stringify(phases));
       ratios.push([`Lectern PPTX / Marp CLI PPTX, ${n} slides`, mine.pptx.median / marpPptx.median]);
     }
   }
+  // Scaling: `lectern serve` until it serves, for a project of n and 4n small decks in one run.
+  // Linear work takes about four times as long; work that grows with n² far longer.
+  const serveStart = (dir) =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: dir });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (/serving http/.test(out)) {
+          const seconds = (performance.now() - started) / 1000;
+          child.kill('SIGINT');
+          child.on('exit', () => resolve({ seconds, mb: NaN, phases: null }));
+        }
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (!/serving http/.test(out)) reject(new Error(`serve exited ${code} before serving`));
+      });
+    });
+  const servedRows = [];
+  for (const n of [100, 400]) {
+    const dir = join(work, `serve-${n}`);
+    mkdirSync(join(dir, 'decks'), { recursive: true });
+    for (let i = 0; i < n; i++) writeFileSync(join(dir, 'decks', `d${i}.md`), syntheticDeck(3));
+    const samples = [];
+    for (let i = 0; i < Math.min(runs, 3); i++) {
+      rmSync(join(dir, 'dist'), { recursive: true, force: true });
+      samples.push(await serveStart(dir));
+    }
+    servedRows.push(record(`serve until serving, ${n} decks`, samples));
+  }
+  ratios.push(['serve start, 400 decks / 100 decks (linear: 4)', servedRows[1].median / servedRows[0].median]);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -67,9 +67,10 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
 
   /**
    * One deck rebuilt for the preview: prepared like any build, then its folder updated in place
-   * (the open pages keep loading from it) and the index refreshed. Findings are shown, not fatal.
+   * (the open pages keep loading from it) and the index refreshed (but during the first build,
+   * which writes it once at its end). Findings are shown, not fatal.
    */
-  async function rebuild(file: string): Promise<PreparedDeck> {
+  async function rebuild(file: string, index: boolean): Promise<PreparedDeck> {
     const { prepared, errors } = await prepareProject({
       projectDir,
       inputs: [file],
@@ -83,13 +84,16 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
       outDir,
       prepared.map((p) => p.output),
     );
-    writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+    if (index) writeIndex();
     return prepared[0]!;
   }
 
-  async function buildOne(file: string): Promise<boolean> {
+  const writeIndex = (): void =>
+    writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+
+  async function buildOne(file: string, index = true): Promise<boolean> {
     try {
-      const deck = await rebuild(file);
+      const deck = await rebuild(file, index);
       built.set(file, deck);
       if (failed.delete(file)) server?.send({ type: 'clear', deck: nameOf(file) });
       const items = [...deck.findings].sort(bySourcePosition).map((w) => ({
@@ -130,7 +134,8 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     rmSync(outDir, { recursive: true, force: true });
     throw err;
   }
-  for (const file of first) await buildOne(file);
+  for (const file of first) await buildOne(file, false);
+  writeIndex();
   log(
     `built ${built.size} deck${built.size === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms${failed.size ? `, ${failed.size} with errors` : ''}`,
   );
