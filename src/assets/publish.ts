@@ -22,6 +22,14 @@ const SNIFF_BYTES = 1024;
 const pageNames =
   /\.(html?|shtml?|xht|xhtml?|xml|xsl|xslt|xbl|rss|atom|rdf|mht|mhtml|svgz|php|phtml|asp|aspx|jsp|cgi|pl)$/i;
 const drawingName = /\.svg$/i;
+/**
+ * What a deck carries is published only under a name of a kind that opens as a picture, a
+ * sound, a video, text, data or a document in its own program, never as a page: an allowlist,
+ * since each system maps more names to pages than any list of them could hold. A file without
+ * an extension is judged by its bytes.
+ */
+const publishedName =
+  /(^|\/)[^./]+$|\.(png|jpe?g|gif|webp|avif|bmp|ico|tiff?|heic|mp4|webm|ogv|ogg|mov|m4v|mkv|mp3|m4a|wav|oga|opus|flac|aac|vtt|srt|pdf|css|txt|md|markdown|csv|tsv|json|geojson|ya?ml|toml|ini|cfg|log|tex|bib|ipynb|py|r|rmd|jl|js|mjs|ts|c|h|cc|cpp|hpp|java|kt|go|rs|rb|sh|bash|sql|lua|swift|scala|hs|ml|ex|exs|erl|dart|zip|gz|tgz|bz2|xz|7z|tar|pptx?|docx?|xlsx?|odp|odt|ods|key|epub|ttf|otf|woff2?|stl|obj|glb|gltf|dot|gv|drawio|psd|ai|eps|kml|gpx|parquet|npy|npz|h5|onnx|safetensors|gguf)$/i;
 
 /** HTML by Chromium's sniffer: a known tag after white space, followed by a space or `>`. */
 const htmlStart =
@@ -36,8 +44,10 @@ export function documentKind(name: string, head: Uint8Array): DocumentKind {
   // An XML document's root decides: an <svg> is a drawing, anything else may hold a page.
   const svgRoot =
     /^[\t\n\f\r ]*(<\?xml[^>]*>[\s]*)?(<!--[\s\S]*?-->[\s]*|<!DOCTYPE[^>[]*(\[[\s\S]*?\])?[^>]*>[\s]*|<\?[^>]*>[\s]*)*<([\w.-]+:)?svg[\s>/]/i;
+  // A name a browser opens as a page is a page, whatever the bytes: a drawing named .html is one.
+  if (pageNames.test(name)) return 'page';
   if (drawingName.test(name) || svgRoot.test(text)) return 'drawing';
-  if (pageNames.test(name) || xml || htmlStart.test(text)) return 'page';
+  if (xml || htmlStart.test(text) || !publishedName.test(name)) return 'page';
   return 'other';
 }
 
@@ -60,7 +70,7 @@ export function publishCopies(copies: FileCopy[], unsafe: boolean): Published {
     else if (kind === 'page') {
       out.warnings.push({
         code: 'PAGE_NOT_PUBLISHED',
-        message: `"${copy.to}" is a web page (or an XML document): a safe deck does not publish it, so the link leads nowhere`,
+        message: `"${copy.to}" is a web page, an XML document or a file of a kind Lectern does not publish: a safe deck leaves it out, so the link leads nowhere`,
         pos: copy.pos,
         hint: 'publish the page yourself beside the built deck, or set `html: unsafe` for decks you trust',
       });

@@ -15,7 +15,7 @@ import { buildAll, buildIndex, type BuildResult, lecternVersion } from '../pipel
 import { exportBuiltDeck } from '../pipeline/export-built.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { reportCheck } from './check-report.js';
-import { errorsJson, pdfLine, pdfProgress, reportFailure, reportWarnings, type CliIo } from './report.js';
+import { errorsJson, pdfLine, pdfProgress, reportFailure, reportWarnings, terminalSafe, type CliIo } from './report.js';
 
 export type { CliIo } from './report.js';
 
@@ -37,7 +37,14 @@ const commands: Record<
 };
 
 /** Runs the command line and returns the exit status. Never calls process.exit itself. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  // Names, titles and messages come from files anyone may have written: nothing they hold
+  // drives the terminal.
+  const io: CliIo = {
+    ...rawIo,
+    stdout: (text) => rawIo.stdout(terminalSafe(text)),
+    stderr: (text) => rawIo.stderr(terminalSafe(text)),
+  };
   let debug = argv.includes('--debug');
   try {
     const args = parseCliArgs(argv);

@@ -112,3 +112,22 @@ export function pdfProgress(io: CliIo, quiet: boolean, deferLines = false): PdfP
     },
   };
 }
+
+/**
+ * Text as the terminal gets it: control characters and escape sequences left out (but line
+ * breaks, tabs, the progress line's own return at its start and its erase-to-end), and the
+ * characters that reorder text on screen. A file name or a title cannot retitle the window,
+ * colour the output or make one line look like another.
+ */
+export function terminalSafe(text: string): string {
+  const lead = text.startsWith('\r') ? '\r' : '';
+  return (
+    lead +
+    text
+      .slice(lead.length)
+      .replace(/\x1b\[K/g, '\u0000K')
+      .replace(/[\u0001-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+      .replace(/\u0000K/g, '\x1b[K')
+      .replace(/\u0000/g, '')
+  );
+}

@@ -68,7 +68,8 @@ export function addressPolicy(allowed: readonly string[] = []): AddressPolicy {
   return {
     refuses(host, address) {
       const name = host.replace(/^\[|\]$/g, '').toLowerCase();
-      if (names.some((re) => re.test(name))) return null;
+      // A name allows a name: never an address written as one (`*.0.0.1` is no range).
+      if (!isIP(name) && names.some((re) => re.test(name))) return null;
       const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
       if (ranges.check(address, family)) return null;
       if (!refused.check(address, family)) return null;

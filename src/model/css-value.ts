@@ -109,7 +109,10 @@ export function refuseCss(value: string): string | null {
   return null;
 }
 
-type CssToken = { type: 'ident' | 'function' | 'at'; name: string } | { type: 'url' | 'bad' | 'other' };
+type CssToken =
+  | { type: 'ident' | 'function' | 'at'; name: string }
+  | { type: 'url'; target: string }
+  | { type: 'bad' | 'other' };
 
 const isHex = (c: string): boolean => /^[0-9a-fA-F]$/.test(c);
 const isNameChar = (c: string): boolean => /^[A-Za-z0-9_-]$/.test(c) || c.charCodeAt(0) >= 0x80;
@@ -188,8 +191,19 @@ function tokenizeCss(input: string): CssToken[] {
       if (s[i] === '(') {
         i++;
         if (n === 'url') {
-          // `url(` followed by a quote is a function whose argument is a string; either way it loads.
-          tokens.push({ type: 'url' });
+          // `url(` followed by a quote is a function whose argument is a string; either way it
+          // loads. Its target is read as the browser reads it, escapes undone.
+          while (isSpace(s[i])) i++;
+          let target = '';
+          const quote = s[i] === '"' || s[i] === "'" ? s[i++] : null;
+          while (i < s.length && s[i] !== (quote ?? ')') && !(quote && s[i] === '\n')) {
+            if (s[i] === '\\' && validEscape(i)) {
+              i++;
+              target += readEscape();
+            } else target += s[i++];
+          }
+          if (quote && s[i] === quote) i++;
+          tokens.push({ type: 'url', target: quote ? target : target.trim() });
           continue;
         }
         tokens.push({ type: 'function', name: n });
@@ -234,6 +248,38 @@ export function refuseStylesheet(text: string): string | null {
     if (token.type === 'at' && !groupingAtRules.has(token.name)) return `it uses @${token.name}`;
     if (token.type === 'function' && !harmlessFunctions.has(token.name)) return `it uses ${token.name}()`;
     if (token.type === 'ident' && refusedIdents.has(token.name)) return `it uses "${token.name}"`;
+  }
+  return null;
+}
+
+/** Functions that load something, or ran code somewhere: never in a drawing's CSS. */
+const loadingFunctions = new Set([
+  'image-set',
+  '-webkit-image-set',
+  'image',
+  'cross-fade',
+  '-webkit-cross-fade',
+  'element',
+  '-moz-element',
+  'src',
+  'paint',
+  'expression',
+]);
+
+/**
+ * Why CSS in a drawing (its `<style>`, a style attribute, a presentation attribute such as
+ * `fill` or `cursor`) may not stay, or null: nothing may load (a `url()` only to `#id` within
+ * the drawing), no at-rule but those that group rules, nothing the browser cannot read.
+ * Transforms and other computing functions stay.
+ */
+export function refuseDrawingCss(text: string): string | null {
+  for (const token of tokenizeCss(text)) {
+    if (token.type === 'url' && !token.target.startsWith('#')) return 'CSS that loads a file (url)';
+    if (token.type === 'bad') return 'CSS the browser cannot read safely';
+    if (token.type === 'at' && !groupingAtRules.has(token.name) && token.name !== 'font-face')
+      return `CSS at-rule @${token.name}`;
+    if (token.type === 'function' && loadingFunctions.has(token.name)) return `CSS function ${token.name}()`;
+    if (token.type === 'ident' && refusedIdents.has(token.name)) return `CSS "${token.name}"`;
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { render } from 'dom-serializer';
 import type { AnyNode, Element } from 'domhandler';
 import { isCDATA, isTag, isText, Text } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { refuseDrawingCss } from './css-value.js';
 
 /**
  * An SVG held to the sanitiser's rules, rewritten rather than searched: a drawn diagram before it
@@ -76,17 +77,8 @@ const allowed = new Set([
   'fetile',
 ]);
 
-const remoteUrl = /url\(\s*(?!['"]?#)[^)]*\)/gi;
 /** A picture inside the drawing: raster data only, never a page, a drawing or a file elsewhere. */
 const embeddedRaster = /^\s*data:image\/(png|jpeg|gif|webp|avif|bmp);/i;
-
-function cleanCss(css: string): string {
-  return css
-    .replace(/@import[^;]*;?/gi, '')
-    .replace(/\\/g, '')
-    .replace(remoteUrl, 'none')
-    .replace(/expression\s*\(/gi, '(');
-}
 
 type Scope = ReadonlyMap<string, string>;
 
@@ -164,14 +156,24 @@ function clean(svg: string, standalone: boolean): Cleaned {
           const raster = local.toLowerCase() === 'image' && embeddedRaster.test(target);
           if (!target.startsWith('#') && !raster) continue;
           attribs[key] = value;
-        } else if (lower === 'style') attribs[key] = cleanCss(value);
-        else if (/url\(/i.test(value)) attribs[key] = value.replace(remoteUrl, 'none');
-        else attribs[key] = value;
+        } else if (refuseDrawingCss(value) === null) {
+          // Every other value is read as CSS (style, fill, cursor, mask…): one that would load
+          // anything is dropped whole, never patched.
+          attribs[key] = value;
+        }
       }
       el.attribs = attribs;
       visit(el.children, el, scope);
-      if (local.toLowerCase() === 'style')
-        for (const child of el.children) if (isText(child)) child.data = cleanCss(child.data);
+      if (local.toLowerCase() === 'style') {
+        // The stylesheet as the browser reads it: all its text as one, checked whole.
+        const css = el.children
+          .filter(isText)
+          .map((t) => t.data)
+          .join('');
+        const text = new Text(refuseDrawingCss(css) === null ? css : '');
+        text.parent = el;
+        el.children = [text];
+      }
     }
   };
   visit(doc.children, doc, root);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
@@ -40,7 +40,7 @@ export async function withBuiltDecks<R>(
 ): Promise<R[]> {
   const decks = folders.map((folder): BuiltDeck => {
     const manifest = join(folder, 'deck.json');
-    if (!existsSync(manifest) || !existsSync(join(folder, 'index.html'))) {
+    if (!isRegularFile(manifest) || !isRegularFile(join(folder, 'index.html'))) {
       throw new DeckError('INPUT_MISSING', `${folder} is not a built deck (no deck.json and index.html)`, {
         hint: 'give a deck file (.md) or a folder that `lectern build` wrote',
       });
@@ -69,5 +69,14 @@ export async function withBuiltDecks<R>(
   } finally {
     for (const lock of locks) lock.release();
     if (!options.session) await closeBrowserSession(session);
+  }
+}
+
+/** Whether a path is a regular file (links followed): a pipe or a folder is no built deck's file. */
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }

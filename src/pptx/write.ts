@@ -57,7 +57,8 @@ export async function writePptx(deck: PptxDeck): Promise<Uint8Array> {
     const key = `${text.layout}|${box(text.title)}|${box(text.body)}`;
     const known = masters.get(key);
     if (known) return known;
-    const name = xmlText(`Lectern ${text.layout || 'slide'} ${masters.size + 1}`);
+    // The layout's name comes from the built page: only letters, digits and dashes of it.
+    const name = `Lectern ${text.layout.replace(/[^A-Za-z0-9-]/g, '') || 'slide'} ${masters.size + 1}`;
     const objects: MasterObjects = [];
     if (text.title)
       objects.push({ placeholder: { options: { name: 'title', type: 'title', ...inches(text.title) }, text: '' } });

@@ -88,8 +88,7 @@ export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
     return prepared[0]!;
   }
 
-  const writeIndex = (): void =>
-    writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
+  const writeIndex = (): void => writeFileAtomic(join(outDir, 'index.html'), renderIndexPage(collectSummaries(outDir)));
 
   async function buildOne(file: string, index = true): Promise<boolean> {
     try {

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
@@ -27,10 +28,31 @@ describe.skipIf(!browserPath)('lectern pptx on a built folder', () => {
     const summary = JSON.parse(readFileSync(manifest, 'utf8'));
     writeFileSync(
       manifest,
-      JSON.stringify({ ...summary, name: '../../escaped', lang: 'en"><a:evil/><a:x y="' }, null, 2),
+      JSON.stringify(
+        {
+          ...summary,
+          name: '../../escaped',
+          lang: 'en"><a:evil/><a:x y="',
+          file: '\u001b]0;HIJACK\u0007\u001b[31mRED',
+        },
+        null,
+        2,
+      ),
+    );
+    // The built page names the layouts: one spelled to break out of the layout's XML name.
+    const page = join(dir, 'dist/talk/index.html');
+    writeFileSync(
+      page,
+      readFileSync(page, 'utf8').replace(
+        /data-layout="title"/,
+        'data-layout="x&quot;&gt;&lt;evil/&gt;&lt;p:cSld name=&quot;"',
+      ),
     );
     const run = await runLectern(['pptx', 'dist/talk'], dir, 120_000);
     expect(run.stderr).toBe('');
+    // Nothing read from the folder drives the terminal.
+    expect(run.stdout).not.toMatch(/[\u001b\u0007]/);
+    expect(run.stdout).toContain(']0;HIJACK');
     expect(run.code).toBe(0);
     expect(readdirSync(join(dir, 'dist/talk')).filter((f) => f.endsWith('.pptx'))).toEqual(['talk.pptx']);
     expect(existsSync(join(dir, 'escaped.pptx'))).toBe(false);
@@ -40,5 +62,23 @@ describe.skipIf(!browserPath)('lectern pptx on a built folder', () => {
     expect(xml).toMatch(/<a:rPr lang="en"/);
     expect(xml).toContain('typeface="A&amp;B &lt;C&gt;"');
     expect(xml).not.toContain('typeface="A&B');
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'dist/talk/talk.pptx')));
+    const layouts = await Promise.all(
+      Object.keys(zip.files)
+        .filter((n) => /^ppt\/slideLayouts\/slideLayout\d+\.xml$/.test(n))
+        .map((n) => zip.file(n)!.async('string')),
+    );
+    expect(layouts.join('\n')).not.toContain('<evil');
+  }, 180_000);
+
+  it('a built page that is a named pipe is no built deck: refused at once', async () => {
+    const dir = makeProject({ 'decks/talk.md': '## One\n' });
+    expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
+    rmSync(join(dir, 'dist/talk/index.html'));
+    execFileSync('mkfifo', [join(dir, 'dist/talk/index.html')]);
+    const run = await runLectern(['pptx', 'dist/talk'], dir, 20_000);
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is not a built deck');
   }, 180_000);
 });

@@ -24,6 +24,7 @@ function drawings(url: string) {
     prefixed: `<svg xmlns="http://www.w3.org/2000/svg"><s:script xmlns:s="http://www.w3.org/2000/svg">fetch("${url}/prefixed")</s:script><rect width="40" height="40" fill="teal"/></svg>`,
     entity: `<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY run "<script xmlns='http://www.w3.org/2000/svg'>fetch('${url}/entity')</script>">]>\n<svg xmlns="http://www.w3.org/2000/svg"><g>&run;</g><circle r="5"/></svg>`,
     late: `<svg xmlns="http://www.w3.org/2000/svg"><desc>${'x'.repeat(6 * 1024 * 1024)}</desc><script>fetch("${url}/late")</script><rect width="2" height="2"/></svg>`,
+    css: `<svg xmlns="http://www.w3.org/2000/svg"><style>@imp\\ort "${url}/css-escape";</style><style>@imp<!---->ort "${url}/css-split";</style><style>.a{fill:ur<![CDATA[l(${url}/css-cdata)]]>}</style><rect style="fill:red;background-image:image-set('${url}/css-set' 1x)" cursor="\\75rl(${url}/css-cursor),auto" fill="url(#g)" width="5" height="5"/></svg>`,
     xhtml: `<svg xmlns="http://www.w3.org/2000/svg"><g xmlns="http://www.w3.org/1999/xhtml"><script>fetch("${url}/xhtml")</script></g><a xmlns:x="http://www.w3.org/1999/xlink" x:href="&#106;avascript:fetch('${url}/href')"><rect width="3" height="3"/></a><rect x:onload="fetch('${url}/handler')" xmlns:x="http://www.w3.org/2000/svg" width="4" height="4"/></svg>`,
   };
 }
@@ -40,6 +41,9 @@ function pages(url: string) {
     'entity.html': `<a href="&#106;avascript:fetch('${url}/js')">go</a>`,
     'late.html': `<p>${'y'.repeat(6 * 1024 * 1024)}</p><script>fetch("${url}/late-page")</script>`,
     notes: `<!DOCTYPE html><script>fetch("${url}/sniffed")</script>`,
+    'drawing.html': `<svg xmlns="http://www.w3.org/2000/svg"><title><image srcset="${url}/named-html"/></title></svg>`,
+    'page.ehtml': `<img src=x onerror=fetch("${url}/ehtml")>`,
+    'schema.xsd': `<h:html xmlns:h="http://www.w3.org/1999/xhtml"><h:script>fetch("${url}/xsd")</h:script></h:html>`,
   };
 }
 
@@ -57,7 +61,7 @@ describe('what a safe deck publishes', () => {
       .map((name) => `[${name}](${name})`)
       .join(' ');
     const dir = makeProject({
-      'decks/a.md': `## A\n\n![one](prefixed.svg) ![two](entity.svg) ![three](late.svg) ![four](xhtml.svg)\n\n${links}\n`,
+      'decks/a.md': `## A\n\n![one](prefixed.svg) ![two](entity.svg) ![three](late.svg) ![four](xhtml.svg) ![five](css.svg)\n\n${links}\n`,
       ...Object.fromEntries(Object.entries(svg).map(([name, text]) => [`decks/${name}.svg`, text])),
       ...Object.fromEntries(Object.entries(page).map(([name, text]) => [`decks/${name}`, text])),
     });
@@ -74,7 +78,7 @@ describe('what a safe deck publishes', () => {
       const out = readFileSync(join(dir, 'dist/a', `${name}.svg`), 'utf8');
       expect(out).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
       expect(out).toMatch(/<(rect|circle) /);
-      expect(out).not.toMatch(/script|fetch|onload|javascript|ENTITY/i);
+      expect(out).not.toMatch(/script|fetch|onload|javascript|ENTITY|import|image-set|127\.0\.0\.1/i);
     }
     expect(readFileSync(join(dir, 'dist/a/prefixed.svg'), 'utf8')).toContain(
       '<rect width="40" height="40" fill="teal"/>',
@@ -86,14 +90,14 @@ describe('what a safe deck publishes', () => {
     async () => {
       const svg = drawings(log.url);
       const dir = makeProject({
-        'decks/a.md': '## A\n\n![one](prefixed.svg) ![two](entity.svg) ![four](xhtml.svg)\n',
+        'decks/a.md': '## A\n\n![one](prefixed.svg) ![two](entity.svg) ![four](xhtml.svg) ![five](css.svg)\n',
         ...Object.fromEntries(Object.entries(svg).map(([name, text]) => [`decks/${name}.svg`, text])),
       });
       expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
       const launched: LaunchedBrowser = await launchBrowser(browserPath!);
       try {
         const page = await testPage(launched);
-        for (const name of ['prefixed', 'entity', 'xhtml']) {
+        for (const name of ['prefixed', 'entity', 'xhtml', 'css']) {
           await page.goto(pathToFileURL(join(dir, 'dist/a', `${name}.svg`)).href, { waitUntil: 'load' });
         }
         // The drawing as written does call out (so this test can fail): once its call has arrived,
@@ -104,7 +108,7 @@ describe('what a safe deck publishes', () => {
       } finally {
         await launched.close();
       }
-      expect(log.hits.filter((h) => /prefixed|entity|xhtml|href|handler/.test(h))).toEqual(['GET /prefixed']);
+      expect(log.hits.filter((h) => /prefixed|entity|xhtml|href|handler|css-/.test(h))).toEqual(['GET /prefixed']);
     },
     120_000,
   );
