@@ -94,6 +94,7 @@ export async function writeDecks(
           written[copy.to] = digestOfFile(join(dir, copy.to))!;
         }
       }
+      mkdirSync(dirname(join(dir, WRITTEN_RECORD)), { recursive: true });
       fs.writeFileSync(join(dir, WRITTEN_RECORD), `${JSON.stringify(written, null, 2)}\n`);
     }
     await yieldToSignals();

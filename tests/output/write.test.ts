@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
@@ -13,8 +14,12 @@ describe('atomic output', () => {
       'dist/.lectern-output.json': JSON.stringify({ decks: ['a'], files: [] }),
     });
     await writeDecks(join(dir, 'dist'), [{ name: 'a', files: [{ path: 'index.html', content: 'v2' }], copies: [] }]);
-    expect(readdirSync(join(dir, 'dist', 'a'))).toEqual(['index.html']);
+    // The page, and the record of what was written (with the page's digest).
+    expect(readdirSync(join(dir, 'dist', 'a'))).toEqual(['_lectern', 'index.html']);
     expect(readFileSync(join(dir, 'dist', 'a', 'index.html'), 'utf8')).toBe('v2');
+    expect(JSON.parse(readFileSync(join(dir, 'dist', 'a', '_lectern', 'written.json'), 'utf8'))).toEqual({
+      'index.html': createHash('sha256').update('v2').digest('hex'),
+    });
     expect(readdirSync(join(dir, 'dist'))).toEqual(['.lectern-output.json', 'a']);
   });
 

@@ -53,6 +53,7 @@ describe('a named pipe where a file should be', () => {
     const run = await runLectern(['pptx', 'dist/a'], dir, limit);
     expect(run.signal).toBeNull();
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('deck.json: this is a named pipe, not a file: it is not read');
+    expect(run.stderr).toContain('error[INPUT_MISSING]');
+    expect(run.stderr).toContain('is not a built deck');
   });
 });
