@@ -163,7 +163,9 @@ function parserOptions(state: RenderState): MarkedOptions {
           if (!drawn || !('svg' in drawn)) return false;
           state.pieces.push(cleanSvg(drawn.svg));
           const line = code.line === undefined ? '' : ` data-line="${code.line}"`;
-          return `<figure class="diagram"${line}>${piecePlace(state.pieces.length - 1)}</figure>\n`;
+          // A picture to a reader: its own accessible title and description, or its source.
+          const label = escapeHtml(diagramLabel(code.text));
+          return `<figure class="diagram" role="img" aria-label="${label}"${line}>${piecePlace(state.pieces.length - 1)}</figure>\n`;
         },
         // Definitions are shown at the foot of the slide, by `renderFootnotes`.
         footnote: () => '',
@@ -485,4 +487,17 @@ function decodeReferences(url: string): string {
   const doc = parseDocument(`<a href="${url.replace(/"/g, '&quot;')}"></a>`, { decodeEntities: true });
   const a = doc.children[0];
   return a && 'attribs' in a ? (a.attribs.href ?? url) : url;
+}
+
+/**
+ * What a diagram says to a reader: mermaid's `accTitle` and `accDescr` when the author wrote
+ * them, else its source, on one line (at most 1,000 characters).
+ */
+export function diagramLabel(source: string): string {
+  const title = /^\s*accTitle\s*:\s*(.+)$/m.exec(source)?.[1]?.trim();
+  const description =
+    /^\s*accDescr\s*:\s*(.+)$/m.exec(source)?.[1]?.trim() ?? /^\s*accDescr\s*\{([\s\S]*?)\}/m.exec(source)?.[1]?.trim();
+  const own = [title, description].filter(Boolean).join('. ');
+  const text = (own || `Diagram: ${source}`).replace(/\s+/g, ' ').trim();
+  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
 }

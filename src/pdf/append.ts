@@ -262,6 +262,27 @@ function append(raw: Buffer, info: PdfInfo, bookmarks: Bookmark[]): { bytes: Uin
     catalogEntries.set('Outlines', `${rootRef} 0 R`);
     catalogEntries.set('PageMode', '/UseOutlines');
   }
+  // The structure types Chromium writes from PDF 2.0 are mapped to PDF 1.7's, as PDF/UA-1 and
+  // the readers built on 1.7 need: the tree stays as Chromium made it, with a role map added.
+  const structNo = refOf(text, catalog.entries.get('StructTreeRoot'));
+  if (structNo !== null) {
+    const root = objectDict(structNo).entries;
+    if (!root.has('RoleMap')) {
+      const entries = [...root].map(([k, span]) => `/${k} ${text.slice(span.start, span.end)}`);
+      const roles = Object.entries(roleMap)
+        .map(([from, to]) => `/${from} /${to}`)
+        .join(' ');
+      objects.set(structNo, `<<${[...entries, `/RoleMap <<${roles}>>`].join('\n')}>>`);
+    }
+  }
+  // The document's metadata as XMP too, as PDF/UA asks: title, authors, language, dates.
+  const xmp = Buffer.from(xmpPacket(info), 'utf8');
+  const metadataNo = next++;
+  objects.set(
+    metadataNo,
+    `<</Type /Metadata\n/Subtype /XML\n/Length ${xmp.length}>>\nstream\n${xmp.toString('latin1')}\nendstream`,
+  );
+  catalogEntries.set('Metadata', `${metadataNo} 0 R`);
   objects.set(rootNo, `<<${[...catalogEntries].map(([k, v]) => `/${k} ${v}`).join('\n')}>>`);
 
   const chunks: string[] = [out[out.length - 1] === 0x0a ? '' : '\n'];
@@ -288,4 +309,56 @@ function append(raw: Buffer, info: PdfInfo, bookmarks: Bookmark[]): { bytes: Uin
     `trailer\n<</Size ${next}\n/Root ${rootNo} 0 R\n/Info ${infoNo} 0 R\n/Prev ${xrefAt}>>\nstartxref\n${at}\n%%EOF\n`,
   );
   return { bytes: Buffer.concat([out, Buffer.from(chunks.join(''), 'latin1')]), pages: pages.length };
+}
+
+/** PDF 2.0 structure types Chromium may write, as the PDF 1.7 types they stand for. */
+export const roleMap: Record<string, string> = {
+  Strong: 'Span',
+  Em: 'Span',
+  Sub: 'Span',
+  Title: 'H',
+  Aside: 'Div',
+  DocumentFragment: 'Div',
+  FENote: 'Note',
+};
+
+const xmlEscape = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The XMP packet of a finished PDF (Dublin Core, XMP basic and PDF properties). */
+export function xmpPacket(info: PdfInfo): string {
+  const when = info.date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const authors = info.author
+    .split(/\s*,\s*/)
+    .filter(Boolean)
+    .map((a) => `<rdf:li>${xmlEscape(a)}</rdf:li>`)
+    .join('');
+  return [
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '<rdf:Description rdf:about=""',
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/"',
+    ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+    ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+    `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(info.title)}</rdf:li></rdf:Alt></dc:title>`,
+    authors ? `<dc:creator><rdf:Seq>${authors}</rdf:Seq></dc:creator>` : '',
+    info.subject
+      ? `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(info.subject)}</rdf:li></rdf:Alt></dc:description>`
+      : '',
+    `<dc:language><rdf:Bag><rdf:li>${xmlEscape(info.lang)}</rdf:li></rdf:Bag></dc:language>`,
+    '<dc:format>application/pdf</dc:format>',
+    `<xmp:CreateDate>${when}</xmp:CreateDate>`,
+    `<xmp:ModifyDate>${when}</xmp:ModifyDate>`,
+    `<xmp:MetadataDate>${when}</xmp:MetadataDate>`,
+    '<xmp:CreatorTool>Lectern</xmp:CreatorTool>',
+    '<pdf:Producer>Lectern with Chromium</pdf:Producer>',
+    info.keywords.length ? `<pdf:Keywords>${xmlEscape(info.keywords.join(' '))}</pdf:Keywords>` : '',
+    '</rdf:Description>',
+    '</rdf:RDF>',
+    '</x:xmpmeta>',
+    '<?xpacket end="w"?>',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

@@ -1,6 +1,6 @@
 import type { SlideSummary } from '../model/summary.js';
 import type { PDFDict, PDFDocument, PDFRef } from 'pdf-lib';
-import { appendFinish, type Bookmark, type PdfInfo } from './append.js';
+import { appendFinish, type Bookmark, type PdfInfo, roleMap, xmpPacket } from './append.js';
 
 type PdfLib = typeof import('pdf-lib');
 let pdfLib: Promise<PdfLib> | null = null;
@@ -38,6 +38,15 @@ export async function finishPdf(
   doc.setCreationDate(info.date);
   doc.setModificationDate(info.date);
   if (bookmarks.length) addBookmarks(doc, bookmarks, lib);
+  // As the appended finish does: XMP metadata, and the structure types mapped to PDF 1.7's.
+  const { PDFDict, PDFName } = lib;
+  const metadata = doc.context.stream(Buffer.from(xmpPacket(info), 'utf8'), { Type: 'Metadata', Subtype: 'XML' });
+  doc.catalog.set(PDFName.of('Metadata'), doc.context.register(metadata));
+  const structRoot = doc.catalog.lookup(PDFName.of('StructTreeRoot'));
+  if (structRoot instanceof PDFDict && !structRoot.has(PDFName.of('RoleMap'))) {
+    const roles = doc.context.obj(Object.fromEntries(Object.entries(roleMap).map(([k, v]) => [k, PDFName.of(v)])));
+    structRoot.set(PDFName.of('RoleMap'), roles);
+  }
   return { bytes: await doc.save({ useObjectStreams: true }), pages: doc.getPageCount() };
 }
 

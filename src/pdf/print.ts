@@ -114,6 +114,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       page.goto(`${origin}/index.html?print-pdf&${query}`, { waitUntil: 'load', timeout: 0 }),
     );
     await step('Reveal.js print layout (pdf-ready)', page.evaluate(printLayoutReady));
+    await step('every slide in the document structure', page.evaluate(readableInPrint));
     if (options.notes) await step('the notes pages', page.evaluate(handoutPages));
     await step(
       'web fonts (document.fonts.ready)',
@@ -383,4 +384,50 @@ function showPageAlone(index: number): { x: number; y: number; width: number; he
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * Runs inside the page, once the print layout is ready: every slide readable, decoration not.
+ * Reveal.js marks every slide but the current one `aria-hidden`, and Chromium tags a PDF from
+ * the accessibility tree, so without this the PDF's structure holds the first slide only. The
+ * slide number, running header and footer, logo, backgrounds, progress bar and controls are
+ * hidden from it instead: a reader hears each slide once, and only its content. (Hidden parts
+ * inside a slide, such as the drawing KaTeX sets beside its MathML, stay hidden.)
+ */
+export function readableInPrint(): void {
+  const open = document.querySelectorAll(
+    '.reveal, .reveal .slides, .reveal .slides .pdf-page, .reveal .slides section',
+  );
+  for (const el of Array.from(open)) {
+    el.removeAttribute('aria-hidden');
+    el.removeAttribute('hidden');
+    el.removeAttribute('inert');
+  }
+  const decoration = document.querySelectorAll(
+    [
+      '.reveal .slide-number',
+      '.reveal .slide-page',
+      '.reveal .slide-header',
+      '.reveal .slide-footer',
+      '.reveal .slide-logo',
+      '.reveal .slide-background',
+      '.reveal .backgrounds',
+      '.reveal .progress',
+      '.reveal .controls',
+      '.reveal .pause-overlay',
+      '.reveal [data-lectern-decoration]',
+    ].join(', '),
+  );
+  for (const el of Array.from(decoration)) el.setAttribute('aria-hidden', 'true');
+  // A formula is a picture with its TeX source as its text (KaTeX keeps it in its MathML).
+  for (const el of Array.from(document.querySelectorAll('.reveal .slides .katex'))) {
+    const tex = el.querySelector('annotation[encoding="application/x-tex"]')?.textContent?.trim();
+    if (!tex) continue;
+    el.setAttribute('role', 'img');
+    el.setAttribute('aria-label', tex);
+    // The drawn formula is what is painted: it is the picture's content (its parts are not read
+    // one by one under role=img); the MathML beside it, never painted, is left out.
+    el.querySelector('.katex-html')?.removeAttribute('aria-hidden');
+    el.querySelector('.katex-mathml')?.setAttribute('aria-hidden', 'true');
+  }
 }
