@@ -40,7 +40,7 @@ sequenceDiagram
 `;
 
 const svgIn = (html: string): string[] =>
-  [...html.matchAll(/<figure class="diagram"[^>]*>(<svg[\s\S]*?<\/svg>)<\/figure>/g)].map((m) => m[1]!);
+  [...html.matchAll(/<figure class="diagram"(?:[^>"]|"[^"]*")*>(<svg[\s\S]*?<\/svg>)<\/figure>/g)].map((m) => m[1]!);
 
 describe('the SVG of a drawn diagram', () => {
   it('keeps the drawing and loses what runs, links or loads (a stylesheet that would load is dropped whole)', () => {
