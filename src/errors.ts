@@ -107,6 +107,7 @@ const errorCodes = {
   NOTES_SUSPICIOUS: ExitCode.content,
   REQUEST_BLOCKED: ExitCode.render,
   PDF_DATE: ExitCode.render,
+  PDF_ACCESSIBILITY: ExitCode.render,
   LOCK_RECLAIMED: ExitCode.output,
   SINGLE_FILE_LARGE: ExitCode.output,
   SINGLE_FILE_INCOMPLETE: ExitCode.output,
@@ -130,6 +131,8 @@ type FindingCode =
   | 'HTML_REMOVED'
   | 'REQUEST_BLOCKED'
   | 'PDF_DATE'
+  /** What a PDF/UA-1 check of the written PDF finds, at the slide. */
+  | 'PDF_ACCESSIBILITY'
   | 'LOCK_RECLAIMED'
   /** A single-file deck over the size Lectern warns at, and what made it large. */
   | 'SINGLE_FILE_LARGE'

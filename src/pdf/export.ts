@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../errors.js';
 import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
+import { checkPdfUa } from './ua-check.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
@@ -34,6 +35,8 @@ export interface PdfJob {
   output: string;
   /** Whether the overflows measured in print are warnings of this export (default: yes). */
   reportOverflow?: boolean;
+  /** Read the written PDF back against PDF/UA-1 (`build --check`): it costs a parse of the file. */
+  checkStructure?: boolean;
 }
 
 export interface PdfResult {
@@ -129,6 +132,19 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
       ),
     );
     const [finished, thumbnail] = await Promise.all([finishing, printed.thumbnail]);
+    // The PDF read back as a reader of tagged PDFs would: each problem at its slide.
+    const structure = job.checkStructure ? await timed('PDF/UA checks', checkPdfUa(finished.bytes)) : [];
+    for (const problem of structure) {
+      const at = problem.page === null ? undefined : printed.pages[problem.page];
+      const slide = at?.kind === 'slide' ? summary.slides[at.slide] : undefined;
+      const where = at?.kind === 'slide' ? `slide ${at.slide + 1}${slide?.title ? ` "${slide.title}"` : ''}: ` : '';
+      warnings.push({
+        code: 'PDF_ACCESSIBILITY',
+        message: `${where}${problem.message} (PDF/UA, Matterhorn ${problem.checkpoint})`,
+        pos: { file: summary.file, ...(slide ? { line: slide.line, column: 1 } : {}) },
+        hint: 'see "Accessible structure" in docs/pdf.md',
+      });
+    }
     timedSync('PDF write', () => writeFileAtomic(job.output, finished.bytes));
     if (summary.thumbnail) writeFileAtomic(join(dirname(job.output), summary.thumbnail), thumbnail);
     noteWritten(dirname(job.output), {

@@ -419,6 +419,10 @@ export function readableInPrint(): void {
     ].join(', '),
   );
   for (const el of Array.from(decoration)) el.setAttribute('aria-hidden', 'true');
+  // An HTML <figure> holds a picture and its caption: the picture is the figure (with its alt
+  // text), the holder a group, or PDF readers find a Figure with no text of its own.
+  for (const el of Array.from(document.querySelectorAll('.reveal .slides figure:not([role])')))
+    el.setAttribute('role', 'group');
   // A formula is a picture with its TeX source as its text (KaTeX keeps it in its MathML).
   for (const el of Array.from(document.querySelectorAll('.reveal .slides .katex'))) {
     const tex = el.querySelector('annotation[encoding="application/x-tex"]')?.textContent?.trim();

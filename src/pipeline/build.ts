@@ -232,6 +232,7 @@ async function exportStaged(
     folder: staged(p.deck.name),
     output: join(staged(p.deck.name), p.summary.pdf!),
     reportOverflow: pdfReportsOverflow(p.deck, options.check ?? false),
+    checkStructure: options.check ?? false,
   }));
   options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
   const final = (r: PdfResult): PdfResult => ({ ...r, path: join(outDir, r.name, basename(r.path)) });

@@ -187,4 +187,20 @@ describe.skipIf(!browserPath || !hasPoppler)('the structure of every PDF', () =>
     const stepped = JSON.parse(readFileSync(join(dir, 'steps-out/lightning/deck.json'), 'utf8'));
     expect(inOrder((await structureOf(join(dir, 'steps-out/lightning', stepped.pdf))).poppler, titles)).toEqual([]);
   }, 120_000);
+
+  it('build --check reads each PDF back against PDF/UA-1: nothing for good decks, the slide of a bad one', async () => {
+    const good = await cli(['build', 'decks', 'talks', '--check', '--force', '--out', 'checked'], dir);
+    expect(`${good.stdout}${good.stderr}`).not.toContain('PDF_ACCESSIBILITY');
+    const bad = makeProject({
+      'decks/bad.md':
+        '---\ntitle: Bad\n---\n\n## Fine\n\ntext\n\n## Skips a level\n\n#### Straight to four\n\n<img src="dot.png">\n',
+      'decks/dot.png': pixel,
+    });
+    const run = await cli(['build', '--check'], bad);
+    const found = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.includes('PDF_ACCESSIBILITY'));
+    expect(found).toEqual([
+      'decks/bad.md:9:1: warning[PDF_ACCESSIBILITY]: slide 3 "Skips a level": a heading of level 4 follows one of level 2: a level is skipped (PDF/UA, Matterhorn 14-003)',
+      'decks/bad.md:9:1: warning[PDF_ACCESSIBILITY]: slide 3 "Skips a level": a picture (Figure) has no alternative text (PDF/UA, Matterhorn 13-004)',
+    ]);
+  }, 300_000);
 });
