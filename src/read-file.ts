@@ -47,7 +47,28 @@ export function openRegular(path: string, flags = 0, _shown = path): number {
   return fd;
 }
 
-export function notRegular(path: string, what: string): DeckError {
+/**
+ * Reads an open file whole, at the size it has now (what grows meanwhile is not read), and
+ * closes it; null, unread, when it is larger than `limit` bytes.
+ */
+export function readOpenFile(fd: number, limit = Number.POSITIVE_INFINITY): Buffer | null {
+  try {
+    const size = fstatSync(fd).size;
+    if (size > limit) return null;
+    const body = Buffer.alloc(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, body, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return body.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function notRegular(path: string, what: string): DeckError {
   return new DeckError('FILE_NOT_REGULAR', `this is ${what}, not a file: it is not read`, {
     pos: { file: path },
     hint: 'replace it with a regular file, or remove it',

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { DeckError, type Finding } from '../errors.js';
 import { cleanSvgFile } from '../model/svg.js';
 import type { FileCopy } from './plan.js';
+import { readOpenFile } from '../read-file.js';
 import { openChecked } from './verify-copies.js';
 
 /**
@@ -117,19 +118,5 @@ function readHead(copy: FileCopy): Buffer {
 
 /** The whole file as text, or null above the limit. */
 function readWhole(copy: FileCopy): string | null {
-  const fd = open(copy);
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_DRAWING_BYTES) return null;
-    const body = Buffer.alloc(size);
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, body, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return body.subarray(0, at).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return readOpenFile(open(copy), MAX_DRAWING_BYTES)?.toString('utf8') ?? null;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, lstatSync, readSync, realpathSync } from 'node:fs';
+import { constants, existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { openRegular, readRegularText } from '../read-file.js';
+import { openRegular, readOpenFile, readRegularText } from '../read-file.js';
 
 /**
  * Remote images a deck names, downloaded once into the project (`.lectern-cache/remote/`, by
@@ -76,22 +76,8 @@ export function cachedRemote(cache: RemoteCache, url: string): Hit | undefined {
     const real = realpathSync(path);
     if (!stat.isFile() || dirname(real) !== realpathSync(cache.dir)) return undefined;
     // Read whole, once: what is checked here is what the deck publishes.
-    const fd = openRegular(real, constants.O_NOFOLLOW ?? 0);
-    let bytes: Buffer;
-    try {
-      const size = fstatSync(fd).size;
-      if (size > MAX_REMOTE_BYTES) return undefined;
-      bytes = Buffer.alloc(size);
-      let at = 0;
-      while (at < size) {
-        const n = readSync(fd, bytes, at, size - at, at);
-        if (n === 0) break;
-        at += n;
-      }
-      bytes = bytes.subarray(0, at);
-    } finally {
-      closeSync(fd);
-    }
+    const bytes = readOpenFile(openRegular(real, constants.O_NOFOLLOW ?? 0), MAX_REMOTE_BYTES);
+    if (!bytes) return undefined;
     if (sniffMedia(bytes) !== extname(entry.name).slice(1)) return undefined;
     return { name: entry.name, path, checked: { real, dev: stat.dev, ino: stat.ino }, bytes };
   } catch {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, readSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { openChecked } from '../assets/verify-copies.js';
 import type { DeckOutput } from '../output/write.js';
 import { contentTypeOf, resolveRequest } from '../static-files.js';
-import { readRegularFile } from '../read-file.js';
+import { readOpenFile, readRegularFile } from '../read-file.js';
 
 /** One file of a deck, as the page is answered with it. */
 export interface DeckFile {
@@ -63,26 +63,11 @@ export function outputFiles(output: DeckOutput): DeckFiles {
     if (!copy) return null;
     try {
       return {
-        body: copy.content ?? (copy.checked ? readChecked(openChecked(copy)) : readRegularFile(copy.from)),
+        body: copy.content ?? (copy.checked ? readOpenFile(openChecked(copy))! : readRegularFile(copy.from)),
         type: contentTypeOf(path),
       };
     } catch {
       return null;
     }
   };
-}
-
-function readChecked(fd: number): Buffer {
-  try {
-    const body = Buffer.alloc(fstatSync(fd).size);
-    let at = 0;
-    while (at < body.length) {
-      const n = readSync(fd, body, at, body.length - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return body.subarray(0, at);
-  } finally {
-    closeSync(fd);
-  }
 }
