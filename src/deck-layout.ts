@@ -37,14 +37,22 @@ export function pdfFileName(deckName: string, kind: PdfKind = {}): string {
   return `${deckName}${kind.notes ? '-notes' : ''}${kind.fragments ? '-fragments' : ''}.pdf`;
 }
 
+/** A deck's handout: several slides a sheet, however many and whatever its deck PDF holds. */
+export function handoutFileName(deckName: string): string {
+  return `${deckName}-handout.pdf`;
+}
+
 /** Every PDF a deck folder may hold, with what the index calls it. */
-export function pdfFiles(deckName: string): { file: string; label: string; kind: PdfKind }[] {
+export function pdfFiles(deckName: string): { file: string; label: string }[] {
   return [
-    { kind: {}, label: 'PDF' },
-    { kind: { notes: true }, label: 'PDF with notes' },
-    { kind: { fragments: true }, label: 'PDF, a page per step' },
-    { kind: { notes: true, fragments: true }, label: 'PDF with notes, a page per step' },
-  ].map((k) => ({ ...k, file: pdfFileName(deckName, k.kind) }));
+    ...[
+      { kind: {}, label: 'PDF' },
+      { kind: { notes: true }, label: 'PDF with notes' },
+      { kind: { fragments: true }, label: 'PDF, a page per step' },
+      { kind: { notes: true, fragments: true }, label: 'PDF with notes, a page per step' },
+    ].map((k) => ({ label: k.label, file: pdfFileName(deckName, k.kind) })),
+    { label: 'Handout', file: handoutFileName(deckName) },
+  ];
 }
 
 /**

@@ -108,6 +108,7 @@ const errorCodes = {
   REQUEST_BLOCKED: ExitCode.render,
   PDF_DATE: ExitCode.render,
   PDF_ACCESSIBILITY: ExitCode.render,
+  HANDOUT_NOTES_CUT: ExitCode.content,
   LOCK_RECLAIMED: ExitCode.output,
   SINGLE_FILE_LARGE: ExitCode.output,
   SINGLE_FILE_INCOMPLETE: ExitCode.output,
@@ -133,6 +134,8 @@ type FindingCode =
   | 'PDF_DATE'
   /** What a PDF/UA-1 check of the written PDF finds, at the slide. */
   | 'PDF_ACCESSIBILITY'
+  /** Speaker notes too long to fit beside their slide in a 3-a-sheet handout. */
+  | 'HANDOUT_NOTES_CUT'
   | 'LOCK_RECLAIMED'
   /** A single-file deck over the size Lectern warns at, and what made it large. */
   | 'SINGLE_FILE_LARGE'

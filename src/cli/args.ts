@@ -4,6 +4,7 @@ import { DeckError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { PdfOptions } from '../pdf/export.js';
+import { handoutCounts, type HandoutSlides, type Paper } from '../pdf/handout.js';
 
 export const HELP = `lectern — Markdown outlines to offline Reveal.js decks and PDFs
 
@@ -55,6 +56,8 @@ Browser options (PDF export and checks):
       --allow-remote       let the deck load http(s) resources while printing
       --pdf-notes          speaker notes on their own page after each slide
       --pdf-fragments      one page per fragment step (default: one page per slide)
+      --handout <2|3|6>    a handout too, <deck>-handout.pdf: slides a sheet (3: with notes)
+      --paper <a4|letter>  the handout's paper (default: from the deck's lang)
 
 Serve options:
   -p, --port <n>           port to listen on (default 8000; 0 for any free port)
@@ -193,16 +196,28 @@ export function parseCliArgs(argv: string[]): CliArgs {
       { hint: `dialects: ${dialectNames.join(', ')}` },
     );
   }
-  if (command === 'check' && (v.out || v['pdf-notes'] || v['pdf-fragments'])) {
+  if (command === 'check' && (v.out || v['pdf-notes'] || v['pdf-fragments'] || v.handout || v.paper)) {
     throw new DeckError(
       'USAGE',
-      '`lectern check` writes nothing: --out, --pdf-notes and --pdf-fragments go with `lectern build`',
+      '`lectern check` writes nothing: --out, --pdf-notes, --pdf-fragments, --handout and --paper go with `lectern build`',
       { hint: 'lectern check decks/talk.md' },
     );
   }
   if (v['no-pdf'] && command === 'check')
     throw new DeckError('USAGE', '`lectern check` writes no PDF; --no-browser skips the browser checks', {
       hint: 'lectern check --no-browser',
+    });
+  if ((v.handout !== undefined || v.paper !== undefined) && !['build', 'pdf'].includes(command))
+    throw new DeckError('USAGE', '--handout and --paper go with `lectern build` and `lectern pdf`', {
+      hint: 'lectern pdf --handout 3 dist/<deck>',
+    });
+  if (v.paper !== undefined && v.handout === undefined)
+    throw new DeckError('USAGE', '--paper sets the paper of a handout: give --handout too', {
+      hint: 'lectern pdf --handout 3 --paper letter dist/<deck>',
+    });
+  if (v['no-pdf'] && (v.handout !== undefined || v['pdf-notes'] || v['pdf-fragments']))
+    throw new DeckError('USAGE', '--no-pdf prints nothing: --handout, --pdf-notes and --pdf-fragments need the PDF', {
+      hint: 'leave out --no-pdf',
     });
   if (v['no-pdf'] && command === 'pdf')
     throw new DeckError('USAGE', '--no-pdf makes no sense with `lectern pdf`', {
@@ -220,7 +235,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.timeout ? { timeoutMs: positiveNumber('--timeout', v.timeout, false) * 1000 } : {}),
     allowRemote: v['allow-remote'] ?? false,
   };
-  const pdf: PdfOptions = { notes: v['pdf-notes'] ?? false, fragments: v['pdf-fragments'] ?? false };
+  const pdf: PdfOptions = {
+    notes: v['pdf-notes'] ?? false,
+    fragments: v['pdf-fragments'] ?? false,
+    ...(v.handout !== undefined ? { handout: handoutOption(v.handout) } : {}),
+    ...(v.paper !== undefined ? { paper: paperOption(v.paper) } : {}),
+  };
   return {
     command,
     inputs: positionals,
@@ -292,6 +312,31 @@ function positiveNumber(flag: string, text: string, integer: boolean): number {
   return value;
 }
 
+/** `--handout`: how many slides a handout sheet holds. */
+function handoutOption(text: string): HandoutSlides {
+  const value = Number(text);
+  if (!handoutCounts.includes(value as HandoutSlides)) {
+    throw new DeckError('USAGE', `--handout takes 2, 3 or 6 (slides a sheet), not "${text}"`, {
+      hint: 'lectern pdf --handout 3 dist/<deck>: three slides a sheet, each with its notes',
+    });
+  }
+  return value as HandoutSlides;
+}
+
+/** `--paper`: the handout's paper. */
+function paperOption(text: string): Paper {
+  const value = text.toLowerCase();
+  if (value !== 'a4' && value !== 'letter') {
+    const suggestion = closest(value, ['a4', 'letter']);
+    throw new DeckError(
+      'USAGE',
+      `--paper takes a4 or letter, not "${text}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      { hint: "without --paper, the paper follows the deck's lang: letter for en-US, en-CA, es-MX…, A4 elsewhere" },
+    );
+  }
+  return value;
+}
+
 /** Every option of every command, as `node:util` parses them; the names feed the "did you mean". */
 const cliOptions = {
   out: { type: 'string', short: 'o' },
@@ -308,6 +353,8 @@ const cliOptions = {
   'allow-remote': { type: 'boolean' },
   'pdf-notes': { type: 'boolean' },
   'pdf-fragments': { type: 'boolean' },
+  handout: { type: 'string' },
+  paper: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },

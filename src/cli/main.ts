@@ -6,7 +6,7 @@ import type { BrowserOptions } from '../browser/find.js';
 import type { ProjectConfigLayer } from '../config/schema.js';
 import { ExitCode } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
-import type { PdfResult } from '../pdf/export.js';
+import type { PdfOptions, PdfResult } from '../pdf/export.js';
 import type { PngOptions, PngResult } from '../png/export.js';
 import type { WrittenSingleFile } from '../pipeline/export-single.js';
 import type { PptxResult } from '../pptx/export.js';
@@ -103,11 +103,26 @@ async function runOf(args: CliArgs, io: CliIo) {
       ...(args.force ? { force: true } : {}),
       signal: io.signal,
     },
-    pdf: formats && !formats.includes('pdf') ? false : args.pdf,
+    pdf: pdfOf(args, config),
     png,
     pptx: made('pptx'),
     singleFile: Boolean(args.singleFile) || made('single-file'),
   };
+}
+
+/**
+ * What a run prints: the flags' PDF, with the config's handout (`formats: [handout]`, `handout:`,
+ * `paper:`) unless the flags say otherwise. A handout is printed from the deck's PDF run, so it
+ * asks for one even when `formats:` lists no `pdf`.
+ */
+function pdfOf(args: CliArgs, config: ProjectConfigLayer): PdfOptions | false {
+  if (args.pdf === false) return false;
+  const handout =
+    args.pdf.handout ?? (config.formats?.includes('handout') || config.handout ? (config.handout ?? 3) : undefined);
+  // `lectern pdf` prints whatever `formats:` says; a build prints no PDF that `formats:` leaves out.
+  if (args.command === 'build' && config.formats && !config.formats.includes('pdf') && !handout) return false;
+  const paper = args.pdf.paper ?? config.paper;
+  return { ...args.pdf, ...(handout ? { handout } : {}), ...(handout && paper ? { paper } : {}) };
 }
 
 /**
@@ -165,9 +180,10 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   const target = resolve(io.cwd, args.inputs[0]!);
   const progress = pdfProgress(io, args.quiet || args.json);
   if (existsSync(target) && statSync(target).isDirectory()) {
+    const config = await projectConfig(io);
     const result = await exportBuiltDeck(target, {
-      browser: browserOf(args.browser || {}, io, await projectConfig(io)),
-      pdf: args.pdf || {},
+      browser: browserOf(args.browser || {}, io, config),
+      pdf: pdfOf(args, config) || {},
       signal: io.signal,
       progress,
     });
@@ -176,9 +192,10 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
     else if (!args.quiet) io.stdout(`1 PDF in ${Math.round(performance.now() - started)} ms\n`);
     return ExitCode.ok;
   }
+  const { run, pdf: printed } = await runOf(args, io);
   const result = await buildAll({
-    ...(await runOf(args, io)).run,
-    pdf: args.pdf,
+    ...run,
+    pdf: printed,
     progress: pdfProgress(io, args.quiet || args.json, true),
   });
   finish(result, args, io, started);
@@ -274,7 +291,24 @@ function singleFileJson(single: WrittenSingleFile | undefined, io: CliIo): Recor
 }
 
 function pdfJson(pdf: PdfResult, io: CliIo): Record<string, unknown> {
-  return { pdf: shownPath(pdf.path, io.cwd), pages: pdf.pages, bytes: pdf.bytes, ms: Math.round(pdf.ms) };
+  const { handout } = pdf;
+  return {
+    pdf: shownPath(pdf.path, io.cwd),
+    pages: pdf.pages,
+    bytes: pdf.bytes,
+    ms: Math.round(pdf.ms),
+    ...(handout
+      ? {
+          handout: {
+            path: shownPath(handout.path, io.cwd),
+            pages: handout.pages,
+            bytes: handout.bytes,
+            slidesPerPage: handout.perPage,
+            paper: handout.paper,
+          },
+        }
+      : {}),
+  };
 }
 
 async function serve(args: CliArgs, io: CliIo): Promise<number> {

@@ -60,7 +60,11 @@ function causeChain(err: unknown): string {
 
 /** The line a written PDF gets: where, how many pages, how large, how long. */
 export function pdfLine(result: PdfResult, io: CliIo): string {
-  return `pdf ${result.file} -> ${shownPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n`;
+  const { handout } = result;
+  const sheets = handout
+    ? `  handout -> ${shownPath(handout.path, io.cwd)} (${handout.perPage} slides a page, ${handout.paper === 'a4' ? 'A4' : 'Letter'}, ${handout.pages} page${handout.pages === 1 ? '' : 's'}, ${formatBytes(handout.bytes)})\n`
+    : '';
+  return `pdf ${result.file} -> ${shownPath(result.path, io.cwd)} (${result.pages} pages, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)\n${sheets}`;
 }
 
 /** Decks this large announce their start when output is piped. */

@@ -19,6 +19,7 @@ import {
   type BrowserPage,
 } from '../browser/routed-page.js';
 import { timed } from '../timings.js';
+import { type HandoutLayout, type HandoutSlides, layOutHandout, type Paper, sheetPixels } from './handout.js';
 
 interface PrintOptions {
   /** Speaker notes on a page of their own after each slide that has notes. */
@@ -30,6 +31,8 @@ interface PrintOptions {
   /** Deadline for this deck, in milliseconds since the epoch. */
   deadline: number;
   signal?: AbortSignal;
+  /** Take a picture of the title slide too (default: yes). */
+  thumbnail?: boolean;
 }
 
 /** One page of the printed PDF, mapped back to the deck. */
@@ -72,6 +75,16 @@ export interface PictureOptions extends Omit<PrintOptions, 'notes'> {
 /** A browser page set up once for printing and reused deck after deck. */
 export interface PrintPage {
   print: (files: DeckFiles, deckFile: string, options: PrintOptions) => Promise<PrintedDeck>;
+  /**
+   * The deck `print` has just printed (its thumbnail taken), as a handout: `perPage` slides a
+   * sheet of `paper`. The page then holds the handout, not the deck.
+   */
+  handout: (
+    perPage: HandoutSlides,
+    paper: Paper,
+    title: string,
+    options: Pick<PrintOptions, 'deadline' | 'signal'> & { deckFile: string },
+  ) => Promise<HandoutLayout & { pdf: Uint8Array }>;
   /** A PNG of every page the PDF would print (notes left out), at `scale` device pixels per pixel. */
   pictures: (files: DeckFiles, deckFile: string, options: PictureOptions) => Promise<PicturedDeck>;
   /**
@@ -147,9 +160,25 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       );
       // After the PDF (it hides the other pages to paint the first one alone), while the caller
       // finishes the PDF.
-      const thumbnail = step('the title slide thumbnail', thumbnailOf(page));
+      const thumbnail =
+        options.thumbnail === false
+          ? Promise.resolve(new Uint8Array())
+          : step('the title slide thumbnail', thumbnailOf(page));
       thumbnail.catch(() => undefined);
       return { pdf, thumbnail, pages: layout.pages, overflows: layout.overflows, glyphs, blocked: [...route.blocked] };
+    },
+    async handout(perPage, paper, title, options) {
+      const step = deckSteps(options, options.deckFile, 'printing', route);
+      const layout = await step(
+        'laying out the handout',
+        page.evaluate(layOutHandout, perPage, sheetPixels(paper), title),
+      );
+      await step('images to decode', page.evaluate(decodeImages));
+      const pdf = await step(
+        'Chromium writing the handout PDF',
+        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 0 }),
+      );
+      return { ...layout, pdf };
     },
     async requested(files, deckFile, options) {
       const paths = new Set<string>();
@@ -262,6 +291,9 @@ function addPrintStyle(): void {
  */
 function handoutPages(): void {
   const pages = Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides > .pdf-page'));
+  const slides = document.querySelector('.reveal .slides');
+  const deck = getComputedStyle(slides ?? document.body);
+  const inherited = ['font-size', 'font-family', 'color', 'text-align', 'letter-spacing', 'font-weight'];
   const total = new Set(
     pages.map((p) => p.querySelector<HTMLElement>('section[data-lectern-slide]')?.dataset.lecternSlide),
   ).size;
@@ -295,6 +327,8 @@ function handoutPages(): void {
     });
     const picture = document.createElement('div');
     picture.className = 'lectern-notes-slide';
+    // The slide's text inherits from the deck, not from the notes page around it.
+    for (const key of inherited) picture.style.setProperty(key, deck.getPropertyValue(key));
     picture.style.width = `${page.offsetWidth * scale}px`;
     picture.style.height = `${page.offsetHeight * scale}px`;
     picture.append(copy);

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
 import type { DeckLayer } from '../config/schema.js';
-import { type PdfKind, pdfFiles } from '../deck-layout.js';
+import { handoutFileName, type PdfKind, pdfFiles } from '../deck-layout.js';
 import { DeckError, DeckErrors, type Finding } from '../errors.js';
 import { assertOwned, readOutputRecord } from '../output/ownership.js';
 import { lockOutput } from '../output/lock.js';
@@ -142,11 +142,9 @@ async function buildWith(
   const removed: string[] = [];
   const lock = await lockOutput(outDir, 60_000, options.signal, options.onLockWait);
   try {
-    skipped = options.force
-      ? []
-      : prepared.filter((p) => alreadyBuilt(outDir, p, Boolean(pdf))).map((p) => p.deck.name);
+    skipped = options.force ? [] : prepared.filter((p) => alreadyBuilt(outDir, p, pdf)).map((p) => p.deck.name);
     const changed = prepared.filter((p) => !skipped.includes(p.deck.name));
-    const earlier = changed.map((p) => earlierFiles(outDir, p));
+    const earlier = changed.map((p) => earlierFiles(outDir, p, pdf));
     await writeDecks(
       outDir,
       changed.map((p) => p.output),
@@ -232,10 +230,13 @@ async function exportStaged(
     folder: staged(p.deck.name),
     output: join(staged(p.deck.name), p.summary.pdf!),
     reportOverflow: pdfReportsOverflow(p.deck, options.check ?? false),
-    checkStructure: options.check ?? false,
   }));
   options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
-  const final = (r: PdfResult): PdfResult => ({ ...r, path: join(outDir, r.name, basename(r.path)) });
+  const final = (r: PdfResult): PdfResult => ({
+    ...r,
+    path: join(outDir, r.name, basename(r.path)),
+    ...(r.handout ? { handout: { ...r.handout, path: join(outDir, r.name, basename(r.handout.path)) } } : {}),
+  });
   const [exportPdfs, browser] = await Promise.all([session.exporter!, session.browser]);
   const results = await exportPdfs(jobs, browser, {
     ...pdfRun(options.browser, options.pdf),
@@ -294,7 +295,7 @@ export async function buildIndex(options: {
  * Whether a deck's last build is still in place and still its build: the same digest in its
  * deck.json, the same page on disk, and the PDF and thumbnail there when the build makes them.
  */
-function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
+function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: PdfOptions | false): boolean {
   const dir = join(outDir, p.deck.name);
   try {
     const before = JSON.parse(readRegularText(join(dir, 'deck.json'))) as { build?: unknown };
@@ -306,6 +307,7 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
       ...p.output.files.map((f) => f.path).filter((f) => f !== 'deck.json'),
       ...p.output.copies.map((c) => c.to),
       ...(pdf ? [p.summary.pdf!, p.summary.thumbnail!] : []),
+      ...(handoutOf(pdf) ? [handoutFileName(p.deck.name)] : []),
     ];
     return names.every((name) => intact(dir, name));
   } catch {
@@ -318,7 +320,7 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: boolean): boolean {
  * now: kept when they were printed from the same deck (the same digest) and this build prints
  * none of that name, out of date otherwise. The one this build prints is neither: it is new.
  */
-function earlierFiles(outDir: string, p: PreparedDeck): { keep: string[]; stale: string[] } {
+function earlierFiles(outDir: string, p: PreparedDeck, pdf: PdfOptions | false): { keep: string[]; stale: string[] } {
   const dir = join(outDir, p.deck.name);
   let digest: unknown;
   try {
@@ -326,7 +328,11 @@ function earlierFiles(outDir: string, p: PreparedDeck): { keep: string[]; stale:
   } catch {
     return { keep: [], stale: [] };
   }
-  const printing = new Set([p.summary.pdf, p.summary.thumbnail].filter((f): f is string => Boolean(f)));
+  const printing = new Set(
+    [p.summary.pdf, p.summary.thumbnail, handoutOf(pdf) ? handoutFileName(p.deck.name) : undefined].filter(
+      (f): f is string => Boolean(f),
+    ),
+  );
   // Only files Lectern wrote there: a link put in their place is neither kept nor followed.
   const there = [...pdfFiles(p.deck.name).map((f) => f.file), 'thumbnail.png'].filter((f) => {
     try {
@@ -336,6 +342,11 @@ function earlierFiles(outDir: string, p: PreparedDeck): { keep: string[]; stale:
     }
   });
   return digest === p.summary.build ? { keep: there, stale: [] } : { keep: [], stale: there };
+}
+
+/** How many slides a sheet of the handout the run prints holds; undefined for none. */
+function handoutOf(pdf: PdfOptions | false): PdfOptions['handout'] {
+  return pdf === false ? undefined : pdf.handout;
 }
 
 /** Lectern's version (`lectern --version`), part of every build digest: a new Lectern builds every deck again. */
@@ -353,5 +364,13 @@ export async function buildDeck(file: string, options: Omit<BuildOptions, 'input
 /** What a PDF run takes of the browser's options and the PDF's, field by field. */
 export function pdfRun(browser: BrowserOptions = {}, pdf: PdfOptions = {}): PdfOptions & BrowserOptions {
   const { concurrency, timeoutMs, allowRemote } = browser;
-  return { concurrency, timeoutMs, allowRemote, notes: pdf.notes, fragments: pdf.fragments };
+  return {
+    concurrency,
+    timeoutMs,
+    allowRemote,
+    notes: pdf.notes,
+    fragments: pdf.fragments,
+    handout: pdf.handout,
+    paper: pdf.paper,
+  };
 }

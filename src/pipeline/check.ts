@@ -2,6 +2,7 @@ import type { BrowserOptions } from '../browser/find.js';
 import type { DeckLayer } from '../config/schema.js';
 import { DeckError, DeckErrors, type ErrorCode, type Finding } from '../errors.js';
 import { dialectName } from '../outline/dialects/detect.js';
+import { outputFiles } from '../browser/deck-files.js';
 import { closeBrowserSession, startBrowserSession, type BrowserSession } from './browser-session.js';
 import type { PreparedDeck } from './prepare-deck.js';
 import { diagramDrawer } from './diagrams.js';
@@ -31,6 +32,22 @@ export async function checkPrepared(
   );
 }
 
+/** Each deck printed in memory, the PDF read back against PDF/UA-1: each deck's findings, in order. */
+async function checkStructure(
+  prepared: PreparedDeck[],
+  session: BrowserSession,
+  options: BrowserOptions,
+  signal?: AbortSignal,
+): Promise<Finding[][]> {
+  const [{ checkPdfs }, browser] = await Promise.all([import('../pdf/export.js'), session.browser]);
+  const { concurrency, timeoutMs, allowRemote } = options;
+  return checkPdfs(
+    prepared.map((p) => ({ summary: p.summary, files: outputFiles(p.output) })),
+    browser,
+    { concurrency, timeoutMs, allowRemote, signal },
+  );
+}
+
 /** One deck as `lectern check` reports it: its findings, or the errors that kept it from building. */
 export interface CheckedDeck {
   file: string;
@@ -55,7 +72,7 @@ export interface CheckOptions {
  */
 export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
   const browserOptions = options.browser === undefined ? {} : options.browser;
-  const session = browserOptions ? startBrowserSession(browserOptions, false) : null;
+  const session = browserOptions ? startBrowserSession(browserOptions, true) : null;
   try {
     const { prepared, errors } = await prepareProject({
       projectDir: options.projectDir,
@@ -68,11 +85,14 @@ export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
     });
     const found =
       session && prepared.length ? await checkPrepared(prepared, session, browserOptions || {}, options.signal) : [];
+    // Each deck printed in memory as its PDF export would, and the PDF read back against PDF/UA-1.
+    const structure =
+      session && prepared.length ? await checkStructure(prepared, session, browserOptions || {}, options.signal) : [];
     const decks: CheckedDeck[] = prepared.map((p, i) => {
       const d = p.deck.dialect;
       return {
         file: p.deck.file,
-        findings: [...p.findings, ...(found[i] ?? [])],
+        findings: [...p.findings, ...(found[i] ?? []), ...(structure[i] ?? [])],
         errors: [],
         ...(d ? { dialect: { name: dialectName(d), reason: d.reason } } : {}),
       };
