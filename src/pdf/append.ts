@@ -17,6 +17,8 @@ export interface PdfInfo {
   lang: string;
   /** Creation and modification date; a fixed date makes the same deck give the same bytes. */
   date: Date;
+  /** Say in the XMP that the file is PDF/UA-1 (`pdfuaid:part`): only for a file whose read-back found nothing. */
+  pdfUa?: boolean;
 }
 
 /** One bookmark: a title, the 0-based page it opens, and bookmarks below it. */
@@ -340,7 +342,8 @@ export function xmpPacket(info: PdfInfo): string {
     '<rdf:Description rdf:about=""',
     ' xmlns:dc="http://purl.org/dc/elements/1.1/"',
     ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
-    ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+    ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
+    ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">',
     `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(info.title)}</rdf:li></rdf:Alt></dc:title>`,
     authors ? `<dc:creator><rdf:Seq>${authors}</rdf:Seq></dc:creator>` : '',
     info.subject
@@ -353,6 +356,7 @@ export function xmpPacket(info: PdfInfo): string {
     `<xmp:MetadataDate>${when}</xmp:MetadataDate>`,
     '<xmp:CreatorTool>Lectern</xmp:CreatorTool>',
     '<pdf:Producer>Lectern with Chromium</pdf:Producer>',
+    info.pdfUa ? '<pdfuaid:part>1</pdfuaid:part>' : '',
     info.keywords.length ? `<pdf:Keywords>${xmlEscape(info.keywords.join(' '))}</pdf:Keywords>` : '',
     '</rdf:Description>',
     '</rdf:RDF>',

@@ -10,6 +10,7 @@ import { missingGlyphs } from '../check/findings.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import { type DeckFiles, folderFiles } from '../browser/deck-files.js';
 import { bookmarksFor, finishPdf, parseDeckDate } from './finish.js';
+import type { Bookmark, PdfInfo } from './append.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { openPrintPage, type PrintPage } from './print.js';
 import { timed, timedSync } from '../timings.js';
@@ -72,7 +73,7 @@ export async function exportPdfs(
 async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): Promise<PdfResult> {
   const started = performance.now();
   const { summary } = job;
-  const { printed, finished, thumbnail, date, warnings } = await printFinished(
+  const { printed, finished, problems, thumbnail, date, warnings } = await printFinished(
     page,
     folderFiles(job.folder),
     summary,
@@ -80,7 +81,6 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
     job.reportOverflow !== false,
   );
   // The PDF read back as a reader of tagged PDFs would: each problem at its slide.
-  const problems = await timed('PDF/UA checks', checkPdfUa(finished.bytes));
   warnings.push(...structureWarnings(problems, summary, slideOfPage(printed)));
   timedSync('PDF write', () => writeFileAtomic(job.output, finished.bytes));
   if (summary.thumbnail) writeFileAtomic(join(dirname(job.output), summary.thumbnail), thumbnail);
@@ -129,8 +129,7 @@ export async function checkPdfs(
     ...pages,
     run: async (page, job) => {
       // Overflow, glyphs and blocked requests are the browser checks' to report: only the structure here.
-      const { printed, finished } = await printFinished(page, job.files, job.summary, options, false, false);
-      const problems = await timed('PDF/UA checks', checkPdfUa(finished.bytes));
+      const { printed, problems } = await printFinished(page, job.files, job.summary, options, false, false);
       return structureWarnings(problems, job.summary, slideOfPage(printed));
     },
   });
@@ -195,20 +194,33 @@ async function printFinished(
     if (page.kind === 'slide' && !firstPage.has(page.slide)) firstPage.set(page.slide, index);
   });
   // The thumbnail is being taken meanwhile; both are awaited before the page prints the next deck.
-  const finishing = timed(
-    'PDF finish (metadata, bookmarks)',
-    finishPdf(
-      printed.pdf,
-      pdfInfo(summary, date),
-      bookmarksFor(summary.slides, (slide) => firstPage.get(slide)),
-    ),
+  const finishing = finishChecked(
+    printed.pdf,
+    pdfInfo(summary, date),
+    bookmarksFor(summary.slides, (slide) => firstPage.get(slide)),
   );
-  const [finished, picture] = await Promise.all([finishing, printed.thumbnail]);
-  return { printed, finished, thumbnail: picture, date, warnings };
+  const [{ finished, problems }, picture] = await Promise.all([finishing, printed.thumbnail]);
+  return { printed, finished, problems, thumbnail: picture, date, warnings };
+}
+
+/**
+ * Finishes a printed PDF and reads it back against PDF/UA-1 (`checkPdfUa`). The PDF says it is
+ * PDF/UA-1 (`pdfuaid:part` in its XMP) only when the read-back finds nothing; otherwise it is
+ * finished again without the claim. Each problem is returned with its page.
+ */
+async function finishChecked(
+  raw: Uint8Array,
+  info: PdfInfo,
+  bookmarks: Bookmark[],
+): Promise<{ finished: { bytes: Uint8Array; pages: number }; problems: UaProblem[] }> {
+  const claimed = await timed('PDF finish (metadata, bookmarks)', finishPdf(raw, { ...info, pdfUa: true }, bookmarks));
+  const problems = await timed('PDF/UA checks', checkPdfUa(claimed.bytes));
+  if (!problems.length) return { finished: claimed, problems };
+  return { finished: await timed('PDF finish (metadata, bookmarks)', finishPdf(raw, info, bookmarks)), problems };
 }
 
 /** What the PDF says of itself, from the deck's summary. */
-function pdfInfo(summary: DeckSummary, date: Date) {
+function pdfInfo(summary: DeckSummary, date: Date): PdfInfo {
   return {
     title: summary.title,
     author: summary.author,
@@ -248,13 +260,10 @@ async function printHandout(
   laidOut.sheets.forEach((slides, sheet) => {
     for (const slide of slides) sheetOf.set(slide, sheet);
   });
-  const finished = await timed(
-    'PDF finish (metadata, bookmarks)',
-    finishPdf(
-      laidOut.pdf,
-      pdfInfo(summary, date),
-      bookmarksFor(summary.slides, (slide) => sheetOf.get(slide)),
-    ),
+  const { finished, problems: found } = await finishChecked(
+    laidOut.pdf,
+    pdfInfo(summary, date),
+    bookmarksFor(summary.slides, (slide) => sheetOf.get(slide)),
   );
   for (const slide of laidOut.cut) {
     const s = summary.slides[slide];
@@ -267,9 +276,7 @@ async function printHandout(
   }
   // What the deck's PDF showed already is not said again for its handout.
   const said = new Set(deckProblems.map((p) => `${p.checkpoint} ${p.message}`));
-  const problems = (await timed('PDF/UA checks', checkPdfUa(finished.bytes))).filter(
-    (p) => !said.has(`${p.checkpoint} ${p.message}`),
-  );
+  const problems = found.filter((p) => !said.has(`${p.checkpoint} ${p.message}`));
   warnings.push(...structureWarnings(problems, summary, (sheet) => laidOut.sheets[sheet]?.[0], 'the handout'));
   const path = join(dirname(job.output), handoutFileName(summary.name));
   timedSync('PDF write', () => writeFileAtomic(path, finished.bytes));
