@@ -342,8 +342,7 @@ export function xmpPacket(info: PdfInfo): string {
     '<rdf:Description rdf:about=""',
     ' xmlns:dc="http://purl.org/dc/elements/1.1/"',
     ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
-    ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
-    ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">',
+    ` xmlns:pdf="http://ns.adobe.com/pdf/1.3/"${info.pdfUa ? ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"' : ''}>`,
     `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(info.title)}</rdf:li></rdf:Alt></dc:title>`,
     authors ? `<dc:creator><rdf:Seq>${authors}</rdf:Seq></dc:creator>` : '',
     info.subject

@@ -20,9 +20,9 @@ const sheets: Record<Paper, { width: number; height: number }> = {
 const PX_PER_MM = 96 / 25.4;
 
 /** A sheet's size in CSS pixels. */
-export function sheetPixels(paper: Paper): { width: number; height: number } {
+export function sheetPixels(paper: Paper): { width: number; height: number; name: string } {
   const { width, height } = sheets[paper];
-  return { width: width * PX_PER_MM, height: height * PX_PER_MM };
+  return { width: width * PX_PER_MM, height: height * PX_PER_MM, name: paper === 'a4' ? 'A4' : 'letter' };
 }
 
 /**
@@ -58,7 +58,7 @@ export interface HandoutLayout {
  */
 export function layOutHandout(
   perPage: 2 | 3 | 6,
-  sheet: { width: number; height: number },
+  sheet: { width: number; height: number; name: string },
   title: string,
 ): HandoutLayout {
   const container = document.querySelector<HTMLElement>('.reveal .slides');
@@ -94,7 +94,7 @@ export function layOutHandout(
     if (/^\s*@page\s*\{[^}]*\}\s*$/.test(rule.textContent ?? '')) rule.remove();
   const style = document.createElement('style');
   style.textContent = `
-@page { size: ${sheet.width}px ${sheet.height}px; margin: 0; }
+@page { size: ${sheet.name} portrait; margin: 0; }
 html, body, .reveal-viewport, .reveal { background: #fff !important; background-image: none !important; }
 body { width: ${sheet.width}px !important; height: auto !important; }
 .reveal .slides > .lectern-handout-sheet {
@@ -114,7 +114,7 @@ body { width: ${sheet.width}px !important; height: auto !important; }
   line-height: 1.35; text-align: left; }
 .lectern-handout-notes * { color: #000 !important; background: none !important; font-size: inherit !important;
   line-height: inherit !important; margin-top: 0; }
-.lectern-handout-lines { background-image: repeating-linear-gradient(to bottom, transparent 0, transparent ${8 * mm - 1}px, #777 ${8 * mm - 1}px, #777 ${8 * mm}px) !important; }
+.lectern-handout-lines > div { height: ${8 * mm}px; box-sizing: border-box; border-bottom: 0.5pt solid #777; }
 `;
   document.head.append(style);
 
@@ -178,7 +178,10 @@ body { width: ${sheet.width}px !important; height: auto !important; }
           for (const child of Array.from(source.childNodes)) notes.append(child.cloneNode(true));
           fits.push({ notes, slide: index });
         } else {
+          // Lines to write on, drawn as lines (a gradient prints as a picture); decoration.
           notes.classList.add('lectern-handout-lines');
+          notes.setAttribute('aria-hidden', 'true');
+          for (let y = 8 * mm; y <= cellHeight; y += 8 * mm) notes.append(document.createElement('div'));
         }
         cell.append(notes);
       }
