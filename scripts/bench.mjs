@@ -8,7 +8,7 @@
 // installed into a scratch folder and timed on the same slides (PDF, PNG, PPTX), so every ratio
 // comes from one run on one machine.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const compare = args.includes('--compare');
+// --tags-only: the tagged-PDF table alone.
+const tagsOnly = args.includes('--tags-only');
 const bin = join(root, 'bin', 'lectern.js');
 const { browserCandidates, findBrowser, isHeadlessShell } = await import(join(root, 'lib', 'browser', 'find.js'));
 // The browser Lectern picks, and the other kind where it is installed too.
@@ -39,6 +41,16 @@ function syntheticDeck(slides, style = 'lectern') {
   if (style === 'marp') return `---\nmarp: true\n---\n\n${parts.join('\n---\n\n')}`;
   if (style === 'reveal-md') return `${parts.join('\n---\n\n')}`;
   return `---\ntitle: Synthetic ${slides}\ndate: 2026-01-01\n---\n\n${parts.join('\n')}`;
+}
+
+/** 200-style slides that are all tables: a header row and four rows of three cells. */
+function syntheticTables(slides) {
+  const parts = [];
+  for (let i = 1; i <= slides; i++) {
+    const rows = [1, 2, 3, 4].map((r) => `| item ${i}.${r} | ${r * i} | a note on row ${r} |`).join('\n');
+    parts.push(`## Table ${i}\n\n| name | value | remark |\n| --- | ---: | --- |\n${rows}\n`);
+  }
+  return `---\ntitle: Tables\ndate: 2026-01-01\n---\n\n${parts.join('\n')}`;
 }
 
 /** Runs a command, returns seconds and peak RSS in MB (of the largest process, via GNU time). */
@@ -82,6 +94,9 @@ function record(label, samples) {
 const rows = [];
 const ratios = [];
 const phaseRows = [];
+/** Rows of the tagged-PDF table: deck kind, case, median seconds, bytes. */
+const tagRows = [];
+const tagNames = { none: 'untagged', first: 'tagged, first slide only', all: 'tagged, every slide' };
 const work = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
 try {
   if (!chrome) throw new Error('no Chromium found: run `npm run setup` first');
@@ -90,7 +105,7 @@ try {
   writeFileSync(
     floorScript,
     `import { launch } from ${JSON.stringify(join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js'))};
-const [bin, url, out] = process.argv.slice(2);
+const [bin, url, out, tags = 'first'] = process.argv.slice(2);
 const phases = {};
 let last = performance.now();
 const lap = (name) => { const now = performance.now(); phases[name] = now - last; last = now; };
@@ -103,7 +118,10 @@ await page.goto(url + '?print-pdf&pdfSeparateFragments=false', { waitUntil: 'loa
 lap('load');
 await page.evaluate(() => window.__ready);
 lap('layout');
-await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true });
+// tags: 'none' untagged; 'first' tagged as Reveal leaves it (only the current slide readable);
+// 'all' every slide readable, as Lectern prints.
+if (tags === 'all') await page.evaluate(() => { for (const el of document.querySelectorAll('.reveal, .reveal .slides, .reveal .slides .pdf-page, .reveal .slides section')) el.removeAttribute('aria-hidden'); });
+await page.pdf({ path: out, preferCSSPageSize: true, printBackground: true, tagged: tags !== 'none' });
 lap('print');
 await browser.close();
 lap('close');
@@ -118,7 +136,7 @@ console.log(JSON.stringify(phases));
     );
 
   const oneDeck = {};
-  for (const n of [10, 50, 200]) {
+  for (const n of tagsOnly ? [] : [10, 50, 200]) {
     const dir = join(work, `deck${n}`);
     mkdirSync(join(dir, 'decks'), { recursive: true });
     writeFileSync(join(dir, 'decks', `s${n}.md`), syntheticDeck(n));
@@ -174,79 +192,111 @@ console.log(JSON.stringify(phases));
     oneDeck[n] = { html, pdf, whole, png, pptx };
   }
 
-  // Ten 20-slide decks in one run against one 20-slide deck.
-  const one = join(work, 'one');
-  const ten = join(work, 'ten');
-  mkdirSync(join(one, 'decks'), { recursive: true });
-  mkdirSync(join(ten, 'decks'), { recursive: true });
-  writeFileSync(join(one, 'decks', 'd0.md'), syntheticDeck(20));
-  for (let i = 0; i < 10; i++) writeFileSync(join(ten, 'decks', `d${i}.md`), syntheticDeck(20));
-  process.stderr.write('ten decks\n');
-  const single = measure('build + PDF, one 20-slide deck', () =>
-    timed(process.execPath, [bin, 'build', '--quiet', '--force'], one),
-  );
-  const many = measure('build + PDF, ten 20-slide decks', () =>
-    timed(process.execPath, [bin, 'build', '--quiet', '--force'], ten),
-  );
-  ratios.push(['ten decks / one deck (target < 3)', many.median / single.median]);
-
-  // Live reload: a saved change to a 50-slide deck until the open page shows it.
-  {
-    const dir = join(work, 'live');
+  // What tags cost: the same 200 slides printed untagged, tagged as Reveal leaves them (the first
+  // slide only in the structure) and with every slide in it, by the floor; Lectern's own export
+  // beside them. A deck of tables too, where tags grow most.
+  for (const [kind, text] of [
+    ['bullets and code', syntheticDeck(200)],
+    ['tables', syntheticTables(200)],
+  ]) {
+    const dir = join(work, `tags-${kind.replace(/\W+/g, '-')}`);
     mkdirSync(join(dir, 'decks'), { recursive: true });
-    const deckFile = join(dir, 'decks', 'live.md');
-    writeFileSync(deckFile, syntheticDeck(50));
-    process.stderr.write('live reload, 50 slides\n');
-    const { spawn } = await import('node:child_process');
-    const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: dir });
-    let out = '';
-    server.stdout.on('data', (d) => (out += d));
-    const until = Date.now() + 20_000;
-    while (!/serving (\S+)/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    const url = /serving (\S+)/.exec(out)?.[1];
-    const { launch } = await import(
-      join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js')
-    );
-    const browser = await launch({
-      executablePath: chrome,
-      headless: isHeadlessShell(chrome) ? 'shell' : true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${url}live/index.html#/25`, { waitUntil: 'load' });
-      await page.waitForFunction(() => window.Reveal?.isReady());
-      const samples = [];
-      for (let i = 0; i < 10; i++) {
-        const marker = `edited ${i} ${Date.now()}`;
-        const text = syntheticDeck(50).replace('## Slide 25: a point worth making', `## Slide 25: ${marker}`);
-        const t = performance.now();
-        writeFileSync(deckFile, text);
-        await page.waitForFunction(
-          (m) => window.Reveal?.isReady() && window.Reveal.getCurrentSlide()?.textContent.includes(m),
-          { timeout: 10_000 },
-          marker,
-        );
-        samples.push({ seconds: (performance.now() - t) / 1000, mb: NaN });
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const live = record('save to reloaded page, 50 slides (10 saves)', samples);
-      ratios.push(['save-to-reload, 50 slides, ms (target < 200)', live.median * 1000]);
-    } finally {
-      await browser.close();
-      server.kill('SIGINT');
+    writeFileSync(join(dir, 'decks', 's200.md'), text);
+    timed(process.execPath, [bin, 'build', '--quiet', '--force', '--browser-path', chrome], dir);
+    process.stderr.write(`tagged PDF, 200 slides of ${kind}\n`);
+    const url = `file://${join(dir, 'dist', 's200', 'index.html')}`;
+    for (const tags of ['none', 'first', 'all']) {
+      const out = join(work, `tags-${tags}.pdf`);
+      const row = measure(`floor, 200 slides of ${kind}, tags: ${tags}`, () =>
+        timed(process.execPath, [floorScript, chrome, url, out, tags], dir),
+      );
+      tagRows.push([kind, `floor, ${tagNames[tags]}`, row.median, statSync(out).size]);
     }
+    const lectern = measure(`Lectern PDF export, 200 slides of ${kind}`, () =>
+      timed(process.execPath, [bin, 'pdf', 'dist/s200', '--quiet', '--force', '--browser-path', chrome], dir),
+    );
+    tagRows.push([
+      kind,
+      'Lectern export (every slide tagged, read back)',
+      lectern.median,
+      statSync(join(dir, 'dist', 's200', 's200.pdf')).size,
+    ]);
   }
 
-  if (compare) {
+  if (!tagsOnly) {
+    // Ten 20-slide decks in one run against one 20-slide deck.
+    const one = join(work, 'one');
+    const ten = join(work, 'ten');
+    mkdirSync(join(one, 'decks'), { recursive: true });
+    mkdirSync(join(ten, 'decks'), { recursive: true });
+    writeFileSync(join(one, 'decks', 'd0.md'), syntheticDeck(20));
+    for (let i = 0; i < 10; i++) writeFileSync(join(ten, 'decks', `d${i}.md`), syntheticDeck(20));
+    process.stderr.write('ten decks\n');
+    const single = measure('build + PDF, one 20-slide deck', () =>
+      timed(process.execPath, [bin, 'build', '--quiet', '--force'], one),
+    );
+    const many = measure('build + PDF, ten 20-slide decks', () =>
+      timed(process.execPath, [bin, 'build', '--quiet', '--force'], ten),
+    );
+    ratios.push(['ten decks / one deck (target < 3)', many.median / single.median]);
+
+    // Live reload: a saved change to a 50-slide deck until the open page shows it.
+    {
+      const dir = join(work, 'live');
+      mkdirSync(join(dir, 'decks'), { recursive: true });
+      const deckFile = join(dir, 'decks', 'live.md');
+      writeFileSync(deckFile, syntheticDeck(50));
+      process.stderr.write('live reload, 50 slides\n');
+      const { spawn } = await import('node:child_process');
+      const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: dir });
+      let out = '';
+      server.stdout.on('data', (d) => (out += d));
+      const until = Date.now() + 20_000;
+      while (!/serving (\S+)/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const url = /serving (\S+)/.exec(out)?.[1];
+      const { launch } = await import(
+        join(root, 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js')
+      );
+      const browser = await launch({
+        executablePath: chrome,
+        headless: isHeadlessShell(chrome) ? 'shell' : true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${url}live/index.html#/25`, { waitUntil: 'load' });
+        await page.waitForFunction(() => window.Reveal?.isReady());
+        const samples = [];
+        for (let i = 0; i < 10; i++) {
+          const marker = `edited ${i} ${Date.now()}`;
+          const text = syntheticDeck(50).replace('## Slide 25: a point worth making', `## Slide 25: ${marker}`);
+          const t = performance.now();
+          writeFileSync(deckFile, text);
+          await page.waitForFunction(
+            (m) => window.Reveal?.isReady() && window.Reveal.getCurrentSlide()?.textContent.includes(m),
+            { timeout: 10_000 },
+            marker,
+          );
+          samples.push({ seconds: (performance.now() - t) / 1000, mb: NaN });
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const live = record('save to reloaded page, 50 slides (10 saves)', samples);
+        ratios.push(['save-to-reload, 50 slides, ms (target < 200)', live.median * 1000]);
+      } finally {
+        await browser.close();
+        server.kill('SIGINT');
+      }
+    }
+  }
+  if (compare && !tagsOnly) {
     const tools = join(work, 'tools');
     mkdirSync(tools, { recursive: true });
     process.stderr.write('installing Marp CLI and reveal-md for comparison\n');
@@ -358,6 +408,12 @@ if (phaseRows.length) {
           : '-'
       } |`,
     );
+}
+if (tagRows.length) {
+  console.log('\n| Tagged PDF, 200 slides | case | median s | size MB |');
+  console.log('| --- | --- | ---: | ---: |');
+  for (const [kind, label, seconds, bytes] of tagRows)
+    console.log(`| ${kind} | ${label} | ${seconds.toFixed(2)} | ${(bytes / 1e6).toFixed(2)} |`);
 }
 console.log('\n| ratio | value |');
 console.log('| --- | ---: |');

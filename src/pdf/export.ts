@@ -9,7 +9,7 @@ import { clippedName } from '../browser/measure-slide.js';
 import { missingGlyphs } from '../check/findings.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import { type DeckFiles, folderFiles } from '../browser/deck-files.js';
-import { bookmarksFor, finishPdf, parseDeckDate } from './finish.js';
+import { bookmarksFor, compactPdf, finishPdf, loadPdf, parseDeckDate } from './finish.js';
 import type { Bookmark, PdfInfo } from './append.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { openPrintPage, type PrintPage } from './print.js';
@@ -204,19 +204,24 @@ async function printFinished(
 }
 
 /**
- * Finishes a printed PDF and reads it back against PDF/UA-1 (`checkPdfUa`). The PDF says it is
- * PDF/UA-1 (`pdfuaid:part` in its XMP) only when the read-back finds nothing; otherwise it is
- * finished again without the claim. Each problem is returned with its page.
+ * Finishes a printed PDF, reads it back against PDF/UA-1 (`checkPdfUa`) and packs it
+ * (`compactPdf`): one parse serves both. The PDF says it is PDF/UA-1 (`pdfuaid:part` in its
+ * XMP) only when the read-back finds nothing; otherwise it is finished again without the claim.
+ * Each problem is returned with its page.
  */
 async function finishChecked(
   raw: Uint8Array,
   info: PdfInfo,
   bookmarks: Bookmark[],
 ): Promise<{ finished: { bytes: Uint8Array; pages: number }; problems: UaProblem[] }> {
-  const claimed = await timed('PDF finish (metadata, bookmarks)', finishPdf(raw, { ...info, pdfUa: true }, bookmarks));
-  const problems = await timed('PDF/UA checks', checkPdfUa(claimed.bytes));
-  if (!problems.length) return { finished: claimed, problems };
-  return { finished: await timed('PDF finish (metadata, bookmarks)', finishPdf(raw, info, bookmarks)), problems };
+  const finish = (pdfUa: boolean) =>
+    timed('PDF finish (metadata, bookmarks)', finishPdf(raw, { ...info, pdfUa }, bookmarks));
+  const claimed = await finish(true);
+  let doc = await timed('PDF read back (parse)', loadPdf(claimed.bytes));
+  const problems = await timed('PDF/UA checks', checkPdfUa(doc));
+  if (problems.length) doc = await timed('PDF read back (parse)', loadPdf((await finish(false)).bytes));
+  const bytes = await timed('PDF pack (object streams)', compactPdf(doc));
+  return { finished: { bytes, pages: claimed.pages }, problems };
 }
 
 /** What the PDF says of itself, from the deck's summary. */

@@ -5,10 +5,25 @@ import { appendFinish, type Bookmark, type PdfInfo, roleMap, xmpPacket } from '.
 type PdfLib = typeof import('pdf-lib');
 let pdfLib: Promise<PdfLib> | null = null;
 
-/** pdf-lib, loaded once, and only for a PDF that `appendFinish` cannot finish. */
+/** pdf-lib, loaded once, when a PDF is first read back or rewritten. */
 function loadPdfLib(): Promise<PdfLib> {
   pdfLib ??= import('pdf-lib');
   return pdfLib;
+}
+
+/** A PDF parsed by pdf-lib, whole (fastest: without yielding to the event loop every few objects). */
+export async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
+  const { PDFDocument, ParseSpeeds } = await loadPdfLib();
+  return PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+}
+
+/**
+ * A parsed PDF written out again with its objects packed into compressed object streams.
+ * Chromium writes every structure element as an object of its own, uncompressed: a tagged deck
+ * of tables is several times its untagged size, and about half of that once packed.
+ */
+export async function compactPdf(doc: PDFDocument): Promise<Uint8Array> {
+  return doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
 }
 
 /**

@@ -23,14 +23,10 @@ const standard = new Set(
   ).split(' '),
 );
 
-export async function checkPdfUa(bytes: Uint8Array): Promise<UaProblem[]> {
+/** Reads a PDF (parsed with pdf-lib, as `loadPdf` gives it) against PDF/UA-1's checkpoints. */
+export async function checkPdfUa(doc: PDFDocument): Promise<UaProblem[]> {
   const lib = await import('pdf-lib');
   const { PDFArray, PDFDict, PDFName, PDFRef, PDFBool, PDFStream } = lib;
-  // Fastest: parsed without yielding to the event loop every few objects.
-  const doc: PDFDocument = await lib.PDFDocument.load(bytes, {
-    updateMetadata: false,
-    parseSpeed: lib.ParseSpeeds.Fastest,
-  });
   const problems: UaProblem[] = [];
   const say = (checkpoint: string, message: string, page: number | null = null) =>
     problems.push({ checkpoint, message, page });
