@@ -38,6 +38,8 @@ const checkCodes = [
   'TITLE_DUPLICATE',
   'MISSING_GLYPHS',
   'SLIDE_SHRUNK',
+  /** What a PDF/UA-1 read-back of the printed PDF finds, at the slide. */
+  'PDF_ACCESSIBILITY',
 ] as const;
 export type CheckCode = (typeof checkCodes)[number];
 
@@ -107,7 +109,6 @@ const errorCodes = {
   NOTES_SUSPICIOUS: ExitCode.content,
   REQUEST_BLOCKED: ExitCode.render,
   PDF_DATE: ExitCode.render,
-  PDF_ACCESSIBILITY: ExitCode.render,
   HANDOUT_NOTES_CUT: ExitCode.content,
   LOCK_RECLAIMED: ExitCode.output,
   SINGLE_FILE_LARGE: ExitCode.output,
@@ -132,8 +133,6 @@ type FindingCode =
   | 'HTML_REMOVED'
   | 'REQUEST_BLOCKED'
   | 'PDF_DATE'
-  /** What a PDF/UA-1 check of the written PDF finds, at the slide. */
-  | 'PDF_ACCESSIBILITY'
   /** Speaker notes too long to fit beside their slide in a 3-a-sheet handout. */
   | 'HANDOUT_NOTES_CUT'
   | 'LOCK_RECLAIMED'

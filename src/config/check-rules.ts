@@ -34,6 +34,13 @@ export const rules = {
     stage: 'browser',
     about: 'a heading more than one level below the one before it, inside a slide',
   },
+  'pdf-structure': {
+    code: 'PDF_ACCESSIBILITY',
+    severity: 'warning',
+    stage: 'browser',
+    about:
+      'what a PDF/UA-1 read-back of the printed PDF finds (its skipped headings and pictures without alt text follow heading-order and image-alt)',
+  },
   'missing-glyphs': {
     code: 'MISSING_GLYPHS',
     severity: 'warning',
@@ -105,6 +112,17 @@ interface RuleInfo {
   stage: 'content' | 'browser';
   about: string;
   limit?: number;
+}
+
+/**
+ * The rule a PDF/UA-1 checkpoint's finding answers to: the two that repeat an HTML rule follow
+ * it (a deck that turns `heading-order` off hears of skipped levels from neither), the rest
+ * follow `pdf-structure`.
+ */
+export function ruleOfCheckpoint(checkpoint: string): RuleName {
+  if (checkpoint === '14-003') return 'heading-order';
+  if (checkpoint === '13-004') return 'image-alt';
+  return 'pdf-structure';
 }
 
 export type Severity = 'off' | 'warning' | 'error';

@@ -1,3 +1,5 @@
+import type { ChecksLayer } from '../config/check-rules.js';
+
 /**
  * What a built deck's `deck.json` keeps of its Deck: plain data for the index page, the manifest
  * and a later PDF export.
@@ -36,4 +38,6 @@ export interface DeckSummary {
    * next time means there is nothing to build.
    */
   build?: string;
+  /** The deck's `checks:` settings, when it has any: a later PDF export reports by the same rules. */
+  checks?: ChecksLayer;
 }

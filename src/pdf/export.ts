@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../errors.js';
+import { resolveRules, ruleOfCheckpoint } from '../config/check-rules.js';
 import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
 import { checkPdfUa, type UaProblem } from './ua-check.js';
 import type { DeckSummary } from '../model/summary.js';
@@ -292,22 +293,33 @@ async function printHandout(
   };
 }
 
-/** PDF/UA problems as warnings at the slide of the page they are on (`slideOf` a page index). */
+/**
+ * PDF/UA problems as findings at the slide of the page they are on (`slideOf` a page index), each
+ * by the deck's rule for it (`ruleOfCheckpoint`): off drops it, error makes it one.
+ */
 function structureWarnings(
   problems: UaProblem[],
   summary: DeckSummary,
   slideOf: (page: number) => number | undefined,
   inWhat?: string,
 ): Finding[] {
-  return problems.map((problem) => {
+  const active = resolveRules(summary.checks ?? {});
+  return problems.flatMap((problem): Finding[] => {
+    const rule = ruleOfCheckpoint(problem.checkpoint);
+    const { severity } = active[rule];
+    if (severity === 'off') return [];
     const index = problem.page === null ? undefined : slideOf(problem.page);
     const slide = index === undefined ? undefined : summary.slides[index];
     const where = index === undefined ? '' : `slide ${index + 1}${slide?.title ? ` "${slide.title}"` : ''}: `;
-    return {
-      code: 'PDF_ACCESSIBILITY',
-      message: `${where}${problem.message}${inWhat ? ` in ${inWhat}` : ''} (PDF/UA, Matterhorn ${problem.checkpoint})`,
-      pos: { file: summary.file, ...(slide ? { line: slide.line, column: 1 } : {}) },
-      hint: 'see "Accessible structure" in docs/pdf.md',
-    };
+    return [
+      {
+        code: 'PDF_ACCESSIBILITY',
+        rule,
+        severity,
+        message: `${where}${problem.message}${inWhat ? ` in ${inWhat}` : ''} (PDF/UA, Matterhorn ${problem.checkpoint})`,
+        pos: { file: summary.file, ...(slide ? { line: slide.line, column: 1 } : {}) },
+        hint: 'see "Accessible structure" in docs/pdf.md',
+      },
+    ];
   });
 }

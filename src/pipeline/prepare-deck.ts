@@ -273,6 +273,7 @@ export function prepareDeck(
     slides: deck.stacks
       .flatMap((s) => s.slides)
       .map((s) => ({ title: s.titleText, layout: s.layout, line: s.pos.line ?? 1 })),
+    ...(Object.keys(deck.options.checks).length ? { checks: deck.options.checks } : {}),
   };
   // The digest is of the deck, whatever PDF a build prints of it: PDFs of an unchanged deck stay.
   summary.build = buildDigest(ctx.buildTag, html, summary, copies, [ctx.revealDir, ...(math ? [math.dir] : [])]);

@@ -228,6 +228,16 @@ describe.skipIf(!browserPath || !hasPoppler)('the structure of every PDF', () =>
     // Printing the built deck again, with a handout: the same two, said once.
     const again = await cli(['pdf', 'dist/bad', '--handout', '2'], bad);
     expect(found(again)).toEqual(expected);
+    // The deck's checks: rule them: heading-order off silences the skipped level in the check, the
+    // build and a later pdf of the built deck; pdf-structure does not reach the figure (image-alt's).
+    writeFileSync(
+      join(bad, 'decks/bad.md'),
+      '---\ntitle: Bad\nchecks:\n  heading-order: off\n  pdf-structure: off\n---\n\n## Fine\n\ntext\n\n## Skips a level\n\n#### Straight to four\n\n<img src="dot.png">\n',
+    );
+    const figureOnly = [expected[1]!.replace('bad.md:9:1', 'bad.md:12:1')];
+    expect(found(await cli(['check'], bad))).toEqual(figureOnly);
+    expect(found(await cli(['build'], bad))).toEqual(figureOnly);
+    expect(found(await cli(['pdf', 'dist/bad'], bad))).toEqual(figureOnly);
   }, 300_000);
 
   it('tags the essay talks in every template, and decks of every dialect', async () => {
