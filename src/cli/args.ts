@@ -13,8 +13,11 @@ Usage:
   lectern pdf <deck.md | dist/<deck>> [options]  export one deck's PDF
   lectern png <decks or dist/<deck>…> [--scale 2] [--fragments]
                                                  a PNG of every slide, into <deck>/slides/
-  lectern pptx <decks or dist/<deck>…>           a PowerPoint file, <deck>/<deck>.pptx: a slide per
-                                                 slide, its notes, titles and bullets as text
+  lectern pptx <decks or dist/<deck>…> [--pptx-pictures]
+                                                 a PowerPoint file, <deck>/<deck>.pptx: every word
+                                                 text, native tables and pictures, notes, a layout
+                                                 per Lectern layout (--pptx-pictures: each slide one
+                                                 picture, exact but not editable)
   lectern check [files or folders…] [--strict]   find overflow, accessibility, link and content
                                                  problems (in the browser too); writes nothing
   lectern serve [deck or folder] [--port N] [--host H] [--open]
@@ -110,6 +113,8 @@ export interface CliArgs {
   force?: boolean;
   /** `build --shard k/n`. */
   shard?: { index: number; count: number };
+  /** `pptx --pptx-pictures` (or `build --pptx-pictures`): each slide one picture. */
+  pptxPictures?: boolean;
   /** `png --scale`, `--fragments`. */
   png?: { scale: 1 | 2; fragments: boolean };
   flags: DeckLayer;
@@ -207,6 +212,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new DeckError('USAGE', '`lectern check` writes no PDF; --no-browser skips the browser checks', {
       hint: 'lectern check --no-browser',
     });
+  if (v['pptx-pictures'] && !['build', 'pptx'].includes(command))
+    throw new DeckError('USAGE', '--pptx-pictures goes with `lectern pptx` and `lectern build`', {
+      hint: 'lectern pptx --pptx-pictures dist/<deck>',
+    });
   if ((v.handout !== undefined || v.paper !== undefined) && !['build', 'pdf'].includes(command))
     throw new DeckError('USAGE', '--handout and --paper go with `lectern build` and `lectern pdf`', {
       hint: 'lectern pdf --handout 3 dist/<deck>',
@@ -254,6 +263,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.force ? { force: true } : {}),
     ...(v['single-file'] ? { singleFile: true } : {}),
     ...(v.timings ? { timings: true } : {}),
+    ...(v['pptx-pictures'] ? { pptxPictures: true } : {}),
     ...(v.shard ? { shard: shardOption(v.shard) } : {}),
     ...(command === 'png' ? { png: { scale: v.scale === '2' ? 2 : 1, fragments: v.fragments ?? false } } : {}),
     flags,
@@ -355,6 +365,7 @@ const cliOptions = {
   'pdf-fragments': { type: 'boolean' },
   handout: { type: 'string' },
   paper: { type: 'string' },
+  'pptx-pictures': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },

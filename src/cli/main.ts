@@ -105,7 +105,7 @@ async function runOf(args: CliArgs, io: CliIo) {
     },
     pdf: pdfOf(args, config),
     png,
-    pptx: made('pptx'),
+    pptx: args.pptxPictures ? ('pictures' as const) : made('pptx'),
     singleFile: Boolean(args.singleFile) || made('single-file'),
   };
 }
@@ -447,6 +447,7 @@ async function pptx(args: CliArgs, io: CliIo): Promise<number> {
   const { exportPptxsOf } = await import('../pipeline/export-pptx.js');
   const results = await exportPptxsOf(folders, {
     ...(browser ? { browser } : {}),
+    ...(args.pptxPictures ? { pictures: true } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     onResult: (r) => {
       if (!args.quiet && !args.json) io.stdout(`pptx ${r.file} -> ${shownPath(r.path, io.cwd)} (${pptxLine(r)})\n`);
@@ -468,12 +469,23 @@ async function pptx(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 function pptxLine(r: PptxResult): string {
-  return `${r.slides} slide${r.slides === 1 ? '' : 's'}, ${r.textSlides} with editable text, ${formatBytes(r.bytes)}, ${Math.round(r.ms)} ms`;
+  const slides = `${r.slides} slide${r.slides === 1 ? '' : 's'}`;
+  const what = r.shapes
+    ? `${r.textSlides} with text, ${r.shapes.tables} table${r.shapes.tables === 1 ? '' : 's'}, ${r.shapes.pictures} picture${r.shapes.pictures === 1 ? '' : 's'}, ${r.shapes.drawn} drawn as pictures`
+    : 'each one picture, not editable';
+  return `${slides}, ${what}, ${formatBytes(r.bytes)}, ${Math.round(r.ms)} ms`;
 }
 
 function pptxJson(r: PptxResult | undefined, io: CliIo): Record<string, unknown> {
   return r
-    ? { pptx: shownPath(r.path, io.cwd), pptxSlides: r.slides, pptxTextSlides: r.textSlides, pptxBytes: r.bytes }
+    ? {
+        pptx: shownPath(r.path, io.cwd),
+        pptxSlides: r.slides,
+        pptxTextSlides: r.textSlides,
+        pptxPictures: r.pictures,
+        ...(r.shapes ? { pptxShapes: r.shapes } : {}),
+        pptxBytes: r.bytes,
+      }
     : {};
 }
 

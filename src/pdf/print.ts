@@ -9,7 +9,7 @@ import {
   probeGlyphs,
 } from '../browser/glyph-probe.js';
 import { measureSlide } from '../browser/measure-slide.js';
-import { readSlideText, type SlideText, type TextBox } from '../browser/slide-text.js';
+import { type DeckShapes, readSlideShapes } from '../browser/slide-shapes.js';
 import {
   decodeImages,
   deckSteps,
@@ -58,8 +58,8 @@ interface PrintedDeck {
 /** Pictures of a deck's slides, one per printed page. */
 export interface PicturedDeck {
   pngs: Uint8Array[];
-  /** With `textOf`: each page's editable text, left out of its picture, and its notes. */
-  texts: SlideText[];
+  /** With `notes`: each page's speaker notes. */
+  notes: string[];
   /** The deck's page size in CSS pixels; the pictures are this times their scale. */
   width: number;
   height: number;
@@ -68,8 +68,19 @@ export interface PicturedDeck {
 
 export interface PictureOptions extends Omit<PrintOptions, 'notes'> {
   scale: number;
-  /** Read the slides' text and leave it out of the pictures (`readSlideText`): title and body of `layouts`, no text of `pictureOnly`, titles of the rest. */
-  textOf?: { layouts: string[]; pictureOnly: string[] };
+  /** Read each page's speaker notes too. */
+  notes?: boolean;
+}
+
+/** A deck read as shapes (`readSlideShapes`), with photographs of what only a browser draws. */
+export interface ShapedDeck {
+  shapes: DeckShapes;
+  /** Per slide, a PNG of each `render` shape, in the order the slide lists them. */
+  renders: Uint8Array[][];
+  /** The deck's page size in CSS pixels. */
+  width: number;
+  height: number;
+  blocked: string[];
 }
 
 /** A browser page set up once for printing and reused deck after deck. */
@@ -87,6 +98,12 @@ export interface PrintPage {
   ) => Promise<HandoutLayout & { pdf: Uint8Array }>;
   /** A PNG of every page the PDF would print (notes left out), at `scale` device pixels per pixel. */
   pictures: (files: DeckFiles, deckFile: string, options: PictureOptions) => Promise<PicturedDeck>;
+  /** Every slide as the shapes it is made of, laid out as for print (fragments shown). */
+  shapes: (
+    files: DeckFiles,
+    deckFile: string,
+    options: Omit<PrintOptions, 'notes' | 'fragments'>,
+  ) => Promise<ShapedDeck>;
   /**
    * Lays a deck out for print with its notes shown, every slide and note at once, and says which
    * of its files the page asked for: the fonts among them are the faces the deck uses.
@@ -192,10 +209,9 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
     async pictures(files, deckFile, options) {
       const step = await loadPrintLayout(files, deckFile, { ...options, notes: false }, 'printing');
       const { boxes, width, height } = await step('reading the page layout', page.evaluate(pageBoxes));
-      const texts = options.textOf
-        ? await step(
-            'reading the slides’ text',
-            page.evaluate(readSlideText, options.textOf.layouts, options.textOf.pictureOnly),
+      const notes = options.notes
+        ? (await step('reading the notes', page.evaluate(readSlideShapes, width, height, true))).slides.map(
+            (n) => n.notes,
           )
         : [];
       const pngs: Uint8Array[] = [];
@@ -220,9 +236,6 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
           height: h,
           scale,
         };
-        const text = texts[pngs.length];
-        if (text)
-          Object.assign(text, onPicture(text, clip.x - box.x + laidOut.x, clip.y - box.y + laidOut.y, width / w));
         pngs.push(
           await step(
             `the picture of page ${pngs.length + 1}`,
@@ -230,22 +243,40 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
           ),
         );
       }
-      return { pngs, texts, width, height, blocked: [...route.blocked] };
+      return { pngs, notes, width, height, blocked: [...route.blocked] };
+    },
+    async shapes(files, deckFile, options) {
+      const step = await loadPrintLayout(files, deckFile, { ...options, notes: false, fragments: false }, 'printing');
+      const { width, height } = await step('reading the page layout', page.evaluate(pageBoxes));
+      const shapes = await step('reading the slides', page.evaluate(readSlideShapes, width, height, false));
+      const renders: Uint8Array[][] = [];
+      for (const [index, slide] of shapes.slides.entries()) {
+        const drawn = slide.shapes.filter((s) => s.kind === 'render');
+        const pngs: Uint8Array[] = [];
+        if (drawn.length) {
+          // The page alone, so a photograph paints one page, not the whole deck.
+          const box = await step(`showing page ${index + 1} alone`, page.evaluate(showPageAlone, index));
+          for (const shape of drawn) {
+            const clip = {
+              x: box.x + shape.clip.x,
+              y: box.y + shape.clip.y,
+              width: Math.max(1, shape.clip.w),
+              height: Math.max(1, shape.clip.h),
+              scale: 2,
+            };
+            pngs.push(
+              await step(
+                `a picture on page ${index + 1}`,
+                page.screenshot({ type: 'png', clip, captureBeyondViewport: true }),
+              ),
+            );
+          }
+        }
+        renders.push(pngs);
+      }
+      return { shapes, renders, width, height, blocked: [...route.blocked] };
     },
   };
-}
-
-/** A page's text boxes in the deck pixels of its picture, which starts at (x, y) on the page and scales it by `f`. */
-function onPicture(text: SlideText, x: number, y: number, f: number): Pick<SlideText, 'title' | 'body'> {
-  const map = (box: TextBox | null): TextBox | null =>
-    box && {
-      x: (box.x - x) * f,
-      y: (box.y - y) * f,
-      w: box.w * f,
-      h: box.h * f,
-      paragraphs: box.paragraphs.map((p) => ({ ...p, runs: p.runs.map((r) => ({ ...r, size: r.size * f })) })),
-    };
-  return { title: map(text.title), body: map(text.body) };
 }
 
 /** The first printed page as a small PNG, for the index of decks. */

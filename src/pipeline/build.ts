@@ -37,8 +37,8 @@ export interface BuildOptions {
   pdf?: PdfOptions | false;
   /** A picture of every slide into `<deck>/slides/` too (`formats: [png]`). */
   png?: PngOptions | false;
-  /** A PowerPoint file into each deck's folder too (`formats: [pptx]`). */
-  pptx?: boolean;
+  /** A PowerPoint file into each deck's folder too (`formats: [pptx]`); `pictures` for one picture a slide. */
+  pptx?: boolean | 'pictures';
   /** Each deck as one HTML file beside its folder too (`--single-file`, `formats: [single-file]`). */
   singleFile?: boolean;
   /** Run the browser checks too (`build --check`); the content checks always run. */
@@ -186,7 +186,12 @@ async function buildWith(
       .filter((p) => !skipped.includes(p.deck.name) || !intact(p.dir, `${p.deck.name}.pptx`))
       .map((p) => p.dir);
     const { exportPptxsOf } = await import('./export-pptx.js');
-    pptxs = await exportPptxsOf(folders, { browser: options.browser, signal: options.signal, session });
+    pptxs = await exportPptxsOf(folders, {
+      browser: options.browser,
+      signal: options.signal,
+      session,
+      ...(options.pptx === 'pictures' ? { pictures: true } : {}),
+    });
   }
   // One-file decks of the decks written now, and of kept ones that have none.
   let singleFiles: WrittenSingleFile[] = [];

@@ -7,7 +7,7 @@ import { type BuiltDeckRun, withBuiltDecks } from './built-decks.js';
  */
 export function exportPptxsOf(
   folders: string[],
-  options: BuiltDeckRun & { onResult?: (r: PptxResult) => void } = {},
+  options: BuiltDeckRun & { onResult?: (r: PptxResult) => void; pictures?: boolean } = {},
 ): Promise<PptxResult[]> {
   return withBuiltDecks(folders, options, async (decks, browser) => {
     const { exportPptxs } = await import('../pptx/export.js');
@@ -17,6 +17,7 @@ export function exportPptxsOf(
       timeoutMs,
       allowRemote,
       signal: options.signal,
+      ...(options.pictures ? { pictures: true } : {}),
       onResult: (r) => options.onResult?.(r),
     });
   });

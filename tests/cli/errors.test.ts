@@ -207,7 +207,7 @@ const cases: Case[] = [
     files: {},
     args: ['check', '--out', 'elsewhere'],
     code: 2,
-    line: 'lectern: error[USAGE]: `lectern check` writes nothing: --out, --pdf-notes and --pdf-fragments go with `lectern build`',
+    line: 'lectern: error[USAGE]: `lectern check` writes nothing: --out, --pdf-notes, --pdf-fragments, --handout and --paper go with `lectern build`',
   },
   {
     name: 'unknown check rule, --strict',

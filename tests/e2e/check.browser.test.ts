@@ -273,10 +273,11 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     expect(deck('accessible')).toMatchObject({ findings: [], errors: [] });
   });
 
-  it("finds what a template leaves out: the page language, an image's alt text", () => {
+  it("finds what a template leaves out: the page language, an image's alt text (in the page and in its PDF)", () => {
     expect(deck('nolang').findings.map((f) => [f.code, f.line])).toEqual([
       ['LANG_MISSING', 1],
       ['IMAGE_ALT', 5],
+      ['PDF_ACCESSIBILITY', 5],
     ]);
     expect(deck('nolang').findings[1]!.message).toBe(
       'slide 1 "Hello": image "_lectern/templates/nolang/mark.svg" has no alternative text',
