@@ -542,8 +542,14 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       if (hidden(el)) return;
       const r = el.getBoundingClientRect();
       if (r.width < 1 || r.height < 1) return;
-      if (el.localName === 'pre') return addCode(el);
-      if (el.localName === 'table') return addTable(el as HTMLTableElement);
+      if (el.localName === 'pre') {
+        addCode(el);
+        return;
+      }
+      if (el.localName === 'table') {
+        addTable(el as HTMLTableElement);
+        return;
+      }
       if (el.localName === 'img') {
         const img = el as HTMLImageElement;
         const path = img.currentSrc ? new URL(img.currentSrc, location.href) : null;
@@ -666,8 +672,12 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
         return;
       }
       const r = el.getBoundingClientRect();
-      if (el !== section) addRect(el, r);
-      if (el.matches(`${media}, pre, table`)) return visitMedia(el);
+      // A code block draws its own box.
+      if (el !== section && el.localName !== 'pre') addRect(el, r);
+      if (el.matches(`${media}, pre, table`)) {
+        visitMedia(el);
+        return;
+      }
       if (el.localName === 'ul' || el.localName === 'ol') {
         const paragraphs: ShapeParagraph[] = [];
         listParagraphs(el, 0, paragraphs);

@@ -215,7 +215,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
           )
         : [];
       const pngs: Uint8Array[] = [];
-      for (const [index, laidOut] of boxes.entries()) {
+      for (const index of boxes.keys()) {
         // Only the page pictured is shown: the picture then paints one page, not the whole deck
         // (each picture of a long deck took as long as all of them otherwise). The text read
         // above is placed by the page as it was laid out; the picture is taken where it is now.
