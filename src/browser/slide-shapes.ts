@@ -103,8 +103,8 @@ export interface TableCellShape {
 
 /** A slide's decoration the template repeats: it goes on the slide master once. */
 export type ChromeShape =
-  | { kind: 'footer'; box: ShapeBox; paragraphs: ShapeParagraph[] }
-  | { kind: 'number'; box: ShapeBox; paragraphs: ShapeParagraph[] }
+  | { kind: 'footer'; box: ShapeBox; paragraphs: ShapeParagraph[]; fill: string | null }
+  | { kind: 'number'; box: ShapeBox; paragraphs: ShapeParagraph[]; fill: string | null }
   | { kind: 'logo'; box: ShapeBox; src: string; natural: { w: number; h: number } };
 
 export interface SlideShapes {
@@ -291,6 +291,10 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       }
       return bgColour;
     };
+    const fillOf = (el: Element): string | null => {
+      const c = rgba(getComputedStyle(el).backgroundColor);
+      return c.a > 0 ? blend(c.hex, behind(el.parentElement), c.a) : null;
+    };
     const opacityOf = (el: Element): number => {
       let o = 1;
       for (let e: Element | null = el; e && e !== section; e = e.parentElement)
@@ -346,8 +350,7 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
         if (node.nodeType !== Node.ELEMENT_NODE) return;
         const el = node as Element;
         if (el.localName === 'ul' || el.localName === 'ol' || el.localName === 'aside') return;
-        if (el.matches(chromeSelector)) return;
-        if (el !== root && hidden(el)) return;
+        if (el !== root && (el.matches(chromeSelector) || hidden(el))) return;
         if (el.localName === 'br') {
           if (runs.length) runs[runs.length - 1]!.text += '\n';
           return;
@@ -419,7 +422,9 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
           right += both;
         }
       }
-      return new DOMRect(left, top, right - left, bottom - top);
+      // And as tall as the room below it, so a font with taller lines does not shrink the text.
+      const floor = Math.min(room && room.height > 0 ? room.bottom : bottom, y0 + height * scale);
+      return new DOMRect(left, top, right - left, Math.max(bottom, floor) - top);
     };
 
     // Consecutive text blocks of one container are one text box.
@@ -579,7 +584,9 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
 
     const addCode = (pre: Element): void => {
       addRect(pre, pre.getBoundingClientRect());
-      const code = pre.querySelector('code') ?? pre;
+      // Of a code block's steps (one `code` a step, stacked), the one shown.
+      const code =
+        Array.from(pre.querySelectorAll(':scope > code')).find((c) => !hidden(c)) ?? pre.querySelector('code') ?? pre;
       // Line by line: the runs split where the text breaks.
       const runs = runsOf(code, true);
       const paragraphs: ShapeParagraph[] = [];
@@ -657,7 +664,15 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       if (el.matches(chromeSelector)) {
         const r = el.getBoundingClientRect();
         if (r.width < 1 || r.height < 1) return;
-        if (el.localName === 'img') {
+        if (
+          el.localName === 'img' &&
+          !/\.(png|jpe?g|gif)$/i.test(
+            new URL((el as HTMLImageElement).currentSrc || (el as HTMLImageElement).src, location.href).pathname,
+          )
+        ) {
+          // A logo PowerPoint cannot draw as it is (SVG) is photographed on each slide.
+          shapes.push({ kind: 'render', box: boxOf(r), clip: clipOf(r), alt: '' });
+        } else if (el.localName === 'img') {
           const img = el as HTMLImageElement;
           chrome.push({
             kind: 'logo',
@@ -667,7 +682,7 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
           });
         } else {
           const kind = el.matches('.slide-footer, .slide-header') ? 'footer' : 'number';
-          chrome.push({ kind, box: boxOf(textRect(el)), paragraphs: [paragraphOf(el)] });
+          chrome.push({ kind, box: boxOf(r), paragraphs: [paragraphOf(el)], fill: fillOf(el) });
         }
         return;
       }
@@ -715,7 +730,12 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
     // Reveal's printed slide number sits on the page, outside the section.
     for (const number of Array.from(page.querySelectorAll('.slide-number-pdf')))
       if (!hidden(number) && (number.textContent ?? '').trim())
-        chrome.push({ kind: 'number', box: boxOf(textRect(number)), paragraphs: [paragraphOf(number)] });
+        chrome.push({
+          kind: 'number',
+          box: boxOf(number.getBoundingClientRect()),
+          paragraphs: [paragraphOf(number)],
+          fill: fillOf(number),
+        });
     return { layout, background, shapes, chrome, notes };
   });
 

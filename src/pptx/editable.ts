@@ -114,6 +114,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
         const data = pictureData(c.src);
         if (data) objects.push({ image: { data, ...inches(c.box), altText: '' } });
       } else if (c.kind === 'footer') {
+        if (c.fill) objects.push({ rect: { ...inches(c.box), fill: { color: hex(c.fill) } } });
         const run = c.paragraphs[0]?.runs[0];
         objects.push({
           text: {
@@ -130,12 +131,16 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
         });
       } else {
         const run = c.paragraphs[0]?.runs[0];
+        if (c.fill) objects.push({ rect: { ...inches(c.box), fill: { color: hex(c.fill) } } });
+        // Room for more digits than the slide measured had, on the side away from the edge.
+        const wide = { ...c.box, x: c.box.x - c.box.w, w: c.box.w * 2 };
         slideNumber = {
-          ...inches(c.box),
+          ...inches(c.paragraphs[0]?.align === 'left' ? { ...c.box, w: c.box.w * 2 } : wide),
           ...(run
             ? { color: hex(run.color), fontSize: points(run.size), fontFace: xmlAttribute(run.fonts[0] ?? '') }
             : {}),
-          align: c.paragraphs[0]?.align ?? 'right',
+          align: c.fill ? 'center' : (c.paragraphs[0]?.align ?? 'right'),
+          valign: 'middle',
           margin: 0,
         };
       }
@@ -246,7 +251,10 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
     if (c.kind === 'logo') {
       const data = pictureData(c.src);
       if (data) slide.addImage({ data, ...inches(c.box), altText: '' });
-    } else slide.addText(runsOf(c.paragraphs, lang, slides.length), textBox(c.box, true));
+    } else {
+      if (c.fill) slide.addShape('rect', { ...inches(c.box), fill: { color: hex(c.fill) }, line: { type: 'none' } });
+      slide.addText(runsOf(c.paragraphs, lang, slides.length), { ...textBox(c.box, false), valign: 'middle' });
+    }
   }
 }
 
