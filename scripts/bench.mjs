@@ -19,6 +19,8 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const compare = args.includes('--compare');
 // --tags-only: the tagged-PDF table alone.
 const tagsOnly = args.includes('--tags-only');
+// --pptx-only: the PowerPoint table alone (Lectern's editable and picture files against Marp CLI's).
+const pptxOnly = args.includes('--pptx-only');
 const bin = join(root, 'bin', 'lectern.js');
 const { browserCandidates, findBrowser, isHeadlessShell } = await import(join(root, 'lib', 'browser', 'find.js'));
 // The browser Lectern picks, and the other kind where it is installed too.
@@ -96,6 +98,8 @@ const ratios = [];
 const phaseRows = [];
 /** Rows of the tagged-PDF table: deck kind, case, median seconds, bytes. */
 const tagRows = [];
+/** Rows of the PowerPoint table: case, median seconds, bytes. */
+const pptxRows = [];
 const tagNames = { none: 'untagged', first: 'tagged, first slide only', all: 'tagged, every slide' };
 const work = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
 try {
@@ -136,7 +140,7 @@ console.log(JSON.stringify(phases));
     );
 
   const oneDeck = {};
-  for (const n of tagsOnly ? [] : [10, 50, 200]) {
+  for (const n of tagsOnly || pptxOnly ? [] : [10, 50, 200]) {
     const dir = join(work, `deck${n}`);
     mkdirSync(join(dir, 'decks'), { recursive: true });
     writeFileSync(join(dir, 'decks', `s${n}.md`), syntheticDeck(n));
@@ -192,13 +196,73 @@ console.log(JSON.stringify(phases));
     oneDeck[n] = { html, pdf, whole, png, pptx };
   }
 
+  if (pptxOnly || compare) {
+    // PowerPoint of 200 slides (bullets, code, a table every 4th slide): Lectern's editable file
+    // and its picture-per-slide file, from the built deck, against Marp CLI's (pictures through
+    // its own browser), in one run.
+    const dir = join(work, 'pptx');
+    mkdirSync(join(dir, 'decks'), { recursive: true });
+    const deck = syntheticDeck(200).replace(
+      /## Slide (\d*[048]): .*\n\n/g,
+      (m) => `${m}| a | b |\n| --- | --- |\n| 1 | 2 |\n\n`,
+    );
+    writeFileSync(join(dir, 'decks', 's200.md'), deck);
+    writeFileSync(join(dir, 'marp.md'), syntheticDeck(200, 'marp'));
+    timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet', '--force'], dir);
+    process.stderr.write('PowerPoint, 200 slides\n');
+    const editable = measure('Lectern PPTX (editable), 200 slides, from the built deck', () =>
+      timed(process.execPath, [bin, 'pptx', 'dist/s200', '--quiet', '--force', '--browser-path', chrome], dir),
+    );
+    const editableBytes = statSync(join(dir, 'dist', 's200', 's200.pptx')).size;
+    const pictures = measure('Lectern PPTX (--pptx-pictures), 200 slides, from the built deck', () =>
+      timed(
+        process.execPath,
+        [bin, 'pptx', 'dist/s200', '--pptx-pictures', '--quiet', '--force', '--browser-path', chrome],
+        dir,
+      ),
+    );
+    const picturesBytes = statSync(join(dir, 'dist', 's200', 's200.pptx')).size;
+    const tools = join(work, 'pptx-tools');
+    mkdirSync(tools, { recursive: true });
+    process.stderr.write('installing Marp CLI for comparison\n');
+    const install = spawnSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefix', tools, '@marp-team/marp-cli@4'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', PUPPETEER_SKIP_CHROMIUM_DOWNLOAD: '1' },
+      },
+    );
+    if (install.status !== 0) throw new Error(`npm install of Marp CLI failed:\n${install.stderr}`);
+    const env = { CHROME_PATH: chrome, PUPPETEER_EXECUTABLE_PATH: chrome, CHROME_NO_SANDBOX: '1' };
+    const marpPptx = measure('Marp CLI PPTX, 200 slides', () =>
+      timed(
+        join(tools, 'node_modules', '.bin', 'marp'),
+        ['--pptx', '-o', 'marp.pptx', '--allow-local-files', '--browser-path', chrome, 'marp.md'],
+        dir,
+        env,
+      ),
+    );
+    pptxRows.push(
+      ['Lectern, editable (native text, tables)', editable.median, editableBytes],
+      ['Lectern, --pptx-pictures', pictures.median, picturesBytes],
+      ['Marp CLI --pptx (pictures)', marpPptx.median, statSync(join(dir, 'marp.pptx')).size],
+    );
+    ratios.push([
+      'Marp CLI PPTX / Lectern editable PPTX, 200 slides (times faster)',
+      marpPptx.median / editable.median,
+    ]);
+  }
+
   // What tags cost: the same 200 slides printed untagged, tagged as Reveal leaves them (the first
   // slide only in the structure) and with every slide in it, by the floor; Lectern's own export
   // beside them. A deck of tables too, where tags grow most.
-  for (const [kind, text] of [
-    ['bullets and code', syntheticDeck(200)],
-    ['tables', syntheticTables(200)],
-  ]) {
+  for (const [kind, text] of pptxOnly
+    ? []
+    : [
+        ['bullets and code', syntheticDeck(200)],
+        ['tables', syntheticTables(200)],
+      ]) {
     const dir = join(work, `tags-${kind.replace(/\W+/g, '-')}`);
     mkdirSync(join(dir, 'decks'), { recursive: true });
     writeFileSync(join(dir, 'decks', 's200.md'), text);
@@ -223,7 +287,7 @@ console.log(JSON.stringify(phases));
     ]);
   }
 
-  if (!tagsOnly) {
+  if (!tagsOnly && !pptxOnly) {
     // Ten 20-slide decks in one run against one 20-slide deck.
     const one = join(work, 'one');
     const ten = join(work, 'ten');
@@ -296,7 +360,7 @@ console.log(JSON.stringify(phases));
       }
     }
   }
-  if (compare && !tagsOnly) {
+  if (compare && !tagsOnly && !pptxOnly) {
     const tools = join(work, 'tools');
     mkdirSync(tools, { recursive: true });
     process.stderr.write('installing Marp CLI and reveal-md for comparison\n');
@@ -368,7 +432,7 @@ console.log(JSON.stringify(phases));
       });
     });
   const servedRows = [];
-  for (const n of [100, 400]) {
+  for (const n of pptxOnly ? [] : [100, 400]) {
     const dir = join(work, `serve-${n}`);
     mkdirSync(join(dir, 'decks'), { recursive: true });
     for (let i = 0; i < n; i++) writeFileSync(join(dir, 'decks', `d${i}.md`), syntheticDeck(3));
@@ -379,7 +443,8 @@ console.log(JSON.stringify(phases));
     }
     servedRows.push(record(`serve until serving, ${n} decks`, samples));
   }
-  ratios.push(['serve start, 400 decks / 100 decks (linear: 4)', servedRows[1].median / servedRows[0].median]);
+  if (servedRows.length === 2)
+    ratios.push(['serve start, 400 decks / 100 decks (linear: 4)', servedRows[1].median / servedRows[0].median]);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -414,6 +479,12 @@ if (tagRows.length) {
   console.log('| --- | --- | ---: | ---: |');
   for (const [kind, label, seconds, bytes] of tagRows)
     console.log(`| ${kind} | ${label} | ${seconds.toFixed(2)} | ${(bytes / 1e6).toFixed(2)} |`);
+}
+if (pptxRows.length) {
+  console.log('\n| PowerPoint, 200 slides | median s | size MB |');
+  console.log('| --- | ---: | ---: |');
+  for (const [label, seconds, bytes] of pptxRows)
+    console.log(`| ${label} | ${seconds.toFixed(2)} | ${(bytes / 1e6).toFixed(2)} |`);
 }
 console.log('\n| ratio | value |');
 console.log('| --- | ---: |');

@@ -39,7 +39,7 @@ export interface ShapeRun {
 export interface ShapeParagraph {
   runs: ShapeRun[];
   /** A list item: its marker and depth (0 for a top-level item). */
-  bullet: { kind: 'disc'; char: string } | { kind: 'number'; start: number } | null;
+  bullet: (({ kind: 'disc'; char: string } | { kind: 'number'; start: number }) & { color: string }) | null;
   level: number;
   align: 'left' | 'center' | 'right';
   /** Pixels of space above, as the slide leaves between this block and the one before. */
@@ -219,8 +219,11 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       const index = idIndex.get(decodeURIComponent(named[1]!));
       return index === undefined ? undefined : { slide: index };
     }
+    // Web and mail addresses, and files beside the deck (no scheme): nothing a click would run.
     if (/^(https?:|mailto:)/i.test(raw)) return { url: raw };
-    return raw && !raw.startsWith('#') ? { url: raw } : undefined;
+    return raw && !raw.startsWith('#') && !/^[a-z][a-z0-9+.-]*:/i.test(raw) && !raw.startsWith('//')
+      ? { url: raw }
+      : undefined;
   };
 
   const notesOf = (section: HTMLElement | null): string => {
@@ -367,7 +370,16 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
           if (el.localName === 'img' && alt && /\p{Extended_Pictographic}/u.test(alt)) push(alt, el);
           return;
         }
+        // Text a template adds with CSS (a separator between names, a label) is on the slide too.
+        const added = (which: '::before' | '::after'): void => {
+          if (el === root && el.localName === 'li') return;
+          const content = getComputedStyle(el, which).content;
+          const text = /^"(.*)"$/.exec(content)?.[1];
+          if (text) push(text, el);
+        };
+        added('::before');
         for (const child of Array.from(el.childNodes)) walk(child);
+        added('::after');
       };
       walk(root);
       if (!keepSpaces && runs.length) {
@@ -422,9 +434,7 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
           right += both;
         }
       }
-      // And as tall as the room below it, so a font with taller lines does not shrink the text.
-      const floor = Math.min(room && room.height > 0 ? room.bottom : bottom, y0 + height * scale);
-      return new DOMRect(left, top, right - left, Math.max(bottom, floor) - top);
+      return new DOMRect(left, top, right - left, bottom - top);
     };
 
     // Consecutive text blocks of one container are one text box.
@@ -473,10 +483,16 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
               ? '▪'
               : /^"(.+)"$/.exec(before)?.[1]?.trim() || /^"(.+)"$/.exec(marker)?.[1]?.trim() || '•';
         const none = style.listStyleType === 'none' && !/^".+"$/.test(before);
+        const markerColour = rgba(getComputedStyle(li, /^".+"$/.test(before) ? '::before' : '::marker').color);
+        const color = blend(markerColour.hex, behind(li), markerColour.a);
         if (runs.length)
           out.push({
             runs,
-            bullet: none ? null : kind === 'number' ? { kind: 'number', start: number } : { kind: 'disc', char },
+            bullet: none
+              ? null
+              : kind === 'number'
+                ? { kind: 'number', start: number, color }
+                : { kind: 'disc', char, color },
             level,
             align: 'left',
             spaceBefore: out.length ? Math.max(0, px(getComputedStyle(li).marginTop)) / scale : 0,
@@ -573,11 +589,12 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
         return;
       }
       const tex = el.querySelector('annotation[encoding="application/x-tex"]')?.textContent?.trim();
+      // A formula is its TeX source; a diagram its label (its source, or accTitle); else its title.
       const alt =
-        el.getAttribute('aria-label') ??
-        el.closest('[aria-label]')?.getAttribute('aria-label') ??
-        (tex ? tex : null) ??
-        el.querySelector('title')?.textContent ??
+        tex ||
+        el.getAttribute('aria-label') ||
+        el.closest('figure[aria-label], [role="img"][aria-label]')?.getAttribute('aria-label') ||
+        el.querySelector('title')?.textContent ||
         '';
       shapes.push({ kind: 'render', box: boxOf(r), clip: clipOf(r), alt: alt.trim() });
     };
@@ -727,6 +744,19 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       for (const child of children) visit(child);
     };
     for (const child of Array.from(section.children)) visit(child);
+    // Each text box reaches down to what is below it (or the slide's foot), so a font with taller
+    // lines has room before its text shrinks, and text never runs into the next shape.
+    for (const shape of shapes) {
+      if (shape.kind !== 'text' || shape.role === 'code') continue;
+      const b = shape.box;
+      let limit = height - 8;
+      for (const other of shapes) {
+        if (other === shape || other.kind === 'rect') continue;
+        const o = other.box;
+        if (o.y >= b.y + b.h - 1 && o.x < b.x + b.w && o.x + o.w > b.x) limit = Math.min(limit, o.y);
+      }
+      b.h = Math.max(b.h, limit - b.y - 4);
+    }
     // Reveal's printed slide number sits on the page, outside the section.
     for (const number of Array.from(page.querySelectorAll('.slide-number-pdf')))
       if (!hidden(number) && (number.textContent ?? '').trim())

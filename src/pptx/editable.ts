@@ -133,7 +133,9 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
         const run = c.paragraphs[0]?.runs[0];
         if (c.fill) objects.push({ rect: { ...inches(c.box), fill: { color: hex(c.fill) } } });
         // Room for more digits than the slide measured had, on the side away from the edge.
-        const wide = { ...c.box, x: c.box.x - c.box.w, w: c.box.w * 2 };
+        const wide = c.fill
+          ? { ...c.box, x: c.box.x - c.box.w / 2, w: c.box.w * 2 }
+          : { ...c.box, x: c.box.x - c.box.w, w: c.box.w * 2 };
         slideNumber = {
           ...inches(c.paragraphs[0]?.align === 'left' ? { ...c.box, w: c.box.w * 2 } : wide),
           ...(run
@@ -235,12 +237,28 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
       if (shape.kind === 'text')
         for (const p of shape.paragraphs)
           for (const r of p.runs) if (r.fonts[0]) pitches.set(xmlAttribute(r.fonts[0]), pitchFamily(r.fonts));
+  // Bullets in the template's marker colour (pptxgenjs writes none): the slide's bulleted
+  // paragraphs, in the order they were written, are its bullets in the XML.
+  const markerColours = slides.map((s) =>
+    s.shapes.flatMap((shape) =>
+      shape.kind === 'text' ? shape.paragraphs.flatMap((p) => (p.bullet && p.runs.length ? [p.bullet.color] : [])) : [],
+    ),
+  );
   const bytes = await settle(written, deck.date ?? new Date(), (name, xml) => {
     if (name === 'ppt/theme/theme1.xml') return themeXml(xml, deck);
     const number = /^ppt\/slides\/slide(\d+)\.xml$/.exec(name)?.[1];
     if (!number) return xml;
     const idx = placeholderIdx.get(slideLayouts[Number(number) - 1] ?? '') ?? {};
-    return asPlaceholders(xml, idx).replace(/typeface="([^"]*)" pitchFamily="34"/g, (whole, face: string) => {
+    const colours = markerColours[Number(number) - 1] ?? [];
+    let bullet = 0;
+    const coloured = xml.replace(
+      /(<a:buSzPct [^>]*\/>)?(<a:bu(?:Char|AutoNum)\b)/g,
+      (whole, size = '', marker: string) => {
+        const colour = colours[bullet++];
+        return colour ? `<a:buClr><a:srgbClr val="${hex(colour)}"/></a:buClr>${size}${marker}` : whole;
+      },
+    );
+    return asPlaceholders(coloured, idx).replace(/typeface="([^"]*)" pitchFamily="34"/g, (whole, face: string) => {
       const pitch = pitches.get(face);
       return pitch && pitch !== 34 ? `typeface="${face}" pitchFamily="${pitch}"` : whole;
     });

@@ -13,12 +13,13 @@ const soffice = officeForTests('editable PowerPoint tests');
 
 /**
  * The most a slide of the PowerPoint file, as LibreOffice draws it, may differ from Lectern's own
- * PNG of it, by `slideDifference` (tests/helpers/pixels.ts: the mean grey difference of the 32×18
- * cells that are not background). LibreOffice here has none of the templates' web fonts (Inter,
- * Source Serif 4), so its letters are wider and wrap elsewhere: the essay talks measure up to about
- * 0.15 for that; a slide missing its table, picture or background measures 0.3 and more.
+ * PNG of it, by `slideDifference` (tests/helpers/pixels.ts: 1 − F1 of where the two have ink, on
+ * 32×18 cells with a cell's neighbours forgiven, plus the mean grey difference). LibreOffice here
+ * has none of the templates' web fonts (Inter, Source Serif 4): its letters are wider and wrap
+ * elsewhere: the 210 slides of the essay talks in five templates measure up to 0.29 for that. A blank slide against its
+ * PNG measures over 1, one whose lower half is missing 0.2 to 0.55, a wrong background more.
  */
-const THRESHOLD = 0.2;
+const THRESHOLD = 0.35;
 
 const pixel = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==',

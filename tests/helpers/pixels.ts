@@ -101,27 +101,52 @@ export function shrink(image: Grey, w: number, h: number): Float64Array {
 }
 
 /**
- * How unlike two pictures of a slide are, where the slide has something on it: both averaged down
- * to 32×18 grey cells (a cell is 40 pixels of a 1280×720 slide, so a word set in another font or
- * wrapped a little differently moves little), the cells that are not the slide's background (the
- * most common cell value of `a`) in either picture compared, and their mean absolute difference
- * given from 0 (the same) to 1 (black against white). A slide's background alone does not make two
- * slides alike.
+ * How unlike two pictures of a slide are, by where they have something drawn. Each is averaged
+ * down to 32×18 grey cells (a cell is 40 pixels of a 1280×720 slide); a cell is inked when it is
+ * more than 6 grey levels from the slide's background (the most common cell value of `a`). An
+ * inked cell of one picture is matched when the other has ink in it or a cell next to it, so a
+ * word set in another font or wrapped a little differently still matches. The difference is
+ * 1 − F1 of the two pictures' matched ink, plus the mean grey difference of all cells (a wrong
+ * background or colour): 0 when they match, 1 and more when one is blank and the other is not.
  */
 export function slideDifference(a: Grey, b: Grey): number {
-  const x = shrink(a, 32, 18);
-  const y = shrink(b, 32, 18);
+  const w = 32;
+  const h = 18;
+  const x = shrink(a, w, h);
+  const y = shrink(b, w, h);
   const counts = new Map<number, number>();
   for (const v of x) counts.set(Math.round(v / 4), (counts.get(Math.round(v / 4)) ?? 0) + 1);
   const background = [...counts.entries()].sort((p, q) => q[1] - p[1])[0]![0] * 4;
-  let sum = 0;
-  let cells = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (Math.abs(x[i]! - background) <= 6 && Math.abs(y[i]! - background) <= 6) continue;
-    sum += Math.abs(x[i]! - y[i]!);
-    cells++;
-  }
-  return cells ? sum / cells / 255 : 0;
+  const inked = (cells: Float64Array) => Array.from(cells, (v) => Math.abs(v - background) > 6);
+  const p = inked(x);
+  const q = inked(y);
+  const near = (map: boolean[], i: number): boolean => {
+    const cx = i % w;
+    const cy = Math.floor(i / w);
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const nx = cx + dx;
+        const ny = cy + dy;
+        if (nx >= 0 && ny >= 0 && nx < w && ny < h && map[ny * w + nx]) return true;
+      }
+    return false;
+  };
+  const matched = (from: boolean[], to: boolean[]) => {
+    let all = 0;
+    let hit = 0;
+    from.forEach((on, i) => {
+      if (!on) return;
+      all++;
+      if (near(to, i)) hit++;
+    });
+    return all ? hit / all : 1;
+  };
+  const recall = matched(p, q);
+  const precision = matched(q, p);
+  const f1 = recall + precision ? (2 * recall * precision) / (recall + precision) : 0;
+  let grey = 0;
+  for (let i = 0; i < x.length; i++) grey += Math.abs(x[i]! - y[i]!);
+  return 1 - f1 + grey / x.length / 255;
 }
 
 export function greyOfPngFile(path: string): Grey {
