@@ -112,7 +112,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
     for (const c of master.slide.chrome) {
       if (c.kind === 'logo') {
         const data = pictureData(c.src);
-        if (data) objects.push({ image: { data, ...inches(c.box), altText: '' } });
+        if (data) objects.push({ image: { data, ...inches(c.box), objectName: LOGO } });
       } else if (c.kind === 'footer') {
         if (c.fill) objects.push({ rect: { ...inches(c.box), fill: { color: hex(c.fill) } } });
         const run = c.paragraphs[0]?.runs[0];
@@ -205,14 +205,14 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
       } else if (shape.kind === 'picture') {
         const data = pictureData(shape.src);
         if (!data) continue;
-        slide.addImage({ data, altText: xmlText(shape.alt), ...pictureBox(shape) });
+        slide.addImage({ data, ...described(shape.alt), ...pictureBox(shape) });
         counts.pictures++;
       } else if (shape.kind === 'render') {
         const png = renders[drawn++];
         if (!png) continue;
         slide.addImage({
           data: `image/png;base64,${Buffer.from(png).toString('base64')}`,
-          altText: xmlText(shape.alt),
+          ...described(shape.alt),
           ...inches(shape.box),
         });
         counts.drawn++;
@@ -246,6 +246,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
   );
   const bytes = await settle(written, deck.date ?? new Date(), (name, xml) => {
     if (name === 'ppt/theme/theme1.xml') return themeXml(xml, deck);
+    if (/^ppt\/slideLayouts\/slideLayout\d+\.xml$/.test(name)) return markDecorative(xml);
     const number = /^ppt\/slides\/slide(\d+)\.xml$/.exec(name)?.[1];
     if (!number) return xml;
     const idx = placeholderIdx.get(slideLayouts[Number(number) - 1] ?? '') ?? {};
@@ -258,7 +259,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
         return colour ? `<a:buClr><a:srgbClr val="${hex(colour)}"/></a:buClr>${size}${marker}` : whole;
       },
     );
-    return asPlaceholders(coloured, idx).replace(/typeface="([^"]*)" pitchFamily="34"/g, (whole, face: string) => {
+    return asPlaceholders(markDecorative(coloured), idx).replace(/typeface="([^"]*)" pitchFamily="34"/g, (whole, face: string) => {
       const pitch = pitches.get(face);
       return pitch && pitch !== 34 ? `typeface="${face}" pitchFamily="${pitch}"` : whole;
     });
@@ -268,7 +269,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
   function addChrome(slide: Slide, c: ChromeShape): void {
     if (c.kind === 'logo') {
       const data = pictureData(c.src);
-      if (data) slide.addImage({ data, ...inches(c.box), altText: '' });
+      if (data) slide.addImage({ data, ...inches(c.box), objectName: LOGO });
     } else {
       if (c.fill) slide.addShape('rect', { ...inches(c.box), fill: { color: hex(c.fill) }, line: { type: 'none' } });
       slide.addText(runsOf(c.paragraphs, lang, slides.length), { ...textBox(c.box, false), valign: 'middle' });
@@ -295,6 +296,28 @@ function asPlaceholders(xml: string, idx: { title?: number; body?: number }): st
         return `${start}${close}<p:nvPr>${ph}</p:nvPr>`;
       },
     );
+}
+
+/** Names of pictures that say nothing: the logo, and pictures whose alt text is empty. */
+const LOGO = 'Lectern logo';
+const DECORATIVE = 'Decorative picture';
+
+/** A picture's description, or its name as a decorative one (marked so in `markDecorative`). */
+function described(alt: string): { altText: string } | { objectName: string } {
+  const text = xmlText(alt).trim();
+  return text ? { altText: text } : { objectName: DECORATIVE };
+}
+
+/**
+ * Pictures without a description are marked decorative, as PowerPoint's "Mark as decorative"
+ * does, so a screen reader skips them (pptxgenjs would describe them as "preencoded.png").
+ */
+function markDecorative(xml: string): string {
+  return xml.replace(
+    new RegExp(`(<p:cNvPr id="\\d+" name="(?:${LOGO}|${DECORATIVE})") descr="[^"]*">`, 'g'),
+    (_m, start: string) =>
+      `${start}><a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}"><adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/></a:ext></a:extLst>`,
+  );
 }
 
 /** The body placeholder's box: where the slide's text and pictures are, under its title. */
@@ -404,7 +427,8 @@ function runsOf(paragraphs: ShapeParagraph[], lang: string, slideCount: number):
           lang,
           ...(run.baseline === 'super' ? { superscript: true } : run.baseline === 'sub' ? { subscript: true } : {}),
           ...(run.highlight ? { highlight: hex(run.highlight) } : {}),
-          ...(link && 'url' in link ? { hyperlink: { url: xmlAttribute(link.url) } } : {}),
+          // (pptxgenjs escapes the address itself.)
+          ...(link && 'url' in link ? { hyperlink: { url: xmlText(link.url) } } : {}),
           ...(link && 'slide' in link && link.slide < slideCount ? { hyperlink: { slide: link.slide + 1 } } : {}),
           ...(i === 0
             ? {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { browserForTests } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
@@ -201,6 +202,28 @@ describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
     // The document's properties come from the front matter.
     expect(flat).toContain('<dc:subject>Bold, italic and code in bullets</dc:subject>');
     expect(flat).toContain('<meta:creation-date>2026-03-14T00:00:00');
+  });
+
+  it('writes one picture a slide with --pptx-pictures, says it is not editable, and refuses the flag elsewhere', async () => {
+    const dir = makeProject({ 'decks/talk.md': talk('16:9') });
+    const run = await cli(['pptx', 'decks/talk.md', '--no-pdf', '--pptx-pictures'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\(5 slides, each one picture, not editable, [\d.]+ [kM]B, \d+ ms\)/);
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'dist/talk/talk.pptx')));
+    for (let i = 1; i <= 5; i++) {
+      const xml = await zip.file(`ppt/slides/slide${i}.xml`)!.async('string');
+      expect(xml).toMatch(/<p:bg><p:bgPr><a:blipFill/);
+      expect(xml).not.toContain('<a:t>');
+    }
+    const notes = await Promise.all(
+      Object.keys(zip.files)
+        .filter((n) => /^ppt\/notesSlides\/notesSlide\d+\.xml$/.test(n))
+        .map((n) => zip.file(n)!.async('string')),
+    );
+    expect(notes.join('')).toContain('Type it live if the network allows.');
+    const wrong = await cli(['pdf', 'decks/talk.md', '--pptx-pictures'], dir);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--pptx-pictures goes with `lectern pptx` and `lectern build`');
   });
 
   it('refuses a deck file of the name the PowerPoint file takes', async () => {

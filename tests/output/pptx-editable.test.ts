@@ -108,7 +108,7 @@ describe('the editable PowerPoint writer', () => {
               bullet: { kind: 'disc', char: '•', color: '#0b6e6e' },
               level: 1,
             }),
-            paragraph([run('a site', { link: { url: 'https://example.org/' } })]),
+            paragraph([run('a site', { link: { url: 'https://example.org/?a=1&b=2' } })]),
           ],
         },
         {
@@ -135,6 +135,7 @@ describe('the editable PowerPoint writer', () => {
           fit: 'cover',
         },
         { kind: 'render', box: box(600, 100, 300, 200), clip: box(0, 0, 300, 200), alt: 'E = mc^2' },
+        { kind: 'render', box: box(950, 100, 100, 100), clip: box(0, 0, 100, 100), alt: '' },
         {
           kind: 'table',
           box: box(100, 400, 600, 120),
@@ -176,9 +177,10 @@ describe('the editable PowerPoint writer', () => {
     expect(first).toContain('typeface="JetBrains Mono" pitchFamily="49"');
     expect(first).toContain('typeface="Inter" pitchFamily="34"');
     const rels = await text('ppt/slides/_rels/slide1.xml.rels');
-    expect(rels).toContain('Target="https://example.org/"');
+    // Escaped once: the reader gets the address back as it was.
+    expect(rels).toContain('Target="https://example.org/?a=1&amp;b=2"');
     expect(rels).toMatch(/Target="slide2\.xml"/);
-    expect(counts).toMatchObject({ textBoxes: 3, tables: 1, pictures: 1, drawn: 1 });
+    expect(counts).toMatchObject({ textBoxes: 3, tables: 1, pictures: 1, drawn: 2 });
   });
 
   it('writes pictures with their descriptions, a cover crop, a table as a table, and the background as the layout has it', async () => {
@@ -186,6 +188,9 @@ describe('the editable PowerPoint writer', () => {
     const second = await text('ppt/slides/slide2.xml');
     expect(second).toContain('descr="A dot"');
     expect(second).toContain('descr="E = mc^2"');
+    // A picture with no alt text is marked decorative, not described by a file name.
+    expect(second).not.toContain('preencoded');
+    expect(second).toMatch(/name="Decorative picture"><a:extLst><a:ext [^>]*><adec:decorative [^>]*val="1"\/>/);
     // Cover: a square picture in a 2:1 box loses a quarter top and bottom.
     expect(second).toContain('<a:srcRect l="0" r="0" t="25000" b="25000"/>');
     expect(second).toContain('<a:tbl>');
