@@ -105,9 +105,34 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
     const own = master.slide.layout === layout;
     const title = master.slide.shapes.find((s) => s.kind === 'text' && s.role === 'title');
     const body = bodyBox(master.slide, deck);
+    // Text typed into a slide made from the layout takes the look of the slide's own.
+    const firstRun = (shape: SlideShape | undefined) =>
+      shape?.kind === 'text' ? shape.paragraphs.find((p) => p.runs.length)?.runs[0] : undefined;
+    const look = (shape: SlideShape | undefined) => {
+      const run = firstRun(shape);
+      return run
+        ? {
+            fontSize: points(run.size),
+            color: hex(run.color),
+            fontFace: xmlAttribute(run.fonts[0] ?? ''),
+            bold: run.bold,
+            align: (shape?.kind === 'text' && shape.paragraphs[0]?.align) || 'left',
+            valign: 'top' as const,
+            margin: 0,
+          }
+        : {};
+    };
     if (title)
-      objects.push({ placeholder: { options: { name: 'title', type: 'title', ...inches(title.box) }, text: '' } });
-    if (body) objects.push({ placeholder: { options: { name: 'body', type: 'body', ...inches(body) }, text: '' } });
+      objects.push({
+        placeholder: { options: { name: 'title', type: 'title', ...inches(title.box), ...look(title) }, text: '' },
+      });
+    if (body)
+      objects.push({
+        placeholder: {
+          options: { name: 'body', type: 'body', ...inches(body), ...look(largestText(master.slide.shapes)) },
+          text: '',
+        },
+      });
     let slideNumber: import('pptxgenjs').default.SlideNumberProps | undefined;
     for (const c of master.slide.chrome) {
       if (c.kind === 'logo') {
@@ -259,10 +284,13 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
         return colour ? `<a:buClr><a:srgbClr val="${hex(colour)}"/></a:buClr>${size}${marker}` : whole;
       },
     );
-    return asPlaceholders(markDecorative(coloured), idx).replace(/typeface="([^"]*)" pitchFamily="34"/g, (whole, face: string) => {
-      const pitch = pitches.get(face);
-      return pitch && pitch !== 34 ? `typeface="${face}" pitchFamily="${pitch}"` : whole;
-    });
+    return asPlaceholders(markDecorative(coloured), idx).replace(
+      /typeface="([^"]*)" pitchFamily="34"/g,
+      (whole, face: string) => {
+        const pitch = pitches.get(face);
+        return pitch && pitch !== 34 ? `typeface="${face}" pitchFamily="${pitch}"` : whole;
+      },
+    );
   });
   return { bytes, counts };
 

@@ -165,8 +165,13 @@ describe('the editable PowerPoint writer', () => {
     const first = await text('ppt/slides/slide1.xml');
     expect(first).toMatch(/name="Lectern title"><\/p:cNvPr><p:cNvSpPr\/><p:nvPr><p:ph type="title"\/><\/p:nvPr>/);
     expect(first).toMatch(/name="Lectern body"><\/p:cNvPr><p:cNvSpPr\/><p:nvPr><p:ph type="body" idx="101"\/>/);
-    // No empty copy of a layout placeholder is left on the slide.
+    // No empty copy of a layout placeholder is left on the slide: its title, its body, its number.
     expect(first).not.toContain('hasCustomPrompt');
+    expect(first.match(/<p:ph\b[^>]*>/g)?.map((ph) => /type="(\w+)"/.exec(ph)?.[1])).toEqual([
+      'title',
+      'body',
+      'sldNum',
+    ]);
     // The title at the slide's box: 24 px = 0.25 in = 228600 EMU from the left.
     expect(first).toMatch(/name="Lectern title"[\s\S]*?<a:off x="228600" y="190500"\/>/);
     expect(first).toContain('<a:normAutofit/>');
