@@ -306,7 +306,7 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
     };
 
     /** The runs of an element's inline content; nested lists and media are left to their own shapes. */
-    const runsOf = (root: Element, keepSpaces = false): ShapeRun[] => {
+    const runsOf = (root: Element, keepSpaces = false, nodes?: Node[]): ShapeRun[] => {
       const runs: ShapeRun[] = [];
       const push = (text: string, el: Element): void => {
         const s = getComputedStyle(el);
@@ -381,7 +381,8 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
         for (const child of Array.from(el.childNodes)) walk(child);
         added('::after');
       };
-      walk(root);
+      if (nodes) nodes.forEach(walk);
+      else walk(root);
       if (!keepSpaces && runs.length) {
         runs[0]!.text = runs[0]!.text.trimStart();
         runs[runs.length - 1]!.text = runs[runs.length - 1]!.text.trimEnd();
@@ -439,11 +440,17 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
 
     // Consecutive text blocks of one container are one text box.
     let open: { parent: Element; shape: Extract<SlideShape, { kind: 'text' }>; bottom: number } | null = null;
-    const addParagraphs = (el: Element, paragraphs: ShapeParagraph[], role: 'title' | 'body'): void => {
+    const addParagraphs = (
+      el: Element,
+      paragraphs: ShapeParagraph[],
+      role: 'title' | 'body',
+      at?: { rect: DOMRect; parent: Element },
+    ): void => {
       if (!paragraphs.length) return;
-      const r = textRect(el);
+      const r = at?.rect ?? textRect(el);
       const box = boxOf(r);
-      if (role === 'body' && open && open.parent === el.parentElement && shapes[shapes.length - 1] === open.shape) {
+      const parent = at?.parent ?? el.parentElement;
+      if (role === 'body' && open && open.parent === parent && shapes[shapes.length - 1] === open.shape) {
         paragraphs[0]!.spaceBefore = Math.max(0, (r.top - open.bottom) / scale);
         const b = open.shape.box;
         const right = Math.max(b.x + b.w, box.x + box.w);
@@ -457,7 +464,7 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       }
       const shape: SlideShape = { kind: 'text', role, box, paragraphs, wrap: true };
       shapes.push(shape);
-      open = role === 'body' && el.parentElement ? { parent: el.parentElement, shape, bottom: r.bottom } : null;
+      open = role === 'body' && parent ? { parent, shape, bottom: r.bottom } : null;
     };
     const paragraphOf = (el: Element): ShapeParagraph => ({
       runs: runsOf(el),
@@ -741,7 +748,46 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
           if (!inner.parentElement?.closest(media)) visitMedia(inner);
         return;
       }
-      for (const child of children) visit(child);
+      // Blocks, and between them text with no block of its own (a line beside a display
+      // formula, raw HTML): each stretch of such text is a paragraph of this container.
+      let inline: Node[] = [];
+      const flush = (): void => {
+        const nodes = inline;
+        inline = [];
+        if (!nodes.some((n) => (n.textContent ?? '').trim())) return;
+        const range = document.createRange();
+        range.setStartBefore(nodes[0]!);
+        range.setEndAfter(nodes[nodes.length - 1]!);
+        const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+        const runs = runsOf(el, false, nodes);
+        if (rects.length && runs.length) {
+          const content = contentRect(el);
+          const top = Math.min(...rects.map((r) => r.top));
+          const bottom = Math.max(...rects.map((r) => r.bottom));
+          addParagraphs(
+            el,
+            [{ runs, bullet: null, level: 0, align: alignOf(el), spaceBefore: 0, lineHeight: lineHeightOf(el) }],
+            'body',
+            { rect: new DOMRect(content.left, top, content.width, bottom - top), parent: el },
+          );
+        }
+        for (const n of nodes)
+          if (n instanceof Element)
+            for (const inner of n.matches(media) ? [n] : Array.from(n.querySelectorAll(media)))
+              if (!inner.parentElement?.closest(media) && !inner.closest('.katex')) visitMedia(inner);
+      };
+      for (const node of Array.from(el.childNodes)) {
+        if (node.nodeType === Node.TEXT_NODE) inline.push(node);
+        else if (node.nodeType === Node.ELEMENT_NODE) {
+          const child = node as Element;
+          if (blockDisplay.test(getComputedStyle(child).display) || child.matches(chromeSelector)) {
+            flush();
+            visit(child);
+          } else if (getComputedStyle(child).display === 'none' || child.localName === 'aside') continue;
+          else inline.push(child);
+        }
+      }
+      flush();
     };
     for (const child of Array.from(section.children)) visit(child);
     // Each text box reaches down to what is below it (or the slide's foot), so a font with taller

@@ -226,6 +226,38 @@ describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
     expect(wrong.stderr).toContain('--pptx-pictures goes with `lectern pptx` and `lectern build`');
   });
 
+  it('keeps text that shares its container with blocks: a line beside a display formula, loose text in raw HTML', async () => {
+    const deck = [
+      '---',
+      'title: Mixed',
+      '---',
+      '',
+      '## Beside a formula',
+      '',
+      'The area is $$\\pi r^2$$ for a circle of radius r.',
+      '',
+      '## Loose text',
+      '',
+      '<div>Loose words before <p>a paragraph</p> and loose words after</div>',
+      '',
+    ].join('\n');
+    const dir = makeProject({ 'decks/mixed.md': deck });
+    const run = await cli(['pptx', 'decks/mixed.md', '--no-pdf'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'dist/mixed/mixed.pptx')));
+    const slide = async (n: number) => {
+      const xml = await zip.file(`ppt/slides/slide${n}.xml`)!.async('string');
+      return { xml, text: [...xml.matchAll(/<a:t>([^<]*)<\/a:t>/g)].map((m) => m[1]).join(' ') };
+    };
+    const formula = await slide(2);
+    expect(formula.text).toContain('The area is');
+    expect(formula.text).toContain('for a circle of radius r.');
+    expect(formula.xml).toContain('descr="\\pi r^2"');
+    const loose = await slide(3);
+    for (const words of ['Loose words before', 'a paragraph', 'and loose words after'])
+      expect(loose.text).toContain(words);
+  });
+
   it('refuses a deck file of the name the PowerPoint file takes', async () => {
     const dir = makeProject({
       'decks/talk.md': '---\ntitle: Clash\n---\n\n## Clash\n\n[the slides](talk.pptx)\n',
