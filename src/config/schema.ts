@@ -111,6 +111,11 @@ const deckFields = {
   transition: z.enum(transitions),
   slideNumber: z.union([z.boolean(), z.enum(['h.v', 'h/v', 'c', 'c/t'])]),
   verticalSections: z.boolean(),
+  /**
+   * How the next-slide keys move: `linear` walks every slide and fragment in order, vertical
+   * ones included (→, Space, PageDown, a clicker); `grid` is Reveal.js's two directions.
+   */
+  navigation: z.enum(['linear', 'grid']),
   html: z.enum(['safe', 'unsafe']),
   reveal: revealOptionsSchema,
   /** Values for the theme variables the deck's template declares (checked against it later). */
@@ -160,6 +165,7 @@ export const deckDefaults = {
   transition: 'slide',
   slideNumber: false,
   verticalSections: true,
+  navigation: 'linear',
   html: 'safe',
   reveal: {},
   theme: {},

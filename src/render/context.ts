@@ -43,6 +43,9 @@ function revealConfig(deck: Deck): Record<string, unknown> {
     hash: true,
     transition: deck.options.transition,
     slideNumber: deck.options.slideNumber,
+    // → and a clicker walk every slide in reading order, a section's stacked slides included
+    // (Reveal.js's own default jumps from a stack's second slide to the next section).
+    navigationMode: deck.options.navigation === 'grid' ? 'default' : 'linear',
     ...pacing(deck),
     ...deck.options.reveal,
   };
