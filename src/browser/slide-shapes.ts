@@ -198,8 +198,9 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
   const stackIndex: number[][] = [];
   const idIndex = new Map<string, number>();
   sections.forEach((section, i) => {
-    const h = Number(section?.dataset.indexH ?? section?.getAttribute('data-index-h') ?? Number.NaN);
-    const v = Number(section?.dataset.indexV ?? section?.getAttribute('data-index-v') ?? 0);
+    // Lectern writes each slide's place (`data-h`, `data-v`, as `#/h/v` counts them).
+    const h = Number(section?.getAttribute('data-h') ?? Number.NaN);
+    const v = Number(section?.getAttribute('data-v') ?? 0);
     if (!Number.isNaN(h)) {
       stackIndex[h] ??= [];
       stackIndex[h]![Number.isNaN(v) ? 0 : v] ??= i;
@@ -208,7 +209,8 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
   });
   const linkOf = (a: HTMLAnchorElement | null): ShapeRun['link'] => {
     if (!a) return undefined;
-    const raw = a.getAttribute('href') ?? '';
+    // As a URL parser reads it: no spaces around it, no tabs or line breaks inside.
+    const raw = (a.getAttribute('href') ?? '').trim().replace(/[\t\n\r]/g, '');
     const slide = /^#\/(\d+)(?:\/(\d+))?/.exec(raw);
     if (slide) {
       const index = stackIndex[Number(slide[1])]?.[Number(slide[2] ?? 0)];
@@ -219,9 +221,11 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       const index = idIndex.get(decodeURIComponent(named[1]!));
       return index === undefined ? undefined : { slide: index };
     }
-    // Web and mail addresses, and files beside the deck (no scheme): nothing a click would run.
-    if (/^(https?:|mailto:)/i.test(raw)) return { url: raw };
-    return raw && !raw.startsWith('#') && !/^[a-z][a-z0-9+.-]*:/i.test(raw) && !raw.startsWith('//')
+    // Web and mail addresses, and paths to files beside the deck: nothing a click would run or
+    // fetch from elsewhere. No other scheme, no absolute or network path (`//host`, `\\host`,
+    // `/\host`: Windows opens those over SMB), no backslash at all.
+    if (/^(https?:\/\/|mailto:)/i.test(raw) && !raw.includes('\\')) return { url: raw };
+    return raw && !/^[#/]/.test(raw) && !raw.includes('\\') && !/^[a-z][a-z0-9+.-]*:/i.test(raw)
       ? { url: raw }
       : undefined;
   };
@@ -361,7 +365,8 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
         // A formula in a line of text is its TeX source, in the formula's style.
         if (el.classList.contains('katex')) {
           const tex = el.querySelector('annotation[encoding="application/x-tex"]')?.textContent?.trim();
-          if (tex) push(tex, el);
+          // In the line's own type: KaTeX sets its letters larger than the text around them.
+          if (tex) push(tex, el.parentElement ?? el);
           return;
         }
         if (el.matches(media) || el.localName === 'img') {
@@ -607,10 +612,13 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
     };
 
     const addCode = (pre: Element): void => {
-      addRect(pre, pre.getBoundingClientRect());
       // Of a code block's steps (one `code` a step, stacked), the one shown.
       const code =
         Array.from(pre.querySelectorAll(':scope > code')).find((c) => !hidden(c)) ?? pre.querySelector('code') ?? pre;
+      // Its panel: the block's fill, or its code's (a highlighter's theme colours the code).
+      addRect(pre, pre.getBoundingClientRect());
+      if (code !== pre && rgba(getComputedStyle(pre).backgroundColor).a === 0)
+        addRect(code, code.getBoundingClientRect());
       // Line by line: the runs split where the text breaks.
       const runs = runsOf(code, true);
       const paragraphs: ShapeParagraph[] = [];
@@ -630,7 +638,9 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       if (current.length) flush();
       while (paragraphs.length && paragraphs[paragraphs.length - 1]!.runs.length === 0) paragraphs.pop();
       if (!paragraphs.length) return;
-      shapes.push({ kind: 'text', role: 'code', box: boxOf(contentRect(pre)), paragraphs, wrap: false });
+      // Inside the panel's padding: the code element's when it is a block of its own.
+      const inner = code !== pre && getComputedStyle(code).display !== 'inline' ? code : pre;
+      shapes.push({ kind: 'text', role: 'code', box: boxOf(contentRect(inner)), paragraphs, wrap: false });
     };
 
     const addTable = (table: HTMLTableElement): void => {

@@ -244,8 +244,8 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
       } else {
         slide.addTable(tableRows(shape.rows, lang, slides.length), {
           ...inches(shape.box),
-          colW: shape.columns.map((w) => w / PX_PER_INCH),
-          rowH: shape.rows.map((r) => r.height / PX_PER_INCH),
+          colW: shape.columns.map((w) => Math.min(50, Math.max(0.01, w / PX_PER_INCH))),
+          rowH: shape.rows.map((r) => Math.min(50, Math.max(0.01, r.height / PX_PER_INCH))),
           autoPage: false,
         });
         counts.tables++;
@@ -385,16 +385,29 @@ function chromeKey(c: ChromeShape): string {
       : `${c.kind} ${c.paragraphs.map((p) => p.runs.map((r) => r.text).join('')).join('\n')} ${box}`;
 }
 
+/**
+ * A box in inches, kept within reach of the slide: content far past its edge (a slide of three
+ * hundred bullets) would otherwise make sizes pptxgenjs takes for EMUs (a value of 100 or more)
+ * and PowerPoint for a damaged file.
+ */
 function inches(box: ShapeBox): { x: number; y: number; w: number; h: number } {
-  return { x: box.x / PX_PER_INCH, y: box.y / PX_PER_INCH, w: box.w / PX_PER_INCH, h: box.h / PX_PER_INCH };
+  const limit = 60 * PX_PER_INCH;
+  const clamp = (v: number, low: number) => Math.min(limit, Math.max(low, Number.isFinite(v) ? v : 0));
+  return {
+    x: clamp(box.x, -limit) / PX_PER_INCH,
+    y: clamp(box.y, -limit) / PX_PER_INCH,
+    w: clamp(box.w, 1) / PX_PER_INCH,
+    h: clamp(box.h, 1) / PX_PER_INCH,
+  };
 }
 
 function hex(colour: string): string {
   return colour.replace('#', '').toUpperCase();
 }
 
+/** A font size in points, within what PowerPoint takes (1 to 4000). */
 function points(size: number): number {
-  return Math.round(size * PT_PER_PX * 10) / 10;
+  return Math.min(4000, Math.max(1, Math.round((Number.isFinite(size) ? size : 16) * PT_PER_PX * 10) / 10));
 }
 
 /** A text box at the slide's box, a little wider so another font's wider letters wrap where the slide does. */
@@ -461,8 +474,11 @@ function runsOf(paragraphs: ShapeParagraph[], lang: string, slideCount: number):
           ...(i === 0
             ? {
                 align: paragraph.align,
-                paraSpaceBefore: Math.round(paragraph.spaceBefore * PT_PER_PX * 10) / 10,
-                lineSpacingMultiple: Math.max(0.7, Math.round((paragraph.lineHeight / (firstSize * 1.2)) * 100) / 100),
+                paraSpaceBefore: Math.min(1000, Math.round(paragraph.spaceBefore * PT_PER_PX * 10) / 10),
+                lineSpacingMultiple: Math.min(
+                  5,
+                  Math.max(0.7, Math.round((paragraph.lineHeight / (firstSize * 1.2)) * 100) / 100),
+                ),
                 ...(paragraph.bullet
                   ? {
                       bullet:

@@ -258,6 +258,48 @@ describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
       expect(loose.text).toContain(words);
   });
 
+  it('links to slides by number jump there; links that would run, fetch or reach a network share are dropped, safe deck or not', async () => {
+    const links = [
+      '<a href="\\\\10.0.0.1\\share">unc</a>',
+      '<a href="/\\evil.example/y">slash</a>',
+      '<a href="  JAVASCRIPT:alert(1)">spaced</a>',
+      '<a href="java&#9;script:alert(1)">tabbed</a>',
+      '<a href=" file:///etc/passwd">file</a>',
+      '<a href=" data:text/html,x">data</a>',
+      '<a href="//evil.example/x">protocol</a>',
+    ].join(' ');
+    const deck = (html: string) =>
+      `---\ntitle: Links\n${html}---\n\n## One\n\n[to three](#/2) and [by id](#/target) ${links}\n\n## Two\n\ntext\n\n## Three\n\n<!-- .slide: id="target" -->\n\ntext\n`;
+    const dir = makeProject({ 'decks/safe.md': deck(''), 'decks/unsafe.md': deck('html: unsafe\n') });
+    for (const name of ['safe', 'unsafe']) {
+      const run = await cli(['pptx', `decks/${name}.md`, '--no-pdf'], dir);
+      expect(run.code, run.stderr).toBe(0);
+      const zip = await JSZip.loadAsync(readFileSync(join(dir, `dist/${name}/${name}.pptx`)));
+      const rels = await zip.file('ppt/slides/_rels/slide2.xml.rels')!.async('string');
+      const targets = [...rels.matchAll(/Target="([^"]*)"/g)].map((m) => m[1]!).filter((t) => !t.startsWith('../'));
+      // The title slide is `#/0`, slide 1 of the file: `#/2` is slide 3, `#/target` slide 4.
+      expect(targets.sort(), name).toEqual(['slide3.xml', 'slide4.xml']);
+    }
+  });
+
+  it('keeps every size PowerPoint reads whole and in range, however far a slide overflows, and code on its panel', async () => {
+    const bullets = Array.from({ length: 300 }, (_, i) => `- point ${i + 1}`).join('\n');
+    const deck = `---\ntitle: Big\n---\n\n## Many\n\n${bullets}\n\n## Huge\n\n<p style="font-size: 9999px">huge</p>\n\n## Code\n\n\`\`\`js\nconst x = 1;\n\`\`\`\n`;
+    const dir = makeProject({ 'decks/big.md': deck });
+    expect((await cli(['pptx', 'decks/big.md', '--no-pdf'], dir)).code).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'dist/big/big.pptx')));
+    for (const name of Object.keys(zip.files).filter((n) => /^ppt\/(slides|slideLayouts)\/[^/]+\.xml$/.test(n))) {
+      const xml = await zip.file(name)!.async('string');
+      for (const m of xml.matchAll(/<a:(?:off|ext) (?:x|cx)="([^"]+)" (?:y|cy)="([^"]+)"/g))
+        for (const v of [m[1]!, m[2]!]) expect(v, name).toMatch(/^-?\d+$/);
+      for (const m of xml.matchAll(/ sz="(\d+)"/g)) expect(Number(m[1]), name).toBeLessThanOrEqual(400000);
+    }
+    // The code block's panel is a filled shape behind its text.
+    const code = await zip.file('ppt/slides/slide4.xml')!.async('string');
+    expect(code.indexOf('<a:solidFill>')).toBeGreaterThan(-1);
+    expect(code.indexOf('<a:solidFill>')).toBeLessThan(code.indexOf('<a:t>const'));
+  });
+
   it('refuses a deck file of the name the PowerPoint file takes', async () => {
     const dir = makeProject({
       'decks/talk.md': '---\ntitle: Clash\n---\n\n## Clash\n\n[the slides](talk.pptx)\n',
