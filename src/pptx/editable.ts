@@ -99,6 +99,16 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
   const model = masters.get('bullets')?.slide ?? slides[0];
   for (const layout of LECTERN_LAYOUTS)
     if (!masters.has(layout) && model) masters.set(layout, { name: '', slide: model });
+  // What a layout carries is what every slide of it shows alike (a footer that changes from
+  // slide to slide is each slide's own); a layout no slide uses carries its model's.
+  const sharedChrome = new Map<string, Set<string>>();
+  for (const slide of slides) {
+    const keys = new Set(slide.chrome.map(chromeKey));
+    const known = sharedChrome.get(slide.layout);
+    sharedChrome.set(slide.layout, known ? new Set([...known].filter((k) => keys.has(k))) : keys);
+  }
+  const shared = (layout: string): Set<string> =>
+    sharedChrome.get(layout) ?? sharedChrome.get(model?.layout ?? '') ?? new Set();
   for (const [layout, master] of masters) {
     master.name = `Lectern ${layout.replace(/[^A-Za-z0-9-]/g, '') || 'slide'}`;
     const objects: MasterObjects = [];
@@ -124,17 +134,26 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
     };
     if (title)
       objects.push({
-        placeholder: { options: { name: 'title', type: 'title', ...inches(title.box), ...look(title) }, text: '' },
+        placeholder: {
+          options: { name: `title (${alignOfText(title)})`, type: 'title', ...inches(title.box), ...look(title) },
+          text: '',
+        },
       });
     if (body)
       objects.push({
         placeholder: {
-          options: { name: 'body', type: 'body', ...inches(body), ...look(largestText(master.slide.shapes)) },
+          options: {
+            name: `body (${alignOfText(largestText(master.slide.shapes))})`,
+            type: 'body',
+            ...inches(body),
+            ...look(largestText(master.slide.shapes)),
+          },
           text: '',
         },
       });
     let slideNumber: import('pptxgenjs').default.SlideNumberProps | undefined;
     for (const c of master.slide.chrome) {
+      if (!shared(layout).has(chromeKey(c))) continue;
       if (c.kind === 'logo') {
         const data = pictureData(c.src);
         if (data) objects.push({ image: { data, ...inches(c.box), objectName: LOGO } });
@@ -150,6 +169,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
                 ? { color: hex(run.color), fontSize: points(run.size), fontFace: xmlAttribute(run.fonts[0] ?? '') }
                 : {}),
               align: c.paragraphs[0]?.align ?? 'left',
+              objectName: `Lectern footer (${c.paragraphs[0]?.align ?? 'left'})`,
               lang,
             },
           },
@@ -202,7 +222,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
     if (!slide.background && shapes.background.color !== master.slide.background.color)
       slide.background = { color: hex(shapes.background.color) };
     // What the layout repeats is not drawn again; what differs from it is.
-    const repeated = new Set(master.slide.chrome.map(chromeKey));
+    const repeated = shared(shapes.layout);
     for (const c of shapes.chrome) if (!repeated.has(chromeKey(c))) addChrome(slide, c);
     const renders = deck.renders[index] ?? [];
     let drawn = 0;
@@ -271,7 +291,7 @@ export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Ui
   );
   const bytes = await settle(written, deck.date ?? new Date(), (name, xml) => {
     if (name === 'ppt/theme/theme1.xml') return themeXml(xml, deck);
-    if (/^ppt\/slideLayouts\/slideLayout\d+\.xml$/.test(name)) return markDecorative(xml);
+    if (/^ppt\/slideLayouts\/slideLayout\d+\.xml$/.test(name)) return markDecorative(alignedAsNamed(xml));
     const number = /^ppt\/slides\/slide(\d+)\.xml$/.exec(name)?.[1];
     if (!number) return xml;
     const idx = placeholderIdx.get(slideLayouts[Number(number) - 1] ?? '') ?? {};
@@ -324,6 +344,25 @@ function asPlaceholders(xml: string, idx: { title?: number; body?: number }): st
         return `${start}${close}<p:nvPr>${ph}</p:nvPr>`;
       },
     );
+}
+
+function alignOfText(shape: SlideShape | undefined): 'left' | 'center' | 'right' {
+  return (shape?.kind === 'text' && shape.paragraphs[0]?.align) || 'left';
+}
+
+/**
+ * A layout's text and placeholders aligned as their names say (`title (center)`): pptxgenjs
+ * centres every paragraph of a layout. The names lose the suffix.
+ */
+function alignedAsNamed(xml: string): string {
+  const algn = { left: 'l', center: 'ctr', right: 'r' } as const;
+  return xml.replace(/<p:sp>[\s\S]*?<\/p:sp>/g, (sp) => {
+    const named = /<p:cNvPr id="\d+" name="([^"]*?) \((left|center|right)\)"/.exec(sp);
+    if (!named) return sp;
+    return sp
+      .replace(` name="${named[1]} (${named[2]})"`, ` name="${named[1]}"`)
+      .replace(/<a:pPr([^>]*?) algn="\w+"/g, `<a:pPr$1 algn="${algn[named[2] as keyof typeof algn]}"`);
+  });
 }
 
 /** Names of pictures that say nothing: the logo, and pictures whose alt text is empty. */
@@ -382,7 +421,8 @@ function chromeKey(c: ChromeShape): string {
     ? `logo ${c.src} ${box}`
     : c.kind === 'number'
       ? 'number'
-      : `${c.kind} ${c.paragraphs.map((p) => p.runs.map((r) => r.text).join('')).join('\n')} ${box}`;
+      : // Everything that shows: a footer centred on the first slide and left on the others differs.
+        `${c.kind} ${box} ${c.fill} ${JSON.stringify(c.paragraphs.map((p) => [p.align, p.runs.map((r) => [r.text, r.color, r.size, r.bold, r.italic, r.fonts[0]])]))}`;
 }
 
 /**

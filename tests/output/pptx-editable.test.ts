@@ -234,6 +234,48 @@ describe('the editable PowerPoint writer', () => {
     expect(theme).toContain('<a:minorFont><a:latin typeface="Inter" pitchFamily="34" charset="0"/>');
   });
 
+  it("puts in a layout only what every slide of it shows alike: a footer centred on one slide and not the next is each slide's own", async () => {
+    const footer = (align: 'left' | 'center') => ({
+      kind: 'footer' as const,
+      box: box(24, 680, 900, 24),
+      paragraphs: [paragraph([run('Venue, date', { size: 16 })], { align })],
+      fill: null,
+    });
+    const title = (t: string) => ({
+      kind: 'text' as const,
+      role: 'title' as const,
+      box: box(24, 20, 900, 60),
+      wrap: true,
+      paragraphs: [paragraph([run(t)])],
+    });
+    const plain = (align: 'left' | 'center', t: string): SlideShapes => ({
+      layout: 'bullets',
+      background,
+      notes: '',
+      chrome: [footer(align)],
+      shapes: [title(t)],
+    });
+    const { zip, text } = await write([plain('center', 'One'), plain('left', 'Two'), plain('left', 'Three')]);
+    const layouts = Object.keys(zip.files).filter((n) => /^ppt\/slideLayouts\/slideLayout\d+\.xml$/.test(n));
+    for (const name of layouts) expect(await text(name), name).not.toContain('Venue, date');
+    for (const [n, algn] of [
+      [1, 'ctr'],
+      [2, 'l'],
+      [3, 'l'],
+    ] as const) {
+      const xml = await text(`ppt/slides/slide${n}.xml`);
+      expect(xml).toMatch(new RegExp(`<a:pPr algn="${algn}"[^>]*>(?:(?!</a:p>).)*<a:t>Venue, date</a:t>`));
+    }
+    // A footer every slide shows alike is the layout's, aligned as on the slides.
+    const same = await write([plain('left', 'One'), plain('left', 'Two')]);
+    const withFooter = [];
+    for (const name of Object.keys(same.zip.files).filter((n) => /^ppt\/slideLayouts\/slideLayout\d+\.xml$/.test(n)))
+      if ((await same.text(name)).includes('Venue, date')) withFooter.push(await same.text(name));
+    expect(withFooter.length).toBeGreaterThanOrEqual(9);
+    expect(withFooter[0]).toMatch(/<a:pPr algn="l"[^>]*>(?:(?!<\/a:p>).)*<a:t>Venue, date<\/a:t>/);
+    expect(await same.text('ppt/slides/slide1.xml')).not.toContain('Venue, date');
+  });
+
   it('gives the same bytes for the same deck and date', async () => {
     const a = await write(slides);
     const b = await write(slides);
