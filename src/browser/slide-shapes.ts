@@ -684,6 +684,12 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       });
     };
 
+    /** An inline box with blocks inside (an inline-block panel of headings and paragraphs) is a container. */
+    const holdsBlocks = (el: Element): boolean =>
+      Array.from(el.querySelectorAll('*')).some(
+        (d) => !d.closest('.katex, svg, math') && blockDisplay.test(getComputedStyle(d).display),
+      );
+
     const titleEl = Array.from(
       section.querySelectorAll('.slide-title, .deck-title, .section-title, .statement, h1, h2, h3'),
     ).find((el) => !el.closest('aside.notes') && !hidden(el) && (el.textContent ?? '').trim());
@@ -742,7 +748,7 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       }
       const children = Array.from(el.children);
       const blockChild = children.some(
-        (c) => blockDisplay.test(getComputedStyle(c).display) && !c.matches(chromeSelector),
+        (c) => (blockDisplay.test(getComputedStyle(c).display) || holdsBlocks(c)) && !c.matches(chromeSelector),
       );
       const text = (el.textContent ?? '').trim();
       if (!blockChild && text && el !== section) {
@@ -790,7 +796,11 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
         if (node.nodeType === Node.TEXT_NODE) inline.push(node);
         else if (node.nodeType === Node.ELEMENT_NODE) {
           const child = node as Element;
-          if (blockDisplay.test(getComputedStyle(child).display) || child.matches(chromeSelector)) {
+          if (
+            blockDisplay.test(getComputedStyle(child).display) ||
+            child.matches(chromeSelector) ||
+            holdsBlocks(child)
+          ) {
             flush();
             visit(child);
           } else if (getComputedStyle(child).display === 'none' || child.localName === 'aside') continue;

@@ -240,6 +240,10 @@ describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
       '',
       '<div>Loose words before <p>a paragraph</p> and loose words after</div>',
       '',
+      '## A panel',
+      '',
+      '<div><span>beside</span> <div style="display: inline-block"><h3>Panel heading</h3><p>Panel text</p></div></div>',
+      '',
     ].join('\n');
     const dir = makeProject({ 'decks/mixed.md': deck });
     const run = await cli(['pptx', 'decks/mixed.md', '--no-pdf'], dir);
@@ -256,6 +260,13 @@ describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
     const loose = await slide(3);
     for (const words of ['Loose words before', 'a paragraph', 'and loose words after'])
       expect(loose.text).toContain(words);
+    // An inline-block panel of blocks keeps its blocks: heading and text in paragraphs of their own.
+    const panel = await slide(4);
+    const paragraphs = [...panel.xml.matchAll(/<a:p>[\s\S]*?<\/a:p>/g)].map((m) =>
+      [...m[0].matchAll(/<a:t>([^<]*)<\/a:t>/g)].map((t) => t[1]).join(''),
+    );
+    expect(paragraphs).toContain('Panel heading');
+    expect(paragraphs).toContain('Panel text');
   });
 
   it('links to slides by number jump there; links that would run, fetch or reach a network share are dropped, safe deck or not', async () => {
