@@ -311,6 +311,28 @@ describe.skipIf(!browserPath || !soffice)('lectern pptx', () => {
     expect(code.indexOf('<a:solidFill>')).toBeLessThan(code.indexOf('<a:t>const'));
   });
 
+  it("aligns a table's columns as the Markdown says, on the slide and in the PowerPoint table", async () => {
+    const dir = makeProject({
+      'decks/cols.md':
+        '---\ntitle: Columns\n---\n\n## Aligned\n\n| left | middle | right |\n|:--|:-:|--:|\n| a | b | c |\n',
+    });
+    expect((await cli(['pptx', 'decks/cols.md', '--no-pdf'], dir)).code).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'dist/cols/cols.pptx')));
+    const xml = await zip.file('ppt/slides/slide2.xml')!.async('string');
+    const cells = [...xml.matchAll(/<a:tc>[\s\S]*?<\/a:tc>/g)].map((m) => [
+      /algn="(\w+)"/.exec(m[0])?.[1],
+      /<a:t>([^<]*)<\/a:t>/.exec(m[0])?.[1],
+    ]);
+    expect(cells).toEqual([
+      ['l', 'left'],
+      ['ctr', 'middle'],
+      ['r', 'right'],
+      ['l', 'a'],
+      ['ctr', 'b'],
+      ['r', 'c'],
+    ]);
+  });
+
   it('refuses a deck file of the name the PowerPoint file takes', async () => {
     const dir = makeProject({
       'decks/talk.md': '---\ntitle: Clash\n---\n\n## Clash\n\n[the slides](talk.pptx)\n',
