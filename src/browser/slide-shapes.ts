@@ -111,7 +111,7 @@ export interface SlideShapes {
   /** The slide's layout (`data-layout`). */
   layout: string;
   /** The slide's background colour, and its background picture when it has one from a file. */
-  background: { color: string; image: string | null; size: string };
+  background: { color: string; image: string | null };
   shapes: SlideShape[];
   chrome: ChromeShape[];
   /** The speaker notes, a paragraph a line. */
@@ -131,7 +131,6 @@ export interface DeckShapes {
     codeBackground: string;
     headingFonts: string[];
     bodyFonts: string[];
-    monoFonts: string[];
   };
 }
 
@@ -269,19 +268,15 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
     // The slide's background: Reveal's background element, else the section's, else the page's.
     let bgColour = colourOf(prop('--lectern-bg', ''), '#ffffff');
     let bgImage: string | null = null;
-    let bgSize = 'cover';
     for (const el of [document.body, section, pageBackground]) {
       if (!el) continue;
       const s = getComputedStyle(el);
       const c = rgba(s.backgroundColor);
       if (c.a > 0) bgColour = blend(c.hex, bgColour, c.a);
       const url = /url\("?([^")]+)"?\)/.exec(s.backgroundImage)?.[1];
-      if (url) {
-        bgImage = new URL(url, location.href).pathname;
-        bgSize = s.backgroundSize;
-      }
+      if (url) bgImage = new URL(url, location.href).pathname;
     }
-    const background = { color: bgColour, image: bgImage, size: bgSize };
+    const background = { color: bgColour, image: bgImage };
     if (notesOnly || !section) return { layout, background, shapes: [], chrome: [], notes };
 
     const shapes: SlideShape[] = [];
@@ -837,7 +832,6 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
 
   const body = getComputedStyle(document.querySelector('.reveal') ?? document.body);
   const heading = document.querySelector('.reveal h2, .reveal h1');
-  const mono = document.querySelector('.reveal pre code, .reveal code');
   const fallbackBg = colourOf(body.backgroundColor, '#ffffff');
   return {
     slides,
@@ -851,7 +845,6 @@ export function readSlideShapes(width: number, height: number, notesOnly: boolea
       codeBackground: colourOf(prop('--lectern-code-bg', ''), '#f4f4f4'),
       headingFonts: stack(heading ? getComputedStyle(heading).fontFamily : body.fontFamily),
       bodyFonts: stack(body.fontFamily),
-      monoFonts: stack(mono ? getComputedStyle(mono).fontFamily : 'monospace'),
     },
   };
 }

@@ -7,9 +7,9 @@ import type {
   SlideShapes,
   TableCellShape,
 } from '../browser/slide-shapes.js';
-import { PptxGenJS, PX_PER_INCH, settle, xmlAttribute, xmlText } from './write.js';
+import { newPresentation, PX_PER_INCH, type PptxMeta, settle, xmlAttribute, xmlText } from './write.js';
 
-type Presentation = InstanceType<typeof PptxGenJS>;
+type Presentation = ReturnType<typeof newPresentation>;
 type Slide = ReturnType<Presentation['addSlide']>;
 type MasterObjects = NonNullable<import('pptxgenjs').default.SlideMasterProps['objects']>;
 type TextProps = import('pptxgenjs').default.TextProps;
@@ -37,16 +37,11 @@ export interface PptxPicture {
   type: string;
 }
 
-export interface EditableDeck {
-  title: string;
-  author?: string;
-  subject?: string;
+export interface EditableDeck extends PptxMeta {
   /** The template's name, for the file's theme. */
   template: string;
+  /** The deck's language, on every run of text. */
   lang: string;
-  date?: Date;
-  width: number;
-  height: number;
   shapes: DeckShapes;
   /** The deck's pictures by URL path (the logo's and backgrounds' included). */
   pictures: Map<string, PptxPicture>;
@@ -72,13 +67,7 @@ export interface EditableCounts {
  * input and date.
  */
 export async function writeEditablePptx(deck: EditableDeck): Promise<{ bytes: Uint8Array; counts: EditableCounts }> {
-  const pptx = new PptxGenJS();
-  pptx.defineLayout({ name: 'LECTERN', width: deck.width / PX_PER_INCH, height: deck.height / PX_PER_INCH });
-  pptx.layout = 'LECTERN';
-  pptx.title = xmlText(deck.title);
-  if (deck.author) pptx.author = xmlText(deck.author);
-  pptx.company = '';
-  pptx.subject = xmlText(deck.subject ?? '');
+  const pptx = newPresentation(deck);
   const { theme } = deck.shapes;
   pptx.theme = {
     headFontFace: xmlAttribute(theme.headingFonts[0] ?? 'Arial'),

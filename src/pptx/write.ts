@@ -3,7 +3,7 @@ import pptxgenjs from 'pptxgenjs';
 
 // The package's types describe a CommonJS default export; its ES module exports the class itself.
 type Pptx = typeof pptxgenjs.default;
-export const PptxGenJS = ((pptxgenjs as unknown as { default?: Pptx }).default ?? pptxgenjs) as Pptx;
+const PptxGenJS = ((pptxgenjs as unknown as { default?: Pptx }).default ?? pptxgenjs) as Pptx;
 /** Deck pixels to inches: a 1280×720 deck is PowerPoint's 13.333×7.5 in widescreen slide. */
 export const PX_PER_INCH = 96;
 
@@ -13,18 +13,32 @@ export interface PptxSlide {
   notes: string;
 }
 
-export interface PptxDeck {
+export interface PptxDeck extends PptxMeta {
+  slides: PptxSlide[];
+}
+
+/** What both kinds of file say of the deck: its title, author and subject, and its slide size. */
+export interface PptxMeta {
   title: string;
   author?: string;
   subject?: string;
-  /** The deck's language (`lang`), on every run of text. */
-  lang: string;
   /** The deck's date: the file's dates, so a dated deck gives the same bytes every time. */
   date?: Date;
   /** The deck's size in pixels (its aspect ratio is the slides'). */
   width: number;
   height: number;
-  slides: PptxSlide[];
+}
+
+/** A presentation of the deck's slide size and properties, with no slides yet. */
+export function newPresentation(meta: PptxMeta): InstanceType<Pptx> {
+  const pptx = new PptxGenJS();
+  pptx.defineLayout({ name: 'LECTERN', width: meta.width / PX_PER_INCH, height: meta.height / PX_PER_INCH });
+  pptx.layout = 'LECTERN';
+  pptx.title = xmlText(meta.title);
+  if (meta.author) pptx.author = xmlText(meta.author);
+  pptx.company = '';
+  pptx.subject = xmlText(meta.subject ?? '');
+  return pptx;
 }
 
 /**
@@ -33,13 +47,7 @@ export interface PptxDeck {
  * editable text. Pure: the same bytes for the same input and date.
  */
 export async function writePicturePptx(deck: PptxDeck): Promise<Uint8Array> {
-  const pptx = new PptxGenJS();
-  pptx.defineLayout({ name: 'LECTERN', width: deck.width / PX_PER_INCH, height: deck.height / PX_PER_INCH });
-  pptx.layout = 'LECTERN';
-  pptx.title = xmlText(deck.title);
-  if (deck.author) pptx.author = xmlText(deck.author);
-  pptx.company = '';
-  pptx.subject = xmlText(deck.subject ?? '');
+  const pptx = newPresentation(deck);
   for (const { png, notes } of deck.slides) {
     const slide = pptx.addSlide();
     slide.background = { data: `image/png;base64,${Buffer.from(png).toString('base64')}` };

@@ -42,12 +42,11 @@ function deck(slides: SlideShapes[]): DeckShapes {
       codeBackground: '#f1f3f6',
       headingFonts: ['Source Serif 4', 'Georgia', 'serif'],
       bodyFonts: ['Inter', 'Arial', 'sans-serif'],
-      monoFonts: ['JetBrains Mono', 'monospace'],
     },
   };
 }
 
-const background = { color: '#fbfaf7', image: null, size: 'cover' };
+const background = { color: '#fbfaf7', image: null };
 
 async function write(slides: SlideShapes[]) {
   const { bytes, counts } = await writeEditablePptx({
