@@ -26,6 +26,7 @@ const order = [
   'pptx',
   'pipeline',
   'serve',
+  'present',
   'scaffold',
   'cli',
   'index',

@@ -30,11 +30,13 @@ export function templateAssetDirs(chain: readonly { name: string }[]): string[] 
 export interface PdfKind {
   notes?: boolean;
   fragments?: boolean;
+  /** The speaker's drawing from `lectern present` on its slides. */
+  annotations?: boolean;
 }
 
 /** Each kind of PDF has a name of its own, so printing one never writes over another. */
 export function pdfFileName(deckName: string, kind: PdfKind = {}): string {
-  return `${deckName}${kind.notes ? '-notes' : ''}${kind.fragments ? '-fragments' : ''}.pdf`;
+  return `${deckName}${kind.notes ? '-notes' : ''}${kind.fragments ? '-fragments' : ''}${kind.annotations ? '-annotated' : ''}.pdf`;
 }
 
 /** A deck's handout: several slides a sheet, however many and whatever its deck PDF holds. */
@@ -50,7 +52,10 @@ export function pdfFiles(deckName: string): { file: string; label: string }[] {
       { kind: { notes: true }, label: 'PDF with notes' },
       { kind: { fragments: true }, label: 'PDF, a page per step' },
       { kind: { notes: true, fragments: true }, label: 'PDF with notes, a page per step' },
-    ].map((k) => ({ label: k.label, file: pdfFileName(deckName, k.kind) })),
+    ].flatMap((k) => [
+      { label: k.label, file: pdfFileName(deckName, k.kind) },
+      { label: `${k.label}, annotated`, file: pdfFileName(deckName, { ...k.kind, annotations: true }) },
+    ]),
     { label: 'Handout', file: handoutFileName(deckName) },
   ];
 }

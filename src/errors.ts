@@ -118,6 +118,7 @@ const errorCodes = {
   PAGE_NOT_PUBLISHED: ExitCode.content,
   CODE_STEP_RANGE: ExitCode.content,
   DIAGRAM_ERROR: ExitCode.content,
+  ANNOTATIONS_UNREADABLE: ExitCode.content,
   DIAGRAM_UNDRAWN: ExitCode.render,
   DIAGRAM_TIMEOUT: ExitCode.render,
   // Findings of `lectern check` whose rule is set to `error`.
@@ -166,7 +167,9 @@ type FindingCode =
   /** A linked web page (or XML document) a safe deck does not publish: the link points nowhere. */
   | 'PAGE_NOT_PUBLISHED'
   /** Speaker notes that look like slides: a separator may be missing. */
-  | 'NOTES_SUSPICIOUS';
+  | 'NOTES_SUSPICIOUS'
+  /** `--annotations` with no drawing file beside the deck, or strokes in it that are not well formed. */
+  | 'ANNOTATIONS_UNREADABLE';
 
 interface DeckErrorInit {
   pos?: SourcePos;

@@ -22,6 +22,9 @@ Usage:
                                                  problems (in the browser too); writes nothing
   lectern serve [deck or folder] [--port N] [--host H] [--open]
                                                  preview with live reload (127.0.0.1:8000)
+  lectern present <deck.md> [--lan [address]] [--port N] [--open]
+                                                 give the talk: presenter, audience and remote
+                                                 views, each at its own secret address
   lectern index [--out <dir>]                    write the index page of an output folder
                                                  (after sharded builds)
   lectern templates                              list the templates decks can use
@@ -61,12 +64,16 @@ Browser options (PDF export and checks):
       --pdf-fragments      one page per fragment step (default: one page per slide)
       --handout <2|3|6>    a handout too, <deck>-handout.pdf: slides a sheet (3: with notes)
       --paper <a4|letter>  the handout's paper (default: from the deck's lang)
+      --annotations        what was drawn during \`lectern present\` (<deck>.annotations.json)
+                           on its slides, into <deck>-annotated.pdf
 
 Serve options:
   -p, --port <n>           port to listen on (default 8000; 0 for any free port)
       --host <address>     address to listen on (default 127.0.0.1; anything else is reachable
                            from other machines, and says so)
-      --open               open the index in your browser
+      --open               open the index in your browser (present: the presenter view)
+      --lan [address]      present: listen on the room's network (this machine's address, or
+                           the one given) so phones and laptops there can join
 
 Output:
   -q, --quiet              print errors only
@@ -90,6 +97,7 @@ export interface CliArgs {
     | 'templates'
     | 'new'
     | 'serve'
+    | 'present'
     | 'index'
     | 'help'
     | 'version';
@@ -100,6 +108,8 @@ export interface CliArgs {
   port?: number;
   host?: string;
   open?: boolean;
+  /** For `present --lan`: the address to listen on ('auto': this machine's own on the network). */
+  lan?: string;
   out?: string;
   /** `build --check`: the browser checks too. */
   check?: boolean;
@@ -129,7 +139,19 @@ export interface CliArgs {
   verbose?: boolean;
 }
 
-const commands = new Set(['build', 'pdf', 'png', 'pptx', 'check', 'doctor', 'templates', 'new', 'serve', 'index']);
+const commands = new Set([
+  'build',
+  'pdf',
+  'png',
+  'pptx',
+  'check',
+  'doctor',
+  'templates',
+  'new',
+  'serve',
+  'present',
+  'index',
+]);
 const dialectNames = ['lectern', 'reveal-md', 'pandoc', 'quarto', 'marp', 'slidev'];
 
 /** argv (without node and script) -> what to do. Throws USAGE errors. */
@@ -143,10 +165,32 @@ export function parseCliArgs(argv: string[]): CliArgs {
       hint: 'run `lectern --help` for the commands',
     });
   }
+  // `--lan` alone means this machine's own address; `--lan <address>` (or `--lan=<address>`) names one.
+  const lanAt = rest.indexOf('--lan');
+  if (lanAt !== -1) {
+    const next = rest[lanAt + 1];
+    const named = next !== undefined && /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)$/i.test(next);
+    rest.splice(lanAt, named ? 2 : 1, `--lan=${named ? next : 'auto'}`);
+  }
   const parsed = readOptions(rest);
   const { values: v, positionals } = parsed;
   if (v.help) return bare('help', argv);
   const command = first as CliArgs['command'];
+  if (command === 'present' && positionals.length !== 1) {
+    throw new DeckError('USAGE', '`lectern present` takes one deck file', {
+      hint: 'lectern present decks/talk.md',
+    });
+  }
+  if (v.lan !== undefined && command !== 'present') {
+    throw new DeckError('USAGE', '--lan goes with `lectern present`', {
+      hint: 'lectern present decks/talk.md --lan (`lectern serve --host <address>` for the preview)',
+    });
+  }
+  if (v.annotations && command !== 'pdf' && command !== 'build') {
+    throw new DeckError('USAGE', '--annotations goes with `lectern pdf` (or `lectern build`)', {
+      hint: 'lectern pdf decks/talk.md --annotations',
+    });
+  }
   if (command === 'pdf' && positionals.length !== 1) {
     throw new DeckError('USAGE', '`lectern pdf` takes one deck file or built deck folder', {
       hint: 'lectern pdf decks/talk.md',
@@ -162,7 +206,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
       hint: 'lectern new template mine --from keynote',
     });
   }
-  if ((v.port || v.host || v.open) && command !== 'serve') {
+  if (v.host && command === 'present') {
+    throw new DeckError('USAGE', "`lectern present` listens on 127.0.0.1, or on the room's network with --lan", {
+      hint: 'lectern present decks/talk.md --lan 192.168.1.20',
+    });
+  }
+  if ((v.port || v.host || v.open) && command !== 'serve' && command !== 'present') {
     throw new DeckError('USAGE', '--port, --host and --open go with `lectern serve`', {
       hint: 'lectern serve --port 8080',
     });
@@ -249,6 +298,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     fragments: v['pdf-fragments'] ?? false,
     ...(v.handout !== undefined ? { handout: handoutOption(v.handout) } : {}),
     ...(v.paper !== undefined ? { paper: paperOption(v.paper) } : {}),
+    ...(v.annotations ? { annotations: true } : {}),
   };
   return {
     command,
@@ -257,6 +307,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.port ? { port: portNumber(v.port) } : {}),
     ...(v.host ? { host: v.host } : {}),
     ...(v.open ? { open: true } : {}),
+    ...(v.lan !== undefined ? { lan: v.lan } : {}),
     ...(v.out ? { out: v.out } : {}),
     ...(v.check ? { check: true } : {}),
     ...(v.strict ? { strict: true } : {}),
@@ -366,6 +417,8 @@ const cliOptions = {
   handout: { type: 'string' },
   paper: { type: 'string' },
   'pptx-pictures': { type: 'boolean' },
+  annotations: { type: 'boolean' },
+  lan: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },

@@ -28,6 +28,7 @@ const commands: Record<
   templates: (_args, io) => templates(io),
   new: (args, io) => scaffold(args, io),
   serve: (args, io) => serve(args, io),
+  present: (args, io) => present(args, io),
   pdf: (args, io) => pdf(args, io),
   png: (args, io) => png(args, io),
   pptx: (args, io) => pptx(args, io),
@@ -182,6 +183,7 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   if (existsSync(target) && statSync(target).isDirectory()) {
     const config = await projectConfig(io);
     const result = await exportBuiltDeck(target, {
+      projectDir: io.cwd,
       browser: browserOf(args.browser || {}, io, config),
       pdf: pdfOf(args, config) || {},
       signal: io.signal,
@@ -195,6 +197,8 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   const { run, pdf: printed } = await runOf(args, io);
   const result = await buildAll({
     ...run,
+    // The drawing lives outside the deck: a PDF with it is printed afresh every time.
+    ...(printed && printed.annotations === true ? { force: true } : {}),
     pdf: printed,
     progress: pdfProgress(io, args.quiet || args.json, true),
   });
@@ -333,6 +337,40 @@ async function serve(args: CliArgs, io: CliIo): Promise<number> {
   });
   await session.close();
   io.stdout('stopped\n');
+  return ExitCode.interrupted;
+}
+
+async function present(args: CliArgs, io: CliIo): Promise<number> {
+  const { presentDeck } = await import('../present/present.js');
+  const session = await presentDeck({
+    projectDir: io.cwd,
+    deck: args.inputs[0]!,
+    ...(args.lan !== undefined ? { lan: args.lan } : {}),
+    port: args.port ?? 8000,
+    warn: (findings) => reportWarnings(findings, io),
+  });
+  const { urls } = session;
+  io.stdout(
+    [
+      `presenter  ${urls.presenter}  (this laptop: current and next slide, notes, timer, pens)`,
+      `audience   ${urls.audience}  (the projector and the room's phones: follows the talk, no notes)`,
+      `remote     ${urls.remote}  (your phone: next, back, blank, notes, timer)`,
+      `drawing kept in ${shownPath(session.inkFile, io.cwd)}`,
+      args.lan === undefined
+        ? 'only this computer can open these addresses: add --lan to let phones in the room join'
+        : `listening on ${session.host}, on the room's network: the addresses are the keys, keep the presenter's and the remote's to yourself`,
+      '',
+    ].join('\n'),
+  );
+  if (args.lan !== undefined) io.stdout(`the remote, for your phone's camera:\n${session.remoteQr}`);
+  io.stdout('Ctrl-C ends the talk\n');
+  if (args.open) openInBrowser(urls.presenter);
+  await new Promise<void>((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await session.close();
+  io.stdout('the talk is over\n');
   return ExitCode.interrupted;
 }
 

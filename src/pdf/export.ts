@@ -4,6 +4,7 @@ import { resolveRules, ruleOfCheckpoint } from '../config/check-rules.js';
 import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
 import { checkPdfUa, type UaProblem } from './ua-check.js';
 import type { DeckSummary } from '../model/summary.js';
+import type { InkFile } from '../model/ink.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { clippedName } from '../browser/measure-slide.js';
@@ -28,6 +29,8 @@ export interface PdfOptions {
   handout?: HandoutSlides;
   /** The handout's paper (default: from each deck's `lang`). */
   paper?: Paper;
+  /** The speaker's drawing from `lectern present` on its slides, into `<deck>-annotated.pdf`. */
+  annotations?: boolean;
 }
 
 /** A PDF run: the browser's options, the PDF's, and hooks for progress. */
@@ -43,6 +46,8 @@ export interface PdfJob {
   output: string;
   /** Whether the overflows measured in print are warnings of this export (default: yes). */
   reportOverflow?: boolean;
+  /** What the speaker drew during the talk, drawn on its slides' pages (`--annotations`). */
+  ink?: InkFile;
 }
 
 export interface PdfResult {
@@ -80,6 +85,8 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
     summary,
     options,
     job.reportOverflow !== false,
+    true,
+    job.ink,
   );
   // The PDF read back as a reader of tagged PDFs would: each problem at its slide.
   warnings.push(...structureWarnings(problems, summary, slideOfPage(printed)));
@@ -144,8 +151,10 @@ async function printFinished(
   options: PdfRunOptions,
   reportOverflow: boolean,
   thumbnail = true,
+  ink?: InkFile,
 ) {
   const printed = await page.print(files, summary.file, {
+    ...(ink ? { ink } : {}),
     notes: options.notes ?? false,
     fragments: options.fragments ?? false,
     allowRemote: options.allowRemote ?? false,

@@ -19,6 +19,7 @@ import {
   type BrowserPage,
 } from '../browser/routed-page.js';
 import { timed } from '../timings.js';
+import { type InkFile, inkLook, strokePath } from '../model/ink.js';
 import { type HandoutLayout, type HandoutSlides, layOutHandout, type Paper, sheetPixels } from './handout.js';
 
 interface PrintOptions {
@@ -33,6 +34,8 @@ interface PrintOptions {
   signal?: AbortSignal;
   /** Take a picture of the title slide too (default: yes). */
   thumbnail?: boolean;
+  /** Strokes drawn on slides during a talk, drawn on their pages as vector paths. */
+  ink?: InkFile;
 }
 
 /** One page of the printed PDF, mapped back to the deck. */
@@ -165,6 +168,7 @@ export async function openPrintPage(browser: LaunchedBrowser, allowRemote = fals
       // The same measure as `lectern check` and the preview panel: what is visible past the edge.
       await step('loading the measuring code', page.evaluate(`window.__lecternMeasure = ${measureSlide.toString()};`));
       const layout = await step('reading the page layout', page.evaluate(readLayout));
+      if (options.ink) await step('drawing the annotations', page.evaluate(drawInk, inkPaths(options.ink)));
       const glyphs = (await step(
         'loading the glyph probe',
         page.evaluate(installBlankFont, blankFontBase64(), BLANK_FAMILY),
@@ -418,6 +422,70 @@ function readLayout(): { pages: PrintedPage[]; overflows: PrintedDeck['overflows
     if (target) link.setAttribute('href', `#${target.id}`);
   }
   return { pages, overflows };
+}
+
+/** The strokes of an ink file as the page draws them: SVG path data by 0-based slide index. */
+function inkPaths(ink: InkFile): InkPaths {
+  return {
+    width: ink.width,
+    height: ink.height,
+    slides: Object.entries(ink.slides).map(([key, strokes]) => ({
+      slide: Number(key) - 1,
+      strokes: strokes.map((s) => ({
+        d: strokePath(s),
+        color: s.color,
+        width: s.width,
+        opacity: inkLook[s.tool].opacity,
+      })),
+    })),
+  };
+}
+
+interface InkPaths {
+  width: number;
+  height: number;
+  slides: { slide: number; strokes: { d: string; color: string; width: number; opacity: number }[] }[];
+}
+
+/**
+ * Runs inside the page, in Reveal's print layout: each slide's strokes as one SVG over its
+ * page(s), in the deck's coordinates, so Chromium prints them as vector paths. The drawing is
+ * tagged as a figure named for its slide.
+ */
+function drawInk(ink: InkPaths): number {
+  const config = (
+    window as unknown as { Reveal: { getConfig: () => { width: number | string; height: number | string } } }
+  ).Reveal.getConfig();
+  const width = Number(config.width) || ink.width;
+  const height = Number(config.height) || ink.height;
+  const ns = 'http://www.w3.org/2000/svg';
+  let drawn = 0;
+  for (const page of Array.from(document.querySelectorAll<HTMLElement>('.reveal .slides > .pdf-page'))) {
+    const section = page.querySelector<HTMLElement>('section[data-lectern-slide]');
+    const entry = section ? ink.slides.find((s) => s.slide === Number(section.dataset.lecternSlide)) : undefined;
+    if (!entry?.strokes.length) continue;
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${ink.width} ${ink.height}`);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `Drawing on slide ${entry.slide + 1}`);
+    svg.setAttribute('class', 'lectern-ink');
+    svg.style.cssText = `position:absolute;left:${(page.offsetWidth - width) / 2}px;top:${(page.offsetHeight - height) / 2}px;width:${width}px;height:${height}px;z-index:100;pointer-events:none;overflow:visible`;
+    for (const stroke of entry.strokes) {
+      const path = document.createElementNS(ns, 'path');
+      path.setAttribute('d', stroke.d);
+      path.setAttribute('fill', 'none');
+      path.setAttribute('stroke', stroke.color);
+      path.setAttribute('stroke-width', String(stroke.width));
+      path.setAttribute('stroke-opacity', String(stroke.opacity));
+      path.setAttribute('stroke-linecap', 'round');
+      path.setAttribute('stroke-linejoin', 'round');
+      svg.appendChild(path);
+    }
+    page.appendChild(svg);
+    drawn++;
+  }
+  return drawn;
 }
 
 /** Runs inside the page: where each printed slide page is, in document coordinates, and the deck's size. */

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
 import type { DeckLayer } from '../config/schema.js';
+import { readDeckInk } from './ink.js';
 import { handoutFileName, type PdfKind, pdfFiles } from '../deck-layout.js';
 import { DeckError, DeckErrors, type Finding } from '../errors.js';
 import { assertOwned, readOutputRecord } from '../output/ownership.js';
@@ -109,7 +110,9 @@ async function buildWith(
 ): Promise<BuildResult> {
   // The kind of PDF is no part of the digest: each kind has its own file, kept while the deck is unchanged.
   const buildTag = `${lecternVersion()}|remote:${options.browser?.allowRemote ?? false}`;
-  const pdfKind: PdfKind | false = pdf ? { notes: pdf.notes ?? false, fragments: pdf.fragments ?? false } : false;
+  const pdfKind: PdfKind | false = pdf
+    ? { notes: pdf.notes ?? false, fragments: pdf.fragments ?? false, annotations: pdf.annotations ?? false }
+    : false;
   const { outDir, prepared, errors } = await timed(
     'read, model, render, content checks',
     prepareProject({
@@ -230,11 +233,13 @@ async function exportStaged(
   session: BrowserSession,
   options: BuildOptions & { pdf: PdfOptions },
 ): Promise<PdfResult[]> {
-  const jobs: PdfJob[] = prepared.map((p) => ({
+  const inks = prepared.map((p) => (options.pdf.annotations ? readDeckInk(p.sources.file, p.deck.file) : null));
+  const jobs: PdfJob[] = prepared.map((p, i) => ({
     summary: p.summary,
     folder: staged(p.deck.name),
     output: join(staged(p.deck.name), p.summary.pdf!),
     reportOverflow: pdfReportsOverflow(p.deck, options.check ?? false),
+    ...(inks[i]?.ink ? { ink: inks[i].ink } : {}),
   }));
   options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
   const final = (r: PdfResult): PdfResult => ({
@@ -249,7 +254,7 @@ async function exportStaged(
     onStart: (job) => options.progress?.begin?.(job.summary),
     onResult: (r) => options.progress?.done(final(r)),
   });
-  return results.map(final);
+  return results.map((r, i) => ({ ...final(r), warnings: [...(inks[i]?.warnings ?? []), ...r.warnings] }));
 }
 
 /** The index page of an output folder, from the deck.json of every deck in it. */
@@ -377,5 +382,6 @@ export function pdfRun(browser: BrowserOptions = {}, pdf: PdfOptions = {}): PdfO
     fragments: pdf.fragments,
     handout: pdf.handout,
     paper: pdf.paper,
+    annotations: pdf.annotations,
   };
 }

@@ -11,6 +11,7 @@ import type { PdfOptions, PdfResult } from '../pdf/export.js';
 import { renderIndexPage } from '../render/index-page.js';
 import { closeBrowserSession, startBrowserSession } from './browser-session.js';
 import { type PdfProgress, pdfRun } from './build.js';
+import { readDeckInk } from './ink.js';
 
 /**
  * Exports the PDF of a deck that is already built (`lectern pdf dist/<deck>`), from its
@@ -18,7 +19,14 @@ import { type PdfProgress, pdfRun } from './build.js';
  */
 export async function exportBuiltDeck(
   folder: string,
-  options: { browser?: BrowserOptions; pdf?: PdfOptions; signal?: AbortSignal; progress?: PdfProgress } = {},
+  options: {
+    browser?: BrowserOptions;
+    pdf?: PdfOptions;
+    signal?: AbortSignal;
+    progress?: PdfProgress;
+    /** The project the deck was built from: its deck file (and drawing) is found from here. */
+    projectDir?: string;
+  } = {},
 ): Promise<PdfResult> {
   const manifest = join(folder, 'deck.json');
   if (!existsSync(manifest) || !existsSync(join(folder, 'index.html'))) {
@@ -39,12 +47,21 @@ export async function exportBuiltDeck(
     assertOwned(outDir, readOutputRecord(outDir), [name], ['index.html'], { requireDecks: true });
     options.progress?.start([{ name: summary.name, slideCount: summary.slideCount }]);
     const [exportPdfs, browser] = await Promise.all([session.exporter!, session.browser]);
-    [result] = (await exportPdfs([{ summary, folder, output: join(folder, pdfName) }], browser, {
-      ...pdfRun(options.browser, options.pdf),
-      signal: options.signal,
-      onStart: (job) => options.progress?.begin?.(job.summary),
-      onResult: (r) => options.progress?.done(r),
-    })) as [PdfResult];
+    // The drawing is kept beside the deck file the deck was built from (deck.json names it from the project).
+    const ink = options.pdf?.annotations
+      ? readDeckInk(resolve(options.projectDir ?? '.', summary.file), summary.file)
+      : null;
+    [result] = (await exportPdfs(
+      [{ summary, folder, output: join(folder, pdfName), ...(ink?.ink ? { ink: ink.ink } : {}) }],
+      browser,
+      {
+        ...pdfRun(options.browser, options.pdf),
+        signal: options.signal,
+        onStart: (job) => options.progress?.begin?.(job.summary),
+        onResult: (r) => options.progress?.done(r),
+      },
+    )) as [PdfResult];
+    result.warnings.unshift(...(ink?.warnings ?? []));
     // Each kind of PDF has its own name: the deck is still what its build made, and a build of
     // the unchanged deck keeps this PDF.
     writeFileAtomic(manifest, `${JSON.stringify({ ...summary, pdf: pdfName }, null, 2)}\n`);

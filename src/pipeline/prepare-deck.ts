@@ -27,6 +27,7 @@ import {
   type SourcePos,
   type Finding,
 } from '../errors.js';
+import { withoutNotes } from '../model/audience.js';
 import { deckFrom, readOutline } from '../model/read-deck.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { AssetRef, Deck } from '../model/types.js';
@@ -84,6 +85,8 @@ interface PrepareContext {
   remote: RemoteCache;
   /** Diagrams drawn by earlier builds, and by this one. */
   diagrams?: DiagramCache;
+  /** The page for an audience (`lectern present`): no speaker notes anywhere in it. */
+  withoutNotes?: boolean;
 }
 
 /** One deck file through every stage up to the files to write; reads, never writes. */
@@ -232,7 +235,7 @@ export function prepareDeck(
   const linked = linkedFiles(deck, linkTarget);
   const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
   const fits = deck.stacks.some((stack) => stack.slides.some((slide) => slide.attributes['data-fit'] === 'shrink'));
-  const html = compiled.render(deck, {
+  const html = compiled.render(ctx.withoutNotes ? withoutNotes(deck) : deck, {
     stylesheets: stylesheets.links,
     ...(math ? { runtimeStyles: [math.css] } : {}),
     ...(fits ? { runtimeScripts: [fitScriptPath] } : {}),

@@ -37,6 +37,8 @@ interface ProjectInput {
    * with); the decks that have them are then prepared again.
    */
   drawDiagrams?: (jobs: DiagramJob[]) => Promise<Drawn[] | null>;
+  /** Pages for an audience: no speaker notes in them (`lectern present`). */
+  withoutNotes?: boolean;
 }
 
 /** Every deck of a run through every stage up to the files to write; nothing is written. */
@@ -150,6 +152,7 @@ export async function prepareProject(
         buildTag: options.buildTag ?? '',
         remote,
         diagrams,
+        ...(options.withoutNotes ? { withoutNotes: true } : {}),
       };
       let deck = prepareDeck(file, ctx);
       if (deck.pending.length > 0) {

@@ -69,7 +69,13 @@ export async function startDevServer(root: string, options: { host: string; port
         .end(file.status === 403 ? 'Forbidden\n' : 'Not found\n');
       return;
     }
-    sendFile(req, res, file.path, rendered(relative(realRoot, file.path).split(sep).join('/')));
+    sendFile(
+      req,
+      res,
+      file.path,
+      rendered(relative(realRoot, file.path).split(sep).join('/')),
+      `<script src="${CLIENT_PATH}"></script>`,
+    );
   }
 
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
@@ -87,30 +93,9 @@ export async function startDevServer(root: string, options: { host: string; port
     req.on('close', () => clients.delete(client));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        reject(
-          new DeckError('PORT_IN_USE', `port ${options.port} on ${options.host} is already in use`, {
-            hint: `stop what is using it, or choose another port with --port (for example --port ${options.port + 1})`,
-          }),
-        );
-      } else {
-        reject(
-          new DeckError('USAGE', `cannot listen on ${options.host}:${options.port}: ${err.message}`, {
-            hint: 'check --host and --port',
-          }),
-        );
-      }
-    });
-    server.listen(options.port, options.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  allowedHosts = new Set([`${shownHost}:${port}`.toLowerCase()]);
-  if (['127.0.0.1', '::1', 'localhost'].includes(options.host)) {
-    for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${name}:${port}`);
-  }
+  const port = await listen(server, options.host, options.port);
+  const shownHost = urlHost(options.host);
+  allowedHosts = hostsOf(options.host, port);
 
   return {
     url: `http://${shownHost}:${port}/`,
@@ -133,6 +118,51 @@ export async function startDevServer(root: string, options: { host: string; port
   };
 }
 
+/** An address as a URL writes it: IPv6 in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The Host headers a server on `host:port` answers (anything else may be DNS rebinding): its own
+ * address, and on loopback every name of loopback.
+ */
+export function hostsOf(host: string, port: number): Set<string> {
+  const hosts = new Set([`${urlHost(host)}:${port}`.toLowerCase()]);
+  if (['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    for (const name of ['127.0.0.1', 'localhost', '[::1]']) hosts.add(`${name}:${port}`);
+  }
+  return hosts;
+}
+
+/**
+ * Listens on `host:port`; a port already taken is PORT_IN_USE, any other failure a USAGE error
+ * naming the address.
+ */
+export function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new DeckError('PORT_IN_USE', `port ${port} on ${host} is already in use`, {
+            hint: `stop what is using it, or choose another port with --port (for example --port ${port + 1})`,
+          }),
+        );
+      } else {
+        reject(
+          new DeckError('USAGE', `cannot listen on ${host}:${port}: ${err.message}`, {
+            hint:
+              err.code === 'EADDRNOTAVAIL'
+                ? "that address is not one of this machine's"
+                : 'check the address and --port',
+          }),
+        );
+      }
+    });
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
 function writeEvent(res: ServerResponse, event: LiveEvent): void {
   res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 }
@@ -140,8 +170,9 @@ function writeEvent(res: ServerResponse, event: LiveEvent): void {
 /**
  * Whether Lectern wrote the file from its own templates and code: the index, a deck's page, its
  * single-file page, its deck.json and its runtime. Everything else in the folder a deck carries.
+ * `rel` is the path from the output folder.
  */
-function rendered(rel: string): boolean {
+export function rendered(rel: string): boolean {
   return (
     /^[^/]+\.html$/.test(rel) ||
     /^[^/]+\/(index\.html|deck\.json)$/.test(rel) ||
@@ -155,24 +186,34 @@ const carried = {
   'x-content-type-options': 'nosniff',
 };
 
-function sendFile(req: IncomingMessage, res: ServerResponse, path: string, ours: boolean): void {
+/**
+ * Sends a file of a built deck: Lectern's own pages with `tag` (a script) added before `</body>`,
+ * never cached; anything the deck carries as a document that can run nothing.
+ */
+export function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  ours: boolean,
+  tag: string,
+  headers: Record<string, string> = {},
+): void {
   const stat = statSync(path);
   const type = contentTypeOf(path);
   const guard = ours ? {} : carried;
   if (type.startsWith('text/html') && ours) {
-    // Pages get the live-reload client; they are small and rebuilt often, so never cached.
+    // Pages get the client; they are small and rebuilt often, so never cached.
     const html = readRegularText(path);
-    const tag = `<script src="${CLIENT_PATH}"></script>`;
     const body = html.includes('</body>')
       ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${tag}\n</body>`)
       : `${html}\n${tag}`;
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...headers });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
   const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
   if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, { etag, 'cache-control': 'no-cache', ...guard }).end();
+    res.writeHead(304, { etag, 'cache-control': 'no-cache', ...guard, ...headers }).end();
     return;
   }
   res.writeHead(200, {
@@ -181,6 +222,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, path: string, ours:
     etag,
     'cache-control': 'no-cache',
     ...guard,
+    ...headers,
   });
   if (req.method === 'HEAD') res.end();
   else pipeline(createReadStream(path), res, () => undefined);
