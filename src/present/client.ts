@@ -142,7 +142,15 @@ function audienceClient(api: string, makeInk: typeof inkLayer, ready: typeof whe
   badge.id = 'lectern-follow';
   badge.setAttribute('role', 'status');
   badge.style.cssText =
-    'position:fixed;z-index:2147483000;right:10px;bottom:10px;padding:3px 10px;border-radius:12px;font:12px/1.6 system-ui,sans-serif;background:rgba(0,0,0,.55);color:#fff;pointer-events:none';
+    'position:fixed;z-index:2147483000;right:10px;top:10px;padding:3px 10px;border-radius:12px;font:12px/1.6 system-ui,sans-serif;background:rgba(0,0,0,.55);color:#fff;pointer-events:none;transition:opacity .6s';
+  // Said for a moment when the page joins, and for as long as the link is lost.
+  let fade: ReturnType<typeof setTimeout> | undefined;
+  const say = (text: string, stay: boolean): void => {
+    badge.textContent = text;
+    badge.style.opacity = '1';
+    clearTimeout(fade);
+    if (!stay) fade = setTimeout(() => (badge.style.opacity = '0'), 4000);
+  };
   const qr = document.createElement('div');
   qr.id = 'lectern-qr';
   qr.style.cssText =
@@ -159,7 +167,16 @@ function audienceClient(api: string, makeInk: typeof inkLayer, ready: typeof whe
   };
   ready(window, (r) => {
     // Read-only: the speaker drives; this page only follows.
-    r.configure({ keyboard: false, touch: false, controls: false, overview: false, help: false, hash: false });
+    // The slide on screen, never the scrolling view a narrow phone would otherwise get.
+    r.configure({
+      keyboard: false,
+      touch: false,
+      controls: false,
+      overview: false,
+      help: false,
+      hash: false,
+      scrollActivationWidth: 0,
+    });
     r.on('slidechanged', () => ink.draw());
     reveal = r;
     document.body.append(badge, qr);
@@ -174,12 +191,8 @@ function audienceClient(api: string, makeInk: typeof inkLayer, ready: typeof whe
   });
   window.addEventListener('dblclick', full);
   const events = new EventSource(`${api}/events`);
-  events.addEventListener('open', () => {
-    badge.textContent = '● following the speaker';
-  });
-  events.addEventListener('error', () => {
-    badge.textContent = 'reconnecting…';
-  });
+  events.addEventListener('open', () => say('● following the speaker', false));
+  events.addEventListener('error', () => say('reconnecting…', true));
   events.addEventListener('state', (e) => {
     const next = JSON.parse((e as MessageEvent<string>).data) as TalkState;
     if (state && next.seq < state.seq) return;
@@ -414,6 +427,7 @@ function presenterClient(
       hash: false,
       transition: 'none',
       backgroundTransition: 'none',
+      scrollActivationWidth: 0,
     });
     next = r;
     showPreview();
@@ -424,7 +438,7 @@ function presenterClient(
       reveal = r;
       ink = makeInk(frame.contentWindow!);
       for (const [slide, list] of strokes) ink.set(slide, list);
-      r.configure({ hash: false });
+      r.configure({ hash: false, scrollActivationWidth: 0 });
       if (state && (state.slide > 0 || state.indexf >= 0)) r.slide(state.indexh, state.indexv, state.indexf);
       for (const name of ['slidechanged', 'fragmentshown', 'fragmenthidden', 'paused', 'resumed']) r.on(name, report);
       frame.contentWindow!.addEventListener('keydown', ownKey, true);
