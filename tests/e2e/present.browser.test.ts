@@ -200,7 +200,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
     }
     // Every step a clicker's key takes: each slide once, each fragment of it, in reading order.
     const steps = await presenter.evaluate(() => {
-      const r = (document.getElementById('current') as HTMLIFrameElement).contentWindow!.Reveal as any;
+      const r = ((document.getElementById('current') as HTMLIFrameElement).contentWindow as any).Reveal;
       return r
         .getSlides()
         .reduce(
@@ -252,7 +252,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
       await remote.click(button);
       await presenter.waitForFunction(
         (b) => {
-          const r = (document.getElementById('current') as HTMLIFrameElement).contentWindow!.Reveal as any;
+          const r = ((document.getElementById('current') as HTMLIFrameElement).contentWindow as any).Reveal;
           const i = r.getIndices();
           return `${i.h}/${i.v ?? 0}.${i.f ?? -1}${r.isPaused() ? ' paused' : ''}` !== b;
         },
