@@ -21,6 +21,13 @@ const compare = args.includes('--compare');
 const tagsOnly = args.includes('--tags-only');
 // --pptx-only: the PowerPoint table alone (Lectern's editable and picture files against Marp CLI's).
 const pptxOnly = args.includes('--pptx-only');
+// --present-only: the talk server under a room's load (scripts/load-present.mjs) alone.
+const presentOnly = args.includes('--present-only');
+if (presentOnly) {
+  const { talkLoad, talkLoadTable } = await import('./load-present.mjs');
+  console.log(talkLoadTable(await talkLoad()));
+  process.exit(0);
+}
 const bin = join(root, 'bin', 'lectern.js');
 const { browserCandidates, findBrowser, isHeadlessShell } = await import(join(root, 'lib', 'browser', 'find.js'));
 // The browser Lectern picks, and the other kind where it is installed too.
@@ -489,3 +496,7 @@ if (pptxRows.length) {
 console.log('\n| ratio | value |');
 console.log('| --- | ---: |');
 for (const [label, value] of ratios) console.log(`| ${label} | ${value.toFixed(2)} |`);
+if (!tagsOnly && !pptxOnly) {
+  const { talkLoad, talkLoadTable } = await import('./load-present.mjs');
+  console.log(talkLoadTable(await talkLoad()));
+}
