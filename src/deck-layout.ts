@@ -46,17 +46,20 @@ export function handoutFileName(deckName: string): string {
 
 /** Every PDF a deck folder may hold, with what the index calls it. */
 export function pdfFiles(deckName: string): { file: string; label: string }[] {
+  const kinds = [
+    { kind: {}, label: 'PDF' },
+    { kind: { notes: true }, label: 'PDF with notes' },
+    { kind: { fragments: true }, label: 'PDF, a page per step' },
+    { kind: { notes: true, fragments: true }, label: 'PDF with notes, a page per step' },
+  ];
   return [
-    ...[
-      { kind: {}, label: 'PDF' },
-      { kind: { notes: true }, label: 'PDF with notes' },
-      { kind: { fragments: true }, label: 'PDF, a page per step' },
-      { kind: { notes: true, fragments: true }, label: 'PDF with notes, a page per step' },
-    ].flatMap((k) => [
-      { label: k.label, file: pdfFileName(deckName, k.kind) },
-      { label: `${k.label}, annotated`, file: pdfFileName(deckName, { ...k.kind, annotations: true }) },
-    ]),
+    ...kinds.map((k) => ({ label: k.label, file: pdfFileName(deckName, k.kind) })),
     { label: 'Handout', file: handoutFileName(deckName) },
+    // What was drawn during the talk (`lectern present`), on each kind.
+    ...kinds.map((k) => ({
+      label: `${k.label}, with the talk's drawing`,
+      file: pdfFileName(deckName, { ...k.kind, annotations: true }),
+    })),
   ];
 }
 

@@ -94,6 +94,7 @@ async function runOf(args: CliArgs, io: CliIo) {
   const made = (format: NonNullable<typeof formats>[number]): boolean =>
     Boolean(formats?.includes(format)) && args.pdf !== false;
   const png: PngOptions | false = made('png') ? { scale: 1, fragments: false } : false;
+  const pdf = pdfOf(args, config);
   return {
     run: {
       projectDir: io.cwd,
@@ -101,10 +102,11 @@ async function runOf(args: CliArgs, io: CliIo) {
       outDir: args.out,
       flags: args.flags,
       ...(browser ? { browser } : {}),
-      ...(args.force ? { force: true } : {}),
+      // The talk's drawing lives outside the deck: a PDF with it is printed afresh every time.
+      ...(args.force || (pdf && pdf.annotations === true) ? { force: true } : {}),
       signal: io.signal,
     },
-    pdf: pdfOf(args, config),
+    pdf,
     png,
     pptx: args.pptxPictures ? ('pictures' as const) : made('pptx'),
     singleFile: Boolean(args.singleFile) || made('single-file'),
@@ -197,8 +199,6 @@ async function pdf(args: CliArgs, io: CliIo): Promise<number> {
   const { run, pdf: printed } = await runOf(args, io);
   const result = await buildAll({
     ...run,
-    // The drawing lives outside the deck: a PDF with it is printed afresh every time.
-    ...(printed && printed.annotations === true ? { force: true } : {}),
     pdf: printed,
     progress: pdfProgress(io, args.quiet || args.json, true),
   });

@@ -144,7 +144,7 @@ describe('what sharded and incremental builds refuse', () => {
       expect(run.code).not.toBe(0);
       expect(run.stderr).toContain(`"${name}" uses a name Lectern reserves for the built deck`);
       expect(run.stderr).toContain(
-        'thumbnail.png, talk.pdf, talk-notes.pdf, talk-fragments.pdf, talk-notes-fragments.pdf, talk-handout.pdf, talk.pptx, slides/',
+        'thumbnail.png, talk.pdf, talk-notes.pdf, talk-fragments.pdf, talk-notes-fragments.pdf, talk-handout.pdf, talk-annotated.pdf, talk-notes-annotated.pdf, talk-fragments-annotated.pdf, talk-notes-fragments-annotated.pdf, talk.pptx, slides/',
       );
     }
   });
