@@ -45,6 +45,8 @@ interface TalkState {
   title?: string;
   notes?: string;
   nextTitle?: string | null;
+  /** The presenter page that set the position. */
+  by?: string;
 }
 
 /**
@@ -250,6 +252,8 @@ function presenterClient(
   let tool: 'pen' | 'highlighter' | 'eraser' | null = null;
   let overlay: HTMLDivElement | null = null;
   const strokes = new Map<number, Stroke[]>();
+  // This page's name: the talk says which page moved it, and the others follow that page.
+  const me = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(36)).join('');
 
   const slideNumber = (): number => ink?.current() ?? 0;
   const report = (): void => {
@@ -263,6 +267,7 @@ function presenterClient(
       indexf: typeof s.indexf === 'number' ? s.indexf : -1,
       paused: Boolean(s.paused),
       slide: Math.max(0, slide),
+      by: me,
     });
     showPreview();
     ink?.draw();
@@ -469,8 +474,13 @@ function presenterClient(
     $('qr-toggle').setAttribute('aria-pressed', String(s.qr));
     $('qr').classList.toggle('shown', s.qr);
     $('timer-toggle').textContent = s.timer.running ? 'Pause' : 'Start';
-    // Opened again mid-talk: back where the talk is.
-    if (first && reveal && (s.slide > 0 || s.indexf >= 0)) reveal.slide(s.indexh, s.indexv, s.indexf);
+    // Opened again mid-talk, or moved by another presenter page: back where the talk is.
+    if (reveal && (first ? s.slide > 0 || s.indexf >= 0 : s.by !== undefined && s.by !== me)) {
+      const here = reveal.getState();
+      if (here.indexh !== s.indexh || (here.indexv ?? 0) !== s.indexv || (here.indexf ?? -1) !== s.indexf)
+        reveal.slide(s.indexh, s.indexv, s.indexf);
+      if (reveal.isPaused() !== s.paused) reveal.togglePause(s.paused);
+    }
     tick();
   });
   events.addEventListener('command', (e) =>

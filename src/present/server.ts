@@ -256,13 +256,18 @@ export async function startTalkServer(options: TalkServerOptions): Promise<TalkS
 
   function send(event: TalkEvent): void {
     const data = JSON.stringify(event.data);
+    // A command is carried out once: by the presenter page opened last (the others follow it).
+    if (event.to === 'presenter') {
+      const newest = [...clients].filter((c) => c.view === 'presenter').at(-1);
+      if (newest) write(newest, event.type, data);
+      return;
+    }
     for (const client of clients) {
       const to = event.to;
       const gets =
         to === 'all' ||
         (to === 'audience' && client.view === 'audience') ||
-        (to === 'speaker' && client.view !== 'audience') ||
-        (to === 'presenter' && client.view === 'presenter');
+        (to === 'speaker' && client.view !== 'audience');
       if (gets) write(client, event.type, data);
     }
   }

@@ -54,6 +54,8 @@ export class Talk {
   private timerBanked = 0;
   /** Bumped on every change of position, so a page can tell the latest. */
   seq = 0;
+  /** The presenter page that set the position (each names itself), so the others follow it. */
+  private by = '';
 
   constructor(
     readonly slides: readonly SpeakerSlide[],
@@ -71,6 +73,7 @@ export class Talk {
   stateFor(to: 'all' | 'speaker'): Record<string, unknown> {
     const base = { ...this.position, seq: this.seq, qr: this.qr, timer: this.timer(), slideCount: this.slides.length };
     if (to === 'all') return base;
+    if (this.by) Object.assign(base, { by: this.by });
     const here = this.slides[this.position.slide];
     const next = this.slides[this.position.slide + 1];
     return { ...base, title: here?.title ?? '', notes: here?.notes ?? '', nextTitle: next?.title ?? null };
@@ -100,6 +103,7 @@ export class Talk {
         if (this.timerStartedAt === null && this.timerBanked === 0 && (slide > 0 || indexf >= 0))
           this.timerStartedAt = this.now();
         this.position = position;
+        this.by = typeof message.by === 'string' && /^[a-z0-9]{1,40}$/.test(message.by) ? message.by : '';
         this.seq++;
         return { events: this.stateEvents() };
       }

@@ -270,6 +270,55 @@ describe.skipIf(!browserPath)('lectern present', () => {
     expect(await step('#blank')).toBe('1/0.-1');
   });
 
+  it('a second presenter page follows the first, and a remote step is taken once, not once a page', async () => {
+    const second = await testPage(browser);
+    await second.setViewport({ width: 1200, height: 700 });
+    await second.goto(talk.urls.presenter, { waitUntil: 'load' });
+    await deckReady(second, true);
+    const start = await followed(audiences);
+    expect(await where(second, true)).toBe(start);
+    await second.focus('header');
+    await second.keyboard.press('ArrowRight');
+    const moved = await where(second, true);
+    expect(moved).not.toBe(start);
+    await presenter.waitForFunction(
+      (m) => {
+        const r = ((document.getElementById('current') as HTMLIFrameElement).contentWindow as any).Reveal;
+        const i = r.getIndices();
+        return `${i.h}/${i.v ?? 0}.${i.f ?? -1}` === m;
+      },
+      { timeout: 5_000 },
+      moved,
+    );
+    expect(await followed(audiences)).toBe(moved);
+    await remote.click('#next');
+    await second.waitForFunction(
+      (m) => {
+        const r = ((document.getElementById('current') as HTMLIFrameElement).contentWindow as any).Reveal;
+        const i = r.getIndices();
+        return `${i.h}/${i.v ?? 0}.${i.f ?? -1}` !== m;
+      },
+      { timeout: 5_000 },
+      moved,
+    );
+    const once = await where(second, true);
+    // One step past `moved`: the same as one more key on a page at `moved`.
+    await second.keyboard.press('ArrowLeft');
+    await second.waitForFunction(
+      (m) => {
+        const r = ((document.getElementById('current') as HTMLIFrameElement).contentWindow as any).Reveal;
+        const i = r.getIndices();
+        return `${i.h}/${i.v ?? 0}.${i.f ?? -1}` === m;
+      },
+      { timeout: 5_000 },
+      moved,
+    );
+    await second.keyboard.press('ArrowRight');
+    expect(await where(second, true)).toBe(once);
+    expect(await followed(audiences)).toBe(once);
+    await second.close();
+  });
+
   it('a stroke drawn on slide 3 reaches the audience, survives a reload, and is printed on page 3', async () => {
     // Slide 3 is the first section's title; the presenter goes there with the keys.
     await presenter.keyboard.press('Home');
