@@ -10,5 +10,7 @@ export default defineConfig({
     // Every test file removes the temp folders it made; the run fails if any `lectern-*` is left.
     setupFiles: ['tests/setup/temp-folders.ts'],
     globalSetup: ['tests/setup/no-leftovers.ts'],
+    // Every skipped test is named at the end, with the reason its file gave.
+    reporters: ['default', './tests/setup/skip-reporter.ts'],
   },
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import type { Element } from 'domhandler';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../helpers/skips.js';
 import type { DeckLayer } from '../../src/config/schema.js';
 import { modelOf } from '../helpers/deck.js';
 
@@ -10,7 +11,11 @@ import { modelOf } from '../helpers/deck.js';
  * sections counted as reveal.js counts them (a top-level section is one slide, or a stack of its
  * child sections), and Lectern's stacks must have the same shape.
  */
-const hasPandoc = spawnSync('sh', ['-c', 'command -v pandoc'], { stdio: 'ignore' }).status === 0;
+const hasPandoc = needs(
+  spawnSync('sh', ['-c', 'command -v pandoc'], { stdio: 'ignore' }).status === 0,
+  "Pandoc's structure, against pandoc",
+  'pandoc is not installed (Debian: apt-get install pandoc)',
+);
 
 function pandocShape(markdown: string, args: string[]): number[] {
   const run = spawnSync('pandoc', ['-f', 'markdown', ...args], { input: markdown, encoding: 'utf8' });

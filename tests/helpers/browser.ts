@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { findBrowser } from '../../src/browser/find.js';
+import { noteSkip } from './skips.js';
 
 /**
  * The browser the real-browser tests use, or null to skip them (with a notice). On CI a missing
@@ -12,7 +13,7 @@ export function browserForTests(suite: string): string | null {
     return findBrowser();
   } catch (err) {
     if (process.env.CI) throw err;
-    console.warn(`${suite} skipped: ${(err as Error).message}`);
+    noteSkip(suite, `no browser: ${(err as Error).message.split('\n')[0]}`);
     return null;
   }
 }
@@ -27,6 +28,14 @@ export async function testPage(launched: LaunchedBrowser): Promise<Page> {
 }
 
 /** The Noto emoji and CJK fonts, which `npm run setup` installs where it installs Chromium (CI has them). */
-export const hasNotoFonts =
+export const hasNotoFonts = needsFonts(
   existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf') &&
-  existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
+    existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+);
+
+function needsFonts(found: boolean): boolean {
+  // CI has them (.ci/run installs them): there the tests run, and fail without them.
+  if (!found && !process.env.CI)
+    noteSkip('tests that need the Noto emoji and CJK fonts', 'not installed (npm run setup installs them)');
+  return found;
+}

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { noteSkip } from './skips.js';
 import { tempDir } from './temp.js';
 
 /**
@@ -12,7 +13,7 @@ export function officeForTests(suite: string): string | null {
   if (found) return found;
   const message = `${suite}: LibreOffice (soffice) is not installed (Debian: apt-get install libreoffice-impress)`;
   if (process.env.CI) throw new Error(message);
-  console.warn(`${message}; skipped`);
+  noteSkip(suite, 'LibreOffice (soffice) is not installed (Debian: apt-get install libreoffice-impress)');
   return null;
 }
 

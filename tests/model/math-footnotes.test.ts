@@ -4,12 +4,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Token } from 'marked';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../helpers/skips.js';
 import { mathFontFiles } from '../../src/assets/math-fonts.js';
 import type { MathToken } from '../../src/outline/extensions.js';
 import { lexSegment, walkTokens } from '../../src/outline/lex.js';
 import { modelOf, slidesOf } from '../helpers/deck.js';
 
-const hasPandoc = spawnSync('sh', ['-c', 'command -v pandoc'], { stdio: 'ignore' }).status === 0;
+const hasPandoc = needs(
+  spawnSync('sh', ['-c', 'command -v pandoc'], { stdio: 'ignore' }).status === 0,
+  'math and footnotes against Pandoc',
+  'pandoc is not installed (Debian: apt-get install pandoc)',
+);
 
 /** Lines as speakers write them, prices and code among the formulas. */
 const corpus = [

@@ -1,24 +1,35 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /*
- * The whole run leaves nothing behind: every `lectern-*` entry of the system temp folder that
- * appears during `npm test` must be gone at its end, whether a test or Lectern itself made it.
+ * The whole run leaves nothing behind. The suite gets a temp folder of its own: every test
+ * file, every Lectern it runs and every browser it starts inherit it as TMPDIR, so what is left
+ * there at the end is what this run made and did not remove, whatever else runs on the machine
+ * (a `lectern serve` elsewhere, another checkout's tests). Every `lectern-*` entry left in it
+ * fails the run, by name; the folder itself then goes.
  */
 
-const ours = (): Set<string> => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('lectern-')));
-
-let before = new Set<string>();
+let root = '';
 
 export function setup(): void {
-  before = ours();
+  root = mkdtempSync(join(tmpdir(), 'lectern-test-run-'));
+  process.env.TMPDIR = root;
+  process.env.TMP = root;
+  process.env.TEMP = root;
+  // Why tests were skipped, for the reporter that names them (tests/setup/skip-reporter.ts).
+  process.env.LECTERN_TEST_SKIPS = join(root, 'skipped.tsv');
 }
 
 export function teardown(): void {
-  const left = [...ours()].filter((name) => !before.has(name)).sort();
+  if (!root) return;
+  const left = readdirSync(root)
+    .filter((name) => name.startsWith('lectern-'))
+    .sort();
+  rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   if (left.length > 0) {
     throw new Error(
-      `the tests left ${left.length} folder(s) in ${tmpdir()}: ${left.slice(0, 10).join(', ')}${left.length > 10 ? ', …' : ''}`,
+      `the tests left ${left.length} folder(s) in their temp folder: ${left.slice(0, 10).join(', ')}${left.length > 10 ? ', …' : ''}`,
     );
   }
 }
