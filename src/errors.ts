@@ -119,6 +119,7 @@ const errorCodes = {
   CODE_STEP_RANGE: ExitCode.content,
   DIAGRAM_ERROR: ExitCode.content,
   ANNOTATIONS_UNREADABLE: ExitCode.content,
+  ANNOTATIONS_UNSAVED: ExitCode.output,
   DIAGRAM_UNDRAWN: ExitCode.render,
   DIAGRAM_TIMEOUT: ExitCode.render,
   // Findings of `lectern check` whose rule is set to `error`.
@@ -169,7 +170,9 @@ type FindingCode =
   /** Speaker notes that look like slides: a separator may be missing. */
   | 'NOTES_SUSPICIOUS'
   /** `--annotations` with no drawing file beside the deck, or strokes in it that are not well formed. */
-  | 'ANNOTATIONS_UNREADABLE';
+  | 'ANNOTATIONS_UNREADABLE'
+  /** The talk's drawing could not be written beside the deck: the talk goes on, the drawing is kept in memory. */
+  | 'ANNOTATIONS_UNSAVED';
 
 interface DeckErrorInit {
   pos?: SourcePos;

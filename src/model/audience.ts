@@ -1,6 +1,7 @@
 import render from 'dom-serializer';
 import { isTag, type AnyNode } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { htmlText } from './html-dom.js';
 import type { Deck, Slide } from './types.js';
 
 /**
@@ -23,6 +24,7 @@ function slideWithoutNotes(slide: Slide): Slide {
     ...slide,
     notes: '',
     title: noNotesIn(slide.title),
+    titleText: slide.title === noNotesIn(slide.title) ? slide.titleText : htmlText(noNotesIn(slide.title)),
     body: noNotesIn(slide.body),
     columns: slide.columns.map(noNotesIn),
     ...(slide.footnotes !== undefined ? { footnotes: noNotesIn(slide.footnotes) } : {}),
@@ -42,7 +44,8 @@ function slideWithoutNotes(slide: Slide): Slide {
 /** HTML without Reveal's notes: `aside.notes` elements and `data-notes` attributes, on a parsed tree. */
 export function noNotesIn(html: string): string {
   if (!/notes/i.test(html)) return html;
-  const doc = parseDocument(html, { decodeEntities: true });
+  // Finished HTML read and written back as it is: entities stay as they were written.
+  const doc = parseDocument(html, { decodeEntities: false });
   const visit = (nodes: AnyNode[]): void => {
     for (const node of [...nodes]) {
       if (!isTag(node)) continue;
@@ -57,5 +60,5 @@ export function noNotesIn(html: string): string {
     }
   };
   visit(doc.children);
-  return render(doc, { encodeEntities: 'utf8' });
+  return render(doc, { decodeEntities: false });
 }

@@ -33,7 +33,13 @@ export function inkFileName(deckFileName: string): string {
 }
 
 /** The most a file, a slide or a stroke may hold: a runaway client cannot fill the disk. */
-export const inkLimits = { strokesPerSlide: 2000, pointsPerStroke: 5000, slides: 5000 } as const;
+export const inkLimits = {
+  strokesPerSlide: 2000,
+  pointsPerStroke: 5000,
+  pointsPerSlide: 100_000,
+  points: 1_000_000,
+  slides: 5000,
+} as const;
 
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -49,6 +55,7 @@ export function parseStroke(value: unknown, width: number, height: number): InkS
   if (v.tool !== 'pen' && v.tool !== 'highlighter') return null;
   if (typeof v.color !== 'string' || !COLOR.test(v.color)) return null;
   if (typeof v.width !== 'number' || !Number.isFinite(v.width) || v.width <= 0 || v.width > 200) return null;
+  if (!(width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height))) return null;
   if (!Array.isArray(v.points) || v.points.length === 0 || v.points.length > inkLimits.pointsPerStroke) return null;
   const points: [number, number][] = [];
   for (const p of v.points) {
@@ -58,7 +65,14 @@ export function parseStroke(value: unknown, width: number, height: number): InkS
     const clamp = (n: number, size: number): number => Math.round(Math.min(2 * size, Math.max(-size, n)) * 10) / 10;
     points.push([clamp(x, width), clamp(y, height)]);
   }
-  return { id: v.id, tool: v.tool, color: v.color.toLowerCase(), width: Math.round(v.width * 10) / 10, points };
+  // The thinnest line kept is half a pixel: thinner would be written as nothing.
+  return {
+    id: v.id,
+    tool: v.tool,
+    color: v.color.toLowerCase(),
+    width: Math.max(0.5, Math.round(v.width * 10) / 10),
+    points,
+  };
 }
 
 /**
@@ -71,12 +85,16 @@ export function parseInkFile(text: string): { ink: InkFile; dropped: string[] } 
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return { ink: { width: 0, height: 0, slides: {} }, dropped: [`the file is not JSON (${(err as Error).message})`] };
+    return {
+      ink: { width: 0, height: 0, slides: {} },
+      dropped: [`the whole file (not JSON: ${(err as Error).message})`],
+    };
   }
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-  const width = typeof d.width === 'number' && d.width > 0 ? d.width : 0;
-  const height = typeof d.height === 'number' && d.height > 0 ? d.height : 0;
-  if (!width || !height) dropped.push('the deck size (width and height)');
+  const size = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100_000 ? v : 0);
+  const width = size(d.width);
+  const height = size(d.height);
+  if (!width || !height) dropped.push('the whole file (no deck size: width and height)');
   const slides: Record<string, InkStroke[]> = {};
   const raw = (d.slides && typeof d.slides === 'object' ? d.slides : {}) as Record<string, unknown>;
   for (const [key, list] of Object.entries(raw).slice(0, inkLimits.slides)) {
@@ -93,6 +111,11 @@ export function parseInkFile(text: string): { ink: InkFile; dropped: string[] } 
     if (strokes.length) slides[key] = strokes;
   }
   return { ink: { width, height, slides }, dropped };
+}
+
+/** At most `count` problems named, then how many more: a broken file does not flood the terminal. */
+export function fewOf(problems: string[], count = 5): string[] {
+  return problems.length <= count ? problems : [...problems.slice(0, count), `${problems.length - count} more`];
 }
 
 /** The file's text: stable key order, one stroke a line, for a readable diff. */

@@ -1,12 +1,30 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../errors.js';
-import { type InkFile, inkFileName, parseInkFile } from '../model/ink.js';
+import { fewOf, type InkFile, inkFileName, parseInkFile } from '../model/ink.js';
 import { readRegularText } from '../read-file.js';
 
 /** Where a deck file's drawing is kept: beside it, `talk.md` → `talk.annotations.json`. */
 export function inkPathOf(deckFile: string): string {
   return join(dirname(deckFile), inkFileName(basename(deckFile)));
+}
+
+/**
+ * A drawing file read as it is kept: a link is not followed (what it points at is no drawing
+ * of this deck's), a file past 64 MB is not read; what is not well formed is named in `dropped`.
+ */
+export function readInkFile(path: string): { ink: InkFile; dropped: string[] } {
+  const empty = { width: 0, height: 0, slides: {} };
+  let stat: ReturnType<typeof lstatSync>;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return { ink: empty, dropped: [] };
+  }
+  if (stat.isSymbolicLink()) return { ink: empty, dropped: ['the whole file (a link, not followed)'] };
+  if (!stat.isFile()) return { ink: empty, dropped: ['the whole file (not a regular file)'] };
+  if (stat.size > 64 * 1024 * 1024) return { ink: empty, dropped: ['the whole file (over 64 MB)'] };
+  return parseInkFile(readRegularText(path));
 }
 
 /**
@@ -28,10 +46,10 @@ export function readDeckInk(deckFile: string, shownDeck: string): { ink?: InkFil
       ],
     };
   }
-  const { ink, dropped } = parseInkFile(readRegularText(path));
-  const warnings: Finding[] = dropped.map((what) => ({
+  const { ink, dropped } = readInkFile(path);
+  const warnings: Finding[] = fewOf(dropped).map((what) => ({
     code: 'ANNOTATIONS_UNREADABLE',
-    message: `${shown}: ${what} is not well formed and is left out of the PDF`,
+    message: `${shown}: ${what} is left out of the PDF`,
     pos: { file: shown },
     hint: 'each stroke is {"id", "tool": "pen" | "highlighter", "color": "#rrggbb", "width", "points": [[x, y], …]}',
   }));

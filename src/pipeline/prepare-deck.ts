@@ -6,6 +6,7 @@ import { linkedFiles, linkTargets } from '../assets/linked-files.js';
 import { mathFontFiles } from '../assets/math-fonts.js';
 import { fitScript } from '../browser/fit-script.js';
 import { type FileCopy, planAssets } from '../assets/plan.js';
+import { escapeHtml } from '../html.js';
 import type { DiagramCache } from '../assets/diagram-cache.js';
 import type { RemoteCache } from '../assets/remote-cache.js';
 import { resolveAssets, type ResolvedAssets } from '../assets/resolve.js';
@@ -235,6 +236,7 @@ export function prepareDeck(
   const linked = linkedFiles(deck, linkTarget);
   const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
   const fits = deck.stacks.some((stack) => stack.slides.some((slide) => slide.attributes['data-fit'] === 'shrink'));
+  // The audience's page is rendered from the deck without its notes.
   const html = compiled.render(ctx.withoutNotes ? withoutNotes(deck) : deck, {
     stylesheets: stylesheets.links,
     ...(math ? { runtimeStyles: [math.css] } : {}),
@@ -262,7 +264,12 @@ export function prepareDeck(
   if (published.errors.length)
     fail(published.errors.length === 1 ? published.errors[0] : new DeckErrors(published.errors));
   append(reported, capWarnings(published.warnings));
-  const copies = published.copies;
+  const copies = ctx.withoutNotes
+    ? onlyNamed(published.copies, html, [
+        ...(resolved?.copies ?? []).map((c) => c.to),
+        ...planned.filter((c) => linked.some((l) => l.pos === c.pos)).map((c) => c.to),
+      ])
+    : published.copies;
   const summary: DeckSummary = {
     name,
     file,
@@ -307,6 +314,17 @@ export function prepareDeck(
       },
     },
   };
+}
+
+/**
+ * The audience's copies: of the files the slides or their notes named (pictures, linked files),
+ * only those its page still names; a picture or file only the notes named stays behind with them.
+ */
+function onlyNamed(copies: FileCopy[], html: string, fromContent: string[]): FileCopy[] {
+  const content = new Set(fromContent);
+  const named = (to: string): boolean =>
+    [to, encodeURI(to), escapeHtml(to), escapeHtml(encodeURI(to))].some((form) => html.includes(form));
+  return copies.filter((c) => !content.has(c.to) || named(c.to));
 }
 
 /**

@@ -14,6 +14,27 @@ interface Stroke {
   points: [number, number][];
 }
 
+/** A change of the drawing as the talk sends it: a slide's strokes, one added, or some removed. */
+interface InkChange {
+  slide: number;
+  strokes?: Stroke[];
+  add?: Stroke;
+  remove?: string[];
+}
+
+/** Applies a change to the strokes kept by slide; returns the slide's strokes after it. */
+function inkChange(bySlide: Map<number, Stroke[]>, change: InkChange): Stroke[] {
+  const before = bySlide.get(change.slide) ?? [];
+  const added = change.add;
+  const after = change.strokes
+    ? change.strokes
+    : added
+      ? [...before.filter((s) => s.id !== added.id), added]
+      : before.filter((s) => !(change.remove ?? []).includes(s.id));
+  bySlide.set(change.slide, after);
+  return after;
+}
+
 /** The part of Reveal.js's API the pages use. */
 interface RevealApi {
   isReady: () => boolean;
@@ -136,8 +157,14 @@ function whenReady(win: Window, then: (reveal: RevealApi) => void): void {
 }
 
 /** The audience's page (the deck without notes): follows the talk, shows the drawing and the QR code. */
-function audienceClient(api: string, makeInk: typeof inkLayer, ready: typeof whenReady): void {
+function audienceClient(
+  api: string,
+  makeInk: typeof inkLayer,
+  ready: typeof whenReady,
+  change: typeof inkChange,
+): void {
   const ink = makeInk(window);
+  const drawn = new Map<number, Stroke[]>();
   let state: TalkState | null = null;
   let reveal: RevealApi | null = null;
   const badge = document.createElement('div');
@@ -202,8 +229,8 @@ function audienceClient(api: string, makeInk: typeof inkLayer, ready: typeof whe
     apply();
   });
   events.addEventListener('ink', (e) => {
-    const data = JSON.parse((e as MessageEvent<string>).data) as { slide: number; strokes: Stroke[] };
-    ink.set(data.slide, data.strokes);
+    const data = JSON.parse((e as MessageEvent<string>).data) as InkChange;
+    ink.set(data.slide, change(drawn, data));
   });
 }
 
@@ -239,6 +266,7 @@ function presenterClient(
   ready: typeof whenReady,
   showClock: typeof clock,
   makePost: typeof poster,
+  change: typeof inkChange,
 ): void {
   const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
   const frame = $<HTMLIFrameElement>('current');
@@ -256,8 +284,16 @@ function presenterClient(
   const me = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(36)).join('');
 
   const slideNumber = (): number => ink?.current() ?? 0;
+  // Set while this page moves to where another page took the talk: that move is not reported
+  // back (it would race the other page's next step).
+  let following = false;
   const report = (): void => {
     if (!reveal) return;
+    if (following) {
+      showPreview();
+      ink?.draw();
+      return;
+    }
     const s = reveal.getState();
     const slide = slideNumber() - 1;
     void post({
@@ -387,9 +423,14 @@ function presenterClient(
       const slide = slideNumber();
       const stroke = live;
       live = null;
-      strokes.set(slide, [...(strokes.get(slide) ?? []), stroke]);
-      ink.set(slide, strokes.get(slide)!);
-      void post({ type: 'stroke', slide, stroke });
+      ink.set(slide, change(strokes, { slide, add: stroke }));
+      void post({ type: 'stroke', slide, stroke }).then((status) => {
+        if (status === 204) return;
+        // Not kept (the slide is full, or the server is gone): it does not stay on this screen alone.
+        ink?.set(slide, change(strokes, { slide, remove: [stroke.id] }));
+        $('link').textContent =
+          status === 413 ? 'this slide holds all the drawing it can: clear it (C)' : 'stroke not kept';
+      });
     };
     overlay.addEventListener('pointerup', finish);
     overlay.addEventListener('pointercancel', finish);
@@ -477,9 +518,14 @@ function presenterClient(
     // Opened again mid-talk, or moved by another presenter page: back where the talk is.
     if (reveal && (first ? s.slide > 0 || s.indexf >= 0 : s.by !== undefined && s.by !== me)) {
       const here = reveal.getState();
-      if (here.indexh !== s.indexh || (here.indexv ?? 0) !== s.indexv || (here.indexf ?? -1) !== s.indexf)
-        reveal.slide(s.indexh, s.indexv, s.indexf);
-      if (reveal.isPaused() !== s.paused) reveal.togglePause(s.paused);
+      following = true;
+      try {
+        if (here.indexh !== s.indexh || (here.indexv ?? 0) !== s.indexv || (here.indexf ?? -1) !== s.indexf)
+          reveal.slide(s.indexh, s.indexv, s.indexf);
+        if (reveal.isPaused() !== s.paused) reveal.togglePause(s.paused);
+      } finally {
+        following = false;
+      }
     }
     tick();
   });
@@ -487,9 +533,8 @@ function presenterClient(
     act((JSON.parse((e as MessageEvent<string>).data) as { action: string }).action),
   );
   events.addEventListener('ink', (e) => {
-    const data = JSON.parse((e as MessageEvent<string>).data) as { slide: number; strokes: Stroke[] };
-    strokes.set(data.slide, data.strokes);
-    ink?.set(data.slide, data.strokes);
+    const data = JSON.parse((e as MessageEvent<string>).data) as InkChange;
+    ink?.set(data.slide, change(strokes, data));
   });
   events.addEventListener('viewers', (e) => {
     const v = JSON.parse((e as MessageEvent<string>).data) as { audience: number; remote: number };
@@ -562,7 +607,8 @@ function remoteClient(api: string, showClock: typeof clock, makePost: typeof pos
 /** The script of a view's page, as its source text called with what it needs. */
 export function clientScript(view: View, api: string): string {
   const at = JSON.stringify(api);
-  if (view === 'audience') return `(${audienceClient})(${at}, ${inkLayer}, ${whenReady});\n`;
-  if (view === 'presenter') return `(${presenterClient})(${at}, ${inkLayer}, ${whenReady}, ${clock}, ${poster});\n`;
+  if (view === 'audience') return `(${audienceClient})(${at}, ${inkLayer}, ${whenReady}, ${inkChange});\n`;
+  if (view === 'presenter')
+    return `(${presenterClient})(${at}, ${inkLayer}, ${whenReady}, ${clock}, ${poster}, ${inkChange});\n`;
   return `(${remoteClient})(${at}, ${clock}, ${poster});\n`;
 }

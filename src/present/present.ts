@@ -1,17 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import QRCode from 'qrcode';
 import { DeckError, DeckErrors, type Finding } from '../errors.js';
-import { type InkFile, parseInkFile, serializeInk } from '../model/ink.js';
+import { fewOf, type InkFile, serializeInk } from '../model/ink.js';
 import { findDeckFiles } from '../outline/find-decks.js';
 import { updateDecks, writeFileAtomic } from '../output/write.js';
 import { diagramDrawer } from '../pipeline/diagrams.js';
-import { inkPathOf } from '../pipeline/ink.js';
+import { inkPathOf, readInkFile } from '../pipeline/ink.js';
 import type { PreparedDeck } from '../pipeline/prepare-deck.js';
 import { prepareProject } from '../pipeline/prepare-project.js';
 import type { CompiledTemplate } from '../render/compile-template.js';
-import { readRegularText } from '../read-file.js';
 import { shownPath } from '../shown.js';
 import { startTalkServer, type TalkServer } from './server.js';
 import { Talk } from './talk.js';
@@ -79,12 +78,30 @@ export async function presentDeck(options: PresentOptions): Promise<PresentSessi
     const { deck } = speaker;
 
     const inkFile = inkPathOf(file);
-    const ink = readInk(inkFile, deck.width, deck.height, shownPath(inkFile, projectDir), options.warn);
+    const ink = readInk(inkFile, deck, shownPath(inkFile, projectDir), options.warn);
     let saving: NodeJS.Timeout | null = null;
+    let failed = false;
+    // A drawing that cannot be written (a full disk, a folder in its place) is said once, and the
+    // talk goes on: the next change tries again.
     const save = (): void => {
       if (saving) clearTimeout(saving);
       saving = null;
-      writeFileAtomic(inkFile, serializeInk(ink));
+      try {
+        writeFileAtomic(inkFile, serializeInk(ink));
+        failed = false;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        if (!failed)
+          options.warn?.([
+            {
+              code: 'ANNOTATIONS_UNSAVED',
+              message: `the drawing could not be saved to ${shownPath(inkFile, projectDir)}: ${why}`,
+              pos: { file: shownPath(inkFile, projectDir) },
+              hint: 'it is kept while the talk runs; free the file (or the disk) and draw again to save it',
+            },
+          ]);
+        failed = true;
+      }
     };
     const talk = new Talk(
       deck.stacks.flatMap((s) => s.slides).map((s) => ({ title: s.titleText, notes: s.notes })),
@@ -146,15 +163,26 @@ function roomAddress(): string {
  * The drawing kept from earlier talks of this deck, scaled to the deck's size if that changed;
  * strokes that are not well formed are left out, with a warning.
  */
-function readInk(path: string, width: number, height: number, shown: string, warn: PresentOptions['warn']): InkFile {
-  if (!existsSync(path)) return { width, height, slides: {} };
-  const { ink, dropped } = parseInkFile(readRegularText(path));
+function readInk(
+  path: string,
+  deck: { width: number; height: number; slideCount: number },
+  shown: string,
+  warn: PresentOptions['warn'],
+): InkFile {
+  const { width, height } = deck;
+  const { ink, dropped } = readInkFile(path);
+  for (const key of Object.keys(ink.slides)) {
+    if (Number(key) > deck.slideCount) {
+      dropped.unshift(`slide ${key} (the deck has ${deck.slideCount})`);
+      delete ink.slides[key];
+    }
+  }
   warn?.(
-    dropped.map((what) => ({
+    fewOf(dropped).map((what) => ({
       code: 'ANNOTATIONS_UNREADABLE',
-      message: `${shown}: ${what} is not well formed and is left out`,
+      message: `${shown}: ${what} is left out`,
       pos: { file: shown },
-      hint: 'the file is rewritten with what is kept when something is drawn',
+      hint: 'the file is written again, with what is kept, when something is drawn',
     })),
   );
   const sx = ink.width ? width / ink.width : 1;

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, relative, sep } from 'node:path';
+import { WRITTEN_RECORD } from '../output/write.js';
 import { hostsOf, listen, rendered, sendFile, urlHost } from '../serve/http.js';
 import { resolveRequest } from '../static-files.js';
 import { clientScript } from './client.js';
@@ -38,8 +39,13 @@ export interface TalkServer {
 const API = '__lectern';
 /** A page that cannot keep up is dropped (it reconnects and is sent where the talk is): memory stays bounded. */
 const MAX_BUFFERED = 256 * 1024;
-const MAX_CLIENTS = 2000;
+/** The room's pages and the speaker's are counted apart: a full room never locks the speaker out. */
+const MAX_AUDIENCE = 2000;
+const MAX_SPEAKER = 64;
 const MAX_BODY = 1024 * 1024;
+
+/** Lectern's own records in a built deck, which no page needs and which name its files: never served. */
+const bookkeeping = new Set(['deck.json', WRITTEN_RECORD]);
 
 /** Headers of the pages Lectern writes for the talk: they run only their own script. */
 const pageHeaders = {
@@ -61,7 +67,7 @@ const everyResponse = { 'referrer-policy': 'no-referrer' };
  */
 export async function startTalkServer(options: TalkServerOptions): Promise<TalkServer> {
   const { talk, tokens } = options;
-  const clients = new Set<{ view: View; res: ServerResponse }>();
+  const clients = new Set<{ view: View; res: ServerResponse; greeting: boolean }>();
   let allowedHosts = new Set<string>();
   const speakerRoot = realpathSync(options.speakerOut);
   const audienceRoot = realpathSync(options.audienceOut);
@@ -83,7 +89,7 @@ export async function startTalkServer(options: TalkServerOptions): Promise<TalkS
 
   const fromHere = (req: IncomingMessage): boolean => {
     const origin = req.headers.origin;
-    return origin === undefined || allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase());
+    return origin === undefined || [...allowedHosts].some((host) => origin.toLowerCase() === `http://${host}`);
   };
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -157,7 +163,11 @@ export async function startTalkServer(options: TalkServerOptions): Promise<TalkS
   /** A file of the built deck, from its folder only; Lectern's pages get `tag`. */
   function deckFile(req: IncomingMessage, res: ServerResponse, root: string, rest: string, tag: string): void {
     const deckRoot = join(root, options.deckName);
-    const file = resolveRequest(deckRoot, rest);
+    const found = resolveRequest(deckRoot, rest);
+    const file =
+      found.status === 200 && bookkeeping.has(relative(deckRoot, found.path).split(sep).join('/').toLowerCase())
+        ? { status: 404 as const }
+        : found;
     if (file.status !== 200) {
       refuse(res, file.status, file.status === 403 ? 'Forbidden' : 'Not found');
       return;
@@ -171,7 +181,9 @@ export async function startTalkServer(options: TalkServerOptions): Promise<TalkS
       refuse(res, 403, 'Forbidden origin');
       return;
     }
-    if (clients.size >= MAX_CLIENTS) {
+    const full =
+      view === 'audience' ? count('audience') >= MAX_AUDIENCE : clients.size - count('audience') >= MAX_SPEAKER;
+    if (full) {
       refuse(res, 503, 'Too many pages are following this talk');
       return;
     }
@@ -183,12 +195,23 @@ export async function startTalkServer(options: TalkServerOptions): Promise<TalkS
       ...everyResponse,
     });
     res.socket?.setNoDelay(true);
-    const client = { view, res };
+    const client = { view, res, greeting: true };
     clients.add(client);
-    // A late joiner lands where the talk is, with everything drawn so far.
+    // A late joiner lands where the talk is, with everything drawn so far: a slide at a time,
+    // each as it is then, waiting for the page to take one before the next (changes meanwhile
+    // reach it too; a slide's full list sent after them includes them).
     write(client, 'state', JSON.stringify(talk.stateFor(view === 'audience' ? 'all' : 'speaker')));
-    for (const [slide, strokes] of Object.entries(talk.ink.slides))
-      write(client, 'ink', JSON.stringify({ slide: Number(slide), strokes }));
+    void (async () => {
+      for (const slide of Object.keys(talk.ink.slides)) {
+        if (res.destroyed) return;
+        if (res.writableLength > MAX_BUFFERED)
+          await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+        const strokes = talk.ink.slides[slide];
+        if (strokes && !res.destroyed)
+          res.write(`event: ink\ndata: ${JSON.stringify({ slide: Number(slide), strokes })}\n\n`);
+      }
+      client.greeting = false;
+    })();
     req.on('close', () => {
       clients.delete(client);
       tellViewers();
@@ -205,7 +228,7 @@ export async function startTalkServer(options: TalkServerOptions): Promise<TalkS
       refuse(res, 403, 'Forbidden origin');
       return;
     }
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       refuse(res, 415, 'Commands are JSON (content-type: application/json)');
       return;
     }
@@ -249,9 +272,16 @@ export async function startTalkServer(options: TalkServerOptions): Promise<TalkS
 
   const count = (view: View): number => [...clients].filter((c) => c.view === view).length;
 
-  function write(client: { res: ServerResponse }, type: string, data: string): void {
+  /** One event to one page; a page that has not taken what it was sent before is let go. */
+  function write(client: { res: ServerResponse; greeting: boolean }, type: string, data: string): void {
+    if (client.res.destroyed) return;
+    // While it is being greeted a page's queue holds the greeting, which waits for it to drain
+    // (a slide's drawing at most, bounded by inkLimits).
+    if (!client.greeting && client.res.writableLength > MAX_BUFFERED) {
+      client.res.destroy();
+      return;
+    }
     client.res.write(`event: ${type}\ndata: ${data}\n\n`);
-    if (client.res.writableLength > MAX_BUFFERED) client.res.destroy();
   }
 
   function send(event: TalkEvent): void {

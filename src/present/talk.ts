@@ -144,23 +144,30 @@ export class Talk {
       return { status: 400, why: `slide must be a slide number from 1 to ${this.slides.length}` };
     const key = String(slide);
     const strokes = this.ink.slides[key] ?? [];
+    // Only the change goes to the pages: a stroke added, strokes removed, a slide cleared.
+    let data: Record<string, unknown>;
     if (type === 'stroke') {
       const stroke = parseStroke(message.stroke, this.ink.width, this.ink.height);
       if (!stroke) return { status: 400, why: 'the stroke is not well formed' };
-      if (strokes.length >= inkLimits.strokesPerSlide)
-        return { status: 413, why: `a slide holds at most ${inkLimits.strokesPerSlide} strokes` };
-      this.ink.slides[key] = [...strokes.filter((s) => s.id !== stroke.id), stroke];
+      const kept = strokes.filter((s) => s.id !== stroke.id);
+      const points = (list: InkStroke[]): number => list.reduce((n, s) => n + s.points.length, 0);
+      if (kept.length >= inkLimits.strokesPerSlide || points(kept) + stroke.points.length > inkLimits.pointsPerSlide)
+        return { status: 413, why: 'this slide holds all the drawing it can: clear it (C) to draw more' };
+      const total = Object.values(this.ink.slides).reduce((n, list) => n + points(list), 0);
+      if (total + stroke.points.length > inkLimits.points)
+        return { status: 413, why: 'the talk holds all the drawing it can: clear a slide to draw more' };
+      this.ink.slides[key] = [...kept, stroke];
+      data = { slide, add: stroke };
     } else if (type === 'erase') {
       const ids = Array.isArray(message.ids) ? message.ids.filter((id): id is string => typeof id === 'string') : [];
       this.ink.slides[key] = strokes.filter((s) => !ids.includes(s.id));
+      data = { slide, remove: ids.slice(0, inkLimits.strokesPerSlide) };
     } else {
       this.ink.slides[key] = [];
+      data = { slide, strokes: [] };
     }
     if (!this.ink.slides[key]!.length) delete this.ink.slides[key];
-    return {
-      events: [{ type: 'ink', to: 'all', data: { slide, strokes: this.ink.slides[key] ?? [] } }],
-      inkChanged: true,
-    };
+    return { events: [{ type: 'ink', to: 'all', data }], inkChanged: true };
   }
 
   private stateEvents(): TalkEvent[] {

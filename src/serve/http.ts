@@ -80,7 +80,7 @@ export async function startDevServer(root: string, options: { host: string; port
 
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
+    if (origin !== undefined && ![...allowedHosts].some((host) => origin.toLowerCase() === `http://${host}`)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden origin\n');
       return;
     }

@@ -172,7 +172,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
             const i = r.getIndices();
             return `${i.h}/${i.v ?? 0}.${i.f ?? -1}${r.isPaused() ? ' paused' : ''}` === t;
           },
-          { timeout: 5_000 },
+          { timeout: 15_000 },
           target,
         )
         .catch(async () => {
@@ -256,7 +256,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
           const i = r.getIndices();
           return `${i.h}/${i.v ?? 0}.${i.f ?? -1}${r.isPaused() ? ' paused' : ''}` !== b;
         },
-        { timeout: 5_000 },
+        { timeout: 15_000 },
         before,
       );
       return followed(audiences);
@@ -287,7 +287,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
         const i = r.getIndices();
         return `${i.h}/${i.v ?? 0}.${i.f ?? -1}` === m;
       },
-      { timeout: 5_000 },
+      { timeout: 15_000 },
       moved,
     );
     expect(await followed(audiences)).toBe(moved);
@@ -298,7 +298,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
         const i = r.getIndices();
         return `${i.h}/${i.v ?? 0}.${i.f ?? -1}` !== m;
       },
-      { timeout: 5_000 },
+      { timeout: 15_000 },
       moved,
     );
     const once = await where(second, true);
@@ -310,7 +310,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
         const i = r.getIndices();
         return `${i.h}/${i.v ?? 0}.${i.f ?? -1}` === m;
       },
-      { timeout: 5_000 },
+      { timeout: 15_000 },
       moved,
     );
     await second.keyboard.press('ArrowRight');
@@ -342,7 +342,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
     for (const page of audiences)
       await page.waitForFunction(
         () => document.querySelector('.lectern-ink[data-slide="3"]')?.querySelectorAll('path').length === 1,
-        { timeout: 5_000 },
+        { timeout: 15_000 },
       );
     await audiences[0]!.reload({ waitUntil: 'load' });
     await audiences[0]!.waitForFunction(

@@ -7,7 +7,13 @@ import { repoRoot } from './fs.js';
 export function exchange(
   url: string,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string; firstEventOnly?: boolean } = {},
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** For an event stream: read until this holds of what came (default: the greeting's state). */
+    until?: (body: string) => boolean;
+  } = {},
 ): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { hostname, port, host } = new URL(url);
   return new Promise((resolve, reject) => {
@@ -18,8 +24,9 @@ export function exchange(
         res.on('data', (d) => {
           body += d;
           // An event stream stays open: read until the greeting's last event has come.
-          if (res.headers['content-type']?.startsWith('text/event-stream') && init.firstEventOnly !== false) {
-            if (/event: state\n/.test(body) && body.endsWith('\n\n')) res.destroy();
+          if (res.headers['content-type']?.startsWith('text/event-stream')) {
+            const done = init.until ?? ((b: string) => /event: state\n/.test(b));
+            if (body.endsWith('\n\n') && done(body)) res.destroy();
           }
         });
         res.on('close', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));

@@ -153,7 +153,7 @@ describe('the drawing file', () => {
     );
     expect(Object.keys(kept.slides).sort()).toEqual(['10', '3', '4']);
     expect([...dropped].sort()).toEqual(['slide "0"', 'slide "x"', 'stroke 2 of slide 4']);
-    expect(parseInkFile('not json').dropped[0]).toMatch(/^the file is not JSON/);
+    expect(parseInkFile('not json').dropped[0]).toMatch(/^the whole file \(not JSON/);
   });
 
   it('draws a stroke as a polyline, a single point as a dot', () => {
