@@ -102,14 +102,20 @@ export function readYamlData(src: YamlSource, codes: LayerCodes, loose = false):
     throw collect(
       problems.map((problem) => {
         const tag = /tag/i.test(problem.message);
+        const pos = posAt(problem.pos[0]);
+        const lines = src.text.split('\n');
+        const at = (pos.line ?? 1) - src.firstLine;
+        const plain = tag ? null : plainYamlProblem(problem.code, lines[at], lines[at + 1]);
         return new DeckError(
           tag ? 'FRONT_MATTER_CODE' : codes.syntax,
-          tag ? `YAML tag refused: ${firstLine(problem.message)}` : `invalid YAML: ${firstLine(problem.message)}`,
+          tag
+            ? `YAML tag refused: ${firstLine(problem.message)}`
+            : `invalid YAML: ${plain?.what ?? firstLine(problem.message)}`,
           {
-            pos: posAt(problem.pos[0]),
+            pos,
             hint: tag
               ? 'only plain YAML values are allowed; custom tags such as !!js/function are never evaluated'
-              : 'check indentation, quotes and colons around this line',
+              : (plain?.fix ?? 'check indentation, quotes and colons around this line'),
           },
         );
       }),
@@ -333,4 +339,51 @@ function knownKeys(schema: z.ZodType, path: (string | number)[]): string[] {
   }
   const shape = (current as { shape?: Record<string, unknown> } | undefined)?.shape;
   return shape ? Object.keys(shape).sort() : [];
+}
+
+/**
+ * What a YAML parser's complaint means for someone writing front matter, and the fix, in plain
+ * words; the value of the line in question quoted for them where quoting is the fix.
+ */
+export function plainYamlProblem(code: string, line = '', next = ''): { what: string; fix: string } | null {
+  const pair = /^(\s*[\w.-]+:\s*)(.*?)\s*$/.exec(line);
+  const quoted = pair?.[2] ? `${pair[1]!.trim()} ${JSON.stringify(pair[2].replace(/^["']|["']$/g, ''))}` : null;
+  const quote = (why: string): string => `${why}: put the value in quotes${quoted ? `, as in ${quoted}` : ''}`;
+  switch (code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      // No colon in this value: the line after it is indented, and read as more of this value.
+      if (!/:\s/.test(pair?.[2] ?? '') && /^\s/.test(next) && next.search(/\S/) > line.search(/\S/))
+        return {
+          what: 'the line after this one is indented further, so YAML reads it as more of this value',
+          fix: 'start the next key at the same column as this one (or nest it under a key that ends with ":")',
+        };
+      return {
+        what: 'a value holds ": " (a colon and a space), which YAML reads as the start of another key',
+        fix: quote('a value with a colon in it is text only in quotes'),
+      };
+    case 'BAD_SCALAR_START':
+      return {
+        what: 'a value starts with a character YAML keeps for itself (@ or `)',
+        fix: quote('such a value is text only in quotes'),
+      };
+    case 'TAB_AS_INDENT':
+      return { what: 'a tab indents this line', fix: 'indent with spaces: YAML does not take tabs' };
+    case 'DUPLICATE_KEY':
+      return { what: 'this key is written twice', fix: 'keep one of them' };
+    case 'BAD_DQ_ESCAPE':
+      return {
+        what: 'a backslash inside double quotes starts an escape that does not exist',
+        fix: "use single quotes ('C:\\path'), or write the backslash twice",
+      };
+    case 'MISSING_CHAR':
+      return { what: 'a quote or a bracket is opened and never closed', fix: 'close it on the same line' };
+    case 'BAD_INDENT':
+      return {
+        what: 'this line is not indented like the lines it belongs with',
+        fix: 'line up keys of the same level, and close any [ or { opened above',
+      };
+    default:
+      return null;
+  }
 }

@@ -38,7 +38,22 @@ const cases: Case[] = [
     name: 'YAML syntax error',
     files: { 'decks/bad.md': '---\ntitle: x\n  lang: en\n---\n## A\n' },
     code: 1,
-    line: 'decks/bad.md:2:8: error[FRONT_MATTER_SYNTAX]: invalid YAML: Nested mappings are not allowed in compact mappings',
+    line: 'decks/bad.md:2:8: error[FRONT_MATTER_SYNTAX]: invalid YAML: the line after this one is indented further, so YAML reads it as more of this value',
+    hint: /start the next key at the same column as this one/,
+  },
+  {
+    name: 'YAML: a colon in a value',
+    files: { 'lectern.config.yaml': 'title: Talk: the sequel\n', 'decks/a.md': '## A\n' },
+    code: 2,
+    line: 'lectern.config.yaml:1:8: error[CONFIG_SYNTAX]: invalid YAML: a value holds ": " (a colon and a space), which YAML reads as the start of another key',
+    hint: /put the value in quotes, as in title: "Talk: the sequel"/,
+  },
+  {
+    name: 'YAML: a tab',
+    files: { 'decks/bad.md': '---\ntitle: x\nauthor:\n\t- me\n---\n## A\n' },
+    code: 1,
+    line: 'decks/bad.md:4:1: error[FRONT_MATTER_SYNTAX]: invalid YAML: a tab indents this line',
+    hint: /indent with spaces/,
   },
   {
     name: 'wrong value type, --strict',

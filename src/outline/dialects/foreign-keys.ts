@@ -89,7 +89,6 @@ const ignoredKeys: Record<string, string> = {
   'date-format': 'the date is shown as written',
   'title-slide-attributes': "the title slide is the template's",
   abstract: 'not shown on slides',
-  math: 'math is not rendered yet',
   style: "a deck's own CSS goes in a stylesheet named by `css:`",
   marp: 'the deck is read as Marp',
   description: 'kept for the page only',
@@ -378,6 +377,14 @@ export function mapForeignKeys(
           path,
           `"${key}" is ignored: it is a ${owner} option and this deck is read as ${dialect}`,
           `add \`dialect: ${owner}\` to read the deck as ${owner}`,
+        );
+    } else if (key === 'math') {
+      // Marp's engine choice (katex, mathjax, true): formulas are set either way, with KaTeX.
+      if (value === false)
+        warn(
+          path,
+          '"math: false" is ignored: formulas between $ signs are still set (with KaTeX)',
+          'write \\$ for a dollar sign that is not a formula',
         );
     } else if (Object.hasOwn(ignoredKeys, key)) {
       warn(path, `"${key}" is ignored: ${ignoredKeys[key]}`);
