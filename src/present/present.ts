@@ -12,6 +12,7 @@ import type { PreparedDeck } from '../pipeline/prepare-deck.js';
 import { prepareProject } from '../pipeline/prepare-project.js';
 import type { CompiledTemplate } from '../render/compile-template.js';
 import { shownPath } from '../shown.js';
+import { assertPortFree } from '../serve/http.js';
 import { startTalkServer, type TalkServer } from './server.js';
 import { Talk } from './talk.js';
 import { newToken, type View } from './tokens.js';
@@ -52,6 +53,8 @@ export async function presentDeck(options: PresentOptions): Promise<PresentSessi
       hint: 'name the deck file: lectern present decks/talk.md',
     });
   const host = options.lan === undefined ? '127.0.0.1' : options.lan === 'auto' ? roomAddress() : options.lan;
+  // A port already taken (or an address not this machine's) is said before anything is built.
+  await assertPortFree(host, options.port ?? 8000);
   const root = mkdtempSync(join(tmpdir(), 'lectern-present-'));
   try {
     const templates = new Map<string, CompiledTemplate>();

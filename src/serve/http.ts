@@ -163,6 +163,17 @@ export function listen(server: Server, host: string, port: number): Promise<numb
   });
 }
 
+/**
+ * PORT_IN_USE (or a bad address) before any work is done: the port is taken for a moment and let
+ * go. Port 0 (any free one) is always free.
+ */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listen(probe, host, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 function writeEvent(res: ServerResponse, event: LiveEvent): void {
   res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 }

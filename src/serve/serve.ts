@@ -13,7 +13,7 @@ import { diagramDrawer } from '../pipeline/diagrams.js';
 import { prepareProject } from '../pipeline/prepare-project.js';
 import type { CompiledTemplate } from '../render/compile-template.js';
 import { renderIndexPage } from '../render/index-page.js';
-import { startDevServer, type DevServer, type LiveEvent } from './http.js';
+import { assertPortFree, startDevServer, type DevServer, type LiveEvent } from './http.js';
 import { watchFolders, type WatchTarget } from './watch.js';
 
 interface ServeOptions {
@@ -45,6 +45,8 @@ export interface ServeSession {
  */
 export async function serveDecks(options: ServeOptions): Promise<ServeSession> {
   const projectDir = resolve(options.projectDir);
+  // A port already taken is said before anything is built.
+  await assertPortFree(options.host ?? '127.0.0.1', options.port ?? 8000);
   const log = options.log ?? (() => undefined);
   const problem = options.problem ?? log;
   const outDir = mkdtempSync(join(tmpdir(), 'lectern-serve-'));

@@ -154,14 +154,17 @@ describe.skipIf(!browserPath)('lectern serve', () => {
     expect(same.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('says clearly when the port is taken, with exit status 2', async () => {
-    const taken = makeProject({ 'decks/a.md': '## A\n' });
+  it('says clearly when the port is taken, with exit status 2, before building anything', async () => {
+    // A deck that would fail to build: the port is what is said, so it was checked first.
+    const taken = makeProject({ 'decks/a.md': '---\ntitle: [unclosed\n---\n## A\n' });
     const run = await cli(['serve', '--port', new URL(session.url).port], taken);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       `lectern: error[PORT_IN_USE]: port ${new URL(session.url).port} on 127.0.0.1 is already in use`,
     );
     expect(run.stderr).toContain('--port');
+    expect(run.stderr).not.toContain('FRONT_MATTER_SYNTAX');
+    expect(run.stdout).not.toContain('built');
   });
 });
 

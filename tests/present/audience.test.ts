@@ -1,4 +1,6 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/errors.js';
@@ -142,6 +144,21 @@ describe('the drawing', () => {
     expect(warnings.map((w) => w.message).join('\n')).toContain('a link, not followed');
     expect(warnings.map((w) => w.message).join('\n')).not.toContain('SECRET');
   });
+});
+
+it('says the port is taken before building anything', async () => {
+  const other = createServer();
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  const port = (other.address() as AddressInfo).port;
+  // A deck that would fail to build: the port is what is said, so it was checked first.
+  const dir = makeProject({ 'decks/talk.md': '---\ntitle: [unclosed\n---\n## A\n' });
+  try {
+    await expect(presentDeck({ projectDir: dir, deck: 'decks/talk.md', port })).rejects.toMatchObject({
+      code: 'PORT_IN_USE',
+    });
+  } finally {
+    other.close();
+  }
 });
 
 it('leaves finished HTML as it was written, but for its notes', () => {
