@@ -145,3 +145,15 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
 export function clippedName(element: string | undefined): string {
   return element === 'pre' ? 'a code block' : `a ${element}`;
 }
+
+/**
+ * What to do about a clipped element, by the way it is cut: a block too tall loses lines at its
+ * foot (fewer lines, steps, or two slides), one too wide loses the ends of its lines.
+ */
+export function clippedHint(element: string | undefined, axis: 'height' | 'width' | undefined): string {
+  if (element === 'pre')
+    return axis === 'width'
+      ? 'shorten or break the long lines'
+      : 'show fewer lines: split the block over two slides, or light its lines in steps (```js [1-8|9-16])';
+  return axis === 'width' ? 'shorten its long words or lines' : 'shorten what it holds, or split the slide';
+}

@@ -1,5 +1,5 @@
 import type { SourcePos, Finding } from '../errors.js';
-import { clippedName } from '../browser/measure-slide.js';
+import { clippedName, clippedHint } from '../browser/measure-slide.js';
 import { formatBytes } from '../shown.js';
 import type { DeckObservations, GlyphsSeen } from './observations.js';
 import type { AssetRef, Deck } from '../model/types.js';
@@ -77,9 +77,7 @@ export function browserFindings(
         'slide-overflow',
         at(o.line, o.slide),
         `${nameOf(o.slide)}: ${clippedName(o.element)} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
-        o.element === 'pre'
-          ? 'shorten the long lines or split the code over two slides'
-          : 'shorten what the element holds',
+        clippedHint(o.element, o.axis),
       );
     }
   }

@@ -7,7 +7,7 @@ import type { DeckSummary } from '../model/summary.js';
 import type { InkFile } from '../model/ink.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
-import { clippedName } from '../browser/measure-slide.js';
+import { clippedHint, clippedName } from '../browser/measure-slide.js';
 import { missingGlyphs } from '../check/findings.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import { type DeckFiles, folderFiles } from '../browser/deck-files.js';
@@ -174,9 +174,7 @@ async function printFinished(
         : `${name} overflows its page by ${overflow.by}px and is cut off in the PDF${overflow.line ? `: line ${overflow.line} on is off the page` : ''}`,
       // A clipped block is pointed at where it is written.
       pos: { file: summary.file, line: (overflow.clipped ? overflow.line : null) ?? slide?.line ?? 1, column: 1 },
-      hint: overflow.clipped
-        ? 'shorten the long lines, or split the block over two slides'
-        : 'split the slide, or shorten its content',
+      hint: overflow.clipped ? clippedHint(overflow.clipped, overflow.axis) : 'split the slide, or shorten its content',
     });
   }
   for (const g of reportOverflow ? printed.glyphs : []) {

@@ -374,3 +374,22 @@ Some <span style="color:#e0e0e0">faint words</span> here.
     expect(strict.stdout).toContain('— failed (--strict: warnings count)');
   });
 });
+
+describe.skipIf(!browserPath)('the hint for a clipped code block', () => {
+  it('fits the way it is cut: too tall asks for fewer lines or steps, too wide for shorter lines', async () => {
+    const tall = Array.from({ length: 40 }, (_, i) => `let v${i} = ${i};`).join('\n');
+    const wide = `const x = "${'w'.repeat(400)}";`;
+    const dir = makeProject({
+      'decks/code.md': `## Tall\n\n\`\`\`js\n${tall}\n\`\`\`\n\n## Wide\n\n\`\`\`js\n${wide}\n\`\`\`\n`,
+    });
+    const run = await cli(['check'], dir);
+    const lines = `${run.stdout}${run.stderr}`.split('\n');
+    const hintAfter = (what: RegExp) => lines[lines.findIndex((l) => what.test(l)) + 1] ?? '';
+    expect(hintAfter(/slide 1 "Tall": a code block is cut off by \d+px at the bottom/)).toMatch(
+      /show fewer lines: split the block over two slides, or light its lines in steps/,
+    );
+    expect(hintAfter(/slide 2 "Wide": a code block is cut off by \d+px sideways/)).toMatch(
+      /shorten or break the long lines/,
+    );
+  });
+});
