@@ -123,9 +123,28 @@ function pdfOf(args: CliArgs, config: ProjectConfigLayer): PdfOptions | false {
   const handout =
     args.pdf.handout ?? (config.formats?.includes('handout') || config.handout ? (config.handout ?? 3) : undefined);
   // `lectern pdf` prints whatever `formats:` says; a build prints no PDF that `formats:` leaves out.
-  if (args.command === 'build' && config.formats && !config.formats.includes('pdf') && !handout) return false;
+  if (
+    args.command === 'build' &&
+    config.formats &&
+    !config.formats.some((f) => ['pdf', 'pdf-notes', 'pdf-fragments'].includes(f)) &&
+    !handout
+  )
+    return false;
   const paper = args.pdf.paper ?? config.paper;
-  return { ...args.pdf, ...(handout ? { handout } : {}), ...(handout && paper ? { paper } : {}) };
+  // Formats add up: the flags' PDF and each one `formats:` lists, every one beside the deck's own.
+  const beside = [
+    ...(args.pdf.notes || args.pdf.fragments
+      ? [{ notes: Boolean(args.pdf.notes), fragments: Boolean(args.pdf.fragments) }]
+      : []),
+    ...(config.formats?.includes('pdf-notes') ? [{ notes: true, fragments: false }] : []),
+    ...(config.formats?.includes('pdf-fragments') ? [{ notes: false, fragments: true }] : []),
+  ];
+  return {
+    ...args.pdf,
+    ...(beside.length ? { beside } : {}),
+    ...(handout ? { handout } : {}),
+    ...(handout && paper ? { paper } : {}),
+  };
 }
 
 /**

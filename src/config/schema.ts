@@ -184,7 +184,9 @@ export const projectConfigSchema = deckLayerSchema
     out: z.string().min(1),
     /** A running browser to print and check in (`ws://…`), as `--browser-ws` gives it. */
     /** What `lectern build` makes of every deck: its page always, and its PDF and slide pictures. */
-    formats: z.array(z.enum(['html', 'pdf', 'handout', 'png', 'pptx', 'single-file'])).min(1),
+    formats: z
+      .array(z.enum(['html', 'pdf', 'pdf-notes', 'pdf-fragments', 'handout', 'png', 'pptx', 'single-file']))
+      .min(1),
     /** Slides a handout sheet holds (`formats: [handout]`, `--handout`): 2, 3 (with notes) or 6. */
     handout: z.union([z.literal(2), z.literal(3), z.literal(6)]),
     /** The handout's paper; without it, each deck's `lang` decides (letter for en-US, A4 for fr…). */

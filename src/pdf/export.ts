@@ -31,6 +31,11 @@ export interface PdfOptions {
   paper?: Paper;
   /** The speaker's drawing from `lectern present` on its slides, into `<deck>-annotated.pdf`. */
   annotations?: boolean;
+  /**
+   * For a build: the PDFs printed beside the deck's own (`formats: [pdf-notes, pdf-fragments]`,
+   * each its own file); without it, the one `notes` and `fragments` describe together.
+   */
+  beside?: { notes: boolean; fragments: boolean }[];
 }
 
 /** A PDF run: the browser's options, the PDF's, and hooks for progress. */

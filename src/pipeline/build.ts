@@ -4,7 +4,7 @@ import type { BrowserOptions } from '../browser/find.js';
 import { pdfReportsOverflow } from '../check/pdf-overflow.js';
 import type { DeckLayer } from '../config/schema.js';
 import { readDeckInk } from './ink.js';
-import { handoutFileName, type PdfKind, pdfFiles } from '../deck-layout.js';
+import { handoutFileName, type PdfKind, pdfFileName, pdfFiles } from '../deck-layout.js';
 import { DeckError, DeckErrors, type Finding } from '../errors.js';
 import { assertOwned, readOutputRecord } from '../output/ownership.js';
 import { lockOutput } from '../output/lock.js';
@@ -110,9 +110,8 @@ async function buildWith(
 ): Promise<BuildResult> {
   // The kind of PDF is no part of the digest: each kind has its own file, kept while the deck is unchanged.
   const buildTag = `${lecternVersion()}|remote:${options.browser?.allowRemote ?? false}`;
-  const pdfKind: PdfKind | false = pdf
-    ? { notes: pdf.notes ?? false, fragments: pdf.fragments ?? false, annotations: pdf.annotations ?? false }
-    : false;
+  // The deck's own PDF is the one its summary names; the others are printed beside it.
+  const pdfKind: PdfKind | false = pdf ? pdfKinds(pdf)[0]! : false;
   const { outDir, prepared, errors } = await timed(
     'read, model, render, content checks',
     prepareProject({
@@ -162,7 +161,7 @@ async function buildWith(
             if (keep.length) noteWritten(staged(p.deck.name), writtenDigests(p.dir, keep));
           });
           if (pdf && session?.exporter && changed.length)
-            pdfs = await exportStaged(changed, staged, outDir, session, { ...options, pdf });
+            pdfs = await exportStaged(changed, staged, outDir, session, { ...options, pdf }, (i) => earlier[i]!.keep);
           changed.forEach((p, i) => {
             for (const file of earlier[i]!.stale) removed.push(join(p.dir, file));
           });
@@ -232,29 +231,72 @@ async function exportStaged(
   outDir: string,
   session: BrowserSession,
   options: BuildOptions & { pdf: PdfOptions },
+  kept: (index: number) => string[],
 ): Promise<PdfResult[]> {
   const inks = prepared.map((p) => (options.pdf.annotations ? readDeckInk(p.sources.file, p.deck.file) : null));
-  const jobs: PdfJob[] = prepared.map((p, i) => ({
-    summary: p.summary,
-    folder: staged(p.deck.name),
-    output: join(staged(p.deck.name), p.summary.pdf!),
-    reportOverflow: pdfReportsOverflow(p.deck, options.check ?? false),
-    ...(inks[i]?.ink ? { ink: inks[i].ink } : {}),
-  }));
-  options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
   const final = (r: PdfResult): PdfResult => ({
     ...r,
     path: join(outDir, r.name, basename(r.path)),
     ...(r.handout ? { handout: { ...r.handout, path: join(outDir, r.name, basename(r.handout.path)) } } : {}),
   });
   const [exportPdfs, browser] = await Promise.all([session.exporter!, session.browser]);
-  const results = await exportPdfs(jobs, browser, {
-    ...pdfRun(options.browser, options.pdf),
-    signal: options.signal,
-    onStart: (job) => options.progress?.begin?.(job.summary),
-    onResult: (r) => options.progress?.done(final(r)),
-  });
-  return results.map((r, i) => ({ ...final(r), warnings: [...(inks[i]?.warnings ?? []), ...r.warnings] }));
+  const results: PdfResult[] = [];
+  // Each kind in a run of its own (its options are the run's), the deck's own PDF first, with
+  // the handout; a kind an unchanged deck already has is kept, not printed again.
+  for (const [k, kind] of pdfKinds(options.pdf).entries()) {
+    const jobs: (PdfJob & { index: number })[] = prepared.flatMap((p, i) => {
+      const file = pdfFileName(p.deck.name, kind);
+      const have = kept(i);
+      // The deck's own run also makes the thumbnail and the handout: it is skipped only with them.
+      const whole =
+        k > 0 ||
+        (have.includes(p.summary.thumbnail ?? 'thumbnail.png') &&
+          (!options.pdf.handout || have.includes(handoutFileName(p.deck.name))));
+      if (whole && have.includes(file)) return [];
+      return [
+        {
+          index: i,
+          summary: p.summary,
+          folder: staged(p.deck.name),
+          output: join(staged(p.deck.name), file),
+          reportOverflow: k === 0 && pdfReportsOverflow(p.deck, options.check ?? false),
+          ...(inks[i]?.ink ? { ink: inks[i].ink } : {}),
+        },
+      ];
+    });
+    if (!jobs.length) continue;
+    options.progress?.start(jobs.map((j) => ({ name: j.summary.name, slideCount: j.summary.slideCount })));
+    const run = await exportPdfs(jobs, browser, {
+      ...pdfRun(options.browser, { ...options.pdf, notes: kind.notes, fragments: kind.fragments }),
+      ...(k > 0 ? { handout: undefined } : {}),
+      signal: options.signal,
+      onStart: (job) => options.progress?.begin?.(job.summary),
+      onResult: (r) => options.progress?.done(final(r)),
+    });
+    run.forEach((r, j) => {
+      const warnings = k === 0 ? (inks[jobs[j]!.index]?.warnings ?? []) : [];
+      results.push({ ...final(r), warnings: [...warnings, ...r.warnings] });
+    });
+  }
+  return results;
+}
+
+/**
+ * The PDFs a run prints of each deck: the deck's own first (the one its summary names: with
+ * `--annotations`, the talk's drawing on it), then, beside it, the one with notes pages or a page
+ * per step that `--pdf-notes`, `--pdf-fragments` or `formats:` ask for. Formats add up.
+ */
+export function pdfKinds(pdf: PdfOptions): PdfKind[] {
+  const annotations = pdf.annotations ?? false;
+  const main: PdfKind = { notes: false, fragments: false, annotations };
+  const beside =
+    pdf.beside ??
+    (pdf.notes || pdf.fragments ? [{ notes: pdf.notes ?? false, fragments: pdf.fragments ?? false }] : []);
+  const kinds = [main];
+  for (const kind of beside)
+    if ((kind.notes || kind.fragments) && !kinds.some((k) => k.notes === kind.notes && k.fragments === kind.fragments))
+      kinds.push({ ...kind, annotations });
+  return kinds;
 }
 
 /** The index page of an output folder, from the deck.json of every deck in it. */
@@ -316,7 +358,7 @@ function alreadyBuilt(outDir: string, p: PreparedDeck, pdf: PdfOptions | false):
     const names = [
       ...p.output.files.map((f) => f.path).filter((f) => f !== 'deck.json'),
       ...p.output.copies.map((c) => c.to),
-      ...(pdf ? [p.summary.pdf!, p.summary.thumbnail!] : []),
+      ...(pdf ? [...pdfKinds(pdf).map((k) => pdfFileName(p.deck.name, k)), p.summary.thumbnail!] : []),
       ...(handoutOf(pdf) ? [handoutFileName(p.deck.name)] : []),
     ];
     return names.every((name) => intact(dir, name));
@@ -339,19 +381,25 @@ function earlierFiles(outDir: string, p: PreparedDeck, pdf: PdfOptions | false):
     return { keep: [], stale: [] };
   }
   const printing = new Set(
-    [p.summary.pdf, p.summary.thumbnail, handoutOf(pdf) ? handoutFileName(p.deck.name) : undefined].filter(
-      (f): f is string => Boolean(f),
-    ),
+    [
+      ...(pdf ? pdfKinds(pdf).map((k) => pdfFileName(p.deck.name, k)) : []),
+      p.summary.thumbnail,
+      handoutOf(pdf) ? handoutFileName(p.deck.name) : undefined,
+    ].filter((f): f is string => Boolean(f)),
   );
   // Only files Lectern wrote there: a link put in their place is neither kept nor followed.
   const there = [...pdfFiles(p.deck.name).map((f) => f.file), 'thumbnail.png'].filter((f) => {
     try {
-      return !printing.has(f) && lstatSync(join(dir, f)).isFile();
+      return lstatSync(join(dir, f)).isFile();
     } catch {
       return false;
     }
   });
-  return digest === p.summary.build ? { keep: there, stale: [] } : { keep: [], stale: there };
+  // Of the same deck, every one is kept (the run prints only what is missing); of an earlier
+  // deck, those this run does not print again are out of date.
+  return digest === p.summary.build
+    ? { keep: there.filter((f) => intact(dir, f)), stale: [] }
+    : { keep: [], stale: there.filter((f) => !printing.has(f)) };
 }
 
 /** How many slides a sheet of the handout the run prints holds; undefined for none. */

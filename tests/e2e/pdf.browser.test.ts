@@ -145,7 +145,7 @@ describe.skipIf(!browserPath)('PDF options', () => {
     expect(pdf.pages).toBe(1 + 4 + 1 + 1);
     // Each kind has its own file, and the deck's folder keeps them all.
     expect(existsSync(join(dir, 'dist/d/d-notes.pdf'))).toBe(true);
-    expect(existsSync(join(dir, 'dist/d/d.pdf'))).toBe(false);
+    expect(existsSync(join(dir, 'dist/d/d.pdf'))).toBe(true);
   });
 
   it('keeps links between slides working in the PDF', async () => {
@@ -392,7 +392,10 @@ describe.skipIf(!browserPath)('an incremental build with PDFs', () => {
     const notes = await cli(['build', '--pdf-notes'], dir);
     expect(notes.code, notes.stderr).toBe(0);
     expect(existsSync(join(dir, 'dist/a/a-notes.pdf'))).toBe(true);
-    expect(existsSync(join(dir, 'dist/a/a.pdf'))).toBe(false);
+    // The link is not kept: the deck's own PDF is printed again, a file of its own.
+    const { lstatSync } = await import('node:fs');
+    expect(lstatSync(join(dir, 'dist/a/a.pdf')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'dist/a/a.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     expect(readFileSync(join(dir, 'secret.txt'), 'utf8')).toBe('not for the deck');
   });
 
@@ -447,5 +450,32 @@ describe.skipIf(!browserPath)('an incremental build with PDFs', () => {
     const after = readFileSync(join(dir, 'dist/index.html'), 'utf8');
     expect(after).not.toContain('a/a.pdf');
     expect(after).toContain('<a href="b/b.pdf">PDF</a> · <a href="b/b-notes.pdf">PDF with notes</a>');
+  });
+});
+
+describe.skipIf(!browserPath)('PDF formats add up', () => {
+  it("--pdf-notes prints the notes PDF beside the deck's, a plain build keeps both, formats: lists them all", async () => {
+    const dir = makeProject({ 'decks/a.md': '## One\n\nNote: first\n' });
+    expect((await cli(['build', '-q'], dir)).code).toBe(0);
+    writeFileSync(join(dir, 'decks/a.md'), '## One, changed\n\nNote: first\n');
+    const notes = await cli(['build', '--pdf-notes'], dir);
+    expect(notes.code, notes.stderr).toBe(0);
+    expect(notes.stdout).toContain('pdf decks/a.md -> dist/a/a.pdf (1 pages');
+    expect(notes.stdout).toContain('pdf decks/a.md -> dist/a/a-notes.pdf (2 pages');
+    const both = () => [existsSync(join(dir, 'dist/a/a.pdf')), existsSync(join(dir, 'dist/a/a-notes.pdf'))];
+    expect(both()).toEqual([true, true]);
+    // Unchanged: a plain build keeps every output the deck has.
+    const plain = await cli(['build'], dir);
+    expect(plain.stdout).toMatch(/1 unchanged, skipped/);
+    expect(both()).toEqual([true, true]);
+    // Changed, with both in formats: both printed again, nothing removed.
+    writeFileSync(join(dir, 'lectern.config.yaml'), 'formats: [html, pdf, pdf-notes, pdf-fragments]\n');
+    writeFileSync(join(dir, 'decks/a.md'), '## One, changed again\n\nNote: first\n');
+    const all = await cli(['build'], dir);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).not.toContain('removed');
+    expect(both()).toEqual([true, true]);
+    expect(existsSync(join(dir, 'dist/a/a-fragments.pdf'))).toBe(true);
+    expect((await readPdf(join(dir, 'dist/a/a-notes.pdf'))).text.join(' ')).toContain('first');
   });
 });
