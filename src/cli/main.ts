@@ -1,7 +1,7 @@
 import { formatBytes, shownPath } from '../shown.js';
 import { phaseTimes, recordTimings } from '../timings.js';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { BrowserOptions } from '../browser/find.js';
 import type { ProjectConfigLayer } from '../config/schema.js';
 import { ExitCode } from '../errors.js';
@@ -41,15 +41,17 @@ const commands: Record<
 export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   // Names, titles and messages come from files anyone may have written: nothing they hold
   // drives the terminal.
-  const io: CliIo = {
+  const terminalIo: CliIo = {
     ...rawIo,
     stdout: (text) => rawIo.stdout(terminalSafe(text)),
     stderr: (text) => rawIo.stderr(terminalSafe(text)),
   };
   let debug = argv.includes('--debug');
+  let io = terminalIo;
   try {
-    const args = parseCliArgs(argv);
+    let args = parseCliArgs(argv);
     debug = args.debug;
+    if (!['help', 'version', 'doctor'].includes(args.command)) ({ args, io } = await inProject(args, terminalIo));
     switch (args.command) {
       case 'help':
         io.stdout(HELP);
@@ -74,6 +76,28 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     if (argv.includes('--json')) io.stdout(`${JSON.stringify({ decks: [], errors: errorsJson(err, io) }, null, 2)}\n`);
     return reportFailure(err, io, debug);
   }
+}
+
+/**
+ * A command run from inside a project (from its decks/ folder, say) works on the project: the
+ * nearest folder above with a config file or a decks/ folder is where the config, the decks, the
+ * templates and the output are found, and the run says so. Files named on the command line are
+ * found where the shell is (as it completed them), else in the project; `--out` is the
+ * project's, as `out:` in its config is. The same command gives the same answer from any folder.
+ */
+async function inProject(args: CliArgs, io: CliIo): Promise<{ args: CliArgs; io: CliIo }> {
+  const { findProjectRoot } = await import('../config/load-config.js');
+  const found = findProjectRoot(io.cwd);
+  if (!found || found.dir === resolve(io.cwd)) return { args, io };
+  if (!args.quiet && !args.json)
+    io.stderr(`lectern: using the project in ${relative(io.cwd, found.dir)} (${found.reason})\n`);
+  const inputs =
+    args.command === 'new'
+      ? args.inputs
+      : args.inputs.map((input) =>
+          existsSync(resolve(io.cwd, input)) ? resolve(io.cwd, input) : resolve(found.dir, input),
+        );
+  return { args: { ...args, inputs }, io: { ...io, cwd: found.dir } };
 }
 
 /** The project's config file, read once for a command (the build reads it again for itself). */

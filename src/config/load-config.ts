@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { projectConfigSchema, type ProjectConfigLayer } from './schema.js';
 import type { SourcePos } from '../errors.js';
 import { readYamlLayer } from './yaml-layer.js';
@@ -29,4 +29,24 @@ export function loadProjectConfig(projectDir: string): LoadedConfig {
     return { file: name, config: layer.value, locate: layer.locate };
   }
   return { file: null, config: {}, locate: () => ({ file: configFileNames[0]! }) };
+}
+
+/**
+ * The project a folder belongs to: the nearest folder, this one or one above it, that holds a
+ * config file or a `decks/` folder. Null when none does (the folder is then the project).
+ */
+export function findProjectRoot(start: string): { dir: string; reason: string } | null {
+  let dir = resolve(start);
+  for (;;) {
+    const config = configFileNames.find((name) => existsSync(join(dir, name)));
+    if (config) return { dir, reason: `it has ${config}` };
+    try {
+      if (statSync(join(dir, 'decks')).isDirectory()) return { dir, reason: 'it has a decks/ folder' };
+    } catch {
+      // no decks/ here
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
 }
