@@ -5,7 +5,15 @@ interface SlideMeasure {
   sideways: number;
   width: number;
   height: number;
-  clipped: { element: string; axis: 'height' | 'width'; by: number; size: number; line: number | null }[];
+  clipped: {
+    element: string;
+    axis: 'height' | 'width';
+    by: number;
+    size: number;
+    line: number | null;
+    /** A code block cut off at its foot: how many of its lines show, of how many. */
+    lines?: { shown: number; total: number };
+  }[];
   /** The first source line (`data-line`) with content outside the slide, when the slide overflows. */
   firstLineOutside: number | null;
 }
@@ -105,14 +113,27 @@ export function measureSlide(section: HTMLElement, scale: number): SlideMeasure 
           extend(node.getBoundingClientRect(), node);
           const downBy = html.scrollHeight - html.clientHeight;
           const sideBy = html.scrollWidth - html.clientWidth;
-          if (downBy > 1)
+          if (downBy > 1) {
+            // A code block's lines: those its box shows whole, of all it holds.
+            const cs = getComputedStyle(html);
+            const lineHeight = parseFloat(cs.lineHeight);
+            const room = html.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+            const lines =
+              describe(node) === 'pre' && lineHeight > 0
+                ? {
+                    shown: Math.max(0, Math.floor(room / lineHeight + 0.01)),
+                    total: (html.textContent ?? '').replace(/\n$/, '').split('\n').length,
+                  }
+                : undefined;
             clipped.push({
               element: describe(node),
               axis: 'height',
               by: downBy,
               size: html.clientHeight,
               line: lineOf(node),
+              ...(lines ? { lines } : {}),
             });
+          }
           if (sideBy > 1)
             clipped.push({
               element: describe(node),

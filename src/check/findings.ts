@@ -76,7 +76,7 @@ export function browserFindings(
       report(
         'slide-overflow',
         at(o.line, o.slide),
-        `${nameOf(o.slide)}: ${clippedName(o.element)} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}; it scrolls on screen and is clipped in the PDF`,
+        `${nameOf(o.slide)}: ${clippedName(o.element)} is cut off by ${by}px ${o.axis === 'width' ? 'sideways' : 'at the bottom'} (${percent}%)${when}${linesShown(o.lines)}; it scrolls on screen and is clipped in the PDF`,
         clippedHint(o.element, o.axis),
       );
     }
@@ -217,4 +217,11 @@ function glyphFix(chars: string[]): string {
     else packages.add('fonts-noto-core');
   }
   return `install fonts that have them (Debian: apt-get install ${[...packages].sort().join(' ')}), or add such a font to the template's font stack`;
+}
+
+/** How much of a code block cut off at its foot shows, at the smallest size code is set in. */
+export function linesShown(lines: { shown: number; total: number } | undefined): string {
+  return lines && lines.shown < lines.total
+    ? `: ${lines.shown} of its ${lines.total} lines fit, at the smallest size code is set in`
+    : '';
 }

@@ -21,6 +21,8 @@ export interface OverflowSeen {
   element?: string;
   /** The source line of the clipping element, or of the first content outside the slide. */
   line: number | null;
+  /** For a code block cut off at its foot: how many of its lines show, of how many. */
+  lines?: { shown: number; total: number };
 }
 
 /** An axe-core violation on one element. */

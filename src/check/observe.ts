@@ -178,6 +178,7 @@ async function walkSlides(): Promise<Omit<DeckObservations, 'blocked'>> {
           fragment,
           element: c.element,
           line: c.line,
+          ...(c.lines ? { lines: c.lines } : {}),
         });
       if (!reveal.nextFragment()) break;
       fragment++;

@@ -8,7 +8,7 @@ import type { InkFile } from '../model/ink.js';
 import type { BrowserOptions } from '../browser/find.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { clippedHint, clippedName } from '../browser/measure-slide.js';
-import { missingGlyphs } from '../check/findings.js';
+import { linesShown, missingGlyphs } from '../check/findings.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import { type DeckFiles, folderFiles } from '../browser/deck-files.js';
 import { bookmarksFor, compactPdf, finishPdf, loadPdf, parseDeckDate } from './finish.js';
@@ -175,7 +175,7 @@ async function printFinished(
     warnings.push({
       code: 'SLIDE_OVERFLOW',
       message: overflow.clipped
-        ? `${name}: ${what} is cut off by ${overflow.by}px in the PDF`
+        ? `${name}: ${what} is cut off by ${overflow.by}px in the PDF${linesShown(overflow.lines)}`
         : `${name} overflows its page by ${overflow.by}px and is cut off in the PDF${overflow.line ? `: line ${overflow.line} on is off the page` : ''}`,
       // A clipped block is pointed at where it is written.
       pos: { file: summary.file, line: (overflow.clipped ? overflow.line : null) ?? slide?.line ?? 1, column: 1 },

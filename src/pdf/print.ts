@@ -53,7 +53,14 @@ interface PrintedDeck {
   /** Requests refused because they left the deck's own server. */
   blocked: string[];
   /** Slides whose content is taller or wider than the page, by how many pixels, and from which source line. */
-  overflows: { slide: number; by: number; line: number | null; clipped?: string; axis?: 'height' | 'width' }[];
+  overflows: {
+    slide: number;
+    by: number;
+    line: number | null;
+    clipped?: string;
+    axis?: 'height' | 'width';
+    lines?: { shown: number; total: number };
+  }[];
   /** Characters no font draws, per slide (none looked for in a deck of plain ASCII). */
   glyphs: GlyphsSeen[];
 }
@@ -399,7 +406,14 @@ function readLayout(): { pages: PrintedPage[]; overflows: PrintedDeck['overflows
         else if (earlier && by > earlier.by) Object.assign(earlier, { by, line: m.firstLineOutside ?? earlier.line });
         for (const c of m.clipped) {
           if (!overflows.some((o) => o.slide === current && o.clipped === c.element && o.line === c.line))
-            overflows.push({ slide: current, by: Math.round(c.by), line: c.line, clipped: c.element, axis: c.axis });
+            overflows.push({
+              slide: current,
+              by: Math.round(c.by),
+              line: c.line,
+              clipped: c.element,
+              axis: c.axis,
+              ...(c.lines ? { lines: c.lines } : {}),
+            });
         }
       }
     } else if (el.classList.contains('speaker-notes-pdf')) {

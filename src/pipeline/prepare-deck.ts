@@ -235,7 +235,10 @@ export function prepareDeck(
   const reported = capWarnings(findings);
   const linked = linkedFiles(deck, linkTarget);
   const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
-  const fits = deck.stacks.some((stack) => stack.slides.some((slide) => slide.attributes['data-fit'] === 'shrink'));
+  // Slides that shrink, and code blocks that set their own type smaller, are fitted in the browser.
+  const fits = deck.stacks.some((stack) =>
+    stack.slides.some((slide) => slide.attributes['data-fit'] === 'shrink' || /<pre[\s>]/.test(slide.body)),
+  );
   // The audience's page is rendered from the deck without its notes.
   const html = compiled.render(ctx.withoutNotes ? withoutNotes(deck) : deck, {
     stylesheets: stylesheets.links,
