@@ -19,7 +19,9 @@ function fitCode(measure: typeof measureSlide, floorPx: number): void {
   const reveal = (window as unknown as { Reveal?: { getConfig: () => { width: number | string } } }).Reveal;
   const floor = floorPx * ((Number(reveal?.getConfig().width) || 1280) / 1280);
   for (const section of Array.from(document.querySelectorAll<HTMLElement>('section[data-lectern-slide]'))) {
-    const blocks = Array.from(section.querySelectorAll<HTMLElement>('pre')).filter((pre) => !pre.closest('aside.notes'));
+    const blocks = Array.from(section.querySelectorAll<HTMLElement>('pre')).filter(
+      (pre) => !pre.closest('aside.notes'),
+    );
     if (!blocks.length) continue;
     const shown = section.style.display;
     if (getComputedStyle(section).display === 'none') section.style.display = 'block';
