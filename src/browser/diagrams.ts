@@ -5,7 +5,10 @@ import type { LaunchedBrowser } from './launch.js';
 import { mermaidPackage } from './mermaid-package.js';
 import { openRoutedPage } from './routed-page.js';
 
-/** A diagram to draw: its mermaid source, in a theme. */
+/**
+ * A diagram to draw: its mermaid source, in a theme: a mermaid theme's name, or JSON of
+ * `{ theme, themeVariables }` (the template's colours).
+ */
 export interface DiagramJob {
   code: string;
   theme: string;
@@ -98,9 +101,12 @@ function drawOne(page: Page, job: DiagramJob, id: string): Promise<Drawn> {
         render: (id: string, code: string) => Promise<{ svg: string }>;
       };
       const mermaid = (window as unknown as { mermaid: Mermaid }).mermaid;
+      const style = one.theme.startsWith('{')
+        ? (JSON.parse(one.theme) as { theme: string; themeVariables: Record<string, unknown> })
+        : { theme: one.theme };
       mermaid.initialize({
         startOnLoad: false,
-        theme: one.theme,
+        ...style,
         securityLevel: 'strict',
         htmlLabels: false,
         flowchart: { htmlLabels: false },

@@ -40,7 +40,7 @@ import { shownPath } from '../shown.js';
 import { compileTemplate, type CompiledTemplate } from '../render/compile-template.js';
 import { loadTemplate, type Template } from '../render/load-template.js';
 import { checkThemeValues, type Locate, themeProperties } from '../render/theme.js';
-import { dependsOn } from '../render/palette.js';
+import { dependsOn, diagramPalette, diagramStyle } from '../render/palette.js';
 import { readRegularFile } from '../read-file.js';
 
 /**
@@ -172,6 +172,14 @@ export function prepareDeck(
   }
   const name = basename(path, extname(path));
   const unsafe = options.html === 'unsafe';
+  // The deck's colours (the template's, its theme values over them), for the contrast check and
+  // for its diagrams, drawn in them unless the template names a mermaid theme.
+  const colours = themeColours(compiled.template, options.theme, outline, ctx);
+  const diagramTheme = diagramStyle(
+    compiled.template.diagramTheme,
+    compiled.template.diagramVariables,
+    diagramPalette(colours.variables),
+  );
   let resolved: ResolvedAssets | undefined;
   let deck: Deck;
   try {
@@ -194,7 +202,7 @@ export function prepareDeck(
         const kept = resolved.remoteKept;
         return { rewrite: resolved.rewrite, keptRemote: (url) => kept.has(url) };
       },
-      ctx.diagrams?.lookup(compiled.template.diagramTheme),
+      ctx.diagrams?.lookup(diagramTheme),
     );
   } catch (err) {
     append(problems, resolved?.errors ?? []);
@@ -231,7 +239,7 @@ export function prepareDeck(
   // Local files the slides link to travel with the deck, like its images; the check reports the rest.
   const linkTarget = linkTargets(deckDir);
   append(findings, checkContent({ deck, linkTarget }));
-  append(findings, checkColours({ deck, ...themeColours(compiled.template, options.theme, outline, ctx) }));
+  append(findings, checkColours({ deck, ...colours }));
   const reported = capWarnings(findings);
   const linked = linkedFiles(deck, linkTarget);
   const math = deck.mathClasses ? mathCopies(deck.mathClasses) : null;
@@ -293,7 +301,7 @@ export function prepareDeck(
   if (ctx.pdf) Object.assign(summary, { pdf: pdfFileName(name, ctx.pdf), thumbnail: 'thumbnail.png' });
   return {
     pending: resolved?.pending ?? [],
-    diagrams: (deck.diagrams ?? []).map((code) => ({ code, theme: compiled.template.diagramTheme })),
+    diagrams: (deck.diagrams ?? []).map((code) => ({ code, theme: diagramTheme })),
     prepared: {
       deck,
       findings: reported,

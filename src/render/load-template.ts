@@ -41,8 +41,22 @@ const manifestSchema = z
     description: z.string().default(''),
     extends: z.string().min(1).optional(),
     theme: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), themeVarSchema).default({}),
-    /** The mermaid theme diagrams are drawn in (a dark template wants `dark`). */
-    diagrams: z.enum(diagramThemes).optional(),
+    /**
+     * How diagrams are drawn: by default in the template's own colours; a mermaid theme's name
+     * draws them in that theme instead, and `variables` sets mermaid's theme variables over the
+     * template's colours (`diagrams: { variables: { primaryColor: '#eee' } }`).
+     */
+    diagrams: z
+      .union([
+        z.enum(diagramThemes),
+        z
+          .object({
+            theme: z.enum(diagramThemes).optional(),
+            variables: z.record(z.string().regex(/^[a-zA-Z]+$/), z.string()).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 type TemplateManifest = z.infer<typeof manifestSchema>;
@@ -76,7 +90,10 @@ export interface Template {
   partials: Record<string, TemplateSource>;
   theme: Record<string, ThemeVar>;
   /** The mermaid theme of the nearest layer that names one (`default` when none does). */
-  diagramTheme: (typeof diagramThemes)[number];
+  /** The mermaid theme a template names for its diagrams, if any (else they take its colours). */
+  diagramTheme: (typeof diagramThemes)[number] | undefined;
+  /** Mermaid theme variables the template sets over its colours. */
+  diagramVariables: Record<string, string>;
   /** The custom properties the `:root` rules of the chain's `theme.css` files set (colours, fonts, sizes). */
   variables: Record<string, string>;
 }
@@ -249,7 +266,15 @@ export function loadTemplate(name: string, roots: TemplateRoots): Template {
     layouts: Object.assign({}, ...chain.map((l) => l.layouts)),
     partials: Object.assign({}, ...chain.map((l) => l.partials)),
     theme: Object.assign({}, ...chain.map((l) => l.manifest.theme)),
-    diagramTheme: [...chain].reverse().find((l) => l.manifest.diagrams)?.manifest.diagrams ?? 'default',
+    diagramTheme: [...chain]
+      .reverse()
+      .map((l) => l.manifest.diagrams)
+      .map((d) => (typeof d === 'string' ? d : d?.theme))
+      .find((d) => d !== undefined),
+    diagramVariables: Object.assign(
+      {},
+      ...chain.map((l) => (typeof l.manifest.diagrams === 'object' ? (l.manifest.diagrams.variables ?? {}) : {})),
+    ),
     variables: rootVariables(
       chain.flatMap((l) =>
         l.assets.includes('theme.css') ? [readRegularText(join(l.dir, 'assets', 'theme.css'))] : [],

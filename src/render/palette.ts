@@ -137,3 +137,58 @@ export function isDarkBackground({ r, g, b }: Rgba): boolean {
 export function hexOf({ r, g, b }: Rgba): string {
   return `#${[r, g, b].map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
 }
+
+/**
+ * Mermaid's theme variables from a template's palette (its custom properties, a deck's theme
+ * values over them): nodes a tint of the accent on the slide's background, their borders and the
+ * lines in the accent and the text colour, text in the text colour, dark mode on a dark
+ * background. Hex only (mermaid computes its shades from them). Undefined when the palette lacks
+ * the background, the text or the accent colour.
+ */
+export function diagramPalette(vars: Record<string, string>): Record<string, string | boolean> | undefined {
+  const colour = (name: string): Rgba | undefined => {
+    const value = resolveVariable(vars, name);
+    return value === undefined ? undefined : parseColor(value);
+  };
+  const bg = colour('--lectern-bg');
+  const fg = colour('--lectern-fg');
+  const accent = colour('--lectern-accent');
+  if (!bg || !fg || !accent) return undefined;
+  const solidBg = over(bg, { r: 255, g: 255, b: 255, a: 1 });
+  const tint = (c: Rgba, share: number): string => hexOf(over({ ...c, a: share }, solidBg));
+  const dark = isDarkBackground(solidBg);
+  const code = colour('--lectern-code-bg');
+  // The rest (a node's fill and border, a sequence's actors and signals) mermaid derives from these.
+  return {
+    darkMode: dark,
+    background: hexOf(solidBg),
+    fontFamily: 'inherit',
+    primaryColor: tint(accent, dark ? 0.35 : 0.14),
+    primaryTextColor: hexOf(over(fg, solidBg)),
+    primaryBorderColor: hexOf(over(accent, solidBg)),
+    secondaryColor: code ? hexOf(over(code, solidBg)) : tint(fg, 0.08),
+    tertiaryColor: tint(fg, dark ? 0.12 : 0.05),
+    lineColor: tint(fg, 0.75),
+    textColor: hexOf(over(fg, solidBg)),
+    clusterBkg: tint(fg, dark ? 0.1 : 0.04),
+    clusterBorder: tint(fg, 0.35),
+    edgeLabelBackground: hexOf(solidBg),
+    noteBkgColor: tint(accent, 0.08),
+    noteBorderColor: tint(accent, 0.6),
+  };
+}
+
+/**
+ * How a deck's diagrams are drawn, as the one string the cache and the drawing page key on: a
+ * mermaid theme's name when the template names one and sets no variables, else mermaid's `base`
+ * theme with the palette's variables (and the template's own over them), as JSON.
+ */
+export function diagramStyle(
+  named: string | undefined,
+  templateVariables: Record<string, string>,
+  palette: Record<string, string | boolean> | undefined,
+): string {
+  if (named && !Object.keys(templateVariables).length) return named;
+  if (!palette && !Object.keys(templateVariables).length) return named ?? 'default';
+  return JSON.stringify({ theme: 'base', themeVariables: { ...palette, ...templateVariables } });
+}

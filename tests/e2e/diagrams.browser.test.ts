@@ -79,11 +79,14 @@ describe.skipIf(!browserPath)('```mermaid diagrams', () => {
     expect(textOf(svgs[1]!)).toContain('Can I run it?');
     // The broken one stays visible as code.
     expect(html).toContain('<code class="hljs language-mermaid">flowchart LR');
-    // Drawn at build time: no mermaid in the deck, no script beyond Reveal.js's three.
+    // Drawn at build time: no mermaid in the deck, no script beyond Reveal.js's three and
+    // Lectern's fitting script (the deck has code).
     expect(html).not.toMatch(/<foreignObject|mermaid\.min\.js/i);
-    expect(html.match(/<script/g)?.length).toBe(3);
-    // Mermaid's default theme for a light template.
-    expect(svgs[0]!.toLowerCase()).toContain('#ececff');
+    expect(html.match(/<script/g)?.length).toBe(4);
+    expect(html).toContain('<script src="_lectern/fit.js"></script>');
+    // In the template's colours: its accent, not mermaid's default lavender.
+    expect(svgs[0]!.toLowerCase()).toContain('#0b6e6e');
+    expect(svgs[0]!.toLowerCase()).not.toContain('#ececff');
     expect(
       readdirSync(join(dir, '.lectern-cache/diagrams'))
         .sort()
@@ -149,5 +152,40 @@ flowchart LR
     } finally {
       await log.close();
     }
+  });
+});
+
+describe.skipIf(!browserPath)("diagrams in the template's colours", () => {
+  const flow = '## Flow\n\n```mermaid\nflowchart LR\n  A[Write] --> B[Present]\n```\n';
+  /** The fill and stroke colours of the drawn diagram in a built deck's page. */
+  const colours = (dir: string, deck: string): Set<string> => {
+    const html = readFileSync(join(dir, 'dist', deck, 'index.html'), 'utf8');
+    const svg = html.slice(html.indexOf('<svg'), html.lastIndexOf('</svg>'));
+    return new Set([...svg.matchAll(/(?:fill|stroke):\s*(#[0-9a-f]{6})/gi)].map((m) => m[1]!.toLowerCase()));
+  };
+
+  it('takes the palette of the template and of the deck, keyed by it in the drawings kept, and a manifest override', async () => {
+    const dir = makeProject({
+      'decks/a.md': `---\ntitle: A\n---\n\n${flow}`,
+      'decks/k.md': `---\ntitle: K\ntemplate: keynote\n---\n\n${flow}`,
+      'decks/b.md': `---\ntitle: B\ntemplate: brand\n---\n\n${flow}`,
+      'templates/brand/template.yaml':
+        "name: brand\nextends: default\ndiagrams:\n  variables:\n    primaryColor: '#ffeeaa'\n",
+    });
+    expect((await cli(['build', '--no-pdf'], dir)).code).toBe(0);
+    const teal = colours(dir, 'a');
+    // The default template's accent (#0b6e6e) on its nodes; none of mermaid's own lavender.
+    expect(teal.has('#0b6e6e')).toBe(true);
+    expect([...teal].some((c) => ['#ececff', '#9370db'].includes(c))).toBe(false);
+    // Keynote's amber accent, on its dark background.
+    expect(colours(dir, 'k').has('#ffb224')).toBe(true);
+    expect(colours(dir, 'b').has('#ffeeaa')).toBe(true);
+    // A deck's own accent is a new palette: drawn again, not taken from the drawings kept.
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'decks/a.md'), `---\ntitle: A\ntheme:\n  accent: "#7b2cbf"\n---\n\n${flow}`);
+    expect((await cli(['build', '--no-pdf'], dir)).code).toBe(0);
+    const purple = colours(dir, 'a');
+    expect(purple.has('#7b2cbf')).toBe(true);
+    expect(purple.has('#0b6e6e')).toBe(false);
   });
 });
