@@ -94,7 +94,9 @@ export function templateContext(deck: Deck, template: Template, view: DeckView =
       ...values,
       css: themeCss(values, template.theme),
     },
-    template: { name: template.name },
+    // The template's own logo (paths from the page), for its partials: `template.logo.src`,
+    // `.onDark`, `.onLight`.
+    template: { name: template.name, ...(template.logo ? { logo: template.logo } : {}) },
     reveal: revealConfig(deck),
   };
 }

@@ -6,6 +6,7 @@ import { parseYamlLayer } from '../config/yaml-layer.js';
 import { didYouMean } from '../suggest.js';
 import { DeckError } from '../errors.js';
 import { shownPath } from '../shown.js';
+import { templateAssetDirs } from '../deck-layout.js';
 import { cleanText } from '../text.js';
 import { rootVariables } from './palette.js';
 import { readRegularText } from '../read-file.js';
@@ -41,6 +42,22 @@ const manifestSchema = z
     description: z.string().default(''),
     extends: z.string().min(1).optional(),
     theme: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), themeVarSchema).default({}),
+    /**
+     * The template's own logo, a file of its `assets/` folder shown on every slide (a deck's
+     * `theme: logo:` takes its place), with variants for slides on a dark or a light fill.
+     */
+    logo: z
+      .union([
+        z.string().min(1),
+        z
+          .object({
+            src: z.string().min(1),
+            onDark: z.string().min(1).optional(),
+            onLight: z.string().min(1).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
     /**
      * How diagrams are drawn: by default in the template's own colours; a mermaid theme's name
      * draws them in that theme instead, and `variables` sets mermaid's theme variables over the
@@ -94,6 +111,8 @@ export interface Template {
   diagramTheme: (typeof diagramThemes)[number] | undefined;
   /** Mermaid theme variables the template sets over its colours. */
   diagramVariables: Record<string, string>;
+  /** The template's logo as the built deck finds it (paths from its index.html); absent without one. */
+  logo?: { src: string; onDark?: string; onLight?: string };
   /** The custom properties the `:root` rules of the chain's `theme.css` files set (colours, fonts, sizes). */
   variables: Record<string, string>;
 }
@@ -271,6 +290,7 @@ export function loadTemplate(name: string, roots: TemplateRoots): Template {
       .map((l) => l.manifest.diagrams)
       .map((d) => (typeof d === 'string' ? d : d?.theme))
       .find((d) => d !== undefined),
+    ...templateLogo(chain),
     diagramVariables: Object.assign(
       {},
       ...chain.map((l) => (typeof l.manifest.diagrams === 'object' ? (l.manifest.diagrams.variables ?? {}) : {})),
@@ -317,4 +337,36 @@ function listFiles(root: string): string[] {
   };
   visit(root);
   return out;
+}
+
+/**
+ * The logo the most derived layer that names one ships, each file checked to be one of that
+ * layer's assets, as paths the built deck finds it at.
+ */
+function templateLogo(chain: TemplateLayer[]): { logo?: Template['logo'] } {
+  const dirs = templateAssetDirs(chain);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const layer = chain[i]!;
+    const logo = layer.manifest.logo;
+    if (!logo) continue;
+    const files = typeof logo === 'string' ? { src: logo } : logo;
+    const out: Record<string, string> = {};
+    for (const [key, file] of Object.entries(files)) {
+      if (file === undefined) continue;
+      const rel = file.replace(/^\.\//, '').replace(/^assets\//, '');
+      if (!layer.assets.includes(rel)) {
+        throw new DeckError(
+          'TEMPLATE_MANIFEST',
+          `logo${key === 'src' ? '' : `.${key}`} "${file}" is not a file of the template's assets/ folder`,
+          {
+            pos: { file: layer.manifestFile, line: 1, column: 1 },
+            hint: `put the file in ${join(layer.dir, 'assets')} and name it from there, as in logo: assets/logo.svg`,
+          },
+        );
+      }
+      out[key] = `${dirs[i]}/${rel}`;
+    }
+    return { logo: out as Template['logo'] };
+  }
+  return {};
 }

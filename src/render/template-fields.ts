@@ -66,7 +66,7 @@ function rootShape(template: Template): Shape {
     stacks: list(object({ vertical: value, slides: list(slideShape) })),
     paths: object({ ...values([...Object.keys(runtimePaths), 'template']), styles: list(value), scripts: list(value) }),
     theme: object(values([...Object.keys(template.theme), 'css'])),
-    template: object(values(['name'])),
+    template: object({ name: value, logo: object(values(['src', 'onDark', 'onLight'])) }),
     reveal: any,
   });
 }
@@ -104,7 +104,10 @@ export function checkFields(
   });
 
   /** The shape a path names in a scope, or a reason it names nothing. */
-  const resolve = (path: hbs.AST.PathExpression, scope: Scope): Shape | { missing: string; within: Shape } => {
+  const resolve = (
+    path: hbs.AST.PathExpression,
+    scope: Scope,
+  ): Shape | { missing: string; within: Shape; depth: number } => {
     let shape: Shape | undefined;
     let parts = path.parts;
     if (path.data) {
@@ -116,17 +119,17 @@ export function checkFields(
       shape = scope.shapes[scope.shapes.length - 1 - path.depth];
       if (!shape) return any;
     }
-    for (const part of parts) {
+    for (const [depth, part] of parts.entries()) {
       if (shape.kind === 'any' || shape.kind === 'value') return shape.kind === 'any' ? any : value;
       if (shape.kind === 'array') {
         if (part === 'length' || /^\d+$/.test(part)) {
           shape = part === 'length' ? value : shape.of;
           continue;
         }
-        return { missing: part, within: shape };
+        return { missing: part, within: shape, depth };
       }
       const next: Shape | undefined = Object.hasOwn(shape.fields, part) ? shape.fields[part] : undefined;
-      if (!next) return { missing: part, within: shape };
+      if (!next) return { missing: part, within: shape, depth };
       shape = next;
     }
     return shape;
@@ -142,11 +145,14 @@ export function checkFields(
     const path = expr as hbs.AST.PathExpression;
     // A partial is read where its includer's context is: a field of any of them will do.
     let found: Shape | undefined;
-    let failure: { missing: string; within: Shape } | undefined;
+    let failure: { missing: string; within: Shape; depth: number } | undefined;
     for (const scope of scopes) {
       const got = resolve(path, scope);
-      if ('missing' in got) failure ??= got;
-      else found ??= got;
+      // The context that knows most of the path names the part that is wrong: a typo under
+      // `chrome.` is the typo's, not `chrome`'s (which only the slide has).
+      if ('missing' in got) {
+        if (!failure || got.depth > failure.depth) failure = got;
+      } else found ??= got;
     }
     if (found) return found;
     const { missing, within } = failure!;
