@@ -120,6 +120,7 @@ const errorCodes = {
   DIAGRAM_ERROR: ExitCode.content,
   ANNOTATIONS_UNREADABLE: ExitCode.content,
   ANNOTATIONS_UNSAVED: ExitCode.output,
+  TEMPLATE_CSS: ExitCode.render,
   DIAGRAM_UNDRAWN: ExitCode.render,
   DIAGRAM_TIMEOUT: ExitCode.render,
   // Findings of `lectern check` whose rule is set to `error`.
@@ -172,7 +173,9 @@ type FindingCode =
   /** `--annotations` with no drawing file beside the deck, or strokes in it that are not well formed. */
   | 'ANNOTATIONS_UNREADABLE'
   /** The talk's drawing could not be written beside the deck: the talk goes on, the drawing is kept in memory. */
-  | 'ANNOTATIONS_UNSAVED';
+  | 'ANNOTATIONS_UNSAVED'
+  /** A template's stylesheet holds what a browser drops: text that does not parse, an unknown property, a wrong value. */
+  | 'TEMPLATE_CSS';
 
 interface DeckErrorInit {
   pos?: SourcePos;

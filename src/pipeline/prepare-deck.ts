@@ -144,7 +144,7 @@ export function prepareDeck(
   const themeWhere = (key: string) =>
     outline.frontMatter.theme?.[key] !== undefined ? outline.locate(['theme', key]) : ctx.locateConfig(['theme', key]);
   // A theme image (a logo, a title background) the project lacks is left out of the page, with a warning.
-  const earlyFindings: Finding[] = [];
+  const earlyFindings: Finding[] = [...compiled.template.cssFindings];
   for (const [key, value] of Object.entries(options.theme)) {
     if (!Object.hasOwn(theme, key) || theme[key]!.type !== 'image') continue;
     const missing = missingThemeImage(value, deckDir, ctx.projectDir);

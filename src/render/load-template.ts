@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseYamlLayer } from '../config/yaml-layer.js';
 import { didYouMean } from '../suggest.js';
-import { DeckError } from '../errors.js';
+import { DeckError, type Finding } from '../errors.js';
+import { checkTemplateCss } from './template-css.js';
 import { shownPath } from '../shown.js';
 import { templateAssetDirs } from '../deck-layout.js';
 import { cleanText } from '../text.js';
@@ -94,6 +95,8 @@ export interface TemplateLayer {
   partials: Record<string, TemplateSource>;
   /** Asset files, relative to the layer's `assets/` folder, with `/` separators. */
   assets: string[];
+  /** What a browser would drop from the layer's stylesheets (not looked for in the built-in ones). */
+  cssFindings: Finding[];
 }
 
 /** A template with its `extends` chain applied: what the render stage uses. */
@@ -111,6 +114,8 @@ export interface Template {
   diagramTheme: (typeof diagramThemes)[number] | undefined;
   /** Mermaid theme variables the template sets over its colours. */
   diagramVariables: Record<string, string>;
+  /** What a browser would drop from the stylesheets of the template and those it extends. */
+  cssFindings: Finding[];
   /** The template's logo as the built deck finds it (paths from its index.html); absent without one. */
   logo?: { src: string; onDark?: string; onLight?: string };
   /** The custom properties the `:root` rules of the chain's `theme.css` files set (colours, fonts, sizes). */
@@ -191,6 +196,7 @@ export function readTemplateLayer(
   fallbackName: string,
   displayRoot: string,
 ): TemplateLayer {
+  const assets = listFiles(join(dir, 'assets'));
   const read = (file: string): TemplateSource => ({
     file: shownPath(file, displayRoot),
     source: readRegularText(file),
@@ -227,7 +233,17 @@ export function readTemplateLayer(
     ...(existsSync(join(dir, 'layout.hbs')) ? { page: read(join(dir, 'layout.hbs')) } : {}),
     layouts: hbsIn('layouts'),
     partials: hbsIn('partials'),
-    assets: listFiles(join(dir, 'assets')),
+    assets,
+    // The built-in templates' stylesheets are checked by the tests; a user's are read here.
+    cssFindings:
+      origin === 'builtin'
+        ? []
+        : assets
+            .filter((f) => f.endsWith('.css'))
+            .flatMap((f) => {
+              const file = join(dir, 'assets', f);
+              return checkTemplateCss(readRegularText(file), shownPath(file, displayRoot));
+            }),
   };
 }
 
@@ -291,6 +307,7 @@ export function loadTemplate(name: string, roots: TemplateRoots): Template {
       .map((d) => (typeof d === 'string' ? d : d?.theme))
       .find((d) => d !== undefined),
     ...templateLogo(chain),
+    cssFindings: chain.flatMap((l) => l.cssFindings),
     diagramVariables: Object.assign(
       {},
       ...chain.map((l) => (typeof l.manifest.diagrams === 'object' ? (l.manifest.diagrams.variables ?? {}) : {})),
