@@ -75,6 +75,7 @@ export async function launchBrowser(
   // so the network gate of each page is the only way out.
   mkdirSync(join(profile, 'Default'));
   mkdirSync(join(profile, 'tmp'));
+  const browserTmp = shortTemp(join(profile, 'tmp'));
   writeFileSync(
     join(profile, 'Default', 'Preferences'),
     JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp', udp_port_range: '1-1' } }),
@@ -103,7 +104,7 @@ export async function launchBrowser(
       // Over a pipe, Chromium ends when its parent does, however the parent ends (kill -9 included).
       pipe: true,
       // Chromium's own temporary files live in the profile, so they go with it however it ends.
-      env: { ...process.env, TMPDIR: join(profile, 'tmp') },
+      env: { ...process.env, TMPDIR: browserTmp },
       // Lectern handles signals itself, so staged output is cleaned up before the browser goes.
       handleSIGINT: false,
       handleSIGTERM: false,
@@ -111,6 +112,7 @@ export async function launchBrowser(
     });
   } catch (err) {
     rmSync(profile, { recursive: true, force: true });
+    if (browserTmp !== join(profile, 'tmp')) rmSync(browserTmp, { recursive: true, force: true });
     await gate.close();
     throw new DeckError(
       'BROWSER_LAUNCH',
@@ -140,6 +142,7 @@ export async function launchBrowser(
   const forget = onExit(() => {
     killGroup();
     rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
+    rmSync(browserTmp, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
   });
   let firstTaken = false;
   const takeFirstWindow = (policy: GatePolicy): Promise<Page | undefined> | null => {
@@ -168,6 +171,7 @@ export async function launchBrowser(
     } finally {
       await gate.close();
       rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
+      rmSync(browserTmp, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
       forget();
     }
   });
@@ -176,16 +180,37 @@ export async function launchBrowser(
 
 /** Profiles of runs that died (their pid is gone) are removed; their browsers ended with them. */
 function removeDeadProfiles(): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(tmpdir());
-  } catch {
-    return;
+  for (const base of new Set([tmpdir(), SHORT_TEMP_BASE])) {
+    let entries: string[];
+    try {
+      entries = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const m = /^lectern-chrome-(\d+)-/.exec(entry);
+      if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+      rmSync(join(base, entry), { recursive: true, force: true });
+    }
   }
-  for (const entry of entries) {
-    const m = /^lectern-chrome-(\d+)-/.exec(entry);
-    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
-    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+}
+
+/** Where Chromium's temporary files go when the profile's own folder is too deep for them. */
+const SHORT_TEMP_BASE = '/tmp';
+
+/**
+ * Chromium's temporary folder: the profile's own, unless its path is so long that the socket
+ * Chromium makes there (`.org.chromium.Chromium.XXXXXX/SingletonSocket`) would pass the 107
+ * bytes a Unix socket's path may have (a deep TMPDIR, as macOS's): then a folder of this run's
+ * in /tmp, named with its pid so a later run removes it if this one cannot.
+ */
+function shortTemp(preferred: string): string {
+  const socketPath = preferred.length + '/.org.chromium.Chromium.XXXXXX/SingletonSocket'.length;
+  if (socketPath <= 100 || process.platform === 'win32') return preferred;
+  try {
+    return mkdtempSync(join(SHORT_TEMP_BASE, `lectern-chrome-${process.pid}-`));
+  } catch {
+    return preferred;
   }
 }
 

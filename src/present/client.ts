@@ -287,15 +287,27 @@ function presenterClient(
   // Set while this page moves to where another page took the talk: that move is not reported
   // back (it would race the other page's next step).
   let following = false;
+  // Steps of this page's on their way to the talk: until they are in, its place is not the talk's.
+  let inFlight = 0;
   const report = (): void => {
     if (!reveal) return;
-    if (following) {
+    const s = reveal.getState();
+    // Where the talk already is (this page followed another there, perhaps with Reveal.js's
+    // events arriving later): nothing to report, which would race the other page's next step.
+    const known =
+      inFlight === 0 &&
+      state !== null &&
+      state.indexh === s.indexh &&
+      state.indexv === (s.indexv ?? 0) &&
+      state.indexf === (typeof s.indexf === 'number' ? s.indexf : -1) &&
+      state.paused === Boolean(s.paused);
+    if (following || known) {
       showPreview();
       ink?.draw();
       return;
     }
-    const s = reveal.getState();
     const slide = slideNumber() - 1;
+    inFlight++;
     void post({
       type: 'state',
       indexh: s.indexh,
@@ -304,7 +316,7 @@ function presenterClient(
       paused: Boolean(s.paused),
       slide: Math.max(0, slide),
       by: me,
-    });
+    }).finally(() => inFlight--);
     showPreview();
     ink?.draw();
   };

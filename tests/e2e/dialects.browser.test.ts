@@ -109,7 +109,10 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
       browser: { browserPath: browserPath! },
       pdf: { fragments: true },
     });
-    for (const pdf of result.pdfs) {
+    // The step-by-step PDF, printed beside each deck's own.
+    const steps = result.pdfs.filter((p) => p.path.endsWith('-fragments.pdf'));
+    expect(steps.length).toBe(sample.length);
+    for (const pdf of steps) {
       const slides = result.decks.find((d) => d.deck.name === pdf.name)!.deck.stacks.flatMap((s) => s.slides);
       expect(
         slides.some((s) => s.fragments > 0),
