@@ -1,9 +1,15 @@
-import hljs from 'highlight.js/lib/common';
+import { createRequire } from 'node:module';
+import type HljsModule from 'highlight.js';
 import { escapeHtml } from '../html.js';
+
+/** highlight.js, loaded the first time a deck has code: a deck without code never pays for it. */
+let hljs: typeof HljsModule | undefined;
 
 /** Highlighted HTML of code in a language highlight.js knows, escaped text otherwise. */
 export function highlightCode(text: string, language: string): string {
-  return language !== '' && hljs.getLanguage(language) !== undefined
+  if (language === '') return escapeHtml(text);
+  hljs ??= createRequire(import.meta.url)('highlight.js/lib/common') as typeof HljsModule;
+  return hljs.getLanguage(language) !== undefined
     ? hljs.highlight(text, { language, ignoreIllegals: true }).value
     : escapeHtml(text);
 }
