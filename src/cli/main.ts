@@ -374,10 +374,7 @@ async function serve(args: CliArgs, io: CliIo): Promise<number> {
   });
   io.stdout(`serving ${session.url} (Ctrl-C to stop)\n`);
   if (args.open) openInBrowser(session.url);
-  await new Promise<void>((resolve) => {
-    if (!io.signal || io.signal.aborted) return resolve();
-    io.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilInterrupted(io);
   await session.close();
   io.stdout('stopped\n');
   return ExitCode.interrupted;
@@ -408,13 +405,18 @@ async function present(args: CliArgs, io: CliIo): Promise<number> {
   if (args.lan !== undefined) io.stdout(`the remote, for your phone's camera:\n${session.remoteQr}`);
   io.stdout('Ctrl-C ends the talk\n');
   if (args.open) openInBrowser(urls.presenter);
-  await new Promise<void>((resolve) => {
-    if (!io.signal || io.signal.aborted) return resolve();
-    io.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilInterrupted(io);
   await session.close();
   io.stdout('the talk is over\n');
   return ExitCode.interrupted;
+}
+
+/** Resolves when the run is interrupted (Ctrl-C): the end of a server's session. */
+function untilInterrupted(io: CliIo): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 /** Best effort: the platform's opener, detached; a failure only means no window. */
