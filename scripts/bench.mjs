@@ -8,7 +8,7 @@
 // installed into a scratch folder and timed on the same slides (PDF, PNG, PPTX), so every ratio
 // comes from one run on one machine.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ const tagsOnly = args.includes('--tags-only');
 const pptxOnly = args.includes('--pptx-only');
 // --present-only: the talk server under a room's load (scripts/load-present.mjs) alone.
 const presentOnly = args.includes('--present-only');
+// --startup-only: how fast a small build starts, and ten decks against one.
+const startupOnly = args.includes('--startup-only');
 if (presentOnly) {
   const { talkLoad, talkLoadTable } = await import('./load-present.mjs');
   console.log(talkLoadTable(await talkLoad()));
@@ -146,8 +148,22 @@ console.log(JSON.stringify(phases));
       dir,
     );
 
+  if (!tagsOnly && !pptxOnly) {
+    // Start-up: Node alone (the floor of any command), and the HTML build of the 6-slide
+    // lightning talk, the whole process each time.
+    const dir = join(work, 'startup');
+    mkdirSync(join(dir, 'decks'), { recursive: true });
+    writeFileSync(join(dir, 'decks', 'lightning.md'), readFileSync(join(root, 'decks', 'lightning.md')));
+    process.stderr.write('start-up\n');
+    measure('node alone (node -e 0)', () => timed(process.execPath, ['-e', '0'], dir));
+    const small = measure('HTML build, the 6-slide lightning talk', () =>
+      timed(process.execPath, [bin, 'build', 'decks/lightning.md', '--no-pdf', '--quiet', '--force'], dir),
+    );
+    ratios.push(['HTML build of the 6-slide lightning talk, s (target < 0.3)', small.median]);
+  }
+
   const oneDeck = {};
-  for (const n of tagsOnly || pptxOnly ? [] : [10, 50, 200]) {
+  for (const n of tagsOnly || pptxOnly || startupOnly ? [] : [10, 50, 200]) {
     const dir = join(work, `deck${n}`);
     mkdirSync(join(dir, 'decks'), { recursive: true });
     writeFileSync(join(dir, 'decks', `s${n}.md`), syntheticDeck(n));
@@ -264,7 +280,7 @@ console.log(JSON.stringify(phases));
   // What tags cost: the same 200 slides printed untagged, tagged as Reveal leaves them (the first
   // slide only in the structure) and with every slide in it, by the floor; Lectern's own export
   // beside them. A deck of tables too, where tags grow most.
-  for (const [kind, text] of pptxOnly
+  for (const [kind, text] of pptxOnly || startupOnly
     ? []
     : [
         ['bullets and code', syntheticDeck(200)],
@@ -309,10 +325,17 @@ console.log(JSON.stringify(phases));
     const many = measure('build + PDF, ten 20-slide decks', () =>
       timed(process.execPath, [bin, 'build', '--quiet', '--force'], ten),
     );
-    ratios.push(['ten decks / one deck (target < 3)', many.median / single.median]);
+    ratios.push(['ten decks / one deck, build + PDF (target < 3)', many.median / single.median]);
+    const singleHtml = measure('HTML build, one 20-slide deck', () =>
+      timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet', '--force'], one),
+    );
+    const manyHtml = measure('HTML build, ten 20-slide decks', () =>
+      timed(process.execPath, [bin, 'build', '--no-pdf', '--quiet', '--force'], ten),
+    );
+    ratios.push(['ten decks / one deck, HTML build', manyHtml.median / singleHtml.median]);
 
     // Live reload: a saved change to a 50-slide deck until the open page shows it.
-    {
+    if (!startupOnly) {
       const dir = join(work, 'live');
       mkdirSync(join(dir, 'decks'), { recursive: true });
       const deckFile = join(dir, 'decks', 'live.md');
@@ -367,7 +390,7 @@ console.log(JSON.stringify(phases));
       }
     }
   }
-  if (compare && !tagsOnly && !pptxOnly) {
+  if (compare && !tagsOnly && !pptxOnly && !startupOnly) {
     const tools = join(work, 'tools');
     mkdirSync(tools, { recursive: true });
     process.stderr.write('installing Marp CLI and reveal-md for comparison\n');
@@ -439,7 +462,7 @@ console.log(JSON.stringify(phases));
       });
     });
   const servedRows = [];
-  for (const n of pptxOnly ? [] : [100, 400]) {
+  for (const n of pptxOnly || startupOnly ? [] : [100, 400]) {
     const dir = join(work, `serve-${n}`);
     mkdirSync(join(dir, 'decks'), { recursive: true });
     for (let i = 0; i < n; i++) writeFileSync(join(dir, 'decks', `d${i}.md`), syntheticDeck(3));
@@ -496,7 +519,7 @@ if (pptxRows.length) {
 console.log('\n| ratio | value |');
 console.log('| --- | ---: |');
 for (const [label, value] of ratios) console.log(`| ${label} | ${value.toFixed(2)} |`);
-if (!tagsOnly && !pptxOnly) {
+if (!tagsOnly && !pptxOnly && !startupOnly) {
   const { talkLoad, talkLoadTable } = await import('./load-present.mjs');
   console.log(talkLoadTable(await talkLoad()));
 }
