@@ -30,15 +30,23 @@ export function officeToPdf(soffice: string, pptx: string, notes = false): strin
 
 /** Opens a file in LibreOffice headless and saves it with a filter; returns the new file's path. */
 export function officeConvert(soffice: string, file: string, filter: string, ext: string): string {
+  return officeConvertAll(soffice, [file], filter, ext)[0]!;
+}
+
+/**
+ * Opens files (of different names) in one LibreOffice run, which starts once, and saves each with
+ * a filter; returns the new files' paths in the same order.
+ */
+export function officeConvertAll(soffice: string, files: string[], filter: string, ext: string): string[] {
   const out = tempDir('office');
   const profile = pathToFileURL(join(out, 'profile')).href;
   execFileSync(
     soffice,
-    [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', filter, '--outdir', out, file],
+    [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', filter, '--outdir', out, ...files],
     {
       stdio: 'pipe',
       timeout: 180_000,
     },
   );
-  return join(out, file.replace(/^.*\//, '').replace(/\.[^.]*$/, `.${ext}`));
+  return files.map((file) => join(out, file.replace(/^.*\//, '').replace(/\.[^.]*$/, `.${ext}`)));
 }

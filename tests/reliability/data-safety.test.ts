@@ -308,11 +308,11 @@ describe('interrupts, kills and what a dead run leaves', () => {
     '%s during an HTML-only build of many decks is heard: exit 130, the previous output unchanged',
     async (signal) => {
       const files: Record<string, string> = {};
-      for (let i = 0; i < 600; i++) files[`decks/d${i}.md`] = `## Deck ${i}\n\ntext\n`;
+      for (let i = 0; i < 300; i++) files[`decks/d${i}.md`] = `## Deck ${i}\n\ntext\n`;
       const dir = makeProject(files);
       expect((await runLectern(['build', '--no-pdf', '-q'], dir)).code).toBe(0);
       const before = hashTree(join(dir, 'dist'));
-      for (let i = 0; i < 600; i++) writeFileSync(join(dir, `decks/d${i}.md`), `## Deck ${i}, changed\n\ntext\n`);
+      for (let i = 0; i < 300; i++) writeFileSync(join(dir, `decks/d${i}.md`), `## Deck ${i}, changed\n\ntext\n`);
       const run = start(['build', '--no-pdf'], dir);
       // The lock appears once every deck is prepared, while the folders are being written.
       await until(() => existsSync(join(dir, 'dist/.lectern-lock')), 20_000, 2);
