@@ -114,16 +114,16 @@ function inOrder(text: string, parts: string[]): string[] {
 describe.skipIf(!browserPath || !hasPoppler)('the structure of every PDF', () => {
   let dir: string;
   /** What the build of the essay talks and the rich decks printed. */
-  let built: { code: number; stdout: string; stderr: string };
+  let firstBuild: { code: number; stdout: string; stderr: string };
   beforeAll(async () => {
     dir = makeProject({
       'talks/dot.png': pixel,
       ...Object.fromEntries(templates.map((t) => [`talks/rich-${t}.md`, rich(t)])),
     });
     cpSync(join(repoRoot, 'decks'), join(dir, 'decks'), { recursive: true });
-    built = await cli(['build', 'decks', 'talks'], dir);
-    expect(built.stderr).not.toMatch(/error/);
-    expect(built.code).toBe(0);
+    firstBuild = await cli(['build', 'decks', 'talks'], dir);
+    expect(firstBuild.stderr).not.toMatch(/error/);
+    expect(firstBuild.code).toBe(0);
   }, 300_000);
 
   it('holds every slide title, in order, for both readers; every page has structure', async () => {
@@ -198,7 +198,7 @@ describe.skipIf(!browserPath || !hasPoppler)('the structure of every PDF', () =>
 
   it('every export and lectern check read the PDF back against PDF/UA-1: nothing for good decks, the slide of a bad one', async () => {
     // A plain build (this file's first) reads back what it wrote; good decks claim PDF/UA-1 in their XMP.
-    expect(`${built.stdout}${built.stderr}`).not.toContain('PDF_ACCESSIBILITY');
+    expect(`${firstBuild.stdout}${firstBuild.stderr}`).not.toContain('PDF_ACCESSIBILITY');
     expect(
       execFileSync('pdfinfo', ['-meta', join(dir, 'dist/lightning/lightning.pdf')], { encoding: 'utf8' }),
     ).toContain('<pdfuaid:part>1</pdfuaid:part>');
