@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // The process shell around runCli: wires stdio, the working folder, and Ctrl-C / SIGTERM.
-// The command line runs from its bundle (scripts/bundle.mjs): the same modules in a few files,
-// which Node loads in about half the time of the three hundred it is made from.
-import { runCli } from '../lib/bundle/main.js';
+import { fileURLToPath } from 'node:url';
+import { codeCacheRoot, requireBundle } from '../lib/cli/code-cache.js';
+
+// The command line runs from its bundle (scripts/bundle.mjs), with V8's code cache kept in the
+// user's cache folder: a small build starts in well under half the time of the unbundled modules.
+const { runCli } = requireBundle(
+  fileURLToPath(new URL('../lib/bundle/main.cjs', import.meta.url)),
+  codeCacheRoot(process.env),
+);
 
 const controller = new AbortController();
 let interrupted = false;

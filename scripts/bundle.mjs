@@ -27,5 +27,13 @@ const bundle = await rolldown({
   // A library's unused-variable and eval notices are not Lectern's to act on.
   logLevel: 'silent',
 });
-await bundle.write({ dir: outDir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
+// CommonJS, so that bin/lectern.js can hand V8 its code cache for each file (src/cli/code-cache.ts);
+// a dynamic import becomes a require() when it runs, so what loads on demand still does.
+await bundle.write({
+  dir: outDir,
+  format: 'cjs',
+  dynamicImportInCjs: false,
+  entryFileNames: '[name].cjs',
+  chunkFileNames: '[name]-[hash].cjs',
+});
 await bundle.close();

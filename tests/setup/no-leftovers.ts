@@ -19,6 +19,9 @@ export function setup(): void {
   process.env.TEMP = root;
   // Why tests were skipped, for the reporter that names them (tests/setup/skip-reporter.ts).
   process.env.LECTERN_TEST_SKIPS = join(root, 'skipped.tsv');
+  // The code cache of every `lectern` the tests start (src/cli/code-cache.ts) stays in the run's
+  // folder too, not in the user's cache.
+  process.env.XDG_CACHE_HOME = join(root, 'cache');
 }
 
 export function teardown(): void {

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject, repoRoot } from '../helpers/fs.js';
+import { tempDir } from '../helpers/temp.js';
+
+const bin = join(repoRoot, 'bin/lectern.js');
+const deck = '---\ntitle: Cached\n---\n\n## One\n\n- a point\n\n## Two\n\n```js\nconst x = 1;\n```\n';
+
+/** `lectern build` of the project, HTML only, with the user's cache folder at `cache`. */
+function build(dir: string, cache: string) {
+  const run = spawnSync(process.execPath, [bin, 'build', '--no-pdf', '--force'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: cache },
+    timeout: 30_000,
+  });
+  return { code: run.status, stdout: run.stdout.replace(/ in \d+ ms/, ''), stderr: run.stderr, signal: run.signal };
+}
+
+/** The files of the code cache, by name, with their bytes. */
+function cached(cache: string): Map<string, Buffer> {
+  const root = join(cache, 'lectern', 'code');
+  const [version] = readdirSync(root);
+  const [bundle] = readdirSync(join(root, version!));
+  const dir = join(root, version!, bundle!);
+  return new Map(readdirSync(dir).map((name) => [join(dir, name), readFileSync(join(dir, name))]));
+}
+
+describe('the command line and its code cache', () => {
+  it('keeps what V8 compiled on the first run, uses it untouched on the next, and recompiles a damaged file', () => {
+    const dir = makeProject({ 'decks/cached.md': deck });
+    const cache = tempDir('cache');
+    const first = build(dir, cache);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('built decks/cached.md -> dist/cached/index.html (3 slides)');
+    const html = readFileSync(join(dir, 'dist/cached/index.html'), 'utf8');
+
+    // The bundle's entry and the files an HTML build loads, nothing of the browser's.
+    const files = cached(cache);
+    const names = [...files.keys()].map((f) => f.replace(/^.*\//, ''));
+    expect(names).toContain('main.cjs.v8');
+    expect(names.some((n) => n.startsWith('prepare-deck-'))).toBe(true);
+    expect(names.every((n) => n.endsWith('.cjs.v8'))).toBe(true);
+    const times = new Map([...files.keys()].map((f) => [f, statSync(f).mtimeMs]));
+
+    // Accepted as it is: nothing is written again, and the deck is the same.
+    const second = build(dir, cache);
+    expect(second).toEqual(first);
+    expect(readFileSync(join(dir, 'dist/cached/index.html'), 'utf8')).toBe(html);
+    for (const [file, bytes] of cached(cache)) {
+      expect(statSync(file).mtimeMs, file).toBe(times.get(file));
+      expect(bytes.equals(files.get(file)!)).toBe(true);
+    }
+
+    // A damaged cache is compiled past and written again; the run is the same.
+    const entry = [...files.keys()].find((f) => f.endsWith('/main.cjs.v8'))!;
+    writeFileSync(entry, 'not a code cache');
+    const third = build(dir, cache);
+    expect(third).toEqual(first);
+    expect(readFileSync(entry).length).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('builds the same when the cache folder cannot be made: a file in its place, or a path under /proc', () => {
+    const dir = makeProject({ 'decks/cached.md': deck });
+    const plain = build(dir, tempDir('cache'));
+    const file = join(tempDir('cache'), 'a-file');
+    writeFileSync(file, 'x');
+    for (const cache of [file, '/proc/self/no-such-folder']) {
+      const run = build(dir, cache);
+      expect(run.signal, cache).toBeNull();
+      expect(run, cache).toEqual(plain);
+    }
+  }, 120_000);
+});
