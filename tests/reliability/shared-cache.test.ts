@@ -17,8 +17,9 @@ const pixel = Buffer.from(
 
 describe('the shared download cache', () => {
   it('two builds at once with a cold cache both succeed and publish the same pictures', async () => {
-    // Forty pictures, each answered once both builds have asked for it (or after 5 s): the
-    // two runs download, write and read the cache at the same moments, over and over.
+    // Forty pictures, each answered once both builds have asked for it (or when a request has
+    // waited 2 s alone, as it does when the other build already has the picture): the two runs
+    // download, write and read the cache at the same moments, over and over.
     const waiting = new Map<string, ServerResponse[]>();
     let requests = 0;
     const answer = (path: string) => {
@@ -31,13 +32,12 @@ describe('the shared download cache', () => {
       waiting.set(req.url!, list);
       list.push(res);
       if (list.length >= 2) answer(req.url!);
+      else timers.push(setTimeout(() => answer(req.url!), 2_000));
     });
+    const timers: NodeJS.Timeout[] = [];
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const fallback = setTimeout(() => {
-      for (const path of waiting.keys()) answer(path);
-    }, 5_000);
     onTestFinished(async () => {
-      clearTimeout(fallback);
+      for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     });
