@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, repoRoot } from '../helpers/fs.js';
@@ -72,5 +82,38 @@ describe('the command line and its code cache', () => {
       expect(run.signal, cache).toBeNull();
       expect(run, cache).toEqual(plain);
     }
+  }, 120_000);
+
+  it('uses no cache another user could have written: a folder others may write, a link, a file others may write', () => {
+    const dir = makeProject({ 'decks/cached.md': deck });
+    const good = tempDir('cache');
+    const plain = build(dir, good);
+    expect(plain.code, plain.stderr).toBe(0);
+    const made = cached(good);
+
+    // `lectern/` writable by everyone: nothing is read from it or made inside it.
+    const open = tempDir('cache');
+    mkdirSync(join(open, 'lectern'));
+    chmodSync(join(open, 'lectern'), 0o777);
+    expect(build(dir, open)).toEqual(plain);
+    expect(readdirSync(join(open, 'lectern'))).toEqual([]);
+
+    // `lectern/` a link to a folder elsewhere: nothing is written through it.
+    const linked = tempDir('cache');
+    const elsewhere = tempDir('cache');
+    symlinkSync(elsewhere, join(linked, 'lectern'));
+    expect(build(dir, linked)).toEqual(plain);
+    expect(readdirSync(elsewhere)).toEqual([]);
+
+    // A good cache file that others may write is not handed to V8: it is compiled past and
+    // written again, this user's alone (were it read, V8 would take it and nothing be written).
+    const planted = tempDir('cache');
+    cpSync(join(good, 'lectern'), join(planted, 'lectern'), { recursive: true });
+    const entry = [...cached(planted).keys()].find((f) => f.endsWith('/main.cjs.v8'))!;
+    chmodSync(entry, 0o666);
+    expect(build(dir, planted)).toEqual(plain);
+    expect(statSync(entry).mode & 0o777).toBe(0o600);
+    expect(existsSync(entry)).toBe(true);
+    expect(made.size).toBeGreaterThan(3);
   }, 120_000);
 });
