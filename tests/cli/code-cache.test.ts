@@ -19,8 +19,8 @@ const bin = join(repoRoot, 'bin/lectern.js');
 const deck = '---\ntitle: Cached\n---\n\n## One\n\n- a point\n\n## Two\n\n```js\nconst x = 1;\n```\n';
 
 /** `lectern build` of the project, HTML only, with the user's cache folder at `cache`. */
-function build(dir: string, cache: string) {
-  const run = spawnSync(process.execPath, [bin, 'build', '--no-pdf', '--force'], {
+function build(dir: string, cache: string, command = bin) {
+  const run = spawnSync(process.execPath, [command, 'build', '--no-pdf', '--force'], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, XDG_CACHE_HOME: cache },
@@ -115,5 +115,41 @@ describe('the command line and its code cache', () => {
     expect(statSync(entry).mode & 0o777).toBe(0o600);
     expect(existsSync(entry)).toBe(true);
     expect(made.size).toBeGreaterThan(3);
+  }, 120_000);
+
+  it('hands V8 nothing damaged or stale: flipped bytes in a file, a bundle file changed in place, a relative cache folder', () => {
+    const dir = makeProject({ 'decks/cached.md': deck });
+    // A copy of the command, its bundle and what it reads, so that a bundle file can be changed.
+    const install = tempDir('install');
+    for (const part of ['bin', 'lib', 'templates', 'scaffold', 'package.json', 'scripts/browser-locations.json'])
+      cpSync(join(repoRoot, part), join(install, part), { recursive: true });
+    symlinkSync(join(repoRoot, 'node_modules'), join(install, 'node_modules'));
+    const command = join(install, 'bin/lectern.js');
+    const cache = tempDir('cache');
+    const plain = build(dir, cache, command);
+    expect(plain.code, plain.stderr).toBe(0);
+
+    // Bytes flipped in the middle of the entry's cache (its header intact): compiled past, rewritten.
+    const entry = [...cached(cache).keys()].find((f) => f.endsWith('/main.cjs.v8'))!;
+    const bytes = readFileSync(entry);
+    for (let i = 2000; i < 2100; i++) bytes[i] = bytes[i]! ^ 0xff;
+    writeFileSync(entry, bytes);
+    expect(build(dir, cache, command)).toEqual(plain);
+    expect(readFileSync(entry).equals(bytes)).toBe(false);
+    expect(build(dir, cache, command)).toEqual(plain);
+
+    // A bundle file edited in place to the same length: the edit runs, not the cached code.
+    const bundle = join(install, 'lib/bundle');
+    const page = readdirSync(bundle).find((f) => f.startsWith('index-page-'))!;
+    const text = readFileSync(join(bundle, page), 'utf8');
+    expect(text).toContain('<title>Decks</title>');
+    writeFileSync(join(bundle, page), text.replace('<title>Decks</title>', '<title>DECKS</title>'));
+    expect(build(dir, cache, command).code).toBe(0);
+    expect(readFileSync(join(dir, 'dist/index.html'), 'utf8')).toContain('<title>DECKS</title>');
+
+    // XDG_CACHE_HOME=. is ignored: nothing is read from or written into the project.
+    const relative = build(dir, '.', command);
+    expect(relative.code, relative.stderr).toBe(0);
+    expect(existsSync(join(dir, 'lectern'))).toBe(false);
   }, 120_000);
 });
