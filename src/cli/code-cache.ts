@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
   utimesSync,
   writeFileSync,
@@ -106,7 +106,8 @@ const SEAL_BYTES = 32;
 /** A cache file's data if it is this user's alone, whole, and made from this very source. */
 function readCache(file: string, source: Buffer): Buffer | null {
   try {
-    if (!ownPath(file, false) || lstatSync(file).size > MAX_CACHE_BYTES) return null;
+    const stat = lstatOrNull(file);
+    if (!owned(stat, false) || stat.size > MAX_CACHE_BYTES) return null;
     const bytes = readFileSync(file);
     if (bytes.length <= SEAL_BYTES) return null;
     const data = bytes.subarray(SEAL_BYTES);
@@ -117,18 +118,13 @@ function readCache(file: string, source: Buffer): Buffer | null {
 }
 
 /**
- * Whether a path is a real folder (or file) of this user's that no one else may write. Where Node
- * has no user ids (Windows), the per-user cache folder is taken as it is.
+ * Whether what a path holds is a real folder (or file) of this user's that no one else may write.
+ * Where Node has no user ids (Windows), the per-user cache folder is taken as it is.
  */
-function ownPath(path: string, folder: boolean): boolean {
-  try {
-    const stat = lstatSync(path);
-    if (folder ? !stat.isDirectory() : !stat.isFile()) return false;
-    if (!process.getuid) return true;
-    return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
-  } catch {
-    return false;
-  }
+function owned(stat: Stats | null, folder: boolean): stat is Stats {
+  if (!stat || (folder ? !stat.isDirectory() : !stat.isFile())) return false;
+  if (!process.getuid) return true;
+  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
 }
 
 /**
@@ -141,17 +137,19 @@ function ownChain(from: string, dir: string): boolean {
   let path = from;
   for (const part of below) {
     path = join(path, part);
-    if (!existsSync(path) && !isLink(path)) return true;
-    if (!ownPath(path, true)) return false;
+    const stat = lstatOrNull(path);
+    if (!stat) return true;
+    if (!owned(stat, true)) return false;
   }
   return true;
 }
 
-function isLink(path: string): boolean {
+/** What is at a path itself (a link is not followed); null when nothing is. */
+function lstatOrNull(path: string): Stats | null {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return lstatSync(path);
   } catch {
-    return false;
+    return null;
   }
 }
 

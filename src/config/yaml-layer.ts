@@ -99,11 +99,11 @@ export function readYamlData(src: YamlSource, codes: LayerCodes, loose = false):
 
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
+    const lines = src.text.split('\n');
     throw collect(
       problems.map((problem) => {
         const tag = /tag/i.test(problem.message);
         const pos = posAt(problem.pos[0]);
-        const lines = src.text.split('\n');
         const at = (pos.line ?? 1) - src.firstLine;
         const plain = tag ? null : plainYamlProblem(problem.code, lines[at], lines[at + 1]);
         return new DeckError(

@@ -62,7 +62,9 @@ export function checkTemplateCss(css: string, file: string): Finding[] {
     if (bare[i] === '{') open.push(i);
     else if (bare[i] === '}') open.pop();
   }
-  for (const index of open.slice(0, 1)) {
+  // The first one left open; the rest are inside it.
+  const index = open[0];
+  if (index !== undefined) {
     const before = bare.slice(0, index).split('\n');
     found.push({
       code: 'TEMPLATE_CSS',
