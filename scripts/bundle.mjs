@@ -3,8 +3,9 @@
 // the libraries they import joined into a few files. Loading a few large files instead of some
 // three hundred small ones (the schema library alone is ninety-five) is most of a small deck's
 // build, so a bundle starts in about half the time. Code that loads on demand stays on demand:
-// each dynamic import becomes a chunk of its own, and the packages Lectern resolves at run time
-// (KaTeX, mermaid, highlight.js, css-tree, axe-core, the browser driver) stay in node_modules.
+// each dynamic import becomes a chunk of its own (the browser driver is one, loaded when a browser
+// is: that saves it a tenth of a second a run), and the packages Lectern resolves at run time
+// (KaTeX, mermaid, highlight.js, css-tree, axe-core, the browser installer) stay in node_modules.
 // lib/bundle/ sits two folders below the project like every stage folder, so paths a stage
 // builds from its own location (templates/, scaffold/, package.json) are the same in the bundle.
 import { rmSync } from 'node:fs';
@@ -15,8 +16,8 @@ import { rolldown } from 'rolldown';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'lib', 'bundle');
-/** Loaded only when a browser is: large, and read by Node as it ships. */
-const external = new Set(['puppeteer-core', '@puppeteer/browsers']);
+/** The browser installer, which `npm run setup` and `lectern doctor` run as it ships. */
+const external = new Set(['@puppeteer/browsers']);
 const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 
 rmSync(outDir, { recursive: true, force: true });

@@ -36,7 +36,9 @@ export const browserArgs = [
 /**
  * The headless shell's frames unthrottled: a picture (PNG, PPTX, thumbnail) waits for frames, and
  * takes two thirds of the time so (45 ms a picture here otherwise, most of it waiting for the
- * next frame). Full Chromium prints slower with them: it keeps its frame rate.
+ * next frame). Full Chromium prints slower with them: it keeps its frame rate. A page that moves
+ * (a slide transition, a timer) is drawn as often as the processor allows then, so a browser that
+ * shows pages as a person watches them (`frames: 'display'`) goes without.
  */
 const shellArgs = ['--disable-gpu-vsync', '--disable-frame-rate-limit'];
 
@@ -66,6 +68,7 @@ export interface LaunchedBrowser {
 export async function launchBrowser(
   executablePath = findBrowser(),
   protocolTimeout = 240_000,
+  frames: 'unthrottled' | 'display' = 'unthrottled',
 ): Promise<LaunchedBrowser> {
   const { launch } = await import('puppeteer-core');
   removeDeadProfiles();
@@ -95,7 +98,7 @@ export async function launchBrowser(
       userDataDir: profile,
       args: [
         ...browserArgs,
-        ...(isHeadlessShell(executablePath) ? shellArgs : []),
+        ...(isHeadlessShell(executablePath) && frames === 'unthrottled' ? shellArgs : []),
         ...(root ? ['--no-sandbox'] : []),
         // `<-loopback>` sends 127.0.0.1 through the gate too: "remote" may be another local port.
         `--proxy-server=${gate.proxy}`,
@@ -230,10 +233,10 @@ function closingOnce(
   };
 }
 
-/** Connects to a browser that is already running (a pool on another machine, say). */
 /** How long a running browser has to answer a connection. */
 const CONNECT_TIMEOUT_MS = 15_000;
 
+/** Connects to a browser that is already running (a pool on another machine, say). */
 async function connectBrowser(browserWSEndpoint: string, protocolTimeout = 240_000): Promise<LaunchedBrowser> {
   const { connect } = await import('puppeteer-core');
   let browser: Browser;

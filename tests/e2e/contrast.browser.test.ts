@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { listTemplates } from '../../src/render/load-template.js';
 import { hexOf, isDarkBackground, parseColor } from '../../src/render/palette.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
 
 const browserPath = browserForTests('contrast tests');
@@ -96,7 +96,7 @@ describe.skipIf(!browserPath)('text contrast in every built-in template', () => 
   describe('as Reveal.js and Chromium read colours', () => {
     let browser: LaunchedBrowser;
     beforeAll(async () => {
-      browser = await launchBrowser(browserPath!);
+      browser = await launchForTests(browserPath!);
     });
     afterAll(async () => browser?.close());
 

@@ -2,12 +2,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { buildAll } from '../../src/pipeline/build.js';
 import type { PreparedDeck } from '../../src/pipeline/prepare-deck.js';
 import { repoRoot } from '../helpers/fs.js';
 import { serveFolder } from '../helpers/static-server.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
 
 // Real Chromium, real HTTP on 127.0.0.1, real files.
@@ -23,7 +23,7 @@ describe.skipIf(!browserPath)('built decks in Chromium', () => {
     out = tempDir('e2e');
     ({ decks } = await buildAll({ projectDir: repoRoot, outDir: out, pdf: false }));
     server = await serveFolder(out);
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
   });
   afterAll(async () => {
     await browser?.close();

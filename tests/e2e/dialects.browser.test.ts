@@ -1,10 +1,10 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { buildAll } from '../../src/pipeline/build.js';
 import type { PreparedDeck } from '../../src/pipeline/prepare-deck.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
 import { corpus, corpusDir } from '../helpers/corpus.js';
@@ -25,7 +25,7 @@ describe.skipIf(!browserPath)('decks written for other tools, in Chromium', () =
     cpSync(corpusDir, project, { recursive: true });
     ({ decks } = await buildAll({ projectDir: project, inputs: folders, outDir: join(project, 'dist'), pdf: false }));
     server = await serveFolder(join(project, 'dist'));
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launchBrowser } from '../../src/browser/launch.js';
-import { browserForTests, hasNotoFonts, testPage } from '../helpers/browser.js';
+import { browserForTests, hasNotoFonts, testPage, launchForTests } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
@@ -66,7 +65,7 @@ describe.skipIf(!browserPath)('a deck with every rich feature', () => {
     expect(html).toContain('style="flex-grow: 50"');
 
     const server = await serveFolder(join(dir, 'dist'));
-    const browser = await launchBrowser(browserPath!);
+    const browser = await launchForTests(browserPath!);
     try {
       const page = await testPage(browser);
       const requests: string[] = [];

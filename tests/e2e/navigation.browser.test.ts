@@ -2,8 +2,8 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
 import { serveFolder } from '../helpers/static-server.js';
 
@@ -22,7 +22,7 @@ describe.skipIf(!browserPath)('moving through a talk with the keys a speaker and
     expect((await cli(['build', '--no-pdf'], dir)).code).toBe(0);
     expect((await cli(['build', '--no-pdf'], join(dir, 'grid'))).code).toBe(0);
     server = await serveFolder(dir);
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,8 +3,8 @@ import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
 import { reap } from '../helpers/processes.js';
 import { exchange, type RunningTalk, startTalk } from '../helpers/talk.js';
@@ -31,7 +31,7 @@ describe.skipIf(!browserPath)('lectern present', () => {
     cpSync(join(repoRoot, 'decks'), join(dir, 'decks'), { recursive: true });
     tmp = tempDir('present-run');
     talk = await startTalk(dir, ['decks/open-source-ai.md', '--port', '0'], tmp);
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

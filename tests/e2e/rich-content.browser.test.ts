@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 import { readPdf } from '../helpers/pdf.js';
 import { serveFolder } from '../helpers/static-server.js';
@@ -29,7 +29,7 @@ function builtProject(files: Record<string, string | Buffer>, args: string[], mu
     project.build = await cli(args, project.dir);
     if (mustBuild) expect(project.build.code, project.build.stderr).toBe(0);
     project.server = await serveFolder(join(project.dir, 'dist'));
-    project.browser = await launchBrowser(browserPath!);
+    project.browser = await launchForTests(browserPath!);
   });
   afterAll(async () => {
     await project.browser?.close();
@@ -207,7 +207,7 @@ ${fences.join('\n\n---\n\n')}
     expect(built.code, built.stderr).toBe(0);
     cpSync(join(dir, 'dist', 'steps'), join(root, 'lectern'), { recursive: true });
     server = await serveFolder(root);
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,10 +4,10 @@ import { request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { serveDecks, type ServeSession } from '../../src/serve/serve.js';
 import { cli, makeProject, repoRoot } from '../helpers/fs.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { reap } from '../helpers/processes.js';
 
 const browserPath = browserForTests('serve browser tests');
@@ -46,7 +46,7 @@ describe.skipIf(!browserPath)('lectern serve', () => {
   beforeAll(async () => {
     dir = makeProject({ 'decks/live.md': deckText('third, as first written') });
     session = await serveDecks({ projectDir: dir, port: 0, log: (l) => logs.push(l), problem: (l) => logs.push(l) });
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
     page = await testPage(browser);
     await page.goto(`${session.url}live/index.html#/3`, { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).Reveal?.isReady());
@@ -252,7 +252,7 @@ describe.skipIf(!browserPath)('lectern serve shows check findings in the page', 
   beforeAll(async () => {
     dir = makeProject({ 'decks/panel.md': crowded });
     session = await serveDecks({ projectDir: dir, port: 0 });
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
     page = await testPage(browser);
     await page.setViewport({ width: 1280, height: 720 });
     await page.goto(`${session.url}panel/index.html#/0`, { waitUntil: 'load' });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -76,7 +76,7 @@ describe.skipIf(!browserPath)('lectern build --single-file', () => {
     });
     [run, browser] = await Promise.all([
       cli(['build', '--single-file', '--no-pdf', '--json'], dir),
-      launchBrowser(browserPath!),
+      launchForTests(browserPath!),
     ]);
   });
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launchBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { cli, makeProject } from '../helpers/fs.js';
 import { serveFolder } from '../helpers/static-server.js';
 
@@ -66,7 +65,7 @@ describe.skipIf(!browserPath)('a template that carries its brand', () => {
     });
     expect((await cli(['build', '--no-pdf'], dir)).code).toBe(0);
     const server = await serveFolder(dir);
-    const browser = await launchBrowser(browserPath!);
+    const browser = await launchForTests(browserPath!);
     try {
       const page = await testPage(browser);
       await page.goto(`${server.url}/dist/s/index.html`, { waitUntil: 'load' });

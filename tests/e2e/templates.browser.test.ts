@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { buildAll } from '../../src/pipeline/build.js';
 import { listTemplates } from '../../src/render/load-template.js';
 import { repoRoot } from '../helpers/fs.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
 
 // Every built-in template renders every layout in real Chromium: no console errors, nothing
@@ -89,7 +89,7 @@ function cornerBoxes() {
 describe.skipIf(!browserPath)('built-in templates in Chromium', () => {
   let browser: LaunchedBrowser;
   beforeAll(async () => {
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
   });
   afterAll(async () => browser?.close());
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
-import type { LaunchedBrowser } from '../../src/browser/launch.js';
+import { type LaunchedBrowser, launchBrowser } from '../../src/browser/launch.js';
 import { findBrowser } from '../../src/browser/find.js';
 import { noteSkip } from './skips.js';
 
@@ -16,6 +16,15 @@ export function browserForTests(suite: string): string | null {
     noteSkip(suite, `no browser: ${(err as Error).message.split('\n')[0]}`);
     return null;
   }
+}
+
+/**
+ * The browser a test opens pages in, as a person's browser shows them: frames at the display's
+ * rate. (Lectern's own runs draw frames as fast as they can, for pictures; a page that moves, a
+ * slide transition or a timer, then keeps the processor busy, and a test watches many of those.)
+ */
+export function launchForTests(executablePath: string): Promise<LaunchedBrowser> {
+  return launchBrowser(executablePath, undefined, 'display');
 }
 
 /**

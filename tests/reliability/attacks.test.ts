@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserCandidates, isHeadlessShell } from '../../src/browser/find.js';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { makeProject } from '../helpers/fs.js';
 import { startLoggingServer, type LoggingServer } from '../helpers/logging-server.js';
 import { runLectern } from './invariants.js';
@@ -27,7 +27,7 @@ describe.skipIf(!browserPath)('safe mode against attacks found on Reveal.js attr
   let browser: LaunchedBrowser;
   beforeAll(async () => {
     log = await startLoggingServer();
-    browser = await launchBrowser(browserPath!);
+    browser = await launchForTests(browserPath!);
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'htmlparser2';
 import { DeckError, DeckErrors } from '../../src/errors.js';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { buildAll } from '../../src/pipeline/build.js';
 import { compileTemplate } from '../../src/render/compile-template.js';
 import { loadTemplate } from '../../src/render/load-template.js';
 import { modelOf } from '../helpers/deck.js';
 import { makeProject, repoRoot } from '../helpers/fs.js';
 import { allVectors } from './vectors/xss-vectors.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
 
 const browserPath = browserForTests('sanitiser browser tests');
@@ -112,7 +112,7 @@ describe('the sanitiser against public vector lists', () => {
     });
     const out = tempDir('xss');
     await buildAll({ projectDir: dir, outDir: out, pdf: false });
-    const browser: LaunchedBrowser = await launchBrowser(browserPath);
+    const browser: LaunchedBrowser = await launchForTests(browserPath);
     try {
       const page = await testPage(browser);
       const dialogs: string[] = [];

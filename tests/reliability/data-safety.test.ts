@@ -394,13 +394,15 @@ describe('a stale lock is taken over by one process only', () => {
     const out = join(dir, 'dist');
     mkdirSync(out);
     const lockModule = join(repoRoot, 'lib/output/lock.js');
-    // Each worker waits for a common start, takes the lock, marks itself the holder (refusing
-    // if another already is), holds it briefly, and lets go.
+    // Each worker, once loaded, says so and waits (asleep, not spinning) for a common start: a
+    // line on its stdin, written to all twelve at once (and closed). Then it takes the lock, marks itself the
+    // holder (refusing if another already is), holds it briefly, and lets go.
     const worker = `
       import { lockOutput } from ${JSON.stringify(lockModule)};
       import { writeFileSync, rmSync } from 'node:fs';
-      const [out, startAt] = process.argv.slice(2);
-      while (Date.now() < Number(startAt)) {}
+      const [out] = process.argv.slice(2);
+      console.log('READY');
+      await new Promise((go) => process.stdin.once('data', go));
       const lock = await lockOutput(out, 30000);
       try { writeFileSync(out + '/holder', String(process.pid), { flag: 'wx' }); }
       catch { console.log('OVERLAP'); process.exit(3); }
@@ -415,19 +417,23 @@ describe('a stale lock is taken over by one process only', () => {
       const dead = spawn(process.execPath, ['-e', '0']);
       await new Promise((r) => dead.on('exit', r));
       writeFileSync(join(out, '.lectern-lock'), JSON.stringify({ pid: dead.pid, since: '2026-01-01T00:00:00Z' }));
-      const startAt = Date.now() + 1500;
-      const results = await Promise.all(
-        Array.from(
-          { length: 12 },
-          () =>
-            new Promise<string>((resolve) => {
-              const child = spawn(process.execPath, [script, out, String(startAt)]);
-              let text = '';
-              child.stdout.on('data', (d) => (text += d));
-              child.on('exit', (code) => resolve(`${code}:${text.trim()}`));
-            }),
-        ),
-      );
+      const workers = Array.from({ length: 12 }, () => {
+        const child = spawn(process.execPath, [script, out]);
+        let text = '';
+        const ready = new Promise<void>((resolve) =>
+          child.stdout.on('data', (d) => {
+            text += d;
+            if (text.includes('READY')) resolve();
+          }),
+        );
+        const result = new Promise<string>((resolve) =>
+          child.on('close', (code) => resolve(`${code}:${text.replace('READY', '').trim()}`)),
+        );
+        return { child, ready, result };
+      });
+      await Promise.all(workers.map((w) => w.ready));
+      for (const w of workers) w.child.stdin.end('go\n');
+      const results = await Promise.all(workers.map((w) => w.result));
       expect(results.filter((r) => r.includes('OVERLAP'))).toEqual([]);
       expect(results.filter((r) => r === '0:RECLAIMED')).toHaveLength(1);
       expect(results.filter((r) => r === '0:OK')).toHaveLength(11);

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { browserForTests, testPage } from '../helpers/browser.js';
+import type { LaunchedBrowser } from '../../src/browser/launch.js';
+import { browserForTests, testPage, launchForTests } from '../helpers/browser.js';
 import { makeProject, repoRoot } from '../helpers/fs.js';
 import { startLoggingServer, type LoggingServer } from '../helpers/logging-server.js';
 import { reap } from '../helpers/processes.js';
@@ -94,7 +94,7 @@ describe('what a safe deck publishes', () => {
         ...Object.fromEntries(Object.entries(svg).map(([name, text]) => [`decks/${name}.svg`, text])),
       });
       expect((await runLectern(['build', '--no-pdf'], dir)).code).toBe(0);
-      const launched: LaunchedBrowser = await launchBrowser(browserPath!);
+      const launched: LaunchedBrowser = await launchForTests(browserPath!);
       try {
         const page = await testPage(launched);
         for (const name of ['prefixed', 'entity', 'xhtml', 'css']) {
