@@ -53,6 +53,9 @@ describe('the command line and its code cache', () => {
     expect(names).toContain('main.cjs.v8');
     expect(names.some((n) => n.startsWith('prepare-deck-'))).toBe(true);
     expect(names.every((n) => n.endsWith('.cjs.v8'))).toBe(true);
+    // The browser driver is bundled too, in a file of its own that a build with no browser never loads.
+    expect(readdirSync(join(repoRoot, 'lib/bundle')).some((n) => n.startsWith('puppeteer-core-'))).toBe(true);
+    expect(names.filter((n) => n.startsWith('puppeteer-core-'))).toEqual([]);
     const times = new Map([...files.keys()].map((f) => [f, statSync(f).mtimeMs]));
 
     // Accepted as it is: nothing is written again, and the deck is the same.
