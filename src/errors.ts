@@ -1,3 +1,5 @@
+import { compareText } from './text.js';
+
 /** Where in a source file something happened. Lines and columns are 1-based. */
 export interface SourcePos {
   file: string;
@@ -270,7 +272,7 @@ export function toDeckError(err: unknown, pos?: SourcePos): DeckError {
 /** Orders diagnostics as the source reads: by file, line, then column. */
 export function bySourcePosition(a: { pos?: SourcePos }, b: { pos?: SourcePos }): number {
   return (
-    (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') ||
+    compareText(a.pos?.file ?? '', b.pos?.file ?? '') ||
     (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
     (a.pos?.column ?? 0) - (b.pos?.column ?? 0)
   );

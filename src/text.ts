@@ -5,3 +5,20 @@
 export function cleanText(text: string): string {
   return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
 }
+
+/** A text's letters without their accents, in lower case: what a reader orders a list by. */
+const sortKey = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * Orders texts (titles, file names) as a reader would look them up: by their letters first,
+ * without accents or case ("Étude" beside "etude", before "Zebra"), then by code point, so two
+ * different texts never tie. The same order on every machine: `localeCompare` follows the
+ * machine's locale, and its first call starts ICU's collator, which is a twentieth of a small
+ * deck's build.
+ */
+export function compareText(a: string, b: string): number {
+  const x = sortKey(a);
+  const y = sortKey(b);
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -7,6 +7,7 @@ import { closeBrowserSession, startBrowserSession, type BrowserSession } from '.
 import type { PreparedDeck } from './prepare-deck.js';
 import { diagramDrawer } from './diagrams.js';
 import { prepareProject } from './prepare-project.js';
+import { compareText } from '../text.js';
 
 /** Findings whose rule is set to `error` fail the run, as errors at their lines. */
 export function failOnFindings(findings: Finding[]): void {
@@ -103,7 +104,7 @@ export async function checkAll(options: CheckOptions): Promise<CheckedDeck[]> {
       if (deck) deck.errors.push(error);
       else decks.push({ file, findings: [], errors: [error] });
     }
-    return decks.sort((a, b) => a.file.localeCompare(b.file));
+    return decks.sort((a, b) => compareText(a.file, b.file));
   } finally {
     if (session) await closeBrowserSession(session);
   }

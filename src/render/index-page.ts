@@ -3,10 +3,11 @@ import type { DeckSummary } from '../model/summary.js';
 /** A deck as the index lists it: its summary and the files made of it, by path from the index. */
 type Listed = DeckSummary & { downloads?: { label: string; path: string }[] };
 import { escapeHtml } from '../html.js';
+import { compareText } from '../text.js';
 
 /** The page at `dist/index.html` that lists every built deck. Pure. */
 export function renderIndexPage(decks: Listed[]): string {
-  const sorted = [...decks].sort((a, b) => a.title.localeCompare(b.title));
+  const sorted = [...decks].sort((a, b) => compareText(a.title, b.title));
   const items = sorted
     .map((d) => {
       const href = `${encodeURIComponent(d.name)}/index.html`;

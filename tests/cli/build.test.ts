@@ -142,6 +142,38 @@ describe('the lectern binary', () => {
   });
 });
 
+describe('the list of decks', () => {
+  it('orders titles by their letters, accents and case aside, and the same whatever the locale of the machine', () => {
+    const dir = makeProject({
+      'decks/z.md': '---\ntitle: Zebra crossings\n---\n\n## Z\n',
+      'decks/a.md': '---\ntitle: Ängste und Modelle\n---\n\n## Ä\n',
+      'decks/b.md': '---\ntitle: apple orchards\n---\n\n## A\n',
+      'decks/e.md': '---\ntitle: Étude of weights\n---\n\n## É\n',
+      'decks/f.md': '---\ntitle: etude of weights\n---\n\n## e\n',
+    });
+    const indexWith = (locale: string): string => {
+      const run = spawnSync(
+        process.execPath,
+        [join(repoRoot, 'bin/lectern.js'), 'build', '--no-pdf', '--force', '-q'],
+        { cwd: dir, encoding: 'utf8', env: { ...process.env, LANG: locale, LC_ALL: locale } },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      return readFileSync(join(dir, 'dist/index.html'), 'utf8');
+    };
+    const english = indexWith('en_US.UTF-8');
+    const titles = [...english.matchAll(/<h2><a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1]);
+    expect(titles).toEqual([
+      'Ängste und Modelle',
+      'apple orchards',
+      'etude of weights',
+      'Étude of weights',
+      'Zebra crossings',
+    ]);
+    // Swedish puts Ä after Z; a list that followed the machine's locale would differ here.
+    expect(indexWith('sv_SE.UTF-8')).toBe(english);
+  });
+});
+
 describe('lectern --timings', () => {
   it('says where the run’s time went, phase by phase, on stderr, and nothing without it', async () => {
     const dir = makeProject({ 'decks/t.md': '---\ntitle: Timed\n---\n\n## One\n\nWords.\n' });
