@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BrowserContext, Page } from 'puppeteer-core';
 import type { LaunchedBrowser } from './launch.js';
 import { connect, type Socket } from 'node:net';
@@ -28,6 +28,8 @@ export interface NetworkGate {
  * serves the window it started with, whose page learns its policy later.
  */
 export async function openNetworkGate(policyOf: () => GatePolicy): Promise<NetworkGate> {
+  // Node's HTTP loads with the first gate: a build that starts no browser does without it.
+  const { createServer, request } = await import('node:http');
   const refuse = (what: string): void => {
     const policy = policyOf();
     if (policy.retired.some((old) => what.startsWith(`${old}/`) || what === old)) return;
@@ -49,7 +51,7 @@ export async function openNetworkGate(policyOf: () => GatePolicy): Promise<Netwo
         .end('refused by Lectern: a deck may load only its own files');
       return;
     }
-    forward(req, res, url);
+    forward(request, req, res, url);
   });
   // https and WebSockets ask for a tunnel: only remote loads, when allowed, get one.
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -98,7 +100,12 @@ export async function openNetworkGate(policyOf: () => GatePolicy): Promise<Netwo
   };
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, url: URL): void {
+function forward(
+  request: typeof import('node:http').request,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): void {
   const headers = { ...req.headers };
   delete headers['proxy-connection'];
   const upstream = request(

@@ -1,7 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { mkdirSync } from 'node:fs';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { cachedRemote, keyOf, MAX_REMOTE_BYTES, sniffMedia, type RemoteCache } from '../assets/remote-cache.js';
@@ -133,7 +132,7 @@ const MAX_REDIRECTS = 5;
  * checked before connecting, a name on the address it resolves to, at connection time (so a
  * name that resolves differently later cannot slip through).
  */
-function get(url: URL, policy: AddressPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+async function get(url: URL, policy: AddressPolicy, signal: AbortSignal): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
     const why = policy.refuses(host, host);
@@ -148,7 +147,8 @@ function get(url: URL, policy: AddressPolicy, signal: AbortSignal): Promise<Inco
       return callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };
-  const client = url.protocol === 'https:' ? https : http;
+  // Node's HTTP and TLS load with the first download: most builds have none.
+  const client = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const request = client.get(
       url,
