@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,47 @@ describe('the lectern binary', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('decks/a.md:2:1: error[OPTION_IGNORED]: unknown option "bogus" is ignored');
     expect(run.stderr).not.toContain('    at ');
+  });
+});
+
+describe('what a build loads', () => {
+  /** The modules an HTML-only build of `deck` loaded: Node's own, and files from node_modules and the bundle. */
+  const loadedBy = (deck: string): string[] => {
+    const dir = makeProject({ 'decks/d.md': deck });
+    const probe = join(tempDir('probe'), 'probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])));\n",
+    );
+    const out = `${probe}.json`;
+    const run = spawnSync(process.execPath, ['-r', probe, join(repoRoot, 'bin/lectern.js'), 'build', '--no-pdf'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PROBE_OUT: out },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(readFileSync(out, 'utf8'));
+  };
+  const heavy = (loaded: string[]) => ({
+    katex: loaded.some((m) => m.includes('node_modules/katex/')),
+    highlight: loaded.some((m) => m.includes('node_modules/highlight.js/')),
+    browserDriver: loaded.some((m) => /puppeteer-core/.test(m)),
+    http: loaded.some((m) => /^NativeModule (http|https|tls)$/.test(m)),
+  });
+
+  it('loads the math, code and browser libraries and Node’s HTTP only for a deck that needs them', () => {
+    expect(heavy(loadedBy('---\ntitle: Plain\n---\n\n## Words\n\n- only words\n'))).toEqual({
+      katex: false,
+      highlight: false,
+      browserDriver: false,
+      http: false,
+    });
+    expect(heavy(loadedBy('---\ntitle: Rich\n---\n\n## Sums\n\n$x^2$\n\n```js\nconst x = 1;\n```\n'))).toEqual({
+      katex: true,
+      highlight: true,
+      browserDriver: false,
+      http: false,
+    });
   });
 });
 
