@@ -16,7 +16,10 @@ import { rolldown } from 'rolldown';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'lib', 'bundle');
-/** The browser installer, which `npm run setup` and `lectern doctor` run as it ships. */
+/**
+ * The browser installer, which `npm run setup` and `lectern doctor` run as it ships, and which the
+ * bundled driver starts browsers through: package.json asks for the very version the driver pins.
+ */
 const external = new Set(['@puppeteer/browsers']);
 const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fs.js';
@@ -8,6 +8,14 @@ import { tempDir } from '../helpers/temp.js';
 // The README's second way in: the project packed, installed as a command of its own into a
 // prefix of its own, and used from an empty folder far from the clone.
 describe('lectern installed from its packed tarball', () => {
+  it('asks for the browser installer the bundled browser driver was made with, exactly', () => {
+    // lib/bundle carries puppeteer-core's code; the installer it starts browsers through comes from
+    // node_modules: an install must get the very version that puppeteer-core pins.
+    const own = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    const driver = JSON.parse(readFileSync(join(repoRoot, 'node_modules/puppeteer-core/package.json'), 'utf8'));
+    expect(own.dependencies['@puppeteer/browsers']).toBe(driver.dependencies['@puppeteer/browsers']);
+  });
+
   it('makes a deck and builds it in an empty folder', { timeout: 300_000 }, () => {
     const work = tempDir('install');
     const run = (cmd: string, args: string[], cwd: string) => {
