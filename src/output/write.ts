@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DeckError, interrupted } from '../errors.js';
+import { DeckError, type Finding, interrupted } from '../errors.js';
 import type { FileCopy } from '../assets/plan.js';
 import { openChecked } from '../assets/verify-copies.js';
 import { runtimeDir } from '../deck-layout.js';
@@ -321,6 +321,66 @@ export function intactFolder(deckDir: string, folder: string): boolean {
 export function writtenDigests(deckDir: string, names: string[]): Record<string, string> {
   const record = readWritten(deckDir);
   return Object.fromEntries(names.filter((n) => typeof record[n] === 'string').map((n) => [n, record[n]!]));
+}
+
+/**
+ * The warnings a deck's exports gave (a request refused while printing, a heading level skipped in
+ * the PDF's structure, a character without a font), kept by the output they came with (its name
+ * as the written record has it; `slides` for the pictures), so a later build that keeps the
+ * output says them again: an unchanged deck warns as it did, and `--strict` fails as it did.
+ */
+export const FINDINGS_RECORD = `${runtimeDir}/findings.json`;
+
+/** Keeps the warnings of outputs just made (or carried into a new build of the deck). */
+export function noteFindings(deckDir: string, entries: Record<string, Finding[]>): void {
+  const text = `${JSON.stringify({ ...readFindings(deckDir), ...entries }, null, 2)}\n`;
+  writeFileAtomic(join(deckDir, FINDINGS_RECORD), text);
+  noteWritten(deckDir, { [FINDINGS_RECORD]: digestOf(text) });
+}
+
+/**
+ * The warnings kept for a deck's outputs: those named, or (with none named) every output still
+ * intact. Nothing from a record that is not as Lectern wrote it.
+ */
+export function keptFindings(deckDir: string, names?: string[]): Record<string, Finding[]> {
+  if (!intact(deckDir, FINDINGS_RECORD)) return {};
+  const record = readFindings(deckDir);
+  const wanted = names ?? Object.keys(record).filter((n) => intact(deckDir, n) || intactFolder(deckDir, n));
+  return Object.fromEntries(wanted.filter((n) => record[n]).map((n) => [n, record[n]!]));
+}
+
+function readFindings(deckDir: string): Record<string, Finding[]> {
+  let record: unknown;
+  try {
+    record = JSON.parse(readRegularText(join(deckDir, FINDINGS_RECORD)));
+  } catch {
+    return {};
+  }
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return {};
+  const findings: Record<string, Finding[]> = {};
+  for (const [name, list] of Object.entries(record)) if (Array.isArray(list)) findings[name] = list.filter(isFinding);
+  return findings;
+}
+
+/** A finding as Lectern writes one: a code, a message and a position, all text (no control characters). */
+function isFinding(value: unknown): value is Finding {
+  const f = value as Finding;
+  const text = (v: unknown): boolean => typeof v === 'string' && !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(v);
+  return (
+    f !== null &&
+    typeof f === 'object' &&
+    typeof f.code === 'string' &&
+    /^[A-Z][A-Z0-9_]*$/.test(f.code) &&
+    text(f.message) &&
+    f.pos !== null &&
+    typeof f.pos === 'object' &&
+    text(f.pos.file) &&
+    (f.pos.line === undefined || Number.isInteger(f.pos.line)) &&
+    (f.pos.column === undefined || Number.isInteger(f.pos.column)) &&
+    (f.hint === undefined || text(f.hint)) &&
+    (f.rule === undefined || text(f.rule)) &&
+    (f.severity === undefined || f.severity === 'warning' || f.severity === 'error')
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../errors.js';
 import { resolveRules, ruleOfCheckpoint } from '../config/check-rules.js';
-import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
+import { digestOf, noteFindings, noteWritten, writeFileAtomic } from '../output/write.js';
 import { checkPdfUa, type UaProblem } from './ua-check.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { InkFile } from '../model/ink.js';
@@ -105,6 +105,7 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
     ...(summary.thumbnail ? { [summary.thumbnail]: digestOf(thumbnail) } : {}),
     ...(handout ? { [basename(handout.path)]: handout.digest } : {}),
   });
+  noteFindings(dirname(job.output), { [basename(job.output)]: warnings });
   return {
     name: summary.name,
     file: summary.file,

@@ -9,7 +9,16 @@ import { DeckError, DeckErrors, type Finding } from '../errors.js';
 import { assertOwned, readOutputRecord } from '../output/ownership.js';
 import { lockOutput } from '../output/lock.js';
 import { collectSummaries } from '../output/manifest.js';
-import { intact, intactFolder, noteWritten, writeDecks, writeFileAtomic, writtenDigests } from '../output/write.js';
+import {
+  intact,
+  intactFolder,
+  keptFindings,
+  noteFindings,
+  noteWritten,
+  writeDecks,
+  writeFileAtomic,
+  writtenDigests,
+} from '../output/write.js';
 import type { PdfJob, PdfOptions, PdfResult } from '../pdf/export.js';
 import type { PngOptions, PngResult } from '../png/export.js';
 import type { PptxResult } from '../pptx/export.js';
@@ -142,6 +151,8 @@ async function buildWith(
   let pdfs: PdfResult[] = [];
   let skipped: string[] = [];
   const removed: string[] = [];
+  // What the outputs this run keeps said when they were made: said again, as if made now.
+  const kept: Finding[] = [];
   const lock = await lockOutput(outDir, 60_000, options.signal, options.onLockWait);
   try {
     skipped = options.force ? [] : prepared.filter((p) => alreadyBuilt(outDir, p, pdf)).map((p) => p.deck.name);
@@ -159,6 +170,9 @@ async function buildWith(
             const keep = earlier[i]!.keep.filter((file) => intact(p.dir, file));
             for (const file of keep) copyFileSync(join(p.dir, file), join(staged(p.deck.name), file));
             if (keep.length) noteWritten(staged(p.deck.name), writtenDigests(p.dir, keep));
+            const said = keptFindings(p.dir, keep);
+            if (Object.keys(said).length) noteFindings(staged(p.deck.name), said);
+            kept.push(...Object.values(said).flat());
           });
           if (pdf && session?.exporter && changed.length)
             pdfs = await exportStaged(changed, staged, outDir, session, { ...options, pdf }, (i) => earlier[i]!.keep);
@@ -169,6 +183,9 @@ async function buildWith(
       },
     );
     if (!options.shard) writeIndex(outDir);
+    // A deck skipped whole keeps every output that is still as it was written.
+    for (const p of prepared)
+      if (skipped.includes(p.deck.name)) kept.push(...Object.values(keptFindings(p.dir)).flat());
   } finally {
     lock.release();
   }
@@ -216,6 +233,7 @@ async function buildWith(
     warnings: [
       ...(lock.reclaimed ? [lock.reclaimed] : []),
       ...prepared.flatMap((p) => p.findings),
+      ...kept,
       ...pdfs.flatMap((r) => r.warnings),
       ...pngs.flatMap((r) => r.warnings),
       ...pptxs.flatMap((r) => r.warnings),

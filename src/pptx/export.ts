@@ -7,7 +7,7 @@ import { blockedRequests } from '../browser/routed-page.js';
 import type { SlideShapes } from '../browser/slide-shapes.js';
 import type { Finding } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
-import { digestOf, noteWritten, writeFileAtomic } from '../output/write.js';
+import { digestOf, noteFindings, noteWritten, writeFileAtomic } from '../output/write.js';
 import { parseDeckDate } from '../pdf/finish.js';
 import { openPrintPage, type PrintPage } from '../pdf/print.js';
 import { timed } from '../timings.js';
@@ -117,6 +117,8 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
   const path = join(job.folder, `${name}.pptx`);
   writeFileAtomic(path, bytes);
   noteWritten(job.folder, { [`${name}.pptx`]: digestOf(bytes) });
+  const warnings = blockedRequests(blocked, summary.file);
+  noteFindings(job.folder, { [`${name}.pptx`]: warnings });
   return {
     name,
     file: summary.file,
@@ -127,7 +129,7 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
     pictures: options.pictures === true,
     bytes: bytes.length,
     ms: performance.now() - started,
-    warnings: blockedRequests(blocked, summary.file),
+    warnings,
   };
 }
 

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, relative, sep } from 'node:path';
-import { WRITTEN_RECORD } from '../output/write.js';
+import { FINDINGS_RECORD, WRITTEN_RECORD } from '../output/write.js';
 import { hostsOf, listen, rendered, sendFile, urlHost } from '../serve/http.js';
 import { resolveRequest } from '../static-files.js';
 import { clientScript } from './client.js';
@@ -45,7 +45,7 @@ const MAX_SPEAKER = 64;
 const MAX_BODY = 1024 * 1024;
 
 /** Lectern's own records in a built deck, which no page needs and which name its files: never served. */
-const bookkeeping = new Set(['deck.json', WRITTEN_RECORD]);
+const bookkeeping = new Set(['deck.json', WRITTEN_RECORD, FINDINGS_RECORD]);
 
 /** Headers of the pages Lectern writes for the talk: they run only their own script. */
 const pageHeaders = {

@@ -399,6 +399,47 @@ describe.skipIf(!browserPath)('an incremental build with PDFs', () => {
     expect(readFileSync(join(dir, 'secret.txt'), 'utf8')).toBe('not for the deck');
   });
 
+  it('an unchanged deck warns as it did: what its PDF, pictures and PowerPoint file said when made is said again while they are kept', async () => {
+    const dir = makeProject({
+      'lectern.config.yaml': 'formats: [html, pdf, png, pptx]\n',
+      'decks/w.md':
+        '---\ntitle: W\nhtml: unsafe\ndate: 2026-02-01\n---\n\n## Reaches out\n\n<img src="http://127.0.0.1:9/x.png" alt="x">\n',
+      'decks/quiet.md': '---\ntitle: Quiet\n---\n\n## Nothing to say\n',
+    });
+    const said = (run: { stdout: string; stderr: string }) =>
+      `${run.stdout}${run.stderr}`
+        .split('\n')
+        .filter((l) => l.includes('warning['))
+        .sort();
+    const first = await cli(['build'], dir);
+    expect(first.code, first.stderr).toBe(0);
+    // The PDF, the slide pictures and the PowerPoint file each met the refused request.
+    expect(said(first)).toEqual(
+      Array(3).fill('decks/w.md: warning[REQUEST_BLOCKED]: blocked a request to http://127.0.0.1:9/x.png'),
+    );
+    const again = await cli(['build'], dir);
+    expect(again.stdout).toMatch(/\(2 unchanged, skipped; --force builds them\) in \d+ ms, 3 warnings$/m);
+    expect(said(again)).toEqual(said(first));
+    // Rebuilt, with its PDF, pictures and PowerPoint file kept: the same.
+    const forced = await cli(['build', '--force'], dir);
+    expect(said(forced)).toEqual(said(first));
+    // --strict fails on them as it did the first time.
+    expect((await cli(['build', '--strict'], dir)).code).toBe(1);
+    // Made again when changed: said once each, not twice.
+    writeFileSync(
+      join(dir, 'decks/w.md'),
+      readFileSync(join(dir, 'decks/w.md'), 'utf8').replace('## Reaches', '## Still reaches'),
+    );
+    expect(said(await cli(['build'], dir))).toEqual(said(first));
+    // A record that is not as written is not believed.
+    writeFileSync(
+      join(dir, 'dist/w/_lectern/findings.json'),
+      '{"w.pdf":[{"code":"FORGED","message":"x","pos":{"file":"decks/w.md"}}]}',
+    );
+    const forged = await cli(['build'], dir);
+    expect(`${forged.stdout}${forged.stderr}`).not.toContain('FORGED');
+  });
+
   it('prints only the decks that changed; a missing PDF or other PDF options print again', async () => {
     const dir = makeProject({
       'decks/a.md': '---\ntitle: A\ndate: 2026-02-01\n---\n\n## One\n\nNote: a note\n',
