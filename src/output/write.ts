@@ -331,11 +331,14 @@ export function writtenDigests(deckDir: string, names: string[]): Record<string,
  */
 export const FINDINGS_RECORD = `${runtimeDir}/findings.json`;
 
-/** Keeps the warnings of outputs just made (or carried into a new build of the deck). */
-export function noteFindings(deckDir: string, entries: Record<string, Finding[]>): void {
+/**
+ * Keeps the warnings of outputs just made (or carried into a new build of the deck); returns the
+ * record's entry for the written record, which the caller notes with the outputs themselves.
+ */
+export function keepFindings(deckDir: string, entries: Record<string, Finding[]>): Record<string, string> {
   const text = `${JSON.stringify({ ...readFindings(deckDir), ...entries }, null, 2)}\n`;
   writeFileAtomic(join(deckDir, FINDINGS_RECORD), text);
-  noteWritten(deckDir, { [FINDINGS_RECORD]: digestOf(text) });
+  return { [FINDINGS_RECORD]: digestOf(text) };
 }
 
 /**

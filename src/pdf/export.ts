@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../errors.js';
 import { resolveRules, ruleOfCheckpoint } from '../config/check-rules.js';
-import { digestOf, noteFindings, noteWritten, writeFileAtomic } from '../output/write.js';
+import { digestOf, keepFindings, noteWritten, writeFileAtomic } from '../output/write.js';
 import { checkPdfUa, type UaProblem } from './ua-check.js';
 import type { DeckSummary } from '../model/summary.js';
 import type { InkFile } from '../model/ink.js';
@@ -104,8 +104,8 @@ async function printOne(page: PrintPage, job: PdfJob, options: PdfRunOptions): P
     [basename(job.output)]: digestOf(finished.bytes),
     ...(summary.thumbnail ? { [summary.thumbnail]: digestOf(thumbnail) } : {}),
     ...(handout ? { [basename(handout.path)]: handout.digest } : {}),
+    ...keepFindings(dirname(job.output), { [basename(job.output)]: warnings }),
   });
-  noteFindings(dirname(job.output), { [basename(job.output)]: warnings });
   return {
     name: summary.name,
     file: summary.file,

@@ -13,7 +13,7 @@ import {
   intact,
   intactFolder,
   keptFindings,
-  noteFindings,
+  keepFindings,
   noteWritten,
   writeDecks,
   writeFileAtomic,
@@ -169,10 +169,13 @@ async function buildWith(
           changed.forEach((p, i) => {
             const keep = earlier[i]!.keep.filter((file) => intact(p.dir, file));
             for (const file of keep) copyFileSync(join(p.dir, file), join(staged(p.deck.name), file));
-            if (keep.length) noteWritten(staged(p.deck.name), writtenDigests(p.dir, keep));
             const said = keptFindings(p.dir, keep);
-            if (Object.keys(said).length) noteFindings(staged(p.deck.name), said);
             kept.push(...Object.values(said).flat());
+            if (keep.length)
+              noteWritten(staged(p.deck.name), {
+                ...writtenDigests(p.dir, keep),
+                ...(Object.keys(said).length ? keepFindings(staged(p.deck.name), said) : {}),
+              });
           });
           if (pdf && session?.exporter && changed.length)
             pdfs = await exportStaged(changed, staged, outDir, session, { ...options, pdf }, (i) => earlier[i]!.keep);

@@ -1,6 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { DeckError } from '../errors.js';
-import { noteFindings, writeOwnedFile } from '../output/write.js';
+import { keepFindings, noteWritten, writeOwnedFile } from '../output/write.js';
 import type { SingleFileResult } from '../single/export.js';
 import { type BuiltDeckRun, withBuiltDecks } from './built-decks.js';
 
@@ -43,7 +43,7 @@ export function exportSingleFilesOf(
         const outDir = dirname(decks[i]!.folder);
         const path = join(outDir, `${r.name}.html`);
         writeOwnedFile(outDir, `${r.name}.html`, r.html);
-        noteFindings(decks[i]!.folder, { [`../${r.name}.html`]: r.warnings });
+        noteWritten(decks[i]!.folder, keepFindings(decks[i]!.folder, { [`../${r.name}.html`]: r.warnings }));
         const { html: _html, ...rest } = r;
         const written = { ...rest, path };
         options.onResult?.(written);

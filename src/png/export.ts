@@ -7,7 +7,7 @@ import type { LaunchedBrowser } from '../browser/launch.js';
 import { runOnPages } from '../browser/page-pool.js';
 import { blockedRequests } from '../browser/routed-page.js';
 import type { Finding } from '../errors.js';
-import { digestOf, noteFindings, noteWritten, writeFileAtomic } from '../output/write.js';
+import { digestOf, keepFindings, noteWritten, writeFileAtomic } from '../output/write.js';
 import { openPrintPage, type PrintPage } from '../pdf/print.js';
 
 /** What the slide pictures hold. */
@@ -77,9 +77,8 @@ async function pictureOne(page: PrintPage, job: PngJob, options: PngRunOptions):
   });
   rmSync(dir, { recursive: true, force: true });
   renameSync(staged, dir);
-  noteWritten(job.folder, digests, 'slides/');
   const warnings = blockedRequests(shot.blocked, job.file);
-  noteFindings(job.folder, { slides: warnings });
+  noteWritten(job.folder, { ...digests, ...keepFindings(job.folder, { slides: warnings }) }, 'slides/');
   return {
     name: job.name,
     file: job.file,

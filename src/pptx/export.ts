@@ -7,7 +7,7 @@ import { blockedRequests } from '../browser/routed-page.js';
 import type { SlideShapes } from '../browser/slide-shapes.js';
 import type { Finding } from '../errors.js';
 import type { DeckSummary } from '../model/summary.js';
-import { digestOf, noteFindings, noteWritten, writeFileAtomic } from '../output/write.js';
+import { digestOf, keepFindings, noteWritten, writeFileAtomic } from '../output/write.js';
 import { parseDeckDate } from '../pdf/finish.js';
 import { openPrintPage, type PrintPage } from '../pdf/print.js';
 import { timed } from '../timings.js';
@@ -116,9 +116,11 @@ async function pptxOne(page: PrintPage, job: PptxJob, options: PptxRunOptions): 
   const name = basename(resolve(job.folder));
   const path = join(job.folder, `${name}.pptx`);
   writeFileAtomic(path, bytes);
-  noteWritten(job.folder, { [`${name}.pptx`]: digestOf(bytes) });
   const warnings = blockedRequests(blocked, summary.file);
-  noteFindings(job.folder, { [`${name}.pptx`]: warnings });
+  noteWritten(job.folder, {
+    [`${name}.pptx`]: digestOf(bytes),
+    ...keepFindings(job.folder, { [`${name}.pptx`]: warnings }),
+  });
   return {
     name,
     file: summary.file,
